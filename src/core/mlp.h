@@ -1,0 +1,136 @@
+/* mlp.h: a multilayer perceptron of dense layers.
+ *
+ * Hidden layers use ReLU, the last layer softmax. Every parameter lives in
+ * one float block (`params`); `layers[l].kernel` and `layers[l].bias` point
+ * into it. Gradients and the optimiser's moments are float blocks of the
+ * same length and layout, so `mlp_offsets` finds a layer's slice in any of
+ * them, and the optimiser update is one flat loop.
+ *
+ * Kernels are stored as Keras stores a Dense kernel: row = input unit,
+ * column = output unit, (in, out) row-major. */
+#ifndef DIGITPAD_MLP_H
+#define DIGITPAD_MLP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "error.h"
+
+/* Documented caps (docs/model-format.md): a model with more layers, more
+ * units in one layer or more parameters in all is refused. */
+#define MLP_MAX_LAYERS 16
+#define MLP_MAX_UNITS 4096
+#define MLP_MAX_PARAMS ((size_t)64 * 1024 * 1024)
+
+typedef enum mlp_activation {
+    MLP_ACT_RELU,
+    MLP_ACT_SOFTMAX,
+} mlp_activation;
+
+typedef struct mlp_layer {
+    size_t in, out;
+    mlp_activation act;
+    float *kernel; // (in, out)
+    float *bias;   // (out)
+} mlp_layer;
+
+typedef struct mlp {
+    size_t n_layers;
+    size_t sizes[MLP_MAX_LAYERS + 1]; // sizes[0] = inputs, sizes[n_layers] = outputs
+    size_t n_params;
+    float *params;                    // (n_params), owned
+    mlp_layer layers[MLP_MAX_LAYERS]; // views into params
+} mlp;
+
+/* Where layer l's kernel and bias start inside any block of n_params floats. */
+typedef struct mlp_offsets {
+    size_t kernel, bias;
+} mlp_offsets;
+
+/* Creates a network with sizes[0] inputs and n_sizes-1 dense layers (ReLU for
+ * all but the last, softmax for the last). Parameters are zeroed; call
+ * mlp_init_glorot for Keras's initialisation. On failure (sizes out of the
+ * caps, out of memory) returns false and leaves nothing to free. */
+bool mlp_init(mlp *net, const size_t *sizes, size_t n_sizes, dp_error *err);
+
+/* Frees the parameter block. Safe on a zeroed struct. */
+void mlp_destroy(mlp *net);
+
+/* Keras's defaults: Glorot-uniform kernels (limit sqrt(6 / (in + out))) and
+ * zero biases, from a deterministic generator seeded with seed. */
+void mlp_init_glorot(mlp *net, uint64_t seed);
+
+/* Makes dst an independent copy of src (dst must be uninitialised or
+ * destroyed). */
+bool mlp_clone(mlp *dst, const mlp *src, dp_error *err);
+
+/* Copies parameters between two networks of the same shape. */
+void mlp_copy_params(mlp *dst, const mlp *src);
+
+/* True when a and b have the same layer sizes. */
+bool mlp_same_shape(const mlp *a, const mlp *b);
+
+mlp_offsets mlp_layer_offsets(const mlp *net, size_t layer);
+
+/* Largest layer width, for sizing scratch buffers. */
+size_t mlp_max_width(const mlp *net);
+
+/* Layer functions. Outputs first, sizes last; inputs are (batch, in),
+ * outputs (batch, out), all row-major. Backward functions accumulate into
+ * the gradient buffers (dkernel, dbias) and overwrite dinp. */
+void dense_forward(float *out, const float *inp, const float *kernel, const float *bias,
+                   size_t batch, size_t in, size_t out_n);
+void dense_backward(float *dinp, float *dkernel, float *dbias, const float *dout,
+                    const float *inp, const float *kernel, size_t batch, size_t in, size_t out_n);
+void relu_forward(float *out, const float *inp, size_t n);
+/* dinp = dout where the ReLU's output was positive, else 0 (in place allowed). */
+void relu_backward(float *dinp, const float *dout, const float *out, size_t n);
+/* Row-wise numerically stable softmax, (batch, n). */
+void softmax_forward(float *probs, const float *logits, size_t batch, size_t n);
+/* Fused softmax + sparse categorical cross-entropy. Given probs (batch, n)
+ * and labels, writes dlogits = (probs - onehot) * scale and returns the sum
+ * of -log p[label] over the batch. */
+double softmax_xent_backward(float *dlogits, const float *probs, const uint8_t *labels,
+                             size_t batch, size_t n, float scale);
+
+/* Scratch for batched forward and backward passes of one network. */
+typedef struct mlp_workspace {
+    size_t max_batch;
+    float *acts[MLP_MAX_LAYERS + 1]; // acts[l+1]: (max_batch, sizes[l+1]); acts[0] unused (input)
+    float *delta[2];                 // ping-pong (max_batch, max width)
+    float *block;
+} mlp_workspace;
+
+bool mlp_workspace_init(mlp_workspace *ws, const mlp *net, size_t max_batch, dp_error *err);
+void mlp_workspace_destroy(mlp_workspace *ws);
+
+/* Forward pass of a batch; returns the (batch, outputs) probabilities inside ws. */
+const float *mlp_forward(const mlp *net, mlp_workspace *ws, const float *x, size_t batch);
+
+/* Backward pass after mlp_forward on the same x: accumulates the gradient of
+ * the mean cross-entropy over the batch into grads (n_params, same layout as
+ * params). Returns the summed loss; counts correct top-1 answers into *correct
+ * if not NULL. The input gradient of the first layer is never computed. */
+double mlp_backward(const mlp *net, mlp_workspace *ws, float *grads, const float *x,
+                    const uint8_t *labels, size_t batch, size_t *correct);
+
+/* One input (sizes[0] floats) to probabilities (sizes[n_layers] floats).
+ * scratch must hold 2 * mlp_max_width(net) floats. Allocation-free. */
+void mlp_predict(const mlp *net, const float *x, float *probs, float *scratch);
+
+/* Index of the largest of n values. */
+size_t argmax(const float *v, size_t n);
+
+/* A small deterministic generator (splitmix64 seeded xoshiro256**). */
+typedef struct dp_rng {
+    uint64_t s[4];
+} dp_rng;
+void dp_rng_seed(dp_rng *r, uint64_t seed);
+uint64_t dp_rng_next(dp_rng *r);
+/* Uniform in [0, 1). */
+double dp_rng_uniform(dp_rng *r);
+/* Uniform integer in [0, n) without modulo bias. */
+uint64_t dp_rng_below(dp_rng *r, uint64_t n);
+
+#endif

@@ -1,0 +1,86 @@
+/* train.h: the training loop, one batch at a time, and evaluation.
+ *
+ * A train_session owns what a run of training needs besides the network:
+ * gradients, Adam's moments, scratch, the shuffled order of the samples and
+ * the running epoch figures. It is used synchronously by `digitpad train`
+ * and from the background thread (trainer.h) by the window: the same code
+ * either way. */
+#ifndef DIGITPAD_TRAIN_H
+#define DIGITPAD_TRAIN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "dataset.h"
+#include "error.h"
+#include "mlp.h"
+
+typedef struct train_config {
+    size_t batch;     // 32
+    float lr;         // 0.001
+    float beta_1;     // 0.9
+    float beta_2;     // 0.999
+    float epsilon;    // 1e-7
+    uint64_t seed;    // shuffling (and initialisation, done by the caller)
+} train_config;
+
+/* Keras's defaults for Adam and fit(): batch 32, lr 1e-3, 0.9, 0.999, 1e-7, seed 1. */
+train_config train_config_default(void);
+
+/* Adam, as Keras applies it: with t counted from 1,
+ *   m = b1 m + (1 - b1) g;  v = b2 v + (1 - b2) g^2
+ *   p -= lr * sqrt(1 - b2^t) / (1 - b1^t) * m / (sqrt(v) + eps)
+ * over n parameters in one flat loop. */
+void adam_update(float *params, const float *grads, float *m, float *v, size_t n, float lr,
+                 float beta_1, float beta_2, float eps, uint64_t t);
+
+typedef struct train_session {
+    mlp *net;              // not owned
+    const dataset *data;   // not owned
+    train_config cfg;
+    float *grads;          // (n_params)
+    float *m, *v;          // (n_params) Adam moments
+    uint64_t t;            // Adam steps taken
+    mlp_workspace ws;
+    float *x;              // (batch, inputs)
+    uint8_t *y;            // (batch)
+    uint32_t *order;       // (data->count)
+    dp_rng rng;
+    size_t epoch;          // epochs completed
+    size_t step;           // batches done in the current epoch
+    size_t steps_per_epoch;
+    double loss_sum;       // this epoch so far
+    size_t correct, seen;  // this epoch so far
+} train_session;
+
+bool train_session_init(train_session *s, mlp *net, const dataset *data, const train_config *cfg,
+                        dp_error *err);
+void train_session_destroy(train_session *s);
+
+/* Trains on the next batch (shuffling at the start of each epoch; the last
+ * batch of an epoch may be smaller) and returns its mean loss. When the
+ * batch ends an epoch, *epoch_done is set true; s->loss_sum etc. then hold
+ * that epoch's totals until the next call. */
+float train_session_step(train_session *s, bool *epoch_done);
+
+/* Running mean loss and accuracy of the current (or just finished) epoch. */
+double train_session_loss(const train_session *s);
+double train_session_accuracy(const train_session *s);
+
+/* Forgets Adam's state and the epoch count (for a reset to fresh weights). */
+void train_session_reset(train_session *s);
+
+typedef struct eval_result {
+    size_t samples;
+    double loss;               // mean cross-entropy
+    double accuracy;
+    size_t n_classes;          // outputs, at most 16 counted in confusion
+    uint32_t confusion[16][16]; // [true][predicted]
+    double per_class_accuracy[16];
+} eval_result;
+
+/* Evaluates net on all of ds in batches. */
+bool evaluate(const mlp *net, const dataset *ds, eval_result *out, dp_error *err);
+
+#endif

@@ -1,0 +1,114 @@
+/* trainer.h: training on a background thread, for the window.
+ *
+ * The trainer thread owns its network, the optimiser and the data order;
+ * nobody else touches them. It hands over:
+ *   - weights, by copying them into one of a few snapshot slots and
+ *     publishing the newest slot's number atomically (the reader copies
+ *     under a short per-slot lock, so it never sees a half-written one and
+ *     the trainer never waits on the reader for longer than one memcpy);
+ *   - progress, through a bounded ring of events that the window drains
+ *     every frame (a full ring drops the oldest step events, never epochs);
+ *   - and takes commands (start, pause, resume, reset, stop) through a
+ *     mutex and a condition variable, checked between batches, so a stop is
+ *     seen within one batch. */
+#ifndef DIGITPAD_TRAINER_H
+#define DIGITPAD_TRAINER_H
+
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <threads.h>
+
+#include "dataset.h"
+#include "error.h"
+#include "mlp.h"
+#include "train.h"
+
+#define TRAINER_SLOTS 3
+#define TRAINER_RING 1024
+
+typedef enum trainer_state {
+    TRAINER_IDLE,     // created, not started (or reset)
+    TRAINER_RUNNING,
+    TRAINER_PAUSED,
+    TRAINER_FINISHED, // all epochs done
+    TRAINER_STOPPED,  // thread has ended
+} trainer_state;
+
+typedef enum trainer_event_kind {
+    TRAINER_EV_STEP,  // every few batches: running loss and accuracy
+    TRAINER_EV_EPOCH, // after an epoch and its test evaluation
+    TRAINER_EV_DONE,  // all epochs finished
+    TRAINER_EV_RESET, // weights were re-initialised
+} trainer_event_kind;
+
+typedef struct trainer_event {
+    trainer_event_kind kind;
+    size_t epoch;            // 1-based epoch the event belongs to
+    size_t epochs;           // planned epochs
+    size_t step;             // batches done in this epoch
+    size_t steps_per_epoch;
+    uint64_t global_step;    // batches since start/reset
+    float batch_loss;        // the last batch's loss
+    double loss, accuracy;   // running means of this epoch
+    double val_loss, val_accuracy; // EPOCH only
+    double samples_per_s;    // recent training throughput
+    double seconds;          // EPOCH: wall time of the epoch
+} trainer_event;
+
+typedef struct trainer_config {
+    train_config train;
+    size_t epochs;
+    uint64_t init_seed;            // for reset
+    size_t snapshot_every;         // publish weights every N batches (also at least every 50 ms)
+    size_t step_event_every;       // a STEP event every N batches
+} trainer_config;
+
+typedef struct trainer {
+    trainer_config cfg;
+    const mnist *data;             // not owned; must outlive the trainer
+    mlp net;                       // the thread's own network
+    train_session sess;
+
+    thrd_t thread;
+    bool thread_started;
+    mtx_t lock;                    // guards cmd_* and state
+    cnd_t wake;
+    bool cmd_run, cmd_stop, cmd_reset;
+    _Atomic int state;             // trainer_state
+
+    mlp slots[TRAINER_SLOTS];
+    mtx_t slot_lock[TRAINER_SLOTS];
+    uint64_t slot_version[TRAINER_SLOTS];
+    _Atomic int newest_slot;       // -1 before the first publish
+    _Atomic uint64_t version;
+
+    mtx_t ring_lock;
+    trainer_event ring[TRAINER_RING];
+    size_t ring_head, ring_len;
+    _Atomic uint64_t dropped_events;
+} trainer;
+
+/* Creates the trainer with a copy of start (its weights and shape) and
+ * starts its thread, idle until trainer_start. data must stay alive until
+ * trainer_destroy. */
+bool trainer_init(trainer *t, const trainer_config *cfg, const mlp *start, const mnist *data,
+                  dp_error *err);
+
+/* Stops the thread (within one batch), joins it and frees everything. */
+void trainer_destroy(trainer *t);
+
+void trainer_start(trainer *t);  // begin or resume training
+void trainer_pause(trainer *t);
+void trainer_reset(trainer *t);  // fresh Glorot weights, Adam and epochs forgotten; stays paused/idle
+trainer_state trainer_get_state(trainer *t);
+
+/* If a snapshot newer than *have_version exists, copies it into dst (same
+ * shape as the trainer's network), updates *have_version and returns true. */
+bool trainer_take_snapshot(trainer *t, mlp *dst, uint64_t *have_version);
+
+/* Pops the oldest progress event; false when none is waiting. */
+bool trainer_poll(trainer *t, trainer_event *ev);
+
+#endif
