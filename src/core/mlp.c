@@ -1,1 +1,379 @@
+/* mlp.c: dense layers, ReLU, softmax and cross-entropy, forward and
+ * backward, over one parameter block. Matrix products go to CBLAS. */
 #include "mlp.h"
+
+#include <cblas.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---------------------------------------------------------------------------
+ * Random numbers: xoshiro256** seeded through splitmix64, so any 64-bit seed
+ * (0 included) gives a well-mixed state. */
+
+static uint64_t splitmix64(uint64_t *x)
+{
+    uint64_t z = (*x += 0x9e3779b97f4a7c15ull);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+    return z ^ (z >> 31);
+}
+
+void dp_rng_seed(dp_rng *r, uint64_t seed)
+{
+    for (int i = 0; i < 4; i++)
+        r->s[i] = splitmix64(&seed);
+}
+
+static uint64_t rotl(uint64_t x, int k)
+{
+    return (x << k) | (x >> (64 - k));
+}
+
+uint64_t dp_rng_next(dp_rng *r)
+{
+    uint64_t *s = r->s;
+    uint64_t result = rotl(s[1] * 5, 7) * 9;
+    uint64_t t = s[1] << 17;
+    s[2] ^= s[0];
+    s[3] ^= s[1];
+    s[1] ^= s[2];
+    s[0] ^= s[3];
+    s[2] ^= t;
+    s[3] = rotl(s[3], 45);
+    return result;
+}
+
+double dp_rng_uniform(dp_rng *r)
+{
+    return (double)(dp_rng_next(r) >> 11) * (1.0 / 9007199254740992.0);
+}
+
+uint64_t dp_rng_below(dp_rng *r, uint64_t n)
+{
+    if (n <= 1)
+        return 0;
+    /* Reject the top sliver so every value is equally likely. */
+    uint64_t limit = UINT64_MAX - UINT64_MAX % n;
+    uint64_t x;
+    do
+        x = dp_rng_next(r);
+    while (x >= limit);
+    return x % n;
+}
+
+/* ---------------------------------------------------------------------------
+ * The network's shape and its one parameter block. */
+
+static void mlp_bind(mlp *net)
+{
+    size_t off = 0;
+    for (size_t l = 0; l < net->n_layers; l++) {
+        mlp_layer *L = &net->layers[l];
+        L->in = net->sizes[l];
+        L->out = net->sizes[l + 1];
+        L->act = l + 1 == net->n_layers ? MLP_ACT_SOFTMAX : MLP_ACT_RELU;
+        L->kernel = net->params + off;
+        off += L->in * L->out;
+        L->bias = net->params + off;
+        off += L->out;
+    }
+}
+
+bool mlp_init(mlp *net, const size_t *sizes, size_t n_sizes, dp_error *err)
+{
+    memset(net, 0, sizeof *net);
+    if (n_sizes < 2)
+        return dp_fail(err, "a network needs at least one layer");
+    if (n_sizes - 1 > MLP_MAX_LAYERS)
+        return dp_fail(err, "%zu layers is more than the cap of %d", n_sizes - 1, MLP_MAX_LAYERS);
+    size_t total = 0;
+    for (size_t i = 0; i < n_sizes; i++) {
+        if (sizes[i] < 1 || sizes[i] > MLP_MAX_UNITS)
+            return dp_fail(err, "layer width %zu is outside 1 to %d", sizes[i], MLP_MAX_UNITS);
+        if (i > 0)
+            total += sizes[i - 1] * sizes[i] + sizes[i]; // each <= 4096*4096+4096: no overflow
+    }
+    if (total > MLP_MAX_PARAMS)
+        return dp_fail(err, "%zu parameters is more than the cap of %zu", total, MLP_MAX_PARAMS);
+    float *params = calloc(total, sizeof *params);
+    if (!params)
+        return dp_fail(err, "out of memory for %zu parameters", total);
+    net->n_layers = n_sizes - 1;
+    memcpy(net->sizes, sizes, n_sizes * sizeof *sizes);
+    net->n_params = total;
+    net->params = params;
+    mlp_bind(net);
+    return true;
+}
+
+void mlp_destroy(mlp *net)
+{
+    free(net->params);
+    memset(net, 0, sizeof *net);
+}
+
+void mlp_init_glorot(mlp *net, uint64_t seed)
+{
+    dp_rng r;
+    dp_rng_seed(&r, seed);
+    for (size_t l = 0; l < net->n_layers; l++) {
+        mlp_layer *L = &net->layers[l];
+        double limit = sqrt(6.0 / (double)(L->in + L->out));
+        for (size_t i = 0; i < L->in * L->out; i++)
+            L->kernel[i] = (float)((2.0 * dp_rng_uniform(&r) - 1.0) * limit);
+        memset(L->bias, 0, L->out * sizeof *L->bias);
+    }
+}
+
+bool mlp_clone(mlp *dst, const mlp *src, dp_error *err)
+{
+    if (!mlp_init(dst, src->sizes, src->n_layers + 1, err))
+        return false;
+    mlp_copy_params(dst, src);
+    return true;
+}
+
+void mlp_copy_params(mlp *dst, const mlp *src)
+{
+    memcpy(dst->params, src->params, src->n_params * sizeof *src->params);
+}
+
+bool mlp_same_shape(const mlp *a, const mlp *b)
+{
+    if (a->n_layers != b->n_layers)
+        return false;
+    for (size_t i = 0; i <= a->n_layers; i++)
+        if (a->sizes[i] != b->sizes[i])
+            return false;
+    return true;
+}
+
+mlp_offsets mlp_layer_offsets(const mlp *net, size_t layer)
+{
+    mlp_offsets o = {
+        .kernel = (size_t)(net->layers[layer].kernel - net->params),
+        .bias = (size_t)(net->layers[layer].bias - net->params),
+    };
+    return o;
+}
+
+size_t mlp_max_width(const mlp *net)
+{
+    size_t w = 0;
+    for (size_t i = 0; i <= net->n_layers; i++)
+        if (net->sizes[i] > w)
+            w = net->sizes[i];
+    return w;
+}
+
+/* ---------------------------------------------------------------------------
+ * Layers. */
+
+void dense_forward(float *out, const float *inp, const float *kernel, const float *bias,
+                   size_t batch, size_t in, size_t out_n)
+{
+    for (size_t b = 0; b < batch; b++)
+        memcpy(out + b * out_n, bias, out_n * sizeof *out);
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)batch, (int)out_n, (int)in, 1.0f,
+                inp, (int)in, kernel, (int)out_n, 1.0f, out, (int)out_n);
+}
+
+void dense_backward(float *dinp, float *dkernel, float *dbias, const float *dout,
+                    const float *inp, const float *kernel, size_t batch, size_t in, size_t out_n)
+{
+    // dkernel (in, out) += inp^T (in, batch) . dout (batch, out)
+    cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)in, (int)out_n, (int)batch, 1.0f,
+                inp, (int)in, dout, (int)out_n, 1.0f, dkernel, (int)out_n);
+    for (size_t b = 0; b < batch; b++) {
+        const float *d = dout + b * out_n;
+        for (size_t o = 0; o < out_n; o++)
+            dbias[o] += d[o];
+    }
+    // dinp (batch, in) = dout (batch, out) . kernel^T (out, in)
+    if (dinp)
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)batch, (int)in, (int)out_n,
+                    1.0f, dout, (int)out_n, kernel, (int)out_n, 0.0f, dinp, (int)in);
+}
+
+void relu_forward(float *out, const float *inp, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        out[i] = inp[i] > 0.0f ? inp[i] : 0.0f;
+}
+
+void relu_backward(float *dinp, const float *dout, const float *out, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        dinp[i] = out[i] > 0.0f ? dout[i] : 0.0f;
+}
+
+void softmax_forward(float *probs, const float *logits, size_t batch, size_t n)
+{
+    for (size_t b = 0; b < batch; b++) {
+        const float *z = logits + b * n;
+        float *p = probs + b * n;
+        float mx = z[0];
+        for (size_t i = 1; i < n; i++)
+            mx = z[i] > mx ? z[i] : mx;
+        float sum = 0.0f;
+        for (size_t i = 0; i < n; i++) {
+            p[i] = expf(z[i] - mx);
+            sum += p[i];
+        }
+        float inv = 1.0f / sum;
+        for (size_t i = 0; i < n; i++)
+            p[i] *= inv;
+    }
+}
+
+double softmax_xent_backward(float *dlogits, const float *probs, const uint8_t *labels,
+                             size_t batch, size_t n, float scale)
+{
+    double loss = 0.0;
+    for (size_t b = 0; b < batch; b++) {
+        const float *p = probs + b * n;
+        float *d = dlogits + b * n;
+        size_t y = labels[b];
+        // Keras clips probabilities to [1e-7, 1 - 1e-7] before the log.
+        float py = p[y] < 1e-7f ? 1e-7f : p[y];
+        loss -= log((double)py);
+        for (size_t i = 0; i < n; i++)
+            d[i] = p[i] * scale;
+        d[y] -= scale;
+    }
+    return loss;
+}
+
+const char *mlp_blas_threads(int n)
+{
+#ifdef OPENBLAS_VERSION
+    openblas_set_num_threads(n);
+    return OPENBLAS_VERSION + 1; // " OpenBLAS 0.3.21 " without the first blank
+#else
+    (void)n;
+    return "CBLAS";
+#endif
+}
+
+size_t argmax(const float *v, size_t n)
+{
+    size_t best = 0;
+    for (size_t i = 1; i < n; i++)
+        if (v[i] > v[best])
+            best = i;
+    return best;
+}
+
+/* ---------------------------------------------------------------------------
+ * Whole-network passes. */
+
+bool mlp_workspace_init(mlp_workspace *ws, const mlp *net, size_t max_batch, dp_error *err)
+{
+    memset(ws, 0, sizeof *ws);
+    if (max_batch < 1 || max_batch > 65536)
+        return dp_fail(err, "batch size %zu is outside 1 to 65536", max_batch);
+    size_t width = mlp_max_width(net);
+    size_t total = 2 * max_batch * width;
+    for (size_t l = 1; l <= net->n_layers; l++)
+        total += max_batch * net->sizes[l];
+    ws->block = malloc(total * sizeof *ws->block);
+    if (!ws->block)
+        return dp_fail(err, "out of memory for a batch of %zu", max_batch);
+    ws->max_batch = max_batch;
+    float *p = ws->block;
+    for (size_t l = 1; l <= net->n_layers; l++) {
+        ws->acts[l] = p;
+        p += max_batch * net->sizes[l];
+    }
+    ws->delta[0] = p;
+    ws->delta[1] = p + max_batch * width;
+    return true;
+}
+
+void mlp_workspace_destroy(mlp_workspace *ws)
+{
+    free(ws->block);
+    memset(ws, 0, sizeof *ws);
+}
+
+const float *mlp_forward(const mlp *net, mlp_workspace *ws, const float *x, size_t batch)
+{
+    const float *inp = x;
+    for (size_t l = 0; l < net->n_layers; l++) {
+        const mlp_layer *L = &net->layers[l];
+        float *out = ws->acts[l + 1];
+        dense_forward(out, inp, L->kernel, L->bias, batch, L->in, L->out);
+        if (L->act == MLP_ACT_RELU)
+            relu_forward(out, out, batch * L->out);
+        else
+            softmax_forward(out, out, batch, L->out);
+        inp = out;
+    }
+    return ws->acts[net->n_layers];
+}
+
+double mlp_backward(const mlp *net, mlp_workspace *ws, float *grads, const float *x,
+                    const uint8_t *labels, size_t batch, size_t *correct)
+{
+    size_t L = net->n_layers;
+    size_t n_out = net->sizes[L];
+    const float *probs = ws->acts[L];
+    if (correct) {
+        size_t c = 0;
+        for (size_t b = 0; b < batch; b++)
+            c += argmax(probs + b * n_out, n_out) == labels[b];
+        *correct += c;
+    }
+    float *delta = ws->delta[0];
+    double loss = softmax_xent_backward(delta, probs, labels, batch, n_out, 1.0f / (float)batch);
+    int cur = 0;
+    for (size_t l = L; l-- > 0;) {
+        const mlp_layer *ly = &net->layers[l];
+        const float *inp = l == 0 ? x : ws->acts[l];
+        mlp_offsets o = mlp_layer_offsets(net, l);
+        float *dinp = l == 0 ? NULL : ws->delta[cur ^ 1];
+        dense_backward(dinp, grads + o.kernel, grads + o.bias, ws->delta[cur], inp, ly->kernel,
+                       batch, ly->in, ly->out);
+        if (dinp) {
+            // acts[l] is the ReLU output of layer l-1: its zeros gate the gradient.
+            relu_backward(dinp, dinp, ws->acts[l], batch * ly->in);
+            cur ^= 1;
+        }
+    }
+    return loss;
+}
+
+/* One sample through one dense layer, skipping zero inputs: a drawing is
+ * mostly background and ReLU zeroes more than half of the hidden units, so
+ * most rows of the kernel need not be read at all. */
+static void dense_forward_one(float *out, const float *inp, const float *kernel,
+                              const float *bias, size_t in, size_t out_n)
+{
+    memcpy(out, bias, out_n * sizeof *out);
+    for (size_t i = 0; i < in; i++) {
+        float a = inp[i];
+        if (a == 0.0f)
+            continue;
+        const float *row = kernel + i * out_n;
+        for (size_t o = 0; o < out_n; o++)
+            out[o] += a * row[o];
+    }
+}
+
+void mlp_predict(const mlp *net, const float *x, float *probs, float *scratch)
+{
+    size_t width = mlp_max_width(net);
+    float *buf[2] = {scratch, scratch + width};
+    const float *inp = x;
+    for (size_t l = 0; l < net->n_layers; l++) {
+        const mlp_layer *L = &net->layers[l];
+        float *out = l + 1 == net->n_layers ? probs : buf[l & 1];
+        dense_forward_one(out, inp, L->kernel, L->bias, L->in, L->out);
+        if (L->act == MLP_ACT_RELU)
+            relu_forward(out, out, L->out);
+        else
+            softmax_forward(out, out, 1, L->out);
+        inp = out;
+    }
+}

@@ -119,6 +119,11 @@ double mlp_backward(const mlp *net, mlp_workspace *ws, float *grads, const float
  * scratch must hold 2 * mlp_max_width(net) floats. Allocation-free. */
 void mlp_predict(const mlp *net, const float *x, float *probs, float *scratch);
 
+/* Sets how many threads the BLAS library may use (1 at batch 32 is fastest
+ * here and makes training reproducible bit for bit). No-op without OpenBLAS.
+ * Returns a short description of the BLAS in use ("OpenBLAS 0.3.21"). */
+const char *mlp_blas_threads(int n);
+
 /* Index of the largest of n values. */
 size_t argmax(const float *v, size_t n);
 

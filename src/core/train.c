@@ -1,1 +1,183 @@
+/* train.c: mini-batch training with Adam, and evaluation. */
 #include "train.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+train_config train_config_default(void)
+{
+    train_config c = {
+        .batch = 32, .lr = 0.001f, .beta_1 = 0.9f, .beta_2 = 0.999f, .epsilon = 1e-7f, .seed = 1,
+    };
+    return c;
+}
+
+void adam_update(float *restrict params, float *restrict grads, float *restrict m,
+                 float *restrict v, size_t n, float lr, float beta_1, float beta_2, float eps,
+                 uint64_t t)
+{
+    double td = (double)t;
+    float alpha = (float)(lr * sqrt(1.0 - pow(beta_2, td)) / (1.0 - pow(beta_1, td)));
+    float one_b1 = 1.0f - beta_1, one_b2 = 1.0f - beta_2;
+    for (size_t i = 0; i < n; i++) {
+        float g = grads[i];
+        float mi = beta_1 * m[i] + one_b1 * g;
+        float vi = beta_2 * v[i] + one_b2 * g * g;
+        m[i] = mi;
+        v[i] = vi;
+        params[i] -= alpha * mi / (sqrtf(vi) + eps);
+        grads[i] = 0.0f; // ready for the next batch's accumulation
+    }
+}
+
+bool train_session_init(train_session *s, mlp *net, const dataset *data, const train_config *cfg,
+                        dp_error *err)
+{
+    memset(s, 0, sizeof *s);
+    if (cfg->batch < 1 || cfg->batch > 65536)
+        return dp_fail(err, "batch size %zu is outside 1 to 65536", cfg->batch);
+    if (data->count == 0)
+        return dp_fail(err, "no training samples");
+    if (data->count > UINT32_MAX)
+        return dp_fail(err, "too many training samples");
+    if (data->rows * data->cols != net->sizes[0])
+        return dp_fail(err, "the data's %zux%zu images do not fit the network's %zu inputs",
+                       data->rows, data->cols, net->sizes[0]);
+    s->net = net;
+    s->data = data;
+    s->cfg = *cfg;
+    size_t n = net->n_params;
+    s->grads = calloc(n, sizeof *s->grads);
+    s->m = calloc(n, sizeof *s->m);
+    s->v = calloc(n, sizeof *s->v);
+    s->x = malloc(cfg->batch * net->sizes[0] * sizeof *s->x);
+    s->y = malloc(cfg->batch);
+    s->order = malloc(data->count * sizeof *s->order);
+    if (!s->grads || !s->m || !s->v || !s->x || !s->y || !s->order ||
+        !mlp_workspace_init(&s->ws, net, cfg->batch, err)) {
+        train_session_destroy(s);
+        return dp_fail(err, "out of memory for training");
+    }
+    for (size_t i = 0; i < data->count; i++)
+        s->order[i] = (uint32_t)i;
+    dp_rng_seed(&s->rng, cfg->seed);
+    s->steps_per_epoch = (data->count + cfg->batch - 1) / cfg->batch;
+    return true;
+}
+
+void train_session_destroy(train_session *s)
+{
+    free(s->grads);
+    free(s->m);
+    free(s->v);
+    free(s->x);
+    free(s->y);
+    free(s->order);
+    mlp_workspace_destroy(&s->ws);
+    memset(s, 0, sizeof *s);
+}
+
+float train_session_step(train_session *s, bool *epoch_done)
+{
+    if (s->step == 0) {
+        // A new epoch: shuffle, and start its running figures afresh.
+        dataset_shuffle(s->order, s->data->count, &s->rng);
+        s->loss_sum = 0.0;
+        s->correct = 0;
+        s->seen = 0;
+    }
+    size_t first = s->step * s->cfg.batch;
+    size_t n = s->data->count - first < s->cfg.batch ? s->data->count - first : s->cfg.batch;
+    dataset_batch(s->data, s->order + first, 0, n, s->x, s->y);
+    mlp_forward(s->net, &s->ws, s->x, n);
+    double loss = mlp_backward(s->net, &s->ws, s->grads, s->x, s->y, n, &s->correct);
+    s->t++;
+    adam_update(s->net->params, s->grads, s->m, s->v, s->net->n_params, s->cfg.lr,
+                s->cfg.beta_1, s->cfg.beta_2, s->cfg.epsilon, s->t);
+    s->loss_sum += loss;
+    s->seen += n;
+    s->step++;
+    bool done = s->step == s->steps_per_epoch;
+    if (done) {
+        s->step = 0;
+        s->epoch++;
+    }
+    if (epoch_done)
+        *epoch_done = done;
+    return (float)(loss / (double)n);
+}
+
+double train_session_loss(const train_session *s)
+{
+    return s->seen ? s->loss_sum / (double)s->seen : 0.0;
+}
+
+double train_session_accuracy(const train_session *s)
+{
+    return s->seen ? (double)s->correct / (double)s->seen : 0.0;
+}
+
+void train_session_reset(train_session *s)
+{
+    size_t n = s->net->n_params;
+    memset(s->grads, 0, n * sizeof *s->grads);
+    memset(s->m, 0, n * sizeof *s->m);
+    memset(s->v, 0, n * sizeof *s->v);
+    s->t = 0;
+    s->epoch = 0;
+    s->step = 0;
+    s->loss_sum = 0.0;
+    s->correct = s->seen = 0;
+}
+
+bool evaluate(const mlp *net, const dataset *ds, eval_result *out, dp_error *err)
+{
+    memset(out, 0, sizeof *out);
+    if (ds->rows * ds->cols != net->sizes[0])
+        return dp_fail(err, "the data's %zux%zu images do not fit the network's %zu inputs",
+                       ds->rows, ds->cols, net->sizes[0]);
+    size_t n_out = net->sizes[net->n_layers];
+    const size_t batch = 256;
+    mlp_workspace ws;
+    if (!mlp_workspace_init(&ws, net, batch, err))
+        return false;
+    float *x = malloc(batch * net->sizes[0] * sizeof *x);
+    uint8_t *y = malloc(batch);
+    if (!x || !y) {
+        free(x);
+        free(y);
+        mlp_workspace_destroy(&ws);
+        return dp_fail(err, "out of memory for evaluation");
+    }
+    size_t counted = n_out < 16 ? n_out : 16;
+    uint32_t per_class[16] = {0};
+    double loss = 0.0;
+    size_t correct = 0;
+    for (size_t first = 0; first < ds->count; first += batch) {
+        size_t n = ds->count - first < batch ? ds->count - first : batch;
+        dataset_batch(ds, NULL, first, n, x, y);
+        const float *probs = mlp_forward(net, &ws, x, n);
+        for (size_t b = 0; b < n; b++) {
+            const float *p = probs + b * n_out;
+            size_t pred = argmax(p, n_out);
+            float py = y[b] < n_out ? p[y[b]] : 0.0f;
+            loss -= log(py < 1e-7f ? 1e-7 : (double)py);
+            correct += pred == y[b];
+            if (y[b] < counted && pred < counted)
+                out->confusion[y[b]][pred]++;
+            if (y[b] < counted)
+                per_class[y[b]]++;
+        }
+    }
+    out->samples = ds->count;
+    out->n_classes = counted;
+    out->loss = ds->count ? loss / (double)ds->count : 0.0;
+    out->accuracy = ds->count ? (double)correct / (double)ds->count : 0.0;
+    for (size_t c = 0; c < counted; c++)
+        out->per_class_accuracy[c] = per_class[c] ? out->confusion[c][c] / (double)per_class[c] : 0.0;
+    free(x);
+    free(y);
+    mlp_workspace_destroy(&ws);
+    return true;
+}

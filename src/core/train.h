@@ -31,8 +31,10 @@ train_config train_config_default(void);
 /* Adam, as Keras applies it: with t counted from 1,
  *   m = b1 m + (1 - b1) g;  v = b2 v + (1 - b2) g^2
  *   p -= lr * sqrt(1 - b2^t) / (1 - b1^t) * m / (sqrt(v) + eps)
- * over n parameters in one flat loop. */
-void adam_update(float *params, const float *grads, float *m, float *v, size_t n, float lr,
+ * over n parameters in one flat loop. grads is read and left zeroed, ready
+ * for the next batch to accumulate into. */
+void adam_update(float *restrict params, float *restrict grads, float *restrict m,
+                 float *restrict v, size_t n, float lr,
                  float beta_1, float beta_2, float eps, uint64_t t);
 
 typedef struct train_session {

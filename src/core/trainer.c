@@ -1,1 +1,326 @@
+/* trainer.c: the background training thread (see trainer.h for the rules
+ * of the hand-over). */
 #include "trainer.h"
+
+#include <string.h>
+#include <time.h>
+
+static double now_s(void)
+{
+    struct timespec ts;
+    timespec_get(&ts, TIME_UTC);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+static void push_event(trainer *t, const trainer_event *ev)
+{
+    mtx_lock(&t->ring_lock);
+    if (t->ring_len == TRAINER_RING) {
+        /* Full: the window has not drained for a while. Drop the oldest
+         * step event; epoch and done events are rare and must arrive. */
+        size_t victim = SIZE_MAX;
+        for (size_t i = 0; i < t->ring_len; i++) {
+            size_t at = (t->ring_head + i) % TRAINER_RING;
+            if (t->ring[at].kind == TRAINER_EV_STEP) {
+                victim = i;
+                break;
+            }
+        }
+        if (victim == SIZE_MAX) {
+            mtx_unlock(&t->ring_lock);
+            atomic_fetch_add(&t->dropped_events, 1);
+            return;
+        }
+        for (size_t i = victim; i > 0; i--)
+            t->ring[(t->ring_head + i) % TRAINER_RING] =
+                t->ring[(t->ring_head + i - 1) % TRAINER_RING];
+        t->ring_head = (t->ring_head + 1) % TRAINER_RING;
+        t->ring_len--;
+        atomic_fetch_add(&t->dropped_events, 1);
+    }
+    t->ring[(t->ring_head + t->ring_len) % TRAINER_RING] = *ev;
+    t->ring_len++;
+    mtx_unlock(&t->ring_lock);
+}
+
+bool trainer_poll(trainer *t, trainer_event *ev)
+{
+    mtx_lock(&t->ring_lock);
+    bool have = t->ring_len > 0;
+    if (have) {
+        *ev = t->ring[t->ring_head];
+        t->ring_head = (t->ring_head + 1) % TRAINER_RING;
+        t->ring_len--;
+    }
+    mtx_unlock(&t->ring_lock);
+    return have;
+}
+
+/* Copies the thread's weights into a slot nobody is reading and makes it
+ * the newest. With three slots and one reader holding at most one, a free
+ * slot other than the newest always exists. */
+static void publish(trainer *t)
+{
+    int newest = atomic_load(&t->newest_slot);
+    for (int i = 0; i < TRAINER_SLOTS; i++) {
+        if (i == newest || mtx_trylock(&t->slot_lock[i]) != thrd_success)
+            continue;
+        mlp_copy_params(&t->slots[i], &t->net);
+        uint64_t v = atomic_fetch_add(&t->version, 1) + 1;
+        t->slot_version[i] = v;
+        mtx_unlock(&t->slot_lock[i]);
+        atomic_store(&t->newest_slot, i);
+        return;
+    }
+}
+
+bool trainer_take_snapshot(trainer *t, mlp *dst, uint64_t *have_version)
+{
+    int i = atomic_load(&t->newest_slot);
+    if (i < 0 || !mlp_same_shape(dst, &t->slots[i]))
+        return false;
+    bool took = false;
+    mtx_lock(&t->slot_lock[i]);
+    if (t->slot_version[i] > *have_version) {
+        mlp_copy_params(dst, &t->slots[i]);
+        *have_version = t->slot_version[i];
+        took = true;
+    }
+    mtx_unlock(&t->slot_lock[i]);
+    return took;
+}
+
+static void base_event(const trainer *t, trainer_event *ev, trainer_event_kind kind)
+{
+    memset(ev, 0, sizeof *ev);
+    ev->kind = kind;
+    ev->epoch = t->sess.epoch + 1;
+    ev->epochs = t->cfg.epochs;
+    ev->step = t->sess.step;
+    ev->steps_per_epoch = t->sess.steps_per_epoch;
+    ev->global_step = t->global_step;
+    ev->loss = train_session_loss(&t->sess);
+    ev->accuracy = train_session_accuracy(&t->sess);
+}
+
+static void do_reset(trainer *t)
+{
+    t->resets++;
+    mlp_init_glorot(&t->net, t->cfg.init_seed + t->resets);
+    train_session_reset(&t->sess);
+    t->global_step = 0;
+    publish(t);
+    trainer_event ev;
+    base_event(t, &ev, TRAINER_EV_RESET);
+    push_event(t, &ev);
+}
+
+static int trainer_thread(void *arg)
+{
+    trainer *t = arg;
+    double last_publish = now_s();
+    double rate_t0 = last_publish, epoch_t0 = last_publish;
+    uint64_t rate_samples = 0;
+    double rate = 0.0;
+    for (;;) {
+        mtx_lock(&t->lock);
+        while (!atomic_load(&t->cmd_stop) && !atomic_load(&t->cmd_reset) &&
+               !atomic_load(&t->cmd_run))
+            cnd_wait(&t->wake, &t->lock);
+        /* The state moves under the lock, as trainer_pause moves it, so a
+         * pause is never overwritten by a stale RUNNING. */
+        bool resumed = false;
+        if (atomic_load(&t->cmd_run) && !atomic_load(&t->cmd_stop) &&
+            !atomic_load(&t->cmd_reset) && atomic_load(&t->state) != TRAINER_RUNNING) {
+            atomic_store(&t->state, TRAINER_RUNNING);
+            resumed = true;
+        }
+        mtx_unlock(&t->lock);
+        if (atomic_load(&t->cmd_stop))
+            break;
+        if (atomic_exchange(&t->cmd_reset, false)) {
+            do_reset(t);
+            if (!atomic_load(&t->cmd_run))
+                atomic_store(&t->state, TRAINER_IDLE);
+            epoch_t0 = rate_t0 = now_s();
+            rate_samples = 0;
+            continue;
+        }
+        if (t->sess.epoch >= t->cfg.epochs) {
+            // Asked to go on after the planned epochs: plan one more.
+            t->cfg.epochs = t->sess.epoch + 1;
+        }
+        if (resumed) {
+            epoch_t0 = rate_t0 = now_s();
+            rate_samples = 0;
+        }
+
+        bool epoch_done = false;
+        size_t before = t->sess.seen;
+        float batch_loss = train_session_step(&t->sess, &epoch_done);
+        t->global_step++;
+        rate_samples += t->sess.seen - before;
+        double now = now_s();
+        if (now - rate_t0 >= 0.5) {
+            rate = (double)rate_samples / (now - rate_t0);
+            rate_t0 = now;
+            rate_samples = 0;
+        }
+        if (t->global_step % t->cfg.snapshot_every == 0 || now - last_publish > 0.05 ||
+            epoch_done) {
+            publish(t);
+            last_publish = now;
+        }
+        if (t->global_step % t->cfg.step_event_every == 0 || epoch_done) {
+            trainer_event ev;
+            base_event(t, &ev, TRAINER_EV_STEP);
+            if (epoch_done) {
+                ev.epoch = t->sess.epoch;
+                ev.step = t->sess.steps_per_epoch;
+            }
+            ev.batch_loss = batch_loss;
+            ev.samples_per_s = rate;
+            push_event(t, &ev);
+        }
+        if (epoch_done) {
+            trainer_event ev;
+            base_event(t, &ev, TRAINER_EV_EPOCH);
+            ev.epoch = t->sess.epoch;
+            ev.step = t->sess.steps_per_epoch;
+            ev.samples_per_s = rate;
+            ev.seconds = now_s() - epoch_t0;
+            eval_result r;
+            if (t->data->test.count && evaluate(&t->net, &t->data->test, &r, NULL)) {
+                ev.val_loss = r.loss;
+                ev.val_accuracy = r.accuracy;
+            }
+            push_event(t, &ev);
+            epoch_t0 = now_s();
+            if (t->sess.epoch >= t->cfg.epochs) {
+                mtx_lock(&t->lock);
+                atomic_store(&t->cmd_run, false);
+                atomic_store(&t->state, TRAINER_FINISHED);
+                mtx_unlock(&t->lock);
+                base_event(t, &ev, TRAINER_EV_DONE);
+                ev.epoch = t->sess.epoch;
+                push_event(t, &ev);
+            }
+        }
+    }
+    atomic_store(&t->state, TRAINER_STOPPED);
+    return 0;
+}
+
+bool trainer_init(trainer *t, const trainer_config *cfg, const mlp *start, const mnist *data,
+                  dp_error *err)
+{
+    memset(t, 0, sizeof *t);
+    t->cfg = *cfg;
+    if (t->cfg.snapshot_every == 0)
+        t->cfg.snapshot_every = 25;
+    if (t->cfg.step_event_every == 0)
+        t->cfg.step_event_every = 10;
+    if (t->cfg.epochs == 0)
+        t->cfg.epochs = 1;
+    t->data = data;
+    atomic_init(&t->newest_slot, -1);
+    atomic_init(&t->state, TRAINER_IDLE);
+    atomic_init(&t->cmd_run, false);
+    atomic_init(&t->cmd_stop, false);
+    atomic_init(&t->cmd_reset, false);
+    atomic_init(&t->version, 0);
+    atomic_init(&t->dropped_events, 0);
+
+    int made_slots = 0;
+    bool ok = mlp_clone(&t->net, start, err);
+    if (ok)
+        ok = train_session_init(&t->sess, &t->net, &data->train, &cfg->train, err);
+    for (; ok && made_slots < TRAINER_SLOTS; made_slots++) {
+        if (!mlp_clone(&t->slots[made_slots], start, err)) {
+            ok = false;
+            break;
+        }
+        if (mtx_init(&t->slot_lock[made_slots], mtx_plain) != thrd_success) {
+            mlp_destroy(&t->slots[made_slots]);
+            ok = dp_fail(err, "cannot create a lock");
+            break;
+        }
+    }
+    bool locks = false;
+    if (ok) {
+        locks = mtx_init(&t->lock, mtx_plain) == thrd_success;
+        locks = locks && cnd_init(&t->wake) == thrd_success;
+        locks = locks && mtx_init(&t->ring_lock, mtx_plain) == thrd_success;
+        ok = locks || dp_fail(err, "cannot create a lock");
+    }
+    if (ok) {
+        publish(t);
+        ok = thrd_create(&t->thread, trainer_thread, t) == thrd_success ||
+             dp_fail(err, "cannot start the training thread");
+    }
+    if (!ok) {
+        for (int i = 0; i < made_slots; i++) {
+            mlp_destroy(&t->slots[i]);
+            mtx_destroy(&t->slot_lock[i]);
+        }
+        train_session_destroy(&t->sess);
+        mlp_destroy(&t->net);
+        return false;
+    }
+    t->thread_started = true;
+    return true;
+}
+
+static void command(trainer *t, _Atomic bool *flag, bool value)
+{
+    mtx_lock(&t->lock);
+    atomic_store(flag, value);
+    cnd_signal(&t->wake);
+    mtx_unlock(&t->lock);
+}
+
+void trainer_destroy(trainer *t)
+{
+    if (!t->thread_started)
+        return;
+    command(t, &t->cmd_stop, true);
+    thrd_join(t->thread, NULL);
+    for (int i = 0; i < TRAINER_SLOTS; i++) {
+        mlp_destroy(&t->slots[i]);
+        mtx_destroy(&t->slot_lock[i]);
+    }
+    mtx_destroy(&t->lock);
+    cnd_destroy(&t->wake);
+    mtx_destroy(&t->ring_lock);
+    train_session_destroy(&t->sess);
+    mlp_destroy(&t->net);
+    memset(t, 0, sizeof *t);
+}
+
+void trainer_start(trainer *t)
+{
+    command(t, &t->cmd_run, true);
+}
+
+void trainer_pause(trainer *t)
+{
+    mtx_lock(&t->lock);
+    atomic_store(&t->cmd_run, false);
+    int running = TRAINER_RUNNING;
+    atomic_compare_exchange_strong(&t->state, &running, TRAINER_PAUSED);
+    mtx_unlock(&t->lock);
+}
+
+void trainer_reset(trainer *t)
+{
+    mtx_lock(&t->lock);
+    atomic_store(&t->cmd_run, false);
+    atomic_store(&t->cmd_reset, true);
+    cnd_signal(&t->wake);
+    mtx_unlock(&t->lock);
+}
+
+trainer_state trainer_get_state(trainer *t)
+{
+    return (trainer_state)atomic_load(&t->state);
+}

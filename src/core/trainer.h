@@ -73,10 +73,12 @@ typedef struct trainer {
 
     thrd_t thread;
     bool thread_started;
-    mtx_t lock;                    // guards cmd_* and state
+    mtx_t lock;                    // with wake: the paused thread sleeps here
     cnd_t wake;
-    bool cmd_run, cmd_stop, cmd_reset;
+    _Atomic bool cmd_run, cmd_stop, cmd_reset; // read by the thread between batches
     _Atomic int state;             // trainer_state
+    uint64_t resets;
+    uint64_t global_step;
 
     mlp slots[TRAINER_SLOTS];
     mtx_t slot_lock[TRAINER_SLOTS];

@@ -1,0 +1,242 @@
+/* test_mlp: the network's maths against finite differences and hand-worked
+ * values, and determinism. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mlp.h"
+#include "train.h"
+
+static int passed, failed;
+#define CHECK(cond, ...)                                                                          \
+    do {                                                                                          \
+        if (cond) {                                                                               \
+            passed++;                                                                             \
+        } else {                                                                                  \
+            failed++;                                                                             \
+            printf("FAIL %s:%d: ", __FILE__, __LINE__);                                           \
+            printf(__VA_ARGS__);                                                                  \
+            printf("\n");                                                                         \
+        }                                                                                         \
+    } while (0)
+
+/* Mean cross-entropy of the batch, computed in double from the float net. */
+static double batch_loss(const mlp *net, mlp_workspace *ws, const float *x, const uint8_t *y,
+                         size_t batch)
+{
+    const float *p = mlp_forward(net, ws, x, batch);
+    size_t n = net->sizes[net->n_layers];
+    double loss = 0.0;
+    for (size_t b = 0; b < batch; b++)
+        loss -= log((double)p[b * n + y[b]]);
+    return loss / (double)batch;
+}
+
+/* Every parameter's analytic gradient against a central difference. */
+static void check_gradients(const size_t *sizes, size_t n_sizes, size_t batch, uint64_t seed)
+{
+    mlp net;
+    mlp_workspace ws;
+    if (!mlp_init(&net, sizes, n_sizes, NULL) || !mlp_workspace_init(&ws, &net, batch, NULL)) {
+        CHECK(0, "init");
+        return;
+    }
+    mlp_init_glorot(&net, seed);
+    dp_rng r;
+    dp_rng_seed(&r, seed + 100);
+    // Biases non-zero too, so their gradients are exercised off the origin.
+    for (size_t l = 0; l < net.n_layers; l++)
+        for (size_t o = 0; o < net.layers[l].out; o++)
+            net.layers[l].bias[o] = (float)(dp_rng_uniform(&r) * 0.2 - 0.1);
+    size_t n_in = sizes[0], n_out = sizes[n_sizes - 1];
+    float *x = malloc(batch * n_in * sizeof *x);
+    uint8_t *y = malloc(batch);
+    float *grads = calloc(net.n_params, sizeof *grads);
+    for (size_t i = 0; i < batch * n_in; i++)
+        x[i] = (float)dp_rng_uniform(&r);
+    for (size_t b = 0; b < batch; b++)
+        y[b] = (uint8_t)dp_rng_below(&r, n_out);
+
+    mlp_forward(&net, &ws, x, batch);
+    size_t correct = 0;
+    double loss_sum = mlp_backward(&net, &ws, grads, x, y, batch, &correct);
+    double loss0 = batch_loss(&net, &ws, x, y, batch);
+    CHECK(fabs(loss_sum / (double)batch - loss0) < 1e-5, "backward's loss %g vs forward %g",
+          loss_sum / (double)batch, loss0);
+
+    double worst = 0.0;
+    size_t worst_i = 0, skipped = 0;
+    for (size_t i = 0; i < net.n_params; i++) {
+        float keep = net.params[i];
+        const float h = 1e-2f;
+        net.params[i] = keep + h;
+        double lp = batch_loss(&net, &ws, x, y, batch);
+        net.params[i] = keep - h;
+        double lm = batch_loss(&net, &ws, x, y, batch);
+        net.params[i] = keep;
+        double num = (lp - lm) / (2.0 * h);
+        double ana = grads[i];
+        // A step that crosses a ReLU's kink makes the difference meaningless.
+        double err = fabs(num - ana) / fmax(1e-3, fabs(num) + fabs(ana));
+        if (err > 0.05 && fabs(num - ana) > 2e-3) {
+            skipped++;
+            continue;
+        }
+        if (err > worst) {
+            worst = err;
+            worst_i = i;
+        }
+    }
+    CHECK(worst < 0.02, "worst relative gradient error %g at parameter %zu", worst, worst_i);
+    CHECK(skipped * 50 < net.n_params, "%zu of %zu parameters disagree with finite differences",
+          skipped, net.n_params);
+    printf("gradient check %zu layers, %zu params: worst relative error %.2e, %zu at kinks\n",
+           net.n_layers, net.n_params, worst, skipped);
+    free(x);
+    free(y);
+    free(grads);
+    mlp_workspace_destroy(&ws);
+    mlp_destroy(&net);
+}
+
+static void test_softmax_xent(void)
+{
+    // softmax of (1, 2, 3): e^-2, e^-1, 1 over their sum.
+    float z[3] = {1, 2, 3}, p[3], d[3];
+    softmax_forward(p, z, 1, 3);
+    double s = exp(-2.0) + exp(-1.0) + 1.0;
+    CHECK(fabs(p[0] - exp(-2.0) / s) < 1e-6 && fabs(p[2] - 1.0 / s) < 1e-6, "softmax values");
+    // Large logits must not overflow.
+    float big[2] = {1000, 1001}, pb[2];
+    softmax_forward(pb, big, 1, 2);
+    CHECK(isfinite(pb[0]) && fabs(pb[0] + pb[1] - 1.0) < 1e-6, "softmax stable for big logits");
+    uint8_t y = 1;
+    double loss = softmax_xent_backward(d, p, &y, 1, 3, 1.0f);
+    CHECK(fabs(loss + log(exp(-1.0) / s)) < 1e-6, "cross-entropy value %g", loss);
+    CHECK(fabs(d[0] - p[0]) < 1e-7 && fabs(d[1] - (p[1] - 1.0f)) < 1e-7, "fused gradient p - onehot");
+}
+
+static void test_relu(void)
+{
+    float a[4] = {-1.0f, 0.0f, 0.5f, 2.0f}, o[4], d[4], g[4] = {1, 1, 1, 1};
+    relu_forward(o, a, 4);
+    CHECK(o[0] == 0.0f && o[1] == 0.0f && o[2] == 0.5f && o[3] == 2.0f, "relu forward");
+    relu_backward(d, g, o, 4);
+    CHECK(d[0] == 0.0f && d[1] == 0.0f && d[2] == 1.0f && d[3] == 1.0f, "relu backward gates");
+}
+
+/* One Adam step, worked by hand: t = 1, m = 0.1 g, v = 0.001 g^2, the bias
+ * corrections make the step lr * g / (|g| + eps') = lr * sign(g) almost. */
+static void test_adam(void)
+{
+    float p[3] = {1.0f, -2.0f, 0.5f};
+    float g[3] = {0.5f, -0.25f, 0.0f};
+    float m[3] = {0}, v[3] = {0};
+    adam_update(p, g, m, v, 3, 0.001f, 0.9f, 0.999f, 1e-7f, 1);
+    // m = 0.05, v = 0.00025; alpha = 0.001 * sqrt(0.001) / 0.1; step = alpha m / (sqrt v + eps)
+    double alpha = 0.001 * sqrt(1.0 - 0.999) / (1.0 - 0.9);
+    double step0 = alpha * 0.05 / (sqrt(0.00025) + 1e-7);
+    CHECK(fabs(m[0] - 0.05f) < 1e-6 && fabs(v[0] - 0.00025f) < 1e-4 * 0.00025f, "moments m %g v %g", m[0], v[0]);
+    CHECK(fabs(p[0] - (1.0 - step0)) < 1e-7, "param 0 after one step: %.9g want %.9g", p[0],
+          1.0 - step0);
+    CHECK(fabs(p[0] - (1.0 - 0.001)) < 1e-6, "first Adam step is ~lr in size");
+    CHECK(fabs(p[1] - (-2.0 + 0.001)) < 1e-6, "negative gradient moves up: %.9g", p[1]);
+    CHECK(p[2] == 0.5f, "zero gradient leaves the parameter");
+    CHECK(g[0] == 0.0f && g[1] == 0.0f, "gradients are left zeroed");
+    // Second step with the same gradient, worked by hand.
+    g[0] = 0.5f;
+    float before = p[0];
+    adam_update(p, g, m, v, 3, 0.001f, 0.9f, 0.999f, 1e-7f, 2);
+    double m2 = 0.9 * 0.05 + 0.1 * 0.5, v2 = 0.999 * 0.00025 + 0.001 * 0.25;
+    double a2 = 0.001 * sqrt(1.0 - 0.999 * 0.999) / (1.0 - 0.81);
+    double want = before - a2 * m2 / (sqrt(v2) + 1e-7);
+    CHECK(fabs(p[0] - want) < 1e-7, "second step %.9g want %.9g", p[0], want);
+}
+
+static void test_glorot_and_shape(void)
+{
+    size_t sizes[] = {784, 128, 10};
+    mlp a, b;
+    CHECK(mlp_init(&a, sizes, 3, NULL) && mlp_init(&b, sizes, 3, NULL), "init 784-128-10");
+    CHECK(a.n_params == 101770, "the article's 101,770 parameters: %zu", a.n_params);
+    mlp_init_glorot(&a, 7);
+    mlp_init_glorot(&b, 7);
+    CHECK(memcmp(a.params, b.params, a.n_params * sizeof(float)) == 0, "same seed, same weights");
+    mlp_init_glorot(&b, 8);
+    CHECK(memcmp(a.params, b.params, a.n_params * sizeof(float)) != 0, "other seed, other weights");
+    float limit = sqrtf(6.0f / (784 + 128));
+    float mx = 0, mean = 0;
+    for (size_t i = 0; i < 784 * 128; i++) {
+        mx = fmaxf(mx, fabsf(a.layers[0].kernel[i]));
+        mean += a.layers[0].kernel[i];
+    }
+    mean /= 784 * 128;
+    CHECK(mx <= limit && mx > 0.99f * limit, "glorot limit %g, max %g", limit, mx);
+    CHECK(fabsf(mean) < 0.002f, "glorot mean near zero: %g", mean);
+    CHECK(a.layers[1].bias[3] == 0.0f, "zero biases");
+    mlp_offsets o = mlp_layer_offsets(&a, 1);
+    CHECK(o.kernel == 784 * 128 + 128 && o.bias == o.kernel + 1280, "offsets");
+
+    size_t bad[] = {784, 0, 10};
+    dp_error err;
+    mlp tmp;
+    CHECK(!mlp_init(&tmp, bad, 3, &err) &&
+              strstr(err.msg, "outside"),
+          "zero width refused: %s", err.msg);
+    size_t deep[MLP_MAX_LAYERS + 2];
+    for (size_t i = 0; i < MLP_MAX_LAYERS + 2; i++)
+        deep[i] = 4;
+    mlp c;
+    CHECK(!mlp_init(&c, deep, MLP_MAX_LAYERS + 2, &err) && strstr(err.msg, "cap"),
+          "too many layers refused: %s", err.msg);
+
+    // Single-sample predict equals the batched forward.
+    mlp_workspace ws;
+    mlp_workspace_init(&ws, &a, 2, NULL);
+    float x[2 * 784] = {0}, probs[10], scratch[256];
+    for (size_t i = 200; i < 600; i += 3)
+        x[784 + i] = (float)(i % 7) / 7.0f;
+    const float *pb = mlp_forward(&a, &ws, x, 2);
+    mlp_predict(&a, x + 784, probs, scratch);
+    float diff = 0;
+    for (int k = 0; k < 10; k++)
+        diff = fmaxf(diff, fabsf(probs[k] - pb[10 + k]));
+    CHECK(diff < 1e-5f, "predict matches forward (max diff %g)", diff);
+    mlp_workspace_destroy(&ws);
+    mlp_destroy(&a);
+    mlp_destroy(&b);
+}
+
+static void test_rng(void)
+{
+    dp_rng r;
+    dp_rng_seed(&r, 0);
+    int hist[10] = {0};
+    for (int i = 0; i < 100000; i++)
+        hist[dp_rng_below(&r, 10)]++;
+    int lo = hist[0], hi = hist[0];
+    for (int i = 1; i < 10; i++) {
+        lo = hist[i] < lo ? hist[i] : lo;
+        hi = hist[i] > hi ? hist[i] : hi;
+    }
+    CHECK(lo > 9500 && hi < 10500, "uniform below 10: %d..%d", lo, hi);
+}
+
+int main(void)
+{
+    mlp_blas_threads(1);
+    test_softmax_xent();
+    test_relu();
+    test_adam();
+    test_glorot_and_shape();
+    test_rng();
+    size_t one[] = {5, 3};
+    check_gradients(one, 2, 4, 1); // softmax layer alone
+    size_t two[] = {7, 6, 4};
+    check_gradients(two, 3, 5, 2); // the article's shape, small
+    size_t deep[] = {6, 8, 7, 5, 3};
+    check_gradients(deep, 5, 3, 3); // deeper, like 256,128,64
+    printf("%d passed, %d failed\n", passed, failed);
+    return failed ? 1 : 0;
+}
