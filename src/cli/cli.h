@@ -28,6 +28,11 @@ bool cli_parse_float(const char *flag, const char *s, double min, double max, do
 /* "128" or "256,128,64": hidden layer widths, at most max of them. */
 bool cli_parse_layers(const char *flag, const char *s, size_t *out, size_t max, size_t *n);
 
+/* Option matching for "--name VALUE" and "--name=VALUE". If argv[*i]
+ * is that option, sets *value (advancing *i past a separate value) and
+ * returns true; a missing value prints an error and sets *value NULL. */
+bool cli_opt(int argc, char **argv, int *i, const char *name, const char **value);
+
 /* The bundled model's path: $DIGITPAD_MODELS or the source tree's models/
  * or the installed data folder, whichever holds it first. */
 const char *cli_default_model_path(void);

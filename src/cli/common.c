@@ -117,6 +117,27 @@ bool cli_parse_layers(const char *flag, const char *s, size_t *out, size_t max, 
     }
 }
 
+bool cli_opt(int argc, char **argv, int *i, const char *name, const char **value)
+{
+    const char *a = argv[*i];
+    size_t n = strlen(name);
+    if (strncmp(a, name, n) != 0)
+        return false;
+    if (a[n] == '=') {
+        *value = a + n + 1;
+        return true;
+    }
+    if (a[n] != '\0')
+        return false;
+    if (*i + 1 >= argc) {
+        cli_error(name, "needs a value");
+        *value = NULL;
+        return true;
+    }
+    *value = argv[++*i];
+    return true;
+}
+
 const char *cli_default_model_path(void)
 {
     static char path[4096];

@@ -1,9 +1,109 @@
+/* digitpad eval: a model's loss, accuracy and confusion on the test set. */
+#include <stdio.h>
+#include <string.h>
+
 #include "cli.h"
+#include "dataset.h"
+#include "model_file.h"
+#include "train.h"
+
+static void print_json(const eval_result *r)
+{
+    printf("{\"samples\": %zu, \"loss\": %.6f, \"accuracy\": %.4f, \"per_class_accuracy\": [",
+           r->samples, r->loss, r->accuracy);
+    for (size_t c = 0; c < r->n_classes; c++)
+        printf("%s%.4f", c ? ", " : "", r->per_class_accuracy[c]);
+    printf("], \"confusion\": [");
+    for (size_t t = 0; t < r->n_classes; t++) {
+        printf("%s[", t ? ", " : "");
+        for (size_t p = 0; p < r->n_classes; p++)
+            printf("%s%u", p ? ", " : "", (unsigned)r->confusion[t][p]);
+        printf("]");
+    }
+    printf("]}\n");
+}
+
+static void print_table(const eval_result *r, const model_meta *meta, const char *path)
+{
+    printf("Model:    %s\n", path);
+    printf("Samples:  %zu\n", r->samples);
+    printf("Loss:     %.4f\n", r->loss);
+    printf("Accuracy: %.4f (%zu wrong)\n\n", r->accuracy,
+           r->samples - (size_t)(r->accuracy * (double)r->samples + 0.5));
+    printf("Confusion matrix (rows: true label, columns: predicted)\n\n   true |");
+    for (size_t p = 0; p < r->n_classes; p++)
+        printf(" %5.5s", meta->labels[p]);
+    printf(" | accuracy\n--------+");
+    for (size_t p = 0; p < r->n_classes; p++)
+        printf("------");
+    printf("-+---------\n");
+    for (size_t t = 0; t < r->n_classes; t++) {
+        printf("  %5.5s |", meta->labels[t]);
+        for (size_t p = 0; p < r->n_classes; p++)
+            printf(" %5u", (unsigned)r->confusion[t][p]);
+        printf(" |  %.4f\n", r->per_class_accuracy[t]);
+    }
+}
 
 int cli_eval(int argc, char **argv)
 {
-    (void)argc;
-    (void)argv;
-    cli_error("eval", "not built yet");
-    return 2;
+    const char *model_path = NULL, *data_dir = NULL;
+    bool json = false;
+    for (int i = 1; i < argc; i++) {
+        const char *v = NULL;
+        if (cli_opt(argc, argv, &i, "--model", &v)) {
+            if (!v)
+                return 2;
+            model_path = v;
+        } else if (cli_opt(argc, argv, &i, "--data", &v)) {
+            if (!v)
+                return 2;
+            data_dir = v;
+        } else if (!strcmp(argv[i], "--json")) {
+            json = true;
+        } else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+            puts("usage: digitpad eval [--model FILE] [--data DIR] [--json]\n"
+                 "Evaluates the model (default: the bundled one) on MNIST's 10,000 test images.");
+            return 0;
+        } else {
+            cli_error(argv[i], "unknown option for eval");
+            fputs("usage: digitpad eval [--model FILE] [--data DIR] [--json]\n", stderr);
+            return 2;
+        }
+    }
+    if (!model_path)
+        model_path = cli_default_model_path();
+    mlp_blas_threads(1);
+
+    mlp net;
+    model_meta meta;
+    dp_error err;
+    if (!model_file_load(model_path, &net, &meta, &err)) {
+        cli_error(model_path, "%s", err.msg);
+        return 1;
+    }
+    int status = 1;
+    char dir[4096];
+    dataset test;
+    memset(&test, 0, sizeof test);
+    if (!dataset_find_dir(data_dir, dir, sizeof dir, &err) ||
+        !dataset_load(dir, "t10k", &test, &err)) {
+        cli_error(NULL, "%s", err.msg);
+        goto out;
+    }
+    eval_result r;
+    if (!evaluate(&net, &test, &r, &err)) {
+        cli_error(model_path, "%s", err.msg);
+        goto out;
+    }
+    if (json)
+        print_json(&r);
+    else
+        print_table(&r, &meta, model_path);
+    status = 0;
+out:
+    dataset_destroy(&test);
+    model_meta_destroy(&meta);
+    mlp_destroy(&net);
+    return status;
 }

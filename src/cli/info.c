@@ -1,9 +1,87 @@
+/* digitpad info: the article's table of a model's layers and parameters. */
+#include <stdio.h>
+#include <string.h>
+
 #include "cli.h"
+#include "model_file.h"
+
+static void with_commas(char *out, size_t len, size_t v)
+{
+    char digits[32];
+    int n = snprintf(digits, sizeof digits, "%zu", v);
+    size_t o = 0;
+    for (int i = 0; i < n && o + 2 < len; i++) {
+        if (i > 0 && (n - i) % 3 == 0)
+            out[o++] = ',';
+        out[o++] = digits[i];
+    }
+    out[o] = '\0';
+}
 
 int cli_info(int argc, char **argv)
 {
-    (void)argc;
-    (void)argv;
-    cli_error("info", "not built yet");
-    return 2;
+    const char *model_path = NULL;
+    for (int i = 1; i < argc; i++) {
+        const char *v = NULL;
+        if (cli_opt(argc, argv, &i, "--model", &v)) {
+            if (!v)
+                return 2;
+            model_path = v;
+        } else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+            puts("usage: digitpad info [--model FILE]\n"
+                 "Prints the model's layers and trainable parameters (default: the bundled model).");
+            return 0;
+        } else if (argv[i][0] != '-' && !model_path) {
+            model_path = argv[i];
+        } else {
+            cli_error(argv[i], "unknown option for info");
+            fputs("usage: digitpad info [--model FILE]\n", stderr);
+            return 2;
+        }
+    }
+    if (!model_path)
+        model_path = cli_default_model_path();
+    mlp net;
+    model_meta meta;
+    dp_error err;
+    if (!model_file_load(model_path, &net, &meta, &err)) {
+        cli_error(model_path, "%s", err.msg);
+        return 1;
+    }
+    char num[32];
+    printf("Model: %s\n\n", model_path);
+    printf("%-8s %-22s %8s %22s\n", "Layer", "Type", "Neurons", "Trainable parameters");
+    printf("%-8s %-22s %8s %22s\n", "--------", "----------------------", "--------",
+           "----------------------");
+    char type[64];
+    snprintf(type, sizeof type, "Input (Flatten %zux%zu)", meta.height, meta.width);
+    printf("%-8s %-22s %8zu %22s\n", "input", type, net.sizes[0], "0");
+    size_t total = 0;
+    for (size_t l = 0; l < net.n_layers; l++) {
+        const mlp_layer *L = &net.layers[l];
+        size_t p = L->in * L->out + L->out;
+        total += p;
+        char formula[48], name[16];
+        snprintf(formula, sizeof formula, "%zu x %zu + %zu = ", L->in, L->out, L->out);
+        with_commas(num, sizeof num, p);
+        strncat(formula, num, sizeof formula - strlen(formula) - 1);
+        snprintf(name, sizeof name, "%zu", l + 1);
+        snprintf(type, sizeof type, "Dense, %s", L->act == MLP_ACT_RELU ? "ReLU" : "softmax");
+        printf("%-8s %-22s %8zu %22s\n", name, type, L->out, formula);
+    }
+    with_commas(num, sizeof num, total);
+    printf("%-8s %-22s %8s %22s\n", "total", "", "", num);
+    if (meta.has_training && meta.n_history > 0) {
+        const model_epoch *e = &meta.history[meta.n_history - 1];
+        printf("\nTrained %d epochs on %s (batch %zu, Adam lr %g, seed %llu): test accuracy "
+               "%.4f, test loss %.4f\n",
+               meta.epochs, meta.dataset, meta.batch_size, meta.learning_rate,
+               (unsigned long long)meta.seed, e->val_accuracy, e->val_loss);
+    }
+    printf("Input preprocessing: %s\n",
+           meta.preprocess == MODEL_PREPROCESS_MNIST ? "mnist (bounding box, 20x20, centre of mass)"
+                                                      : "none (the canvas as drawn)");
+    model_meta_destroy(&meta);
+    mlp_destroy(&net);
+    return 0;
 }

@@ -1,9 +1,291 @@
+/* digitpad train: the article's Keras program, in C. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
 #include "cli.h"
+#include "dataset.h"
+#include "mlp.h"
+#include "model_file.h"
+#include "train.h"
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+static void thousands(char *out, size_t len, size_t v)
+{
+    char digits[32];
+    int n = snprintf(digits, sizeof digits, "%zu", v);
+    size_t o = 0;
+    for (int i = 0; i < n && o + 2 < len; i++) {
+        if (i > 0 && (n - i) % 3 == 0)
+            out[o++] = ',';
+        out[o++] = digits[i];
+    }
+    out[o] = '\0';
+}
+
+/* The model summary Keras prints, for any stack of dense layers. */
+static void print_summary(FILE *f, const mlp *net)
+{
+    char num[32];
+    const char *rule = "_________________________________________________________________\n";
+    fputs("Model: \"sequential\"\n", f);
+    fputs(rule, f);
+    fprintf(f, " %-28s%-26s%s\n", "Layer (type)", "Output Shape", "Param #");
+    fputs("=================================================================\n", f);
+    char shape[64];
+    snprintf(shape, sizeof shape, "(None, %zu)", net->sizes[0]);
+    fprintf(f, " %-28s%-26s%s\n", "flatten (Flatten)", shape, "0");
+    size_t total = 0;
+    for (size_t l = 0; l < net->n_layers; l++) {
+        char name[40];
+        if (l == 0)
+            snprintf(name, sizeof name, "dense (Dense)");
+        else
+            snprintf(name, sizeof name, "dense_%zu (Dense)", l);
+        snprintf(shape, sizeof shape, "(None, %zu)", net->sizes[l + 1]);
+        size_t p = net->sizes[l] * net->sizes[l + 1] + net->sizes[l + 1];
+        total += p;
+        thousands(num, sizeof num, p);
+        fprintf(f, " %-28s%-26s%s\n", name, shape, num);
+    }
+    fputs("=================================================================\n", f);
+    thousands(num, sizeof num, total);
+    fprintf(f, "Total params: %s\nTrainable params: %s\nNon-trainable params: 0\n", num, num);
+    fputs(rule, f);
+}
+
+static void progress_bar(size_t step, size_t total, double elapsed, double loss, double acc)
+{
+    const int width = 30;
+    int filled = (int)((double)width * (double)step / (double)total);
+    char bar[64];
+    for (int i = 0; i < width; i++)
+        bar[i] = i < filled ? '=' : (i == filled ? '>' : '.');
+    bar[width] = '\0';
+    double eta = step ? elapsed / (double)step * (double)(total - step) : 0.0;
+    printf("\r%5zu/%zu [%s] - ETA: %3.0fs - loss: %.4f - accuracy: %.4f", step, total, bar, eta,
+           loss, acc);
+    fflush(stdout);
+}
+
+static int usage_error(const char *flag, const char *what)
+{
+    cli_error(flag, "%s", what);
+    fputs("usage: digitpad train [--data DIR] [--model FILE] [--layers 128] [--epochs 5] "
+          "[--batch 32] [--lr 0.001] [--seed N] [--limit N] [--out FILE]\n",
+          stderr);
+    return 2;
+}
 
 int cli_train(int argc, char **argv)
 {
-    (void)argc;
-    (void)argv;
-    cli_error("train", "not built yet");
-    return 2;
+    const char *data_dir = NULL, *model_path = NULL, *out_path = "model.json";
+    size_t hidden[MLP_MAX_LAYERS] = {128}, n_hidden = 1;
+    size_t epochs = 5, limit = 0;
+    train_config cfg = train_config_default();
+    bool quiet = false;
+    for (int i = 1; i < argc; i++) {
+        const char *v = NULL;
+        if (cli_opt(argc, argv, &i, "--data", &v)) {
+            if (!v)
+                return 2;
+            data_dir = v;
+        } else if (cli_opt(argc, argv, &i, "--model", &v)) {
+            if (!v)
+                return 2;
+            model_path = v;
+        } else if (cli_opt(argc, argv, &i, "--out", &v)) {
+            if (!v)
+                return 2;
+            out_path = v;
+        } else if (cli_opt(argc, argv, &i, "--layers", &v)) {
+            if (!cli_parse_layers("--layers", v, hidden, MLP_MAX_LAYERS - 1, &n_hidden))
+                return 2;
+        } else if (cli_opt(argc, argv, &i, "--epochs", &v)) {
+            if (!cli_parse_size("--epochs", v, 0, 1000, &epochs))
+                return 2;
+        } else if (cli_opt(argc, argv, &i, "--batch", &v)) {
+            if (!cli_parse_size("--batch", v, 1, 65536, &cfg.batch))
+                return 2;
+        } else if (cli_opt(argc, argv, &i, "--limit", &v)) {
+            if (!cli_parse_size("--limit", v, 1, 100000000, &limit))
+                return 2;
+        } else if (cli_opt(argc, argv, &i, "--lr", &v)) {
+            double lr;
+            if (!cli_parse_float("--lr", v, 1e-9, 10.0, &lr))
+                return 2;
+            cfg.lr = (float)lr;
+        } else if (cli_opt(argc, argv, &i, "--seed", &v)) {
+            unsigned long long seed;
+            if (!cli_parse_u64("--seed", v, &seed))
+                return 2;
+            cfg.seed = seed;
+        } else if (!strcmp(argv[i], "--quiet") || !strcmp(argv[i], "-q")) {
+            quiet = true;
+        } else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+            puts("usage: digitpad train [--data DIR] [--model FILE] [--layers 128] [--epochs 5]\n"
+                 "                      [--batch 32] [--lr 0.001] [--seed 1] [--limit N] [--out model.json]\n"
+                 "\n"
+                 "  --data DIR     MNIST folder (default: $DIGITPAD_DATA, ./data/mnist,\n"
+                 "                 $XDG_DATA_HOME/digitpad/mnist)\n"
+                 "  --model FILE   start from this model's architecture and weights\n"
+                 "  --layers LIST  hidden layer widths, e.g. 128 or 256,128,64\n"
+                 "  --epochs N     passes over the training set (0: load and save only)\n"
+                 "  --batch N      samples per Adam step\n"
+                 "  --lr X         Adam's learning rate\n"
+                 "  --seed N       initialisation and shuffling seed\n"
+                 "  --limit N      train on the first N training samples only\n"
+                 "  --out FILE     where to save the model\n"
+                 "  -q, --quiet    only the final figures");
+            return 0;
+        } else {
+            return usage_error(argv[i], "unknown option for train");
+        }
+    }
+    const char *blas = mlp_blas_threads(1);
+
+    // The network: from --model, or fresh with Glorot weights.
+    mlp net;
+    model_meta meta;
+    dp_error err;
+    if (model_path) {
+        if (!model_file_load(model_path, &net, &meta, &err)) {
+            cli_error(model_path, "%s", err.msg);
+            return 1;
+        }
+    } else {
+        size_t sizes[MLP_MAX_LAYERS + 1];
+        sizes[0] = 784;
+        for (size_t l = 0; l < n_hidden; l++)
+            sizes[l + 1] = hidden[l];
+        sizes[n_hidden + 1] = 10;
+        if (!mlp_init(&net, sizes, n_hidden + 2, &err)) {
+            cli_error("--layers", "%s", err.msg);
+            return 2;
+        }
+        mlp_init_glorot(&net, cfg.seed);
+        if (!model_meta_default(&meta, 28, 28, 10, &err)) {
+            cli_error(NULL, "%s", err.msg);
+            mlp_destroy(&net);
+            return 1;
+        }
+    }
+
+    int status = 1;
+    mnist data;
+    memset(&data, 0, sizeof data);
+    train_session sess;
+    memset(&sess, 0, sizeof sess);
+    if (epochs > 0) {
+        if (!dataset_load_mnist(data_dir, &data, &err)) {
+            cli_error(NULL, "%s", err.msg);
+            goto out;
+        }
+        if (data.train.rows * data.train.cols != net.sizes[0]) {
+            cli_error(model_path, "the model takes %zu inputs but the images are %zux%zu",
+                      net.sizes[0], data.train.rows, data.train.cols);
+            goto out;
+        }
+        if (limit && limit < data.train.count)
+            dataset_truncate(&data.train, limit);
+        if (!quiet) {
+            print_summary(stdout, &net);
+            printf("Training on %zu samples from %s, validating on %zu; batch %zu, Adam lr %g, "
+                   "seed %llu, %s\n",
+                   data.train.count, data.dir, data.test.count, cfg.batch, (double)cfg.lr,
+                   (unsigned long long)cfg.seed, blas);
+        }
+        if (!train_session_init(&sess, &net, &data.train, &cfg, &err)) {
+            cli_error(NULL, "%s", err.msg);
+            goto out;
+        }
+    }
+
+    bool tty = isatty(STDOUT_FILENO) && !quiet;
+    double t_total = 0.0;
+    int first_epoch = meta.has_training ? meta.epochs : 0;
+    for (size_t e = 0; e < epochs; e++) {
+        if (!quiet)
+            printf("Epoch %zu/%zu", e + 1, epochs);
+        if (tty)
+            printf("\n");
+        fflush(stdout);
+        double t0 = now_s(), last_draw = 0.0;
+        bool done = false;
+        while (!done) {
+            train_session_step(&sess, &done);
+            if (tty) {
+                double t = now_s() - t0;
+                if (done || t - last_draw > 0.1) {
+                    progress_bar(done ? sess.steps_per_epoch : sess.step, sess.steps_per_epoch, t,
+                                 train_session_loss(&sess), train_session_accuracy(&sess));
+                    last_draw = t;
+                }
+            }
+        }
+        double secs = now_s() - t0;
+        t_total += secs;
+        eval_result val;
+        if (!evaluate(&net, &data.test, &val, &err)) {
+            cli_error(NULL, "%s", err.msg);
+            goto out;
+        }
+        model_epoch me = {
+            .epoch = first_epoch + (int)e + 1,
+            .loss = train_session_loss(&sess),
+            .accuracy = train_session_accuracy(&sess),
+            .val_loss = val.loss,
+            .val_accuracy = val.accuracy,
+        };
+        if (!model_meta_add_epoch(&meta, &me, &err)) {
+            cli_error(NULL, "%s", err.msg);
+            goto out;
+        }
+        if (tty)
+            printf("\r%5zu/%zu - %.1fs - loss: %.4f - accuracy: %.4f - val_loss: %.4f - "
+                   "val_accuracy: %.4f%20s\n",
+                   sess.steps_per_epoch, sess.steps_per_epoch, secs, me.loss, me.accuracy,
+                   me.val_loss, me.val_accuracy, "");
+        else if (!quiet)
+            printf(" - %.1fs - loss: %.4f - accuracy: %.4f - val_loss: %.4f - val_accuracy: %.4f\n",
+                   secs, me.loss, me.accuracy, me.val_loss, me.val_accuracy);
+        fflush(stdout);
+    }
+    if (epochs > 0) {
+        const model_epoch *last = &meta.history[meta.n_history - 1];
+        meta.has_training = true;
+        snprintf(meta.dataset, sizeof meta.dataset, "mnist");
+        meta.epochs = first_epoch + (int)epochs;
+        meta.batch_size = cfg.batch;
+        meta.seed = cfg.seed;
+        meta.learning_rate = cfg.lr;
+        meta.beta_1 = cfg.beta_1;
+        meta.beta_2 = cfg.beta_2;
+        meta.epsilon = cfg.epsilon;
+        printf("Trained %zu epochs in %.2fs (%.0f samples/s); test accuracy: %.4f, test loss: "
+               "%.4f\n",
+               epochs, t_total, (double)(epochs * data.train.count) / t_total, last->val_accuracy,
+               last->val_loss);
+    }
+    if (!model_file_save(out_path, &net, &meta, &err)) {
+        cli_error(out_path, "%s", err.msg);
+        goto out;
+    }
+    if (!quiet)
+        printf("Saved %s\n", out_path);
+    status = 0;
+out:
+    train_session_destroy(&sess);
+    mnist_destroy(&data);
+    model_meta_destroy(&meta);
+    mlp_destroy(&net);
+    return status;
 }

@@ -139,9 +139,10 @@ static int trainer_thread(void *arg)
         if (atomic_load(&t->cmd_stop))
             break;
         if (atomic_exchange(&t->cmd_reset, false)) {
-            do_reset(t);
+            // The state first, so whoever sees the RESET event sees IDLE.
             if (!atomic_load(&t->cmd_run))
                 atomic_store(&t->state, TRAINER_IDLE);
+            do_reset(t);
             epoch_t0 = rate_t0 = now_s();
             rate_samples = 0;
             continue;

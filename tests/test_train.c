@@ -1,0 +1,265 @@
+/* test_train: training must learn, be reproducible, and the background
+ * trainer must hand over weights and progress and stop when told.
+ *
+ * The first part needs no download: a synthetic 10-class problem of 8x8
+ * "digits" (a fixed random prototype per class plus noise). The second part
+ * trains on the first 2,000 MNIST images when data/mnist is present and is
+ * skipped otherwise. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <threads.h>
+#include <time.h>
+
+#include "dataset.h"
+#include "mlp.h"
+#include "train.h"
+#include "trainer.h"
+
+static int passed, failed;
+#define CHECK(cond, ...)                                                                          \
+    do {                                                                                          \
+        if (cond) {                                                                               \
+            passed++;                                                                             \
+        } else {                                                                                  \
+            failed++;                                                                             \
+            printf("FAIL %s:%d: ", __FILE__, __LINE__);                                           \
+            printf(__VA_ARGS__);                                                                  \
+            printf("\n");                                                                         \
+        }                                                                                         \
+    } while (0)
+
+/* n noisy samples of 10 prototypes, side x side pixels. */
+static void make_synthetic(dataset *ds, size_t n, size_t side, uint64_t seed)
+{
+    dp_rng r;
+    dp_rng_seed(&r, 12345); // prototypes are the same for every split
+    size_t px = side * side;
+    uint8_t proto[10][64 * 64];
+    for (int c = 0; c < 10; c++)
+        for (size_t i = 0; i < px; i++)
+            proto[c][i] = dp_rng_uniform(&r) < 0.3 ? 255 : 0;
+    dp_rng_seed(&r, seed);
+    ds->count = n;
+    ds->rows = ds->cols = side;
+    ds->images = malloc(n * px);
+    ds->labels = malloc(n);
+    for (size_t s = 0; s < n; s++) {
+        uint8_t c = (uint8_t)dp_rng_below(&r, 10);
+        ds->labels[s] = c;
+        for (size_t i = 0; i < px; i++) {
+            // Flip a fifth of the pixels: learnable, not trivially.
+            uint8_t v = proto[c][i];
+            if (dp_rng_uniform(&r) < 0.2)
+                v = (uint8_t)(255 - v);
+            ds->images[s * px + i] = v;
+        }
+    }
+}
+
+static void test_learns_synthetic(void)
+{
+    dataset train, test;
+    make_synthetic(&train, 3000, 8, 1);
+    make_synthetic(&test, 1000, 8, 2);
+    size_t sizes[] = {64, 32, 10};
+    mlp net;
+    CHECK(mlp_init(&net, sizes, 3, NULL), "init");
+    mlp_init_glorot(&net, 1);
+    eval_result before, after;
+    evaluate(&net, &test, &before, NULL);
+    train_config cfg = train_config_default();
+    train_session s;
+    dp_error err;
+    CHECK(train_session_init(&s, &net, &train, &cfg, &err), "session: %s", err.msg);
+    double first_loss = 0, last_loss = 0;
+    for (int e = 0; e < 3; e++) {
+        bool done = false;
+        while (!done)
+            train_session_step(&s, &done);
+        if (e == 0)
+            first_loss = train_session_loss(&s);
+        last_loss = train_session_loss(&s);
+    }
+    evaluate(&net, &test, &after, NULL);
+    printf("synthetic: test accuracy %.3f -> %.3f, epoch loss %.3f -> %.3f\n", before.accuracy,
+           after.accuracy, first_loss, last_loss);
+    CHECK(before.accuracy < 0.3, "untrained is near chance: %.3f", before.accuracy);
+    CHECK(after.accuracy > 0.9, "trained accuracy %.3f", after.accuracy);
+    CHECK(last_loss < first_loss * 0.7, "loss falls epoch by epoch: %.3f -> %.3f", first_loss,
+          last_loss);
+    CHECK(s.epoch == 3 && s.steps_per_epoch == (3000 + 31) / 32, "epoch and step counts");
+    size_t total = 0;
+    for (int t = 0; t < 10; t++)
+        for (int p = 0; p < 10; p++)
+            total += after.confusion[t][p];
+    CHECK(total == 1000, "confusion counts every sample: %zu", total);
+
+    // Same seed, same data, same thread count: the same weights bit for bit.
+    mlp net2;
+    mlp_init(&net2, sizes, 3, NULL);
+    mlp_init_glorot(&net2, 1);
+    train_session s2;
+    train_session_init(&s2, &net2, &train, &cfg, NULL);
+    for (int e = 0; e < 3; e++) {
+        bool done = false;
+        while (!done)
+            train_session_step(&s2, &done);
+    }
+    CHECK(memcmp(net.params, net2.params, net.n_params * sizeof(float)) == 0,
+          "reproducible bit for bit");
+    train_session_destroy(&s2);
+    mlp_destroy(&net2);
+    train_session_destroy(&s);
+    mlp_destroy(&net);
+    dataset_destroy(&train);
+    dataset_destroy(&test);
+}
+
+static void sleep_ms(long ms)
+{
+    struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+    thrd_sleep(&ts, NULL);
+}
+
+static void test_trainer_thread(void)
+{
+    mnist m;
+    memset(&m, 0, sizeof m);
+    make_synthetic(&m.train, 4000, 8, 3);
+    make_synthetic(&m.test, 500, 8, 4);
+    size_t sizes[] = {64, 32, 10};
+    mlp net, view;
+    mlp_init(&net, sizes, 3, NULL);
+    mlp_init_glorot(&net, 5);
+    mlp_clone(&view, &net, NULL);
+    trainer_config cfg = {.train = train_config_default(), .epochs = 2, .init_seed = 5};
+    trainer t;
+    dp_error err;
+    CHECK(trainer_init(&t, &cfg, &net, &m, &err), "trainer_init: %s", err.msg);
+    CHECK(trainer_get_state(&t) == TRAINER_IDLE, "idle before start");
+    uint64_t have = 0;
+    CHECK(trainer_take_snapshot(&t, &view, &have) && have > 0, "initial snapshot published");
+    CHECK(memcmp(view.params, net.params, net.n_params * sizeof(float)) == 0,
+          "initial snapshot is the starting weights");
+
+    trainer_start(&t);
+    size_t epochs_seen = 0, steps_seen = 0;
+    double val_acc = 0;
+    bool done = false;
+    for (int i = 0; i < 2000 && !done; i++) {
+        trainer_event ev;
+        while (trainer_poll(&t, &ev)) {
+            if (ev.kind == TRAINER_EV_STEP)
+                steps_seen++;
+            if (ev.kind == TRAINER_EV_EPOCH) {
+                epochs_seen++;
+                val_acc = ev.val_accuracy;
+            }
+            if (ev.kind == TRAINER_EV_DONE)
+                done = true;
+        }
+        sleep_ms(5);
+    }
+    CHECK(done && epochs_seen == 2, "two epochs then done (%zu)", epochs_seen);
+    CHECK(steps_seen > 10, "step events arrive: %zu", steps_seen);
+    CHECK(val_acc > 0.8, "learned in the background: val accuracy %.3f", val_acc);
+    CHECK(trainer_get_state(&t) == TRAINER_FINISHED, "finished state");
+    CHECK(trainer_take_snapshot(&t, &view, &have), "a newer snapshot after training");
+    CHECK(memcmp(view.params, net.params, net.n_params * sizeof(float)) != 0,
+          "the snapshot holds trained weights");
+    uint64_t again = have;
+    CHECK(!trainer_take_snapshot(&t, &view, &again) && again == have, "no newer snapshot when idle");
+
+    trainer_destroy(&t);
+
+    // A long run: pause, reset and resume while it trains.
+    cfg.epochs = 1000;
+    CHECK(trainer_init(&t, &cfg, &net, &m, &err), "trainer_init: %s", err.msg);
+    trainer_start(&t);
+    sleep_ms(30);
+    trainer_pause(&t);
+    CHECK(trainer_get_state(&t) == TRAINER_PAUSED, "paused");
+    sleep_ms(20);
+    have = 0;
+    trainer_take_snapshot(&t, &view, &have);
+    uint64_t v1 = have;
+    sleep_ms(60);
+    CHECK(!trainer_take_snapshot(&t, &view, &have) && have == v1, "no progress while paused");
+    trainer_reset(&t);
+    bool reset_seen = false;
+    for (int i = 0; i < 400 && !reset_seen; i++) {
+        trainer_event ev;
+        while (trainer_poll(&t, &ev))
+            reset_seen |= ev.kind == TRAINER_EV_RESET;
+        sleep_ms(5);
+    }
+    CHECK(reset_seen, "reset event");
+    CHECK(trainer_take_snapshot(&t, &view, &have) && have > v1, "reset publishes fresh weights");
+    mlp fresh;
+    mlp_clone(&fresh, &net, NULL);
+    mlp_init_glorot(&fresh, cfg.init_seed + 1);
+    CHECK(memcmp(view.params, fresh.params, net.n_params * sizeof(float)) == 0,
+          "reset weights are Glorot with the next seed");
+    mlp_destroy(&fresh);
+    CHECK(trainer_get_state(&t) == TRAINER_IDLE, "idle after reset");
+    trainer_start(&t);
+    sleep_ms(30);
+    CHECK(trainer_get_state(&t) == TRAINER_RUNNING, "running again");
+
+    // Destroy while running: must join promptly.
+    struct timespec a, b;
+    timespec_get(&a, TIME_UTC);
+    trainer_destroy(&t);
+    timespec_get(&b, TIME_UTC);
+    double ms = (double)(b.tv_sec - a.tv_sec) * 1e3 + (double)(b.tv_nsec - a.tv_nsec) / 1e6;
+    printf("trainer: %zu step events, val accuracy %.3f, stop joined in %.2f ms\n", steps_seen,
+           val_acc, ms);
+    CHECK(ms < 1000.0, "stop joins (%.1f ms)", ms);
+    mlp_destroy(&view);
+    mlp_destroy(&net);
+    mnist_destroy(&m);
+}
+
+static int test_mnist_slice(void)
+{
+    mnist m;
+    dp_error err;
+    if (!dataset_load_mnist(NULL, &m, &err)) {
+        printf("skipping the MNIST slice: %s\n", err.msg);
+        return 0;
+    }
+    dataset_truncate(&m.train, 2000);
+    dataset_truncate(&m.test, 1000);
+    size_t sizes[] = {784, 128, 10};
+    mlp net;
+    mlp_init(&net, sizes, 3, NULL);
+    mlp_init_glorot(&net, 1);
+    train_config cfg = train_config_default();
+    train_session s;
+    train_session_init(&s, &net, &m.train, &cfg, NULL);
+    for (int e = 0; e < 2; e++) {
+        bool done = false;
+        while (!done)
+            train_session_step(&s, &done);
+    }
+    eval_result r;
+    evaluate(&net, &m.test, &r, NULL);
+    printf("MNIST slice: 2 epochs on 2,000 images, test accuracy on 1,000: %.3f\n", r.accuracy);
+    CHECK(r.accuracy > 0.80, "learns MNIST from 2,000 images: %.3f", r.accuracy);
+    train_session_destroy(&s);
+    mlp_destroy(&net);
+    mnist_destroy(&m);
+    return 1;
+}
+
+int main(void)
+{
+    mlp_blas_threads(1);
+    test_learns_synthetic();
+    test_trainer_thread();
+    test_mnist_slice();
+    printf("%d passed, %d failed\n", passed, failed);
+    return failed ? 1 : 0;
+}
