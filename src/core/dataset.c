@@ -302,9 +302,10 @@ void mnist_destroy(mnist *m)
  * vectorise the widening and the multiply. */
 static void pixels_to_float(float *restrict dst, const uint8_t *restrict src, size_t n)
 {
-    const float scale = 1.0f / 255.0f;
+    // A division, not a multiply by 1/255: x / 255 is what the Keras program
+    // feeds, and 51 / 255 must be 0.2f, not the float after it.
     for (size_t i = 0; i < n; i++)
-        dst[i] = (float)src[i] * scale;
+        dst[i] = (float)src[i] / 255.0f;
 }
 
 void dataset_batch(const dataset *ds, const uint32_t *indices, size_t first, size_t n, float *x,
