@@ -1,0 +1,42 @@
+/* libFuzzer harness for the IDX reader: any bytes, as images and as labels.
+ * Parsing must either succeed with sizes that match the buffer or fail
+ * with a message; it must never crash, leak or read out of bounds. */
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "idx.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    idx_images img;
+    dp_error err;
+    if (idx_parse_images(data, size, &img, &err)) {
+        // Touch every pixel: the sizes promised must be backed by memory.
+        static volatile unsigned sink;
+        unsigned sum = 0;
+        size_t n = img.count * img.rows * img.cols;
+        for (size_t i = 0; i < n; i++)
+            sum += img.pixels[i];
+        sink = sum;
+        if (img.count == 0 || img.rows == 0 || img.cols == 0)
+            abort();
+        idx_images_destroy(&img);
+    } else if (err.msg[0] == '\0') {
+        abort(); // every failure says why
+    }
+    idx_labels lab;
+    err.msg[0] = '\0';
+    if (idx_parse_labels(data, size, &lab, &err)) {
+        for (size_t i = 0; i < lab.count; i++)
+            if (lab.labels[i] > 9)
+                abort();
+        idx_labels_destroy(&lab);
+    } else if (err.msg[0] == '\0') {
+        abort();
+    }
+    return 0;
+}
