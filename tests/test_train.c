@@ -9,7 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <threads.h>
+#include <pthread.h>
 #include <time.h>
 
 #include "dataset.h"
@@ -120,7 +120,7 @@ static void test_learns_synthetic(void)
 static void sleep_ms(long ms)
 {
     struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
-    thrd_sleep(&ts, NULL);
+    nanosleep(&ts, NULL);
 }
 
 static void test_trainer_thread(void)

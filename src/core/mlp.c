@@ -249,7 +249,17 @@ const char *mlp_blas_threads(int n)
 {
 #ifdef OPENBLAS_VERSION
     openblas_set_num_threads(n);
-    return OPENBLAS_VERSION + 1; // " OpenBLAS 0.3.21 " without the first blank
+    // OPENBLAS_VERSION is " OpenBLAS 0.3.21 ": drop the blanks around it.
+    static const char version[] = OPENBLAS_VERSION;
+    static char trimmed[sizeof version];
+    size_t a = 0, b = sizeof version - 1;
+    while (a < b && version[a] == ' ')
+        a++;
+    while (b > a && version[b - 1] == ' ')
+        b--;
+    memcpy(trimmed, version + a, b - a);
+    trimmed[b - a] = '\0';
+    return trimmed;
 #else
     (void)n;
     return "CBLAS";

@@ -14,10 +14,17 @@ train_config train_config_default(void)
 }
 
 /* The update is memory- and divide-bound: wider vectors pay off directly,
- * so build it for AVX-512 and AVX2 too and let the loader pick. */
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
-__attribute__((target_clones("avx512f", "avx2", "default")))
+ * so build it for AVX-512 and AVX2 too and let the loader pick. (Not under
+ * the sanitizers: their instrumented ifunc resolver runs before their
+ * runtime is up and crashes.) */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) &&                            \
+    !defined(__SANITIZE_THREAD__) && !defined(__SANITIZE_ADDRESS__)
+#define DP_MULTIVERSION __attribute__((target_clones("avx512f", "avx2", "default")))
+#else
+#define DP_MULTIVERSION
 #endif
+
+DP_MULTIVERSION
 void adam_update(float *restrict params, float *restrict grads, float *restrict m,
                  float *restrict v, size_t n, float lr, float beta_1, float beta_2, float eps,
                  uint64_t t)

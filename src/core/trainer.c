@@ -14,7 +14,7 @@ static double now_s(void)
 
 static void push_event(trainer *t, const trainer_event *ev)
 {
-    mtx_lock(&t->ring_lock);
+    pthread_mutex_lock(&t->ring_lock);
     if (t->ring_len == TRAINER_RING) {
         /* Full: the window has not drained for a while. Drop the oldest
          * step event; epoch and done events are rare and must arrive. */
@@ -27,7 +27,7 @@ static void push_event(trainer *t, const trainer_event *ev)
             }
         }
         if (victim == SIZE_MAX) {
-            mtx_unlock(&t->ring_lock);
+            pthread_mutex_unlock(&t->ring_lock);
             atomic_fetch_add(&t->dropped_events, 1);
             return;
         }
@@ -40,19 +40,19 @@ static void push_event(trainer *t, const trainer_event *ev)
     }
     t->ring[(t->ring_head + t->ring_len) % TRAINER_RING] = *ev;
     t->ring_len++;
-    mtx_unlock(&t->ring_lock);
+    pthread_mutex_unlock(&t->ring_lock);
 }
 
 bool trainer_poll(trainer *t, trainer_event *ev)
 {
-    mtx_lock(&t->ring_lock);
+    pthread_mutex_lock(&t->ring_lock);
     bool have = t->ring_len > 0;
     if (have) {
         *ev = t->ring[t->ring_head];
         t->ring_head = (t->ring_head + 1) % TRAINER_RING;
         t->ring_len--;
     }
-    mtx_unlock(&t->ring_lock);
+    pthread_mutex_unlock(&t->ring_lock);
     return have;
 }
 
@@ -63,12 +63,12 @@ static void publish(trainer *t)
 {
     int newest = atomic_load(&t->newest_slot);
     for (int i = 0; i < TRAINER_SLOTS; i++) {
-        if (i == newest || mtx_trylock(&t->slot_lock[i]) != thrd_success)
+        if (i == newest || pthread_mutex_trylock(&t->slot_lock[i]) != 0)
             continue;
         mlp_copy_params(&t->slots[i], &t->net);
         uint64_t v = atomic_fetch_add(&t->version, 1) + 1;
         t->slot_version[i] = v;
-        mtx_unlock(&t->slot_lock[i]);
+        pthread_mutex_unlock(&t->slot_lock[i]);
         atomic_store(&t->newest_slot, i);
         return;
     }
@@ -80,13 +80,13 @@ bool trainer_take_snapshot(trainer *t, mlp *dst, uint64_t *have_version)
     if (i < 0 || !mlp_same_shape(dst, &t->slots[i]))
         return false;
     bool took = false;
-    mtx_lock(&t->slot_lock[i]);
+    pthread_mutex_lock(&t->slot_lock[i]);
     if (t->slot_version[i] > *have_version) {
         mlp_copy_params(dst, &t->slots[i]);
         *have_version = t->slot_version[i];
         took = true;
     }
-    mtx_unlock(&t->slot_lock[i]);
+    pthread_mutex_unlock(&t->slot_lock[i]);
     return took;
 }
 
@@ -115,7 +115,7 @@ static void do_reset(trainer *t)
     push_event(t, &ev);
 }
 
-static int trainer_thread(void *arg)
+static void *trainer_thread(void *arg)
 {
     trainer *t = arg;
     double last_publish = now_s();
@@ -123,10 +123,10 @@ static int trainer_thread(void *arg)
     uint64_t rate_samples = 0;
     double rate = 0.0;
     for (;;) {
-        mtx_lock(&t->lock);
+        pthread_mutex_lock(&t->lock);
         while (!atomic_load(&t->cmd_stop) && !atomic_load(&t->cmd_reset) &&
                !atomic_load(&t->cmd_run))
-            cnd_wait(&t->wake, &t->lock);
+            pthread_cond_wait(&t->wake, &t->lock);
         /* The state moves under the lock, as trainer_pause moves it, so a
          * pause is never overwritten by a stale RUNNING. */
         bool resumed = false;
@@ -135,7 +135,7 @@ static int trainer_thread(void *arg)
             atomic_store(&t->state, TRAINER_RUNNING);
             resumed = true;
         }
-        mtx_unlock(&t->lock);
+        pthread_mutex_unlock(&t->lock);
         if (atomic_load(&t->cmd_stop))
             break;
         if (atomic_exchange(&t->cmd_reset, false)) {
@@ -198,10 +198,10 @@ static int trainer_thread(void *arg)
             push_event(t, &ev);
             epoch_t0 = now_s();
             if (t->sess.epoch >= t->cfg.epochs) {
-                mtx_lock(&t->lock);
+                pthread_mutex_lock(&t->lock);
                 atomic_store(&t->cmd_run, false);
                 atomic_store(&t->state, TRAINER_FINISHED);
-                mtx_unlock(&t->lock);
+                pthread_mutex_unlock(&t->lock);
                 base_event(t, &ev, TRAINER_EV_DONE);
                 ev.epoch = t->sess.epoch;
                 push_event(t, &ev);
@@ -209,7 +209,7 @@ static int trainer_thread(void *arg)
         }
     }
     atomic_store(&t->state, TRAINER_STOPPED);
-    return 0;
+    return NULL;
 }
 
 bool trainer_init(trainer *t, const trainer_config *cfg, const mlp *start, const mnist *data,
@@ -241,7 +241,7 @@ bool trainer_init(trainer *t, const trainer_config *cfg, const mlp *start, const
             ok = false;
             break;
         }
-        if (mtx_init(&t->slot_lock[made_slots], mtx_plain) != thrd_success) {
+        if (pthread_mutex_init(&t->slot_lock[made_slots], NULL) != 0) {
             mlp_destroy(&t->slots[made_slots]);
             ok = dp_fail(err, "cannot create a lock");
             break;
@@ -249,20 +249,20 @@ bool trainer_init(trainer *t, const trainer_config *cfg, const mlp *start, const
     }
     bool locks = false;
     if (ok) {
-        locks = mtx_init(&t->lock, mtx_plain) == thrd_success;
-        locks = locks && cnd_init(&t->wake) == thrd_success;
-        locks = locks && mtx_init(&t->ring_lock, mtx_plain) == thrd_success;
+        locks = pthread_mutex_init(&t->lock, NULL) == 0;
+        locks = locks && pthread_cond_init(&t->wake, NULL) == 0;
+        locks = locks && pthread_mutex_init(&t->ring_lock, NULL) == 0;
         ok = locks || dp_fail(err, "cannot create a lock");
     }
     if (ok) {
         publish(t);
-        ok = thrd_create(&t->thread, trainer_thread, t) == thrd_success ||
+        ok = pthread_create(&t->thread, NULL, trainer_thread, t) == 0 ||
              dp_fail(err, "cannot start the training thread");
     }
     if (!ok) {
         for (int i = 0; i < made_slots; i++) {
             mlp_destroy(&t->slots[i]);
-            mtx_destroy(&t->slot_lock[i]);
+            pthread_mutex_destroy(&t->slot_lock[i]);
         }
         train_session_destroy(&t->sess);
         mlp_destroy(&t->net);
@@ -274,10 +274,10 @@ bool trainer_init(trainer *t, const trainer_config *cfg, const mlp *start, const
 
 static void command(trainer *t, _Atomic bool *flag, bool value)
 {
-    mtx_lock(&t->lock);
+    pthread_mutex_lock(&t->lock);
     atomic_store(flag, value);
-    cnd_signal(&t->wake);
-    mtx_unlock(&t->lock);
+    pthread_cond_signal(&t->wake);
+    pthread_mutex_unlock(&t->lock);
 }
 
 void trainer_destroy(trainer *t)
@@ -285,14 +285,14 @@ void trainer_destroy(trainer *t)
     if (!t->thread_started)
         return;
     command(t, &t->cmd_stop, true);
-    thrd_join(t->thread, NULL);
+    pthread_join(t->thread, NULL);
     for (int i = 0; i < TRAINER_SLOTS; i++) {
         mlp_destroy(&t->slots[i]);
-        mtx_destroy(&t->slot_lock[i]);
+        pthread_mutex_destroy(&t->slot_lock[i]);
     }
-    mtx_destroy(&t->lock);
-    cnd_destroy(&t->wake);
-    mtx_destroy(&t->ring_lock);
+    pthread_mutex_destroy(&t->lock);
+    pthread_cond_destroy(&t->wake);
+    pthread_mutex_destroy(&t->ring_lock);
     train_session_destroy(&t->sess);
     mlp_destroy(&t->net);
     memset(t, 0, sizeof *t);
@@ -305,20 +305,20 @@ void trainer_start(trainer *t)
 
 void trainer_pause(trainer *t)
 {
-    mtx_lock(&t->lock);
+    pthread_mutex_lock(&t->lock);
     atomic_store(&t->cmd_run, false);
     int running = TRAINER_RUNNING;
     atomic_compare_exchange_strong(&t->state, &running, TRAINER_PAUSED);
-    mtx_unlock(&t->lock);
+    pthread_mutex_unlock(&t->lock);
 }
 
 void trainer_reset(trainer *t)
 {
-    mtx_lock(&t->lock);
+    pthread_mutex_lock(&t->lock);
     atomic_store(&t->cmd_run, false);
     atomic_store(&t->cmd_reset, true);
-    cnd_signal(&t->wake);
-    mtx_unlock(&t->lock);
+    pthread_cond_signal(&t->wake);
+    pthread_mutex_unlock(&t->lock);
 }
 
 trainer_state trainer_get_state(trainer *t)

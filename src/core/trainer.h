@@ -10,7 +10,10 @@
  *     every frame (a full ring drops the oldest step events, never epochs);
  *   - and takes commands (start, pause, resume, reset, stop) through a
  *     mutex and a condition variable, checked between batches, so a stop is
- *     seen within one batch. */
+ *     seen within one batch.
+ * POSIX threads rather than C11's <threads.h>: glibc's thrd_create starts
+ * threads behind ThreadSanitizer's back (it has no interceptor for it), so
+ * the race checker could not watch the hand-over. */
 #ifndef DIGITPAD_TRAINER_H
 #define DIGITPAD_TRAINER_H
 
@@ -18,7 +21,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <threads.h>
+#include <pthread.h>
 
 #include "dataset.h"
 #include "error.h"
@@ -71,22 +74,22 @@ typedef struct trainer {
     mlp net;                       // the thread's own network
     train_session sess;
 
-    thrd_t thread;
+    pthread_t thread;
     bool thread_started;
-    mtx_t lock;                    // with wake: the paused thread sleeps here
-    cnd_t wake;
+    pthread_mutex_t lock;                    // with wake: the paused thread sleeps here
+    pthread_cond_t wake;
     _Atomic bool cmd_run, cmd_stop, cmd_reset; // read by the thread between batches
     _Atomic int state;             // trainer_state
     uint64_t resets;
     uint64_t global_step;
 
     mlp slots[TRAINER_SLOTS];
-    mtx_t slot_lock[TRAINER_SLOTS];
+    pthread_mutex_t slot_lock[TRAINER_SLOTS];
     uint64_t slot_version[TRAINER_SLOTS];
     _Atomic int newest_slot;       // -1 before the first publish
     _Atomic uint64_t version;
 
-    mtx_t ring_lock;
+    pthread_mutex_t ring_lock;
     trainer_event ring[TRAINER_RING];
     size_t ring_head, ring_len;
     _Atomic uint64_t dropped_events;

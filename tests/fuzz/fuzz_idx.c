@@ -10,18 +10,19 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
+volatile unsigned fuzz_sink;
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     idx_images img;
     dp_error err;
     if (idx_parse_images(data, size, &img, &err)) {
         // Touch every pixel: the sizes promised must be backed by memory.
-        static volatile unsigned sink;
         unsigned sum = 0;
         size_t n = img.count * img.rows * img.cols;
         for (size_t i = 0; i < n; i++)
             sum += img.pixels[i];
-        sink = sum;
+        fuzz_sink = sum;
         if (img.count == 0 || img.rows == 0 || img.cols == 0)
             abort();
         idx_images_destroy(&img);
