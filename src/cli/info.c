@@ -50,12 +50,12 @@ int cli_info(int argc, char **argv)
     }
     char num[32];
     printf("Model: %s\n\n", model_path);
-    printf("%-8s %-22s %8s %22s\n", "Layer", "Type", "Neurons", "Trainable parameters");
-    printf("%-8s %-22s %8s %22s\n", "--------", "----------------------", "--------",
-           "----------------------");
+    printf("%-8s %-22s %8s %28s\n", "Layer", "Type", "Neurons", "Trainable parameters");
+    printf("%-8s %-22s %8s %28s\n", "--------", "----------------------", "--------",
+           "----------------------------");
     char type[64];
     snprintf(type, sizeof type, "Input (Flatten %zux%zu)", meta.height, meta.width);
-    printf("%-8s %-22s %8zu %22s\n", "input", type, net.sizes[0], "0");
+    printf("%-8s %-22s %8zu %28s\n", "input", type, net.sizes[0], "0");
     size_t total = 0;
     for (size_t l = 0; l < net.n_layers; l++) {
         const mlp_layer *L = &net.layers[l];
@@ -67,10 +67,10 @@ int cli_info(int argc, char **argv)
         strncat(formula, num, sizeof formula - strlen(formula) - 1);
         snprintf(name, sizeof name, "%zu", l + 1);
         snprintf(type, sizeof type, "Dense, %s", L->act == MLP_ACT_RELU ? "ReLU" : "softmax");
-        printf("%-8s %-22s %8zu %22s\n", name, type, L->out, formula);
+        printf("%-8s %-22s %8zu %28s\n", name, type, L->out, formula);
     }
     with_commas(num, sizeof num, total);
-    printf("%-8s %-22s %8s %22s\n", "total", "", "", num);
+    printf("%-8s %-22s %8s %28s\n", "total", "", "", num);
     if (meta.has_training && meta.n_history > 0) {
         const model_epoch *e = &meta.history[meta.n_history - 1];
         printf("\nTrained %d epochs on %s (batch %zu, Adam lr %g, seed %llu): test accuracy "
