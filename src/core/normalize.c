@@ -2,8 +2,7 @@
  *
  * Coordinates are pixel indices: pixel i of a row has its centre at x = i
  * and covers [i - 0.5, i + 0.5). The output's centre of mass is placed at
- * index (14, 14), as the usual reimplementations of MNIST's preprocessing
- * do (shift = 14 - centre of mass in index coordinates).
+ * index (14, 14): MNIST's own test digits average (14.00, 13.99) that way.
  *
  * Resampling is one function for every scale: output pixel u looks at the
  * source interval of width L = 1/scale around its centre, widened to at
@@ -222,7 +221,8 @@ void normalize_resize(float *out, const float *img, size_t w, size_t h)
     if (!img || w == 0 || h == 0)
         return;
     double step_x = (double)w / OUT_SIDE, step_y = (double)h / OUT_SIDE;
-    // Output pixel u covers source [(u - 0.5) step - 0.5, ...): its centre is at (u + 0.5) step - 0.5.
+    // Output pixel u covers source pixels [u step, (u + 1) step) edge to edge,
+    // so its centre in source index coordinates is (u + 0.5) step - 0.5.
     double cx = (CENTRE + 0.5) * step_x - 0.5, cy = (CENTRE + 0.5) * step_y - 0.5;
     resample(out, img, w, 0, (long)w - 1, 0, (long)h - 1, cx, cy, step_x, step_y, true);
 }
