@@ -61,7 +61,7 @@ int cli_info(int argc, char **argv)
         const mlp_layer *L = &net.layers[l];
         size_t p = L->in * L->out + L->out;
         total += p;
-        char formula[48], name[16];
+        char formula[64], name[24];
         snprintf(formula, sizeof formula, "%zu x %zu + %zu = ", L->in, L->out, L->out);
         with_commas(num, sizeof num, p);
         strncat(formula, num, sizeof formula - strlen(formula) - 1);
