@@ -1,1 +1,1378 @@
+/* model_file.c: the digitpad-mlp JSON format (docs/model-format.md).
+ *
+ * Reading goes through cJSON, but nothing is allocated for the network until
+ * the whole tree has been checked: every type, every size against the caps
+ * of mlp.h, every number against the range of a float. Writing does not use
+ * cJSON: a model is mostly one long run of floats, and a cJSON node per
+ * number would cost more than the numbers themselves, so the text is written
+ * directly into a growing buffer. */
 #include "model_file.h"
+
+#include <cjson/cJSON.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <float.h>
+#include <limits.h>
+#include <locale.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define FORMAT_NAME "digitpad-mlp"
+#define FORMAT_VERSION 1
+
+/* Deeper nesting than this is refused before cJSON sees it: the format
+ * needs five levels, and cJSON recurses once per level, which a thread with
+ * a small stack should not have to pay for a hostile file. */
+#define MODEL_MAX_DEPTH 64
+
+/* cJSON spends about 64 bytes per value. Counting values before parsing
+ * bounds that by the parameter cap (plus room for rows, labels and history)
+ * rather than by the file size cap. */
+#define MODEL_MAX_VALUES (MLP_MAX_PARAMS + (size_t)1024 * 1024)
+
+/* The seed is held as a JSON number, which cJSON reads into a double. */
+#define MODEL_MAX_SEED ((uint64_t)1 << 53)
+
+#define MODEL_MAX_EPOCHS 1000000
+#define MODEL_MAX_BATCH 1000000
+
+/* Largest magnitude that still rounds to a finite float: FLT_MAX plus half
+ * of its last place. A double at or past it becomes infinity. */
+#define FLOAT_OVERFLOW_EDGE 0x1.ffffffp+127
+
+/* ---------------------------------------------------------------- meta */
+
+static void meta_training_defaults(model_meta *meta)
+{
+    snprintf(meta->dataset, sizeof meta->dataset, "mnist");
+    meta->epochs = 0;
+    meta->batch_size = 32;
+    meta->seed = 1;
+    meta->learning_rate = 0.001;
+    meta->beta_1 = 0.9;
+    meta->beta_2 = 0.999;
+    meta->epsilon = 1e-7;
+}
+
+bool model_meta_default(model_meta *meta, size_t height, size_t width, size_t outputs, dp_error *err)
+{
+    memset(meta, 0, sizeof *meta);
+    if (height < 1 || width < 1 || height > MLP_MAX_UNITS || width > MLP_MAX_UNITS ||
+        height * width > MLP_MAX_UNITS)
+        return dp_fail(err, "an input of %zux%zu pixels is outside 1 to %d pixels", height, width,
+                       MLP_MAX_UNITS);
+    if (outputs < 1 || outputs > MLP_MAX_UNITS)
+        return dp_fail(err, "%zu outputs is outside 1 to %d", outputs, MLP_MAX_UNITS);
+    char(*labels)[MODEL_LABEL_MAX] = calloc(outputs, sizeof *labels);
+    if (!labels)
+        return dp_fail(err, "out of memory");
+    for (size_t i = 0; i < outputs; i++)
+        snprintf(labels[i], MODEL_LABEL_MAX, "%zu", i);
+    meta->height = height;
+    meta->width = width;
+    meta->scale = 1.0 / 255.0;
+    meta->preprocess = MODEL_PREPROCESS_MNIST;
+    meta->n_labels = outputs;
+    meta->labels = labels;
+    meta->has_training = false;
+    meta_training_defaults(meta);
+    return true;
+}
+
+bool model_meta_copy(model_meta *dst, const model_meta *src, dp_error *err)
+{
+    model_meta m = *src;
+    m.labels = NULL;
+    m.history = NULL;
+    if (src->n_labels > 0) {
+        m.labels = malloc(src->n_labels * sizeof *m.labels);
+        if (!m.labels)
+            goto oom;
+        memcpy(m.labels, src->labels, src->n_labels * sizeof *m.labels);
+    }
+    if (src->n_history > 0) {
+        m.history = malloc(src->n_history * sizeof *m.history);
+        if (!m.history)
+            goto oom;
+        memcpy(m.history, src->history, src->n_history * sizeof *m.history);
+    }
+    *dst = m;
+    return true;
+oom:
+    free(m.labels);
+    memset(dst, 0, sizeof *dst);
+    return dp_fail(err, "out of memory");
+}
+
+bool model_meta_add_epoch(model_meta *meta, const model_epoch *e, dp_error *err)
+{
+    if (meta->n_history >= MODEL_MAX_HISTORY) {
+        // Full: the oldest epoch makes room, so training can go on for ever.
+        memmove(meta->history, meta->history + 1,
+                (MODEL_MAX_HISTORY - 1) * sizeof *meta->history);
+        meta->history[MODEL_MAX_HISTORY - 1] = *e;
+        meta->n_history = MODEL_MAX_HISTORY;
+    } else {
+        model_epoch *h = realloc(meta->history, (meta->n_history + 1) * sizeof *h);
+        if (!h)
+            return dp_fail(err, "out of memory");
+        h[meta->n_history++] = *e;
+        meta->history = h;
+    }
+    meta->has_training = true;
+    return true;
+}
+
+void model_meta_destroy(model_meta *meta)
+{
+    free(meta->labels);
+    free(meta->history);
+    memset(meta, 0, sizeof *meta);
+}
+
+/* ------------------------------------------------------------- reading */
+
+static const char *json_kind(const cJSON *v)
+{
+    if (!v)
+        return "nothing";
+    if (cJSON_IsBool(v))
+        return "a boolean";
+    if (cJSON_IsNull(v))
+        return "null";
+    if (cJSON_IsNumber(v))
+        return "a number";
+    if (cJSON_IsString(v))
+        return "a string";
+    if (cJSON_IsArray(v))
+        return "an array";
+    if (cJSON_IsObject(v))
+        return "an object";
+    return "an unknown kind of value";
+}
+
+/* A string from the file, made fit for a message: at most 40 bytes, with
+ * control characters and quotes replaced. */
+static const char *shown(const char *s, char out[48])
+{
+    size_t n = 0;
+    for (; s[n] && n < 40; n++) {
+        unsigned char c = (unsigned char)s[n];
+        out[n] = c < 0x20 || c == 0x7f || c == '"' || c == '\\' ? '?' : (char)c;
+    }
+    if (s[n]) {
+        memcpy(out + n, "...", 3);
+        n += 3;
+    }
+    out[n] = '\0';
+    return out;
+}
+
+static const cJSON *get(const cJSON *obj, const char *key)
+{
+    return cJSON_GetObjectItemCaseSensitive(obj, key);
+}
+
+/* The number of items of an array (cJSON keeps a linked list). */
+static size_t count_items(const cJSON *arr)
+{
+    size_t n = 0;
+    for (const cJSON *it = arr->child; it; it = it->next)
+        n++;
+    return n;
+}
+
+/* An integer in [lo, hi] at `where`, or a message. */
+static bool get_integer(const cJSON *v, const char *where, double lo, double hi, double *out,
+                        dp_error *err)
+{
+    if (!cJSON_IsNumber(v))
+        return dp_fail(err, "%s: expected an integer, got %s", where, json_kind(v));
+    double d = v->valuedouble;
+    if (d != floor(d) || d < lo || d > hi)
+        return dp_fail(err, "%s: expected an integer from %.0f to %.0f, got %g", where, lo, hi, d);
+    *out = d;
+    return true;
+}
+
+/* A finite number at `where`; positive if `positive`, else in [0, 1). */
+static bool get_real(const cJSON *v, const char *where, bool positive, double *out, dp_error *err)
+{
+    if (!cJSON_IsNumber(v))
+        return dp_fail(err, "%s: expected a number, got %s", where, json_kind(v));
+    double d = v->valuedouble;
+    if (positive && !(d > 0 && isfinite(d)))
+        return dp_fail(err, "%s: expected a positive number, got %g", where, d);
+    if (!positive && !(d >= 0 && d < 1))
+        return dp_fail(err, "%s: expected a number from 0 to below 1, got %g", where, d);
+    *out = d;
+    return true;
+}
+
+/* A string of 1 to cap-1 bytes, copied to out if out is not NULL. */
+static bool get_string(const cJSON *v, const char *where, size_t cap, char *out, dp_error *err)
+{
+    if (!cJSON_IsString(v))
+        return dp_fail(err, "%s: expected a string, got %s", where, json_kind(v));
+    size_t n = strlen(v->valuestring);
+    if (n == 0)
+        return dp_fail(err, "%s: empty string", where);
+    if (n >= cap)
+        return dp_fail(err, "%s: %zu bytes, at most %zu", where, n, cap - 1);
+    if (out)
+        memcpy(out, v->valuestring, n + 1);
+    return true;
+}
+
+/* Checks that every item of arr (n of them) is a number that fits a float. */
+static bool check_floats(const cJSON *arr, const char *where, dp_error *err)
+{
+    size_t i = 0;
+    for (const cJSON *it = arr->child; it; it = it->next, i++) {
+        if (!cJSON_IsNumber(it))
+            return dp_fail(err, "%s[%zu]: expected a number, got %s", where, i, json_kind(it));
+        if (!(fabs(it->valuedouble) < FLOAT_OVERFLOW_EDGE))
+            return dp_fail(err, "%s[%zu]: %g is not a finite float", where, i, it->valuedouble);
+    }
+    return true;
+}
+
+static void copy_floats(float *dst, const cJSON *arr)
+{
+    for (const cJSON *it = arr->child; it; it = it->next)
+        *dst++ = (float)it->valuedouble;
+}
+
+typedef struct layer_json {
+    const cJSON *kernel, *bias;
+    size_t in, out;
+} layer_json;
+
+/* Checks layer l of n: an object with a known activation in the right place
+ * and a rectangular kernel and a bias of finite floats. */
+static bool check_layer(const cJSON *layer, size_t l, size_t n, layer_json *lj, dp_error *err)
+{
+    char where[48], row_where[64], tmp[48];
+    snprintf(where, sizeof where, "layers[%zu]", l);
+    if (!cJSON_IsObject(layer))
+        return dp_fail(err, "%s: expected an object, got %s", where, json_kind(layer));
+
+    const cJSON *type = get(layer, "type");
+    if (type) {
+        if (!cJSON_IsString(type))
+            return dp_fail(err, "%s.type: expected a string, got %s", where, json_kind(type));
+        if (strcmp(type->valuestring, "dense") != 0)
+            return dp_fail(err, "%s.type: unknown layer type \"%s\" (only dense)", where,
+                           shown(type->valuestring, tmp));
+    }
+
+    const cJSON *act = get(layer, "activation");
+    if (!act)
+        return dp_fail(err, "%s: missing \"activation\"", where);
+    if (!cJSON_IsString(act))
+        return dp_fail(err, "%s.activation: expected a string, got %s", where, json_kind(act));
+    bool last = l + 1 == n;
+    if (strcmp(act->valuestring, "relu") == 0) {
+        if (last)
+            return dp_fail(err, "%s.activation: the last layer must be softmax, not relu", where);
+    } else if (strcmp(act->valuestring, "softmax") == 0) {
+        if (!last)
+            return dp_fail(err, "%s.activation: softmax is only for the last layer (hidden layers "
+                           "are relu)", where);
+    } else {
+        return dp_fail(err, "%s.activation: unknown activation \"%s\" (relu or softmax)", where,
+                       shown(act->valuestring, tmp));
+    }
+
+    const cJSON *kernel = get(layer, "kernel");
+    if (!kernel)
+        return dp_fail(err, "%s: missing \"kernel\"", where);
+    if (!cJSON_IsArray(kernel))
+        return dp_fail(err, "%s.kernel: expected an array of rows of numbers, got %s", where,
+                       json_kind(kernel));
+    size_t rows = count_items(kernel);
+    if (rows == 0)
+        return dp_fail(err, "%s.kernel: empty (it needs one row per input)", where);
+    if (rows > MLP_MAX_UNITS)
+        return dp_fail(err, "%s.kernel: %zu rows (inputs), at most %d", where, rows,
+                       MLP_MAX_UNITS);
+    size_t cols = 0, r = 0;
+    for (const cJSON *row = kernel->child; row; row = row->next, r++) {
+        snprintf(row_where, sizeof row_where, "%s.kernel[%zu]", where, r);
+        if (!cJSON_IsArray(row))
+            return dp_fail(err, "%s: expected an array of numbers, got %s", row_where,
+                           json_kind(row));
+        size_t k = count_items(row);
+        if (r == 0) {
+            if (k == 0)
+                return dp_fail(err, "%s: empty row (a layer needs at least one unit)", row_where);
+            if (k > MLP_MAX_UNITS)
+                return dp_fail(err, "%s: %zu values (units), at most %d", row_where, k,
+                               MLP_MAX_UNITS);
+            cols = k;
+        } else if (k != cols) {
+            return dp_fail(err, "%s.kernel: row %zu has %zu values, expected %zu", where, r, k,
+                           cols);
+        }
+        if (!check_floats(row, row_where, err))
+            return false;
+    }
+
+    const cJSON *bias = get(layer, "bias");
+    if (!bias)
+        return dp_fail(err, "%s: missing \"bias\"", where);
+    snprintf(row_where, sizeof row_where, "%s.bias", where);
+    if (!cJSON_IsArray(bias))
+        return dp_fail(err, "%s: expected an array of numbers, got %s", row_where,
+                       json_kind(bias));
+    size_t nb = count_items(bias);
+    if (nb != cols)
+        return dp_fail(err, "%s: %zu values, expected %zu (one per unit)", row_where, nb, cols);
+    if (!check_floats(bias, row_where, err))
+        return false;
+
+    lj->kernel = kernel;
+    lj->bias = bias;
+    lj->in = rows;
+    lj->out = cols;
+    return true;
+}
+
+static bool check_input(const cJSON *input, size_t inputs, model_meta *m, dp_error *err)
+{
+    char tmp[48];
+    m->height = 28;
+    m->width = 28;
+    m->scale = 1.0 / 255.0;
+    m->preprocess = MODEL_PREPROCESS_MNIST;
+    if (input) {
+        if (!cJSON_IsObject(input))
+            return dp_fail(err, "input: expected an object, got %s", json_kind(input));
+        const cJSON *v;
+        double d;
+        if ((v = get(input, "height"))) {
+            if (!get_integer(v, "input.height", 1, MLP_MAX_UNITS, &d, err))
+                return false;
+            m->height = (size_t)d;
+        }
+        if ((v = get(input, "width"))) {
+            if (!get_integer(v, "input.width", 1, MLP_MAX_UNITS, &d, err))
+                return false;
+            m->width = (size_t)d;
+        }
+        if ((v = get(input, "scale")) && !get_real(v, "input.scale", true, &m->scale, err))
+            return false;
+        if ((v = get(input, "preprocess"))) {
+            if (!cJSON_IsString(v))
+                return dp_fail(err, "input.preprocess: expected a string, got %s", json_kind(v));
+            if (strcmp(v->valuestring, "mnist") == 0)
+                m->preprocess = MODEL_PREPROCESS_MNIST;
+            else if (strcmp(v->valuestring, "none") == 0)
+                m->preprocess = MODEL_PREPROCESS_NONE;
+            else
+                return dp_fail(err, "input.preprocess: unknown preprocessing \"%s\" (mnist or none)",
+                               shown(v->valuestring, tmp));
+        }
+    }
+    // Both are at most 4096, so the product cannot overflow.
+    if (m->height * m->width != inputs)
+        return dp_fail(err, "input is %zux%zu = %zu pixels but layers[0].kernel has %zu rows",
+                       m->height, m->width, m->height * m->width, inputs);
+    return true;
+}
+
+static bool check_labels(const cJSON *labels, size_t outputs, dp_error *err)
+{
+    if (!labels)
+        return true;
+    if (!cJSON_IsArray(labels))
+        return dp_fail(err, "labels: expected an array of strings, got %s", json_kind(labels));
+    size_t n = count_items(labels);
+    if (n != outputs)
+        return dp_fail(err, "labels: %zu labels for %zu outputs", n, outputs);
+    size_t i = 0;
+    char where[32];
+    for (const cJSON *it = labels->child; it; it = it->next, i++) {
+        snprintf(where, sizeof where, "labels[%zu]", i);
+        if (!get_string(it, where, MODEL_LABEL_MAX, NULL, err))
+            return false;
+    }
+    return true;
+}
+
+/* A history value: a number, or null (or absent) for "not measured". */
+static bool get_history_value(const cJSON *entry, const char *key, size_t i, double *out,
+                              dp_error *err)
+{
+    const cJSON *v = get(entry, key);
+    if (!v || cJSON_IsNull(v)) {
+        *out = NAN;
+        return true;
+    }
+    if (!cJSON_IsNumber(v))
+        return dp_fail(err, "training.history[%zu].%s: expected a number or null, got %s", i, key,
+                       json_kind(v));
+    *out = v->valuedouble;
+    return true;
+}
+
+/* Checks the training section and fills the scalar fields of m; the
+ * history is only checked here and copied by fill_history. */
+static bool check_training(const cJSON *tr, model_meta *m, size_t *n_history, dp_error *err)
+{
+    char tmp[48];
+    meta_training_defaults(m);
+    m->has_training = tr != NULL;
+    *n_history = 0;
+    if (!tr)
+        return true;
+    if (!cJSON_IsObject(tr))
+        return dp_fail(err, "training: expected an object, got %s", json_kind(tr));
+    const cJSON *v;
+    double d;
+    if ((v = get(tr, "dataset")) &&
+        !get_string(v, "training.dataset", sizeof m->dataset, m->dataset, err))
+        return false;
+    if ((v = get(tr, "epochs"))) {
+        if (!get_integer(v, "training.epochs", 0, MODEL_MAX_EPOCHS, &d, err))
+            return false;
+        m->epochs = (int)d;
+    }
+    if ((v = get(tr, "batch_size"))) {
+        if (!get_integer(v, "training.batch_size", 1, MODEL_MAX_BATCH, &d, err))
+            return false;
+        m->batch_size = (size_t)d;
+    }
+    if ((v = get(tr, "seed"))) {
+        if (!get_integer(v, "training.seed", 0, (double)MODEL_MAX_SEED, &d, err))
+            return false;
+        m->seed = (uint64_t)d;
+    }
+    const cJSON *opt = get(tr, "optimizer");
+    if (opt) {
+        if (!cJSON_IsObject(opt))
+            return dp_fail(err, "training.optimizer: expected an object, got %s", json_kind(opt));
+        if ((v = get(opt, "name"))) {
+            if (!cJSON_IsString(v))
+                return dp_fail(err, "training.optimizer.name: expected a string, got %s",
+                               json_kind(v));
+            if (strcmp(v->valuestring, "adam") != 0)
+                return dp_fail(err, "training.optimizer.name: unknown optimizer \"%s\" (adam)",
+                               shown(v->valuestring, tmp));
+        }
+        if ((v = get(opt, "learning_rate")) &&
+            !get_real(v, "training.optimizer.learning_rate", true, &m->learning_rate, err))
+            return false;
+        if ((v = get(opt, "beta_1")) &&
+            !get_real(v, "training.optimizer.beta_1", false, &m->beta_1, err))
+            return false;
+        if ((v = get(opt, "beta_2")) &&
+            !get_real(v, "training.optimizer.beta_2", false, &m->beta_2, err))
+            return false;
+        if ((v = get(opt, "epsilon")) &&
+            !get_real(v, "training.optimizer.epsilon", true, &m->epsilon, err))
+            return false;
+    }
+    const cJSON *hist = get(tr, "history");
+    if (hist) {
+        if (!cJSON_IsArray(hist))
+            return dp_fail(err, "training.history: expected an array of objects, got %s",
+                           json_kind(hist));
+        size_t n = count_items(hist);
+        if (n > MODEL_MAX_HISTORY)
+            return dp_fail(err, "training.history: %zu epochs, at most %d", n, MODEL_MAX_HISTORY);
+        size_t i = 0;
+        char where[48];
+        for (const cJSON *e = hist->child; e; e = e->next, i++) {
+            snprintf(where, sizeof where, "training.history[%zu]", i);
+            if (!cJSON_IsObject(e))
+                return dp_fail(err, "%s: expected an object, got %s", where, json_kind(e));
+            if ((v = get(e, "epoch"))) {
+                snprintf(where, sizeof where, "training.history[%zu].epoch", i);
+                if (!get_integer(v, where, 0, MODEL_MAX_EPOCHS, &d, err))
+                    return false;
+            }
+            if (!get_history_value(e, "loss", i, &d, err) ||
+                !get_history_value(e, "accuracy", i, &d, err) ||
+                !get_history_value(e, "val_loss", i, &d, err) ||
+                !get_history_value(e, "val_accuracy", i, &d, err))
+                return false;
+        }
+        *n_history = n;
+    }
+    return true;
+}
+
+static void fill_history(const cJSON *tr, model_epoch *out)
+{
+    const cJSON *hist = tr ? get(tr, "history") : NULL;
+    size_t i = 0;
+    for (const cJSON *e = hist ? hist->child : NULL; e; e = e->next, i++) {
+        const cJSON *ep = get(e, "epoch");
+        out[i].epoch = ep ? (int)ep->valuedouble : (int)i + 1;
+        get_history_value(e, "loss", i, &out[i].loss, NULL);
+        get_history_value(e, "accuracy", i, &out[i].accuracy, NULL);
+        get_history_value(e, "val_loss", i, &out[i].val_loss, NULL);
+        get_history_value(e, "val_accuracy", i, &out[i].val_accuracy, NULL);
+    }
+}
+
+static bool is_space(uint8_t c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+/* One pass over the text before cJSON sees it: how deep it nests and
+ * (roughly, from above) how many values it holds. Both caps would otherwise
+ * be met only by cJSON's recursion and memory. */
+static bool prescan(const uint8_t *buf, size_t len, dp_error *err)
+{
+    size_t depth = 0, values = 1;
+    bool in_string = false;
+    for (size_t i = 0; i < len; i++) {
+        uint8_t c = buf[i];
+        if (in_string) {
+            if (c == '\\')
+                i++;
+            else if (c == '"')
+                in_string = false;
+            continue;
+        }
+        switch (c) {
+        case '"':
+            in_string = true;
+            break;
+        case '[':
+        case '{':
+            if (++depth > MODEL_MAX_DEPTH)
+                return dp_fail(err, "nested deeper than %d levels (at byte %zu)",
+                               MODEL_MAX_DEPTH, i);
+            values++;
+            break;
+        case ']':
+        case '}':
+            if (depth > 0)
+                depth--;
+            break;
+        case ',':
+            if (++values > MODEL_MAX_VALUES)
+                return dp_fail(err, "more than %zu values: too big for a model", MODEL_MAX_VALUES);
+            break;
+        default:
+            break;
+        }
+    }
+    return true;
+}
+
+bool model_file_parse(const uint8_t *buf, size_t len, mlp *net, model_meta *meta, dp_error *err)
+{
+    size_t first = 0;
+    while (first < len && is_space(buf[first]))
+        first++;
+    if (first == len)
+        return dp_fail(err, "empty file");
+    if (len > MODEL_FILE_MAX_BYTES)
+        return dp_fail(err, "%zu bytes is more than the %zu MiB limit", len,
+                       MODEL_FILE_MAX_BYTES >> 20);
+    if (!prescan(buf, len, err))
+        return false;
+
+    const char *end = NULL;
+    cJSON *root = cJSON_ParseWithLengthOpts((const char *)buf, len, &end, false);
+    if (!root) {
+        size_t at = end ? (size_t)((const uint8_t *)end - buf) : 0;
+        if (at > len)
+            at = len;
+        size_t line = 1, col = 1;
+        for (size_t i = 0; i < at; i++) {
+            if (buf[i] == '\n') {
+                line++;
+                col = 1;
+            } else {
+                col++;
+            }
+        }
+        return dp_fail(err, "not JSON: syntax error at line %zu, column %zu", line, col);
+    }
+    size_t after = (size_t)((const uint8_t *)end - buf);
+    while (after < len && is_space(buf[after]))
+        after++;
+    if (after < len) {
+        cJSON_Delete(root);
+        return dp_fail(err, "trailing data after the JSON at byte %zu", after);
+    }
+
+    char tmp[48];
+    bool ok = false;
+    mlp tmp_net;
+    model_meta m;
+    memset(&tmp_net, 0, sizeof tmp_net);
+    memset(&m, 0, sizeof m);
+    layer_json lj[MLP_MAX_LAYERS];
+    size_t sizes[MLP_MAX_LAYERS + 1], n_layers = 0, n_history = 0;
+
+    if (!cJSON_IsObject(root)) {
+        dp_fail(err, "expected a JSON object at the top level, got %s", json_kind(root));
+        goto out;
+    }
+    const cJSON *v = get(root, "format");
+    if (!v) {
+        dp_fail(err, "missing \"format\" (not a digitpad model?)");
+        goto out;
+    }
+    if (!cJSON_IsString(v)) {
+        dp_fail(err, "format: expected a string, got %s", json_kind(v));
+        goto out;
+    }
+    if (strcmp(v->valuestring, FORMAT_NAME) != 0) {
+        dp_fail(err, "format is \"%s\", expected \"" FORMAT_NAME "\"", shown(v->valuestring, tmp));
+        goto out;
+    }
+    v = get(root, "version");
+    if (!v) {
+        dp_fail(err, "missing \"version\"");
+        goto out;
+    }
+    double version;
+    if (!get_integer(v, "version", 1, INT_MAX, &version, err))
+        goto out;
+    if (version > FORMAT_VERSION) {
+        dp_fail(err, "version %.0f is newer than this digitpad reads (%d)", version,
+                FORMAT_VERSION);
+        goto out;
+    }
+
+    const cJSON *layers = get(root, "layers");
+    if (!layers) {
+        dp_fail(err, "missing \"layers\"");
+        goto out;
+    }
+    if (!cJSON_IsArray(layers)) {
+        dp_fail(err, "layers: expected an array of layer objects, got %s", json_kind(layers));
+        goto out;
+    }
+    n_layers = count_items(layers);
+    if (n_layers == 0) {
+        dp_fail(err, "layers: empty (a model needs at least one layer)");
+        goto out;
+    }
+    if (n_layers > MLP_MAX_LAYERS) {
+        dp_fail(err, "layers: %zu layers, at most %d", n_layers, MLP_MAX_LAYERS);
+        goto out;
+    }
+    size_t l = 0, n_params = 0;
+    for (const cJSON *layer = layers->child; layer; layer = layer->next, l++) {
+        if (!check_layer(layer, l, n_layers, &lj[l], err))
+            goto out;
+        if (l > 0 && lj[l].in != lj[l - 1].out) {
+            dp_fail(err, "layers[%zu].kernel has %zu rows but layers[%zu] has %zu units", l,
+                    lj[l].in, l - 1, lj[l - 1].out);
+            goto out;
+        }
+        // Each factor is at most MLP_MAX_UNITS, but the sum is checked step by step anyway.
+        size_t in = lj[l].in, out = lj[l].out;
+        if (in > (SIZE_MAX - out) / out || in * out + out > SIZE_MAX - n_params ||
+            (n_params += in * out + out) > MLP_MAX_PARAMS) {
+            dp_fail(err, "more than %zu parameters", MLP_MAX_PARAMS);
+            goto out;
+        }
+        sizes[l] = in;
+        sizes[l + 1] = out;
+    }
+    size_t outputs = sizes[n_layers];
+
+    if (!check_input(get(root, "input"), sizes[0], &m, err))
+        goto out;
+    const cJSON *labels = get(root, "labels");
+    if (!check_labels(labels, outputs, err))
+        goto out;
+    const cJSON *training = get(root, "training");
+    if (!check_training(training, &m, &n_history, err))
+        goto out;
+
+    // Everything is known to be good: only now allocate.
+    if (!mlp_init(&tmp_net, sizes, n_layers + 1, err))
+        goto out;
+    m.n_labels = outputs;
+    m.labels = calloc(outputs, sizeof *m.labels);
+    if (n_history > 0)
+        m.history = calloc(n_history, sizeof *m.history);
+    if (!m.labels || (n_history > 0 && !m.history)) {
+        dp_fail(err, "out of memory");
+        goto out;
+    }
+    l = 0;
+    for (const cJSON *layer = layers->child; layer; layer = layer->next, l++) {
+        float *k = tmp_net.layers[l].kernel;
+        for (const cJSON *row = lj[l].kernel->child; row; row = row->next, k += lj[l].out)
+            copy_floats(k, row);
+        copy_floats(tmp_net.layers[l].bias, lj[l].bias);
+    }
+    if (labels) {
+        size_t i = 0;
+        for (const cJSON *it = labels->child; it; it = it->next, i++)
+            memcpy(m.labels[i], it->valuestring, strlen(it->valuestring) + 1);
+    } else {
+        for (size_t i = 0; i < outputs; i++)
+            snprintf(m.labels[i], MODEL_LABEL_MAX, "%zu", i);
+    }
+    m.n_history = n_history;
+    fill_history(training, m.history);
+    ok = true;
+
+out:
+    cJSON_Delete(root);
+    if (!ok) {
+        mlp_destroy(&tmp_net);
+        model_meta_destroy(&m);
+        return false;
+    }
+    *net = tmp_net;
+    *meta = m;
+    return true;
+}
+
+/* ------------------------------------------------------------- writing */
+
+typedef struct text {
+    char *p;
+    size_t len, cap;
+    bool oom;
+} text;
+
+static bool text_reserve(text *t, size_t extra)
+{
+    if (t->oom)
+        return false;
+    if (extra <= t->cap - t->len)
+        return true;
+    size_t cap = t->cap ? t->cap : 4096;
+    while (cap - t->len < extra) {
+        if (cap > SIZE_MAX / 2) {
+            t->oom = true;
+            return false;
+        }
+        cap *= 2;
+    }
+    char *p = realloc(t->p, cap);
+    if (!p) {
+        t->oom = true;
+        return false;
+    }
+    t->p = p;
+    t->cap = cap;
+    return true;
+}
+
+static void text_put(text *t, const char *s, size_t n)
+{
+    if (text_reserve(t, n)) {
+        memcpy(t->p + t->len, s, n);
+        t->len += n;
+    }
+}
+
+static void text_puts(text *t, const char *s)
+{
+    text_put(t, s, strlen(s));
+}
+
+static void text_printf(text *t, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+
+static void text_printf(text *t, const char *fmt, ...)
+{
+    char tmp[256];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(tmp, sizeof tmp, fmt, ap);
+    va_end(ap);
+    if (n < 0 || (size_t)n >= sizeof tmp) {
+        t->oom = true; // only short, fixed texts are printed this way
+        return;
+    }
+    text_put(t, tmp, (size_t)n);
+}
+
+/* A JSON string: quotes, backslashes and control characters escaped, other
+ * bytes (UTF-8 included) as they are. */
+static void text_string(text *t, const char *s)
+{
+    static const char hex[] = "0123456789abcdef";
+    text_put(t, "\"", 1);
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c == '"' || c == '\\') {
+            char e[2] = {'\\', (char)c};
+            text_put(t, e, 2);
+        } else if (c < 0x20) {
+            char e[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
+            text_put(t, e, 6);
+        } else {
+            text_put(t, (const char *)&c, 1);
+        }
+    }
+    text_put(t, "\"", 1);
+}
+
+/* True when s reads back as exactly f, both by strtof and by strtod then a
+ * cast to float (cJSON's way). */
+static bool float_reads_back(const char *s, float f)
+{
+    float a = strtof(s, NULL);
+    double d = strtod(s, NULL);
+    if (!(fabs(d) < FLOAT_OVERFLOW_EDGE))
+        return false;
+    float b = (float)d;
+    return memcmp(&a, &f, sizeof f) == 0 && memcmp(&b, &f, sizeof f) == 0;
+}
+
+/* The rule itself: the first of %.1g ... %.9g that reads back. */
+static size_t format_float_slow(char *out, float f)
+{
+    int n = 0;
+    for (int p = 1; p <= 9; p++) {
+        n = snprintf(out, 32, "%.*g", p, (double)f);
+        if (float_reads_back(out, f))
+            break;
+    }
+    return (size_t)n;
+}
+
+static const uint64_t pow10_u64[17] = {
+    1ull,          10ull,          100ull,          1000ull,          10000ull,         100000ull,
+    1000000ull,    10000000ull,    100000000ull,    1000000000ull,    10000000000ull,   100000000000ull,
+    1000000000000ull, 10000000000000ull, 100000000000000ull, 1000000000000000ull,
+    10000000000000000ull,
+};
+
+static const double pow10_exact[23] = {
+    1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
+    1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+};
+
+/* 10^n within a few units in the last place (n within +-100). */
+static double pow10_near(int n)
+{
+    int a = n < 0 ? -n : n;
+    double r = 1.0;
+    while (a > 22) {
+        r *= 1e22;
+        a -= 22;
+    }
+    r *= pow10_exact[a];
+    return n < 0 ? 1.0 / r : r;
+}
+
+/* Writes the p significant digits of q (10^(p-1) <= q < 10^p) times
+ * 10^(e10 - p + 1) as printf's "%.{p}g" would, trailing zeros dropped. */
+static size_t format_g(char *out, bool negative, uint64_t q, int p, int e10)
+{
+    char digits[20];
+    int n = p;
+    for (int i = p - 1; i >= 0; i--) {
+        digits[i] = (char)('0' + q % 10);
+        q /= 10;
+    }
+    while (n > 1 && digits[n - 1] == '0')
+        n--;
+    char *o = out;
+    if (negative)
+        *o++ = '-';
+    if (e10 < -4 || e10 >= p) {
+        *o++ = digits[0];
+        if (n > 1) {
+            *o++ = '.';
+            memcpy(o, digits + 1, (size_t)n - 1);
+            o += n - 1;
+        }
+        *o++ = 'e';
+        *o++ = e10 < 0 ? '-' : '+';
+        int a = e10 < 0 ? -e10 : e10;
+        if (a >= 100)
+            *o++ = (char)('0' + a / 100);
+        *o++ = (char)('0' + a / 10 % 10);
+        *o++ = (char)('0' + a % 10);
+    } else if (e10 >= 0) {
+        for (int i = 0; i <= e10; i++)
+            *o++ = i < n ? digits[i] : '0';
+        if (n > e10 + 1) {
+            *o++ = '.';
+            memcpy(o, digits + e10 + 1, (size_t)(n - e10 - 1));
+            o += n - e10 - 1;
+        }
+    } else {
+        *o++ = '0';
+        *o++ = '.';
+        for (int i = 0; i < -e10 - 1; i++)
+            *o++ = '0';
+        memcpy(o, digits, (size_t)n);
+        o += n;
+    }
+    *o = '\0';
+    return (size_t)(o - out);
+}
+
+/* The shortest of %.1g ... %.9g that reads back as f, both ways. out holds
+ * at least 32 bytes. Returns the length.
+ *
+ * Doing that literally costs up to nine snprintf and eighteen strto* calls
+ * per number (140 ms for a 784-128-10 model), so the usual case is decided
+ * with arithmetic: f is scaled to a 16-digit integer Y (good to a few units),
+ * whose leading p digits rounded are the p-digit candidate, and the
+ * candidate reads back exactly when its distance from f is inside half the
+ * gap to the neighbouring floats. Wherever the answer is within a safety
+ * margin of changing (a rounding tie, a candidate near the edge of the
+ * interval, f itself near a power of ten), the literal rule decides. */
+static size_t format_float(char *out, float f)
+{
+    if (f == 0) {
+        size_t n = 0;
+        if (signbit(f))
+            out[n++] = '-';
+        out[n++] = '0';
+        out[n] = '\0';
+        return n;
+    }
+    uint32_t bits;
+    memcpy(&bits, &f, sizeof bits);
+    uint32_t biased = bits >> 23 & 0xff, mant = bits & 0x7fffff;
+    double x = fabs((double)f);
+
+    // Half the gaps to the next float up and down (floats round to nearest).
+    double h_up = ldexp(1.0, (biased ? (int)biased : 1) - 151);
+    double h_down = mant == 0 && biased > 1 ? h_up / 2 : h_up;
+
+    int e2;
+    frexp(x, &e2);
+    int e10 = (int)floor((e2 - 1) * 0.30102999566398120);
+    double scale = pow10_near(15 - e10), y = x * scale;
+    for (int i = 0; i < 4 && (y >= 1e16 || y < 1e15); i++) {
+        e10 += y >= 1e16 ? 1 : -1;
+        scale = pow10_near(15 - e10);
+        y = x * scale;
+    }
+    // y is within about 6 units of the exact product; 256 is a wide margin.
+    const double margin = 256;
+    if (!(y >= 1e15 + margin && y <= 1e16 - margin))
+        return format_float_slow(out, f);
+    uint64_t big = (uint64_t)(y + 0.5);
+    double units_up = h_up * scale, units_down = h_down * scale;
+
+    for (int p = 1; p <= 9; p++) {
+        uint64_t div = pow10_u64[16 - p], q = big / div, r = big % div, half = div / 2;
+        double dr = (double)r, dh = (double)half;
+        bool decided = !(dr > dh - margin && dr < dh + margin);
+        bool up = r > half;
+        double dist = up ? (double)(div - r) : dr, room = up ? units_up : units_down;
+        if (decided && dist + margin < room) {
+            int xp = e10;
+            if (up && ++q == pow10_u64[p]) {
+                q = pow10_u64[p - 1];
+                xp++;
+            }
+            return format_g(out, f < 0, q, p, xp);
+        }
+        if (decided && dist > room + margin)
+            continue;
+        // Too close to call: ask the C library.
+        int n = snprintf(out, 32, "%.*g", p, (double)f);
+        if (float_reads_back(out, f))
+            return (size_t)n;
+    }
+    return format_float_slow(out, f); // not reached: nine digits always read back
+}
+
+/* A double for the meta data: the first of %.15g, %.16g, %.17g that
+ * strtod reads back exactly. */
+static void text_double(text *t, double d)
+{
+    char buf[40];
+    for (int p = 15; p <= 17; p++) {
+        snprintf(buf, sizeof buf, "%.*g", p, d);
+        double back = strtod(buf, NULL);
+        if (memcmp(&back, &d, sizeof d) == 0)
+            break;
+    }
+    text_puts(t, buf);
+}
+
+/* A history value: null when it was not measured (or is not finite). */
+static void text_measure(text *t, double d)
+{
+    if (isfinite(d))
+        text_double(t, d);
+    else
+        text_puts(t, "null");
+}
+
+/* A row of n floats as "[a, b, c]". Returns false (with err) for a
+ * non-finite value, which JSON cannot hold. */
+static bool text_floats(text *t, const float *v, size_t n, const char *what, size_t row,
+                        dp_error *err)
+{
+    // Each number takes at most 15 bytes ("-1.23456789e-38") plus ", ".
+    if (!text_reserve(t, n * 17 + 32))
+        return true; // t->oom reports it
+    char *o = t->p + t->len;
+    *o++ = '[';
+    for (size_t i = 0; i < n; i++) {
+        if (!isfinite(v[i])) {
+            if (row == SIZE_MAX)
+                return dp_fail(err, "%s[%zu] is %g: a model with non-finite weights cannot be "
+                               "saved", what, i, (double)v[i]);
+            return dp_fail(err, "%s[%zu][%zu] is %g: a model with non-finite weights cannot be "
+                           "saved", what, row, i, (double)v[i]);
+        }
+        if (i > 0) {
+            *o++ = ',';
+            *o++ = ' ';
+        }
+        o += format_float(o, v[i]);
+    }
+    *o++ = ']';
+    t->len = (size_t)(o - t->p);
+    return true;
+}
+
+static bool label_ok(const char *s)
+{
+    size_t n = strnlen(s, MODEL_LABEL_MAX);
+    return n > 0 && n < MODEL_LABEL_MAX;
+}
+
+/* Checks that meta describes net and holds only what the format can say. */
+static bool check_for_write(const mlp *net, const model_meta *meta, dp_error *err)
+{
+    if (net->n_layers < 1 || net->n_layers > MLP_MAX_LAYERS || !net->params)
+        return dp_fail(err, "the network has no layers");
+    size_t inputs = net->sizes[0], outputs = net->sizes[net->n_layers];
+    if (meta->height < 1 || meta->width < 1 || meta->height > MLP_MAX_UNITS ||
+        meta->width > MLP_MAX_UNITS || meta->height * meta->width != inputs)
+        return dp_fail(err, "the input is %zux%zu pixels but the network takes %zu inputs",
+                       meta->height, meta->width, inputs);
+    if (!(meta->scale > 0 && isfinite(meta->scale)))
+        return dp_fail(err, "input scale %g is not a positive number", meta->scale);
+    if (meta->preprocess != MODEL_PREPROCESS_MNIST && meta->preprocess != MODEL_PREPROCESS_NONE)
+        return dp_fail(err, "unknown preprocessing %d", (int)meta->preprocess);
+    if (meta->n_labels != outputs || !meta->labels)
+        return dp_fail(err, "%zu labels for %zu outputs", meta->n_labels, outputs);
+    for (size_t i = 0; i < meta->n_labels; i++)
+        if (!label_ok(meta->labels[i]))
+            return dp_fail(err, "label %zu is empty or longer than %d bytes", i,
+                           MODEL_LABEL_MAX - 1);
+    if (!meta->has_training)
+        return true;
+    if (strnlen(meta->dataset, sizeof meta->dataset) == 0 ||
+        strnlen(meta->dataset, sizeof meta->dataset) == sizeof meta->dataset)
+        return dp_fail(err, "the dataset name is empty or longer than %zu bytes",
+                       sizeof meta->dataset - 1);
+    if (meta->epochs < 0 || meta->epochs > MODEL_MAX_EPOCHS)
+        return dp_fail(err, "%d epochs is outside 0 to %d", meta->epochs, MODEL_MAX_EPOCHS);
+    if (meta->batch_size < 1 || meta->batch_size > MODEL_MAX_BATCH)
+        return dp_fail(err, "batch size %zu is outside 1 to %d", meta->batch_size,
+                       MODEL_MAX_BATCH);
+    if (meta->seed > MODEL_MAX_SEED)
+        return dp_fail(err, "seed %llu is larger than 2^53, which a JSON number cannot hold "
+                       "exactly", (unsigned long long)meta->seed);
+    if (!(meta->learning_rate > 0 && isfinite(meta->learning_rate)) ||
+        !(meta->epsilon > 0 && isfinite(meta->epsilon)) ||
+        !(meta->beta_1 >= 0 && meta->beta_1 < 1) || !(meta->beta_2 >= 0 && meta->beta_2 < 1))
+        return dp_fail(err, "the optimizer settings are out of range");
+    if (meta->n_history > MODEL_MAX_HISTORY || (meta->n_history > 0 && !meta->history))
+        return dp_fail(err, "%zu epochs of history, at most %d", meta->n_history,
+                       MODEL_MAX_HISTORY);
+    for (size_t i = 0; i < meta->n_history; i++)
+        if (meta->history[i].epoch < 0 || meta->history[i].epoch > MODEL_MAX_EPOCHS)
+            return dp_fail(err, "history epoch number %d is outside 0 to %d",
+                           meta->history[i].epoch, MODEL_MAX_EPOCHS);
+    return true;
+}
+
+static bool write_text(text *t, const mlp *net, const model_meta *meta, dp_error *err)
+{
+    text_puts(t, "{\n  \"format\": \"" FORMAT_NAME "\",\n");
+    text_printf(t, "  \"version\": %d,\n", FORMAT_VERSION);
+    text_printf(t, "  \"input\": {\"height\": %zu, \"width\": %zu, \"scale\": ", meta->height,
+                meta->width);
+    text_double(t, meta->scale);
+    text_printf(t, ", \"preprocess\": \"%s\"},\n",
+                meta->preprocess == MODEL_PREPROCESS_NONE ? "none" : "mnist");
+    text_puts(t, "  \"labels\": [");
+    for (size_t i = 0; i < meta->n_labels; i++) {
+        if (i > 0)
+            text_puts(t, ", ");
+        text_string(t, meta->labels[i]);
+    }
+    text_puts(t, "],\n  \"layers\": [\n");
+    char what[48];
+    for (size_t l = 0; l < net->n_layers; l++) {
+        const mlp_layer *L = &net->layers[l];
+        text_printf(t, "    {\n      \"type\": \"dense\",\n      \"activation\": \"%s\",\n"
+                       "      \"kernel\": [\n",
+                    l + 1 == net->n_layers ? "softmax" : "relu");
+        snprintf(what, sizeof what, "layers[%zu].kernel", l);
+        for (size_t r = 0; r < L->in; r++) {
+            text_puts(t, "        ");
+            if (!text_floats(t, L->kernel + r * L->out, L->out, what, r, err))
+                return false;
+            text_puts(t, r + 1 < L->in ? ",\n" : "\n");
+        }
+        text_puts(t, "      ],\n      \"bias\": ");
+        snprintf(what, sizeof what, "layers[%zu].bias", l);
+        if (!text_floats(t, L->bias, L->out, what, SIZE_MAX, err))
+            return false;
+        text_puts(t, l + 1 < net->n_layers ? "\n    },\n" : "\n    }\n");
+    }
+    text_puts(t, "  ]");
+    if (meta->has_training) {
+        text_puts(t, ",\n  \"training\": {\n    \"dataset\": ");
+        text_string(t, meta->dataset);
+        text_printf(t, ",\n    \"epochs\": %d,\n    \"batch_size\": %zu,\n    \"seed\": %llu,\n",
+                    meta->epochs, meta->batch_size, (unsigned long long)meta->seed);
+        text_puts(t, "    \"optimizer\": {\"name\": \"adam\", \"learning_rate\": ");
+        text_double(t, meta->learning_rate);
+        text_puts(t, ", \"beta_1\": ");
+        text_double(t, meta->beta_1);
+        text_puts(t, ", \"beta_2\": ");
+        text_double(t, meta->beta_2);
+        text_puts(t, ", \"epsilon\": ");
+        text_double(t, meta->epsilon);
+        text_puts(t, "},\n    \"history\": [");
+        for (size_t i = 0; i < meta->n_history; i++) {
+            const model_epoch *e = &meta->history[i];
+            text_printf(t, "%s\n      {\"epoch\": %d, \"loss\": ", i ? "," : "", e->epoch);
+            text_measure(t, e->loss);
+            text_puts(t, ", \"accuracy\": ");
+            text_measure(t, e->accuracy);
+            text_puts(t, ", \"val_loss\": ");
+            text_measure(t, e->val_loss);
+            text_puts(t, ", \"val_accuracy\": ");
+            text_measure(t, e->val_accuracy);
+            text_puts(t, "}");
+        }
+        text_puts(t, meta->n_history ? "\n    ]\n  }" : "]\n  }");
+    }
+    text_puts(t, "\n}\n");
+    if (t->oom)
+        return dp_fail(err, "out of memory");
+    return true;
+}
+
+bool model_file_write(const mlp *net, const model_meta *meta, char **out, size_t *out_len,
+                      dp_error *err)
+{
+    *out = NULL;
+    *out_len = 0;
+    if (!check_for_write(net, meta, err))
+        return false;
+    // printf and strtod follow LC_NUMERIC; JSON wants '.' whatever the user's locale.
+    locale_t c_locale = newlocale(LC_NUMERIC_MASK, "C", (locale_t)0);
+    if (c_locale == (locale_t)0)
+        return dp_fail(err, "cannot create the C locale: %s", strerror(errno));
+    locale_t old = uselocale(c_locale);
+
+    text t = {0};
+    // About 11 bytes per number in practice; one reservation covers most models.
+    text_reserve(&t, net->n_params * 12 + meta->n_labels * 40 + meta->n_history * 160 + 4096);
+    t.oom = false;
+    bool ok = write_text(&t, net, meta, err);
+    uselocale(old);
+    freelocale(c_locale);
+    if (!ok || !text_reserve(&t, 1)) {
+        free(t.p);
+        return ok ? dp_fail(err, "out of memory") : false;
+    }
+    t.p[t.len] = '\0';
+    *out = t.p;
+    *out_len = t.len;
+    return true;
+}
+
+/* ---------------------------------------------------------------- files */
+
+/* Reads all of path (at most max_len bytes) into a new buffer. */
+static bool read_all(const char *path, size_t max_len, uint8_t **out, size_t *out_len,
+                     dp_error *err)
+{
+    *out = NULL;
+    *out_len = 0;
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return dp_fail(err, "cannot open: %s", strerror(errno));
+    struct stat st;
+    if (fstat(fd, &st) != 0) {
+        int e = errno;
+        close(fd);
+        return dp_fail(err, "cannot read: %s", strerror(e));
+    }
+    if (S_ISDIR(st.st_mode)) {
+        close(fd);
+        return dp_fail(err, "is a folder, not a model file");
+    }
+    if (S_ISREG(st.st_mode) && (uintmax_t)st.st_size > max_len) {
+        close(fd);
+        return dp_fail(err, "%jd bytes is more than the %zu MiB limit", (intmax_t)st.st_size,
+                       max_len >> 20);
+    }
+    // The size is a hint only: the file may change while it is read.
+    size_t cap = S_ISREG(st.st_mode) ? (size_t)st.st_size + 1 : 65536, len = 0;
+    uint8_t *buf = malloc(cap);
+    if (!buf) {
+        close(fd);
+        return dp_fail(err, "out of memory for %zu bytes", cap);
+    }
+    for (;;) {
+        if (len == cap) {
+            if (cap > max_len) {
+                free(buf);
+                close(fd);
+                return dp_fail(err, "more than the %zu MiB limit", max_len >> 20);
+            }
+            size_t ncap = cap > max_len / 2 ? max_len + 1 : cap * 2;
+            uint8_t *nb = realloc(buf, ncap);
+            if (!nb) {
+                free(buf);
+                close(fd);
+                return dp_fail(err, "out of memory for %zu bytes", ncap);
+            }
+            buf = nb;
+            cap = ncap;
+        }
+        ssize_t n = read(fd, buf + len, cap - len);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0) {
+            int e = errno;
+            free(buf);
+            close(fd);
+            return dp_fail(err, "cannot read: %s", strerror(e));
+        }
+        if (n == 0)
+            break;
+        len += (size_t)n;
+    }
+    close(fd);
+    if (len > max_len) {
+        free(buf);
+        return dp_fail(err, "more than the %zu MiB limit", max_len >> 20);
+    }
+    *out = buf;
+    *out_len = len;
+    return true;
+}
+
+bool model_file_load(const char *path, mlp *net, model_meta *meta, dp_error *err)
+{
+    uint8_t *buf;
+    size_t len;
+    if (!read_all(path, MODEL_FILE_MAX_BYTES, &buf, &len, err))
+        return false;
+    bool ok = model_file_parse(buf, len, net, meta, err);
+    free(buf);
+    return ok;
+}
+
+bool model_file_save(const char *path, const mlp *net, const model_meta *meta, dp_error *err)
+{
+    char *text;
+    size_t len;
+    if (!model_file_write(net, meta, &text, &len, err))
+        return false;
+    bool ok = dp_write_file_atomic(path, text, len, err);
+    free(text);
+    return ok;
+}
+
+/* Flushes the folder holding path, so that a rename in it survives a crash.
+ * Some file systems cannot sync a folder (EINVAL): that is not an error. */
+static bool sync_dir_of(const char *path, dp_error *err)
+{
+    const char *slash = strrchr(path, '/');
+    char *dir;
+    if (!slash)
+        dir = strdup(".");
+    else if (slash == path)
+        dir = strdup("/");
+    else
+        dir = strndup(path, (size_t)(slash - path));
+    if (!dir)
+        return dp_fail(err, "out of memory");
+    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    free(dir);
+    if (fd < 0)
+        return dp_fail(err, "saved, but cannot open its folder to flush it: %s", strerror(errno));
+    bool ok = true;
+    if (fsync(fd) != 0 && errno != EINVAL && errno != EROFS)
+        ok = dp_fail(err, "saved, but flushing its folder failed: %s", strerror(errno));
+    close(fd);
+    return ok;
+}
+
+bool dp_write_file_atomic(const char *path, const void *data, size_t len, dp_error *err)
+{
+    static const char suffix[] = ".tmp-XXXXXX";
+    size_t n = strlen(path);
+    if (n == 0)
+        return dp_fail(err, "empty file name");
+    char *tmp = malloc(n + sizeof suffix);
+    if (!tmp)
+        return dp_fail(err, "out of memory");
+    memcpy(tmp, path, n);
+    memcpy(tmp + n, suffix, sizeof suffix);
+
+    int fd = mkstemp(tmp);
+    if (fd < 0) {
+        int e = errno;
+        free(tmp);
+        return dp_fail(err, "cannot create a temporary file next to it: %s", strerror(e));
+    }
+    const char *step = "cannot set the permissions of the temporary file";
+    if (fchmod(fd, 0644) != 0)
+        goto fail;
+    step = "cannot write";
+    const char *p = data;
+    size_t left = len;
+    while (left > 0) {
+        ssize_t w = write(fd, p, left);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0) {
+            if (w == 0)
+                errno = EIO;
+            goto fail;
+        }
+        p += w;
+        left -= (size_t)w;
+    }
+    step = "cannot flush to disk";
+    if (fsync(fd) != 0)
+        goto fail;
+    step = "cannot close the temporary file";
+    int rc = close(fd);
+    fd = -1;
+    if (rc != 0)
+        goto fail;
+    step = "cannot replace the file";
+    if (rename(tmp, path) != 0)
+        goto fail;
+    free(tmp);
+    return sync_dir_of(path, err);
+
+fail:;
+    int e = errno;
+    if (fd >= 0)
+        close(fd);
+    unlink(tmp);
+    free(tmp);
+    return dp_fail(err, "%s: %s", step, strerror(e));
+}
