@@ -91,6 +91,7 @@ int cli_train(int argc, char **argv)
     size_t hidden[MLP_MAX_LAYERS] = {128}, n_hidden = 1;
     size_t epochs = 5, limit = 0;
     train_config cfg = train_config_default();
+    double lr_decimal = 0.001; // as given, for the model file (cfg.lr is its float)
     bool quiet = false;
     for (int i = 1; i < argc; i++) {
         const char *v = NULL;
@@ -123,6 +124,7 @@ int cli_train(int argc, char **argv)
             if (!cli_parse_float("--lr", v, 1e-9, 10.0, &lr))
                 return 2;
             cfg.lr = (float)lr;
+            lr_decimal = lr;
         } else if (cli_opt(argc, argv, &i, "--seed", &v)) {
             unsigned long long seed;
             if (!cli_parse_u64("--seed", v, &seed))
@@ -266,10 +268,11 @@ int cli_train(int argc, char **argv)
         meta.epochs = first_epoch + (int)epochs;
         meta.batch_size = cfg.batch;
         meta.seed = cfg.seed;
-        meta.learning_rate = cfg.lr;
-        meta.beta_1 = cfg.beta_1;
-        meta.beta_2 = cfg.beta_2;
-        meta.epsilon = cfg.epsilon;
+        // The decimals the run was asked for, not their float roundings.
+        meta.learning_rate = lr_decimal;
+        meta.beta_1 = 0.9;
+        meta.beta_2 = 0.999;
+        meta.epsilon = 1e-7;
         printf("Trained %zu epochs in %.2fs (%.0f samples/s); test accuracy: %.4f, test loss: "
                "%.4f\n",
                epochs, t_total, (double)(epochs * data.train.count) / t_total, last->val_accuracy,
