@@ -66,8 +66,7 @@ int cli_eval(int argc, char **argv)
                  "Evaluates the model (default: the bundled one) on MNIST's 10,000 test images.");
             return 0;
         } else {
-            cli_error(argv[i], "unknown option for eval");
-            fputs("usage: digitpad eval [--model FILE] [--data DIR] [--json]\n", stderr);
+            cli_error(argv[i], "unknown option for eval (try digitpad eval --help)");
             return 2;
         }
     }

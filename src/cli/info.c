@@ -34,8 +34,7 @@ int cli_info(int argc, char **argv)
         } else if (argv[i][0] != '-' && !model_path) {
             model_path = argv[i];
         } else {
-            cli_error(argv[i], "unknown option for info");
-            fputs("usage: digitpad info [--model FILE]\n", stderr);
+            cli_error(argv[i], "unknown option for info (try digitpad info --help)");
             return 2;
         }
     }

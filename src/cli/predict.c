@@ -454,8 +454,7 @@ int cli_predict(int argc, char **argv)
         }
     }
     if (n_images == 0) {
-        cli_error("predict", "no IMAGE given");
-        usage(stderr);
+        cli_error("predict", "no IMAGE given (try digitpad predict --help)");
         return 2;
     }
     if (!model_path)

@@ -76,15 +76,6 @@ static void progress_bar(size_t step, size_t total, double elapsed, double loss,
     fflush(stdout);
 }
 
-static int usage_error(const char *flag, const char *what)
-{
-    cli_error(flag, "%s", what);
-    fputs("usage: digitpad train [--data DIR] [--model FILE] [--layers 128] [--epochs 5] "
-          "[--batch 32] [--lr 0.001] [--seed N] [--limit N] [--out FILE]\n",
-          stderr);
-    return 2;
-}
-
 int cli_train(int argc, char **argv)
 {
     const char *data_dir = NULL, *model_path = NULL, *out_path = "model.json";
@@ -149,7 +140,8 @@ int cli_train(int argc, char **argv)
                  "  -q, --quiet    only the final figures");
             return 0;
         } else {
-            return usage_error(argv[i], "unknown option for train");
+            cli_error(argv[i], "unknown option for train (try digitpad train --help)");
+            return 2;
         }
     }
     const char *blas = mlp_blas_threads(1);
