@@ -1,0 +1,77 @@
+/* layout.h: where every panel of the window goes, as a plain function of
+ * the window's size.
+ *
+ * Everything is in drawable pixels (on a HiDPI screen, twice the window's
+ * coordinates); `scale` is the number of drawable pixels per design pixel,
+ * so a 1280x800 window at scale 1 and a 2560x1600 drawable at scale 2 get the
+ * same arrangement. No SDL here: tests call it without a display. */
+#ifndef DIGITPAD_APP_LAYOUT_H
+#define DIGITPAD_APP_LAYOUT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* The smallest window (in window coordinates) the layout is made for. */
+#define LAYOUT_MIN_W 900
+#define LAYOUT_MIN_H 600
+
+typedef struct app_rect {
+    int x, y, w, h;
+} app_rect;
+
+typedef enum layout_button {
+    BTN_NONE = -1,
+    BTN_CLEAR,
+    BTN_UNDO,
+    BTN_ERASE,
+    BTN_PREPROCESS,
+    BTN_TRAIN,
+    BTN_RESET,
+    BTN_SAVE,
+    BTN_HELP,
+    BTN_COUNT,
+} layout_button;
+
+typedef struct app_layout {
+    int w, h;     // drawable size
+    float scale;  // drawable pixels per design pixel
+    int pad, gap; // outer margin and space between panels
+
+    app_rect header;     // title, model name, help button
+    app_rect status;     // one line at the bottom
+
+    app_rect canvas;     // the square 28x28 drawing area
+    app_rect tools;      // row of canvas buttons under it
+    app_rect params;     // the architecture table under the tools
+
+    app_rect preview;    // what the network receives, 28x28, with its caption
+    app_rect guess;      // the top class, large
+    app_rect bars;       // ten softmax bars
+    app_rect digit_chart; // this drawing's probability over training
+
+    app_rect controls;   // Train / Reset / Save row
+    app_rect progress;   // epoch n/N, bar, samples/s, time left
+    app_rect loss_chart;
+    app_rect acc_chart;
+    app_rect log;        // Keras-like epoch lines
+
+    app_rect buttons[BTN_COUNT];
+} app_layout;
+
+/* Arranges a drawable of w x h pixels at the given scale, for a network of
+ * n_layers dense layers (the parameter table gets one row per layer). Sizes
+ * below the minimum are laid out as if they were the minimum (the window
+ * refuses to shrink further, so this only matters for odd platforms). */
+void layout_compute(app_layout *l, int w, int h, float scale, size_t n_layers);
+
+/* The top-level panels, for tests and debugging: fills up to max rects
+ * and names, returns how many there are. */
+size_t layout_panels(const app_layout *l, app_rect *rects, const char **names, size_t max);
+
+/* True when the point lies inside r. */
+bool rect_contains(app_rect r, float x, float y);
+
+/* The button under (x, y), or BTN_NONE. */
+layout_button layout_button_at(const app_layout *l, float x, float y);
+
+#endif

@@ -1,0 +1,561 @@
+/* ui.c: shared drawing helpers, the header, the status line, the shortcut
+ * overlay, and ui_draw which puts the panels together (ui.h). */
+#include "ui.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+bool ui_init(ui_ctx *u, SDL_Renderer *renderer, text_ctx *text, bool surface_mode)
+{
+    memset(u, 0, sizeof *u);
+    u->renderer = renderer;
+    u->surface_mode = surface_mode;
+    u->text = text;
+    u->scale = 1.0f;
+    SDL_SetHint(SDL_HINT_RENDER_SCALE_QUALITY, "nearest");
+    u->canvas_tex = SDL_CreateTexture(renderer, SDL_PIXELFORMAT_ARGB8888,
+                                      SDL_TEXTUREACCESS_STREAMING, CANVAS_N, CANVAS_N);
+    u->input_tex = SDL_CreateTexture(renderer, SDL_PIXELFORMAT_ARGB8888,
+                                     SDL_TEXTUREACCESS_STREAMING, CANVAS_N, CANVAS_N);
+    SDL_SetHint(SDL_HINT_RENDER_SCALE_QUALITY, "linear");
+    if (!u->canvas_tex || !u->input_tex) {
+        ui_destroy(u);
+        return false;
+    }
+    SDL_SetTextureScaleMode(u->canvas_tex, SDL_ScaleModeNearest);
+    SDL_SetTextureScaleMode(u->input_tex, SDL_ScaleModeNearest);
+    u->canvas_tex_version = u->input_tex_version = UINT64_MAX;
+    u->wrapped_version = UINT64_MAX;
+    u->all_dirty = true;
+    return true;
+}
+
+void ui_destroy(ui_ctx *u)
+{
+    if (u->frame)
+        SDL_DestroyTexture(u->frame);
+    u->frame = NULL;
+    if (u->canvas_tex)
+        SDL_DestroyTexture(u->canvas_tex);
+    if (u->input_tex)
+        SDL_DestroyTexture(u->input_tex);
+    u->canvas_tex = u->input_tex = NULL;
+}
+
+/* ---- helpers ---------------------------------------------------------- */
+
+uint64_t ui_sig(uint64_t h, const void *data, size_t n)
+{
+    const unsigned char *p = data;
+    for (size_t i = 0; i < n; i++) {
+        h ^= p[i];
+        h *= 1099511628211ull;
+    }
+    return h;
+}
+
+void ui_clip(ui_ctx *u, SDL_Rect r)
+{
+    ui_flush(u);
+    SDL_Rect out = r;
+    if (u->clipping && !SDL_IntersectRect(&u->clip, &r, &out))
+        out = (SDL_Rect){u->clip.x, u->clip.y, 0, 0};
+    SDL_RenderSetClipRect(u->renderer, &out);
+}
+
+void ui_unclip(ui_ctx *u)
+{
+    ui_flush(u);
+    SDL_RenderSetClipRect(u->renderer, u->clipping ? &u->clip : NULL);
+}
+
+SDL_Rect ui_rect(app_rect r)
+{
+    return (SDL_Rect){r.x, r.y, r.w, r.h};
+}
+
+int ui_px(const ui_ctx *u, float v)
+{
+    return (int)lroundf(v * u->scale);
+}
+
+SDL_Color ui_alpha(SDL_Color c, Uint8 a)
+{
+    c.a = a;
+    return c;
+}
+
+void ui_fill(ui_ctx *u, SDL_Rect r, SDL_Color c)
+{
+    SDL_SetRenderDrawColor(u->renderer, c.r, c.g, c.b, c.a);
+    SDL_RenderFillRect(u->renderer, &r);
+}
+
+static void push_vert(ui_ctx *u, float x, float y, SDL_Color c)
+{
+    if (u->n_verts >= UI_MAX_VERTS)
+        ui_flush(u);
+    u->verts[u->n_verts++] = (SDL_Vertex){{x, y}, c, {0, 0}};
+}
+
+static void push_tri(ui_ctx *u, float x0, float y0, float x1, float y1, float x2, float y2,
+                     SDL_Color c)
+{
+    if (u->n_verts + 3 > UI_MAX_VERTS)
+        ui_flush(u);
+    push_vert(u, x0, y0, c);
+    push_vert(u, x1, y1, c);
+    push_vert(u, x2, y2, c);
+}
+
+void ui_flush(ui_ctx *u)
+{
+    if (u->n_verts)
+        SDL_RenderGeometry(u->renderer, NULL, u->verts, u->n_verts, NULL, 0);
+    u->n_verts = 0;
+}
+
+void ui_line(ui_ctx *u, float x0, float y0, float x1, float y1, float w, SDL_Color c)
+{
+    float dx = x1 - x0, dy = y1 - y0;
+    float len = sqrtf(dx * dx + dy * dy);
+    if (len < 1e-4f) {
+        dx = 1;
+        dy = 0;
+        len = 1;
+    }
+    float nx = -dy / len * w * 0.5f, ny = dx / len * w * 0.5f;
+    push_tri(u, x0 + nx, y0 + ny, x1 + nx, y1 + ny, x1 - nx, y1 - ny, c);
+    push_tri(u, x0 + nx, y0 + ny, x1 - nx, y1 - ny, x0 - nx, y0 - ny, c);
+}
+
+void ui_dot(ui_ctx *u, float x, float y, float radius, SDL_Color c)
+{
+    const int n = 12;
+    for (int i = 0; i < n; i++) {
+        float a0 = (float)i * 6.2831853f / (float)n, a1 = (float)(i + 1) * 6.2831853f / (float)n;
+        push_tri(u, x, y, x + radius * cosf(a0), y + radius * sinf(a0), x + radius * cosf(a1),
+                 y + radius * sinf(a1), c);
+    }
+}
+
+void ui_fill_round(ui_ctx *u, SDL_Rect r, float radius, SDL_Color c)
+{
+    float rad = fminf(radius, fminf((float)r.w, (float)r.h) * 0.5f);
+    if (rad < 1.0f) {
+        ui_fill(u, r, c);
+        return;
+    }
+    ui_flush(u);
+    float x0 = (float)r.x, y0 = (float)r.y, x1 = (float)(r.x + r.w), y1 = (float)(r.y + r.h);
+    // Middle band and the two side bands.
+    push_tri(u, x0 + rad, y0, x1 - rad, y0, x1 - rad, y1, c);
+    push_tri(u, x0 + rad, y0, x1 - rad, y1, x0 + rad, y1, c);
+    push_tri(u, x0, y0 + rad, x0 + rad, y0 + rad, x0 + rad, y1 - rad, c);
+    push_tri(u, x0, y0 + rad, x0 + rad, y1 - rad, x0, y1 - rad, c);
+    push_tri(u, x1 - rad, y0 + rad, x1, y0 + rad, x1, y1 - rad, c);
+    push_tri(u, x1 - rad, y0 + rad, x1, y1 - rad, x1 - rad, y1 - rad, c);
+    // Corners.
+    const float cx[4] = {x0 + rad, x1 - rad, x1 - rad, x0 + rad};
+    const float cy[4] = {y0 + rad, y0 + rad, y1 - rad, y1 - rad};
+    const float start[4] = {3.14159265f, 4.71238898f, 0.0f, 1.57079633f};
+    const int seg = 6;
+    for (int k = 0; k < 4; k++) {
+        for (int i = 0; i < seg; i++) {
+            float a0 = start[k] + (float)i * 1.57079633f / (float)seg;
+            float a1 = start[k] + (float)(i + 1) * 1.57079633f / (float)seg;
+            push_tri(u, cx[k], cy[k], cx[k] + rad * cosf(a0), cy[k] + rad * sinf(a0),
+                     cx[k] + rad * cosf(a1), cy[k] + rad * sinf(a1), c);
+        }
+    }
+    ui_flush(u);
+}
+
+void ui_panel(ui_ctx *u, SDL_Rect r)
+{
+    float rad = (float)ui_px(u, 8);
+    ui_fill_round(u, r, rad, UI_PANEL_EDGE);
+    int e = ui_px(u, 1) > 0 ? ui_px(u, 1) : 1;
+    ui_fill_round(u, (SDL_Rect){r.x + e, r.y + e, r.w - 2 * e, r.h - 2 * e}, rad - (float)e,
+                  UI_PANEL);
+}
+
+SDL_Rect ui_caption(ui_ctx *u, SDL_Rect panel, const char *caption, const char *right)
+{
+    int inset = ui_px(u, 12);
+    int top = ui_px(u, 9);
+    text_draw(u->text, FONT_CAPTION, caption, panel.x + inset, panel.y + top, UI_DIM, TEXT_LEFT);
+    if (right && right[0])
+        text_draw(u->text, FONT_SMALL, right, panel.x + panel.w - inset, panel.y + top - ui_px(u, 1),
+                  UI_FAINT, TEXT_RIGHT);
+    int h = top + text_height(u->text, FONT_CAPTION) + ui_px(u, 6);
+    return (SDL_Rect){panel.x + inset, panel.y + h, panel.w - 2 * inset, panel.h - h - ui_px(u, 10)};
+}
+
+void ui_button(ui_ctx *u, const app_state *s, layout_button b, const char *label, bool active,
+               bool enabled)
+{
+    SDL_Rect r = ui_rect(s->layout.buttons[b]);
+    if (r.w <= 0)
+        return;
+    bool hover = s->hover == b && enabled;
+    SDL_Color bg = active ? UI_ACCENT_DIM : hover ? UI_BUTTON_HOVER : UI_BUTTON;
+    ui_fill_round(u, r, (float)ui_px(u, 6), bg);
+    SDL_Color fg = !enabled ? UI_FAINT : active ? UI_TEXT : hover ? UI_TEXT : (SDL_Color){210, 214, 224, 255};
+    text_draw_in(u->text, FONT_BOLD, label, r, fg, TEXT_CENTER);
+}
+
+void ui_thousands(char *out, size_t len, uint64_t v)
+{
+    char digits[32];
+    int n = snprintf(digits, sizeof digits, "%llu", (unsigned long long)v);
+    size_t o = 0;
+    for (int i = 0; i < n && o + 2 < len; i++) {
+        if (i > 0 && (n - i) % 3 == 0)
+            out[o++] = ',';
+        out[o++] = digits[i];
+    }
+    out[o] = '\0';
+}
+
+/* ---- charts ----------------------------------------------------------- */
+
+static float nice_step(float range, int target)
+{
+    float raw = range / (float)target;
+    float mag = powf(10.0f, floorf(log10f(raw)));
+    float f = raw / mag;
+    float step = f < 1.5f ? 1.0f : f < 3.0f ? 2.0f : f < 7.0f ? 5.0f : 10.0f;
+    return step * mag;
+}
+
+static void format_tick(char *out, size_t len, float v, float step, bool percent)
+{
+    if (fabsf(v) < step * 1e-3f)
+        v = 0.0f; // no "-0"
+    if (percent) {
+        snprintf(out, len, "%.0f%%", (double)(v * 100.0f));
+        return;
+    }
+    int dec = step >= 1.0f ? 0 : step >= 0.1f ? 1 : step >= 0.01f ? 2 : 3;
+    snprintf(out, len, "%.*f", dec, (double)v);
+}
+
+float ui_chart_x(const ui_chart *c, float x)
+{
+    float span = c->x1 - c->x0;
+    return (float)c->plot.x + (x - c->x0) / (span > 0 ? span : 1.0f) * (float)c->plot.w;
+}
+
+float ui_chart_y(const ui_chart *c, float y)
+{
+    float span = c->y1 - c->y0;
+    return (float)(c->plot.y + c->plot.h) - (y - c->y0) / (span > 0 ? span : 1.0f) * (float)c->plot.h;
+}
+
+ui_chart ui_chart_axes(ui_ctx *u, SDL_Rect area, float x0, float x1, float y0, float y1,
+                       bool y_percent, const char *x_label)
+{
+    ui_chart c = {{0, 0, 0, 0}, x0, x1, y0, y1};
+    int label_w = ui_px(u, y_percent ? 36 : 32);
+    int label_h = text_height(u->text, FONT_SMALL);
+    c.plot = (SDL_Rect){area.x + label_w, area.y + label_h / 2, area.w - label_w - ui_px(u, 4),
+                        area.h - label_h / 2 - label_h - ui_px(u, 4)};
+    if (c.plot.w < 10 || c.plot.h < 10)
+        return c;
+    ui_fill(u, c.plot, (SDL_Color){20, 23, 29, 255});
+    char buf[32];
+    // Horizontal grid lines with y labels.
+    float ys = nice_step(y1 - y0, c.plot.h > ui_px(u, 120) ? 5 : 3);
+    for (float v = ceilf(y0 / ys - 1e-4f) * ys; v <= y1 + ys * 1e-3f; v += ys) {
+        float py = floorf(ui_chart_y(&c, v));
+        ui_fill(u, (SDL_Rect){c.plot.x, (int)py, c.plot.w, 1}, UI_GRID);
+        format_tick(buf, sizeof buf, v, ys, y_percent);
+        text_draw(u->text, FONT_SMALL, buf, c.plot.x - ui_px(u, 5), (int)py - label_h / 2, UI_FAINT,
+                  TEXT_RIGHT);
+    }
+    // Vertical grid lines with x labels.
+    float xs = nice_step(x1 - x0, c.plot.w > ui_px(u, 300) ? 6 : 4);
+    if (xs < 1.0f && x1 - x0 >= 2.0f)
+        xs = 1.0f;
+    for (float v = ceilf(x0 / xs - 1e-4f) * xs; v <= x1 + xs * 1e-3f; v += xs) {
+        float px = floorf(ui_chart_x(&c, v));
+        ui_fill(u, (SDL_Rect){(int)px, c.plot.y, 1, c.plot.h}, UI_GRID);
+        format_tick(buf, sizeof buf, v, xs, false);
+        text_draw(u->text, FONT_SMALL, buf, (int)px, c.plot.y + c.plot.h + ui_px(u, 3), UI_FAINT,
+                  TEXT_CENTER);
+    }
+    if (x_label) // under the y labels, where there is room
+        text_draw(u->text, FONT_SMALL, x_label, c.plot.x - ui_px(u, 5),
+                  c.plot.y + c.plot.h + ui_px(u, 3), UI_FAINT, TEXT_RIGHT);
+    return c;
+}
+
+/* ---- header, status, overlay ------------------------------------------ */
+
+static void shape_text(const app_state *s, char *out, size_t len)
+{
+    size_t o = 0;
+    out[0] = '\0';
+    for (size_t i = 0; s->have_model && i <= s->net.n_layers && o < len; i++)
+        o += (size_t)snprintf(out + o, len - o, "%s%zu", i ? "-" : "", s->net.sizes[i]);
+}
+
+static uint64_t header_sig(const app_state *s)
+{
+    uint64_t h = UI_SIG_INIT;
+    h = ui_sig(h, s->model_name, strlen(s->model_name));
+    char shape[128];
+    shape_text(s, shape, sizeof shape);
+    h = ui_sig(h, shape, strlen(shape));
+    bool hover = s->hover == BTN_HELP;
+    UI_SIG(h, hover);
+    UI_SIG(h, s->help_visible);
+    return h;
+}
+
+static void draw_header(ui_ctx *u, const app_state *s)
+{
+    const app_layout *l = &s->layout;
+    SDL_Rect h = ui_rect(l->header);
+    ui_fill(u, h, (SDL_Color){21, 24, 30, 255});
+    ui_fill(u, (SDL_Rect){h.x, h.y + h.h - 1, h.w, 1}, UI_PANEL_EDGE);
+    int x = l->pad;
+    int tw = text_draw_in(u->text, FONT_TITLE, "digitpad", (SDL_Rect){x, h.y, h.w, h.h}, UI_TEXT,
+                          TEXT_LEFT);
+    x += tw + ui_px(u, 14);
+    char buf[512], shape[128];
+    shape_text(s, shape, sizeof shape);
+    snprintf(buf, sizeof buf, "%s  ·  %s", s->model_name, shape);
+    text_draw_in(u->text, FONT_BODY, buf, (SDL_Rect){x, h.y + ui_px(u, 1), h.w, h.h}, UI_DIM,
+                 TEXT_LEFT);
+    ui_button(u, s, BTN_HELP, "?", s->help_visible, true);
+    SDL_Rect hb = ui_rect(l->buttons[BTN_HELP]);
+    text_draw_in(u->text, FONT_SMALL, "shortcuts", (SDL_Rect){hb.x - ui_px(u, 8), h.y, 0, h.h},
+                 UI_FAINT, TEXT_RIGHT);
+}
+
+static uint64_t status_sig(const app_state *s, const ui_frame_info *info)
+{
+    uint64_t h = UI_SIG_INIT;
+    UI_SIG(h, s->status_version);
+    int fps = info ? (int)lround(info->fps) : 0;
+    int p99 = info ? (int)lround(info->frame_ms_p99 * 10) : 0;
+    UI_SIG(h, fps);
+    UI_SIG(h, p99);
+    return h;
+}
+
+static void draw_status(ui_ctx *u, const app_state *s)
+{
+    const ui_frame_info *info = &u->info;
+    SDL_Rect r = ui_rect(s->layout.status);
+    ui_fill(u, r, (SDL_Color){21, 24, 30, 255});
+    ui_fill(u, (SDL_Rect){r.x, r.y, r.w, 1}, UI_PANEL_EDGE);
+    int pad = s->layout.pad;
+    char right[96] = "";
+    if (info->fps > 0)
+        snprintf(right, sizeof right, "%.0f fps  ·  p99 %.1f ms", info->fps, info->frame_ms_p99);
+    int rw = 0;
+    if (right[0])
+        rw = text_draw_in(u->text, FONT_SMALL, right, (SDL_Rect){r.x + r.w - pad, r.y, 0, r.h},
+                          UI_FAINT, TEXT_RIGHT);
+    SDL_Rect left = {r.x + pad, r.y, r.w - 2 * pad - rw - ui_px(u, 16), r.h};
+    ui_clip(u, left);
+    if (s->status_error) {
+        int w = text_draw_in(u->text, FONT_BOLD, "!", left, UI_BAD, TEXT_LEFT);
+        left.x += w + ui_px(u, 8);
+    }
+    text_draw_in(u->text, FONT_BODY, s->status, left, s->status_error ? UI_BAD : UI_DIM, TEXT_LEFT);
+    ui_unclip(u);
+}
+
+static void draw_help(ui_ctx *u, const app_state *s)
+{
+    static const char *const keys[][2] = {
+        {"Left mouse", "draw"},
+        {"Right mouse", "erase"},
+        {"E", "eraser on / off for the left button"},
+        {"C  or  Backspace", "clear the canvas"},
+        {"Ctrl+Z", "undo the last stroke"},
+        {"P", "network input: MNIST-normalised / raw"},
+        {"Space", "train / pause / resume"},
+        {"R", "reset to fresh random weights"},
+        {"Ctrl+S", "save the model"},
+        {"Drop a .json file", "load that model"},
+        {"F12", "screenshot (PNG)"},
+        {"?  or  F1", "this help (Esc closes)"},
+        {"Ctrl+Q", "quit"},
+    };
+    const size_t n = sizeof keys / sizeof keys[0];
+    ui_fill(u, (SDL_Rect){0, 0, s->layout.w, s->layout.h}, (SDL_Color){8, 9, 12, 200});
+    int row = ui_px(u, 26);
+    int w = ui_px(u, 520), h = ui_px(u, 70) + (int)n * row;
+    SDL_Rect p = {(s->layout.w - w) / 2, (s->layout.h - h) / 2, w, h};
+    ui_panel(u, p);
+    text_draw(u->text, FONT_TITLE, "Keyboard and mouse", p.x + ui_px(u, 24), p.y + ui_px(u, 20),
+              UI_TEXT, TEXT_LEFT);
+    int y = p.y + ui_px(u, 56);
+    for (size_t i = 0; i < n; i++, y += row) {
+        text_draw(u->text, FONT_BOLD, keys[i][0], p.x + ui_px(u, 24), y, UI_ACCENT, TEXT_LEFT);
+        text_draw(u->text, FONT_BODY, keys[i][1], p.x + ui_px(u, 200), y, UI_TEXT, TEXT_LEFT);
+    }
+}
+
+/* ---- the frame -------------------------------------------------------- */
+
+typedef struct region_def {
+    size_t rect;                       // offset of its app_rect in app_layout
+    void (*draw)(ui_ctx *, const app_state *);
+} region_def;
+
+static const region_def regions[UI_R_COUNT] = {
+    [UI_R_HEADER] = {offsetof(app_layout, header), draw_header},
+    [UI_R_STATUS] = {offsetof(app_layout, status), draw_status},
+    [UI_R_BOARD] = {offsetof(app_layout, canvas), ui_draw_board},
+    [UI_R_TOOLS] = {offsetof(app_layout, tools), ui_draw_tools},
+    [UI_R_PARAMS] = {offsetof(app_layout, params), ui_draw_params},
+    [UI_R_PREVIEW] = {offsetof(app_layout, preview), ui_draw_preview},
+    [UI_R_GUESS] = {offsetof(app_layout, guess), ui_draw_guess},
+    [UI_R_BARS] = {offsetof(app_layout, bars), ui_draw_bars},
+    [UI_R_DIGIT] = {offsetof(app_layout, digit_chart), ui_draw_digit},
+    [UI_R_CONTROLS] = {offsetof(app_layout, controls), ui_draw_controls},
+    [UI_R_PROGRESS] = {offsetof(app_layout, progress), ui_draw_progress},
+    [UI_R_LOSS] = {offsetof(app_layout, loss_chart), ui_draw_loss},
+    [UI_R_ACC] = {offsetof(app_layout, acc_chart), ui_draw_accuracy},
+    [UI_R_LOG] = {offsetof(app_layout, log), ui_draw_log},
+};
+
+static void signatures(const app_state *s, const ui_frame_info *info, uint64_t *sig)
+{
+    uint64_t lay = ui_sig(UI_SIG_INIT, &s->layout, sizeof s->layout);
+    sig[UI_R_HEADER] = header_sig(s);
+    sig[UI_R_STATUS] = status_sig(s, info);
+    sig[UI_R_BOARD] = ui_board_sig(s);
+    sig[UI_R_TOOLS] = ui_tools_sig(s);
+    sig[UI_R_PARAMS] = ui_params_sig(s);
+    sig[UI_R_PREVIEW] = ui_preview_sig(s);
+    sig[UI_R_GUESS] = ui_guess_sig(s);
+    sig[UI_R_BARS] = ui_bars_sig(s);
+    sig[UI_R_DIGIT] = ui_digit_sig(s);
+    sig[UI_R_CONTROLS] = ui_controls_sig(s);
+    sig[UI_R_PROGRESS] = ui_progress_sig(s);
+    sig[UI_R_LOSS] = ui_curves_sig(s);
+    sig[UI_R_ACC] = sig[UI_R_LOSS];
+    sig[UI_R_LOG] = ui_log_sig(s);
+    for (int i = 0; i < UI_R_COUNT; i++)
+        sig[i] = ui_sig(sig[i], &lay, sizeof lay);
+}
+
+/* Makes sure the frame texture matches the layout; false when render
+ * targets are not available (then every frame is drawn in full). */
+static bool ensure_frame(ui_ctx *u, int w, int h)
+{
+    if (u->frame && u->frame_w == w && u->frame_h == h)
+        return true;
+    if (u->frame)
+        SDL_DestroyTexture(u->frame);
+    u->frame = NULL;
+    u->all_dirty = true;
+    if (!SDL_RenderTargetSupported(u->renderer))
+        return false;
+    u->frame = SDL_CreateTexture(u->renderer, SDL_PIXELFORMAT_ARGB8888, SDL_TEXTUREACCESS_TARGET,
+                                 w, h);
+    if (!u->frame)
+        return false;
+    SDL_SetTextureBlendMode(u->frame, SDL_BLENDMODE_NONE);
+    u->frame_w = w;
+    u->frame_h = h;
+    return true;
+}
+
+void ui_invalidate(ui_ctx *u)
+{
+    u->all_dirty = true;
+}
+
+bool ui_draw(ui_ctx *u, const app_state *s, const ui_frame_info *info, bool force)
+{
+    u->scale = s->layout.scale;
+    if (info)
+        u->info = *info;
+    uint64_t sig[UI_R_COUNT];
+    signatures(s, &u->info, sig);
+    bool target = !u->surface_mode && ensure_frame(u, s->layout.w, s->layout.h);
+    if (u->surface_mode && (u->frame_w != s->layout.w || u->frame_h != s->layout.h)) {
+        u->frame_w = s->layout.w;
+        u->frame_h = s->layout.h;
+        u->all_dirty = true;
+    }
+    bool any = force || u->all_dirty || (!target && !u->surface_mode) ||
+               s->help_visible != u->help_drawn;
+    for (int i = 0; i < UI_R_COUNT && !any; i++)
+        any = sig[i] != u->sig[i];
+    if (!any)
+        return false;
+
+    /* Without a render target, or in surface mode under the help overlay,
+     * nothing on screen can be kept: draw it all. */
+    bool all = u->all_dirty || force || (!target && !u->surface_mode) ||
+               (u->surface_mode && (s->help_visible || u->help_drawn));
+    text_frame(u->text);
+    SDL_SetRenderDrawBlendMode(u->renderer, SDL_BLENDMODE_BLEND);
+    if (target)
+        SDL_SetRenderTarget(u->renderer, u->frame);
+    if (all) {
+        SDL_SetRenderDrawColor(u->renderer, UI_BG.r, UI_BG.g, UI_BG.b, 255);
+        SDL_RenderClear(u->renderer);
+    }
+    u->redrawn = 0;
+    u->n_dirty = 0;
+    for (int i = 0; i < UI_R_COUNT; i++) {
+        if (!all && sig[i] == u->sig[i])
+            continue;
+        const app_rect *ar = (const app_rect *)((const char *)&s->layout + regions[i].rect);
+        SDL_Rect r = ui_rect(*ar);
+        u->sig[i] = sig[i];
+        if (r.w <= 0 || r.h <= 0)
+            continue;
+        u->clip = r;
+        u->clipping = true;
+        SDL_RenderSetClipRect(u->renderer, &r);
+        if (!all)
+            ui_fill(u, r, UI_BG);
+        Uint64 c0 = SDL_GetPerformanceCounter();
+        regions[i].draw(u, s);
+        ui_flush(u);
+        if (u->profile) {
+            SDL_RenderFlush(u->renderer);
+            fprintf(stderr, "  region %d: %.2f ms\n", i,
+                    (double)(SDL_GetPerformanceCounter() - c0) * 1e3 / (double)SDL_GetPerformanceFrequency());
+        }
+        u->dirty[u->n_dirty++] = r;
+        u->redrawn++;
+    }
+    u->clipping = false;
+    SDL_RenderSetClipRect(u->renderer, NULL);
+    if (target) {
+        SDL_SetRenderTarget(u->renderer, NULL);
+        SDL_Rect dst = {0, 0, u->frame_w, u->frame_h};
+        SDL_RenderCopy(u->renderer, u->frame, NULL, &dst);
+    }
+    if (s->help_visible)
+        draw_help(u, s);
+    ui_flush(u);
+    u->help_drawn = s->help_visible;
+    u->dirty_full = all;
+    u->all_dirty = false;
+    return true;
+}
+
+void ui_present(ui_ctx *u, SDL_Window *window)
+{
+    if (!u->surface_mode || u->dirty_full) {
+        SDL_RenderPresent(u->renderer);
+        return;
+    }
+    SDL_RenderFlush(u->renderer);
+    if (u->n_dirty && SDL_UpdateWindowSurfaceRects(window, u->dirty, u->n_dirty) != 0)
+        SDL_RenderPresent(u->renderer);
+}

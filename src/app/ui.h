@@ -1,0 +1,189 @@
+/* ui.h: drawing the window from its state. Only the ui_*.c files and app.c
+ * touch the SDL renderer; they read app_state and never change it.
+ *
+ * The window is drawn panel by panel into pixels that persist between
+ * frames: a render-target texture on a GPU, or, with SDL's software
+ * renderer (chosen where OpenGL is itself emulated in software, as under
+ * Xvfb), the window's own surface. Each panel has a signature (a hash of
+ * what it shows); a frame redraws only the panels whose signature changed.
+ * On a GPU the texture is then copied to the screen; in software only the
+ * changed rectangles are sent to the window. So a frame while training
+ * redraws the curves and the progress, not the canvas, table and captions,
+ * and an idle window draws nothing at all.
+ *
+ * Each panel has its own file: ui_canvas.c (the drawing, what the network
+ * sees, the tool row), ui_predict.c (the answer, the bars, this drawing's
+ * chart), ui_train.c (controls, progress, curves, layer table, log) and
+ * ui.c (shared helpers, header, status line, the shortcut overlay). */
+#ifndef DIGITPAD_APP_UI_H
+#define DIGITPAD_APP_UI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <SDL.h>
+
+#include "state.h"
+#include "text.h"
+
+/* The theme: a dark one, with one accent for "the answer" and one for
+ * training. */
+#define UI_BG ((SDL_Color){16, 18, 23, 255})
+#define UI_PANEL ((SDL_Color){25, 28, 35, 255})
+#define UI_PANEL_EDGE ((SDL_Color){38, 42, 52, 255})
+#define UI_TRACK ((SDL_Color){36, 40, 50, 255})
+#define UI_TEXT ((SDL_Color){232, 235, 242, 255})
+#define UI_DIM ((SDL_Color){146, 153, 170, 255})
+#define UI_FAINT ((SDL_Color){96, 103, 120, 255})
+#define UI_GRID ((SDL_Color){44, 48, 60, 255})
+#define UI_ACCENT ((SDL_Color){92, 170, 255, 255})
+#define UI_ACCENT_DIM ((SDL_Color){52, 92, 140, 255})
+#define UI_TRAIN ((SDL_Color){255, 178, 84, 255})
+#define UI_GOOD ((SDL_Color){98, 214, 145, 255})
+#define UI_BAD ((SDL_Color){255, 110, 110, 255})
+#define UI_BUTTON ((SDL_Color){40, 45, 56, 255})
+#define UI_BUTTON_HOVER ((SDL_Color){52, 58, 72, 255})
+
+#define UI_MAX_VERTS 65536
+
+/* The panels, each redrawn on its own. */
+typedef enum ui_region {
+    UI_R_HEADER,
+    UI_R_STATUS,
+    UI_R_BOARD,
+    UI_R_TOOLS,
+    UI_R_PARAMS,
+    UI_R_PREVIEW,
+    UI_R_GUESS,
+    UI_R_BARS,
+    UI_R_DIGIT,
+    UI_R_CONTROLS,
+    UI_R_PROGRESS,
+    UI_R_LOSS,
+    UI_R_ACC,
+    UI_R_LOG,
+    UI_R_COUNT,
+} ui_region;
+
+/* What the loop measured, shown in the status line. */
+typedef struct ui_frame_info {
+    double fps;
+    double frame_ms_p99;
+} ui_frame_info;
+
+typedef struct ui_ctx {
+    SDL_Renderer *renderer;
+    text_ctx *text;
+    float scale;
+    bool surface_mode;        // software renderer drawing into the window's surface
+    SDL_Texture *frame;       // GPU: the window's panels, kept between frames (NULL: no targets)
+    int frame_w, frame_h;
+    SDL_Rect dirty[UI_R_COUNT]; // surface mode: what the last ui_draw changed
+    int n_dirty;
+    bool dirty_full;          // ... or everything
+    uint64_t sig[UI_R_COUNT]; // what each panel showed when last drawn
+    bool all_dirty;
+    bool help_drawn;          // the help overlay is on the screen
+    SDL_Rect clip;            // the panel being drawn
+    bool clipping;
+    int redrawn;              // panels drawn in the last frame (for tests and profiling)
+    bool profile;             // time each panel on stderr (DIGITPAD_PROFILE)
+    ui_frame_info info;
+    SDL_Texture *canvas_tex;  // 28x28, the drawing as drawn
+    SDL_Texture *input_tex;   // 28x28, what the network gets
+    uint64_t canvas_tex_version, input_tex_version;
+    SDL_Vertex verts[UI_MAX_VERTS]; // scratch for lines and shapes
+    int n_verts;
+    // The log panel's wrapped lines, recomputed when the log or width changes.
+    char wrapped[48][APP_LOG_LINE];
+    size_t n_wrapped;
+    uint64_t wrapped_version;
+    int wrapped_width;
+} ui_ctx;
+
+/* surface_mode: the renderer is SDL's software renderer on the window's
+ * surface, which keeps its pixels from frame to frame. */
+bool ui_init(ui_ctx *u, SDL_Renderer *renderer, text_ctx *text, bool surface_mode);
+void ui_destroy(ui_ctx *u);
+
+/* Brings the back buffer up to date with state s by redrawing the panels
+ * that changed. With force, redraws everything. Returns false when nothing
+ * changed (then there is nothing to present); otherwise ui_present shows it. */
+bool ui_draw(ui_ctx *u, const app_state *s, const ui_frame_info *info, bool force);
+
+/* Shows what ui_draw drew: SDL_RenderPresent, or in surface mode only the
+ * changed rectangles of the window. */
+void ui_present(ui_ctx *u, SDL_Window *window);
+
+/* Forgets what is on the screen (after SDL loses render targets). */
+void ui_invalidate(ui_ctx *u);
+
+/* Clipping inside the current panel: clip to r intersected with the panel;
+ * unclip returns to the panel's own rectangle. */
+void ui_clip(ui_ctx *u, SDL_Rect r);
+void ui_unclip(ui_ctx *u);
+
+/* Signatures: FNV-1a over the bytes of what a panel shows. */
+#define UI_SIG_INIT 1469598103934665603ull
+uint64_t ui_sig(uint64_t h, const void *data, size_t n);
+#define UI_SIG(h, v) ((h) = ui_sig((h), &(v), sizeof(v)))
+
+/* Shared helpers (ui.c). */
+SDL_Rect ui_rect(app_rect r);
+int ui_px(const ui_ctx *u, float v);
+void ui_fill(ui_ctx *u, SDL_Rect r, SDL_Color c);
+void ui_fill_round(ui_ctx *u, SDL_Rect r, float radius, SDL_Color c);
+void ui_panel(ui_ctx *u, SDL_Rect r);
+/* A panel's caption in its top-left corner; returns the rect below it. */
+SDL_Rect ui_caption(ui_ctx *u, SDL_Rect panel, const char *caption, const char *right);
+void ui_button(ui_ctx *u, const app_state *s, layout_button b, const char *label, bool active,
+               bool enabled);
+/* Queues a line of width w (in pixels) into the vertex buffer; flush draws them. */
+void ui_line(ui_ctx *u, float x0, float y0, float x1, float y1, float w, SDL_Color c);
+void ui_dot(ui_ctx *u, float x, float y, float radius, SDL_Color c);
+void ui_flush(ui_ctx *u);
+SDL_Color ui_alpha(SDL_Color c, Uint8 a);
+/* "101,770". */
+void ui_thousands(char *out, size_t len, uint64_t v);
+
+/* A chart's axes: data ranges mapped into a plot rectangle. */
+typedef struct ui_chart {
+    SDL_Rect plot;
+    float x0, x1, y0, y1;
+} ui_chart;
+/* Draws the frame, grid lines and tick labels of a chart inside area;
+ * y_percent labels the y axis in percent. */
+ui_chart ui_chart_axes(ui_ctx *u, SDL_Rect area, float x0, float x1, float y0, float y1,
+                       bool y_percent, const char *x_label);
+float ui_chart_x(const ui_chart *c, float x);
+float ui_chart_y(const ui_chart *c, float y);
+
+/* Each panel: its signature and its drawing (inside its layout rect). */
+uint64_t ui_board_sig(const app_state *s);
+void ui_draw_board(ui_ctx *u, const app_state *s);
+uint64_t ui_tools_sig(const app_state *s);
+void ui_draw_tools(ui_ctx *u, const app_state *s);
+uint64_t ui_preview_sig(const app_state *s);
+void ui_draw_preview(ui_ctx *u, const app_state *s);
+
+uint64_t ui_guess_sig(const app_state *s);
+void ui_draw_guess(ui_ctx *u, const app_state *s);
+uint64_t ui_bars_sig(const app_state *s);
+void ui_draw_bars(ui_ctx *u, const app_state *s);
+uint64_t ui_digit_sig(const app_state *s);
+void ui_draw_digit(ui_ctx *u, const app_state *s);
+
+uint64_t ui_controls_sig(const app_state *s);
+void ui_draw_controls(ui_ctx *u, const app_state *s);
+uint64_t ui_progress_sig(const app_state *s);
+void ui_draw_progress(ui_ctx *u, const app_state *s);
+uint64_t ui_curves_sig(const app_state *s);
+void ui_draw_loss(ui_ctx *u, const app_state *s);
+void ui_draw_accuracy(ui_ctx *u, const app_state *s);
+uint64_t ui_params_sig(const app_state *s);
+void ui_draw_params(ui_ctx *u, const app_state *s);
+uint64_t ui_log_sig(const app_state *s);
+void ui_draw_log(ui_ctx *u, const app_state *s);
+
+#endif

@@ -1,0 +1,169 @@
+/* ui_canvas.c: the drawing as drawn, its tool row, and what the network
+ * receives (ui.h). */
+#include "ui.h"
+
+#include <math.h>
+#include <stdio.h>
+
+/* Copies a 28x28 image of [0, 1] values into a streaming texture, as white
+ * ink on black. */
+static void upload(SDL_Texture *tex, const float *img)
+{
+    void *pixels;
+    int pitch;
+    if (SDL_LockTexture(tex, NULL, &pixels, &pitch) != 0)
+        return;
+    for (int i = 0; i < CANVAS_N; i++) {
+        Uint32 *row = (Uint32 *)((Uint8 *)pixels + (size_t)i * (size_t)pitch);
+        for (int j = 0; j < CANVAS_N; j++) {
+            float v = img[i * CANVAS_N + j];
+            v = v < 0 ? 0 : v > 1 ? 1 : v;
+            Uint32 g = (Uint32)lroundf(v * 255.0f);
+            Uint32 b = (Uint32)lroundf(v * 255.0f + (1.0f - v) * 8.0f);
+            row[j] = 0xff000000u | (g << 16) | (g << 8) | b;
+        }
+    }
+    SDL_UnlockTexture(tex);
+}
+
+static void ring(ui_ctx *u, float cx, float cy, float r, SDL_Color c)
+{
+    const int n = 32;
+    float w = fmaxf(1.0f, (float)ui_px(u, 1.2f));
+    for (int i = 0; i < n; i++) {
+        float a0 = (float)i * 6.2831853f / (float)n, a1 = (float)(i + 1) * 6.2831853f / (float)n;
+        ui_line(u, cx + r * cosf(a0), cy + r * sinf(a0), cx + r * cosf(a1), cy + r * sinf(a1), w, c);
+    }
+}
+
+static void draw_cursor(ui_ctx *u, const app_state *s)
+{
+    if (!rect_contains(s->layout.canvas, s->mouse_x, s->mouse_y) || s->help_visible)
+        return;
+    float cell = (float)s->layout.canvas.w / (float)CANVAS_N;
+    bool erase = s->erase_mode;
+    float rad = (erase ? s->canvas.erase_radius : s->canvas.pen_radius) * cell;
+    ring(u, s->mouse_x, s->mouse_y, rad, erase ? ui_alpha(UI_BAD, 200) : ui_alpha(UI_ACCENT, 170));
+    ui_flush(u);
+}
+
+uint64_t ui_board_sig(const app_state *s)
+{
+    uint64_t h = UI_SIG_INIT;
+    UI_SIG(h, s->scored_canvas);
+    UI_SIG(h, s->drawing);
+    // The pen's outline follows the mouse over the canvas.
+    bool in = rect_contains(s->layout.canvas, s->mouse_x, s->mouse_y) && !s->help_visible;
+    UI_SIG(h, in);
+    if (in) {
+        UI_SIG(h, s->mouse_x);
+        UI_SIG(h, s->mouse_y);
+        UI_SIG(h, s->erase_mode);
+    }
+    return h;
+}
+
+void ui_draw_board(ui_ctx *u, const app_state *s)
+{
+    SDL_Rect outer = ui_rect(s->layout.canvas);
+    int e = ui_px(u, 1) > 0 ? ui_px(u, 1) : 1;
+    ui_fill(u, outer, s->drawing ? UI_ACCENT_DIM : UI_PANEL_EDGE);
+    SDL_Rect r = {outer.x + e, outer.y + e, outer.w - 2 * e, outer.h - 2 * e};
+    if (u->canvas_tex_version != s->scored_canvas) {
+        upload(u->canvas_tex, s->raw);
+        u->canvas_tex_version = s->scored_canvas;
+    }
+    SDL_RenderCopy(u->renderer, u->canvas_tex, NULL, &r);
+
+    // The grid, faint, and MNIST's 20x20 box, fainter still.
+    float cell = (float)r.w / (float)CANVAS_N;
+    SDL_Color grid = {255, 255, 255, cell >= 8 ? 14 : 8};
+    for (int i = 1; i < CANVAS_N; i++) {
+        int off = (int)lroundf((float)i * cell);
+        ui_fill(u, (SDL_Rect){r.x + off, r.y, 1, r.h}, grid);
+        ui_fill(u, (SDL_Rect){r.x, r.y + off, r.w, 1}, grid);
+    }
+    int b0 = (int)lroundf(4 * cell), b1 = (int)lroundf(24 * cell);
+    SDL_SetRenderDrawColor(u->renderer, 92, 170, 255, 40);
+    SDL_RenderDrawRect(u->renderer, &(SDL_Rect){r.x + b0, r.y + b0, b1 - b0, b1 - b0});
+
+    if (canvas_is_empty(&s->canvas)) {
+        int th = text_height(u->text, FONT_BODY);
+        text_draw(u->text, FONT_BODY, "Draw a digit here", r.x + r.w / 2, r.y + r.h / 2 - th,
+                  UI_FAINT, TEXT_CENTER);
+        text_draw(u->text, FONT_SMALL, "left button draws, right button erases", r.x + r.w / 2,
+                  r.y + r.h / 2 + ui_px(u, 4), ui_alpha(UI_FAINT, 200), TEXT_CENTER);
+    }
+    draw_cursor(u, s);
+}
+
+
+uint64_t ui_tools_sig(const app_state *s)
+{
+    uint64_t h = UI_SIG_INIT;
+    bool empty = s->canvas.n_strokes == 0;
+    UI_SIG(h, empty);
+    UI_SIG(h, s->hover);
+    UI_SIG(h, s->erase_mode);
+    UI_SIG(h, s->meta.preprocess);
+    return h;
+}
+
+void ui_draw_tools(ui_ctx *u, const app_state *s)
+{
+    bool empty = s->canvas.n_strokes == 0;
+    ui_button(u, s, BTN_CLEAR, "Clear", false, !empty);
+    ui_button(u, s, BTN_UNDO, "Undo", false, !empty);
+    ui_button(u, s, BTN_ERASE, "Eraser", s->erase_mode, true);
+    bool mnist = s->meta.preprocess == MODEL_PREPROCESS_MNIST;
+    ui_button(u, s, BTN_PREPROCESS, mnist ? "Normalise: on" : "Normalise: off", mnist, true);
+}
+
+uint64_t ui_preview_sig(const app_state *s)
+{
+    uint64_t h = UI_SIG_INIT;
+    UI_SIG(h, s->input_version);
+    UI_SIG(h, s->meta.preprocess);
+    return h;
+}
+
+void ui_draw_preview(ui_ctx *u, const app_state *s)
+{
+    SDL_Rect p = ui_rect(s->layout.preview);
+    bool mnist = s->meta.preprocess == MODEL_PREPROCESS_MNIST;
+    int cap_h = text_height(u->text, FONT_CAPTION);
+    text_draw(u->text, FONT_CAPTION, "NETWORK INPUT", p.x, p.y, UI_DIM, TEXT_LEFT);
+    int top = p.y + cap_h + ui_px(u, 8);
+    int side = p.h - (top - p.y);
+    if (side > p.w)
+        side = p.w;
+    side = side / CANVAS_N * CANVAS_N;
+    SDL_Rect img = {p.x, top, side, side};
+    int e = ui_px(u, 1) > 0 ? ui_px(u, 1) : 1;
+    ui_fill(u, (SDL_Rect){img.x - e, img.y - e, img.w + 2 * e, img.h + 2 * e}, UI_PANEL_EDGE);
+    if (u->input_tex_version != s->input_version) {
+        upload(u->input_tex, s->input);
+        u->input_tex_version = s->input_version;
+    }
+    SDL_RenderCopy(u->renderer, u->input_tex, NULL, &img);
+    // Beside it: what the numbers are.
+    int x = img.x + img.w + ui_px(u, 12);
+    int w = p.x + p.w - x;
+    if (w > ui_px(u, 60)) {
+        int y = top;
+        int lh = text_height(u->text, FONT_SMALL) + ui_px(u, 2);
+        ui_clip(u, (SDL_Rect){x, p.y, w, p.h});
+        text_draw(u->text, FONT_BOLD, mnist ? "normalised" : "raw", x, y, mnist ? UI_ACCENT : UI_TRAIN,
+                  TEXT_LEFT);
+        y += lh + ui_px(u, 4);
+        static const char *const norm[] = {"ink scaled", "into 20×20,", "centre of", "mass centred"};
+        static const char *const raw[] = {"the canvas", "as drawn;", "P normalises"};
+        const char *const *lines = mnist ? norm : raw;
+        size_t n = mnist ? 4 : 3;
+        for (size_t i = 0; i < n; i++)
+            text_draw(u->text, FONT_SMALL, lines[i], x, y + (int)i * lh, UI_FAINT, TEXT_LEFT);
+        text_draw(u->text, FONT_SMALL, "784 inputs", x, top + side - lh + ui_px(u, 2), UI_DIM,
+                  TEXT_LEFT);
+        ui_unclip(u);
+    }
+}

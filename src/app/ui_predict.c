@@ -1,0 +1,173 @@
+/* ui_predict.c: the network's answer, the softmax bars, and this drawing's
+ * probability over the course of training (ui.h). */
+#include "ui.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+uint64_t ui_guess_sig(const app_state *s)
+{
+    uint64_t h = UI_SIG_INIT;
+    UI_SIG(h, s->has_guess);
+    if (s->has_guess) {
+        UI_SIG(h, s->guess);
+        int permille = (int)lroundf(s->probs[s->guess] * 1000.0f);
+        UI_SIG(h, permille);
+        const char *label = app_label(s, s->guess);
+        h = ui_sig(h, label, strlen(label));
+    }
+    return h;
+}
+
+void ui_draw_guess(ui_ctx *u, const app_state *s)
+{
+    SDL_Rect r = ui_rect(s->layout.guess);
+    ui_panel(u, r);
+    int inset = ui_px(u, 16);
+    if (!s->has_guess) {
+        text_draw_in(u->text, FONT_BIG, "–", (SDL_Rect){r.x + inset, r.y, r.w, r.h}, UI_FAINT,
+                     TEXT_LEFT);
+        text_draw_in(u->text, FONT_BODY, "no guess yet",
+                     (SDL_Rect){r.x + inset + ui_px(u, 60), r.y, r.w, r.h}, UI_FAINT, TEXT_LEFT);
+        return;
+    }
+    const char *label = app_label(s, s->guess);
+    float p = s->probs[s->guess];
+    int big_h = text_height(u->text, FONT_BIG);
+    int w = text_draw(u->text, FONT_BIG, label, r.x + inset, r.y + (r.h - big_h) / 2, UI_ACCENT,
+                      TEXT_LEFT);
+    int x = r.x + inset + (w > ui_px(u, 40) ? w : ui_px(u, 40)) + ui_px(u, 16);
+    char buf[64];
+    snprintf(buf, sizeof buf, "%.1f %%", (double)(p * 100.0f));
+    int th = text_height(u->text, FONT_TITLE), bh = text_height(u->text, FONT_SMALL);
+    int y = r.y + (r.h - th - bh - ui_px(u, 2)) / 2;
+    text_draw(u->text, FONT_TITLE, buf, x, y, UI_TEXT, TEXT_LEFT);
+    const char *how = p >= 0.9f ? "sure" : p >= 0.6f ? "fairly sure" : "not sure";
+    text_draw(u->text, FONT_SMALL, how, x, y + th + ui_px(u, 2), p >= 0.6f ? UI_DIM : UI_TRAIN,
+              TEXT_LEFT);
+}
+
+uint64_t ui_bars_sig(const app_state *s)
+{
+    uint64_t h = UI_SIG_INIT;
+    UI_SIG(h, s->has_guess);
+    UI_SIG(h, s->guess);
+    UI_SIG(h, s->n_classes);
+    for (size_t i = 0; i < s->n_classes; i++) {
+        int permille = s->has_guess ? (int)lroundf(s->probs[i] * 1000.0f) : -1;
+        UI_SIG(h, permille);
+        const char *label = app_label(s, i);
+        h = ui_sig(h, label, strlen(label));
+    }
+    return h;
+}
+
+void ui_draw_bars(ui_ctx *u, const app_state *s)
+{
+    SDL_Rect r = ui_rect(s->layout.bars);
+    size_t n = s->n_classes ? s->n_classes : 10;
+    int row = r.h / (int)n;
+    int label_w = ui_px(u, 22);
+    int pct_w = ui_px(u, 52);
+    int track_x = r.x + label_w;
+    int track_w = r.w - label_w - pct_w;
+    int bar_h = row * 5 / 8;
+    char buf[32];
+    for (size_t i = 0; i < n; i++) {
+        int y = r.y + (int)i * row;
+        bool top = s->has_guess && i == s->guess;
+        float p = s->has_guess && i < s->n_classes ? s->probs[i] : 0.0f;
+        SDL_Rect line = {r.x, y, label_w, row};
+        text_draw_in(u->text, top ? FONT_BOLD : FONT_BODY, app_label(s, i), line,
+                     top ? UI_TEXT : UI_DIM, TEXT_LEFT);
+        SDL_Rect track = {track_x, y + (row - bar_h) / 2, track_w, bar_h};
+        ui_fill_round(u, track, (float)bar_h / 2.0f, UI_TRACK);
+        int fw = (int)lroundf(p * (float)track_w);
+        if (fw > 0) {
+            SDL_Rect fill = {track.x, track.y, fw < bar_h ? bar_h : fw, bar_h};
+            ui_fill_round(u, fill, (float)bar_h / 2.0f, top ? UI_ACCENT : UI_ACCENT_DIM);
+        }
+        if (s->has_guess) {
+            snprintf(buf, sizeof buf, p >= 0.995f ? "%.0f%%" : "%.1f%%", (double)(p * 100.0f));
+            text_draw_in(u->text, FONT_MONO, buf, (SDL_Rect){r.x + r.w, y, 0, row},
+                         top ? UI_TEXT : UI_FAINT, TEXT_RIGHT);
+        }
+    }
+}
+
+uint64_t ui_digit_sig(const app_state *s)
+{
+    uint64_t h = UI_SIG_INIT;
+    UI_SIG(h, s->has_guess);
+    UI_SIG(h, s->guess);
+    UI_SIG(h, s->n_digit);
+    UI_SIG(h, s->scored_canvas);
+    if (s->n_digit)
+        UI_SIG(h, s->digit[s->n_digit - 1]);
+    if (s->has_guess) {
+        const char *label = app_label(s, s->guess);
+        h = ui_sig(h, label, strlen(label));
+    }
+    return h;
+}
+
+void ui_draw_digit(ui_ctx *u, const app_state *s)
+{
+    SDL_Rect r = ui_rect(s->layout.digit_chart);
+    if (r.h < ui_px(u, 40))
+        return;
+    ui_panel(u, r);
+    char caption[96];
+    if (s->has_guess)
+        snprintf(caption, sizeof caption, "P(%s) FOR THIS DRAWING", app_label(s, s->guess));
+    else
+        snprintf(caption, sizeof caption, "THIS DRAWING, WHILE TRAINING");
+    SDL_Rect in = ui_caption(u, r, caption, NULL);
+    if (s->n_digit < 2) {
+        const char *lines[3];
+        if (!s->has_guess) {
+            lines[0] = "Draw a digit, then train:";
+            lines[1] = "its probability is re-scored";
+            lines[2] = "with every weight snapshot.";
+        } else {
+            lines[0] = "Press Train (Space) to watch";
+            lines[1] = "the network learn this";
+            lines[2] = "drawing, snapshot by snapshot.";
+        }
+        int lh = text_height(u->text, FONT_SMALL) + ui_px(u, 2);
+        int y = in.y + (in.h - 3 * lh) / 2;
+        for (int i = 0; i < 3; i++)
+            text_draw(u->text, FONT_SMALL, lines[i], in.x + in.w / 2, y + i * lh, UI_FAINT,
+                      TEXT_CENTER);
+        return;
+    }
+    float x0 = s->digit[0].x, x1 = s->digit[s->n_digit - 1].x;
+    if (x1 - x0 < 0.05f)
+        x1 = x0 + 0.05f;
+    ui_chart c = ui_chart_axes(u, in, x0, x1, 0.0f, 1.0f, true, "epoch");
+    if (c.plot.w < 10)
+        return;
+    size_t cls = s->guess;
+    float lw = fmaxf(1.5f, (float)ui_px(u, 2));
+    // The runner-up class, faint, so a close race is visible.
+    size_t second = cls == 0 ? 1 : 0;
+    for (size_t i = 0; i < s->n_classes; i++)
+        if (i != cls && s->probs[i] > s->probs[second])
+            second = i;
+    for (int pass = 0; pass < 2; pass++) {
+        size_t k = pass == 0 ? second : cls;
+        SDL_Color col = pass == 0 ? ui_alpha(UI_DIM, 140) : UI_ACCENT;
+        for (size_t i = 1; i < s->n_digit; i++)
+            ui_line(u, ui_chart_x(&c, s->digit[i - 1].x), ui_chart_y(&c, s->digit[i - 1].probs[k]),
+                    ui_chart_x(&c, s->digit[i].x), ui_chart_y(&c, s->digit[i].probs[k]),
+                    pass == 0 ? lw * 0.7f : lw, col);
+    }
+    ui_flush(u);
+    char buf[48];
+    snprintf(buf, sizeof buf, "%s", app_label(s, second));
+    float ly = ui_chart_y(&c, s->digit[s->n_digit - 1].probs[second]);
+    int th = text_height(u->text, FONT_SMALL);
+    text_draw(u->text, FONT_SMALL, buf, c.plot.x + c.plot.w - ui_px(u, 4),
+              (int)ly - th - ui_px(u, 1), UI_DIM, TEXT_RIGHT);
+}

@@ -1,0 +1,440 @@
+/* ui_train.c: training controls, progress, loss and accuracy curves, the
+ * layer table and the log (ui.h). */
+#include "ui.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+uint64_t ui_controls_sig(const app_state *s)
+{
+    uint64_t h = UI_SIG_INIT;
+    trainer_state st = app_training_state(s);
+    UI_SIG(h, st);
+    UI_SIG(h, s->data_state);
+    UI_SIG(h, s->start_when_loaded);
+    UI_SIG(h, s->hover);
+    return h;
+}
+
+void ui_draw_controls(ui_ctx *u, const app_state *s)
+{
+    trainer_state st = app_training_state(s);
+    const char *label = "Train";
+    bool enabled = s->data_state != APP_DATA_MISSING && s->data_state != APP_DATA_FAILED;
+    if (s->data_state == APP_DATA_LOADING)
+        label = s->start_when_loaded ? "Loading…" : "Train";
+    else if (st == TRAINER_RUNNING)
+        label = "Pause";
+    else if (st == TRAINER_PAUSED)
+        label = "Resume";
+    else if (st == TRAINER_FINISHED)
+        label = "Train more";
+    ui_button(u, s, BTN_TRAIN, label, st == TRAINER_RUNNING, enabled);
+    ui_button(u, s, BTN_RESET, "Reset", false, true);
+    ui_button(u, s, BTN_SAVE, "Save", false, true);
+}
+
+static void format_duration(char *out, size_t len, double secs)
+{
+    if (!isfinite(secs) || secs < 0)
+        snprintf(out, len, "–");
+    else if (secs < 60)
+        snprintf(out, len, "%.0f s", secs);
+    else
+        snprintf(out, len, "%d:%02d", (int)(secs / 60), (int)fmod(secs, 60));
+}
+
+uint64_t ui_progress_sig(const app_state *s)
+{
+    uint64_t h = UI_SIG_INIT;
+    trainer_state st = app_training_state(s);
+    UI_SIG(h, st);
+    UI_SIG(h, s->data_state);
+    UI_SIG(h, s->have_progress);
+    UI_SIG(h, s->epoch_base);
+    if (s->have_progress) {
+        UI_SIG(h, s->last_event.global_step);
+        UI_SIG(h, s->last_event.epochs);
+        long rate = lround(s->samples_per_s);
+        UI_SIG(h, rate);
+    }
+    return h;
+}
+
+void ui_draw_progress(ui_ctx *u, const app_state *s)
+{
+    SDL_Rect r = ui_rect(s->layout.progress);
+    ui_panel(u, r);
+    int inset = ui_px(u, 12);
+    SDL_Rect in = {r.x + inset, r.y + ui_px(u, 7), r.w - 2 * inset, r.h - ui_px(u, 14)};
+    int lh = text_height(u->text, FONT_BODY);
+    char buf[512], num[32];
+    if (!s->have_progress) {
+        snprintf(buf, sizeof buf, "%zu epochs  ·  batch %zu  ·  Adam, lr %g", s->cfg.epochs,
+                 s->cfg.batch, s->cfg.lr);
+        text_draw(u->text, FONT_BODY, buf, in.x, in.y, UI_DIM, TEXT_LEFT);
+        SDL_Color c = UI_FAINT;
+        switch (s->data_state) {
+        case APP_DATA_MISSING:
+            snprintf(buf, sizeof buf, "no MNIST found: run scripts/fetch-mnist");
+            c = UI_TRAIN;
+            break;
+        case APP_DATA_FAILED:
+            snprintf(buf, sizeof buf, "cannot read MNIST: %s", s->data_error);
+            c = UI_BAD;
+            break;
+        case APP_DATA_LOADING:
+            snprintf(buf, sizeof buf, "reading MNIST…");
+            break;
+        case APP_DATA_LOADED:
+            ui_thousands(num, sizeof num, s->data.train.count);
+            snprintf(buf, sizeof buf, "%s training images ready: Space starts", num);
+            break;
+        case APP_DATA_FOUND:
+        case APP_DATA_UNKNOWN:
+            snprintf(buf, sizeof buf, "MNIST found: Space starts training");
+            break;
+        }
+        ui_clip(u, in);
+        text_draw(u->text, FONT_SMALL, buf, in.x, in.y + lh + ui_px(u, 5), c, TEXT_LEFT);
+        ui_unclip(u);
+        return;
+    }
+    const trainer_event *ev = &s->last_event;
+    size_t epochs = s->epoch_base + ev->epochs;
+    size_t epoch = s->epoch_base + ev->epoch;
+    snprintf(buf, sizeof buf, "Epoch %zu/%zu", epoch, epochs);
+    int w = text_draw(u->text, FONT_BOLD, buf, in.x, in.y, UI_TEXT, TEXT_LEFT);
+    ui_thousands(num, sizeof num, ev->step);
+    char tot[32];
+    ui_thousands(tot, sizeof tot, ev->steps_per_epoch);
+    snprintf(buf, sizeof buf, "step %s/%s", num, tot);
+    text_draw(u->text, FONT_SMALL, buf, in.x + w + ui_px(u, 10), in.y + ui_px(u, 2), UI_DIM,
+              TEXT_LEFT);
+
+    trainer_state st = app_training_state(s);
+    double left_steps = (double)(ev->epochs - ev->epoch) * (double)ev->steps_per_epoch +
+                        (double)(ev->steps_per_epoch - ev->step);
+    char eta[32];
+    if (st == TRAINER_RUNNING && s->samples_per_s > 0) {
+        format_duration(eta, sizeof eta, left_steps * (double)s->cfg.batch / s->samples_per_s);
+        ui_thousands(num, sizeof num, (uint64_t)llround(s->samples_per_s));
+        snprintf(buf, sizeof buf, "%s samples/s  ·  %s left", num, eta);
+    } else if (st == TRAINER_FINISHED) {
+        snprintf(buf, sizeof buf, "done");
+    } else if (st == TRAINER_PAUSED) {
+        snprintf(buf, sizeof buf, "paused");
+    } else {
+        buf[0] = '\0';
+    }
+    text_draw(u->text, FONT_SMALL, buf, in.x + in.w, in.y + ui_px(u, 2), UI_DIM, TEXT_RIGHT);
+
+    double done = ev->epochs ? ((double)(ev->epoch - 1) +
+                                (ev->steps_per_epoch ? (double)ev->step / (double)ev->steps_per_epoch
+                                                     : 0.0)) /
+                                   (double)ev->epochs
+                             : 0.0;
+    if (done > 1)
+        done = 1;
+    int bh = ui_px(u, 6);
+    SDL_Rect track = {in.x, in.y + in.h - bh, in.w, bh};
+    ui_fill_round(u, track, (float)bh / 2, UI_TRACK);
+    int fw = (int)lround(done * in.w);
+    if (fw > 0)
+        ui_fill_round(u, (SDL_Rect){track.x, track.y, fw < bh ? bh : fw, bh}, (float)bh / 2,
+                      st == TRAINER_RUNNING ? UI_TRAIN : ui_alpha(UI_TRAIN, 150));
+}
+
+/* Small coloured legend entries along the caption line, right to left. */
+static int legend(ui_ctx *u, int x_right, int y, const char *label, SDL_Color c)
+{
+    int w = text_draw(u->text, FONT_SMALL, label, x_right, y, UI_DIM, TEXT_RIGHT);
+    int th = text_height(u->text, FONT_SMALL);
+    int sw = ui_px(u, 10);
+    ui_fill(u, (SDL_Rect){x_right - w - ui_px(u, 4) - sw, y + th / 2 - ui_px(u, 1), sw,
+                          ui_px(u, 3) > 1 ? ui_px(u, 3) : 2},
+            c);
+    return x_right - w - sw - ui_px(u, 14);
+}
+
+static float chart_x_end(const app_state *s)
+{
+    float end = (float)s->n_epochs ? (float)s->epochs[s->n_epochs - 1].epoch : 0.0f;
+    if (s->have_trainer) {
+        float planned = (float)(s->epoch_base + s->epochs_planned);
+        if (planned > end)
+            end = planned;
+    }
+    if (s->n_loss && s->loss[s->n_loss - 1].x > end)
+        end = s->loss[s->n_loss - 1].x;
+    return end < 1.0f ? 1.0f : end;
+}
+
+static void empty_hint(ui_ctx *u, SDL_Rect in, const char *msg)
+{
+    text_draw_in(u->text, FONT_SMALL, msg, in, UI_FAINT, TEXT_CENTER);
+}
+
+uint64_t ui_curves_sig(const app_state *s)
+{
+    uint64_t h = UI_SIG_INIT;
+    UI_SIG(h, s->curves_version);
+    UI_SIG(h, s->have_trainer);
+    UI_SIG(h, s->epochs_planned);
+    UI_SIG(h, s->epoch_base);
+    return h;
+}
+
+void ui_draw_loss(ui_ctx *u, const app_state *s)
+{
+    SDL_Rect r = ui_rect(s->layout.loss_chart);
+    ui_panel(u, r);
+    SDL_Rect in = ui_caption(u, r, "LOSS", NULL);
+    int ly = r.y + ui_px(u, 8);
+    int x = r.x + r.w - ui_px(u, 12);
+    x = legend(u, x, ly, "test", UI_ACCENT);
+    x = legend(u, x, ly, "train", UI_TRAIN);
+    if (s->n_loss == 0 && s->n_epochs == 0) {
+        empty_hint(u, in, "cross-entropy per batch appears here while training");
+        return;
+    }
+    float ymax = 0.1f;
+    for (size_t i = 0; i < s->n_loss; i++)
+        ymax = fmaxf(ymax, s->loss[i].smooth);
+    for (size_t i = 0; i < s->n_epochs; i++)
+        ymax = fmaxf(ymax, fmaxf((float)s->epochs[i].loss, (float)s->epochs[i].val_loss));
+    ymax *= 1.12f;
+    ui_chart c = ui_chart_axes(u, in, 0.0f, chart_x_end(s), 0.0f, ymax, false, "epoch");
+    if (c.plot.w < 10)
+        return;
+    ui_clip(u, c.plot);
+    float lw = fmaxf(1.5f, (float)ui_px(u, 2));
+    for (size_t i = 1; i < s->n_loss; i++)
+        ui_line(u, ui_chart_x(&c, s->loss[i - 1].x), ui_chart_y(&c, fminf(s->loss[i - 1].loss, ymax)),
+                ui_chart_x(&c, s->loss[i].x), ui_chart_y(&c, fminf(s->loss[i].loss, ymax)), 1.0f,
+                ui_alpha(UI_TRAIN, 60));
+    for (size_t i = 1; i < s->n_loss; i++)
+        ui_line(u, ui_chart_x(&c, s->loss[i - 1].x), ui_chart_y(&c, s->loss[i - 1].smooth),
+                ui_chart_x(&c, s->loss[i].x), ui_chart_y(&c, s->loss[i].smooth), lw, UI_TRAIN);
+    float dot = fmaxf(2.5f, (float)ui_px(u, 3.5f));
+    for (size_t i = 0; i < s->n_epochs; i++) {
+        const model_epoch *e = &s->epochs[i];
+        if (i > 0)
+            ui_line(u, ui_chart_x(&c, (float)s->epochs[i - 1].epoch),
+                    ui_chart_y(&c, (float)s->epochs[i - 1].val_loss), ui_chart_x(&c, (float)e->epoch),
+                    ui_chart_y(&c, (float)e->val_loss), lw * 0.75f, ui_alpha(UI_ACCENT, 170));
+        ui_dot(u, ui_chart_x(&c, (float)e->epoch), ui_chart_y(&c, (float)e->loss), dot, UI_TRAIN);
+        ui_dot(u, ui_chart_x(&c, (float)e->epoch), ui_chart_y(&c, (float)e->val_loss), dot, UI_ACCENT);
+    }
+    ui_unclip(u);
+    char buf[64];
+    if (s->n_loss) {
+        snprintf(buf, sizeof buf, "%.4f", (double)s->loss[s->n_loss - 1].smooth);
+        text_draw(u->text, FONT_MONO, buf, c.plot.x + c.plot.w - ui_px(u, 6), c.plot.y + ui_px(u, 4),
+                  UI_TRAIN, TEXT_RIGHT);
+    } else if (s->n_epochs) {
+        snprintf(buf, sizeof buf, "test %.4f", s->epochs[s->n_epochs - 1].val_loss);
+        text_draw(u->text, FONT_MONO, buf, c.plot.x + c.plot.w - ui_px(u, 6), c.plot.y + ui_px(u, 4),
+                  UI_ACCENT, TEXT_RIGHT);
+    }
+}
+
+void ui_draw_accuracy(ui_ctx *u, const app_state *s)
+{
+    SDL_Rect r = ui_rect(s->layout.acc_chart);
+    ui_panel(u, r);
+    SDL_Rect in = ui_caption(u, r, "ACCURACY", NULL);
+    int ly = r.y + ui_px(u, 8);
+    int x = r.x + r.w - ui_px(u, 12);
+    x = legend(u, x, ly, "test", UI_ACCENT);
+    x = legend(u, x, ly, "train", UI_TRAIN);
+    if (s->n_loss == 0 && s->n_epochs == 0) {
+        empty_hint(u, in, "running train accuracy and test accuracy per epoch");
+        return;
+    }
+    float lo = 1.0f;
+    // Skip the first, noisy points of each epoch's running mean when choosing the range.
+    for (size_t i = 0; i < s->n_loss; i++)
+        if (s->loss[i].x - floorf(s->loss[i].x) > 0.1f || s->loss[i].x < 0.1f)
+            lo = fminf(lo, s->loss[i].accuracy);
+    for (size_t i = 0; i < s->n_epochs; i++)
+        lo = fminf(lo, fminf((float)s->epochs[i].accuracy, (float)s->epochs[i].val_accuracy));
+    lo = floorf(lo * 10.0f) / 10.0f;
+    if (lo > 0.9f)
+        lo = 0.9f;
+    if (lo < 0.0f)
+        lo = 0.0f;
+    ui_chart c = ui_chart_axes(u, in, 0.0f, chart_x_end(s), lo, 1.0f, true, "epoch");
+    if (c.plot.w < 10)
+        return;
+    ui_clip(u, c.plot);
+    float lw = fmaxf(1.5f, (float)ui_px(u, 2));
+    for (size_t i = 1; i < s->n_loss; i++) {
+        // Do not join the end of one epoch's running mean to the next one's start.
+        if (floorf(s->loss[i].x) != floorf(s->loss[i - 1].x) &&
+            s->loss[i].x - floorf(s->loss[i].x) > 0.0f)
+            continue;
+        ui_line(u, ui_chart_x(&c, s->loss[i - 1].x), ui_chart_y(&c, fmaxf(s->loss[i - 1].accuracy, lo)),
+                ui_chart_x(&c, s->loss[i].x), ui_chart_y(&c, fmaxf(s->loss[i].accuracy, lo)), lw,
+                ui_alpha(UI_TRAIN, 200));
+    }
+    float dot = fmaxf(2.5f, (float)ui_px(u, 3.5f));
+    for (size_t i = 0; i < s->n_epochs; i++) {
+        const model_epoch *e = &s->epochs[i];
+        if (i > 0)
+            ui_line(u, ui_chart_x(&c, (float)s->epochs[i - 1].epoch),
+                    ui_chart_y(&c, (float)s->epochs[i - 1].val_accuracy),
+                    ui_chart_x(&c, (float)e->epoch), ui_chart_y(&c, (float)e->val_accuracy), lw,
+                    UI_ACCENT);
+        ui_dot(u, ui_chart_x(&c, (float)e->epoch), ui_chart_y(&c, (float)e->accuracy), dot, UI_TRAIN);
+        ui_dot(u, ui_chart_x(&c, (float)e->epoch), ui_chart_y(&c, (float)e->val_accuracy), dot,
+               UI_ACCENT);
+    }
+    ui_unclip(u);
+    if (s->n_epochs) {
+        char buf[64];
+        snprintf(buf, sizeof buf, "test %.2f%%", 100.0 * s->epochs[s->n_epochs - 1].val_accuracy);
+        text_draw(u->text, FONT_MONO, buf, c.plot.x + c.plot.w - ui_px(u, 6),
+                  c.plot.y + c.plot.h - text_height(u->text, FONT_MONO) - ui_px(u, 4), UI_ACCENT,
+                  TEXT_RIGHT);
+    }
+}
+
+uint64_t ui_params_sig(const app_state *s)
+{
+    uint64_t h = UI_SIG_INIT;
+    UI_SIG(h, s->have_model);
+    if (s->have_model) {
+        UI_SIG(h, s->net.n_layers);
+        h = ui_sig(h, s->net.sizes, (s->net.n_layers + 1) * sizeof s->net.sizes[0]);
+        UI_SIG(h, s->meta.height);
+        UI_SIG(h, s->meta.width);
+    }
+    return h;
+}
+
+void ui_draw_params(ui_ctx *u, const app_state *s)
+{
+    SDL_Rect r = ui_rect(s->layout.params);
+    ui_panel(u, r);
+    if (!s->have_model)
+        return;
+    const mlp *net = &s->net;
+    int inset = ui_px(u, 12);
+    int row = (r.h - ui_px(u, 12)) / (int)(net->n_layers + 3);
+    int x = r.x + inset, w = r.w - 2 * inset;
+    int c1 = x + w * 58 / 100, c2 = x + w;
+    int y = r.y + ui_px(u, 6);
+    char a[64], b[64];
+    text_draw_in(u->text, FONT_CAPTION, "LAYER", (SDL_Rect){x, y, w, row}, UI_DIM, TEXT_LEFT);
+    text_draw_in(u->text, FONT_CAPTION, "NEURONS", (SDL_Rect){c1, y, 0, row}, UI_DIM, TEXT_RIGHT);
+    text_draw_in(u->text, FONT_CAPTION, "PARAMETERS", (SDL_Rect){c2, y, 0, row}, UI_DIM, TEXT_RIGHT);
+    y += row;
+    snprintf(a, sizeof a, "Input %zu×%zu", s->meta.height, s->meta.width);
+    text_draw_in(u->text, FONT_SMALL, a, (SDL_Rect){x, y, w, row}, UI_TEXT, TEXT_LEFT);
+    ui_thousands(b, sizeof b, net->sizes[0]);
+    text_draw_in(u->text, FONT_MONO, b, (SDL_Rect){c1, y, 0, row}, UI_TEXT, TEXT_RIGHT);
+    text_draw_in(u->text, FONT_MONO, "0", (SDL_Rect){c2, y, 0, row}, UI_FAINT, TEXT_RIGHT);
+    y += row;
+    uint64_t total = 0;
+    for (size_t l = 0; l < net->n_layers; l++, y += row) {
+        const mlp_layer *L = &net->layers[l];
+        uint64_t n = (uint64_t)L->in * L->out + L->out;
+        total += n;
+        snprintf(a, sizeof a, "Dense, %s", L->act == MLP_ACT_RELU ? "ReLU" : "softmax");
+        text_draw_in(u->text, FONT_SMALL, a, (SDL_Rect){x, y, w, row}, UI_TEXT, TEXT_LEFT);
+        ui_thousands(b, sizeof b, L->out);
+        text_draw_in(u->text, FONT_MONO, b, (SDL_Rect){c1, y, 0, row}, UI_TEXT, TEXT_RIGHT);
+        ui_thousands(b, sizeof b, n);
+        text_draw_in(u->text, FONT_MONO, b, (SDL_Rect){c2, y, 0, row}, UI_TEXT, TEXT_RIGHT);
+    }
+    ui_fill(u, (SDL_Rect){x, y, w, 1}, UI_PANEL_EDGE);
+    text_draw_in(u->text, FONT_BOLD, "Total trainable", (SDL_Rect){x, y, w, row}, UI_TEXT, TEXT_LEFT);
+    ui_thousands(b, sizeof b, total);
+    text_draw_in(u->text, FONT_BOLD, b, (SDL_Rect){c2, y, 0, row}, UI_ACCENT, TEXT_RIGHT);
+}
+
+/* Splits the log into lines that fit width, breaking at " - ". */
+static void wrap_log(ui_ctx *u, const app_state *s, int width)
+{
+    if (u->wrapped_version == s->log_version && u->wrapped_width == width)
+        return;
+    u->wrapped_version = s->log_version;
+    u->wrapped_width = width;
+    u->n_wrapped = 0;
+    const size_t cap = sizeof u->wrapped / sizeof u->wrapped[0];
+    for (size_t i = 0; i < s->n_log; i++) {
+        const char *line = app_log_line(s, i);
+        char rest[APP_LOG_LINE];
+        snprintf(rest, sizeof rest, "%s", line);
+        bool first = true;
+        while (rest[0]) {
+            char piece[APP_LOG_LINE + 8];
+            snprintf(piece, sizeof piece, "%s%s", first ? "" : "   ", rest);
+            int w;
+            text_size(u->text, FONT_MONO, piece, &w, NULL);
+            size_t cut = strlen(rest);
+            if (w > width) {
+                // The longest prefix ending before a " - " that fits.
+                size_t best = 0;
+                for (char *p = strstr(rest, " - "); p; p = strstr(p + 1, " - ")) {
+                    size_t n = (size_t)(p - rest);
+                    snprintf(piece, sizeof piece, "%s%.*s", first ? "" : "   ", (int)n, rest);
+                    text_size(u->text, FONT_MONO, piece, &w, NULL);
+                    if (w > width)
+                        break;
+                    best = n;
+                }
+                if (best)
+                    cut = best;
+            }
+            if (u->n_wrapped == cap) {
+                memmove(u->wrapped[0], u->wrapped[1], (cap - 1) * sizeof u->wrapped[0]);
+                u->n_wrapped--;
+            }
+            char *dst = u->wrapped[u->n_wrapped++];
+            size_t at = first ? 0 : 3;
+            memcpy(dst, "   ", at);
+            if (cut > APP_LOG_LINE - 1 - at)
+                cut = APP_LOG_LINE - 1 - at;
+            memcpy(dst + at, rest, cut);
+            dst[at + cut] = '\0';
+            const char *next = rest + cut;
+            if (!strncmp(next, " - ", 3))
+                next += 3;
+            memmove(rest, next, strlen(next) + 1);
+            first = false;
+        }
+    }
+}
+
+uint64_t ui_log_sig(const app_state *s)
+{
+    uint64_t h = UI_SIG_INIT;
+    UI_SIG(h, s->log_version);
+    return h;
+}
+
+void ui_draw_log(ui_ctx *u, const app_state *s)
+{
+    SDL_Rect r = ui_rect(s->layout.log);
+    if (r.h < ui_px(u, 30))
+        return;
+    ui_panel(u, r);
+    SDL_Rect in = ui_caption(u, r, "LOG", NULL);
+    wrap_log(u, s, in.w);
+    int lh = text_height(u->text, FONT_MONO) + ui_px(u, 1);
+    size_t fit = (size_t)((in.h + ui_px(u, 6)) / lh);
+    size_t first = u->n_wrapped > fit ? u->n_wrapped - fit : 0;
+    ui_clip(u, (SDL_Rect){r.x, in.y, r.w, r.y + r.h - in.y - ui_px(u, 4)});
+    if (u->n_wrapped == 0)
+        text_draw(u->text, FONT_MONO, "Keras-style epoch lines appear here.",
+                  in.x, in.y, UI_FAINT, TEXT_LEFT);
+    for (size_t i = first; i < u->n_wrapped; i++) {
+        const char *line = u->wrapped[i];
+        SDL_Color c = !strncmp(line, "Epoch", 5) ? UI_TEXT : UI_DIM;
+        text_draw(u->text, FONT_MONO, line, in.x, in.y + (int)(i - first) * lh, c, TEXT_LEFT);
+    }
+    ui_unclip(u);
+}
