@@ -9,12 +9,14 @@
 #include "model_file.h"
 
 #include <cjson/cJSON.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <float.h>
 #include <limits.h>
 #include <locale.h>
 #include <math.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1318,17 +1320,62 @@ static bool sync_dir_of(const char *path, dp_error *err)
     return ok;
 }
 
+/* Temporary files are named "<file>.tmp-<pid>-XXXXXX". One whose process
+ * is gone was left by a save that was killed mid-write: remove it. */
+size_t dp_sweep_stale_temps(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    const char *base = slash ? slash + 1 : path;
+    char dir[4096];
+    if (!slash)
+        snprintf(dir, sizeof dir, ".");
+    else if (slash == path)
+        snprintf(dir, sizeof dir, "/");
+    else if ((size_t)(slash - path) < sizeof dir)
+        snprintf(dir, sizeof dir, "%.*s", (int)(slash - path), path);
+    else
+        return 0;
+    size_t base_len = strlen(base);
+    DIR *d = opendir(dir);
+    if (!d)
+        return 0;
+    size_t removed = 0;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        const char *name = e->d_name;
+        if (strncmp(name, base, base_len) != 0 || strncmp(name + base_len, ".tmp-", 5) != 0)
+            continue;
+        const char *p = name + base_len + 5;
+        char *end;
+        errno = 0;
+        long pid = strtol(p, &end, 10);
+        if (errno || end == p || *end != '-' || pid <= 0 || strlen(end + 1) != 6)
+            continue;
+        if (kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+            continue; // its process still runs (or is not ours to judge)
+        char full[8192];
+        snprintf(full, sizeof full, "%s/%s", dir, name);
+        if (unlink(full) == 0)
+            removed++;
+    }
+    closedir(d);
+    return removed;
+}
+
 bool dp_write_file_atomic(const char *path, const void *data, size_t len, dp_error *err)
 {
-    static const char suffix[] = ".tmp-XXXXXX";
     size_t n = strlen(path);
     if (n == 0)
         return dp_fail(err, "empty file name");
-    char *tmp = malloc(n + sizeof suffix);
+    dp_sweep_stale_temps(path);
+    char suffix[48];
+    snprintf(suffix, sizeof suffix, ".tmp-%ld-XXXXXX", (long)getpid());
+    size_t suffix_len = strlen(suffix);
+    char *tmp = malloc(n + suffix_len + 1);
     if (!tmp)
         return dp_fail(err, "out of memory");
     memcpy(tmp, path, n);
-    memcpy(tmp + n, suffix, sizeof suffix);
+    memcpy(tmp + n, suffix, suffix_len + 1);
 
     int fd = mkstemp(tmp);
     if (fd < 0) {

@@ -71,6 +71,11 @@ bool model_file_load(const char *path, mlp *net, model_meta *meta, dp_error *err
  * and no temporary behind. */
 bool model_file_save(const char *path, const mlp *net, const model_meta *meta, dp_error *err);
 
+/* Removes temporaries "<path>.tmp-<pid>-XXXXXX" whose process no longer
+ * runs: what a save killed mid-write leaves. Every save calls it first; the
+ * window calls it at start. Returns how many it removed. */
+size_t dp_sweep_stale_temps(const char *path);
+
 /* Writes len bytes to path by the same temporary-file-and-rename route. */
 bool dp_write_file_atomic(const char *path, const void *data, size_t len, dp_error *err);
 
