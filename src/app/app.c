@@ -60,6 +60,7 @@ static void help_window(FILE *f)
           "  --draw STROKES      draw strokes through the mouse handler at start:\n"
           "                      \"x,y;x,y;...|x,y;...\" in canvas cells (0 to 28)\n"
           "  --quit-after-ms N   close the window after N ms\n"
+          "  --quit-after-training   close the window when the planned epochs are done\n"
           "  --help-window       this help\n"
           "\n"
           "In the window, ? or F1 lists the keys.\n",
@@ -86,7 +87,6 @@ static int parse_args(int argc, char **argv, app_options *o)
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         const char *v = i + 1 < argc ? argv[i + 1] : NULL;
-        size_t n;
         double d;
         unsigned long long u;
         if (!strcmp(a, "--help-window") || !strcmp(a, "-h") || !strcmp(a, "--help")) {
@@ -94,6 +94,8 @@ static int parse_args(int argc, char **argv, app_options *o)
             return 0;
         } else if (!strcmp(a, "--train")) {
             o->cfg.train = true;
+        } else if (!strcmp(a, "--quit-after-training")) {
+            o->cfg.quit_when_trained = true;
         } else if (!strcmp(a, "--print-events")) {
             o->print_events = true;
         } else if (!strcmp(a, "--model")) {
@@ -173,7 +175,6 @@ static int parse_args(int argc, char **argv, app_options *o)
             cli_error(a, "unknown option (try digitpad --help-window)");
             return 2;
         }
-        (void)n;
     }
     return -1;
 }
@@ -630,7 +631,7 @@ int app_main(int argc, char **argv)
         bool want_shot = (!shot_done && frames >= 3 &&
                           (now_s() - t0) * 1000.0 >= o.screenshot_after_ms) ||
                          s->want_screenshot;
-        bool drew = ui_draw(ui, s, &st.shown, want_shot || frames < 3);
+        bool drew = ui_draw(ui, s, &st.shown, want_shot || frames == 0);
         double t_draw = now_s();
         if (drew) {
             frames++;

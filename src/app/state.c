@@ -134,6 +134,26 @@ const char *app_label(const app_state *s, size_t i)
     return "?";
 }
 
+typedef struct num_text {
+    char s[32];
+} num_text;
+
+/* 60000 as "60,000". */
+static num_text thousands(size_t v)
+{
+    char digits[32];
+    num_text out;
+    int n = snprintf(digits, sizeof digits, "%zu", v);
+    size_t o = 0;
+    for (int i = 0; i < n; i++) {
+        if (i > 0 && (n - i) % 3 == 0)
+            out.s[o++] = ',';
+        out.s[o++] = digits[i];
+    }
+    out.s[o] = '\0';
+    return out;
+}
+
 static const char *base_name(const char *path)
 {
     const char *slash = strrchr(path, '/');
@@ -307,6 +327,14 @@ static void shape_string(const mlp *net, char *out, size_t len)
         o += (size_t)snprintf(out + o, len - o, "%s%zu", l ? "-" : "", net->sizes[l]);
 }
 
+static void emit_loaded(app_state *s, const char *path)
+{
+    char shape[128], jpath[APP_PATH_MAX + 64];
+    shape_string(&s->net, shape, sizeof shape);
+    app_json_string(jpath, sizeof jpath, path);
+    emitf(s, "{\"event\":\"loaded\",\"path\":%s,\"shape\":\"%s\"}", jpath, shape);
+}
+
 bool app_state_load(app_state *s, const char *path)
 {
     mlp net;
@@ -324,10 +352,9 @@ bool app_state_load(app_state *s, const char *path)
     }
     bool was_training = app_training_state(s) == TRAINER_RUNNING;
     app_state_use_model(s, &net, &meta, path);
-    char shape[128], jpath[APP_PATH_MAX + 64];
+    char shape[128];
     shape_string(&s->net, shape, sizeof shape);
-    app_json_string(jpath, sizeof jpath, path);
-    emitf(s, "{\"event\":\"loaded\",\"path\":%s,\"shape\":\"%s\"}", jpath, shape);
+    emit_loaded(s, path);
     if (s->meta.has_training && s->meta.n_history)
         app_set_status(s, false, "loaded %s (%s, test accuracy %.2f%% after %d epochs)%s", path,
                        shape, 100.0 * s->meta.history[s->meta.n_history - 1].val_accuracy,
@@ -389,6 +416,7 @@ void app_state_start(app_state *s)
         } else {
             app_state_use_model(s, &net, &meta, path);
             loaded = true;
+            emit_loaded(s, path);
             char shape[128];
             shape_string(&s->net, shape, sizeof shape);
             if (s->meta.has_training && s->meta.n_history)
@@ -561,8 +589,8 @@ static void start_training(app_state *s)
     s->rate_t0 = 0;
     s->samples_per_s = 0;
     s->command_time = s->now;
-    app_set_status(s, false, "training on %zu MNIST images (Space pauses)",
-                   s->data.train.count);
+    app_set_status(s, false, "training on %s MNIST images (Space pauses)",
+                   thousands(s->data.train.count).s);
 }
 
 void app_toggle_training(app_state *s)
@@ -748,6 +776,8 @@ static void drain_trainer(app_state *s)
                                last->epoch, 100.0 * last->val_accuracy);
             }
             emitf(s, "{\"event\":\"done\",\"epochs\":%zu}", s->epoch_base + ev.epoch);
+            if (s->cfg.quit_when_trained)
+                s->quit = true;
             break;
         }
         case TRAINER_EV_RESET:
@@ -846,8 +876,9 @@ void app_update(app_state *s, double now)
             s->loader_started = false;
             if (done == 1) {
                 s->data_state = APP_DATA_LOADED;
-                app_set_status(s, false, "MNIST: %zu training and %zu test images from %s",
-                               s->data.train.count, s->data.test.count, s->data.dir);
+                app_set_status(s, false, "MNIST: %s training and %s test images from %s",
+                               thousands(s->data.train.count).s, thousands(s->data.test.count).s,
+                               s->data.dir);
                 if (s->start_when_loaded)
                     start_training(s);
             } else {

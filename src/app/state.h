@@ -86,6 +86,7 @@ typedef struct app_config {
     double lr;               // 0.001
     uint64_t seed;           // 1
     size_t limit;            // --limit: train on the first N samples only (0 = all)
+    bool quit_when_trained;  // --quit-after-training: close when the planned epochs are done
 } app_config;
 
 void app_config_default(app_config *cfg);

@@ -376,15 +376,18 @@ static void wrap_log(ui_ctx *u, const app_state *s, int width)
             text_size(u->text, FONT_MONO, piece, &w, NULL);
             size_t cut = strlen(rest);
             if (w > width) {
-                // The longest prefix ending before a " - " that fits.
+                // The longest prefix that fits, ending before a " - " if one does, else at a space.
                 size_t best = 0;
-                for (char *p = strstr(rest, " - "); p; p = strstr(p + 1, " - ")) {
-                    size_t n = (size_t)(p - rest);
-                    snprintf(piece, sizeof piece, "%s%.*s", first ? "" : "   ", (int)n, rest);
-                    text_size(u->text, FONT_MONO, piece, &w, NULL);
-                    if (w > width)
-                        break;
-                    best = n;
+                for (int pass = 0; pass < 2 && !best; pass++) {
+                    const char *sep = pass == 0 ? " - " : " ";
+                    for (char *p = strstr(rest, sep); p; p = strstr(p + 1, sep)) {
+                        size_t n = (size_t)(p - rest);
+                        snprintf(piece, sizeof piece, "%s%.*s", first ? "" : "   ", (int)n, rest);
+                        text_size(u->text, FONT_MONO, piece, &w, NULL);
+                        if (w > width)
+                            break;
+                        best = n;
+                    }
                 }
                 if (best)
                     cut = best;
@@ -403,6 +406,8 @@ static void wrap_log(ui_ctx *u, const app_state *s, int width)
             const char *next = rest + cut;
             if (!strncmp(next, " - ", 3))
                 next += 3;
+            else if (*next == ' ')
+                next++;
             memmove(rest, next, strlen(next) + 1);
             first = false;
         }

@@ -1,0 +1,132 @@
+#!/bin/sh
+# End to end under Xvfb: a real X window, strokes drawn with xdotool into
+# the canvas rectangle that the ready event reports, the prediction events
+# checked (a 1, then a 0), a screenshot taken with F12 and kept, training
+# started with Space when MNIST is there, and Ctrl+Q closing cleanly.
+# usage: window_xvfb.sh DIGITPAD [KEEP_DIR]
+set -u
+digitpad=$1
+keep=${2:-}
+case $digitpad in /*) ;; *) digitpad=$(pwd)/$digitpad ;; esac
+case $keep in /* | "") ;; *) keep=$(pwd)/$keep ;; esac
+if [ -z "${DISPLAY:-}" ] || [ "${DIGITPAD_E2E_INNER:-}" != 1 ]; then
+    command -v xvfb-run >/dev/null || { echo "skipped: no xvfb-run"; exit 77; }
+    command -v xdotool >/dev/null || { echo "skipped: no xdotool"; exit 77; }
+    DIGITPAD_E2E_INNER=1 exec xvfb-run -a -s "-screen 0 1600x1000x24" "$0" "$@"
+fi
+
+work=$(mktemp -d)
+cleanup() {
+    [ -n "${pid:-}" ] && kill "$pid" 2>/dev/null
+    rm -rf "$work"
+}
+trap cleanup EXIT
+events=$work/events
+fail() { echo "FAIL: $*"; echo "--- events"; cat "$events"; echo "--- stderr"; cat "$work/stderr"; exit 1; }
+
+cd "$work" || exit 1
+"$digitpad" --print-events --size 1280x800 --epochs 1 --limit 12000 >"$events" 2>"$work/stderr" &
+pid=$!
+
+# Waits (up to $2 tenths of a second) for a line matching $1 after line $3.
+wait_for() {
+    i=0
+    while [ $i -lt "$2" ]; do
+        tail -n +"${3:-1}" "$events" | grep -q "$1" && return 0
+        kill -0 "$pid" 2>/dev/null || return 1
+        sleep 0.1
+        i=$((i + 1))
+    done
+    return 1
+}
+lines() { wc -l <"$events"; }
+
+wait_for '"event":"ready"' 100 || fail "no ready event"
+ready=$(grep '"event":"ready"' "$events" | head -n 1)
+cx=$(echo "$ready" | sed 's/.*"canvas":{"x":\([0-9]*\),.*/\1/')
+cy=$(echo "$ready" | sed 's/.*"canvas":{[^}]*"y":\([0-9]*\),.*/\1/')
+cw=$(echo "$ready" | sed 's/.*"canvas":{[^}]*"w":\([0-9]*\),.*/\1/')
+ch=$(echo "$ready" | sed 's/.*"canvas":{[^}]*"h":\([0-9]*\)}.*/\1/')
+echo "canvas at $cx,$cy size ${cw}x$ch; $(echo "$ready" | sed 's/.*"startup_ms":\([0-9.]*\).*/startup \1 ms/')"
+
+wid=$(xdotool search --sync --name '^digitpad$' | head -n 1)
+[ -n "$wid" ] || fail "no X window named digitpad"
+eval "$(xdotool getwindowgeometry --shell "$wid")"
+xdotool windowfocus --sync "$wid" 2>/dev/null || true
+
+# Screen position of canvas cell (u, v), 0..28.
+pos() { awk -v u="$1" -v v="$2" -v X="$X" -v Y="$Y" -v cx="$cx" -v cy="$cy" -v cw="$cw" -v ch="$ch" \
+    'BEGIN { printf "%d %d", X + cx + u / 28 * cw, Y + cy + v / 28 * ch }'; }
+
+# Draws a polyline given as "u,v u,v ..." in canvas cells.
+stroke() {
+    first=1
+    for p in "$@"; do
+        set -- $(echo "$p" | tr ',' ' ')
+        if [ $first = 1 ]; then
+            xdotool mousemove $(pos "$1" "$2") mousedown 1
+            first=0
+        else
+            xdotool mousemove $(pos "$1" "$2")
+        fi
+    done
+    xdotool mouseup 1
+}
+
+last_index() { grep '"event":"prediction"' "$events" | tail -n 1 | sed 's/.*"index":\(-*[0-9]*\),.*/\1/'; }
+
+# A 1: one fast vertical stroke, four points.
+stroke 15,4 14.7,11 14.3,18 14,24
+sleep 0.5
+loaded=0
+grep -q '"event":"loaded"' "$events" && loaded=1
+[ "$(last_index)" != "" ] || fail "no prediction after drawing a 1"
+if [ $loaded = 1 ]; then
+    [ "$(last_index)" = 1 ] || fail "the 1 was read as $(last_index)"
+fi
+
+# Clear with C, then a 0 as an ellipse.
+n=$(lines)
+xdotool key c
+wait_for '"index":-1' 30 "$n" || fail "C did not clear the canvas"
+set --
+for a in $(seq 0 15 360); do
+    set -- "$@" "$(awk -v a="$a" 'BEGIN { r = a * 3.14159265 / 180; printf "%.2f,%.2f", 14 + 6 * sin(r), 14 - 9 * cos(r) }')"
+done
+stroke "$@"
+sleep 0.5
+if [ $loaded = 1 ]; then
+    [ "$(last_index)" = 0 ] || fail "the 0 was read as $(last_index)"
+fi
+
+# F12: a screenshot of the window, kept for people to look at.
+n=$(lines)
+xdotool key F12
+wait_for '"event":"screenshot"' 50 "$n" || fail "no screenshot after F12"
+shot=$(grep '"event":"screenshot"' "$events" | tail -n 1 | sed 's/.*"path":"\([^"]*\)".*/\1/')
+[ -s "$shot" ] || fail "the screenshot $shot is missing"
+[ -n "$keep" ] && cp "$shot" "$keep/e2e-window.png"
+
+# Training, when MNIST is there: Space starts it, an epoch comes, the canvas keeps answering.
+if grep -q 'no MNIST found' "$events"; then
+    echo "note: no MNIST, training not tried"
+else
+    n=$(lines)
+    xdotool key space
+    wait_for '"event":"epoch"' 600 "$n" || fail "no epoch event after Space"
+    wait_for '"event":"stats"' 30 "$n" || fail "no stats event while training"
+    tail -n +"$n" "$events" | grep '"event":"stats"' | tail -n 2
+    [ -n "$keep" ] && { xdotool key F12; sleep 0.5; cp "$(ls -t digitpad-*.png | head -n 1)" "$keep/e2e-trained.png"; }
+fi
+
+# Ctrl+Q closes the window; the process ends by itself with status 0.
+xdotool key ctrl+q
+i=0
+while kill -0 "$pid" 2>/dev/null && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+kill -0 "$pid" 2>/dev/null && fail "still running 5 s after Ctrl+Q"
+wait "$pid"
+rc=$?
+pid=
+[ $rc -eq 0 ] || fail "exit status $rc"
+grep -q '"event":"error"' "$events" && [ $loaded = 1 ] && fail "an error event"
+echo "ok"

@@ -1,0 +1,510 @@
+/* test_app.c: the window's state, canvas and layout, without a display.
+ *
+ * Drives app_handle with mouse and key events as the SDL loop would, and
+ * checks the layout at several sizes, the stroke rendering, the MNIST-style
+ * normalisation, the prediction events, loading a broken file and saving.
+ * With the bundled model (when it loads), a drawn 1 and 0 must be read as
+ * such. */
+#define _XOPEN_SOURCE 700 // setenv, mkdtemp
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "app/canvas.h"
+#include "app/layout.h"
+#include "app/state.h"
+#include "core/model_file.h"
+
+static int failures;
+
+#define CHECK(cond, ...)                                                                   \
+    do {                                                                                   \
+        if (!(cond)) {                                                                     \
+            fprintf(stderr, "%s:%d: check failed: %s: ", __FILE__, __LINE__, #cond);       \
+            fprintf(stderr, __VA_ARGS__);                                                  \
+            fputc('\n', stderr);                                                           \
+            failures++;                                                                    \
+        }                                                                                  \
+    } while (0)
+
+/* ---- layout ------------------------------------------------------------ */
+
+static bool overlap(app_rect a, app_rect b)
+{
+    return a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h;
+}
+
+static bool inside(app_rect in, app_rect out)
+{
+    return in.x >= out.x && in.y >= out.y && in.x + in.w <= out.x + out.w &&
+           in.y + in.h <= out.y + out.h;
+}
+
+static void check_layout(int w, int h, float scale, size_t n_layers)
+{
+    app_layout l;
+    layout_compute(&l, w, h, scale, n_layers);
+    app_rect win = {0, 0, w, h};
+    app_rect r[32];
+    const char *name[32];
+    size_t n = layout_panels(&l, r, name, 32);
+    for (size_t i = 0; i < n; i++) {
+        CHECK(r[i].w > 0 && r[i].h > 0, "%dx%d@%g: %s is empty (%dx%d)", w, h, (double)scale,
+              name[i], r[i].w, r[i].h);
+        CHECK(inside(r[i], win), "%dx%d@%g: %s (%d,%d %dx%d) leaves the window", w, h,
+              (double)scale, name[i], r[i].x, r[i].y, r[i].w, r[i].h);
+        for (size_t j = i + 1; j < n; j++)
+            CHECK(!overlap(r[i], r[j]), "%dx%d@%g: %s and %s overlap", w, h, (double)scale, name[i],
+                  name[j]);
+    }
+    CHECK(l.canvas.w == l.canvas.h, "canvas is not square");
+    CHECK(l.canvas.w >= (int)(300 * scale), "%dx%d@%g: canvas only %d px", w, h, (double)scale,
+          l.canvas.w);
+    CHECK(l.loss_chart.h >= (int)(80 * scale), "%dx%d@%g: loss chart only %d px high", w, h,
+          (double)scale, l.loss_chart.h);
+    // Buttons sit inside their rows and do not overlap.
+    const app_rect rows[BTN_COUNT] = {
+        [BTN_CLEAR] = l.tools,    [BTN_UNDO] = l.tools,     [BTN_ERASE] = l.tools,
+        [BTN_PREPROCESS] = l.tools, [BTN_TRAIN] = l.controls, [BTN_RESET] = l.controls,
+        [BTN_SAVE] = l.controls,  [BTN_HELP] = l.header,
+    };
+    for (int i = 0; i < BTN_COUNT; i++) {
+        CHECK(l.buttons[i].w > 0 && inside(l.buttons[i], rows[i]), "button %d outside its row", i);
+        for (int j = i + 1; j < BTN_COUNT; j++)
+            CHECK(!overlap(l.buttons[i], l.buttons[j]), "buttons %d and %d overlap", i, j);
+        float cx = (float)l.buttons[i].x + (float)l.buttons[i].w / 2;
+        float cy = (float)l.buttons[i].y + (float)l.buttons[i].h / 2;
+        CHECK(layout_button_at(&l, cx, cy) == (layout_button)i, "button %d not found at its centre",
+              i);
+    }
+}
+
+static void test_layout(void)
+{
+    check_layout(1280, 800, 1.0f, 2);
+    check_layout(900, 600, 1.0f, 2);
+    check_layout(2560, 1600, 2.0f, 2);
+    check_layout(1920, 1080, 1.0f, 4);
+    check_layout(1800, 1200, 1.5f, 2);
+    // 2560x1600 at scale 2 is 1280x800 at scale 1, doubled.
+    app_layout a, b;
+    layout_compute(&a, 1280, 800, 1.0f, 2);
+    layout_compute(&b, 2560, 1600, 2.0f, 2);
+    CHECK(abs(b.canvas.w - 2 * a.canvas.w) <= 2, "HiDPI canvas %d vs %d", b.canvas.w, a.canvas.w);
+}
+
+/* ---- canvas ------------------------------------------------------------ */
+
+static void stroke(canvas *c, const float *pts, size_t n, float scale, float dx, float dy)
+{
+    canvas_begin_stroke(c, pts[0] * scale + dx, pts[1] * scale + dy, false);
+    for (size_t i = 1; i < n; i++)
+        canvas_add_point(c, pts[2 * i] * scale + dx, pts[2 * i + 1] * scale + dy);
+    canvas_end_stroke(c);
+}
+
+static void test_canvas_strokes(void)
+{
+    canvas c;
+    CHECK(canvas_init(&c), "canvas_init");
+    float img[784];
+    CHECK(canvas_is_empty(&c), "new canvas not empty");
+    canvas_render_raw(&c, img);
+    for (int i = 0; i < 784; i++)
+        CHECK(img[i] == 0.0f, "ink on an empty canvas at %d", i);
+
+    // A fast stroke: two points 24 cells apart must leave a line, not two dots.
+    canvas_begin_stroke(&c, 2.0f, 14.0f, false);
+    canvas_add_point(&c, 26.0f, 14.0f);
+    canvas_end_stroke(&c);
+    canvas_render_raw(&c, img);
+    for (int x = 2; x < 26; x++)
+        CHECK(img[14 * 28 + x] > 0.9f, "gap in a fast stroke at x=%d: %.2f", x, (double)img[14 * 28 + x]);
+    CHECK(img[5 * 28 + 14] == 0.0f, "ink far from the stroke");
+    uint64_t v = c.version;
+
+    // Undo removes it; clear removes everything.
+    CHECK(canvas_undo(&c), "undo");
+    CHECK(c.version != v, "undo did not change the version");
+    CHECK(canvas_is_empty(&c), "not empty after undo");
+    CHECK(!canvas_undo(&c), "undo with nothing to undo");
+    canvas_begin_stroke(&c, 5, 5, false);
+    canvas_add_point(&c, 10, 10);
+    canvas_begin_stroke(&c, 20, 5, false); // starting a stroke ends the open one
+    canvas_add_point(&c, 20, 20);
+    canvas_end_stroke(&c);
+    CHECK(c.n_strokes == 2, "%zu strokes", c.n_strokes);
+    canvas_clear(&c);
+    CHECK(canvas_is_empty(&c) && c.n_strokes == 0, "clear");
+
+    // An eraser stroke across a line cuts it.
+    canvas_begin_stroke(&c, 14, 2, false);
+    canvas_add_point(&c, 14, 26);
+    canvas_end_stroke(&c);
+    canvas_begin_stroke(&c, 8, 14, true);
+    canvas_add_point(&c, 20, 14);
+    canvas_end_stroke(&c);
+    canvas_render_raw(&c, img);
+    CHECK(img[14 * 28 + 14] < 0.05f, "erased pixel still has ink %.2f", (double)img[14 * 28 + 14]);
+    CHECK(img[5 * 28 + 14] > 0.9f, "the eraser took too much");
+    CHECK(!canvas_is_empty(&c), "ink remains");
+    // The normalised image sees the two halves.
+    CHECK(canvas_render_mnist(&c, img), "normalised render");
+
+    // Points outside the canvas are clamped.
+    canvas_clear(&c);
+    canvas_begin_stroke(&c, -10, -10, false);
+    CHECK(c.points[0].x == 0.0f && c.points[0].y == 0.0f, "not clamped");
+    canvas_destroy(&c);
+}
+
+/* A "7" and a "2" as polylines in a unit box. */
+static const float seven[] = {0.1f, 0.05f, 0.9f, 0.05f, 0.45f, 0.95f};
+static const float two[] = {0.1f, 0.25f, 0.3f, 0.05f, 0.7f, 0.05f, 0.9f, 0.3f,
+                            0.1f, 0.95f, 0.9f, 0.95f};
+
+static void test_normalisation(void)
+{
+    canvas small, large;
+    canvas_init(&small);
+    canvas_init(&large);
+    float a[784], b[784];
+    for (int shape = 0; shape < 2; shape++) {
+        canvas_clear(&small);
+        canvas_clear(&large);
+        const float *pts = shape ? two : seven;
+        size_t n = shape ? 6 : 3;
+        stroke(&small, pts, n, 7.0f, 1.0f, 1.5f); // small, top-left corner
+        stroke(&large, pts, n, 22.0f, 3.0f, 3.0f); // large, in the middle
+        CHECK(canvas_render_mnist(&small, a) && canvas_render_mnist(&large, b), "render");
+        double diff = 0, ink = 0, maxd = 0;
+        for (int i = 0; i < 784; i++) {
+            double d = fabs((double)a[i] - (double)b[i]);
+            diff += d;
+            ink += b[i];
+            maxd = d > maxd ? d : maxd;
+        }
+        CHECK(diff / ink < 0.1, "shape %d: small and large differ by %.1f%% of the ink", shape,
+              100 * diff / ink);
+        CHECK(maxd < 0.35, "shape %d: a pixel differs by %.2f", shape, maxd);
+        float cx, cy;
+        canvas_center_of_mass(a, &cx, &cy);
+        CHECK(fabsf(cx - 14.0f) < 0.3f && fabsf(cy - 14.0f) < 0.3f,
+              "shape %d: centre of mass (%.2f, %.2f)", shape, (double)cx, (double)cy);
+        // The ink's bounding box is about 20 px on its longer side.
+        int minx = 28, maxx = -1, miny = 28, maxy = -1;
+        for (int y = 0; y < 28; y++)
+            for (int x = 0; x < 28; x++)
+                if (a[y * 28 + x] > 0.1f) {
+                    minx = x < minx ? x : minx;
+                    maxx = x > maxx ? x : maxx;
+                    miny = y < miny ? y : miny;
+                    maxy = y > maxy ? y : maxy;
+                }
+        int side = (maxx - minx > maxy - miny ? maxx - minx : maxy - miny) + 1;
+        CHECK(side >= 18 && side <= 22, "shape %d: ink box %d px", shape, side);
+        // Stroke width stays MNIST-like: ink per pixel of stroke length about 2-3 px.
+        double sum = 0;
+        for (int i = 0; i < 784; i++)
+            sum += a[i];
+        CHECK(sum > 40 && sum < 160, "shape %d: total ink %.1f", shape, sum);
+    }
+    // A dot is not blown up to fill the box.
+    canvas_clear(&small);
+    canvas_begin_stroke(&small, 5, 5, false);
+    canvas_end_stroke(&small);
+    CHECK(canvas_render_mnist(&small, a), "dot");
+    double sum = 0;
+    for (int i = 0; i < 784; i++)
+        sum += a[i];
+    CHECK(sum < 200, "a dot became %.0f px of ink", sum);
+    canvas_clear(&small);
+    CHECK(!canvas_render_mnist(&small, a), "empty canvas normalised to something");
+    canvas_destroy(&small);
+    canvas_destroy(&large);
+}
+
+/* ---- the state, driven by events ---------------------------------------- */
+
+typedef struct captured {
+    char lines[256][512];
+    size_t n;
+} captured;
+
+static void capture(void *ctx, const char *line)
+{
+    captured *c = ctx;
+    if (c->n < 256)
+        snprintf(c->lines[c->n++], sizeof c->lines[0], "%s", line);
+}
+
+static const char *last_event(const captured *c, const char *kind)
+{
+    char key[64];
+    snprintf(key, sizeof key, "\"event\":\"%s\"", kind);
+    for (size_t i = c->n; i-- > 0;)
+        if (strstr(c->lines[i], key))
+            return c->lines[i];
+    return NULL;
+}
+
+static int event_index(const char *line)
+{
+    const char *p = line ? strstr(line, "\"index\":") : NULL;
+    return p ? atoi(p + 8) : -99;
+}
+
+static void mouse(app_state *s, app_input_kind kind, float cx, float cy, int button)
+{
+    app_rect r = s->layout.canvas;
+    app_input_event ev = {.kind = kind,
+                          .x = (float)r.x + cx / 28.0f * (float)r.w,
+                          .y = (float)r.y + cy / 28.0f * (float)r.h,
+                          .button = button};
+    app_handle(s, &ev);
+}
+
+/* Draws a polyline in canvas units through app_handle, moving in steps as
+ * a mouse would report. */
+static void draw(app_state *s, const float *pts, size_t n)
+{
+    mouse(s, APP_IN_MOUSE_MOVE, pts[0], pts[1], 0);
+    mouse(s, APP_IN_MOUSE_DOWN, pts[0], pts[1], 1);
+    for (size_t i = 1; i < n; i++)
+        for (int k = 1; k <= 8; k++) {
+            float t = (float)k / 8.0f;
+            mouse(s, APP_IN_MOUSE_MOVE, pts[2 * i - 2] + t * (pts[2 * i] - pts[2 * i - 2]),
+                  pts[2 * i - 1] + t * (pts[2 * i + 1] - pts[2 * i - 1]), 0);
+        }
+    mouse(s, APP_IN_MOUSE_UP, pts[2 * n - 2], pts[2 * n - 1], 1);
+}
+
+static void key(app_state *s, app_key k, bool ctrl)
+{
+    app_input_event ev = {.kind = APP_IN_KEY, .key = k, .ctrl = ctrl};
+    app_handle(s, &ev);
+}
+
+static void tiny_model(app_state *s)
+{
+    size_t sizes[] = {784, 16, 10};
+    mlp net;
+    model_meta meta;
+    CHECK(mlp_init(&net, sizes, 3, NULL), "mlp_init");
+    CHECK(model_meta_default(&meta, 28, 28, 10, NULL), "meta");
+    mlp_init_glorot(&net, 42);
+    app_state_use_model(s, &net, &meta, "");
+}
+
+static void test_state_events(void)
+{
+    app_config cfg;
+    app_config_default(&cfg);
+    cfg.data_dir = "/nonexistent/digitpad-test";
+    app_state *s = calloc(1, sizeof *s);
+    captured *cap = calloc(1, sizeof *cap);
+    CHECK(app_state_init(s, &cfg, 1280, 800, 1.0f, capture, cap), "init");
+    tiny_model(s);
+    app_update(s, 0.0);
+    CHECK(!s->has_guess, "a guess on an empty canvas");
+
+    // Drawing through the handler gives a prediction and an event.
+    static const float line[] = {14, 4, 14, 24};
+    draw(s, line, 2);
+    app_update(s, 0.1);
+    CHECK(s->has_guess, "no guess after drawing");
+    const char *ev = last_event(cap, "prediction");
+    CHECK(ev && event_index(ev) == (int)s->guess, "prediction event: %s", ev ? ev : "none");
+    float sum = 0;
+    for (size_t i = 0; i < s->n_classes; i++)
+        sum += s->probs[i];
+    CHECK(fabsf(sum - 1.0f) < 1e-4f, "probabilities sum to %f", (double)sum);
+
+    // Undo (Ctrl+Z) takes the stroke away: no guess, and an event saying so.
+    size_t before = cap->n;
+    key(s, APP_KEY_Z, true);
+    app_update(s, 0.2);
+    CHECK(!s->has_guess, "guess after undo");
+    CHECK(cap->n > before && event_index(last_event(cap, "prediction")) == -1, "no empty prediction event");
+
+    // P switches the input to the raw canvas and back.
+    draw(s, line, 2);
+    app_update(s, 0.3);
+    float normalised[784];
+    memcpy(normalised, s->input, sizeof normalised);
+    key(s, APP_KEY_P, false);
+    app_update(s, 0.4);
+    CHECK(s->meta.preprocess == MODEL_PREPROCESS_NONE, "P did not switch to raw");
+    CHECK(memcmp(normalised, s->input, sizeof normalised) != 0, "raw input equals normalised");
+    CHECK(memcmp(s->raw, s->input, sizeof normalised) == 0, "raw input is not the canvas");
+    key(s, APP_KEY_P, false);
+    app_update(s, 0.5);
+    CHECK(s->meta.preprocess == MODEL_PREPROCESS_MNIST, "P did not switch back");
+
+    // C clears; the right button erases; E makes the left one erase.
+    key(s, APP_KEY_C, false);
+    app_update(s, 0.6);
+    CHECK(canvas_is_empty(&s->canvas) && !s->has_guess, "C did not clear");
+    draw(s, line, 2);
+    mouse(s, APP_IN_MOUSE_DOWN, 10, 14, 3);
+    mouse(s, APP_IN_MOUSE_MOVE, 18, 14, 0);
+    mouse(s, APP_IN_MOUSE_UP, 18, 14, 3);
+    CHECK(s->canvas.n_strokes == 2 && s->canvas.strokes[1].erase, "right button did not erase");
+    key(s, APP_KEY_E, false);
+    draw(s, line, 2);
+    CHECK(s->canvas.strokes[2].erase, "eraser mode did not erase");
+    key(s, APP_KEY_E, false);
+
+    // Buttons: a click on Clear clears.
+    app_rect b = s->layout.buttons[BTN_CLEAR];
+    app_input_event click = {.kind = APP_IN_MOUSE_DOWN, .x = (float)b.x + 4, .y = (float)b.y + 4,
+                             .button = 1};
+    app_handle(s, &click);
+    CHECK(s->canvas.n_strokes == 0, "the Clear button did not clear");
+
+    // Training without data says how to get it.
+    before = cap->n;
+    key(s, APP_KEY_SPACE, false);
+    CHECK(s->status_error && strstr(s->status, "scripts/fetch-mnist"), "status: %s", s->status);
+    CHECK(cap->n > before && last_event(cap, "error"), "no error event");
+
+    // Help opens and closes.
+    key(s, APP_KEY_HELP, false);
+    CHECK(s->help_visible, "help");
+    key(s, APP_KEY_ESCAPE, false);
+    CHECK(!s->help_visible, "help stays");
+
+    // A resize moves the canvas and the handler follows it.
+    app_input_event rs = {.kind = APP_IN_RESIZE, .w = 2560, .h = 1600, .scale = 2.0f};
+    app_handle(s, &rs);
+    CHECK(s->layout.canvas.w > 800, "canvas %d after resize", s->layout.canvas.w);
+    draw(s, line, 2);
+    app_update(s, 0.7);
+    CHECK(s->has_guess && s->canvas.points[0].x > 13.5f && s->canvas.points[0].x < 14.5f,
+          "drawing after resize at %.2f", (double)s->canvas.points[0].x);
+
+    // A broken file dropped on the window: the reason shows, the model stays.
+    char dir[] = "/tmp/digitpad-test-XXXXXX";
+    CHECK(mkdtemp(dir) != NULL, "mkdtemp");
+    char bad[512];
+    snprintf(bad, sizeof bad, "%s/broken.json", dir);
+    FILE *f = fopen(bad, "w");
+    fputs("{\"format\": \"digitpad-mlp\", \"layers\": [", f);
+    fclose(f);
+    const float *params = s->net.params;
+    uint64_t nv = s->net_version;
+    before = cap->n;
+    app_input_event drop = {.kind = APP_IN_DROP_FILE, .path = bad};
+    app_handle(s, &drop);
+    CHECK(s->status_error && strstr(s->status, "broken.json"), "status: %s", s->status);
+    CHECK(s->net.params == params && s->net_version == nv, "the model changed");
+    CHECK(cap->n > before && last_event(cap, "error"), "no error event for a broken file");
+
+    // Ctrl+S saves under $XDG_DATA_HOME (never over the bundled model), and it loads back.
+    setenv("XDG_DATA_HOME", dir, 1);
+    key(s, APP_KEY_S, true);
+    const char *saved = last_event(cap, "saved");
+    CHECK(saved != NULL, "no saved event; status: %s", s->status);
+    char path[1024] = "";
+    if (saved) {
+        const char *p = strstr(saved, "\"path\":\"") + 8;
+        snprintf(path, sizeof path, "%.*s", (int)(strchr(p, '"') - p), p);
+        CHECK(strstr(path, "/digitpad/models/digitpad-") && access(path, R_OK) == 0, "saved to %s",
+              path);
+        float p0 = s->net.params[0];
+        drop.path = path;
+        CHECK(app_state_load(s, path), "loading the saved model: %s", s->status);
+        CHECK(s->net.params[0] == p0, "saved weights differ");
+        CHECK(last_event(cap, "loaded") != NULL, "no loaded event");
+        remove(path);
+    }
+    remove(bad);
+    char models[1100];
+    snprintf(models, sizeof models, "%s/digitpad/models", dir);
+    rmdir(models);
+    snprintf(models, sizeof models, "%s/digitpad", dir);
+    rmdir(models);
+    rmdir(dir);
+
+    app_state_destroy(s);
+    free(s);
+    free(cap);
+}
+
+/* With the bundled model: a drawn 1 and 0, small and large, are read right. */
+static void test_bundled_model(void)
+{
+    const char *src = getenv("DIGITPAD_SOURCE_DIR");
+    char path[1024];
+    snprintf(path, sizeof path, "%s/models/mnist-784-128-10.json", src ? src : ".");
+    mlp net;
+    model_meta meta;
+    if (!model_file_load(path, &net, &meta, NULL)) {
+        printf("skipping the bundled-model checks: %s does not load\n", path);
+        return;
+    }
+    mlp_destroy(&net);
+    model_meta_destroy(&meta);
+
+    app_config cfg;
+    app_config_default(&cfg);
+    cfg.model_path = path;
+    cfg.bundled_path = path;
+    cfg.data_dir = "/nonexistent/digitpad-test";
+    app_state *s = calloc(1, sizeof *s);
+    captured *cap = calloc(1, sizeof *cap);
+    CHECK(app_state_init(s, &cfg, 1280, 800, 1.0f, capture, cap), "init");
+    app_state_start(s);
+    CHECK(s->have_model && s->model_path[0], "bundled model not loaded: %s", s->status);
+
+    static const float one[] = {15, 5, 14, 23};
+    static const float one_small[] = {4, 3, 4, 10};
+    float zero[2 * 25];
+    for (int i = 0; i < 25; i++) {
+        float a = (float)i / 24.0f * 6.2831853f;
+        zero[2 * i] = 14 + 6 * sinf(a);
+        zero[2 * i + 1] = 14 - 9 * cosf(a);
+    }
+    float seven_pts[6];
+    for (int i = 0; i < 6; i++)
+        seven_pts[i] = 4 + seven[i] * 20;
+    const struct {
+        const float *pts;
+        size_t n;
+        int want;
+        const char *what;
+    } cases[] = {
+        {one, 2, 1, "a 1"},
+        {one_small, 2, 1, "a small 1 in a corner"},
+        {zero, 25, 0, "a 0"},
+        {seven_pts, 3, 7, "a 7"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        key(s, APP_KEY_C, false);
+        draw(s, cases[i].pts, cases[i].n);
+        app_update(s, (double)i);
+        const char *ev = last_event(cap, "prediction");
+        CHECK(event_index(ev) == cases[i].want, "%s read as %d: %s", cases[i].what, event_index(ev),
+              ev ? ev : "no event");
+    }
+    app_state_destroy(s);
+    free(s);
+    free(cap);
+}
+
+int main(void)
+{
+    test_layout();
+    test_canvas_strokes();
+    test_normalisation();
+    test_state_events();
+    test_bundled_model();
+    if (failures) {
+        fprintf(stderr, "%d checks failed\n", failures);
+        return 1;
+    }
+    printf("ok\n");
+    return 0;
+}
