@@ -31,6 +31,7 @@ typedef struct app_options {
     double screenshot_after_ms;   // --screenshot-after-ms
     double quit_after_ms;         // --quit-after-ms (0: never)
     const char *draw;             // --draw "x,y;x,y|x,y;..." in canvas units
+    const char *drop;             // --drop FILE: as if FILE were dropped on the window
     int width, height;            // --size WxH
     double ui_scale;              // --ui-scale
 } app_options;
@@ -46,6 +47,7 @@ static void help_window(FILE *f)
           "                      Ctrl+S saves back to it\n"
           "  --data DIR          the MNIST folder (default: $DIGITPAD_DATA, ./data/mnist,\n"
           "                      $XDG_DATA_HOME/digitpad/mnist)\n"
+          "  --fresh             start from fresh random weights, not a model file\n"
           "  --train             start training at once\n"
           "  --layers 128        hidden layer widths, e.g. 256,128,64 (fresh weights\n"
           "                      when they differ from the model's)\n"
@@ -59,6 +61,7 @@ static void help_window(FILE *f)
           "  --screenshot-after-ms N   ... or after N ms\n"
           "  --draw STROKES      draw strokes through the mouse handler at start:\n"
           "                      \"x,y;x,y;...|x,y;...\" in canvas cells (0 to 28)\n"
+          "  --drop FILE         act as if FILE were dropped on the window (after --draw)\n"
           "  --quit-after-ms N   close the window after N ms\n"
           "  --quit-after-training   close the window when the planned epochs are done\n"
           "  --help-window       this help\n"
@@ -94,6 +97,8 @@ static int parse_args(int argc, char **argv, app_options *o)
             return 0;
         } else if (!strcmp(a, "--train")) {
             o->cfg.train = true;
+        } else if (!strcmp(a, "--fresh")) {
+            o->cfg.fresh = true;
         } else if (!strcmp(a, "--quit-after-training")) {
             o->cfg.quit_when_trained = true;
         } else if (!strcmp(a, "--print-events")) {
@@ -153,6 +158,11 @@ static int parse_args(int argc, char **argv, app_options *o)
             if (!need_value(a, v))
                 return 2;
             o->draw = v;
+            i++;
+        } else if (!strcmp(a, "--drop")) {
+            if (!need_value(a, v))
+                return 2;
+            o->drop = v;
             i++;
         } else if (!strcmp(a, "--size")) {
             int w = 0, h = 0;
@@ -672,6 +682,14 @@ int app_main(int argc, char **argv)
                           o.draw);
                 status = 2;
                 goto out;
+            }
+            if (o.drop) {
+                SDL_Event e;
+                memset(&e, 0, sizeof e);
+                e.type = SDL_DROPFILE;
+                e.drop.file = SDL_strdup(o.drop);
+                e.drop.windowID = SDL_GetWindowID(w.win);
+                SDL_PushEvent(&e);
             }
         }
         double now2 = now_s();

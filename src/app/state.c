@@ -395,6 +395,8 @@ static void look_for_data(app_state *s)
 void app_state_start(app_state *s)
 {
     const char *path = s->cfg.model_path ? s->cfg.model_path : s->cfg.bundled_path;
+    if (s->cfg.fresh)
+        path = NULL;
     bool loaded = false;
     if (path && path[0]) {
         mlp net;

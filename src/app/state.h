@@ -78,6 +78,7 @@ typedef struct app_config {
     const char *bundled_path; // the bundled model's path (cli_default_model_path)
     const char *data_dir;    // --data, or NULL to search
     bool train;              // --train: start training at once
+    bool fresh;              // --fresh: fresh random weights instead of a model file
     bool layers_given;
     size_t hidden[MLP_MAX_LAYERS];
     size_t n_hidden;         // --layers (default 128)

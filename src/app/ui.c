@@ -203,7 +203,20 @@ void ui_button(ui_ctx *u, const app_state *s, layout_button b, const char *label
     SDL_Color bg = active ? UI_ACCENT_DIM : hover ? UI_BUTTON_HOVER : UI_BUTTON;
     ui_fill_round(u, r, (float)ui_px(u, 6), bg);
     SDL_Color fg = !enabled ? UI_FAINT : active ? UI_TEXT : hover ? UI_TEXT : (SDL_Color){210, 214, 224, 255};
-    text_draw_in(u->text, FONT_BOLD, label, r, fg, TEXT_CENTER);
+    /* "Long label|Short": the short one where the long one does not fit. */
+    char text[128];
+    snprintf(text, sizeof text, "%s", label);
+    char *bar = strchr(text, '|');
+    if (bar) {
+        *bar = '\0';
+        int w;
+        text_size(u->text, FONT_BOLD, text, &w, NULL);
+        if (w > r.w - ui_px(u, 12))
+            memmove(text, bar + 1, strlen(bar + 1) + 1);
+    }
+    ui_clip(u, r);
+    text_draw_in(u->text, FONT_BOLD, text, r, fg, TEXT_CENTER);
+    ui_unclip(u);
 }
 
 void ui_thousands(char *out, size_t len, uint64_t v)
@@ -351,8 +364,8 @@ static void draw_status(ui_ctx *u, const app_state *s)
 {
     const ui_frame_info *info = &u->info;
     SDL_Rect r = ui_rect(s->layout.status);
-    ui_fill(u, r, (SDL_Color){21, 24, 30, 255});
-    ui_fill(u, (SDL_Rect){r.x, r.y, r.w, 1}, UI_PANEL_EDGE);
+    ui_fill(u, r, s->status_error ? (SDL_Color){58, 24, 30, 255} : (SDL_Color){21, 24, 30, 255});
+    ui_fill(u, (SDL_Rect){r.x, r.y, r.w, 1}, s->status_error ? ui_alpha(UI_BAD, 160) : UI_PANEL_EDGE);
     int pad = s->layout.pad;
     char right[96] = "";
     if (info->fps > 0)
@@ -367,7 +380,8 @@ static void draw_status(ui_ctx *u, const app_state *s)
         int w = text_draw_in(u->text, FONT_BOLD, "!", left, UI_BAD, TEXT_LEFT);
         left.x += w + ui_px(u, 8);
     }
-    text_draw_in(u->text, FONT_BODY, s->status, left, s->status_error ? UI_BAD : UI_DIM, TEXT_LEFT);
+    text_draw_in(u->text, FONT_BODY, s->status, left,
+                 s->status_error ? (SDL_Color){255, 196, 196, 255} : UI_DIM, TEXT_LEFT);
     ui_unclip(u);
 }
 

@@ -137,6 +137,7 @@ void ui_fill_round(ui_ctx *u, SDL_Rect r, float radius, SDL_Color c);
 void ui_panel(ui_ctx *u, SDL_Rect r);
 /* A panel's caption in its top-left corner; returns the rect below it. */
 SDL_Rect ui_caption(ui_ctx *u, SDL_Rect panel, const char *caption, const char *right);
+/* A button; label may hold a shorter alternative after '|' ("Normalise: on|Norm: on"). */
 void ui_button(ui_ctx *u, const app_state *s, layout_button b, const char *label, bool active,
                bool enabled);
 /* Queues a line of width w (in pixels) into the vertex buffer; flush draws them. */

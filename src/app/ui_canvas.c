@@ -116,7 +116,7 @@ void ui_draw_tools(ui_ctx *u, const app_state *s)
     ui_button(u, s, BTN_UNDO, "Undo", false, !empty);
     ui_button(u, s, BTN_ERASE, "Eraser", s->erase_mode, true);
     bool mnist = s->meta.preprocess == MODEL_PREPROCESS_MNIST;
-    ui_button(u, s, BTN_PREPROCESS, mnist ? "Normalise: on" : "Normalise: off", mnist, true);
+    ui_button(u, s, BTN_PREPROCESS, mnist ? "Normalise: on|MNIST: on" : "Normalise: off|MNIST: off", mnist, true);
 }
 
 uint64_t ui_preview_sig(const app_state *s)
@@ -157,13 +157,20 @@ void ui_draw_preview(ui_ctx *u, const app_state *s)
                   TEXT_LEFT);
         y += lh + ui_px(u, 4);
         static const char *const norm[] = {"ink scaled", "into 20×20,", "centre of", "mass centred"};
+        static const char *const norm_short[] = {"20×20 box,", "centred"};
         static const char *const raw[] = {"the canvas", "as drawn;", "P normalises"};
+        static const char *const raw_short[] = {"as drawn"};
+        int bottom = top + side - lh + ui_px(u, 2); // where "784 inputs" goes
+        int room = (bottom - y) / lh;
         const char *const *lines = mnist ? norm : raw;
-        size_t n = mnist ? 4 : 3;
-        for (size_t i = 0; i < n; i++)
-            text_draw(u->text, FONT_SMALL, lines[i], x, y + (int)i * lh, UI_FAINT, TEXT_LEFT);
-        text_draw(u->text, FONT_SMALL, "784 inputs", x, top + side - lh + ui_px(u, 2), UI_DIM,
-                  TEXT_LEFT);
+        int n = mnist ? 4 : 3;
+        if (n > room) {
+            lines = mnist ? norm_short : raw_short;
+            n = mnist ? 2 : 1;
+        }
+        for (int i = 0; i < n && i < room; i++)
+            text_draw(u->text, FONT_SMALL, lines[i], x, y + i * lh, UI_FAINT, TEXT_LEFT);
+        text_draw(u->text, FONT_SMALL, "784 inputs", x, bottom, UI_DIM, TEXT_LEFT);
         ui_unclip(u);
     }
 }

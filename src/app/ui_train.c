@@ -71,8 +71,8 @@ void ui_draw_progress(ui_ctx *u, const app_state *s)
     int lh = text_height(u->text, FONT_BODY);
     char buf[512], num[32];
     if (!s->have_progress) {
-        snprintf(buf, sizeof buf, "%zu epochs  ·  batch %zu  ·  Adam, lr %g", s->cfg.epochs,
-                 s->cfg.batch, s->cfg.lr);
+        snprintf(buf, sizeof buf, "%zu epoch%s  ·  batch %zu  ·  Adam, lr %g", s->cfg.epochs,
+                 s->cfg.epochs == 1 ? "" : "s", s->cfg.batch, s->cfg.lr);
         text_draw(u->text, FONT_BODY, buf, in.x, in.y, UI_DIM, TEXT_LEFT);
         SDL_Color c = UI_FAINT;
         switch (s->data_state) {
