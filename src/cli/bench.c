@@ -1,9 +1,1282 @@
+/* digitpad bench: how fast this machine trains and answers, measured
+ * against its own limit in the same run.
+ *
+ * For the article's model (784-128-10) and a deeper one (784-256-128-64-10
+ * unless --layers says otherwise) it measures, on one BLAS thread:
+ *   - training samples/s at batch 32 and 128 (train_session_step on MNIST,
+ *     or on synthetic data of MNIST's shape when MNIST is not found);
+ *   - the step's GFLOP/s and its share of this machine's sgemm peak;
+ *   - where a step's time goes: the step's matrix products alone, Adam,
+ *     the uint8 -> float batch, the forward and backward passes;
+ *   - one-image inference latency (p50, p99) from a 28x28 uint8 drawing to
+ *     probabilities, without and with normalize_mnist;
+ *   - model JSON write/parse in memory and save/load through a file;
+ *   - peak resident memory; and (without --quick) the wall time and test
+ *     accuracy of the article's 5-epoch training.
+ *
+ * FLOP count of one training step, per sample, summed over dense layers of
+ * in inputs and out outputs (multiply and add counted as 2):
+ *   forward           2 * in * out   (every layer)
+ *   backward dW       2 * in * out   (every layer: inputs^T . dZ)
+ *   backward dX       2 * in * out   (every layer but the first: dZ . W^T)
+ * Bias, ReLU, softmax and Adam are not counted (they are O(out) or
+ * O(params), not O(batch * in * out)). For 784-128-10 that is 409,088
+ * FLOPs per sample.
+ *
+ * Every figure is the median (or the stated percentile) of repeated runs
+ * after a warm-up. Nothing here is hard-coded: the machine sets them all.
+ *
+ * This file calls CBLAS itself, the one place outside src/core/ that does:
+ * the sgemm peak and the step's products alone must be measured on the very
+ * library and calls the core uses. */
+#include <cblas.h>
+#include <errno.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <time.h>
+#include <unistd.h>
+
 #include "cli.h"
+#include "dataset.h"
+#include "mlp.h"
+#include "model_file.h"
+#include "normalize.h"
+#include "train.h"
+
+#define BENCH_MAX_MODELS 2
+#define BENCH_MAX_SHAPES (3 * MLP_MAX_LAYERS)
+#define BENCH_PEAK_SIDE 1024
+#define BENCH_FULL_EPOCHS 5
+
+/* ---------------------------------------------------------------------------
+ * Clocks and statistics. */
+
+static double now_us(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec * 1e6 + (double)ts.tv_nsec * 1e-3;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* Sorts v and returns its p-th percentile (0..100), nearest rank. */
+static double percentile(double *v, size_t n, double p)
+{
+    if (n == 0)
+        return 0.0;
+    qsort(v, n, sizeof *v, cmp_double);
+    size_t rank = (size_t)ceil(p / 100.0 * (double)n);
+    if (rank < 1)
+        rank = 1;
+    if (rank > n)
+        rank = n;
+    return v[rank - 1];
+}
+
+static double median(double *v, size_t n)
+{
+    if (n == 0)
+        return 0.0;
+    qsort(v, n, sizeof *v, cmp_double);
+    return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
+}
+
+/* CPU time (user + system) this process has used, in microseconds. */
+static double cpu_us(void)
+{
+    struct rusage ru;
+    if (getrusage(RUSAGE_SELF, &ru) != 0)
+        return 0.0;
+    return (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1e6 +
+           (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec);
+}
+
+/* Peak resident set of this process so far, in MiB (Linux reports KiB). */
+static double peak_rss_mib(void)
+{
+    struct rusage ru;
+    if (getrusage(RUSAGE_SELF, &ru) != 0)
+        return 0.0;
+    return (double)ru.ru_maxrss / 1024.0;
+}
+
+static void fill_uniform(float *v, size_t n, dp_rng *r, float lo, float hi)
+{
+    for (size_t i = 0; i < n; i++)
+        v[i] = lo + (hi - lo) * (float)dp_rng_uniform(r);
+}
+
+/* ---------------------------------------------------------------------------
+ * What is measured, per model and per batch size. */
+
+typedef struct gemm_figure {
+    const char *op;   // "forward", "dW", "dX"
+    size_t layer;
+    size_t m, n, k;
+    double us;        // one call, median
+    double gflops;
+} gemm_figure;
+
+typedef struct train_figures {
+    size_t batch;
+    double samples_per_s; // train_session_step, median over chunks
+    double step_us;       // batch / samples_per_s
+    double gflops;        // counted FLOPs / step_us
+    double peak_percent;  // of the 1024^3 sgemm peak
+    double sgemm_us;      // the step's matrix products alone, in sequence
+    double sgemm_gflops;
+    double adam_us;       // adam_update over all parameters
+    double convert_us;    // dataset_batch: uint8 -> float and labels
+    double forward_us;    // mlp_forward
+    double backward_us;   // mlp_backward
+    double parts_us;      // the four parts of a hand-rolled step, summed per step
+    double vs_floor;      // step_us / (sgemm_us + adam_us)
+    size_t n_shapes;
+    gemm_figure shapes[BENCH_MAX_SHAPES];
+} train_figures;
+
+typedef struct model_figures {
+    size_t sizes[MLP_MAX_LAYERS + 1];
+    size_t n_sizes;
+    size_t n_params;
+    double flops_per_sample;
+    train_figures train[2]; // batch 32, batch 128
+    double infer_p50_us, infer_p99_us;
+    double norm_p50_us, norm_p99_us;
+    size_t infer_reps;
+    bool has_json;
+    size_t json_bytes;
+    double write_ms, parse_ms, save_ms, load_ms;
+    char json_error[256];
+} model_figures;
+
+typedef struct bench_report {
+    char cpu[128];
+    char blas[160];     // "OpenBLAS 0.3.21 (Cooperlake kernels)"
+    bool quick;
+    bool synthetic;
+    char data_dir[4096];
+    size_t n_train, n_test;
+    double peak_gflops; // sgemm BENCH_PEAK_SIDE^3, one thread
+    size_t n_models;
+    model_figures models[BENCH_MAX_MODELS];
+    bool has_full;      // 5-epoch training was run
+    size_t full_runs;
+    double full_s;      // median wall time of the training steps
+    double full_s_min, full_s_max;
+    double full_accuracy;
+    double full_loss;
+    double rss_training_mib; // peak RSS once training on the full data has run
+    double rss_total_mib;    // peak RSS of the whole bench
+    double cpu_share;        // CPU time / wall time: well below 1, others took the CPU
+} bench_report;
+
+/* How many repetitions: --quick keeps the whole run well under 30 s. */
+typedef struct bench_reps {
+    size_t chunks;       // throughput chunks of chunk_samples
+    size_t chunk_samples;
+    size_t steps;        // hand-rolled steps for the breakdown
+    size_t gemm;         // repetitions of the sgemm sequence and of each shape
+    size_t infer;
+    size_t json;
+    size_t peak;
+    size_t full_runs;
+} bench_reps;
+
+static double step_flops_per_sample(const size_t *sizes, size_t n_sizes)
+{
+    double f = 0.0;
+    for (size_t l = 0; l + 1 < n_sizes; l++) {
+        double io = (double)sizes[l] * (double)sizes[l + 1];
+        f += 2.0 * io;         // forward
+        f += 2.0 * io;         // dW
+        if (l > 0)
+            f += 2.0 * io;     // dX (never computed for the first layer)
+    }
+    return f;
+}
+
+/* ---------------------------------------------------------------------------
+ * Data: MNIST, or synthetic uint8 images of the same shape. */
+
+/* Fills ds with n synthetic images: a few random strokes of ink on black,
+ * like a drawing, with random labels (accuracy on these means nothing). */
+static bool synthetic_dataset(dataset *ds, size_t n, uint64_t seed, dp_error *err)
+{
+    memset(ds, 0, sizeof *ds);
+    ds->rows = ds->cols = 28;
+    ds->images = calloc(n, 28 * 28);
+    ds->labels = malloc(n);
+    if (!ds->images || !ds->labels) {
+        dataset_destroy(ds);
+        return dp_fail(err, "out of memory for synthetic data");
+    }
+    ds->count = n;
+    dp_rng r;
+    dp_rng_seed(&r, seed);
+    for (size_t i = 0; i < n; i++) {
+        uint8_t *img = ds->images + i * 28 * 28;
+        ds->labels[i] = (uint8_t)dp_rng_below(&r, 10);
+        double x = 8.0 + 12.0 * dp_rng_uniform(&r), y = 6.0 + 16.0 * dp_rng_uniform(&r);
+        for (int s = 0; s < 60; s++) {
+            x += 1.5 * (dp_rng_uniform(&r) - 0.5);
+            y += 1.5 * (dp_rng_uniform(&r) - 0.5);
+            x = x < 4.0 ? 4.0 : (x > 23.0 ? 23.0 : x);
+            y = y < 4.0 ? 4.0 : (y > 23.0 ? 23.0 : y);
+            for (int py = (int)y - 2; py <= (int)y + 2; py++)
+                for (int px = (int)x - 2; px <= (int)x + 2; px++) {
+                    double d = hypot(px - x, py - y);
+                    double ink = 255.0 * (2.0 - d);
+                    uint8_t *p = img + py * 28 + px;
+                    if (ink > *p)
+                        *p = (uint8_t)(ink > 255.0 ? 255.0 : ink);
+                }
+        }
+    }
+    return true;
+}
+
+/* A hand-drawn-looking "7" on the 28x28 grid, for when MNIST is absent. */
+static void synthetic_seven(uint8_t *img)
+{
+    memset(img, 0, 28 * 28);
+    const double pts[][2] = {{7, 6}, {21, 6}, {17, 14}, {13, 23}};
+    for (size_t s = 0; s + 1 < sizeof pts / sizeof pts[0]; s++) {
+        for (int t = 0; t <= 40; t++) {
+            double u = t / 40.0;
+            double x = pts[s][0] + u * (pts[s + 1][0] - pts[s][0]);
+            double y = pts[s][1] + u * (pts[s + 1][1] - pts[s][1]);
+            for (int py = (int)y - 2; py <= (int)y + 2; py++)
+                for (int px = (int)x - 2; px <= (int)x + 2; px++) {
+                    double ink = 255.0 * (2.2 - hypot(px - x, py - y));
+                    uint8_t *p = img + py * 28 + px;
+                    if (ink > *p)
+                        *p = (uint8_t)(ink > 255.0 ? 255.0 : ink);
+                }
+        }
+    }
+}
+
+static void read_cpu_name(char *out, size_t len)
+{
+    snprintf(out, len, "unknown CPU");
+    FILE *f = fopen("/proc/cpuinfo", "r");
+    if (!f)
+        return;
+    char line[512];
+    while (fgets(line, sizeof line, f)) {
+        if (strncmp(line, "model name", 10) != 0)
+            continue;
+        const char *colon = strchr(line, ':');
+        if (!colon)
+            break;
+        colon++;
+        while (*colon == ' ' || *colon == '\t')
+            colon++;
+        snprintf(out, len, "%s", colon);
+        out[strcspn(out, "\n")] = '\0';
+        break;
+    }
+    fclose(f);
+}
+
+/* ---------------------------------------------------------------------------
+ * sgemm alone: the machine's peak, and the step's own products. */
+
+typedef struct gemm_call {
+    enum CBLAS_TRANSPOSE ta, tb;
+    int m, n, k;
+    const float *a;
+    int lda;
+    const float *b;
+    int ldb;
+    float beta;
+    float *c;
+    int ldc;
+} gemm_call;
+
+static void gemm_run(const gemm_call *g)
+{
+    cblas_sgemm(CblasRowMajor, g->ta, g->tb, g->m, g->n, g->k, 1.0f, g->a, g->lda, g->b, g->ldb,
+                g->beta, g->c, g->ldc);
+}
+
+static bool measure_peak(bench_report *rep, const bench_reps *reps, dp_error *err)
+{
+    const size_t n = BENCH_PEAK_SIDE;
+    float *a = malloc(n * n * sizeof *a), *b = malloc(n * n * sizeof *b),
+          *c = malloc(n * n * sizeof *c);
+    double *t = malloc(reps->peak * sizeof *t);
+    if (!a || !b || !c || !t) {
+        free(a);
+        free(b);
+        free(c);
+        free(t);
+        return dp_fail(err, "out of memory for the sgemm peak");
+    }
+    dp_rng r;
+    dp_rng_seed(&r, 7);
+    fill_uniform(a, n * n, &r, -1.0f, 1.0f);
+    fill_uniform(b, n * n, &r, -1.0f, 1.0f);
+    gemm_call g = {CblasNoTrans, CblasNoTrans, (int)n, (int)n, (int)n, a, (int)n, b, (int)n,
+                   0.0f, c, (int)n};
+    for (int w = 0; w < 2; w++)
+        gemm_run(&g);
+    for (size_t i = 0; i < reps->peak; i++) {
+        double t0 = now_us();
+        gemm_run(&g);
+        t[i] = now_us() - t0;
+    }
+    double us = median(t, reps->peak);
+    rep->peak_gflops = 2.0 * (double)n * (double)n * (double)n / us * 1e-3;
+    free(a);
+    free(b);
+    free(c);
+    free(t);
+    return true;
+}
+
+/* The sgemm calls of one training step, in the order and with the
+ * arguments dense_forward and dense_backward use, on buffers of the step's
+ * shapes (contents do not change the time of a dense product). */
+static bool measure_step_gemms(const mlp *net, size_t batch, double flops_per_step,
+                               const bench_reps *reps, train_figures *tf, dp_error *err)
+{
+    size_t L = net->n_layers, width = mlp_max_width(net);
+    size_t act_total = 0;
+    for (size_t l = 0; l <= L; l++)
+        act_total += batch * net->sizes[l];
+    float *acts_block = malloc(act_total * sizeof(float));
+    float *delta = malloc(2 * batch * width * sizeof(float));
+    float *grads = calloc(net->n_params, sizeof(float));
+    size_t n_t = reps->gemm;
+    double *t = malloc(n_t * sizeof *t);
+    if (!acts_block || !delta || !grads || !t) {
+        free(acts_block);
+        free(delta);
+        free(grads);
+        free(t);
+        return dp_fail(err, "out of memory for the sgemm shapes");
+    }
+    float *acts[MLP_MAX_LAYERS + 1];
+    float *p = acts_block;
+    for (size_t l = 0; l <= L; l++) {
+        acts[l] = p;
+        p += batch * net->sizes[l];
+    }
+    dp_rng r;
+    dp_rng_seed(&r, 11);
+    fill_uniform(acts_block, act_total, &r, 0.0f, 1.0f);
+    fill_uniform(delta, 2 * batch * width, &r, -0.01f, 0.01f);
+
+    gemm_call calls[BENCH_MAX_SHAPES];
+    size_t nc = 0;
+    int B = (int)batch;
+    for (size_t l = 0; l < L; l++) {
+        const mlp_layer *ly = &net->layers[l];
+        int in = (int)ly->in, out = (int)ly->out;
+        tf->shapes[nc] = (gemm_figure){"forward", l, batch, ly->out, ly->in, 0.0, 0.0};
+        calls[nc++] = (gemm_call){CblasNoTrans, CblasNoTrans, B, out, in, acts[l], in, ly->kernel,
+                                  out, 1.0f, acts[l + 1], out};
+    }
+    for (size_t l = L; l-- > 0;) {
+        const mlp_layer *ly = &net->layers[l];
+        mlp_offsets o = mlp_layer_offsets(net, l);
+        int in = (int)ly->in, out = (int)ly->out;
+        float *dout = delta + (l % 2) * batch * width, *dinp = delta + ((l + 1) % 2) * batch * width;
+        tf->shapes[nc] = (gemm_figure){"dW", l, ly->in, ly->out, batch, 0.0, 0.0};
+        calls[nc++] = (gemm_call){CblasTrans, CblasNoTrans, in, out, B, acts[l], in, dout, out,
+                                  1.0f, grads + o.kernel, out};
+        if (l > 0) {
+            tf->shapes[nc] = (gemm_figure){"dX", l, batch, ly->in, ly->out, 0.0, 0.0};
+            calls[nc++] = (gemm_call){CblasNoTrans, CblasTrans, B, in, out, dout, out, ly->kernel,
+                                      out, 0.0f, dinp, in};
+        }
+    }
+    tf->n_shapes = nc;
+
+    // The whole sequence, as a step runs it.
+    for (size_t w = 0; w < n_t / 5 + 10; w++)
+        for (size_t c = 0; c < nc; c++)
+            gemm_run(&calls[c]);
+    for (size_t i = 0; i < n_t; i++) {
+        double t0 = now_us();
+        for (size_t c = 0; c < nc; c++)
+            gemm_run(&calls[c]);
+        t[i] = now_us() - t0;
+        // The accumulating products grow their outputs; keep them bounded.
+        if (i % 64 == 63) {
+            memset(grads, 0, net->n_params * sizeof *grads);
+            fill_uniform(acts_block + batch * net->sizes[0], act_total - batch * net->sizes[0], &r,
+                         0.0f, 1.0f);
+        }
+    }
+    tf->sgemm_us = median(t, n_t);
+    tf->sgemm_gflops = flops_per_step / tf->sgemm_us * 1e-3;
+
+    // Each shape on its own.
+    for (size_t c = 0; c < nc; c++) {
+        for (size_t w = 0; w < 10; w++)
+            gemm_run(&calls[c]);
+        for (size_t i = 0; i < n_t; i++) {
+            double t0 = now_us();
+            gemm_run(&calls[c]);
+            t[i] = now_us() - t0;
+        }
+        gemm_figure *s = &tf->shapes[c];
+        s->us = median(t, n_t);
+        s->gflops = 2.0 * (double)s->m * (double)s->n * (double)s->k / s->us * 1e-3;
+    }
+    free(acts_block);
+    free(delta);
+    free(grads);
+    free(t);
+    return true;
+}
+
+/* ---------------------------------------------------------------------------
+ * Training: throughput through train_session_step, then a hand-rolled step
+ * (the same calls as train_session_step) timed part by part. */
+
+/* One (model, batch) training run for the throughput figures. */
+typedef struct train_run {
+    const dataset *data;
+    mlp net;
+    train_session s;
+    bool live;
+    size_t batch, steps; // steps per chunk
+    double *t;           // (chunks) samples/s
+} train_run;
+
+static void train_run_destroy(train_run *r)
+{
+    if (r->live)
+        train_session_destroy(&r->s);
+    mlp_destroy(&r->net);
+    free(r->t);
+    memset(r, 0, sizeof *r);
+}
+
+/* Times `steps` calls of train_session_step; returns samples/s. */
+static double train_chunk(train_run *r)
+{
+    size_t count = r->data->count, samples = 0;
+    double t0 = now_us();
+    for (size_t i = 0; i < r->steps; i++) {
+        // Count what the step really trains on (an epoch's last batch may be short).
+        size_t first = r->s.step * r->batch;
+        samples += count - first < r->batch ? count - first : r->batch;
+        train_session_step(&r->s, NULL);
+    }
+    return (double)samples / ((now_us() - t0) * 1e-6);
+}
+
+/* Samples/s of train_session_step for every model at every batch size: one
+ * chunk of about chunk_samples each as a warm-up, then chunks taken in
+ * turn (so a burst of load from elsewhere hits every figure alike), and
+ * the median per run. runs[m * 2 + b] keep their trained networks. */
+static bool measure_throughput(train_run *runs, size_t n_runs, const bench_reps *reps,
+                               dp_error *err)
+{
+    for (size_t i = 0; i < n_runs; i++) {
+        train_run *r = &runs[i];
+        train_config cfg = train_config_default();
+        cfg.batch = r->batch;
+        r->steps = (reps->chunk_samples + r->batch - 1) / r->batch;
+        r->t = malloc(reps->chunks * sizeof *r->t);
+        if (!r->t)
+            return dp_fail(err, "out of memory");
+        if (!train_session_init(&r->s, &r->net, r->data, &cfg, err))
+            return false;
+        r->live = true;
+        train_chunk(r);
+    }
+    for (size_t c = 0; c < reps->chunks; c++)
+        for (size_t i = 0; i < n_runs; i++)
+            runs[i].t[c] = train_chunk(&runs[i]);
+    return true;
+}
+
+/* The parts of a step: dataset_batch, mlp_forward, mlp_backward and
+ * adam_update, as train_session_step calls them, each timed. Adam runs on
+ * the real gradients, so its moments stay realistic (no denormals). */
+static bool measure_breakdown(const mlp *src, const dataset *train, size_t batch,
+                              const bench_reps *reps, train_figures *tf, dp_error *err)
+{
+    mlp net;
+    if (!mlp_clone(&net, src, err))
+        return false;
+    train_config cfg = train_config_default();
+    size_t n = net.n_params, steps = reps->steps, warm = steps / 10 + 10;
+    mlp_workspace ws;
+    bool ws_ok = mlp_workspace_init(&ws, &net, batch, err);
+    float *grads = calloc(n, sizeof *grads), *m = calloc(n, sizeof *m), *v = calloc(n, sizeof *v);
+    float *x = malloc(batch * net.sizes[0] * sizeof *x);
+    uint8_t *y = malloc(batch);
+    uint32_t *order = malloc(train->count * sizeof *order);
+    double *t = malloc(5 * steps * sizeof *t);
+    bool ok = ws_ok && grads && m && v && x && y && order && t;
+    if (ok) {
+        dp_rng r;
+        dp_rng_seed(&r, 3);
+        for (size_t i = 0; i < train->count; i++)
+            order[i] = (uint32_t)i;
+        dataset_shuffle(order, train->count, &r);
+        double *tc = t, *tf_ = t + steps, *tb = t + 2 * steps, *ta = t + 3 * steps,
+               *tsum = t + 4 * steps;
+        size_t pos = 0, correct = 0;
+        uint64_t step_no = 0;
+        for (size_t i = 0; i < warm + steps; i++) {
+            if (pos + batch > train->count)
+                pos = 0;
+            double t0 = now_us();
+            dataset_batch(train, order + pos, 0, batch, x, y);
+            double t1 = now_us();
+            mlp_forward(&net, &ws, x, batch);
+            double t2 = now_us();
+            mlp_backward(&net, &ws, grads, x, y, batch, &correct);
+            double t3 = now_us();
+            adam_update(net.params, grads, m, v, n, cfg.lr, cfg.beta_1, cfg.beta_2, cfg.epsilon,
+                        ++step_no);
+            double t4 = now_us();
+            pos += batch;
+            if (i >= warm) {
+                size_t j = i - warm;
+                tc[j] = t1 - t0;
+                tf_[j] = t2 - t1;
+                tb[j] = t3 - t2;
+                ta[j] = t4 - t3;
+                tsum[j] = t4 - t0;
+            }
+        }
+        tf->convert_us = median(tc, steps);
+        tf->forward_us = median(tf_, steps);
+        tf->backward_us = median(tb, steps);
+        tf->adam_us = median(ta, steps);
+        tf->parts_us = median(tsum, steps);
+    } else if (ws_ok) {
+        dp_fail(err, "out of memory for the step breakdown");
+    }
+    free(grads);
+    free(m);
+    free(v);
+    free(x);
+    free(y);
+    free(order);
+    free(t);
+    if (ws_ok)
+        mlp_workspace_destroy(&ws);
+    mlp_destroy(&net);
+    return ok;
+}
+
+/* ---------------------------------------------------------------------------
+ * Inference: a uint8 drawing to probabilities, one image at a time. */
+
+static bool measure_inference(const mlp *net, const uint8_t *drawings, size_t n_drawings,
+                              const bench_reps *reps, model_figures *mf, dp_error *err)
+{
+    size_t n_in = net->sizes[0], n_out = net->sizes[net->n_layers];
+    size_t width = mlp_max_width(net);
+    float *img = malloc(n_in * sizeof *img), *x = malloc(n_in * sizeof *x);
+    float *probs = malloc(n_out * sizeof *probs), *scratch = malloc(2 * width * sizeof *scratch);
+    size_t reps_n = reps->infer, warm = reps_n / 10 + 100;
+    double *t = malloc(2 * reps_n * sizeof *t);
+    if (!img || !x || !probs || !scratch || !t) {
+        free(img);
+        free(x);
+        free(probs);
+        free(scratch);
+        free(t);
+        return dp_fail(err, "out of memory for inference");
+    }
+    volatile size_t sink = 0; // keeps the answers alive
+    for (int with_norm = 0; with_norm < 2; with_norm++) {
+        double *tt = t + (size_t)with_norm * reps_n;
+        for (size_t i = 0; i < warm + reps_n; i++) {
+            const uint8_t *d = drawings + (i % n_drawings) * n_in;
+            double t0 = now_us();
+            if (with_norm) {
+                for (size_t p = 0; p < n_in; p++)
+                    img[p] = (float)d[p] / 255.0f; // as dataset_batch scales
+                normalize_mnist(x, img, 28, 28);
+            } else {
+                for (size_t p = 0; p < n_in; p++)
+                    x[p] = (float)d[p] / 255.0f;
+            }
+            mlp_predict(net, x, probs, scratch);
+            double t1 = now_us();
+            sink += argmax(probs, n_out);
+            if (i >= warm)
+                tt[i - warm] = t1 - t0;
+        }
+    }
+    (void)sink;
+    mf->infer_reps = reps_n;
+    mf->infer_p50_us = percentile(t, reps_n, 50.0);
+    mf->infer_p99_us = percentile(t, reps_n, 99.0);
+    mf->norm_p50_us = percentile(t + reps_n, reps_n, 50.0);
+    mf->norm_p99_us = percentile(t + reps_n, reps_n, 99.0);
+    free(img);
+    free(x);
+    free(probs);
+    free(scratch);
+    free(t);
+    return true;
+}
+
+/* ---------------------------------------------------------------------------
+ * Model JSON: write and parse in memory, save and load through a file. */
+
+static bool make_temp_dir(char *out, size_t len, dp_error *err)
+{
+    const char *base = getenv("TMPDIR");
+    if (!base || !base[0])
+        base = "/tmp";
+    if ((size_t)snprintf(out, len, "%s/digitpad-bench-XXXXXX", base) >= len)
+        return dp_fail(err, "TMPDIR is too long");
+    if (!mkdtemp(out))
+        return dp_fail(err, "cannot make a folder in %s: %s", base, strerror(errno));
+    return true;
+}
+
+static void json_figures(const mlp *net, const bench_reps *reps, model_figures *mf)
+{
+    dp_error err;
+    model_meta meta;
+    if (!model_meta_default(&meta, 28, 28, net->sizes[net->n_layers], &err)) {
+        snprintf(mf->json_error, sizeof mf->json_error, "%s", err.msg);
+        return;
+    }
+    char dir[4096], path[4200];
+    if (!make_temp_dir(dir, sizeof dir, &err)) {
+        snprintf(mf->json_error, sizeof mf->json_error, "%s", err.msg);
+        model_meta_destroy(&meta);
+        return;
+    }
+    snprintf(path, sizeof path, "%s/model.json", dir);
+    size_t n = reps->json;
+    double *t = malloc(4 * n * sizeof *t);
+    bool ok = t != NULL;
+    if (!ok)
+        dp_fail(&err, "out of memory");
+    for (size_t i = 0; ok && i < n + 1; i++) { // the first round is the warm-up
+        char *buf = NULL;
+        size_t len = 0;
+        mlp back;
+        model_meta back_meta;
+        double t0 = now_us();
+        ok = model_file_write(net, &meta, &buf, &len, &err);
+        double t1 = now_us();
+        if (!ok)
+            break;
+        ok = model_file_parse((const uint8_t *)buf, len, &back, &back_meta, &err);
+        double t2 = now_us();
+        free(buf);
+        if (!ok)
+            break;
+        mlp_destroy(&back);
+        model_meta_destroy(&back_meta);
+        double t3 = now_us();
+        ok = model_file_save(path, net, &meta, &err);
+        double t4 = now_us();
+        if (!ok)
+            break;
+        ok = model_file_load(path, &back, &back_meta, &err);
+        double t5 = now_us();
+        if (!ok)
+            break;
+        if (!mlp_same_shape(&back, net) ||
+            memcmp(back.params, net->params, net->n_params * sizeof *net->params) != 0) {
+            ok = dp_fail(&err, "the model read back differs from the one written");
+        }
+        mlp_destroy(&back);
+        model_meta_destroy(&back_meta);
+        mf->json_bytes = len;
+        if (i > 0) {
+            t[i - 1] = (t1 - t0) * 1e-3;
+            t[n + i - 1] = (t2 - t1) * 1e-3;
+            t[2 * n + i - 1] = (t4 - t3) * 1e-3;
+            t[3 * n + i - 1] = (t5 - t4) * 1e-3;
+        }
+    }
+    if (ok) {
+        mf->has_json = true;
+        mf->write_ms = median(t, n);
+        mf->parse_ms = median(t + n, n);
+        mf->save_ms = median(t + 2 * n, n);
+        mf->load_ms = median(t + 3 * n, n);
+    } else {
+        snprintf(mf->json_error, sizeof mf->json_error, "%s", err.msg);
+    }
+    free(t);
+    unlink(path);
+    rmdir(dir);
+    model_meta_destroy(&meta);
+}
+
+/* ---------------------------------------------------------------------------
+ * The article's whole run: 5 epochs at batch 32, then the test set. */
+
+static bool full_training(const mnist *data, const bench_reps *reps, mlp *trained,
+                          bench_report *rep, dp_error *err)
+{
+    const size_t sizes[] = {784, 128, 10};
+    train_config cfg = train_config_default();
+    double *t = malloc(reps->full_runs * sizeof *t);
+    if (!t)
+        return dp_fail(err, "out of memory");
+    bool ok = true;
+    for (size_t run = 0; ok && run < reps->full_runs; run++) {
+        mlp net;
+        if (!mlp_init(&net, sizes, 3, err)) {
+            ok = false;
+            break;
+        }
+        mlp_init_glorot(&net, cfg.seed);
+        train_session s;
+        if (!train_session_init(&s, &net, &data->train, &cfg, err)) {
+            mlp_destroy(&net);
+            ok = false;
+            break;
+        }
+        double t0 = now_us();
+        for (size_t e = 0; e < BENCH_FULL_EPOCHS; e++) {
+            bool done = false;
+            while (!done)
+                train_session_step(&s, &done);
+        }
+        t[run] = (now_us() - t0) * 1e-6;
+        train_session_destroy(&s);
+        eval_result ev;
+        if (!evaluate(&net, &data->test, &ev, err)) {
+            mlp_destroy(&net);
+            ok = false;
+            break;
+        }
+        rep->full_accuracy = ev.accuracy;
+        rep->full_loss = ev.loss;
+        if (run + 1 == reps->full_runs) {
+            *trained = net; // the caller keeps the last run's network
+        } else {
+            mlp_destroy(&net);
+        }
+    }
+    if (ok) {
+        rep->has_full = true;
+        rep->full_runs = reps->full_runs;
+        rep->full_s = median(t, reps->full_runs); // sorts t
+        rep->full_s_min = t[0];
+        rep->full_s_max = t[reps->full_runs - 1];
+    }
+    free(t);
+    return ok;
+}
+
+/* ---------------------------------------------------------------------------
+ * Output: a table, or one JSON object. */
+
+static void model_name(char *out, size_t len, const model_figures *mf)
+{
+    size_t o = 0;
+    out[0] = '\0';
+    for (size_t i = 0; i < mf->n_sizes && o < len; i++)
+        o += (size_t)snprintf(out + o, len - o, "%s%zu", i ? "-" : "", mf->sizes[i]);
+}
+
+static void with_commas(char *out, size_t len, double v)
+{
+    char digits[32];
+    int n = snprintf(digits, sizeof digits, "%.0f", v);
+    size_t o = 0;
+    for (int i = 0; i < n && o + 2 < len; i++) {
+        if (i > 0 && (n - i) % 3 == 0)
+            out[o++] = ',';
+        out[o++] = digits[i];
+    }
+    out[o] = '\0';
+}
+
+/* One table row over every (model, batch) column. */
+#define TRAIN_ROW(label, fmt, expr)                                                               \
+    do {                                                                                          \
+        printf("  %-36s", label);                                                                 \
+        for (size_t m_ = 0; m_ < rep->n_models; m_++)                                             \
+            for (size_t b_ = 0; b_ < 2; b_++) {                                                   \
+                const train_figures *tf = &rep->models[m_].train[b_];                             \
+                (void)tf;                                                                         \
+                printf(fmt, expr);                                                                \
+            }                                                                                     \
+        printf("\n");                                                                             \
+    } while (0)
+
+static void print_table(const bench_report *rep)
+{
+    char num[64], name[128];
+    printf("digitpad bench%s\n", rep->quick ? " --quick" : "");
+    printf("  machine    %s, %s, 1 BLAS thread\n", rep->cpu, rep->blas);
+    if (rep->synthetic)
+        printf("  data       SYNTHETIC uint8 images of MNIST's shape (%zu training, %zu test): "
+               "MNIST was not found, accuracy figures mean nothing\n",
+               rep->n_train, rep->n_test);
+    else
+        printf("  data       MNIST from %s (%zu training, %zu test images)\n", rep->data_dir,
+               rep->n_train, rep->n_test);
+    printf("  sgemm peak %.1f GFLOP/s (%dx%dx%d, one thread, median)\n\n", rep->peak_gflops,
+           BENCH_PEAK_SIDE, BENCH_PEAK_SIDE, BENCH_PEAK_SIDE);
+
+    printf("Training step (medians)               ");
+    for (size_t m = 0; m < rep->n_models; m++) {
+        model_name(name, sizeof name, &rep->models[m]);
+        printf("%-24s", name);
+    }
+    printf("\n  %-36s", "");
+    for (size_t m = 0; m < rep->n_models; m++)
+        printf("%12s%12s", "batch 32", "batch 128");
+    printf("\n");
+    TRAIN_ROW("samples/s (train_session_step)", "%12.0f", tf->samples_per_s);
+    TRAIN_ROW("step, us", "%12.1f", tf->step_us);
+    TRAIN_ROW("GFLOP/s (counted, see --help)", "%12.1f", tf->gflops);
+    TRAIN_ROW("  % of sgemm peak", "%11.1f%%", tf->peak_percent);
+    TRAIN_ROW("matrix products alone, us", "%12.1f", tf->sgemm_us);
+    TRAIN_ROW("  their GFLOP/s", "%12.1f", tf->sgemm_gflops);
+    TRAIN_ROW("Adam (adam_update), us", "%12.1f", tf->adam_us);
+    TRAIN_ROW("batch uint8 -> float, us", "%12.1f", tf->convert_us);
+    TRAIN_ROW("forward (mlp_forward), us", "%12.1f", tf->forward_us);
+    TRAIN_ROW("backward (mlp_backward), us", "%12.1f", tf->backward_us);
+    TRAIN_ROW("sum of the four parts, us", "%12.1f", tf->parts_us);
+    TRAIN_ROW("step / (products + Adam)", "%12.3f", tf->vs_floor);
+    TRAIN_ROW("time outside sgemm and Adam", "%11.1f%%",
+              100.0 * (tf->step_us - tf->sgemm_us - tf->adam_us) / tf->step_us);
+    for (size_t m = 0; m < rep->n_models; m++) {
+        const model_figures *mf = &rep->models[m];
+        model_name(name, sizeof name, mf);
+        with_commas(num, sizeof num, mf->flops_per_sample);
+        printf("  %s: %s FLOPs per sample, %zu parameters\n", name, num, mf->n_params);
+    }
+
+    printf("\nsgemm at the step's own shapes (C(m,n) += A(m,k) B(k,n); us per call, GFLOP/s)\n");
+    for (size_t m = 0; m < rep->n_models; m++) {
+        const model_figures *mf = &rep->models[m];
+        model_name(name, sizeof name, mf);
+        for (size_t b = 0; b < 2; b++) {
+            const train_figures *tf = &mf->train[b];
+            printf("  %s, batch %zu:\n", name, tf->batch);
+            for (size_t s = 0; s < tf->n_shapes; s++) {
+                const gemm_figure *g = &tf->shapes[s];
+                char shape[64];
+                snprintf(shape, sizeof shape, "%zux%zux%zu", g->m, g->n, g->k);
+                printf("    %-8s layer %zu  m,n,k %-14s %9.2f us %8.1f GFLOP/s\n", g->op,
+                       g->layer, shape, g->us, g->gflops);
+            }
+        }
+    }
+
+    printf("\nOne 28x28 uint8 drawing -> probabilities ");
+    for (size_t m = 0; m < rep->n_models; m++) {
+        model_name(name, sizeof name, &rep->models[m]);
+        printf("%20s", name);
+    }
+    printf("\n");
+#define MODEL_ROW(label, fmt, expr)                                                               \
+    do {                                                                                          \
+        printf("  %-39s", label);                                                                 \
+        for (size_t m_ = 0; m_ < rep->n_models; m_++) {                                           \
+            const model_figures *mf = &rep->models[m_];                                           \
+            printf(fmt, expr);                                                                    \
+        }                                                                                         \
+        printf("\n");                                                                             \
+    } while (0)
+    MODEL_ROW("scale + mlp_predict, p50 us", "%20.2f", mf->infer_p50_us);
+    MODEL_ROW("scale + mlp_predict, p99 us", "%20.2f", mf->infer_p99_us);
+    MODEL_ROW("scale + normalize_mnist + predict, p50", "%20.2f", mf->norm_p50_us);
+    MODEL_ROW("scale + normalize_mnist + predict, p99", "%20.2f", mf->norm_p99_us);
+    MODEL_ROW("repetitions", "%20zu", mf->infer_reps);
+    printf("Model JSON (medians)\n");
+    MODEL_ROW("size, KiB", "%20.1f", (double)mf->json_bytes / 1024.0);
+    MODEL_ROW("model_file_write (to memory), ms", "%20.2f", mf->write_ms);
+    MODEL_ROW("model_file_parse (from memory), ms", "%20.2f", mf->parse_ms);
+    MODEL_ROW("model_file_save (temp file), ms", "%20.2f", mf->save_ms);
+    MODEL_ROW("model_file_load (temp file), ms", "%20.2f", mf->load_ms);
+#undef MODEL_ROW
+    for (size_t m = 0; m < rep->n_models; m++)
+        if (!rep->models[m].has_json)
+            printf("  model JSON not measured: %s\n", rep->models[m].json_error);
+
+    printf("\n");
+    if (rep->has_full)
+        printf("Article's training, 784-128-10, batch 32, %d epochs: %.2f s (median of %zu runs, "
+               "%.2f to %.2f), %.0f samples/s; test accuracy %.4f, test loss %.4f%s\n",
+               BENCH_FULL_EPOCHS, rep->full_s, rep->full_runs, rep->full_s_min, rep->full_s_max,
+               (double)(BENCH_FULL_EPOCHS * rep->n_train) / rep->full_s, rep->full_accuracy,
+               rep->full_loss, rep->synthetic ? " (synthetic data)" : "");
+    else
+        printf("Article's %d-epoch training: skipped (--quick)\n", BENCH_FULL_EPOCHS);
+    printf("Peak RSS: %.1f MiB once training on the full data has run, %.1f MiB for the whole "
+           "bench\n",
+           rep->rss_training_mib, rep->rss_total_mib);
+    printf("CPU share of wall time: %.1f%%%s\n", 100.0 * rep->cpu_share,
+           rep->cpu_share < 0.95 ? " -- other processes took the CPU: these figures are low"
+                                 : "");
+}
+#undef TRAIN_ROW
+
+static void json_string(const char *s)
+{
+    putchar('"');
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c == '"' || c == '\\')
+            printf("\\%c", c);
+        else if (c < 0x20)
+            printf("\\u%04x", c);
+        else
+            putchar(c);
+    }
+    putchar('"');
+}
+
+/* JSON has no NaN or infinity: those become null. */
+static void json_number(const char *key, double v, const char *after)
+{
+    printf("\"%s\":", key);
+    if (isfinite(v))
+        printf("%.6g", v);
+    else
+        printf("null");
+    fputs(after, stdout);
+}
+
+static void print_json(const bench_report *rep)
+{
+    printf("{\"machine\":{\"cpu\":");
+    json_string(rep->cpu);
+    printf(",\"blas\":");
+    json_string(rep->blas);
+    printf(",\"blas_threads\":1},\"quick\":%s,", rep->quick ? "true" : "false");
+    printf("\"data\":{\"source\":\"%s\",\"dir\":", rep->synthetic ? "synthetic" : "mnist");
+    if (rep->synthetic)
+        printf("null");
+    else
+        json_string(rep->data_dir);
+    printf(",\"train\":%zu,\"test\":%zu},", rep->n_train, rep->n_test);
+    printf("\"sgemm_peak\":{\"m\":%d,\"n\":%d,\"k\":%d,", BENCH_PEAK_SIDE, BENCH_PEAK_SIDE,
+           BENCH_PEAK_SIDE);
+    json_number("gflops", rep->peak_gflops, "},");
+    printf("\"models\":[");
+    for (size_t m = 0; m < rep->n_models; m++) {
+        const model_figures *mf = &rep->models[m];
+        printf("%s{\"layers\":[", m ? "," : "");
+        for (size_t i = 0; i < mf->n_sizes; i++)
+            printf("%s%zu", i ? "," : "", mf->sizes[i]);
+        printf("],\"params\":%zu,", mf->n_params);
+        json_number("flops_per_sample", mf->flops_per_sample, ",\"train\":[");
+        for (size_t b = 0; b < 2; b++) {
+            const train_figures *tf = &mf->train[b];
+            printf("%s{\"batch\":%zu,", b ? "," : "", tf->batch);
+            json_number("samples_per_s", tf->samples_per_s, ",");
+            json_number("step_us", tf->step_us, ",");
+            json_number("gflops", tf->gflops, ",");
+            json_number("peak_percent", tf->peak_percent, ",");
+            json_number("sgemm_us", tf->sgemm_us, ",");
+            json_number("sgemm_gflops", tf->sgemm_gflops, ",");
+            json_number("adam_us", tf->adam_us, ",");
+            json_number("convert_us", tf->convert_us, ",");
+            json_number("forward_us", tf->forward_us, ",");
+            json_number("backward_us", tf->backward_us, ",");
+            json_number("parts_us", tf->parts_us, ",");
+            json_number("step_over_sgemm_plus_adam", tf->vs_floor, ",\"shapes\":[");
+            for (size_t s = 0; s < tf->n_shapes; s++) {
+                const gemm_figure *g = &tf->shapes[s];
+                printf("%s{\"op\":\"%s\",\"layer\":%zu,\"m\":%zu,\"n\":%zu,\"k\":%zu,", s ? "," : "",
+                       g->op, g->layer, g->m, g->n, g->k);
+                json_number("us", g->us, ",");
+                json_number("gflops", g->gflops, "}");
+            }
+            printf("]}");
+        }
+        printf("],\"inference\":{\"reps\":%zu,", mf->infer_reps);
+        json_number("p50_us", mf->infer_p50_us, ",");
+        json_number("p99_us", mf->infer_p99_us, ",");
+        json_number("normalized_p50_us", mf->norm_p50_us, ",");
+        json_number("normalized_p99_us", mf->norm_p99_us, "},");
+        if (mf->has_json) {
+            printf("\"json\":{\"bytes\":%zu,", mf->json_bytes);
+            json_number("write_ms", mf->write_ms, ",");
+            json_number("parse_ms", mf->parse_ms, ",");
+            json_number("save_ms", mf->save_ms, ",");
+            json_number("load_ms", mf->load_ms, "}}");
+        } else {
+            printf("\"json\":{\"error\":");
+            json_string(mf->json_error);
+            printf("}}");
+        }
+    }
+    printf("],\"full_training\":");
+    if (rep->has_full) {
+        printf("{\"layers\":[784,128,10],\"batch\":32,\"epochs\":%d,\"runs\":%zu,",
+               BENCH_FULL_EPOCHS, rep->full_runs);
+        json_number("seconds", rep->full_s, ",");
+        json_number("seconds_min", rep->full_s_min, ",");
+        json_number("seconds_max", rep->full_s_max, ",");
+        json_number("samples_per_s", (double)(BENCH_FULL_EPOCHS * rep->n_train) / rep->full_s,
+                    ",");
+        json_number("test_accuracy", rep->full_accuracy, ",");
+        json_number("test_loss", rep->full_loss, "}");
+    } else {
+        printf("null");
+    }
+    printf(",\"peak_rss_mib\":{");
+    json_number("training", rep->rss_training_mib, ",");
+    json_number("total", rep->rss_total_mib, "},");
+    json_number("cpu_share", rep->cpu_share, "}\n");
+}
+
+/* ---------------------------------------------------------------------------
+ * The command. */
+
+static void usage(FILE *f)
+{
+    fputs("usage: digitpad bench [--json] [--quick] [--data DIR] [--layers 256,128,64]\n"
+          "\n"
+          "Measures, on one BLAS thread, for 784-128-10 and a deeper model: training samples/s\n"
+          "at batch 32 and 128, the step's GFLOP/s against this machine's sgemm peak, where the\n"
+          "step's time goes, one-image inference latency, model JSON speed and peak memory;\n"
+          "without --quick also the article's 5-epoch training (wall time, test accuracy).\n"
+          "\n"
+          "  --json          one JSON object instead of the table\n"
+          "  --quick         fewer repetitions and no 5-epoch training (well under 30 s)\n"
+          "  --data DIR      MNIST folder (default: as for train; synthetic data if none)\n"
+          "  --layers LIST   hidden widths of the second model (default 256,128,64)\n"
+          "\n"
+          "GFLOP/s counts 2*batch*in*out per dense layer for the forward product, the same\n"
+          "for every dW product and for every dX product but the first layer's (never\n"
+          "computed); bias, ReLU, softmax and Adam are not counted.\n",
+          f);
+}
+
+static void progress(const char *what)
+{
+    if (isatty(STDERR_FILENO)) {
+        fprintf(stderr, "\rdigitpad bench: %-60s", what);
+        fflush(stderr);
+    }
+}
 
 int cli_bench(int argc, char **argv)
 {
-    (void)argc;
-    (void)argv;
-    cli_error("bench", "not built yet");
-    return 2;
+    const char *data_dir = NULL;
+    bool json = false, quick = false;
+    size_t hidden[MLP_MAX_LAYERS] = {256, 128, 64}, n_hidden = 3;
+    for (int i = 1; i < argc; i++) {
+        const char *v = NULL;
+        if (cli_opt(argc, argv, &i, "--data", &v)) {
+            if (!v)
+                return 2;
+            data_dir = v;
+        } else if (cli_opt(argc, argv, &i, "--layers", &v)) {
+            if (!cli_parse_layers("--layers", v, hidden, MLP_MAX_LAYERS - 1, &n_hidden))
+                return 2;
+        } else if (!strcmp(argv[i], "--json")) {
+            json = true;
+        } else if (!strcmp(argv[i], "--quick")) {
+            quick = true;
+        } else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+            usage(stdout);
+            return 0;
+        } else {
+            cli_error(argv[i], "unknown option for bench (try digitpad bench --help)");
+            return 2;
+        }
+    }
+
+    double wall0 = now_us(), cpu0 = cpu_us();
+    static bench_report rep; // large: keep it off the stack
+    memset(&rep, 0, sizeof rep);
+    snprintf(rep.blas, sizeof rep.blas, "%s", mlp_blas_threads(1));
+    for (size_t n = strlen(rep.blas); n > 0 && rep.blas[n - 1] == ' ';)
+        rep.blas[--n] = '\0';
+#ifdef OPENBLAS_VERSION
+    size_t used = strlen(rep.blas);
+    snprintf(rep.blas + used, sizeof rep.blas - used, " (%s kernels)", openblas_get_corename());
+#endif
+    rep.quick = quick;
+    read_cpu_name(rep.cpu, sizeof rep.cpu);
+    const bench_reps reps = quick ? (bench_reps){.chunks = 9, .chunk_samples = 3200,
+                                                 .steps = 300, .gemm = 301,
+                                                 .infer = 5001, .json = 5, .peak = 5,
+                                                 .full_runs = 0}
+                                  : (bench_reps){.chunks = 31, .chunk_samples = 6400,
+                                                 .steps = 1500, .gemm = 1001,
+                                                 .infer = 20001, .json = 15, .peak = 11,
+                                                 .full_runs = 3};
+
+    dp_error err;
+    mnist data;
+    memset(&data, 0, sizeof data);
+    progress("loading MNIST");
+    if (dataset_load_mnist(data_dir, &data, &err)) {
+        snprintf(rep.data_dir, sizeof rep.data_dir, "%s", data.dir);
+    } else if (data_dir) {
+        cli_error(data_dir, "%s", err.msg);
+        return 1;
+    } else {
+        if (!synthetic_dataset(&data.train, 60000, 1, &err) ||
+            !synthetic_dataset(&data.test, 10000, 2, &err)) {
+            cli_error(NULL, "%s", err.msg);
+            mnist_destroy(&data);
+            return 1;
+        }
+        rep.synthetic = true;
+        fprintf(stderr, "digitpad bench: MNIST not found, timing on synthetic data instead\n");
+    }
+    rep.n_train = data.train.count;
+    rep.n_test = data.test.count;
+
+    // The drawings for inference: the first 100 test digits, or a drawn 7.
+    uint8_t seven[28 * 28];
+    const uint8_t *drawings = data.test.images;
+    size_t n_drawings = data.test.count < 100 ? data.test.count : 100;
+    if (rep.synthetic) {
+        synthetic_seven(seven);
+        drawings = seven;
+        n_drawings = 1;
+    }
+
+    int status = 1;
+    mlp trained;
+    memset(&trained, 0, sizeof trained);
+    train_run runs[2 * BENCH_MAX_MODELS];
+    memset(runs, 0, sizeof runs);
+
+    if (reps.full_runs) {
+        progress("warming up");
+        train_run warm;
+        memset(&warm, 0, sizeof warm);
+        const size_t sizes[] = {784, 128, 10};
+        bench_reps one = reps;
+        one.chunks = 1;
+        warm.batch = 32;
+        warm.data = &data.train;
+        bool warm_ok = mlp_init(&warm.net, sizes, 3, &err);
+        if (warm_ok) {
+            mlp_init_glorot(&warm.net, 99);
+            warm_ok = measure_throughput(&warm, 1, &one, &err);
+        }
+        train_run_destroy(&warm);
+        if (!warm_ok)
+            goto fail;
+        progress("training the article's model for 5 epochs");
+        if (!full_training(&data, &reps, &trained, &rep, &err))
+            goto fail;
+        rep.rss_training_mib = peak_rss_mib();
+    }
+
+    size_t second[MLP_MAX_LAYERS + 1];
+    second[0] = 784;
+    for (size_t l = 0; l < n_hidden; l++)
+        second[l + 1] = hidden[l];
+    second[n_hidden + 1] = 10;
+    const size_t article[] = {784, 128, 10};
+    const size_t *model_sizes[BENCH_MAX_MODELS] = {article, second};
+    const size_t model_n[BENCH_MAX_MODELS] = {3, n_hidden + 2};
+    const size_t batches[2] = {32, 128};
+    rep.n_models = BENCH_MAX_MODELS;
+    for (size_t m = 0; m < rep.n_models; m++) {
+        model_figures *mf = &rep.models[m];
+        memcpy(mf->sizes, model_sizes[m], model_n[m] * sizeof *mf->sizes);
+        mf->n_sizes = model_n[m];
+        mf->flops_per_sample = step_flops_per_sample(mf->sizes, mf->n_sizes);
+        for (size_t b = 0; b < 2; b++) {
+            train_run *r = &runs[m * 2 + b];
+            r->batch = batches[b];
+            r->data = &data.train;
+            if (!mlp_init(&r->net, mf->sizes, mf->n_sizes, &err))
+                goto fail;
+            mlp_init_glorot(&r->net, 1);
+            mf->n_params = r->net.n_params;
+        }
+    }
+    progress("training throughput, every model and batch in turn");
+    if (!measure_throughput(runs, 2 * rep.n_models, &reps, &err))
+        goto fail;
+    for (size_t i = 0; i < 2 * rep.n_models; i++) {
+        train_figures *tf = &rep.models[i / 2].train[i % 2];
+        tf->batch = runs[i].batch;
+        tf->samples_per_s = median(runs[i].t, reps.chunks);
+        tf->step_us = (double)tf->batch / tf->samples_per_s * 1e6;
+        train_session_destroy(&runs[i].s);
+        runs[i].live = false;
+    }
+    if (!rep.has_full)
+        rep.rss_training_mib = peak_rss_mib();
+
+    for (size_t m = 0; m < rep.n_models; m++) {
+        model_figures *mf = &rep.models[m];
+        const mlp *net = &runs[m * 2].net; // trained by the batch-32 throughput run
+        char name[128], what[192];
+        model_name(name, sizeof name, mf);
+        for (size_t b = 0; b < 2; b++) {
+            train_figures *tf = &mf->train[b];
+            snprintf(what, sizeof what, "%s: step parts at batch %zu", name, batches[b]);
+            progress(what);
+            if (!measure_breakdown(net, &data.train, batches[b], &reps, tf, &err))
+                goto fail;
+            snprintf(what, sizeof what, "%s: sgemm at batch %zu", name, batches[b]);
+            progress(what);
+            double flops = mf->flops_per_sample * (double)batches[b];
+            if (!measure_step_gemms(net, batches[b], flops, &reps, tf, &err))
+                goto fail;
+            tf->gflops = flops / tf->step_us * 1e-3;
+            tf->vs_floor = tf->step_us / (tf->sgemm_us + tf->adam_us);
+        }
+        // Inference and JSON on trained weights: the 5-epoch network when there is one,
+        // else the batch-32 throughput run's.
+        const mlp *use = m == 0 && rep.has_full ? &trained : net;
+        snprintf(what, sizeof what, "%s: inference", name);
+        progress(what);
+        if (!measure_inference(use, drawings, n_drawings, &reps, mf, &err))
+            goto fail;
+        snprintf(what, sizeof what, "%s: model JSON", name);
+        progress(what);
+        json_figures(use, &reps, mf);
+    }
+
+    progress("sgemm peak");
+    if (!measure_peak(&rep, &reps, &err))
+        goto fail;
+    for (size_t m = 0; m < rep.n_models; m++)
+        for (size_t b = 0; b < 2; b++) {
+            train_figures *tf = &rep.models[m].train[b];
+            tf->peak_percent = 100.0 * tf->gflops / rep.peak_gflops;
+        }
+    rep.rss_total_mib = peak_rss_mib();
+    rep.cpu_share = (cpu_us() - cpu0) / (now_us() - wall0);
+    if (isatty(STDERR_FILENO))
+        fprintf(stderr, "\r%78s\r", "");
+    if (json)
+        print_json(&rep);
+    else
+        print_table(&rep);
+    status = 0;
+    goto out;
+fail:
+    if (isatty(STDERR_FILENO))
+        fprintf(stderr, "\n");
+    cli_error("bench", "%s", err.msg);
+out:
+    for (size_t i = 0; i < 2 * BENCH_MAX_MODELS; i++)
+        train_run_destroy(&runs[i]);
+    mlp_destroy(&trained);
+    mnist_destroy(&data);
+    return status;
 }
