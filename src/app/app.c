@@ -29,6 +29,7 @@ typedef struct app_options {
     bool print_events;
     const char *screenshot;       // --screenshot FILE
     double screenshot_after_ms;   // --screenshot-after-ms
+    size_t screenshot_epoch;      // --screenshot-after-epoch (0: not waiting for training)
     double quit_after_ms;         // --quit-after-ms (0: never)
     const char *draw;             // --draw "x,y;x,y|x,y;..." in canvas units
     const char *drop;             // --drop FILE: as if FILE were dropped on the window
@@ -59,6 +60,7 @@ static void help_window(FILE *f)
           "                      epoch, saved, loaded, error, screenshot, stats\n"
           "  --screenshot FILE   save the window as PNG after the first frames\n"
           "  --screenshot-after-ms N   ... or after N ms\n"
+          "  --screenshot-after-epoch N   ... or halfway through the epoch after the N-th\n"
           "  --draw STROKES      draw strokes through the mouse handler at start:\n"
           "                      \"x,y;x,y;...|x,y;...\" in canvas cells (0 to 28)\n"
           "  --drop FILE         act as if FILE were dropped on the window (after --draw)\n"
@@ -146,6 +148,10 @@ static int parse_args(int argc, char **argv, app_options *o)
             i++;
         } else if (!strcmp(a, "--screenshot-after-ms")) {
             if (!cli_parse_float(a, v, 0, 1e9, &o->screenshot_after_ms))
+                return 2;
+            i++;
+        } else if (!strcmp(a, "--screenshot-after-epoch")) {
+            if (!cli_parse_size(a, v, 1, 1000, &o->screenshot_epoch))
                 return 2;
             i++;
         } else if (!strcmp(a, "--quit-after-ms")) {
@@ -496,6 +502,21 @@ static void default_screenshot_path(char *out, size_t len)
     snprintf(out, len, "digitpad-%s.png", stamp);
 }
 
+/* True once training has gone half an epoch past epoch n (or finished);
+ * always true for n == 0. */
+static bool training_reached(const app_state *s, size_t n)
+{
+    if (n == 0)
+        return true;
+    if (app_training_state(s) == TRAINER_FINISHED)
+        return true;
+    if (!s->have_progress || !s->last_event.steps_per_epoch)
+        return false;
+    double done = (double)(s->last_event.epoch - 1) +
+                  (double)s->last_event.step / (double)s->last_event.steps_per_epoch;
+    return done >= (double)n + 0.5;
+}
+
 /* --- frame statistics -------------------------------------------------- */
 
 #define STAT_FRAMES 1024
@@ -638,8 +659,9 @@ int app_main(int argc, char **argv)
         double now = now_s();
         app_update(s, now - t0);
         double t_upd = now_s();
-        bool want_shot = (!shot_done && frames >= 3 &&
-                          (now_s() - t0) * 1000.0 >= o.screenshot_after_ms) ||
+        bool want_shot = (!shot_done && frames >= 1 &&
+                          (now_s() - t0) * 1000.0 >= o.screenshot_after_ms &&
+                          training_reached(s, o.screenshot_epoch)) ||
                          s->want_screenshot;
         bool drew = ui_draw(ui, s, &st.shown, want_shot || frames == 0);
         double t_draw = now_s();

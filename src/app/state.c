@@ -85,6 +85,12 @@ static void emitf(app_state *s, const char *fmt, ...)
     s->emit(s->emit_ctx, line);
 }
 
+static void app_log(app_state *s, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+
 void app_set_status(app_state *s, bool error, const char *fmt, ...)
 {
     va_list ap;
@@ -93,18 +99,14 @@ void app_set_status(app_state *s, bool error, const char *fmt, ...)
     va_end(ap);
     s->status_error = error;
     s->status_version++;
+    if (error)
+        app_log(s, "Error: %s", s->status);
     if (error) {
         char msg[1100];
         app_json_string(msg, sizeof msg, s->status);
         emitf(s, "{\"event\":\"error\",\"message\":%s}", msg);
     }
 }
-
-static void app_log(app_state *s, const char *fmt, ...)
-#if defined(__GNUC__)
-    __attribute__((format(printf, 2, 3)))
-#endif
-    ;
 
 static void app_log(app_state *s, const char *fmt, ...)
 {
@@ -327,8 +329,26 @@ static void shape_string(const mlp *net, char *out, size_t len)
         o += (size_t)snprintf(out + o, len - o, "%s%zu", l ? "-" : "", net->sizes[l]);
 }
 
+/* The training a loaded model records, as the log lines it was trained with. */
+static void log_history(app_state *s, const char *path)
+{
+    if (!s->meta.has_training || !s->meta.n_history) {
+        app_log(s, "Loaded %s (no training recorded)", base_name(path));
+        return;
+    }
+    app_log(s, "Loaded %s: trained %d epochs on %s, batch %zu, Adam lr %g", base_name(path),
+            s->meta.epochs, s->meta.dataset[0] ? s->meta.dataset : "?", s->meta.batch_size,
+            s->meta.learning_rate);
+    for (size_t i = 0; i < s->meta.n_history; i++) {
+        const model_epoch *e = &s->meta.history[i];
+        app_log(s, "Epoch %d - loss: %.4f - accuracy: %.4f - val_loss: %.4f - val_accuracy: %.4f",
+                e->epoch, e->loss, e->accuracy, e->val_loss, e->val_accuracy);
+    }
+}
+
 static void emit_loaded(app_state *s, const char *path)
 {
+    log_history(s, path);
     char shape[128], jpath[APP_PATH_MAX + 64];
     shape_string(&s->net, shape, sizeof shape);
     app_json_string(jpath, sizeof jpath, path);
@@ -362,7 +382,6 @@ bool app_state_load(app_state *s, const char *path)
     else
         app_set_status(s, false, "loaded %s (%s)%s", path, shape,
                        was_training ? "; press Train to train it further" : "");
-    app_log(s, "Loaded %s (%s)", base_name(path), shape);
     return true;
 }
 
@@ -863,6 +882,7 @@ static void score(app_state *s)
         }
         app_digit_point *p = &s->digit[s->n_digit++];
         p->x = epoch_x(s, &s->last_event);
+        p->step = s->last_event.global_step ? s->last_event.global_step : 1;
         memcpy(p->probs, s->probs, sizeof p->probs);
         s->curves_version++;
     }

@@ -112,6 +112,7 @@ typedef struct app_loss_point {
 
 typedef struct app_digit_point {
     float x;                     // epochs since the start
+    uint64_t step;               // the trainer's batches so far (at least 1)
     float probs[APP_MAX_CLASSES];
 } app_digit_point;
 

@@ -267,8 +267,8 @@ float ui_chart_y(const ui_chart *c, float y)
     return (float)(c->plot.y + c->plot.h) - (y - c->y0) / (span > 0 ? span : 1.0f) * (float)c->plot.h;
 }
 
-ui_chart ui_chart_axes(ui_ctx *u, SDL_Rect area, float x0, float x1, float y0, float y1,
-                       bool y_percent, const char *x_label)
+static ui_chart chart_axes(ui_ctx *u, SDL_Rect area, float x0, float x1, float y0, float y1,
+                           bool y_percent, const char *x_label, bool x_log)
 {
     ui_chart c = {{0, 0, 0, 0}, x0, x1, y0, y1};
     int label_w = ui_px(u, y_percent ? 36 : 32);
@@ -290,19 +290,42 @@ ui_chart ui_chart_axes(ui_ctx *u, SDL_Rect area, float x0, float x1, float y0, f
     }
     // Vertical grid lines with x labels.
     float xs = nice_step(x1 - x0, c.plot.w > ui_px(u, 300) ? 6 : 4);
-    if (xs < 1.0f && x1 - x0 >= 2.0f)
+    if (xs < 1.0f && (x1 - x0 >= 2.0f || x_log))
         xs = 1.0f;
+    int first_left = c.plot.x; // where the first x label starts
+    bool first = true;
     for (float v = ceilf(x0 / xs - 1e-4f) * xs; v <= x1 + xs * 1e-3f; v += xs) {
         float px = floorf(ui_chart_x(&c, v));
         ui_fill(u, (SDL_Rect){(int)px, c.plot.y, 1, c.plot.h}, UI_GRID);
-        format_tick(buf, sizeof buf, v, xs, false);
-        text_draw(u->text, FONT_SMALL, buf, (int)px, c.plot.y + c.plot.h + ui_px(u, 3), UI_FAINT,
-                  TEXT_CENTER);
+        if (x_log) {
+            static const char *const pow10[] = {"1", "10", "100", "1k", "10k", "100k", "1M", "10M"};
+            int k = (int)lroundf(v);
+            snprintf(buf, sizeof buf, "%s", k >= 0 && k < 8 ? pow10[k] : "");
+        } else {
+            format_tick(buf, sizeof buf, v, xs, false);
+        }
+        int w = text_draw(u->text, FONT_SMALL, buf, (int)px, c.plot.y + c.plot.h + ui_px(u, 3),
+                          UI_FAINT, TEXT_CENTER);
+        if (first && (int)px - w / 2 < first_left)
+            first_left = (int)px - w / 2;
+        first = false;
     }
     if (x_label) // under the y labels, where there is room
-        text_draw(u->text, FONT_SMALL, x_label, c.plot.x - ui_px(u, 5),
+        text_draw(u->text, FONT_SMALL, x_label, first_left - ui_px(u, 6),
                   c.plot.y + c.plot.h + ui_px(u, 3), UI_FAINT, TEXT_RIGHT);
     return c;
+}
+
+ui_chart ui_chart_axes(ui_ctx *u, SDL_Rect area, float x0, float x1, float y0, float y1,
+                       bool y_percent, const char *x_label)
+{
+    return chart_axes(u, area, x0, x1, y0, y1, y_percent, x_label, false);
+}
+
+ui_chart ui_chart_axes_log_x(ui_ctx *u, SDL_Rect area, float x0, float x1, float y0, float y1,
+                             bool y_percent, const char *x_label)
+{
+    return chart_axes(u, area, x0, x1, y0, y1, y_percent, x_label, true);
 }
 
 /* ---- header, status, overlay ------------------------------------------ */

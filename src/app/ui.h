@@ -97,6 +97,7 @@ typedef struct ui_ctx {
     int n_verts;
     // The log panel's wrapped lines, recomputed when the log or width changes.
     char wrapped[48][APP_LOG_LINE];
+    SDL_Color wrapped_color[48];
     size_t n_wrapped;
     uint64_t wrapped_version;
     int wrapped_width;
@@ -154,9 +155,12 @@ typedef struct ui_chart {
     float x0, x1, y0, y1;
 } ui_chart;
 /* Draws the frame, grid lines and tick labels of a chart inside area;
- * y_percent labels the y axis in percent. */
+ * y_percent labels the y axis in percent. With x_log, x values are log10
+ * of the quantity and the ticks are its powers of ten (1, 10, 100, 1k). */
 ui_chart ui_chart_axes(ui_ctx *u, SDL_Rect area, float x0, float x1, float y0, float y1,
                        bool y_percent, const char *x_label);
+ui_chart ui_chart_axes_log_x(ui_ctx *u, SDL_Rect area, float x0, float x1, float y0, float y1,
+                             bool y_percent, const char *x_label);
 float ui_chart_x(const ui_chart *c, float x);
 float ui_chart_y(const ui_chart *c, float y);
 

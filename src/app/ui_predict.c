@@ -142,10 +142,12 @@ void ui_draw_digit(ui_ctx *u, const app_state *s)
                       TEXT_CENTER);
         return;
     }
-    float x0 = s->digit[0].x, x1 = s->digit[s->n_digit - 1].x;
-    if (x1 - x0 < 0.05f)
-        x1 = x0 + 0.05f;
-    ui_chart c = ui_chart_axes(u, in, x0, x1, 0.0f, 1.0f, true, "epoch");
+    /* Steps on a log scale: the network learns most of a digit in its
+     * first hundred batches, and the rest slowly. */
+    float x0 = log10f((float)s->digit[0].step), x1 = log10f((float)s->digit[s->n_digit - 1].step);
+    x0 = floorf(x0);
+    x1 = fmaxf(ceilf(x1), x0 + 1.0f);
+    ui_chart c = ui_chart_axes_log_x(u, in, x0, x1, 0.0f, 1.0f, true, "step");
     if (c.plot.w < 10)
         return;
     size_t cls = s->guess;
@@ -159,8 +161,9 @@ void ui_draw_digit(ui_ctx *u, const app_state *s)
         size_t k = pass == 0 ? second : cls;
         SDL_Color col = pass == 0 ? ui_alpha(UI_DIM, 140) : UI_ACCENT;
         for (size_t i = 1; i < s->n_digit; i++)
-            ui_line(u, ui_chart_x(&c, s->digit[i - 1].x), ui_chart_y(&c, s->digit[i - 1].probs[k]),
-                    ui_chart_x(&c, s->digit[i].x), ui_chart_y(&c, s->digit[i].probs[k]),
+            ui_line(u, ui_chart_x(&c, log10f((float)s->digit[i - 1].step)),
+                    ui_chart_y(&c, s->digit[i - 1].probs[k]),
+                    ui_chart_x(&c, log10f((float)s->digit[i].step)), ui_chart_y(&c, s->digit[i].probs[k]),
                     pass == 0 ? lw * 0.7f : lw, col);
     }
     ui_flush(u);

@@ -394,8 +394,12 @@ static void wrap_log(ui_ctx *u, const app_state *s, int width)
             }
             if (u->n_wrapped == cap) {
                 memmove(u->wrapped[0], u->wrapped[1], (cap - 1) * sizeof u->wrapped[0]);
+                memmove(u->wrapped_color, u->wrapped_color + 1, (cap - 1) * sizeof u->wrapped_color[0]);
                 u->n_wrapped--;
             }
+            u->wrapped_color[u->n_wrapped] = !strncmp(line, "Error", 5)   ? UI_BAD
+                                             : !strncmp(line, "Epoch", 5) && first ? UI_TEXT
+                                                                                   : UI_DIM;
             char *dst = u->wrapped[u->n_wrapped++];
             size_t at = first ? 0 : 3;
             memcpy(dst, "   ", at);
@@ -437,9 +441,8 @@ void ui_draw_log(ui_ctx *u, const app_state *s)
         text_draw(u->text, FONT_MONO, "Keras-style epoch lines appear here.",
                   in.x, in.y, UI_FAINT, TEXT_LEFT);
     for (size_t i = first; i < u->n_wrapped; i++) {
-        const char *line = u->wrapped[i];
-        SDL_Color c = !strncmp(line, "Epoch", 5) ? UI_TEXT : UI_DIM;
-        text_draw(u->text, FONT_MONO, line, in.x, in.y + (int)(i - first) * lh, c, TEXT_LEFT);
+        text_draw(u->text, FONT_MONO, u->wrapped[i], in.x, in.y + (int)(i - first) * lh,
+                  u->wrapped_color[i], TEXT_LEFT);
     }
     ui_unclip(u);
 }
