@@ -131,6 +131,7 @@ void text_destroy(text_ctx *t)
     close_fonts(t);
     if (TTF_WasInit())
         TTF_Quit();
+    FcFini(); // nothing else in digitpad uses fontconfig
 }
 
 bool text_set_scale(text_ctx *t, float scale, char *err, size_t err_len)

@@ -15,6 +15,14 @@ if [ -z "${DISPLAY:-}" ] || [ "${DIGITPAD_E2E_INNER:-}" != 1 ]; then
     DIGITPAD_E2E_INNER=1 exec xvfb-run -a -s "-screen 0 1600x1000x24" "$0" "$@"
 fi
 
+# Under Xvfb OpenGL is Mesa's llvmpipe, which digitpad detects (by creating
+# an OpenGL renderer and asking it) and then draws with SDL's software
+# renderer. Under AddressSanitizer skip that probe: SDL unloads Mesa at exit
+# and LeakSanitizer can then no longer tell Mesa's allocations from ours.
+if ldd "$digitpad" 2>/dev/null | grep -q libasan; then
+    export DIGITPAD_RENDERER=software
+fi
+
 work=$(mktemp -d)
 cleanup() {
     [ -n "${pid:-}" ] && kill "$pid" 2>/dev/null
@@ -47,7 +55,7 @@ cx=$(echo "$ready" | sed 's/.*"canvas":{"x":\([0-9]*\),.*/\1/')
 cy=$(echo "$ready" | sed 's/.*"canvas":{[^}]*"y":\([0-9]*\),.*/\1/')
 cw=$(echo "$ready" | sed 's/.*"canvas":{[^}]*"w":\([0-9]*\),.*/\1/')
 ch=$(echo "$ready" | sed 's/.*"canvas":{[^}]*"h":\([0-9]*\)}.*/\1/')
-echo "canvas at $cx,$cy size ${cw}x$ch; $(echo "$ready" | sed 's/.*"startup_ms":\([0-9.]*\).*/startup \1 ms/')"
+echo "canvas at $cx,$cy size ${cw}x$ch; $(echo "$ready" | sed 's/.*"renderer":"\([^"]*\)".*"startup_ms":\([0-9.]*\).*/renderer \1, startup \2 ms/')"
 
 wid=$(xdotool search --sync --name '^digitpad$' | head -n 1)
 [ -n "$wid" ] || fail "no X window named digitpad"
