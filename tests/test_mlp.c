@@ -208,6 +208,66 @@ static void test_glorot_and_shape(void)
     mlp_destroy(&b);
 }
 
+/* The sparse first layer must compute what the dense one does, for widths
+ * that are whole 128-blocks, a block and a tail, and a tail only. */
+static void test_sparse_matches_dense(size_t hidden)
+{
+    size_t sizes[] = {100, hidden, 10};
+    const size_t batch = 9;
+    mlp net;
+    mlp_workspace ws;
+    mlp_sparse_batch sx;
+    mlp_init(&net, sizes, 3, NULL);
+    mlp_init_glorot(&net, hidden);
+    for (size_t o = 0; o < hidden; o++)
+        net.layers[0].bias[o] = 0.01f * (float)(o % 7);
+    mlp_workspace_init(&ws, &net, batch, NULL);
+    CHECK(mlp_sparse_init(&sx, batch, 100, NULL), "sparse init");
+    float x[9 * 100];
+    uint8_t y[9];
+    dp_rng r;
+    dp_rng_seed(&r, 5);
+    size_t k = 0;
+    for (size_t b = 0; b < batch; b++) {
+        sx.row_start[b] = (uint32_t)k;
+        y[b] = (uint8_t)dp_rng_below(&r, 10);
+        for (size_t i = 0; i < 100; i++) {
+            // Sample 4 is all zeros: an empty row must work too.
+            float v = (b != 4 && dp_rng_uniform(&r) < 0.2) ? (float)dp_rng_uniform(&r) : 0.0f;
+            x[b * 100 + i] = v;
+            if (v != 0.0f) {
+                sx.row_index[k] = (uint16_t)i;
+                sx.row_value[k++] = v;
+            }
+        }
+    }
+    sx.row_start[batch] = (uint32_t)k;
+    sx.batch = batch;
+    mlp_sparse_transpose(&sx);
+    CHECK(sx.nnz == k && sx.col_start[100] == k, "transpose keeps every value");
+
+    float *gd = calloc(net.n_params, sizeof *gd), *gs = calloc(net.n_params, sizeof *gs);
+    float pd[9 * 10], ps[9 * 10];
+    memcpy(pd, mlp_forward(&net, &ws, x, batch), sizeof pd);
+    size_t cd = 0, cs = 0;
+    double ld = mlp_backward(&net, &ws, gd, x, y, batch, &cd);
+    memcpy(ps, mlp_forward_sparse(&net, &ws, &sx), sizeof ps);
+    double ls = mlp_backward_sparse(&net, &ws, gs, &sx, y, &cs);
+    float worst_p = 0, worst_g = 0;
+    for (size_t i = 0; i < 9 * 10; i++)
+        worst_p = fmaxf(worst_p, fabsf(pd[i] - ps[i]));
+    for (size_t i = 0; i < net.n_params; i++)
+        worst_g = fmaxf(worst_g, fabsf(gd[i] - gs[i]));
+    CHECK(worst_p < 1e-6f && fabs(ld - ls) < 1e-5 && cd == cs,
+          "width %zu: sparse forward matches dense (max diff %g)", hidden, worst_p);
+    CHECK(worst_g < 1e-6f, "width %zu: sparse gradients match dense (max diff %g)", hidden, worst_g);
+    free(gd);
+    free(gs);
+    mlp_sparse_destroy(&sx);
+    mlp_workspace_destroy(&ws);
+    mlp_destroy(&net);
+}
+
 static void test_rng(void)
 {
     dp_rng r;
@@ -231,6 +291,9 @@ int main(void)
     test_adam();
     test_glorot_and_shape();
     test_rng();
+    test_sparse_matches_dense(128);
+    test_sparse_matches_dense(200);
+    test_sparse_matches_dense(7);
     size_t one[] = {5, 3};
     check_gradients(one, 2, 4, 1); // softmax layer alone
     size_t two[] = {7, 6, 4};

@@ -188,8 +188,7 @@ static bool load_images(const char *path, idx_images *img, dp_error *err)
     dp_error inner;
     if (!dp_read_file(path, DATASET_MAX_FILE, &buf, &len, &inner))
         return dp_fail(err, "%s: %s", path, inner.msg);
-    bool ok = idx_parse_images(buf, len, img, &inner);
-    free(buf);
+    bool ok = idx_parse_images_owned(buf, len, img, &inner);
     return ok || dp_fail(err, "%s: %s", path, inner.msg);
 }
 
@@ -200,8 +199,7 @@ static bool load_labels(const char *path, idx_labels *lab, dp_error *err)
     dp_error inner;
     if (!dp_read_file(path, DATASET_MAX_FILE, &buf, &len, &inner))
         return dp_fail(err, "%s: %s", path, inner.msg);
-    bool ok = idx_parse_labels(buf, len, lab, &inner);
-    free(buf);
+    bool ok = idx_parse_labels_owned(buf, len, lab, &inner);
     return ok || dp_fail(err, "%s: %s", path, inner.msg);
 }
 
@@ -316,6 +314,58 @@ void dataset_batch(const dataset *ds, const uint32_t *indices, size_t first, siz
         size_t s = indices ? indices[i] : first + i;
         pixels_to_float(x + i * pixels, ds->images + s * pixels, pixels);
         y[i] = ds->labels[s];
+    }
+}
+
+size_t dataset_batch_sparse(const dataset *ds, const uint32_t *indices, size_t first, size_t n,
+                            mlp_sparse_batch *sx, uint8_t *y)
+{
+    size_t pixels = ds->rows * ds->cols;
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        size_t s = indices ? indices[i] : first + i;
+        const uint8_t *img = ds->images + s * pixels;
+        sx->row_start[i] = (uint32_t)k;
+        size_t p = 0;
+        // Eight pixels at a time: most words of a digit are all background.
+        for (; p + 8 <= pixels; p += 8) {
+            uint64_t word;
+            memcpy(&word, img + p, sizeof word);
+            if (word == 0)
+                continue;
+            for (size_t j = 0; j < 8; j++)
+                if (img[p + j]) {
+                    sx->row_index[k] = (uint16_t)(p + j);
+                    sx->row_value[k] = (float)img[p + j] / 255.0f;
+                    k++;
+                }
+        }
+        for (; p < pixels; p++)
+            if (img[p]) {
+                sx->row_index[k] = (uint16_t)p;
+                sx->row_value[k] = (float)img[p] / 255.0f;
+                k++;
+            }
+        y[i] = ds->labels[s];
+    }
+    sx->row_start[n] = (uint32_t)k;
+    sx->batch = n;
+    sx->nnz = k;
+    return k;
+}
+
+void dataset_prefetch(const dataset *ds, const uint32_t *indices, size_t n)
+{
+    size_t pixels = ds->rows * ds->cols;
+    for (size_t i = 0; i < n; i++) {
+        const uint8_t *img = ds->images + (size_t)indices[i] * pixels;
+#if defined(__GNUC__)
+        for (size_t o = 0; o < pixels; o += 64)
+            __builtin_prefetch(img + o);
+        __builtin_prefetch(img + pixels - 1);
+#else
+        (void)img;
+#endif
     }
 }
 

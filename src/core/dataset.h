@@ -57,6 +57,16 @@ void mnist_destroy(mnist *m);
 void dataset_batch(const dataset *ds, const uint32_t *indices, size_t first, size_t n, float *x,
                    uint8_t *y);
 
+/* The same samples as a sparse batch (by-sample view only; call
+ * mlp_sparse_transpose for the by-input one): each non-zero pixel / 255.
+ * Returns the number of non-zero pixels. sx must hold n samples of
+ * rows*cols inputs. */
+size_t dataset_batch_sparse(const dataset *ds, const uint32_t *indices, size_t first, size_t n,
+                            mlp_sparse_batch *sx, uint8_t *y);
+
+/* Asks the CPU to start loading these samples' pixels into cache. */
+void dataset_prefetch(const dataset *ds, const uint32_t *indices, size_t n);
+
 /* Fisher-Yates shuffle of idx[0..n) with r. */
 void dataset_shuffle(uint32_t *idx, size_t n, dp_rng *r);
 

@@ -302,6 +302,41 @@ bool idx_parse_labels(const uint8_t *buf, size_t len, idx_labels *out, dp_error 
     return true;
 }
 
+/* The _owned variants take buf (from malloc) and either keep it as the
+ * result, the data moved to its front, or free it: a 47 MB file is then
+ * never held twice. */
+bool idx_parse_images_owned(uint8_t *buf, size_t len, idx_images *out, dp_error *err)
+{
+    memset(out, 0, sizeof *out);
+    uint8_t *raw;
+    size_t raw_len;
+    bool ok = idx_inflate(buf, len, IDX_IMAGES_HEADER + IDX_MAX_BYTES, &raw, &raw_len, err);
+    if (ok && !raw)
+        return parse_images_raw(buf, len, buf, out, err) || (free(buf), false);
+    free(buf);
+    if (ok && !parse_images_raw(raw, raw_len, raw, out, err)) {
+        free(raw);
+        return false;
+    }
+    return ok;
+}
+
+bool idx_parse_labels_owned(uint8_t *buf, size_t len, idx_labels *out, dp_error *err)
+{
+    memset(out, 0, sizeof *out);
+    uint8_t *raw;
+    size_t raw_len;
+    bool ok = idx_inflate(buf, len, IDX_LABELS_HEADER + IDX_MAX_ITEMS, &raw, &raw_len, err);
+    if (ok && !raw)
+        return parse_labels_raw(buf, len, buf, out, err) || (free(buf), false);
+    free(buf);
+    if (ok && !parse_labels_raw(raw, raw_len, raw, out, err)) {
+        free(raw);
+        return false;
+    }
+    return ok;
+}
+
 void idx_images_destroy(idx_images *img)
 {
     if (!img)

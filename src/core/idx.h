@@ -40,6 +40,11 @@ typedef struct idx_labels {
 bool idx_parse_images(const uint8_t *buf, size_t len, idx_images *out, dp_error *err);
 bool idx_parse_labels(const uint8_t *buf, size_t len, idx_labels *out, dp_error *err);
 
+/* The same, taking ownership of buf (from malloc): it becomes the result's
+ * data or is freed, success or not, so a file is never held twice. */
+bool idx_parse_images_owned(uint8_t *buf, size_t len, idx_images *out, dp_error *err);
+bool idx_parse_labels_owned(uint8_t *buf, size_t len, idx_labels *out, dp_error *err);
+
 void idx_images_destroy(idx_images *img);
 void idx_labels_destroy(idx_labels *lab);
 

@@ -2,6 +2,8 @@
  * backward, over one parameter block. Matrix products go to CBLAS. */
 #include "mlp.h"
 
+#include "simd.h"
+
 #include <cblas.h>
 #include <math.h>
 #include <stdlib.h>
@@ -208,6 +210,14 @@ void relu_backward(float *dinp, const float *dout, const float *out, size_t n)
         dinp[i] = out[i] > 0.0f ? dout[i] : 0.0f;
 }
 
+/* Separate from relu_backward so that restrict holds: called in place with
+ * dinp == dout, relu_backward's overlap check fails and it runs scalar. */
+void relu_gate(float *restrict d, const float *restrict out, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        d[i] = out[i] > 0.0f ? d[i] : 0.0f;
+}
+
 void softmax_forward(float *probs, const float *logits, size_t batch, size_t n)
 {
     for (size_t b = 0; b < batch; b++) {
@@ -307,24 +317,46 @@ void mlp_workspace_destroy(mlp_workspace *ws)
     memset(ws, 0, sizeof *ws);
 }
 
-const float *mlp_forward(const mlp *net, mlp_workspace *ws, const float *x, size_t batch)
+static void activate(const mlp_layer *L, float *out, size_t batch)
 {
-    const float *inp = x;
-    for (size_t l = 0; l < net->n_layers; l++) {
+    if (L->act == MLP_ACT_RELU)
+        relu_forward(out, out, batch * L->out);
+    else
+        softmax_forward(out, out, batch, L->out);
+}
+
+/* Layers from..n_layers-1, the input of `from` being inp. */
+static const float *forward_layers(const mlp *net, mlp_workspace *ws, size_t batch, size_t from,
+                                   const float *inp)
+{
+    for (size_t l = from; l < net->n_layers; l++) {
         const mlp_layer *L = &net->layers[l];
         float *out = ws->acts[l + 1];
         dense_forward(out, inp, L->kernel, L->bias, batch, L->in, L->out);
-        if (L->act == MLP_ACT_RELU)
-            relu_forward(out, out, batch * L->out);
-        else
-            softmax_forward(out, out, batch, L->out);
+        activate(L, out, batch);
         inp = out;
     }
     return ws->acts[net->n_layers];
 }
 
-double mlp_backward(const mlp *net, mlp_workspace *ws, float *grads, const float *x,
-                    const uint8_t *labels, size_t batch, size_t *correct)
+const float *mlp_forward(const mlp *net, mlp_workspace *ws, const float *x, size_t batch)
+{
+    return forward_layers(net, ws, batch, 0, x);
+}
+
+const float *mlp_forward_sparse(const mlp *net, mlp_workspace *ws, const mlp_sparse_batch *x)
+{
+    const mlp_layer *L = &net->layers[0];
+    dense_forward_sparse(ws->acts[1], x, L->kernel, L->bias, L->out);
+    activate(L, ws->acts[1], x->batch);
+    return forward_layers(net, ws, x->batch, 1, ws->acts[1]);
+}
+
+/* The loss and its gradient down to the output of layer 0, accumulating the
+ * gradients of layers n_layers-1..1. Returns which delta buffer holds
+ * d loss / d (layer 0's pre-activation output). */
+static int backward_layers(const mlp *net, mlp_workspace *ws, float *grads, const uint8_t *labels,
+                           size_t batch, size_t *correct, double *loss)
 {
     size_t L = net->n_layers;
     size_t n_out = net->sizes[L];
@@ -335,30 +367,192 @@ double mlp_backward(const mlp *net, mlp_workspace *ws, float *grads, const float
             c += argmax(probs + b * n_out, n_out) == labels[b];
         *correct += c;
     }
-    float *delta = ws->delta[0];
-    double loss = softmax_xent_backward(delta, probs, labels, batch, n_out, 1.0f / (float)batch);
+    *loss = softmax_xent_backward(ws->delta[0], probs, labels, batch, n_out, 1.0f / (float)batch);
     int cur = 0;
-    for (size_t l = L; l-- > 0;) {
+    for (size_t l = L; l-- > 1;) {
         const mlp_layer *ly = &net->layers[l];
-        const float *inp = l == 0 ? x : ws->acts[l];
         mlp_offsets o = mlp_layer_offsets(net, l);
-        float *dinp = l == 0 ? NULL : ws->delta[cur ^ 1];
-        dense_backward(dinp, grads + o.kernel, grads + o.bias, ws->delta[cur], inp, ly->kernel,
-                       batch, ly->in, ly->out);
-        if (dinp) {
-            // acts[l] is the ReLU output of layer l-1: its zeros gate the gradient.
-            relu_backward(dinp, dinp, ws->acts[l], batch * ly->in);
-            cur ^= 1;
+        float *dinp = ws->delta[cur ^ 1];
+        dense_backward(dinp, grads + o.kernel, grads + o.bias, ws->delta[cur], ws->acts[l],
+                       ly->kernel, batch, ly->in, ly->out);
+        // acts[l] is the ReLU output of layer l-1: its zeros gate the gradient.
+        relu_gate(dinp, ws->acts[l], batch * ly->in);
+        cur ^= 1;
+    }
+    return cur;
+}
+
+double mlp_backward(const mlp *net, mlp_workspace *ws, float *grads, const float *x,
+                    const uint8_t *labels, size_t batch, size_t *correct)
+{
+    double loss;
+    int cur = backward_layers(net, ws, grads, labels, batch, correct, &loss);
+    const mlp_layer *ly = &net->layers[0];
+    mlp_offsets o = mlp_layer_offsets(net, 0);
+    // The input's own gradient is never needed: dinp NULL.
+    dense_backward(NULL, grads + o.kernel, grads + o.bias, ws->delta[cur], x, ly->kernel, batch,
+                   ly->in, ly->out);
+    return loss;
+}
+
+double mlp_backward_sparse(const mlp *net, mlp_workspace *ws, float *grads,
+                           const mlp_sparse_batch *x, const uint8_t *labels, size_t *correct)
+{
+    double loss;
+    int cur = backward_layers(net, ws, grads, labels, x->batch, correct, &loss);
+    mlp_offsets o = mlp_layer_offsets(net, 0);
+    dense_backward_sparse(grads + o.kernel, grads + o.bias, ws->delta[cur], x,
+                          net->layers[0].out);
+    return loss;
+}
+
+/* ---------------------------------------------------------------------------
+ * The sparse first layer. */
+
+bool mlp_sparse_init(mlp_sparse_batch *s, size_t max_batch, size_t inputs, dp_error *err)
+{
+    memset(s, 0, sizeof *s);
+    if (max_batch < 1 || max_batch > 65536 || inputs < 1 || inputs > MLP_MAX_UNITS)
+        return dp_fail(err, "a sparse batch of %zu x %zu is outside the caps", max_batch, inputs);
+    size_t cap = max_batch * inputs;
+    s->row_start = malloc((max_batch + 1) * sizeof *s->row_start);
+    s->row_index = malloc(cap * sizeof *s->row_index);
+    s->row_value = malloc(cap * sizeof *s->row_value);
+    s->col_start = malloc((inputs + 1) * sizeof *s->col_start);
+    s->col_sample = malloc(cap * sizeof *s->col_sample);
+    s->col_value = malloc(cap * sizeof *s->col_value);
+    if (!s->row_start || !s->row_index || !s->row_value || !s->col_start || !s->col_sample ||
+        !s->col_value) {
+        mlp_sparse_destroy(s);
+        return dp_fail(err, "out of memory for a sparse batch of %zu", max_batch);
+    }
+    s->max_batch = max_batch;
+    s->inputs = inputs;
+    return true;
+}
+
+void mlp_sparse_destroy(mlp_sparse_batch *s)
+{
+    free(s->row_start);
+    free(s->row_index);
+    free(s->row_value);
+    free(s->col_start);
+    free(s->col_sample);
+    free(s->col_value);
+    memset(s, 0, sizeof *s);
+}
+
+void mlp_sparse_transpose(mlp_sparse_batch *s)
+{
+    // A counting sort by input, stable in sample order.
+    uint32_t *start = s->col_start;
+    memset(start, 0, (s->inputs + 1) * sizeof *start);
+    size_t nnz = s->row_start[s->batch];
+    for (size_t k = 0; k < nnz; k++)
+        start[s->row_index[k] + 1]++;
+    for (size_t i = 0; i < s->inputs; i++)
+        start[i + 1] += start[i];
+    for (size_t b = 0; b < s->batch; b++)
+        for (uint32_t k = s->row_start[b]; k < s->row_start[b + 1]; k++) {
+            uint32_t at = start[s->row_index[k]]++;
+            s->col_sample[at] = (uint16_t)b;
+            s->col_value[at] = s->row_value[k];
+        }
+    // The pass above moved each start to the next one's: shift back.
+    for (size_t i = s->inputs; i > 0; i--)
+        start[i] = start[i - 1];
+    start[0] = 0;
+    s->nnz = nnz;
+}
+
+/* Sixteen floats, one AVX-512 register (two AVX2, four SSE ones). */
+typedef float dp_v16 __attribute__((vector_size(64)));
+enum { SPARSE_BLOCK = 128, SPARSE_VECS = SPARSE_BLOCK / 16 };
+
+/* out[0..width) = sum over k of vals[k] * rows[k][0..width): a block of
+ * outputs kept in registers while the non-zero inputs stream past. */
+DP_MULTIVERSION
+void dense_forward_sparse(float *restrict out, const mlp_sparse_batch *restrict x,
+                          const float *restrict kernel, const float *restrict bias, size_t out_n)
+{
+    for (size_t b = 0; b < x->batch; b++) {
+        float *o = out + b * out_n;
+        uint32_t k0 = x->row_start[b], k1 = x->row_start[b + 1];
+        size_t j0 = 0;
+        for (; j0 + SPARSE_BLOCK <= out_n; j0 += SPARSE_BLOCK) {
+            dp_v16 acc[SPARSE_VECS];
+            for (int q = 0; q < SPARSE_VECS; q++)
+                memcpy(&acc[q], bias + j0 + 16 * q, sizeof acc[q]);
+            for (uint32_t k = k0; k < k1; k++) {
+                const float *row = kernel + (size_t)x->row_index[k] * out_n + j0;
+                float a = x->row_value[k];
+                for (int q = 0; q < SPARSE_VECS; q++) {
+                    dp_v16 w;
+                    memcpy(&w, row + 16 * q, sizeof w);
+                    acc[q] += a * w;
+                }
+            }
+            memcpy(o + j0, acc, sizeof acc);
+        }
+        if (j0 < out_n) { // the last, narrower block
+            size_t width = out_n - j0;
+            memcpy(o + j0, bias + j0, width * sizeof *o);
+            for (uint32_t k = k0; k < k1; k++) {
+                const float *row = kernel + (size_t)x->row_index[k] * out_n + j0;
+                float a = x->row_value[k];
+                for (size_t j = 0; j < width; j++)
+                    o[j0 + j] += a * row[j];
+            }
         }
     }
-    return loss;
+}
+
+DP_MULTIVERSION
+void dense_backward_sparse(float *restrict dkernel, float *restrict dbias,
+                           const float *restrict dout, const mlp_sparse_batch *restrict x,
+                           size_t out_n)
+{
+    for (size_t i = 0; i < x->inputs; i++) {
+        uint32_t k0 = x->col_start[i], k1 = x->col_start[i + 1];
+        if (k0 == k1)
+            continue; // this input was zero in every sample: its row gets nothing
+        float *row = dkernel + i * out_n;
+        size_t j0 = 0;
+        for (; j0 + SPARSE_BLOCK <= out_n; j0 += SPARSE_BLOCK) {
+            dp_v16 acc[SPARSE_VECS];
+            memcpy(acc, row + j0, sizeof acc);
+            for (uint32_t k = k0; k < k1; k++) {
+                const float *d = dout + (size_t)x->col_sample[k] * out_n + j0;
+                float a = x->col_value[k];
+                for (int q = 0; q < SPARSE_VECS; q++) {
+                    dp_v16 g;
+                    memcpy(&g, d + 16 * q, sizeof g);
+                    acc[q] += a * g;
+                }
+            }
+            memcpy(row + j0, acc, sizeof acc);
+        }
+        for (uint32_t k = k0; j0 < out_n && k < k1; k++) {
+            const float *d = dout + (size_t)x->col_sample[k] * out_n;
+            float a = x->col_value[k];
+            for (size_t j = j0; j < out_n; j++)
+                row[j] += a * d[j];
+        }
+    }
+    for (size_t b = 0; b < x->batch; b++) {
+        const float *d = dout + b * out_n;
+        for (size_t o = 0; o < out_n; o++)
+            dbias[o] += d[o];
+    }
 }
 
 /* One sample through one dense layer, skipping zero inputs: a drawing is
  * mostly background and ReLU zeroes more than half of the hidden units, so
  * most rows of the kernel need not be read at all. */
-static void dense_forward_one(float *out, const float *inp, const float *kernel,
-                              const float *bias, size_t in, size_t out_n)
+DP_MULTIVERSION
+static void dense_forward_one(float *restrict out, const float *restrict inp,
+                              const float *restrict kernel, const float *restrict bias, size_t in,
+                              size_t out_n)
 {
     memcpy(out, bias, out_n * sizeof *out);
     for (size_t i = 0; i < in; i++) {

@@ -84,8 +84,10 @@ void dense_forward(float *out, const float *inp, const float *kernel, const floa
 void dense_backward(float *dinp, float *dkernel, float *dbias, const float *dout,
                     const float *inp, const float *kernel, size_t batch, size_t in, size_t out_n);
 void relu_forward(float *out, const float *inp, size_t n);
-/* dinp = dout where the ReLU's output was positive, else 0 (in place allowed). */
+/* dinp = dout where the ReLU's output was positive, else 0. */
 void relu_backward(float *dinp, const float *dout, const float *out, size_t n);
+/* The same in place: d = 0 where the ReLU's output was not positive. */
+void relu_gate(float *d, const float *out, size_t n);
 /* Row-wise numerically stable softmax, (batch, n). */
 void softmax_forward(float *probs, const float *logits, size_t batch, size_t n);
 /* Fused softmax + sparse categorical cross-entropy. Given probs (batch, n)
@@ -114,6 +116,45 @@ const float *mlp_forward(const mlp *net, mlp_workspace *ws, const float *x, size
  * if not NULL. The input gradient of the first layer is never computed. */
 double mlp_backward(const mlp *net, mlp_workspace *ws, float *grads, const float *x,
                     const uint8_t *labels, size_t batch, size_t *correct);
+
+/* A batch of inputs stored by their non-zero values only. MNIST digits are
+ * about 81 % background, so the first layer's two big products (forward
+ * x.W and the kernel gradient x^T.dZ) need only a fifth of the work when
+ * they skip the zeros. Held both ways: by sample (for the forward pass) and
+ * by input (for the kernel gradient, one kernel row at a time). */
+typedef struct mlp_sparse_batch {
+    size_t max_batch, inputs;
+    size_t batch, nnz;
+    uint32_t *row_start;  // (max_batch + 1): sample b's values are [row_start[b], row_start[b+1])
+    uint16_t *row_index;  // (max_batch * inputs) input of each value
+    float *row_value;     // (max_batch * inputs)
+    uint32_t *col_start;  // (inputs + 1): input i's values are [col_start[i], col_start[i+1])
+    uint16_t *col_sample; // (max_batch * inputs) sample of each value
+    float *col_value;     // (max_batch * inputs)
+} mlp_sparse_batch;
+
+/* At most 65,536 samples and MLP_MAX_UNITS inputs (indices are 16-bit). */
+bool mlp_sparse_init(mlp_sparse_batch *s, size_t max_batch, size_t inputs, dp_error *err);
+void mlp_sparse_destroy(mlp_sparse_batch *s);
+/* Builds the by-input view from the by-sample one (row_* and batch set). */
+void mlp_sparse_transpose(mlp_sparse_batch *s);
+
+/* The sparse batch is worth it while at most this share of inputs is
+ * non-zero; above it the dense products win (measured by digitpad bench). */
+#define MLP_SPARSE_MAX_DENSITY 0.5
+
+/* The first layer's forward pass from a sparse batch: out (batch, out_n) =
+ * x.kernel + bias, summing each output over the non-zero inputs in order. */
+void dense_forward_sparse(float *out, const mlp_sparse_batch *x, const float *kernel,
+                          const float *bias, size_t out_n);
+/* Accumulates the first layer's kernel and bias gradients from a sparse batch. */
+void dense_backward_sparse(float *dkernel, float *dbias, const float *dout,
+                           const mlp_sparse_batch *x, size_t out_n);
+
+/* mlp_forward and mlp_backward with the first layer's input given sparse. */
+const float *mlp_forward_sparse(const mlp *net, mlp_workspace *ws, const mlp_sparse_batch *x);
+double mlp_backward_sparse(const mlp *net, mlp_workspace *ws, float *grads,
+                           const mlp_sparse_batch *x, const uint8_t *labels, size_t *correct);
 
 /* One input (sizes[0] floats) to probabilities (sizes[n_layers] floats).
  * scratch must hold 2 * mlp_max_width(net) floats. Allocation-free. */

@@ -1,6 +1,8 @@
 /* train.c: mini-batch training with Adam, and evaluation. */
 #include "train.h"
 
+#include "simd.h"
+
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,17 +15,7 @@ train_config train_config_default(void)
     return c;
 }
 
-/* The update is memory- and divide-bound: wider vectors pay off directly,
- * so build it for AVX-512 and AVX2 too and let the loader pick. (Not under
- * the sanitizers: their instrumented ifunc resolver runs before their
- * runtime is up and crashes.) */
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) &&                            \
-    !defined(__SANITIZE_THREAD__) && !defined(__SANITIZE_ADDRESS__)
-#define DP_MULTIVERSION __attribute__((target_clones("avx512f", "avx2", "default")))
-#else
-#define DP_MULTIVERSION
-#endif
-
+/* The update is memory- and divide-bound: wider vectors pay off directly. */
 DP_MULTIVERSION
 void adam_update(float *restrict params, float *restrict grads, float *restrict m,
                  float *restrict v, size_t n, float lr, float beta_1, float beta_2, float eps,
@@ -67,7 +59,8 @@ bool train_session_init(train_session *s, mlp *net, const dataset *data, const t
     s->y = malloc(cfg->batch);
     s->order = malloc(data->count * sizeof *s->order);
     if (!s->grads || !s->m || !s->v || !s->x || !s->y || !s->order ||
-        !mlp_workspace_init(&s->ws, net, cfg->batch, err)) {
+        !mlp_workspace_init(&s->ws, net, cfg->batch, err) ||
+        !mlp_sparse_init(&s->sx, cfg->batch, net->sizes[0], err)) {
         train_session_destroy(s);
         return dp_fail(err, "out of memory for training");
     }
@@ -87,6 +80,7 @@ void train_session_destroy(train_session *s)
     free(s->y);
     free(s->order);
     mlp_workspace_destroy(&s->ws);
+    mlp_sparse_destroy(&s->sx);
     memset(s, 0, sizeof *s);
 }
 
@@ -101,9 +95,25 @@ float train_session_step(train_session *s, bool *epoch_done)
     }
     size_t first = s->step * s->cfg.batch;
     size_t n = s->data->count - first < s->cfg.batch ? s->data->count - first : s->cfg.batch;
-    dataset_batch(s->data, s->order + first, 0, n, s->x, s->y);
-    mlp_forward(s->net, &s->ws, s->x, n);
-    double loss = mlp_backward(s->net, &s->ws, s->grads, s->x, s->y, n, &s->correct);
+    const uint32_t *idx = s->order + first;
+    // The next batch's images load into cache while this one computes.
+    size_t next = first + n, next_n = s->data->count - next < n ? s->data->count - next : n;
+    dataset_prefetch(s->data, s->order + next, next_n);
+    /* Digits are mostly background: skip the zeros in the first layer's
+     * products unless this batch is unusually dense. Which path a batch
+     * takes depends only on its pixels, so runs stay reproducible. */
+    size_t nnz = dataset_batch_sparse(s->data, idx, 0, n, &s->sx, s->y);
+    double loss;
+    if ((double)nnz <= MLP_SPARSE_MAX_DENSITY * (double)(n * s->net->sizes[0])) {
+        mlp_sparse_transpose(&s->sx);
+        mlp_forward_sparse(s->net, &s->ws, &s->sx);
+        loss = mlp_backward_sparse(s->net, &s->ws, s->grads, &s->sx, s->y, &s->correct);
+        s->sparse_steps++;
+    } else {
+        dataset_batch(s->data, idx, 0, n, s->x, s->y);
+        mlp_forward(s->net, &s->ws, s->x, n);
+        loss = mlp_backward(s->net, &s->ws, s->grads, s->x, s->y, n, &s->correct);
+    }
     s->t++;
     adam_update(s->net->params, s->grads, s->m, s->v, s->net->n_params, s->cfg.lr,
                 s->cfg.beta_1, s->cfg.beta_2, s->cfg.epsilon, s->t);

@@ -29,6 +29,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     } else if (err.msg[0] == '\0') {
         abort(); // every failure says why
     }
+    // The owning variant takes a heap copy and must free or keep it.
+    uint8_t *copy = malloc(size ? size : 1);
+    if (copy) {
+        memcpy(copy, data, size);
+        if (idx_parse_images_owned(copy, size, &img, &err))
+            idx_images_destroy(&img);
+    }
     idx_labels lab;
     err.msg[0] = '\0';
     if (idx_parse_labels(data, size, &lab, &err)) {
