@@ -336,8 +336,8 @@ static void log_history(app_state *s, const char *path)
         app_log(s, "Loaded %s (no training recorded)", base_name(path));
         return;
     }
-    app_log(s, "Loaded %s: trained %d epochs on %s, batch %zu, Adam lr %g", base_name(path),
-            s->meta.epochs, s->meta.dataset[0] ? s->meta.dataset : "?", s->meta.batch_size,
+    app_log(s, "Loaded %s: trained %d epoch%s on %s, batch %zu, Adam lr %g", base_name(path),
+            s->meta.epochs, s->meta.epochs == 1 ? "" : "s", s->meta.dataset[0] ? s->meta.dataset : "?", s->meta.batch_size,
             s->meta.learning_rate);
     for (size_t i = 0; i < s->meta.n_history; i++) {
         const model_epoch *e = &s->meta.history[i];
@@ -376,9 +376,9 @@ bool app_state_load(app_state *s, const char *path)
     shape_string(&s->net, shape, sizeof shape);
     emit_loaded(s, path);
     if (s->meta.has_training && s->meta.n_history)
-        app_set_status(s, false, "loaded %s (%s, test accuracy %.2f%% after %d epochs)%s", path,
+        app_set_status(s, false, "loaded %s (%s, test accuracy %.2f%% after %d epoch%s)%s", path,
                        shape, 100.0 * s->meta.history[s->meta.n_history - 1].val_accuracy,
-                       s->meta.epochs, was_training ? "; press Train to train it further" : "");
+                       s->meta.epochs, s->meta.epochs == 1 ? "" : "s", was_training ? "; press Train to train it further" : "");
     else
         app_set_status(s, false, "loaded %s (%s)%s", path, shape,
                        was_training ? "; press Train to train it further" : "");
@@ -792,9 +792,9 @@ static void drain_trainer(app_state *s)
                 app_log(s, "Done: test accuracy %.4f, test loss %.4f", last->val_accuracy,
                         last->val_loss);
                 app_set_status(s, false,
-                               "trained %d epochs: test accuracy %.2f%%. Ctrl+S saves; Space "
+                               "trained %d epoch%s: test accuracy %.2f%%. Ctrl+S saves; Space "
                                "trains one more epoch",
-                               last->epoch, 100.0 * last->val_accuracy);
+                               last->epoch, last->epoch == 1 ? "" : "s", 100.0 * last->val_accuracy);
             }
             emitf(s, "{\"event\":\"done\",\"epochs\":%zu}", s->epoch_base + ev.epoch);
             if (s->cfg.quit_when_trained)

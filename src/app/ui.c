@@ -272,6 +272,12 @@ static ui_chart chart_axes(ui_ctx *u, SDL_Rect area, float x0, float x1, float y
 {
     ui_chart c = {{0, 0, 0, 0}, x0, x1, y0, y1};
     int label_w = ui_px(u, y_percent ? 36 : 32);
+    if (x_label) { // the x axis's name sits under the y labels
+        int xw;
+        text_size(u->text, FONT_SMALL, x_label, &xw, NULL);
+        if (label_w < xw + ui_px(u, 12))
+            label_w = xw + ui_px(u, 12);
+    }
     int label_h = text_height(u->text, FONT_SMALL);
     c.plot = (SDL_Rect){area.x + label_w, area.y + label_h / 2, area.w - label_w - ui_px(u, 4),
                         area.h - label_h / 2 - label_h - ui_px(u, 4)};
@@ -290,8 +296,8 @@ static ui_chart chart_axes(ui_ctx *u, SDL_Rect area, float x0, float x1, float y
     }
     // Vertical grid lines with x labels.
     float xs = nice_step(x1 - x0, c.plot.w > ui_px(u, 300) ? 6 : 4);
-    if (xs < 1.0f && (x1 - x0 >= 2.0f || x_log))
-        xs = 1.0f;
+    if (xs < 1.0f && (x1 - x0 >= 1.0f || x_log))
+        xs = 1.0f; // whole epochs (or powers of ten)
     int first_left = c.plot.x; // where the first x label starts
     bool first = true;
     for (float v = ceilf(x0 / xs - 1e-4f) * xs; v <= x1 + xs * 1e-3f; v += xs) {

@@ -158,6 +158,20 @@ static int legend(ui_ctx *u, int x_right, int y, const char *label, SDL_Color c)
     return x_right - w - sw - ui_px(u, 14);
 }
 
+/* The latest train and test figures after a chart's caption. */
+static void caption_values(ui_ctx *u, SDL_Rect panel, const char *caption, const char *train,
+                           const char *test)
+{
+    int cw;
+    text_size(u->text, FONT_CAPTION, caption, &cw, NULL);
+    int x = panel.x + ui_px(u, 12) + cw + ui_px(u, 14);
+    int y = panel.y + ui_px(u, 8);
+    if (train[0])
+        x += text_draw(u->text, FONT_MONO, train, x, y, UI_TRAIN, TEXT_LEFT) + ui_px(u, 10);
+    if (test[0])
+        text_draw(u->text, FONT_MONO, test, x, y, UI_ACCENT, TEXT_LEFT);
+}
+
 static float chart_x_end(const app_state *s)
 {
     float end = (float)s->n_epochs ? (float)s->epochs[s->n_epochs - 1].epoch : 0.0f;
@@ -168,7 +182,8 @@ static float chart_x_end(const app_state *s)
     }
     if (s->n_loss && s->loss[s->n_loss - 1].x > end)
         end = s->loss[s->n_loss - 1].x;
-    return end < 1.0f ? 1.0f : end;
+    end = end < 1.0f ? 1.0f : end;
+    return end * 1.02f; // room for the last epoch's dots
 }
 
 static void empty_hint(ui_ctx *u, SDL_Rect in, const char *msg)
@@ -228,16 +243,14 @@ void ui_draw_loss(ui_ctx *u, const app_state *s)
         ui_dot(u, ui_chart_x(&c, (float)e->epoch), ui_chart_y(&c, (float)e->val_loss), dot, UI_ACCENT);
     }
     ui_unclip(u);
-    char buf[64];
-    if (s->n_loss) {
-        snprintf(buf, sizeof buf, "%.4f", (double)s->loss[s->n_loss - 1].smooth);
-        text_draw(u->text, FONT_MONO, buf, c.plot.x + c.plot.w - ui_px(u, 6), c.plot.y + ui_px(u, 4),
-                  UI_TRAIN, TEXT_RIGHT);
-    } else if (s->n_epochs) {
-        snprintf(buf, sizeof buf, "test %.4f", s->epochs[s->n_epochs - 1].val_loss);
-        text_draw(u->text, FONT_MONO, buf, c.plot.x + c.plot.w - ui_px(u, 6), c.plot.y + ui_px(u, 4),
-                  UI_ACCENT, TEXT_RIGHT);
-    }
+    char train[32] = "", test[32] = "";
+    if (s->n_loss)
+        snprintf(train, sizeof train, "%.4f", (double)s->loss[s->n_loss - 1].smooth);
+    else if (s->n_epochs)
+        snprintf(train, sizeof train, "%.4f", s->epochs[s->n_epochs - 1].loss);
+    if (s->n_epochs)
+        snprintf(test, sizeof test, "%.4f", s->epochs[s->n_epochs - 1].val_loss);
+    caption_values(u, r, "LOSS", train, test);
 }
 
 void ui_draw_accuracy(ui_ctx *u, const app_state *s)
@@ -292,13 +305,14 @@ void ui_draw_accuracy(ui_ctx *u, const app_state *s)
                UI_ACCENT);
     }
     ui_unclip(u);
-    if (s->n_epochs) {
-        char buf[64];
-        snprintf(buf, sizeof buf, "test %.2f%%", 100.0 * s->epochs[s->n_epochs - 1].val_accuracy);
-        text_draw(u->text, FONT_MONO, buf, c.plot.x + c.plot.w - ui_px(u, 6),
-                  c.plot.y + c.plot.h - text_height(u->text, FONT_MONO) - ui_px(u, 4), UI_ACCENT,
-                  TEXT_RIGHT);
-    }
+    char train[32] = "", test[32] = "";
+    if (s->n_loss)
+        snprintf(train, sizeof train, "%.2f%%", 100.0 * (double)s->loss[s->n_loss - 1].accuracy);
+    else if (s->n_epochs)
+        snprintf(train, sizeof train, "%.2f%%", 100.0 * s->epochs[s->n_epochs - 1].accuracy);
+    if (s->n_epochs)
+        snprintf(test, sizeof test, "%.2f%%", 100.0 * s->epochs[s->n_epochs - 1].val_accuracy);
+    caption_values(u, r, "ACCURACY", train, test);
 }
 
 uint64_t ui_params_sig(const app_state *s)
