@@ -172,6 +172,37 @@ static void test_trainer_thread(void)
     uint64_t again = have;
     CHECK(!trainer_take_snapshot(&t, &view, &again) && again == have, "no newer snapshot when idle");
 
+    // An evaluation on request: its confusion counts every test sample, and
+    // the per-sample answers are those of the published weights.
+    trainer_request_eval(&t);
+    trainer_event eval_ev;
+    bool eval_seen = false;
+    for (int i = 0; i < 400 && !eval_seen; i++) {
+        while (!eval_seen && trainer_poll(&t, &eval_ev))
+            eval_seen = eval_ev.kind == TRAINER_EV_EVAL;
+        if (!eval_seen)
+            sleep_ms(5);
+    }
+    CHECK(eval_seen && eval_ev.has_confusion, "evaluation event with a confusion matrix");
+    size_t counted = 0, diagonal = 0;
+    for (int a = 0; a < 10; a++)
+        for (int b = 0; b < 10; b++) {
+            counted += eval_ev.confusion[a][b];
+            diagonal += a == b ? eval_ev.confusion[a][b] : 0;
+        }
+    CHECK(counted == m.test.count, "confusion counts all %zu test samples: %zu", m.test.count,
+          counted);
+    CHECK(fabs((double)diagonal / (double)counted - eval_ev.val_accuracy) < 1e-9,
+          "the diagonal is the accuracy");
+    uint8_t *pred = malloc(m.test.count), *want = malloc(m.test.count);
+    uint64_t pred_version = 0;
+    CHECK(trainer_take_predictions(&t, pred, NULL, &pred_version), "predictions published");
+    eval_result direct;
+    evaluate_detailed(&view, &m.test, &direct, want, NULL, NULL);
+    CHECK(memcmp(pred, want, m.test.count) == 0, "per-sample answers match the snapshot's");
+    CHECK(!trainer_take_predictions(&t, pred, NULL, &pred_version), "nothing newer until asked");
+    free(pred);
+    free(want);
     trainer_destroy(&t);
 
     // A long run: pause, reset and resume while it trains.

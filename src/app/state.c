@@ -804,6 +804,8 @@ static void drain_trainer(app_state *s)
         case TRAINER_EV_RESET:
             clear_curves(s);
             break;
+        case TRAINER_EV_EVAL: // asked for by the mistakes view (not yet shown)
+            break;
         }
     }
 }

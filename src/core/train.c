@@ -155,6 +155,12 @@ void train_session_reset(train_session *s)
 
 bool evaluate(const mlp *net, const dataset *ds, eval_result *out, dp_error *err)
 {
+    return evaluate_detailed(net, ds, out, NULL, NULL, err);
+}
+
+bool evaluate_detailed(const mlp *net, const dataset *ds, eval_result *out, uint8_t *predicted,
+                       float *confidence, dp_error *err)
+{
     memset(out, 0, sizeof *out);
     if (ds->rows * ds->cols != net->sizes[0])
         return dp_fail(err, "the data's %zux%zu images do not fit the network's %zu inputs",
@@ -183,6 +189,10 @@ bool evaluate(const mlp *net, const dataset *ds, eval_result *out, dp_error *err
         for (size_t b = 0; b < n; b++) {
             const float *p = probs + b * n_out;
             size_t pred = argmax(p, n_out);
+            if (predicted)
+                predicted[first + b] = (uint8_t)(pred < 255 ? pred : 255);
+            if (confidence)
+                confidence[first + b] = p[pred];
             float py = y[b] < n_out ? p[y[b]] : 0.0f;
             loss -= log(py < 1e-7f ? 1e-7 : (double)py);
             correct += pred == y[b];

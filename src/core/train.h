@@ -87,4 +87,10 @@ typedef struct eval_result {
 /* Evaluates net on all of ds in batches. */
 bool evaluate(const mlp *net, const dataset *ds, eval_result *out, dp_error *err);
 
+/* The same, also writing each sample's predicted class (predicted, ds->count
+ * bytes) and the probability given to it (confidence, ds->count floats);
+ * either may be NULL. */
+bool evaluate_detailed(const mlp *net, const dataset *ds, eval_result *out, uint8_t *predicted,
+                       float *confidence, dp_error *err);
+
 #endif

@@ -2,6 +2,7 @@
  * of the hand-over). */
 #include "trainer.h"
 
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -103,6 +104,46 @@ static void base_event(const trainer *t, trainer_event *ev, trainer_event_kind k
     ev->accuracy = train_session_accuracy(&t->sess);
 }
 
+/* Evaluates the thread's weights on the test set into ev and publishes the
+ * per-sample answers. */
+static void evaluate_and_publish(trainer *t, trainer_event *ev)
+{
+    eval_result r;
+    if (!t->data->test.count || !evaluate_detailed(&t->net, &t->data->test, &r, t->scratch_pred,
+                                                   t->scratch_conf, NULL))
+        return;
+    ev->val_loss = r.loss;
+    ev->val_accuracy = r.accuracy;
+    ev->has_confusion = true;
+    for (size_t i = 0; i < 10; i++)
+        for (size_t j = 0; j < 10; j++)
+            ev->confusion[i][j] = i < r.n_classes && j < r.n_classes ? r.confusion[i][j] : 0;
+    size_t n = t->data->test.count;
+    pthread_mutex_lock(&t->pred_lock);
+    memcpy(t->predicted, t->scratch_pred, n);
+    memcpy(t->confidence, t->scratch_conf, n * sizeof *t->confidence);
+    t->pred_version++;
+    pthread_mutex_unlock(&t->pred_lock);
+}
+
+bool trainer_take_predictions(trainer *t, uint8_t *predicted, float *confidence,
+                              uint64_t *have_version)
+{
+    bool took = false;
+    pthread_mutex_lock(&t->pred_lock);
+    if (t->pred_version > *have_version) {
+        size_t n = t->data->test.count;
+        if (predicted)
+            memcpy(predicted, t->predicted, n);
+        if (confidence)
+            memcpy(confidence, t->confidence, n * sizeof *confidence);
+        *have_version = t->pred_version;
+        took = true;
+    }
+    pthread_mutex_unlock(&t->pred_lock);
+    return took;
+}
+
 static void do_reset(trainer *t)
 {
     t->resets++;
@@ -125,7 +166,7 @@ static void *trainer_thread(void *arg)
     for (;;) {
         pthread_mutex_lock(&t->lock);
         while (!atomic_load(&t->cmd_stop) && !atomic_load(&t->cmd_reset) &&
-               !atomic_load(&t->cmd_run))
+               !atomic_load(&t->cmd_eval) && !atomic_load(&t->cmd_run))
             pthread_cond_wait(&t->wake, &t->lock);
         /* The state moves under the lock, as trainer_pause moves it, so a
          * pause is never overwritten by a stale RUNNING. */
@@ -147,6 +188,15 @@ static void *trainer_thread(void *arg)
             rate_samples = 0;
             continue;
         }
+        if (atomic_exchange(&t->cmd_eval, false)) {
+            trainer_event ev;
+            base_event(t, &ev, TRAINER_EV_EVAL);
+            evaluate_and_publish(t, &ev);
+            push_event(t, &ev);
+            continue;
+        }
+        if (!atomic_load(&t->cmd_run))
+            continue;
         if (t->sess.epoch >= t->cfg.epochs) {
             // Asked to go on after the planned epochs: plan one more.
             t->cfg.epochs = t->sess.epoch + 1;
@@ -190,11 +240,7 @@ static void *trainer_thread(void *arg)
             ev.step = t->sess.steps_per_epoch;
             ev.samples_per_s = rate;
             ev.seconds = now_s() - epoch_t0;
-            eval_result r;
-            if (t->data->test.count && evaluate(&t->net, &t->data->test, &r, NULL)) {
-                ev.val_loss = r.loss;
-                ev.val_accuracy = r.accuracy;
-            }
+            evaluate_and_publish(t, &ev);
             push_event(t, &ev);
             epoch_t0 = now_s();
             if (t->sess.epoch >= t->cfg.epochs) {
@@ -229,11 +275,19 @@ bool trainer_init(trainer *t, const trainer_config *cfg, const mlp *start, const
     atomic_init(&t->cmd_run, false);
     atomic_init(&t->cmd_stop, false);
     atomic_init(&t->cmd_reset, false);
+    atomic_init(&t->cmd_eval, false);
     atomic_init(&t->version, 0);
     atomic_init(&t->dropped_events, 0);
 
     int made_slots = 0;
-    bool ok = mlp_clone(&t->net, start, err);
+    size_t n_test = data->test.count ? data->test.count : 1;
+    t->predicted = calloc(n_test, 1);
+    t->confidence = calloc(n_test, sizeof *t->confidence);
+    t->scratch_pred = calloc(n_test, 1);
+    t->scratch_conf = calloc(n_test, sizeof *t->scratch_conf);
+    bool ok = (t->predicted && t->confidence && t->scratch_pred && t->scratch_conf) ||
+              dp_fail(err, "out of memory for the test answers");
+    ok = ok && mlp_clone(&t->net, start, err);
     if (ok)
         ok = train_session_init(&t->sess, &t->net, &data->train, &cfg->train, err);
     for (; ok && made_slots < TRAINER_SLOTS; made_slots++) {
@@ -252,6 +306,7 @@ bool trainer_init(trainer *t, const trainer_config *cfg, const mlp *start, const
         locks = pthread_mutex_init(&t->lock, NULL) == 0;
         locks = locks && pthread_cond_init(&t->wake, NULL) == 0;
         locks = locks && pthread_mutex_init(&t->ring_lock, NULL) == 0;
+        locks = locks && pthread_mutex_init(&t->pred_lock, NULL) == 0;
         ok = locks || dp_fail(err, "cannot create a lock");
     }
     if (ok) {
@@ -266,6 +321,10 @@ bool trainer_init(trainer *t, const trainer_config *cfg, const mlp *start, const
         }
         train_session_destroy(&t->sess);
         mlp_destroy(&t->net);
+        free(t->predicted);
+        free(t->confidence);
+        free(t->scratch_pred);
+        free(t->scratch_conf);
         return false;
     }
     t->thread_started = true;
@@ -293,6 +352,11 @@ void trainer_destroy(trainer *t)
     pthread_mutex_destroy(&t->lock);
     pthread_cond_destroy(&t->wake);
     pthread_mutex_destroy(&t->ring_lock);
+    pthread_mutex_destroy(&t->pred_lock);
+    free(t->predicted);
+    free(t->confidence);
+    free(t->scratch_pred);
+    free(t->scratch_conf);
     train_session_destroy(&t->sess);
     mlp_destroy(&t->net);
     memset(t, 0, sizeof *t);
@@ -310,6 +374,11 @@ void trainer_pause(trainer *t)
     int running = TRAINER_RUNNING;
     atomic_compare_exchange_strong(&t->state, &running, TRAINER_PAUSED);
     pthread_mutex_unlock(&t->lock);
+}
+
+void trainer_request_eval(trainer *t)
+{
+    command(t, &t->cmd_eval, true);
 }
 
 void trainer_reset(trainer *t)

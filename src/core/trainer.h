@@ -44,6 +44,7 @@ typedef enum trainer_event_kind {
     TRAINER_EV_EPOCH, // after an epoch and its test evaluation
     TRAINER_EV_DONE,  // all epochs finished
     TRAINER_EV_RESET, // weights were re-initialised
+    TRAINER_EV_EVAL,  // a test-set evaluation asked for with trainer_request_eval
 } trainer_event_kind;
 
 typedef struct trainer_event {
@@ -58,6 +59,8 @@ typedef struct trainer_event {
     double val_loss, val_accuracy; // EPOCH only
     double samples_per_s;    // recent training throughput
     double seconds;          // EPOCH: wall time of the epoch
+    bool has_confusion;      // EPOCH and EVAL, when there is test data
+    uint32_t confusion[10][10]; // [true][predicted] on the test set, first 10 classes
 } trainer_event;
 
 typedef struct trainer_config {
@@ -78,7 +81,7 @@ typedef struct trainer {
     bool thread_started;
     pthread_mutex_t lock;                    // with wake: the paused thread sleeps here
     pthread_cond_t wake;
-    _Atomic bool cmd_run, cmd_stop, cmd_reset; // read by the thread between batches
+    _Atomic bool cmd_run, cmd_stop, cmd_reset, cmd_eval; // read by the thread between batches
     _Atomic int state;             // trainer_state
     uint64_t resets;
     uint64_t global_step;
@@ -88,6 +91,14 @@ typedef struct trainer {
     uint64_t slot_version[TRAINER_SLOTS];
     _Atomic int newest_slot;       // -1 before the first publish
     _Atomic uint64_t version;
+
+    // The latest test-set answers, per test sample, for the mistakes view.
+    pthread_mutex_t pred_lock;
+    uint8_t *predicted;            // (data->test.count)
+    float *confidence;             // (data->test.count)
+    uint64_t pred_version;
+    uint8_t *scratch_pred;         // the thread's own, filled before publishing
+    float *scratch_conf;
 
     pthread_mutex_t ring_lock;
     trainer_event ring[TRAINER_RING];
@@ -112,6 +123,16 @@ trainer_state trainer_get_state(trainer *t);
 /* If a snapshot newer than *have_version exists, copies it into dst (same
  * shape as the trainer's network), updates *have_version and returns true. */
 bool trainer_take_snapshot(trainer *t, mlp *dst, uint64_t *have_version);
+
+/* Asks the thread to evaluate its current weights on the test set (while
+ * idle or paused too); a TRAINER_EV_EVAL event and new predictions follow. */
+void trainer_request_eval(trainer *t);
+
+/* If the test-set answers are newer than *have_version, copies each test
+ * sample's predicted class and its probability (data->test.count of each;
+ * either may be NULL) and returns true. */
+bool trainer_take_predictions(trainer *t, uint8_t *predicted, float *confidence,
+                              uint64_t *have_version);
 
 /* Pops the oldest progress event; false when none is waiting. */
 bool trainer_poll(trainer *t, trainer_event *ev);
