@@ -715,7 +715,8 @@ int app_main(int argc, char **argv)
             }
         }
         double now2 = now_s();
-        if (stats_add(&st, now2, work_ms, drew) && o.print_events) {
+        // The first frame (fonts, textures, every panel) counts as startup, not as a frame.
+        if (stats_add(&st, now2, work_ms, drew && frames > 1) && o.print_events) {
             double sps = app_training_state(s) == TRAINER_RUNNING && s->have_progress
                              ? s->samples_per_s
                              : 0.0;

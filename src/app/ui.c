@@ -140,6 +140,25 @@ void ui_dot(ui_ctx *u, float x, float y, float radius, SDL_Color c)
     }
 }
 
+void ui_polyline(ui_ctx *u, const SDL_FPoint *pts, int n, float width, SDL_Color c)
+{
+    if (n < 2)
+        return;
+    ui_flush(u);
+    SDL_SetRenderDrawColor(u->renderer, c.r, c.g, c.b, c.a);
+    int passes = width < 1.5f ? 1 : width < 2.5f ? 2 : 3;
+    static const float offset[3] = {0.0f, 1.0f, -1.0f};
+    for (int p = 0; p < passes; p++) {
+        if (offset[p] != 0.0f) {
+            for (int i = 0; i < n; i++)
+                u->pts2[i] = (SDL_FPoint){pts[i].x, pts[i].y + offset[p]};
+            SDL_RenderDrawLinesF(u->renderer, u->pts2, n);
+        } else {
+            SDL_RenderDrawLinesF(u->renderer, pts, n);
+        }
+    }
+}
+
 void ui_fill_round(ui_ctx *u, SDL_Rect r, float radius, SDL_Color c)
 {
     float rad = fminf(radius, fminf((float)r.w, (float)r.h) * 0.5f);

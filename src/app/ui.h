@@ -46,6 +46,7 @@
 #define UI_BUTTON_HOVER ((SDL_Color){52, 58, 72, 255})
 
 #define UI_MAX_VERTS 65536
+#define UI_MAX_COLUMNS 4096
 
 /* The panels, each redrawn on its own. */
 typedef enum ui_region {
@@ -95,6 +96,9 @@ typedef struct ui_ctx {
     uint64_t canvas_tex_version, input_tex_version;
     SDL_Vertex verts[UI_MAX_VERTS]; // scratch for lines and shapes
     int n_verts;
+    SDL_FPoint pts[UI_MAX_COLUMNS];   // scratch for chart lines, one point per pixel column
+    SDL_FPoint pts2[UI_MAX_COLUMNS];
+    SDL_FRect rects[UI_MAX_COLUMNS];
     // The log panel's wrapped lines, recomputed when the log or width changes.
     char wrapped[48][APP_LOG_LINE];
     SDL_Color wrapped_color[48];
@@ -144,6 +148,9 @@ void ui_button(ui_ctx *u, const app_state *s, layout_button b, const char *label
 /* Queues a line of width w (in pixels) into the vertex buffer; flush draws them. */
 void ui_line(ui_ctx *u, float x0, float y0, float x1, float y1, float w, SDL_Color c);
 void ui_dot(ui_ctx *u, float x, float y, float radius, SDL_Color c);
+/* A polyline of n points, about width pixels thick (drawn as offset
+ * 1-pixel lines: cheap in software for charts of hundreds of points). */
+void ui_polyline(ui_ctx *u, const SDL_FPoint *pts, int n, float width, SDL_Color c);
 void ui_flush(ui_ctx *u);
 SDL_Color ui_alpha(SDL_Color c, Uint8 a);
 /* "101,770". */

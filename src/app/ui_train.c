@@ -2,6 +2,7 @@
  * layer table and the log (ui.h). */
 #include "ui.h"
 
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -225,13 +226,29 @@ void ui_draw_loss(ui_ctx *u, const app_state *s)
         return;
     ui_clip(u, c.plot);
     float lw = fmaxf(1.5f, (float)ui_px(u, 2));
-    for (size_t i = 1; i < s->n_loss; i++)
-        ui_line(u, ui_chart_x(&c, s->loss[i - 1].x), ui_chart_y(&c, fminf(s->loss[i - 1].loss, ymax)),
-                ui_chart_x(&c, s->loss[i].x), ui_chart_y(&c, fminf(s->loss[i].loss, ymax)), 1.0f,
-                ui_alpha(UI_TRAIN, 60));
-    for (size_t i = 1; i < s->n_loss; i++)
-        ui_line(u, ui_chart_x(&c, s->loss[i - 1].x), ui_chart_y(&c, s->loss[i - 1].smooth),
-                ui_chart_x(&c, s->loss[i].x), ui_chart_y(&c, s->loss[i].smooth), lw, UI_TRAIN);
+    /* One entry per pixel column: the batch losses' range as a faint band,
+     * the smoothed loss as a line. */
+    int n = 0, col = INT_MIN;
+    for (size_t i = 0; i < s->n_loss && n < UI_MAX_COLUMNS; i++) {
+        const app_loss_point *p = &s->loss[i];
+        float px = floorf(ui_chart_x(&c, p->x));
+        float y = ui_chart_y(&c, fminf(p->loss, ymax));
+        if ((int)px != col) {
+            col = (int)px;
+            u->rects[n] = (SDL_FRect){px, y, 1.0f, 1.0f};
+            n++;
+        } else {
+            SDL_FRect *rc = &u->rects[n - 1];
+            float top = fminf(rc->y, y), bottom = fmaxf(rc->y + rc->h, y + 1.0f);
+            rc->y = top;
+            rc->h = bottom - top;
+        }
+        u->pts[n - 1] = (SDL_FPoint){px, ui_chart_y(&c, p->smooth)};
+    }
+    ui_flush(u);
+    SDL_SetRenderDrawColor(u->renderer, UI_TRAIN.r, UI_TRAIN.g, UI_TRAIN.b, 60);
+    SDL_RenderFillRectsF(u->renderer, u->rects, n);
+    ui_polyline(u, u->pts, n, lw, UI_TRAIN);
     float dot = fmaxf(2.5f, (float)ui_px(u, 3.5f));
     for (size_t i = 0; i < s->n_epochs; i++) {
         const model_epoch *e = &s->epochs[i];
@@ -283,14 +300,30 @@ void ui_draw_accuracy(ui_ctx *u, const app_state *s)
         return;
     ui_clip(u, c.plot);
     float lw = fmaxf(1.5f, (float)ui_px(u, 2));
-    for (size_t i = 1; i < s->n_loss; i++) {
-        // Do not join the end of one epoch's running mean to the next one's start.
-        if (floorf(s->loss[i].x) != floorf(s->loss[i - 1].x) &&
-            s->loss[i].x - floorf(s->loss[i].x) > 0.0f)
-            continue;
-        ui_line(u, ui_chart_x(&c, s->loss[i - 1].x), ui_chart_y(&c, fmaxf(s->loss[i - 1].accuracy, lo)),
-                ui_chart_x(&c, s->loss[i].x), ui_chart_y(&c, fmaxf(s->loss[i].accuracy, lo)), lw,
-                ui_alpha(UI_TRAIN, 200));
+    /* The running accuracy, one point per pixel column, a separate line per
+     * epoch (each epoch's running mean starts afresh). */
+    int n = 0, col = INT_MIN;
+    float epoch = -1.0f;
+    for (size_t i = 0; i <= s->n_loss; i++) {
+        const app_loss_point *p = i < s->n_loss ? &s->loss[i] : NULL;
+        // An epoch's last step lands exactly on the next whole number: it still belongs to it.
+        float e = p ? ceilf(p->x) - 1.0f : -2.0f;
+        if (!p || e != epoch || n == UI_MAX_COLUMNS) {
+            ui_polyline(u, u->pts, n, lw, ui_alpha(UI_TRAIN, 200));
+            n = 0;
+            col = INT_MIN;
+            epoch = e;
+            if (!p)
+                break;
+        }
+        float px = floorf(ui_chart_x(&c, p->x));
+        SDL_FPoint pt = {px, ui_chart_y(&c, fmaxf(p->accuracy, lo))};
+        if ((int)px != col) {
+            col = (int)px;
+            u->pts[n++] = pt;
+        } else {
+            u->pts[n - 1] = pt;
+        }
     }
     float dot = fmaxf(2.5f, (float)ui_px(u, 3.5f));
     for (size_t i = 0; i < s->n_epochs; i++) {
