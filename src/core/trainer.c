@@ -210,14 +210,18 @@ static void *trainer_thread(void *arg)
         size_t before = t->sess.seen;
         float batch_loss = train_session_step(&t->sess, &epoch_done);
         t->global_step++;
-        rate_samples += t->sess.seen - before;
+        // A batch that starts an epoch restarts the epoch's count.
+        rate_samples += t->sess.seen >= before ? t->sess.seen - before : t->sess.seen;
         double now = now_s();
         if (now - rate_t0 >= 0.5) {
             rate = (double)rate_samples / (now - rate_t0);
             rate_t0 = now;
             rate_samples = 0;
         }
-        if (t->global_step % t->cfg.snapshot_every == 0 || now - last_publish > 0.05 ||
+        // Early on, every power-of-two step, so the window can show the very
+        // first steps of learning; later every snapshot_every steps or 50 ms.
+        bool early = (t->global_step & (t->global_step - 1)) == 0;
+        if (early || t->global_step % t->cfg.snapshot_every == 0 || now - last_publish > 0.05 ||
             epoch_done) {
             publish(t);
             last_publish = now;
