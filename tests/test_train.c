@@ -117,6 +117,32 @@ static void test_learns_synthetic(void)
     dataset_destroy(&test);
 }
 
+/* The sparse batch holds exactly the dense batch's non-zero values. */
+static void test_sparse_batch(void)
+{
+    dataset ds;
+    make_synthetic(&ds, 50, 9, 7); // 81 pixels: five 16-pixel blocks and a tail
+    uint32_t idx[5] = {3, 0, 49, 17, 17};
+    float x[5 * 81];
+    uint8_t y1[5], y2[5];
+    mlp_sparse_batch sx;
+    CHECK(mlp_sparse_init(&sx, 5, 81, NULL), "sparse init");
+    dataset_batch(&ds, idx, 0, 5, x, y1);
+    size_t nnz = dataset_batch_sparse(&ds, idx, 0, 5, &sx, y2);
+    size_t want = 0;
+    for (size_t i = 0; i < 5 * 81; i++)
+        want += x[i] != 0.0f;
+    CHECK(nnz == want && sx.row_start[5] == want, "non-zero count %zu, want %zu", nnz, want);
+    bool same = memcmp(y1, y2, 5) == 0;
+    for (size_t b = 0; b < 5; b++)
+        for (uint32_t k = sx.row_start[b]; k < sx.row_start[b + 1]; k++)
+            same = same && x[b * 81 + sx.row_index[k]] == sx.row_value[k] &&
+                   (k == sx.row_start[b] || sx.row_index[k] > sx.row_index[k - 1]);
+    CHECK(same, "the sparse batch's values, positions and labels match the dense batch");
+    mlp_sparse_destroy(&sx);
+    dataset_destroy(&ds);
+}
+
 static void sleep_ms(long ms)
 {
     struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
@@ -289,6 +315,7 @@ int main(void)
 {
     mlp_blas_threads(1);
     test_learns_synthetic();
+    test_sparse_batch();
     test_trainer_thread();
     test_mnist_slice();
     printf("%d passed, %d failed\n", passed, failed);

@@ -8,6 +8,10 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 /* A compressed file may be a little larger than what it inflates to
  * (stored blocks); 1 MiB of slack covers that for IDX_MAX_BYTES. */
 #define DATASET_MAX_FILE (IDX_MAX_BYTES + 16 + ((size_t)1 << 20))
@@ -317,6 +321,36 @@ void dataset_batch(const dataset *ds, const uint32_t *indices, size_t first, siz
     }
 }
 
+/* Appends the non-zero pixels of one image to sx from position k. */
+static size_t gather_nonzero(const uint8_t *img, size_t pixels, mlp_sparse_batch *sx, size_t k)
+{
+    size_t p = 0;
+#if defined(__SSE2__)
+    /* Sixteen pixels per compare: the mask of non-zero bytes, then one
+     * iteration per set bit. Most of a digit is background, so most masks
+     * are empty and cost one compare. */
+    const __m128i zero = _mm_setzero_si128();
+    for (; p + 16 <= pixels; p += 16) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(img + p));
+        unsigned mask = ~(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, zero)) & 0xFFFFu;
+        while (mask) {
+            unsigned j = (unsigned)__builtin_ctz(mask);
+            sx->row_index[k] = (uint16_t)(p + j);
+            sx->row_value[k] = (float)img[p + j] / 255.0f;
+            k++;
+            mask &= mask - 1;
+        }
+    }
+#endif
+    for (; p < pixels; p++)
+        if (img[p]) {
+            sx->row_index[k] = (uint16_t)p;
+            sx->row_value[k] = (float)img[p] / 255.0f;
+            k++;
+        }
+    return k;
+}
+
 size_t dataset_batch_sparse(const dataset *ds, const uint32_t *indices, size_t first, size_t n,
                             mlp_sparse_batch *sx, uint8_t *y)
 {
@@ -324,28 +358,8 @@ size_t dataset_batch_sparse(const dataset *ds, const uint32_t *indices, size_t f
     size_t k = 0;
     for (size_t i = 0; i < n; i++) {
         size_t s = indices ? indices[i] : first + i;
-        const uint8_t *img = ds->images + s * pixels;
         sx->row_start[i] = (uint32_t)k;
-        size_t p = 0;
-        // Eight pixels at a time: most words of a digit are all background.
-        for (; p + 8 <= pixels; p += 8) {
-            uint64_t word;
-            memcpy(&word, img + p, sizeof word);
-            if (word == 0)
-                continue;
-            for (size_t j = 0; j < 8; j++)
-                if (img[p + j]) {
-                    sx->row_index[k] = (uint16_t)(p + j);
-                    sx->row_value[k] = (float)img[p + j] / 255.0f;
-                    k++;
-                }
-        }
-        for (; p < pixels; p++)
-            if (img[p]) {
-                sx->row_index[k] = (uint16_t)p;
-                sx->row_value[k] = (float)img[p] / 255.0f;
-                k++;
-            }
+        k = gather_nonzero(ds->images + s * pixels, pixels, sx, k);
         y[i] = ds->labels[s];
     }
     sx->row_start[n] = (uint32_t)k;
