@@ -202,8 +202,17 @@ bool app_state_init(app_state *s, const app_config *cfg, int w, int h, float sca
 static void drop_trainer(app_state *s)
 {
     if (s->have_trainer) {
+        // How long stopping takes (the thread finishes its batch and joins)
+        // is reported, so tests can hold it to the 200 ms promised.
+        struct timespec a, b;
+        clock_gettime(CLOCK_MONOTONIC, &a);
+        bool was_running = trainer_get_state(&s->trainer) == TRAINER_RUNNING;
         trainer_destroy(&s->trainer);
+        clock_gettime(CLOCK_MONOTONIC, &b);
         s->have_trainer = false;
+        emitf(s, "{\"event\":\"trainer_stopped\",\"was_running\":%s,\"ms\":%.2f}",
+              was_running ? "true" : "false",
+              (double)(b.tv_sec - a.tv_sec) * 1e3 + (double)(b.tv_nsec - a.tv_nsec) / 1e6);
     }
     s->shown_state = TRAINER_IDLE;
     s->have_progress = false;

@@ -4,6 +4,7 @@
 #include "simd.h"
 
 #include <math.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -161,6 +162,13 @@ bool evaluate(const mlp *net, const dataset *ds, eval_result *out, dp_error *err
 bool evaluate_detailed(const mlp *net, const dataset *ds, eval_result *out, uint8_t *predicted,
                        float *confidence, dp_error *err)
 {
+    return evaluate_cancellable(net, ds, out, predicted, confidence, NULL, err);
+}
+
+bool evaluate_cancellable(const mlp *net, const dataset *ds, eval_result *out,
+                          uint8_t *predicted, float *confidence, const _Atomic bool *stop,
+                          dp_error *err)
+{
     memset(out, 0, sizeof *out);
     if (ds->rows * ds->cols != net->sizes[0])
         return dp_fail(err, "the data's %zux%zu images do not fit the network's %zu inputs",
@@ -168,24 +176,37 @@ bool evaluate_detailed(const mlp *net, const dataset *ds, eval_result *out, uint
     size_t n_out = net->sizes[net->n_layers];
     const size_t batch = 256;
     mlp_workspace ws;
+    mlp_sparse_batch sx;
     if (!mlp_workspace_init(&ws, net, batch, err))
         return false;
+    if (!mlp_sparse_init(&sx, batch, net->sizes[0], err)) {
+        mlp_workspace_destroy(&ws);
+        return false;
+    }
     float *x = malloc(batch * net->sizes[0] * sizeof *x);
     uint8_t *y = malloc(batch);
-    if (!x || !y) {
-        free(x);
-        free(y);
-        mlp_workspace_destroy(&ws);
-        return dp_fail(err, "out of memory for evaluation");
-    }
+    bool ok = x && y;
+    if (!ok)
+        dp_fail(err, "out of memory for evaluation");
     size_t counted = n_out < 16 ? n_out : 16;
     uint32_t per_class[16] = {0};
     double loss = 0.0;
     size_t correct = 0;
-    for (size_t first = 0; first < ds->count; first += batch) {
+    for (size_t first = 0; ok && first < ds->count; first += batch) {
+        if (stop && atomic_load(stop)) {
+            ok = dp_fail(err, "evaluation stopped");
+            break;
+        }
         size_t n = ds->count - first < batch ? ds->count - first : batch;
-        dataset_batch(ds, NULL, first, n, x, y);
-        const float *probs = mlp_forward(net, &ws, x, n);
+        // The same choice as training: digits are mostly background.
+        size_t nnz = dataset_batch_sparse(ds, NULL, first, n, &sx, y);
+        const float *probs;
+        if ((double)nnz <= MLP_SPARSE_MAX_DENSITY * (double)(n * net->sizes[0])) {
+            probs = mlp_forward_sparse(net, &ws, &sx);
+        } else {
+            dataset_batch(ds, NULL, first, n, x, y);
+            probs = mlp_forward(net, &ws, x, n);
+        }
         for (size_t b = 0; b < n; b++) {
             const float *p = probs + b * n_out;
             size_t pred = argmax(p, n_out);
@@ -202,14 +223,18 @@ bool evaluate_detailed(const mlp *net, const dataset *ds, eval_result *out, uint
                 per_class[y[b]]++;
         }
     }
-    out->samples = ds->count;
-    out->n_classes = counted;
-    out->loss = ds->count ? loss / (double)ds->count : 0.0;
-    out->accuracy = ds->count ? (double)correct / (double)ds->count : 0.0;
-    for (size_t c = 0; c < counted; c++)
-        out->per_class_accuracy[c] = per_class[c] ? out->confusion[c][c] / (double)per_class[c] : 0.0;
+    if (ok) {
+        out->samples = ds->count;
+        out->n_classes = counted;
+        out->loss = ds->count ? loss / (double)ds->count : 0.0;
+        out->accuracy = ds->count ? (double)correct / (double)ds->count : 0.0;
+        for (size_t c = 0; c < counted; c++)
+            out->per_class_accuracy[c] =
+                per_class[c] ? out->confusion[c][c] / (double)per_class[c] : 0.0;
+    }
     free(x);
     free(y);
+    mlp_sparse_destroy(&sx);
     mlp_workspace_destroy(&ws);
-    return true;
+    return ok;
 }

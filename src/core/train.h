@@ -8,6 +8,7 @@
 #ifndef DIGITPAD_TRAIN_H
 #define DIGITPAD_TRAIN_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -92,5 +93,11 @@ bool evaluate(const mlp *net, const dataset *ds, eval_result *out, dp_error *err
  * either may be NULL. */
 bool evaluate_detailed(const mlp *net, const dataset *ds, eval_result *out, uint8_t *predicted,
                        float *confidence, dp_error *err);
+
+/* The same, giving up between batches (false, "evaluation stopped") once
+ * *stop is true: the trainer thread's evaluations stay interruptible. */
+bool evaluate_cancellable(const mlp *net, const dataset *ds, eval_result *out,
+                          uint8_t *predicted, float *confidence, const _Atomic bool *stop,
+                          dp_error *err);
 
 #endif

@@ -109,8 +109,9 @@ static void base_event(const trainer *t, trainer_event *ev, trainer_event_kind k
 static void evaluate_and_publish(trainer *t, trainer_event *ev)
 {
     eval_result r;
-    if (!t->data->test.count || !evaluate_detailed(&t->net, &t->data->test, &r, t->scratch_pred,
-                                                   t->scratch_conf, NULL))
+    if (!t->data->test.count || !evaluate_cancellable(&t->net, &t->data->test, &r,
+                                                      t->scratch_pred, t->scratch_conf,
+                                                      &t->cmd_stop, NULL))
         return;
     ev->val_loss = r.loss;
     ev->val_accuracy = r.accuracy;
