@@ -69,6 +69,8 @@ static void check_layout(int w, int h, float scale, size_t n_layers)
         [BTN_CLEAR] = l.tools,    [BTN_UNDO] = l.tools,     [BTN_ERASE] = l.tools,
         [BTN_PREPROCESS] = l.tools, [BTN_TRAIN] = l.controls, [BTN_RESET] = l.controls,
         [BTN_SAVE] = l.controls,  [BTN_HELP] = l.header,
+        [BTN_TAB_HIDDEN] = l.tabs, [BTN_TAB_WEIGHTS] = l.tabs, [BTN_TAB_WHY] = l.tabs,
+        [BTN_TAB_MISTAKES] = l.tabs, [BTN_TAB_LOG] = l.tabs,
     };
     for (int i = 0; i < BTN_COUNT; i++) {
         CHECK(l.buttons[i].w > 0 && inside(l.buttons[i], rows[i]), "button %d outside its row", i);

@@ -21,6 +21,7 @@
 #include "state.h"
 #include "text.h"
 #include "ui.h"
+#include "views.h"
 
 #define MAX_DRAW_POINTS 4096
 
@@ -57,13 +58,17 @@ static void help_window(FILE *f)
           "  --size WxH          the window's size (default 1280x800)\n"
           "  --ui-scale X        enlarge everything X times (on top of HiDPI)\n"
           "  --print-events      JSON lines on stdout: ready, prediction, progress,\n"
-          "                      epoch, saved, loaded, error, screenshot, stats\n"
+          "                      epoch, confusion, view, saliency, gallery, test_digit,\n"
+          "                      saved, loaded, error, screenshot, stats\n"
           "  --screenshot FILE   save the window as PNG after the first frames\n"
           "  --screenshot-after-ms N   ... or after N ms\n"
           "  --screenshot-after-epoch N   ... or halfway through the epoch after the N-th\n"
           "  --draw STROKES      draw strokes through the mouse handler at start:\n"
           "                      \"x,y;x,y;...|x,y;...\" in canvas cells (0 to 28)\n"
           "  --drop FILE         act as if FILE were dropped on the window (after --draw)\n"
+          "  --view NAME         the view shown first: hidden, weights, why, mistakes, log\n"
+          "  --gallery T,P       open the mistakes view's cell: true T read as P\n"
+          "  --test-digit N      put test image N on the canvas once MNIST is read\n"
           "  --quit-after-ms N   close the window after N ms\n"
           "  --quit-after-training   close the window when the planned epochs are done\n"
           "  --help-window       this help\n"
@@ -170,6 +175,28 @@ static int parse_args(int argc, char **argv, app_options *o)
                 return 2;
             o->drop = v;
             i++;
+        } else if (!strcmp(a, "--view")) {
+            if (!v || !view_from_name(v, &o->cfg.view)) {
+                cli_error(a, "'%s' is not a view (hidden, weights, why, mistakes, log)", v ? v : "");
+                return 2;
+            }
+            i++;
+        } else if (!strcmp(a, "--gallery")) {
+            int t = -1, p = -1;
+            char extra;
+            if (!v || sscanf(v, "%d,%d%c", &t, &p, &extra) != 2 || t < 0 || t > 9 || p < 0 || p > 9) {
+                cli_error(a, "'%s' is not a cell like 5,3 (true digit, answer)", v ? v : "");
+                return 2;
+            }
+            o->cfg.gallery_true = t;
+            o->cfg.gallery_pred = p;
+            i++;
+        } else if (!strcmp(a, "--test-digit")) {
+            size_t n;
+            if (!cli_parse_size(a, v, 0, 1000000, &n))
+                return 2;
+            o->cfg.test_digit = (long)n;
+            i++;
         } else if (!strcmp(a, "--size")) {
             int w = 0, h = 0;
             char extra;
@@ -264,6 +291,29 @@ static app_key translate_key(SDL_Keycode k)
     case SDLK_q:
     case SDLK_w:
         return APP_KEY_Q;
+    case SDLK_1:
+    case SDLK_KP_1:
+        return APP_KEY_1;
+    case SDLK_2:
+    case SDLK_KP_2:
+        return APP_KEY_2;
+    case SDLK_3:
+    case SDLK_KP_3:
+        return APP_KEY_3;
+    case SDLK_4:
+    case SDLK_KP_4:
+        return APP_KEY_4;
+    case SDLK_5:
+    case SDLK_KP_5:
+        return APP_KEY_5;
+    case SDLK_TAB:
+        return APP_KEY_TAB;
+    case SDLK_t:
+        return APP_KEY_T;
+    case SDLK_PAGEUP:
+        return APP_KEY_PAGE_UP;
+    case SDLK_PAGEDOWN:
+        return APP_KEY_PAGE_DOWN;
     default:
         return APP_KEY_NONE;
     }
@@ -318,9 +368,22 @@ static void handle_sdl_event(app_state *s, window *w, ui_ctx *ui, const SDL_Even
         in.kind = APP_IN_KEY;
         in.key = translate_key(e->key.keysym.sym);
         in.ctrl = (e->key.keysym.mod & (KMOD_CTRL | KMOD_GUI)) != 0;
+        in.shift = (e->key.keysym.mod & KMOD_SHIFT) != 0;
         if (in.key == APP_KEY_NONE)
             return;
         break;
+    case SDL_MOUSEWHEEL: {
+        int x, y;
+        SDL_GetMouseState(&x, &y);
+        in.kind = APP_IN_WHEEL;
+        in.x = (float)x * w->ratio;
+        in.y = (float)y * w->ratio;
+        int dy = e->wheel.direction == SDL_MOUSEWHEEL_FLIPPED ? -e->wheel.y : e->wheel.y;
+        in.wheel = dy > 0 ? 1 : dy < 0 ? -1 : 0;
+        if (in.wheel == 0)
+            return;
+        break;
+    }
     case SDL_TEXTINPUT:
         if (strcmp(e->text.text, "?") != 0)
             return;

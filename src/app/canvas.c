@@ -105,15 +105,32 @@ void canvas_end_stroke(canvas *c)
 
 void canvas_clear(canvas *c)
 {
-    if (c->n_strokes)
+    if (c->n_strokes || c->has_bitmap)
         c->version++;
     c->n_points = 0;
     c->n_strokes = 0;
     c->open = false;
+    c->has_bitmap = false;
+}
+
+void canvas_set_bitmap(canvas *c, const float *img)
+{
+    c->n_points = 0;
+    c->n_strokes = 0;
+    c->open = false;
+    for (size_t i = 0; i < CANVAS_N * CANVAS_N; i++)
+        c->bitmap[i] = clampf(img[i], 0.0f, 1.0f);
+    c->has_bitmap = true;
+    c->version++;
 }
 
 bool canvas_undo(canvas *c)
 {
+    if (c->n_strokes == 0 && c->has_bitmap) {
+        c->has_bitmap = false;
+        c->version++;
+        return true;
+    }
     if (c->n_strokes == 0)
         return false;
     c->n_strokes--;
@@ -125,6 +142,8 @@ bool canvas_undo(canvas *c)
 
 bool canvas_is_empty(const canvas *c)
 {
+    if (c->has_bitmap)
+        return false;
     for (size_t i = 0; i < c->n_strokes; i++)
         if (!c->strokes[i].erase)
             return false;
@@ -186,9 +205,12 @@ static void sweep(float *out, float ax, float ay, float bx, float by, float r, b
     }
 }
 
-static void render(const canvas *c, float *out, const transform *t)
+static void render(const canvas *c, float *out, const transform *t, const float *under)
 {
-    memset(out, 0, CANVAS_N * CANVAS_N * sizeof *out);
+    if (under)
+        memcpy(out, under, CANVAS_N * CANVAS_N * sizeof *out);
+    else
+        memset(out, 0, CANVAS_N * CANVAS_N * sizeof *out);
     for (size_t s = 0; s < c->n_strokes; s++) {
         const canvas_stroke *st = &c->strokes[s];
         const canvas_point *p = &c->points[st->first];
@@ -210,7 +232,7 @@ static void render(const canvas *c, float *out, const transform *t)
 void canvas_render_raw(const canvas *c, float *out)
 {
     transform t = {1.0f, 0.0f, 0.0f, c->pen_radius, c->erase_radius};
-    render(c, out, &t);
+    render(c, out, &t, c->has_bitmap ? c->bitmap : NULL);
 }
 
 /* True when a later eraser stroke passed over point p of stroke s (so the
@@ -286,13 +308,13 @@ bool canvas_render_mnist(const canvas *c, float *out)
     float er = c->erase_radius * k - (c->pen_radius * k - r);
     transform t = {k, 14.0f - 0.5f * (minx + maxx) * k, 14.0f - 0.5f * (miny + maxy) * k, r,
                    er < 0.5f ? 0.5f : er};
-    render(c, out, &t);
+    render(c, out, &t, NULL);
 
     float cx, cy;
     if (!canvas_center_of_mass(out, &cx, &cy))
         return false; // all of it erased
     t.ox += MNIST_COM - cx;
     t.oy += MNIST_COM - cy;
-    render(c, out, &t);
+    render(c, out, &t, NULL);
     return true;
 }

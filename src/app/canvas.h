@@ -46,6 +46,8 @@ typedef struct canvas {
     bool open;              // the last stroke is still being drawn
     float pen_radius, erase_radius;
     uint64_t version;       // changes with every change to the drawing
+    bool has_bitmap;        // bitmap lies under the strokes
+    float bitmap[CANVAS_N * CANVAS_N];
 } canvas;
 
 /* An empty canvas with the default pens. Returns false when out of memory. */
@@ -60,19 +62,30 @@ bool canvas_begin_stroke(canvas *c, float x, float y, bool erase);
 bool canvas_add_point(canvas *c, float x, float y);
 void canvas_end_stroke(canvas *c);
 
-/* Removes every stroke. */
+/* Removes every stroke and the bitmap. */
 void canvas_clear(canvas *c);
-/* Removes the last stroke (ink or eraser). Returns false when there was none. */
+/* Removes the last stroke (ink or eraser), or with no stroke left the
+ * bitmap. Returns false when there was nothing to remove. */
 bool canvas_undo(canvas *c);
 
-/* True when no ink stroke remains (erasing strokes alone draw nothing). */
+/* True when no ink stroke and no bitmap remain (erasing strokes alone draw
+ * nothing). */
 bool canvas_is_empty(const canvas *c);
 
-/* The drawing as it appears on the grid: out (28 * 28) in [0, 1], row-major. */
+/* Puts a 28x28 bitmap (values in [0, 1], row-major; a test image, say)
+ * under the drawing in place of everything on it. Strokes drawn after it
+ * ink over it, and the eraser takes it away, as on paper; canvas_clear
+ * removes it, and canvas_undo with no stroke left does. The bitmap is
+ * already in MNIST's form, so the network is given it as it is. */
+void canvas_set_bitmap(canvas *c, const float *img);
+
+/* The drawing as it appears on the grid (the bitmap, if any, with the
+ * strokes over it): out (28 * 28) in [0, 1], row-major. */
 void canvas_render_raw(const canvas *c, float *out);
 
 /* The drawing normalised as MNIST's digits were (see above), into out
- * (28 * 28) in [0, 1]. Returns false and zeroes out when there is no ink. */
+ * (28 * 28) in [0, 1]. Returns false and zeroes out when there is no ink.
+ * Strokes only: a bitmap is already in MNIST's form and is left out. */
 bool canvas_render_mnist(const canvas *c, float *out);
 
 /* Centre of mass of a 28x28 image, in pixel-index coordinates (the first

@@ -3,7 +3,9 @@
  * Three columns under a header and above a status line:
  *   1. the canvas (square, as large as fits), its tool row, the layer table;
  *   2. what the network sees, its answer, the ten bars, this drawing's chart;
- *   3. training: controls, progress, loss and accuracy curves, the log. */
+ *   3. training: controls, progress, the loss and accuracy curves side by
+ *      side, and under them the views that look inside the network (hidden
+ *      layer, weights, why, mistakes, log) behind a row of tabs. */
 #include "layout.h"
 
 #include <math.h>
@@ -69,7 +71,7 @@ void layout_compute(app_layout *l, int w, int h, float scale, size_t n_layers)
     int row_h = px(20, scale);
     int table_h = (int)(n_layers + 3) * row_h + px(12, scale);
     int side = body_h - tools_h - table_h - 2 * gap;
-    int by_width = (int)(0.42f * (float)body_w);
+    int by_width = (int)(0.38f * (float)body_w);
     if (side > by_width)
         side = by_width;
     int x1 = pad;
@@ -114,15 +116,16 @@ void layout_compute(app_layout *l, int w, int h, float scale, size_t n_layers)
     y += l->controls.h + gap;
     l->progress = rect(x3, y, wr, px(50, scale));
     y += l->progress.h + gap;
-    int log_lines = body_h >= px(640, scale) ? 6 : 4;
-    int log_h = px(26, scale) + log_lines * px(17, scale) + px(8, scale);
-    int charts = bottom - y - log_h - 2 * gap;
-    int loss_h = charts / 2;
-    l->loss_chart = rect(x3, y, wr, loss_h);
-    y += loss_h + gap;
-    l->acc_chart = rect(x3, y, wr, charts - loss_h);
-    y += l->acc_chart.h + gap;
-    l->log = rect(x3, y, wr, bottom - y);
+    int rest = bottom - y;
+    int charts_h = clampi((int)(0.25f * (float)rest), px(110, scale), px(200, scale));
+    int loss_w = (wr - gap) / 2;
+    l->loss_chart = rect(x3, y, loss_w, charts_h);
+    l->acc_chart = rect(x3 + loss_w + gap, y, wr - loss_w - gap, charts_h);
+    y += charts_h + gap;
+    int tabs_h = px(30, scale);
+    l->tabs = rect(x3, y, wr, tabs_h);
+    y += tabs_h + px(6, scale);
+    l->view = rect(x3, y, wr, bottom - y);
 
     // Buttons.
     int sp = px(8, scale);
@@ -132,6 +135,10 @@ void layout_compute(app_layout *l, int w, int h, float scale, size_t n_layers)
     static const layout_button ctl[] = {BTN_TRAIN, BTN_RESET, BTN_SAVE};
     static const float ctl_w[] = {1.6f, 1.0f, 1.0f};
     row_of_buttons(l, l->controls, ctl, ctl_w, 3, sp);
+    static const layout_button tabs[] = {BTN_TAB_HIDDEN, BTN_TAB_WEIGHTS, BTN_TAB_WHY,
+                                         BTN_TAB_MISTAKES, BTN_TAB_LOG};
+    static const float tab_w[] = {1.25f, 1.0f, 1.35f, 1.05f, 0.7f};
+    row_of_buttons(l, l->tabs, tabs, tab_w, 5, px(4, scale));
     int hb = px(30, scale);
     l->buttons[BTN_HELP] = rect(w - pad - hb, (l->header.h - hb) / 2, hb, hb);
 }
@@ -146,7 +153,7 @@ size_t layout_panels(const app_layout *l, app_rect *rects, const char **names, s
         {"tools", l->tools},           {"params", l->params},     {"preview", l->preview},
         {"guess", l->guess},           {"bars", l->bars},         {"digit_chart", l->digit_chart},
         {"controls", l->controls},     {"progress", l->progress}, {"loss_chart", l->loss_chart},
-        {"acc_chart", l->acc_chart},   {"log", l->log},
+        {"acc_chart", l->acc_chart},   {"tabs", l->tabs},         {"view", l->view},
     };
     size_t n = sizeof all / sizeof all[0];
     for (size_t i = 0; i < n && i < max; i++) {

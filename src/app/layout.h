@@ -29,6 +29,11 @@ typedef enum layout_button {
     BTN_RESET,
     BTN_SAVE,
     BTN_HELP,
+    BTN_TAB_HIDDEN,   // the view tabs, in app_view's order
+    BTN_TAB_WEIGHTS,
+    BTN_TAB_WHY,
+    BTN_TAB_MISTAKES,
+    BTN_TAB_LOG,
     BTN_COUNT,
 } layout_button;
 
@@ -51,9 +56,10 @@ typedef struct app_layout {
 
     app_rect controls;   // Train / Reset / Save row
     app_rect progress;   // epoch n/N, bar, samples/s, time left
-    app_rect loss_chart;
+    app_rect loss_chart; // loss and accuracy side by side
     app_rect acc_chart;
-    app_rect log;        // Keras-like epoch lines
+    app_rect tabs;       // one tab per view (views.h)
+    app_rect view;       // the view shown: hidden layer, weights, why, mistakes, log
 
     app_rect buttons[BTN_COUNT];
 } app_layout;

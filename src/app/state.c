@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "views.h"
 
 /* ---- small helpers ---------------------------------------------------- */
 
@@ -28,6 +29,9 @@ void app_config_default(app_config *cfg)
     cfg->batch = t.batch;
     cfg->lr = t.lr;
     cfg->seed = t.seed;
+    cfg->view = VIEW_HIDDEN;
+    cfg->gallery_true = cfg->gallery_pred = APP_NO_CELL;
+    cfg->test_digit = -1;
 }
 
 void app_json_string(char *out, size_t out_len, const char *s)
@@ -74,6 +78,18 @@ static void emitf(app_state *s, const char *fmt, ...)
     ;
 
 static void emitf(app_state *s, const char *fmt, ...)
+{
+    if (!s->emit)
+        return;
+    char line[4096];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(line, sizeof line, fmt, ap);
+    va_end(ap);
+    s->emit(s->emit_ctx, line);
+}
+
+void app_emitf(app_state *s, const char *fmt, ...)
 {
     if (!s->emit)
         return;
@@ -195,6 +211,19 @@ bool app_state_init(app_state *s, const app_config *cfg, int w, int h, float sca
     s->shown_state = TRAINER_IDLE;
     atomic_init(&s->loader_done, 0);
     s->scored_canvas = s->scored_net = s->scored_preprocess = UINT64_MAX;
+    s->view = (unsigned)cfg->view < VIEW_COUNT ? cfg->view : VIEW_HIDDEN;
+    s->why_class = -1;
+    s->sel_layer = s->sel_unit = -1;
+    s->hover_layer = s->hover_unit = s->hover_cell = s->hover_thumb = -1;
+    s->gallery_true = s->gallery_pred = APP_NO_CELL;
+    if (cfg->gallery_true >= 0 && cfg->gallery_true < 10 && cfg->gallery_pred >= 0 &&
+        cfg->gallery_pred < 10) {
+        s->gallery_true = cfg->gallery_true;
+        s->gallery_pred = cfg->gallery_pred;
+    }
+    s->shown_test = -1;
+    s->pending_test_digit = cfg->test_digit;
+    dp_rng_seed(&s->test_rng, cfg->seed ^ 0x7e57d161u);
     layout_compute(&s->layout, w, h, scale, 2);
     return true;
 }
@@ -232,6 +261,7 @@ void app_state_destroy(app_state *s)
         model_meta_destroy(&s->meta);
     }
     free(s->scratch);
+    views_destroy(s);
     canvas_destroy(&s->canvas);
     memset(s, 0, sizeof *s);
 }
@@ -294,6 +324,7 @@ void app_state_use_model(app_state *s, mlp *net, model_meta *meta, const char *p
     s->snapshot_version = 0;
     layout_compute(&s->layout, s->draw_w, s->draw_h, s->scale, s->net.n_layers);
     curves_from_history(s);
+    views_on_model(s);
 }
 
 /* A model the window can show: 28x28 inputs, at most APP_MAX_CLASSES classes. */
@@ -467,6 +498,9 @@ void app_state_start(app_state *s)
             app_set_status(s, false, "fresh random weights: press Train (Space) to teach them");
     }
     look_for_data(s);
+    // Read MNIST in the background at once when it is there: the mistakes
+    // view shows the model's test-set answers, and Train starts sooner.
+    app_want_data(s);
     if (s->cfg.train)
         app_toggle_training(s);
 }
@@ -572,6 +606,31 @@ static void *loader_main(void *arg)
     return NULL;
 }
 
+bool app_want_data(app_state *s)
+{
+    if (s->data_state == APP_DATA_UNKNOWN)
+        look_for_data(s);
+    switch (s->data_state) {
+    case APP_DATA_FOUND:
+        atomic_store(&s->loader_done, 0);
+        if (pthread_create(&s->loader, NULL, loader_main, s) != 0) {
+            app_set_status(s, true, "cannot start a thread to read MNIST");
+            return false;
+        }
+        s->loader_started = true;
+        s->data_state = APP_DATA_LOADING;
+        return true;
+    case APP_DATA_LOADING:
+    case APP_DATA_LOADED:
+        return true;
+    case APP_DATA_UNKNOWN:
+    case APP_DATA_MISSING:
+    case APP_DATA_FAILED:
+        break;
+    }
+    return false;
+}
+
 static bool make_trainer(app_state *s)
 {
     trainer_config tc;
@@ -605,15 +664,25 @@ static bool make_trainer(app_state *s)
     s->loss_skip = 0;
     s->epoch_base = s->meta.has_training ? s->meta.n_history : 0;
     s->curves_version++;
-    app_log(s, "Training on %zu samples, validating on %zu; batch %zu, Adam lr %g",
-            s->data.train.count, s->data.test.count, tc.train.batch, (double)tc.train.lr);
     return true;
+}
+
+bool app_ensure_trainer(app_state *s)
+{
+    if (s->have_trainer)
+        return true;
+    if (s->data_state != APP_DATA_LOADED || !s->have_model)
+        return false;
+    return make_trainer(s);
 }
 
 static void start_training(app_state *s)
 {
-    if (!s->have_trainer && !make_trainer(s))
+    if (!app_ensure_trainer(s))
         return;
+    if (trainer_get_state(&s->trainer) == TRAINER_IDLE)
+        app_log(s, "Training on %zu samples, validating on %zu; batch %zu, Adam lr %g",
+                s->data.train.count, s->data.test.count, s->cfg.batch, s->cfg.lr);
     trainer_start(&s->trainer);
     s->shown_state = TRAINER_RUNNING;
     s->rate_t0 = 0;
@@ -634,13 +703,8 @@ void app_toggle_training(app_state *s)
         }
         /* fall through */
     case APP_DATA_FOUND:
-        atomic_store(&s->loader_done, 0);
-        if (pthread_create(&s->loader, NULL, loader_main, s) != 0) {
-            app_set_status(s, true, "cannot start a thread to read MNIST");
+        if (!app_want_data(s))
             return;
-        }
-        s->loader_started = true;
-        s->data_state = APP_DATA_LOADING;
         s->start_when_loaded = true;
         app_set_status(s, false, "loading MNIST from %s ...", s->data_dir);
         return;
@@ -794,6 +858,8 @@ static void drain_trainer(app_state *s)
             s->last_event = ev;
             s->have_progress = true;
             on_epoch(s, &ev);
+            if (ev.has_confusion)
+                views_on_confusion(s, &ev, s->epoch_base + ev.epoch);
             break;
         case TRAINER_EV_DONE: {
             const model_epoch *last = s->n_epochs ? &s->epochs[s->n_epochs - 1] : NULL;
@@ -812,8 +878,11 @@ static void drain_trainer(app_state *s)
         }
         case TRAINER_EV_RESET:
             clear_curves(s);
+            s->want_eval = true; // the mistakes of the fresh weights
             break;
-        case TRAINER_EV_EVAL: // asked for by the mistakes view (not yet shown)
+        case TRAINER_EV_EVAL:
+            if (ev.has_confusion)
+                views_on_confusion(s, &ev, s->epoch_base + (ev.epoch ? ev.epoch - 1 : 0));
             break;
         }
     }
@@ -834,8 +903,10 @@ static void emit_prediction(app_state *s)
                               (double)s->probs[i]);
     char label[MODEL_LABEL_MAX * 2 + 8];
     app_json_string(label, sizeof label, app_label(s, s->guess));
-    emitf(s, "{\"event\":\"prediction\",\"label\":%s,\"index\":%zu,\"confidence\":%.4f,\"probs\":[%s]}",
-          label, s->guess, (double)s->probs[s->guess], probs);
+    emitf(s,
+          "{\"event\":\"prediction\",\"label\":%s,\"index\":%zu,\"confidence\":%.4f,"
+          "\"sure\":%s,\"probs\":[%s]}",
+          label, s->guess, (double)s->probs[s->guess], s->sure ? "true" : "false", probs);
 }
 
 static void score(app_state *s)
@@ -848,7 +919,7 @@ static void score(app_state *s)
     if (canvas_changed || pre != s->scored_preprocess) {
         canvas_render_raw(&s->canvas, s->raw);
         bool ink;
-        if (s->meta.preprocess == MODEL_PREPROCESS_MNIST) {
+        if (s->meta.preprocess == MODEL_PREPROCESS_MNIST && !s->canvas.has_bitmap) {
             ink = canvas_render_mnist(&s->canvas, s->input);
         } else {
             memcpy(s->input, s->raw, sizeof s->input);
@@ -872,8 +943,10 @@ static void score(app_state *s)
         mlp_predict(&s->net, s->input, probs, s->scratch);
         memcpy(s->probs, probs, s->n_classes * sizeof *probs);
         s->guess = argmax(s->probs, s->n_classes);
+        s->sure = view_is_sure(s->probs, s->n_classes);
     } else {
         s->has_guess = false;
+        s->sure = false;
         memset(s->probs, 0, sizeof s->probs);
     }
 
@@ -909,9 +982,16 @@ void app_update(app_state *s, double now)
             s->loader_started = false;
             if (done == 1) {
                 s->data_state = APP_DATA_LOADED;
-                app_set_status(s, false, "MNIST: %s training and %s test images from %s",
-                               thousands(s->data.train.count).s, thousands(s->data.test.count).s,
-                               s->data.dir);
+                views_on_data(s);
+                // Read at start in the background: the log says so, the status line keeps its welcome.
+                if (s->start_when_loaded)
+                    app_set_status(s, false, "MNIST: %s training and %s test images from %s",
+                                   thousands(s->data.train.count).s,
+                                   thousands(s->data.test.count).s, s->data.dir);
+                else
+                    app_log(s, "MNIST: %s training and %s test images from %s",
+                            thousands(s->data.train.count).s, thousands(s->data.test.count).s,
+                            s->data.dir);
                 if (s->start_when_loaded)
                     start_training(s);
             } else {
@@ -938,6 +1018,7 @@ void app_update(app_state *s, double now)
         }
     }
     score(s);
+    views_update(s);
 }
 
 /* ---- input ------------------------------------------------------------ */
@@ -981,6 +1062,13 @@ static void click(app_state *s, layout_button b)
     case BTN_HELP:
         s->help_visible = !s->help_visible;
         break;
+    case BTN_TAB_HIDDEN:
+    case BTN_TAB_WEIGHTS:
+    case BTN_TAB_WHY:
+    case BTN_TAB_MISTAKES:
+    case BTN_TAB_LOG:
+        views_show(s, (app_view)(b - BTN_TAB_HIDDEN));
+        break;
     case BTN_NONE:
     case BTN_COUNT:
         break;
@@ -991,6 +1079,10 @@ static void key(app_state *s, const app_input_event *ev)
 {
     if (s->help_visible && (ev->key == APP_KEY_ESCAPE || ev->key == APP_KEY_HELP)) {
         s->help_visible = false;
+        return;
+    }
+    if (ev->key == APP_KEY_ESCAPE && s->view == VIEW_MISTAKES && s->gallery_true != APP_NO_CELL) {
+        views_close_gallery(s);
         return;
     }
     switch (ev->key) {
@@ -1034,6 +1126,27 @@ static void key(app_state *s, const app_input_event *ev)
         if (ev->ctrl)
             s->quit = true;
         break;
+    case APP_KEY_1:
+    case APP_KEY_2:
+    case APP_KEY_3:
+    case APP_KEY_4:
+    case APP_KEY_5:
+        if (!ev->ctrl)
+            views_show(s, (app_view)(ev->key - APP_KEY_1));
+        break;
+    case APP_KEY_TAB:
+        if (!ev->ctrl)
+            views_show(s, (app_view)((s->view + (ev->shift ? VIEW_COUNT - 1 : 1)) % VIEW_COUNT));
+        break;
+    case APP_KEY_T:
+        if (!ev->ctrl)
+            views_random_test_digit(s);
+        break;
+    case APP_KEY_PAGE_UP:
+    case APP_KEY_PAGE_DOWN:
+        views_page(s, ev->key == APP_KEY_PAGE_UP ? -1 : 1);
+        views_hover(s, s->mouse_x, s->mouse_y);
+        break;
     case APP_KEY_ESCAPE:
     case APP_KEY_NONE:
         break;
@@ -1053,6 +1166,7 @@ void app_handle(app_state *s, const app_input_event *ev)
         s->mouse_x = ev->x;
         s->mouse_y = ev->y;
         s->hover = layout_button_at(&s->layout, ev->x, ev->y);
+        views_hover(s, ev->x, ev->y);
         if (s->drawing) {
             float cx, cy;
             app_canvas_units(s, ev->x, ev->y, &cx, &cy);
@@ -1072,6 +1186,8 @@ void app_handle(app_state *s, const app_input_event *ev)
                 click(s, b);
             break;
         }
+        if (ev->button == 1 && views_click(s, ev->x, ev->y))
+            break;
         if ((ev->button == 1 || ev->button == 3) && rect_contains(s->layout.canvas, ev->x, ev->y)) {
             float cx, cy;
             app_canvas_units(s, ev->x, ev->y, &cx, &cy);
@@ -1097,6 +1213,9 @@ void app_handle(app_state *s, const app_input_event *ev)
         break;
     case APP_IN_QUIT:
         s->quit = true;
+        break;
+    case APP_IN_WHEEL:
+        views_wheel(s, ev->x, ev->y, ev->wheel);
         break;
     }
 }

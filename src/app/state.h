@@ -41,6 +41,7 @@ typedef enum app_input_kind {
     APP_IN_RESIZE, // w, h (drawable pixels), scale
     APP_IN_DROP_FILE,
     APP_IN_QUIT,
+    APP_IN_WHEEL,  // x, y (the mouse), wheel (+1 up / -1 down)
 } app_input_kind;
 
 typedef enum app_key {
@@ -57,7 +58,26 @@ typedef enum app_key {
     APP_KEY_F12,       // screenshot
     APP_KEY_ESCAPE,    // close the help
     APP_KEY_Q,         // with ctrl: quit
+    APP_KEY_1,         // 1..5: the views beside the canvas (APP_KEY_1 + view)
+    APP_KEY_2,
+    APP_KEY_3,
+    APP_KEY_4,
+    APP_KEY_5,
+    APP_KEY_TAB,       // next view (with shift: the previous one)
+    APP_KEY_T,         // a random test digit on the canvas
+    APP_KEY_PAGE_UP,   // the previous page of weight tiles or gallery images
+    APP_KEY_PAGE_DOWN, // the next page
 } app_key;
+
+/* The views beside the canvas (views.h draws and explains them). */
+typedef enum app_view {
+    VIEW_HIDDEN,   // each hidden unit's activation for this drawing
+    VIEW_WEIGHTS,  // the first layer's kernels as 28x28 tiles
+    VIEW_WHY,      // gradient x input saliency of a class
+    VIEW_MISTAKES, // the test set's confusion matrix and its images
+    VIEW_LOG,      // the Keras-like epoch lines
+    VIEW_COUNT,
+} app_view;
 
 /* One input, with SDL's details taken out. Positions are in drawable pixels
  * (the same space as the layout). */
@@ -67,6 +87,8 @@ typedef struct app_input_event {
     int button;       // 1 left, 2 middle, 3 right
     app_key key;
     bool ctrl;
+    bool shift;
+    int wheel;        // WHEEL: +1 away from the user, -1 towards
     int w, h;         // RESIZE
     float scale;      // RESIZE
     const char *path; // DROP_FILE (not kept)
@@ -88,6 +110,9 @@ typedef struct app_config {
     uint64_t seed;           // 1
     size_t limit;            // --limit: train on the first N samples only (0 = all)
     bool quit_when_trained;  // --quit-after-training: close when the planned epochs are done
+    app_view view;           // --view: the view shown first
+    int gallery_true, gallery_pred; // --gallery T,P: open that confusion cell (-1: none)
+    long test_digit;         // --test-digit N: test image N on the canvas at start (-1: none)
 } app_config;
 
 void app_config_default(app_config *cfg);
@@ -115,6 +140,9 @@ typedef struct app_digit_point {
     uint64_t step;               // the trainer's batches so far (at least 1)
     float probs[APP_MAX_CLASSES];
 } app_digit_point;
+
+/* The mistakes view's gallery: one cell of the confusion matrix. */
+#define APP_NO_CELL (-1)
 
 typedef struct app_state {
     app_config cfg;
@@ -195,6 +223,49 @@ typedef struct app_state {
     size_t epoch_base;                // epochs trained before this session
     uint64_t curves_version;
 
+    // The views beside the canvas (views.h).
+    app_view view;
+    uint64_t views_net;               // the net_version the views show (follows it at most 10x/s)
+    double views_net_time;
+    uint64_t tiles_net;               // the net_version the weight tiles show (at most 4x/s)
+    double tiles_net_time;
+    float *acts;                      // (inspect_units) every layer's output for the input
+    float *inspect_scratch;           // (4 * max width + inspect_units) for the saliency
+    uint64_t acts_input, acts_net;    // what acts were computed for
+    float saliency[CANVAS_N * CANVAS_N]; // gradient x input of saliency_class
+    size_t saliency_class;
+    bool has_saliency;
+    uint64_t saliency_input, saliency_net;
+    uint64_t saliency_version;        // bumps when the map changes
+    int why_class;                    // the class explained; -1: the predicted one
+    int sel_layer, sel_unit;          // the highlighted unit (-1: none)
+    int hover_layer, hover_unit;      // the unit under the mouse (-1: none)
+    int hover_cell, hover_thumb;      // confusion cell (true * 10 + predicted) / gallery image
+    int hover_nav;                    // a view's small button under the mouse (views.h)
+    size_t weights_page;
+    bool sure;                        // the guess is clear enough to announce (views.h)
+
+    // The test set's answers, for the mistakes view.
+    bool want_eval;                   // evaluate the weights once a trainer exists
+    bool has_confusion;
+    uint32_t confusion[10][10];       // [true][predicted]
+    size_t confusion_epoch;           // epochs the evaluated weights had been trained
+    double confusion_accuracy;
+    uint64_t confusion_version;
+    uint8_t *test_pred;               // (data.test.count) each test image's predicted class
+    float *test_conf;                 // (data.test.count) and its probability
+    uint64_t pred_version;            // the trainer's version of them
+    bool has_preds;
+    int gallery_true, gallery_pred;   // the open cell (APP_NO_CELL: none)
+    uint32_t *gallery;                // (data.test.count) indices of its images, most telling first
+    size_t n_gallery, gallery_first;  // how many, and the first one shown
+    uint64_t gallery_version;
+    long shown_test;                  // the test image on the canvas (-1: none)
+    int shown_label;                  // its true label
+    bool want_test_digit;             // a random test digit once MNIST is read
+    long pending_test_digit;          // --test-digit, once MNIST is read (-1: none)
+    dp_rng test_rng;
+
     // Log and status.
     char log[APP_LOG_LINES][APP_LOG_LINE];
     size_t log_head, n_log;
@@ -255,5 +326,20 @@ trainer_state app_training_state(const app_state *s);
 
 /* Writes s as a JSON string literal (with quotes) into out. */
 void app_json_string(char *out, size_t out_len, const char *s);
+
+/* Sends one JSON line through the emit callback (printf-style). */
+void app_emitf(app_state *s, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+
+/* Starts reading MNIST in the background if it is there and not read yet
+ * (never waits for it). Returns false when there is no MNIST to read. */
+bool app_want_data(app_state *s);
+
+/* Creates the (idle) trainer for the window's model once MNIST is read,
+ * for training or for a test-set evaluation. Returns whether one exists. */
+bool app_ensure_trainer(app_state *s);
 
 #endif

@@ -19,7 +19,7 @@ bool ui_init(ui_ctx *u, SDL_Renderer *renderer, text_ctx *text, bool surface_mod
     u->input_tex = SDL_CreateTexture(renderer, SDL_PIXELFORMAT_ARGB8888,
                                      SDL_TEXTUREACCESS_STREAMING, CANVAS_N, CANVAS_N);
     SDL_SetHint(SDL_HINT_RENDER_SCALE_QUALITY, "linear");
-    if (!u->canvas_tex || !u->input_tex) {
+    if (!u->canvas_tex || !u->input_tex || !ui_views_init(u)) {
         ui_destroy(u);
         return false;
     }
@@ -41,6 +41,7 @@ void ui_destroy(ui_ctx *u)
     if (u->input_tex)
         SDL_DestroyTexture(u->input_tex);
     u->canvas_tex = u->input_tex = NULL;
+    ui_views_destroy(u);
 }
 
 /* ---- helpers ---------------------------------------------------------- */
@@ -442,6 +443,7 @@ static void draw_help(ui_ctx *u, const app_state *s)
         {"C  or  Backspace", "clear the canvas"},
         {"Ctrl+Z", "undo the last stroke"},
         {"P", "network input: MNIST-normalised / raw"},
+        {"T", "a random test digit, with its true label"},
         {"Space", "train / pause / resume"},
         {"R", "reset to fresh random weights"},
         {"Ctrl+S", "save the model"},
@@ -450,18 +452,54 @@ static void draw_help(ui_ctx *u, const app_state *s)
         {"?  or  F1", "this help (Esc closes)"},
         {"Ctrl+Q", "quit"},
     };
-    const size_t n = sizeof keys / sizeof keys[0];
+    static const char *const views[][2] = {
+        {"1", "hidden layer: each unit's activation"},
+        {"2", "weights: the first layer's 28×28 tiles"},
+        {"3", "why: pixels that pushed the answer"},
+        {"4", "mistakes: the test set's confusion"},
+        {"5", "the training log"},
+        {"Tab  /  Shift+Tab", "next / previous view"},
+        {"Click a tab", "that view"},
+        {"Click a bar", "why that class (in view 3)"},
+        {"Click a unit or tile", "pin it in views 1 and 2"},
+        {"Click a matrix cell", "its test images"},
+        {"Click an image", "put it on the canvas"},
+        {"PgUp / PgDn, wheel", "pages of tiles or images"},
+        {"Esc", "close the images"},
+    };
+    const size_t n = sizeof keys / sizeof keys[0], m = sizeof views / sizeof views[0];
     ui_fill(u, (SDL_Rect){0, 0, s->layout.w, s->layout.h}, (SDL_Color){8, 9, 12, 200});
-    int row = ui_px(u, 26);
-    int w = ui_px(u, 520), h = ui_px(u, 70) + (int)n * row;
+    size_t rows = n > m ? n : m;
+    int row = ui_px(u, 24);
+    int col_w = ui_px(u, 420);
+    int w = 2 * col_w + ui_px(u, 24), h = ui_px(u, 96) + (int)rows * row;
+    if (w > s->layout.w - 2 * ui_px(u, 8)) {
+        w = s->layout.w - 2 * ui_px(u, 8);
+        col_w = (w - ui_px(u, 24)) / 2;
+    }
+    if (h > s->layout.h - 2 * ui_px(u, 8)) {
+        h = s->layout.h - 2 * ui_px(u, 8);
+        row = (h - ui_px(u, 96)) / (int)rows;
+    }
     SDL_Rect p = {(s->layout.w - w) / 2, (s->layout.h - h) / 2, w, h};
     ui_panel(u, p);
-    text_draw(u->text, FONT_TITLE, "Keyboard and mouse", p.x + ui_px(u, 24), p.y + ui_px(u, 20),
+    text_draw(u->text, FONT_TITLE, "Keyboard and mouse", p.x + ui_px(u, 24), p.y + ui_px(u, 18),
               UI_TEXT, TEXT_LEFT);
-    int y = p.y + ui_px(u, 56);
-    for (size_t i = 0; i < n; i++, y += row) {
-        text_draw(u->text, FONT_BOLD, keys[i][0], p.x + ui_px(u, 24), y, UI_ACCENT, TEXT_LEFT);
-        text_draw(u->text, FONT_BODY, keys[i][1], p.x + ui_px(u, 200), y, UI_TEXT, TEXT_LEFT);
+    int top = p.y + ui_px(u, 56);
+    for (int c = 0; c < 2; c++) {
+        int x = p.x + ui_px(u, 24) + c * col_w;
+        int key_w = c == 0 ? ui_px(u, 150) : ui_px(u, 164);
+        text_draw(u->text, FONT_CAPTION, c == 0 ? "DRAWING AND TRAINING" : "LOOKING INSIDE (THE VIEWS)", x,
+                  top, UI_DIM, TEXT_LEFT);
+        int y = top + ui_px(u, 24);
+        const char *const(*list)[2] = c == 0 ? keys : views;
+        size_t k = c == 0 ? n : m;
+        ui_clip(u, (SDL_Rect){x, p.y, col_w - ui_px(u, 12), p.h});
+        for (size_t i = 0; i < k; i++, y += row) {
+            text_draw(u->text, FONT_BOLD, list[i][0], x, y, UI_ACCENT, TEXT_LEFT);
+            text_draw(u->text, FONT_BODY, list[i][1], x + key_w, y, UI_TEXT, TEXT_LEFT);
+        }
+        ui_unclip(u);
     }
 }
 
@@ -486,7 +524,8 @@ static const region_def regions[UI_R_COUNT] = {
     [UI_R_PROGRESS] = {offsetof(app_layout, progress), ui_draw_progress},
     [UI_R_LOSS] = {offsetof(app_layout, loss_chart), ui_draw_loss},
     [UI_R_ACC] = {offsetof(app_layout, acc_chart), ui_draw_accuracy},
-    [UI_R_LOG] = {offsetof(app_layout, log), ui_draw_log},
+    [UI_R_TABS] = {offsetof(app_layout, tabs), ui_draw_tabs},
+    [UI_R_VIEW] = {offsetof(app_layout, view), ui_draw_view},
 };
 
 static void signatures(const app_state *s, const ui_frame_info *info, uint64_t *sig)
@@ -505,7 +544,8 @@ static void signatures(const app_state *s, const ui_frame_info *info, uint64_t *
     sig[UI_R_PROGRESS] = ui_progress_sig(s);
     sig[UI_R_LOSS] = ui_curves_sig(s);
     sig[UI_R_ACC] = sig[UI_R_LOSS];
-    sig[UI_R_LOG] = ui_log_sig(s);
+    sig[UI_R_TABS] = ui_tabs_sig(s);
+    sig[UI_R_VIEW] = ui_view_sig(s);
     for (int i = 0; i < UI_R_COUNT; i++)
         sig[i] = ui_sig(sig[i], &lay, sizeof lay);
 }

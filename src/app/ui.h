@@ -13,7 +13,8 @@
  *
  * Each panel has its own file: ui_canvas.c (the drawing, what the network
  * sees, the tool row), ui_predict.c (the answer, the bars, this drawing's
- * chart), ui_train.c (controls, progress, curves, layer table, log) and
+ * chart), ui_train.c (controls, progress, curves, layer table, log),
+ * ui_views.c (the tabs and the views that look inside the network) and
  * ui.c (shared helpers, header, status line, the shortcut overlay). */
 #ifndef DIGITPAD_APP_UI_H
 #define DIGITPAD_APP_UI_H
@@ -46,6 +47,10 @@
 #define UI_BUTTON_HOVER ((SDL_Color){52, 58, 72, 255})
 
 #define UI_MAX_VERTS 65536
+/* The weight tiles' and the gallery's texture: at most 256 pictures of
+ * 28x28, 16 across. */
+#define UI_TILE_COLS 16
+#define UI_TILE_MAX 256
 #define UI_MAX_COLUMNS 4096
 
 /* The panels, each redrawn on its own. */
@@ -63,7 +68,8 @@ typedef enum ui_region {
     UI_R_PROGRESS,
     UI_R_LOSS,
     UI_R_ACC,
-    UI_R_LOG,
+    UI_R_TABS,
+    UI_R_VIEW,
     UI_R_COUNT,
 } ui_region;
 
@@ -94,6 +100,16 @@ typedef struct ui_ctx {
     SDL_Texture *canvas_tex;  // 28x28, the drawing as drawn
     SDL_Texture *input_tex;   // 28x28, what the network gets
     uint64_t canvas_tex_version, input_tex_version;
+    // The views' pictures, each re-made only when what it shows changed.
+    SDL_Texture *tiles_tex;   // weight tiles of one page, UI_TILE_COLS across
+    uint64_t tiles_key;
+    SDL_Texture *unit_tex;    // 28x28: the hovered unit's incoming weights
+    uint64_t unit_key;
+    SDL_Texture *heat_tex;    // 28x28: the saliency map
+    uint64_t heat_key;
+    SDL_Texture *thumbs_tex;  // the gallery's page of test images
+    uint64_t thumbs_key;
+    int tiles_made;           // tile pages re-made (for tests and profiling)
     SDL_Vertex verts[UI_MAX_VERTS]; // scratch for lines and shapes
     int n_verts;
     SDL_FPoint pts[UI_MAX_COLUMNS];   // scratch for chart lines, one point per pixel column
@@ -196,6 +212,15 @@ void ui_draw_accuracy(ui_ctx *u, const app_state *s);
 uint64_t ui_params_sig(const app_state *s);
 void ui_draw_params(ui_ctx *u, const app_state *s);
 uint64_t ui_log_sig(const app_state *s);
-void ui_draw_log(ui_ctx *u, const app_state *s);
+/* The log's lines inside r (the log view). */
+void ui_draw_log(ui_ctx *u, const app_state *s, SDL_Rect r);
+
+uint64_t ui_tabs_sig(const app_state *s);
+void ui_draw_tabs(ui_ctx *u, const app_state *s);
+uint64_t ui_view_sig(const app_state *s);
+void ui_draw_view(ui_ctx *u, const app_state *s);
+/* Creates the views' textures (false when out of memory); frees them. */
+bool ui_views_init(ui_ctx *u);
+void ui_views_destroy(ui_ctx *u);
 
 #endif

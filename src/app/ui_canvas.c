@@ -52,6 +52,7 @@ uint64_t ui_board_sig(const app_state *s)
     uint64_t h = UI_SIG_INIT;
     UI_SIG(h, s->scored_canvas);
     UI_SIG(h, s->drawing);
+    UI_SIG(h, s->shown_test);
     // The pen's outline follows the mouse over the canvas.
     bool in = rect_contains(s->layout.canvas, s->mouse_x, s->mouse_y) && !s->help_visible;
     UI_SIG(h, in);
@@ -87,6 +88,17 @@ void ui_draw_board(ui_ctx *u, const app_state *s)
     SDL_SetRenderDrawColor(u->renderer, 92, 170, 255, 40);
     SDL_RenderDrawRect(u->renderer, &(SDL_Rect){r.x + b0, r.y + b0, b1 - b0, b1 - b0});
 
+    if (s->shown_test >= 0) {
+        // A test image on the canvas: which one, and its true label.
+        char buf[96];
+        snprintf(buf, sizeof buf, "test image #%ld  ·  true label %s", s->shown_test,
+                 app_label(s, (size_t)s->shown_label));
+        int tw, th;
+        text_size(u->text, FONT_SMALL, buf, &tw, &th);
+        SDL_Rect badge = {r.x + ui_px(u, 8), r.y + ui_px(u, 8), tw + ui_px(u, 16), th + ui_px(u, 8)};
+        ui_fill_round(u, badge, (float)ui_px(u, 5), (SDL_Color){25, 28, 35, 220});
+        text_draw_in(u->text, FONT_SMALL, buf, badge, UI_GOOD, TEXT_CENTER);
+    }
     if (canvas_is_empty(&s->canvas)) {
         int th = text_height(u->text, FONT_BODY);
         text_draw(u->text, FONT_BODY, "Draw a digit here", r.x + r.w / 2, r.y + r.h / 2 - th,
@@ -101,7 +113,7 @@ void ui_draw_board(ui_ctx *u, const app_state *s)
 uint64_t ui_tools_sig(const app_state *s)
 {
     uint64_t h = UI_SIG_INIT;
-    bool empty = s->canvas.n_strokes == 0;
+    bool empty = s->canvas.n_strokes == 0 && !s->canvas.has_bitmap;
     UI_SIG(h, empty);
     UI_SIG(h, s->hover);
     UI_SIG(h, s->erase_mode);
@@ -111,7 +123,7 @@ uint64_t ui_tools_sig(const app_state *s)
 
 void ui_draw_tools(ui_ctx *u, const app_state *s)
 {
-    bool empty = s->canvas.n_strokes == 0;
+    bool empty = s->canvas.n_strokes == 0 && !s->canvas.has_bitmap;
     ui_button(u, s, BTN_CLEAR, "Clear", false, !empty);
     ui_button(u, s, BTN_UNDO, "Undo", false, !empty);
     ui_button(u, s, BTN_ERASE, "Eraser", s->erase_mode, true);
@@ -124,6 +136,7 @@ uint64_t ui_preview_sig(const app_state *s)
     uint64_t h = UI_SIG_INIT;
     UI_SIG(h, s->input_version);
     UI_SIG(h, s->meta.preprocess);
+    UI_SIG(h, s->canvas.has_bitmap);
     return h;
 }
 
@@ -153,8 +166,9 @@ void ui_draw_preview(ui_ctx *u, const app_state *s)
         int y = top;
         int lh = text_height(u->text, FONT_SMALL) + ui_px(u, 2);
         ui_clip(u, (SDL_Rect){x, p.y, w, p.h});
-        text_draw(u->text, FONT_BOLD, mnist ? "normalised" : "raw", x, y, mnist ? UI_ACCENT : UI_TRAIN,
-                  TEXT_LEFT);
+        bool bitmap = s->canvas.has_bitmap;
+        text_draw(u->text, FONT_BOLD, bitmap ? "test image" : mnist ? "normalised" : "raw", x, y,
+                  bitmap ? UI_GOOD : mnist ? UI_ACCENT : UI_TRAIN, TEXT_LEFT);
         y += lh + ui_px(u, 4);
         static const char *const norm[] = {"ink scaled", "into 20×20,", "centre of", "mass centred"};
         static const char *const norm_short[] = {"20×20 box,", "centred"};
@@ -162,11 +176,13 @@ void ui_draw_preview(ui_ctx *u, const app_state *s)
         static const char *const raw_short[] = {"as drawn"};
         int bottom = top + side - lh + ui_px(u, 2); // where "784 inputs" goes
         int room = (bottom - y) / lh;
-        const char *const *lines = mnist ? norm : raw;
-        int n = mnist ? 4 : 3;
+        static const char *const test[] = {"from MNIST,", "given as it", "is; C clears"};
+        static const char *const test_short[] = {"as it is"};
+        const char *const *lines = bitmap ? test : mnist ? norm : raw;
+        int n = bitmap ? 3 : mnist ? 4 : 3;
         if (n > room) {
-            lines = mnist ? norm_short : raw_short;
-            n = mnist ? 2 : 1;
+            lines = bitmap ? test_short : mnist ? norm_short : raw_short;
+            n = bitmap ? 1 : mnist ? 2 : 1;
         }
         for (int i = 0; i < n && i < room; i++)
             text_draw(u->text, FONT_SMALL, lines[i], x, y + i * lh, UI_FAINT, TEXT_LEFT);

@@ -1,6 +1,7 @@
 /* ui_predict.c: the network's answer, the softmax bars, and this drawing's
  * probability over the course of training (ui.h). */
 #include "ui.h"
+#include "views.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -10,6 +11,7 @@ uint64_t ui_guess_sig(const app_state *s)
 {
     uint64_t h = UI_SIG_INIT;
     UI_SIG(h, s->has_guess);
+    UI_SIG(h, s->sure);
     if (s->has_guess) {
         UI_SIG(h, s->guess);
         int permille = (int)lroundf(s->probs[s->guess] * 1000.0f);
@@ -35,6 +37,23 @@ void ui_draw_guess(ui_ctx *u, const app_state *s)
     const char *label = app_label(s, s->guess);
     float p = s->probs[s->guess];
     int big_h = text_height(u->text, FONT_BIG);
+    if (!s->sure) {
+        /* A low top probability or a flat distribution: no label is
+         * announced (the bars still show the whole distribution). */
+        int w = text_draw(u->text, FONT_BIG, "?", r.x + inset, r.y + (r.h - big_h) / 2, UI_TRAIN,
+                          TEXT_LEFT);
+        int x = r.x + inset + w + ui_px(u, 14);
+        int th = text_height(u->text, FONT_BOLD), bh = text_height(u->text, FONT_SMALL);
+        int y = r.y + (r.h - 2 * th - bh - ui_px(u, 4)) / 2;
+        ui_clip(u, (SDL_Rect){x, r.y, r.x + r.w - x - ui_px(u, 6), r.h});
+        text_draw(u->text, FONT_BOLD, "not sure:", x, y, UI_TRAIN, TEXT_LEFT);
+        text_draw(u->text, FONT_BOLD, "is this a digit?", x, y + th, UI_TEXT, TEXT_LEFT);
+        char buf[64];
+        snprintf(buf, sizeof buf, "best guess %s, %.0f %%", label, (double)(p * 100.0f));
+        text_draw(u->text, FONT_SMALL, buf, x, y + 2 * th + ui_px(u, 4), UI_DIM, TEXT_LEFT);
+        ui_unclip(u);
+        return;
+    }
     int w = text_draw(u->text, FONT_BIG, label, r.x + inset, r.y + (r.h - big_h) / 2, UI_ACCENT,
                       TEXT_LEFT);
     int x = r.x + inset + (w > ui_px(u, 40) ? w : ui_px(u, 40)) + ui_px(u, 16);
@@ -43,9 +62,20 @@ void ui_draw_guess(ui_ctx *u, const app_state *s)
     int th = text_height(u->text, FONT_TITLE), bh = text_height(u->text, FONT_SMALL);
     int y = r.y + (r.h - th - bh - ui_px(u, 2)) / 2;
     text_draw(u->text, FONT_TITLE, buf, x, y, UI_TEXT, TEXT_LEFT);
-    const char *how = p >= 0.9f ? "sure" : p >= 0.6f ? "fairly sure" : "not sure";
-    text_draw(u->text, FONT_SMALL, how, x, y + th + ui_px(u, 2), p >= 0.6f ? UI_DIM : UI_TRAIN,
-              TEXT_LEFT);
+    // A close call between two classes is said as such.
+    size_t second = s->guess == 0 ? 1 : 0;
+    for (size_t i = 0; i < s->n_classes; i++)
+        if (i != s->guess && s->probs[i] > s->probs[second])
+            second = i;
+    char how[64];
+    if (p >= 0.9f || s->n_classes < 2)
+        snprintf(how, sizeof how, "sure");
+    else if (s->probs[second] >= 0.25f)
+        snprintf(how, sizeof how, "or %s? (%.0f %%)", app_label(s, second),
+                 (double)(s->probs[second] * 100.0f));
+    else
+        snprintf(how, sizeof how, "fairly sure");
+    text_draw(u->text, FONT_SMALL, how, x, y + th + ui_px(u, 2), UI_DIM, TEXT_LEFT);
 }
 
 uint64_t ui_bars_sig(const app_state *s)
@@ -54,6 +84,8 @@ uint64_t ui_bars_sig(const app_state *s)
     UI_SIG(h, s->has_guess);
     UI_SIG(h, s->guess);
     UI_SIG(h, s->n_classes);
+    int why = s->view == VIEW_WHY ? view_why_class(s) : -1;
+    UI_SIG(h, why);
     for (size_t i = 0; i < s->n_classes; i++) {
         int permille = s->has_guess ? (int)lroundf(s->probs[i] * 1000.0f) : -1;
         UI_SIG(h, permille);
@@ -74,6 +106,12 @@ void ui_draw_bars(ui_ctx *u, const app_state *s)
     int track_w = r.w - label_w - pct_w;
     int bar_h = row * 5 / 8;
     char buf[32];
+    // The class the why view explains, marked.
+    int why = s->view == VIEW_WHY ? view_why_class(s) : -1;
+    if (why >= 0 && (size_t)why < n) {
+        SDL_Rect mark = {r.x - ui_px(u, 6), r.y + why * row, r.w + ui_px(u, 6), row};
+        ui_fill_round(u, mark, (float)ui_px(u, 5), (SDL_Color){44, 52, 70, 255});
+    }
     for (size_t i = 0; i < n; i++) {
         int y = r.y + (int)i * row;
         bool top = s->has_guess && i == s->guess;

@@ -159,7 +159,9 @@ static int legend(ui_ctx *u, int x_right, int y, const char *label, SDL_Color c)
     return x_right - w - sw - ui_px(u, 14);
 }
 
-/* The latest train and test figures after a chart's caption. */
+/* The latest train and test figures after a chart's caption, and the
+ * legend at the right where it still fits (the figures carry the same
+ * colours, so a narrow chart keeps them and drops the legend). */
 static void caption_values(ui_ctx *u, SDL_Rect panel, const char *caption, const char *train,
                            const char *test)
 {
@@ -167,10 +169,23 @@ static void caption_values(ui_ctx *u, SDL_Rect panel, const char *caption, const
     text_size(u->text, FONT_CAPTION, caption, &cw, NULL);
     int x = panel.x + ui_px(u, 12) + cw + ui_px(u, 14);
     int y = panel.y + ui_px(u, 8);
-    if (train[0])
+    int end = panel.x + panel.w - ui_px(u, 10);
+    int w;
+    text_size(u->text, FONT_MONO, train, &w, NULL);
+    if (train[0] && x + w <= end)
         x += text_draw(u->text, FONT_MONO, train, x, y, UI_TRAIN, TEXT_LEFT) + ui_px(u, 10);
-    if (test[0])
-        text_draw(u->text, FONT_MONO, test, x, y, UI_ACCENT, TEXT_LEFT);
+    text_size(u->text, FONT_MONO, test, &w, NULL);
+    if (test[0] && x + w <= end)
+        x += text_draw(u->text, FONT_MONO, test, x, y, UI_ACCENT, TEXT_LEFT);
+    int tw, rw;
+    text_size(u->text, FONT_SMALL, "test", &tw, NULL);
+    text_size(u->text, FONT_SMALL, "train", &rw, NULL);
+    int need = tw + rw + 2 * (ui_px(u, 10) + ui_px(u, 14)) + ui_px(u, 4);
+    int right = panel.x + panel.w - ui_px(u, 12);
+    if (right - need < x)
+        return;
+    int lx = legend(u, right, y, "test", UI_ACCENT);
+    legend(u, lx, y, "train", UI_TRAIN);
 }
 
 static float chart_x_end(const app_state *s)
@@ -207,12 +222,8 @@ void ui_draw_loss(ui_ctx *u, const app_state *s)
     SDL_Rect r = ui_rect(s->layout.loss_chart);
     ui_panel(u, r);
     SDL_Rect in = ui_caption(u, r, "LOSS", NULL);
-    int ly = r.y + ui_px(u, 8);
-    int x = r.x + r.w - ui_px(u, 12);
-    x = legend(u, x, ly, "test", UI_ACCENT);
-    x = legend(u, x, ly, "train", UI_TRAIN);
     if (s->n_loss == 0 && s->n_epochs == 0) {
-        empty_hint(u, in, "cross-entropy per batch appears here while training");
+        empty_hint(u, in, "the loss per batch, while training");
         return;
     }
     float ymax = 0.1f;
@@ -275,12 +286,8 @@ void ui_draw_accuracy(ui_ctx *u, const app_state *s)
     SDL_Rect r = ui_rect(s->layout.acc_chart);
     ui_panel(u, r);
     SDL_Rect in = ui_caption(u, r, "ACCURACY", NULL);
-    int ly = r.y + ui_px(u, 8);
-    int x = r.x + r.w - ui_px(u, 12);
-    x = legend(u, x, ly, "test", UI_ACCENT);
-    x = legend(u, x, ly, "train", UI_TRAIN);
     if (s->n_loss == 0 && s->n_epochs == 0) {
-        empty_hint(u, in, "running train accuracy and test accuracy per epoch");
+        empty_hint(u, in, "train and test accuracy per epoch");
         return;
     }
     float lo = 1.0f;
@@ -472,12 +479,10 @@ uint64_t ui_log_sig(const app_state *s)
     return h;
 }
 
-void ui_draw_log(ui_ctx *u, const app_state *s)
+void ui_draw_log(ui_ctx *u, const app_state *s, SDL_Rect r)
 {
-    SDL_Rect r = ui_rect(s->layout.log);
     if (r.h < ui_px(u, 30))
         return;
-    ui_panel(u, r);
     SDL_Rect in = ui_caption(u, r, "LOG", NULL);
     wrap_log(u, s, in.w);
     int lh = text_height(u->text, FONT_MONO) + ui_px(u, 1);
