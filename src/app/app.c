@@ -563,6 +563,14 @@ static void default_screenshot_path(char *out, size_t len)
     char stamp[32];
     strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &tm);
     snprintf(out, len, "digitpad-%s.png", stamp);
+    // Several in one second (a key held, a test going through the views): -2, -3, ...
+    for (int i = 2; i < 1000; i++) {
+        FILE *f = fopen(out, "rb");
+        if (!f)
+            return;
+        fclose(f);
+        snprintf(out, len, "digitpad-%s-%d.png", stamp, i);
+    }
 }
 
 /* True once training has gone half an epoch past epoch n (or finished);
@@ -618,6 +626,20 @@ static bool stats_add(frame_stats *st, double now, double work_ms, bool drew)
     st->frames = 0;
     st->window_start = now;
     return true;
+}
+
+typedef struct rect_text {
+    char s[80];
+} rect_text;
+
+/* A layout rectangle in window coordinates as {"x":..,"y":..,"w":..,"h":..}. */
+static rect_text rect_json(app_rect r, float ratio)
+{
+    rect_text t;
+    snprintf(t.s, sizeof t.s, "{\"x\":%d,\"y\":%d,\"w\":%d,\"h\":%d}", (int)lroundf((float)r.x / ratio),
+             (int)lroundf((float)r.y / ratio), (int)lroundf((float)r.w / ratio),
+             (int)lroundf((float)r.h / ratio));
+    return t;
 }
 
 /* --- the loop ---------------------------------------------------------- */
@@ -753,13 +775,19 @@ int app_main(int argc, char **argv)
                 app_rect c = s->layout.canvas;
                 SDL_RendererInfo info = {0};
                 SDL_GetRendererInfo(w.ren, &info);
-                printf("{\"event\":\"ready\",\"canvas\":{\"x\":%d,\"y\":%d,\"w\":%d,\"h\":%d},"
+                // Where the tabs, the bars and the view are, for tests that click them.
+                char tabs[256], bars[96], view[96];
+                size_t at = 0;
+                for (int i = 0; i < VIEW_COUNT; i++)
+                    at += (size_t)snprintf(tabs + at, sizeof tabs - at, "%s%s", i ? "," : "",
+                                           rect_json(s->layout.buttons[BTN_TAB_HIDDEN + i], w.ratio).s);
+                snprintf(bars, sizeof bars, "%s", rect_json(s->layout.bars, w.ratio).s);
+                snprintf(view, sizeof view, "%s", rect_json(s->layout.view, w.ratio).s);
+                printf("{\"event\":\"ready\",\"canvas\":%s,"
                        "\"window\":{\"w\":%d,\"h\":%d},\"scale\":%g,\"renderer\":\"%s\","
-                       "\"startup_ms\":%.1f}\n",
-                       (int)lroundf((float)c.x / w.ratio), (int)lroundf((float)c.y / w.ratio),
-                       (int)lroundf((float)c.w / w.ratio), (int)lroundf((float)c.h / w.ratio),
-                       w.win_w, w.win_h, (double)w.ratio, info.name ? info.name : "?",
-                       (now_s() - t0) * 1000.0);
+                       "\"startup_ms\":%.1f,\"tabs\":[%s],\"bars\":%s,\"view\":%s}\n",
+                       rect_json(c, w.ratio).s, w.win_w, w.win_h, (double)w.ratio,
+                       info.name ? info.name : "?", (now_s() - t0) * 1000.0, tabs, bars, view);
                 fflush(stdout);
             }
             if (o.draw && !queue_draw(o.draw, s, &w)) {

@@ -117,7 +117,7 @@ void layout_compute(app_layout *l, int w, int h, float scale, size_t n_layers)
     l->progress = rect(x3, y, wr, px(50, scale));
     y += l->progress.h + gap;
     int rest = bottom - y;
-    int charts_h = clampi((int)(0.25f * (float)rest), px(110, scale), px(200, scale));
+    int charts_h = clampi((int)(0.25f * (float)rest), px(92, scale), px(200, scale));
     int loss_w = (wr - gap) / 2;
     l->loss_chart = rect(x3, y, loss_w, charts_h);
     l->acc_chart = rect(x3 + loss_w + gap, y, wr - loss_w - gap, charts_h);

@@ -442,8 +442,8 @@ static void draw_help(ui_ctx *u, const app_state *s)
         {"E", "eraser on / off for the left button"},
         {"C  or  Backspace", "clear the canvas"},
         {"Ctrl+Z", "undo the last stroke"},
-        {"P", "network input: MNIST-normalised / raw"},
-        {"T", "a random test digit, with its true label"},
+        {"P", "input: MNIST-normalised / raw"},
+        {"T", "a random test digit and its label"},
         {"Space", "train / pause / resume"},
         {"R", "reset to fresh random weights"},
         {"Ctrl+S", "save the model"},
@@ -453,10 +453,10 @@ static void draw_help(ui_ctx *u, const app_state *s)
         {"Ctrl+Q", "quit"},
     };
     static const char *const views[][2] = {
-        {"1", "hidden layer: each unit's activation"},
-        {"2", "weights: the first layer's 28×28 tiles"},
+        {"1", "hidden layer: units lit by the drawing"},
+        {"2", "weights: first layer as 28×28 tiles"},
         {"3", "why: pixels that pushed the answer"},
-        {"4", "mistakes: the test set's confusion"},
+        {"4", "mistakes: confusion on the test set"},
         {"5", "the training log"},
         {"Tab  /  Shift+Tab", "next / previous view"},
         {"Click a tab", "that view"},
@@ -471,7 +471,7 @@ static void draw_help(ui_ctx *u, const app_state *s)
     ui_fill(u, (SDL_Rect){0, 0, s->layout.w, s->layout.h}, (SDL_Color){8, 9, 12, 200});
     size_t rows = n > m ? n : m;
     int row = ui_px(u, 24);
-    int col_w = ui_px(u, 420);
+    int col_w = ui_px(u, 460);
     int w = 2 * col_w + ui_px(u, 24), h = ui_px(u, 96) + (int)rows * row;
     if (w > s->layout.w - 2 * ui_px(u, 8)) {
         w = s->layout.w - 2 * ui_px(u, 8);

@@ -161,6 +161,10 @@ void ui_draw_digit(ui_ctx *u, const app_state *s)
         snprintf(caption, sizeof caption, "P(%s) FOR THIS DRAWING", app_label(s, s->guess));
     else
         snprintf(caption, sizeof caption, "THIS DRAWING, WHILE TRAINING");
+    int cw;
+    text_size(u->text, FONT_CAPTION, caption, &cw, NULL);
+    if (cw > r.w - ui_px(u, 24) && !s->has_guess)
+        snprintf(caption, sizeof caption, "WHILE TRAINING");
     SDL_Rect in = ui_caption(u, r, caption, NULL);
     if (s->n_digit < 2) {
         const char *lines[3];

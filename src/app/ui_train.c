@@ -223,7 +223,7 @@ void ui_draw_loss(ui_ctx *u, const app_state *s)
     ui_panel(u, r);
     SDL_Rect in = ui_caption(u, r, "LOSS", NULL);
     if (s->n_loss == 0 && s->n_epochs == 0) {
-        empty_hint(u, in, "the loss per batch, while training");
+        empty_hint(u, in, "appears while training");
         return;
     }
     float ymax = 0.1f;
@@ -287,7 +287,7 @@ void ui_draw_accuracy(ui_ctx *u, const app_state *s)
     ui_panel(u, r);
     SDL_Rect in = ui_caption(u, r, "ACCURACY", NULL);
     if (s->n_loss == 0 && s->n_epochs == 0) {
-        empty_hint(u, in, "train and test accuracy per epoch");
+        empty_hint(u, in, "train and test, per epoch");
         return;
     }
     float lo = 1.0f;

@@ -337,7 +337,14 @@ static void draw_hidden(ui_ctx *u, const app_state *s)
         char left[64], right[96];
         snprintf(left, sizeof left, "HIDDEN LAYER %zu  ·  %zu UNITS", i + 1, n);
         int cw = text_draw(u->text, FONT_CAPTION, left, cap.x, cap.y + ui_px(u, 3), UI_DIM, TEXT_LEFT);
-        if (s->has_guess) {
+        bool known;
+        if (l.detail.h == 0 && s->hover_layer == (int)i &&
+            (unit_activation(s, (int)i, s->hover_unit, &known), known)) {
+            // No details box in this small window: the hovered unit's value here.
+            float a = unit_activation(s, (int)i, s->hover_unit, &known);
+            snprintf(right, sizeof right, "unit %d: %.3f%s", s->hover_unit + 1, (double)a,
+                     a > 0.0f ? "" : " (off)");
+        } else if (s->has_guess) {
             snprintf(right, sizeof right, "ReLU switched off %zu of %zu", zeros, n);
         } else {
             snprintf(right, sizeof right, "draw a digit to light them up");
@@ -357,7 +364,8 @@ static void draw_hidden(ui_ctx *u, const app_state *s)
         if (s->hover_layer == (int)i && s->hover_unit >= 0 && (size_t)s->hover_unit < g->n)
             outline(u, R(view_grid_cell(g, (size_t)s->hover_unit)), lw, UI_TEXT);
     }
-    draw_unit_detail(u, s, &l);
+    if (l.detail.h > 0)
+        draw_unit_detail(u, s, &l);
 }
 
 /* ---- weight images ----------------------------------------------------- */
@@ -528,12 +536,19 @@ static void draw_why(ui_ctx *u, const app_state *s)
                           TEXT_LEFT);
         char p[64];
         snprintf(p, sizeof p, "P = %.1f %%", (double)(s->probs[cls] * 100.0f));
-        int tx = side.x + w + ui_px(u, 12);
-        text_fit(u, FONT_TITLE, p, tx, y + ui_px(u, 6), side.x + side.w - tx, UI_TEXT);
+        int tx = side.x + w + ui_px(u, 12), room = side.x + side.w - tx;
+        int pw;
+        text_size(u->text, FONT_TITLE, p, &pw, NULL);
+        text_font pf = pw <= room ? FONT_TITLE : FONT_BOLD;
+        text_fit(u, pf, p, tx, y + ui_px(u, 6), room, UI_TEXT);
         bool clicked = s->why_class >= 0 && s->why_class == cls;
-        text_fit(u, FONT_SMALL, clicked ? "the class you clicked" : "the network's answer", tx,
-                 y + ui_px(u, 6) + text_height(u->text, FONT_TITLE) + ui_px(u, 2),
-                 side.x + side.w - tx, UI_DIM);
+        const char *who = clicked ? "the class you clicked" : "the network's answer";
+        int ww;
+        text_size(u->text, FONT_SMALL, who, &ww, NULL);
+        if (ww > room)
+            who = clicked ? "clicked" : "the answer";
+        text_fit(u, FONT_SMALL, who, tx, y + ui_px(u, 6) + text_height(u->text, pf) + ui_px(u, 2), room,
+                 UI_DIM);
         y += big - ui_px(u, 4);
     }
     // Legend: the map's colours and what they mean.
@@ -721,7 +736,8 @@ static void draw_mistakes(ui_ctx *u, const app_state *s)
     int cw = text_draw(u->text, FONT_CAPTION, title, cap.x, cap.y + ui_px(u, 3), UI_DIM, TEXT_LEFT);
     int tw;
     text_size(u->text, FONT_SMALL, right, &tw, NULL);
-    if (right[0] && cap.w - cw - ui_px(u, 12) >= tw)
+    bool hover_in_caption = s->hover_cell >= 0 && !l.hint;
+    if (right[0] && cap.w - cw - ui_px(u, 12) >= tw && !hover_in_caption)
         text_draw(u->text, FONT_SMALL, right, cap.x + cap.w, cap.y + ui_px(u, 2), UI_GOOD, TEXT_RIGHT);
 
     if (!s->has_confusion) {
@@ -754,17 +770,17 @@ static void draw_mistakes(ui_ctx *u, const app_state *s)
             for (int p = 0; p < 10; p++)
                 if (t != p && s->confusion[t][p] > max_off)
                     max_off = s->confusion[t][p];
-        int c = l.cell;
+        int cw = l.cell_w, ch = l.cell_h;
         SDL_Rect m = R(l.matrix);
         int label = ui_px(u, 18);
-        bool counts = c >= ui_px(u, 22);
-        text_font cf = c >= ui_px(u, 30) ? FONT_SMALL : FONT_CAPTION;
+        bool counts = ch >= ui_px(u, 14) && cw >= ui_px(u, 18);
+        text_font cf = cw >= ui_px(u, 30) && ch >= ui_px(u, 22) ? FONT_SMALL : FONT_CAPTION;
         for (int k = 0; k < 10; k++) {
             const char *name = app_label(s, (size_t)k);
-            text_draw_in(u->text, FONT_CAPTION, name, (SDL_Rect){m.x + k * c, m.y - label, c, label},
+            text_draw_in(u->text, FONT_CAPTION, name, (SDL_Rect){m.x + k * cw, m.y - label, cw, label},
                          UI_DIM, TEXT_CENTER);
-            text_draw_in(u->text, FONT_CAPTION, name, (SDL_Rect){m.x - label, m.y + k * c, label - ui_px(u, 4), c},
-                         UI_DIM, TEXT_RIGHT);
+            text_draw_in(u->text, FONT_CAPTION, name,
+                         (SDL_Rect){m.x - label, m.y + k * ch, label - ui_px(u, 4), ch}, UI_DIM, TEXT_RIGHT);
         }
         for (int t = 0; t < 10; t++) {
             uint32_t row = 0;
@@ -774,44 +790,52 @@ static void draw_mistakes(ui_ctx *u, const app_state *s)
                 uint32_t n = s->confusion[t][p];
                 uint8_t rgb[3];
                 view_confusion_color(n, row, max_off, t == p, rgb);
-                SDL_Rect cell = {m.x + p * c, m.y + t * c, c - 1, c - 1};
+                SDL_Rect cell = {m.x + p * cw, m.y + t * ch, cw - 1, ch - 1};
                 fill_rgb(u, cell, rgb);
                 if (counts && n) {
                     char buf[16];
                     snprintf(buf, sizeof buf, "%u", n);
                     int w;
                     text_size(u->text, cf, buf, &w, NULL);
-                    if (w > c - 2 && n >= 1000) { // 1134 as 1.1k where four digits do not fit
+                    if (w > cw - 2 && n >= 1000) { // 1134 as 1.1k (or 1k) where four digits do not fit
                         snprintf(buf, sizeof buf, "%.1fk", (double)n / 1000.0);
                         text_size(u->text, cf, buf, &w, NULL);
+                        if (w > cw - 2) {
+                            snprintf(buf, sizeof buf, "%.0fk", (double)n / 1000.0);
+                            text_size(u->text, cf, buf, &w, NULL);
+                        }
                     }
-                    if (w <= c - 2)
+                    if (w <= cw - 2)
                         text_draw_in(u->text, cf, buf, cell, t == p || rgb[0] > 150 ? UI_TEXT : UI_DIM,
                                      TEXT_CENTER);
                 }
             }
         }
         if (s->gallery_true != APP_NO_CELL)
-            outline(u, (SDL_Rect){m.x + s->gallery_pred * c, m.y + s->gallery_true * c, c - 1, c - 1},
+            outline(u, (SDL_Rect){m.x + s->gallery_pred * cw, m.y + s->gallery_true * ch, cw - 1, ch - 1},
                     line_w(u) + 1, UI_ACCENT);
         if (s->hover_cell >= 0)
-            outline(u, (SDL_Rect){m.x + (s->hover_cell % 10) * c, m.y + (s->hover_cell / 10) * c, c - 1, c - 1},
+            outline(u, (SDL_Rect){m.x + (s->hover_cell % 10) * cw, m.y + (s->hover_cell / 10) * ch, cw - 1,
+                                  ch - 1},
                     line_w(u), UI_TEXT);
-        // Under the matrix: what the axes are, or the hovered cell.
+        // Under the matrix (or in the caption line when there is no room
+        // under it): what the axes are, or the hovered cell.
         char hint[128];
-        int hy = m.y + m.h + ui_px(u, 4);
         if (s->hover_cell >= 0) {
             int t = s->hover_cell / 10, p = s->hover_cell % 10;
             if (t == p)
-                snprintf(hint, sizeof hint, "%u %ss read right; click to see them", s->confusion[t][p],
-                         app_label(s, (size_t)t));
+                snprintf(hint, sizeof hint, "%u %ss read right", s->confusion[t][p], app_label(s, (size_t)t));
             else
-                snprintf(hint, sizeof hint, "%u %ss read as %s; click to see them", s->confusion[t][p],
-                         app_label(s, (size_t)t), app_label(s, (size_t)p));
+                snprintf(hint, sizeof hint, "%u %ss read as %s", s->confusion[t][p], app_label(s, (size_t)t),
+                         app_label(s, (size_t)p));
         } else {
             snprintf(hint, sizeof hint, "rows: true digit · columns: the answer · click a cell");
         }
-        text_fit(u, FONT_SMALL, hint, m.x - label, hy, m.w + label, s->hover_cell >= 0 ? UI_TEXT : UI_FAINT);
+        if (l.hint)
+            text_fit(u, FONT_SMALL, hint, m.x - label, m.y + m.h + ui_px(u, 4), m.w + label,
+                     s->hover_cell >= 0 ? UI_TEXT : UI_FAINT);
+        else if (s->hover_cell >= 0)
+            text_draw(u->text, FONT_SMALL, hint, cap.x + cap.w, cap.y + ui_px(u, 2), UI_TEXT, TEXT_RIGHT);
     }
     draw_gallery(u, s, &l);
 }

@@ -562,22 +562,28 @@ static int caption_h(const app_state *s)
     return px(s, 24);
 }
 
-/* Lays the hidden layers' grids into area, one under the other; returns
- * the smallest cell. */
+/* Lays the hidden layers' grids into area, one under the other, each with
+ * a share of the height in proportion to its units (so their cells come
+ * out about the same size); returns the smallest cell. */
 static int hidden_grids(const app_state *s, app_rect area, view_hidden_layout *l)
 {
     int cap = caption_h(s), gap = px(s, 10);
     int n = (int)l->n_grids;
-    int share = (area.h - (n - 1) * gap) / n;
-    int smallest = 1 << 30;
+    size_t total = 0;
+    for (int i = 0; i < n; i++)
+        total += s->net.sizes[i + 1];
+    int room = area.h - (n - 1) * gap - n * cap;
+    int smallest = 1 << 30, y = area.y;
     for (int i = 0; i < n; i++) {
-        app_rect a = rect(area.x, area.y + i * (share + gap), area.w, share);
         size_t units = s->net.sizes[i + 1];
+        int share = i + 1 == n ? area.y + area.h - y - cap
+                               : (int)((double)room * (double)units / (double)total);
         int cgap = units > 512 ? 1 : px(s, 2) > 1 ? px(s, 2) : 1;
-        l->grid[i] = view_grid_fit(rect(a.x, a.y + cap, a.w, a.h - cap), units, cgap, px(s, 40), 1);
-        l->caption[i] = rect(a.x, a.y, a.w, cap);
+        l->grid[i] = view_grid_fit(rect(area.x, y + cap, area.w, share), units, cgap, px(s, 40), 1);
+        l->caption[i] = rect(area.x, y, area.w, cap);
         if (l->grid[i].cell < smallest)
             smallest = l->grid[i].cell;
+        y += cap + share + gap;
     }
     return smallest;
 }
@@ -591,11 +597,19 @@ void view_hidden_layout_of(const app_state *s, view_hidden_layout *l)
     size_t hidden = s->net.n_layers - 1;
     l->n_grids = hidden < VIEW_MAX_GRIDS ? hidden : VIEW_MAX_GRIDS;
     int det_h = px(s, 96), det_w = px(s, 168), gap = px(s, 12);
-    // The unit's details either under the grids or beside them: whichever leaves bigger cells.
-    view_hidden_layout below = *l, right = *l;
+    /* The unit's details under the grids, or beside them where that gives
+     * clearly bigger cells; where either would leave cells too small to
+     * point at, no details box (the caption line then shows the hovered
+     * unit's value, and the weights view its weights). */
+    view_hidden_layout below = *l, right = *l, none = *l;
     int cb = hidden_grids(s, rect(v.x, v.y, v.w, v.h - det_h - gap), &below);
     int cr = hidden_grids(s, rect(v.x, v.y, v.w - det_w - gap, v.h), &right);
-    if (4 * cr > 5 * cb) { // beside only when that gives clearly bigger cells
+    int cn = hidden_grids(s, v, &none);
+    int small = px(s, 8);
+    if (cb < small && cr < small && cn > cb && cn > cr) {
+        *l = none;
+        l->detail = rect(v.x, v.y + v.h, v.w, 0);
+    } else if (4 * cr > 5 * cb) { // beside only when that gives clearly bigger cells
         *l = right;
         l->detail = rect(v.x + v.w - det_w, v.y, det_w, v.h);
         l->detail_right = true;
@@ -675,30 +689,40 @@ void view_mistakes_layout_of(const app_state *s, view_mistakes_layout *l)
     l->caption = rect(v.x, v.y, v.w, cap);
     app_rect area = rect(v.x, v.y + cap, v.w, v.h - cap);
     int by_h = (area.h - label - hint) / 10;
-    int cell = (area.w - label) / 10;
-    cell = cell < by_h ? cell : by_h;
-    if (cell > px(s, 44))
-        cell = px(s, 44);
+    if (by_h < px(s, 20)) { // a small window: no line under the matrix
+        hint = 0;
+        by_h = (area.h - label) / 10;
+    }
+    int cap_cell = px(s, 40);
     l->show_matrix = true;
+    l->hint = hint > 0;
     bool open = s->gallery_true != APP_NO_CELL;
-    // The gallery (or, with no cell open, a hint) beside the matrix where
-    // there is room; in a small window an open gallery takes the view.
+    /* Square cells, with the gallery (or, with no cell open, a hint) beside
+     * the matrix where there is room for both; in a small window the cells
+     * take the width they can (wider than high) and an open gallery takes
+     * the whole view. */
     int min_gallery = px(s, 150);
     int beside = (area.w - label - gap - min_gallery) / 10;
     if (beside > by_h)
         beside = by_h;
-    if (beside > px(s, 40))
-        beside = px(s, 40);
+    if (beside > cap_cell)
+        beside = cap_cell;
     if (beside >= px(s, 18)) {
-        cell = beside;
-        int gx = area.x + label + 10 * cell + gap;
+        l->cell_w = l->cell_h = beside;
+        int gx = area.x + label + 10 * beside + gap;
         l->gallery = rect(gx, area.y, area.x + area.w - gx, area.h);
-    } else if (open) {
-        l->show_matrix = false;
-        l->gallery = area;
+    } else {
+        int by_w = (area.w - label) / 10;
+        l->cell_h = by_h < cap_cell ? by_h : cap_cell;
+        l->cell_w = by_w < cap_cell ? by_w : cap_cell;
+        if (l->cell_w > 2 * l->cell_h)
+            l->cell_w = 2 * l->cell_h;
+        if (open) {
+            l->show_matrix = false;
+            l->gallery = area;
+        }
     }
-    l->cell = cell;
-    l->matrix = rect(area.x + label, area.y + label, 10 * cell, 10 * cell);
+    l->matrix = rect(area.x + label, area.y + label, 10 * l->cell_w, 10 * l->cell_h);
     if (!open)
         return;
     app_rect g = l->gallery;
@@ -723,6 +747,8 @@ void view_mistakes_layout_of(const app_state *s, view_mistakes_layout *l)
     tg->x = t.x;
     tg->y = t.y;
     size_t page = (size_t)tg->cols * (size_t)tg->rows;
+    if (page > UI_VIEW_MAX_THUMBS)
+        page = UI_VIEW_MAX_THUMBS;
     size_t left = s->n_gallery > s->gallery_first ? s->n_gallery - s->gallery_first : 0;
     tg->n = left < page ? left : page;
 }
@@ -753,10 +779,10 @@ static void select_unit(app_state *s, int layer, int unit)
 /* The confusion cell at (x, y) as true * 10 + predicted, or -1. */
 static int matrix_cell_at(const view_mistakes_layout *l, float x, float y)
 {
-    if (!l->show_matrix || l->cell <= 0 || !rect_contains(l->matrix, x, y))
+    if (!l->show_matrix || l->cell_w <= 0 || l->cell_h <= 0 || !rect_contains(l->matrix, x, y))
         return -1;
-    int p = (int)((x - (float)l->matrix.x) / (float)l->cell);
-    int t = (int)((y - (float)l->matrix.y) / (float)l->cell);
+    int p = (int)((x - (float)l->matrix.x) / (float)l->cell_w);
+    int t = (int)((y - (float)l->matrix.y) / (float)l->cell_h);
     return t >= 0 && t < 10 && p >= 0 && p < 10 ? t * 10 + p : -1;
 }
 
@@ -786,6 +812,8 @@ void views_page(app_state *s, int dir)
         view_mistakes_layout l;
         view_mistakes_layout_of(s, &l);
         size_t page = (size_t)l.thumbs.cols * (size_t)l.thumbs.rows;
+        if (page > UI_VIEW_MAX_THUMBS)
+            page = UI_VIEW_MAX_THUMBS;
         if (page == 0)
             return;
         if (dir < 0)

@@ -164,6 +164,8 @@ app_rect view_grid_cell(const view_grid *g, size_t i);
 int view_grid_at(const view_grid *g, float x, float y);
 
 #define VIEW_MAX_GRIDS 4
+/* Gallery images shown at once (one texture holds them). */
+#define UI_VIEW_MAX_THUMBS 256
 
 typedef enum view_nav {
     VIEW_NAV_NONE,
@@ -198,7 +200,8 @@ typedef struct view_mistakes_layout {
     app_rect caption;
     bool show_matrix;                 // false when a small window gives the gallery all the room
     app_rect matrix;                  // the 10x10 cells (true down, predicted across)
-    int cell;
+    int cell_w, cell_h;               // square but in small windows
+    bool hint;                        // a line under the matrix says what it is
     app_rect gallery;                 // the open cell's images (empty when closed)
     app_rect gallery_caption;
     view_grid thumbs;                 // images gallery_first .. + thumbs.n - 1

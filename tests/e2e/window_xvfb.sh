@@ -1,8 +1,11 @@
 #!/bin/sh
 # End to end under Xvfb: a real X window, strokes drawn with xdotool into
 # the canvas rectangle that the ready event reports, the prediction events
-# checked (a 1, then a 0), a screenshot taken with F12 and kept, training
-# started with Space when MNIST is there, and Ctrl+Q closing cleanly.
+# checked (a 1, then a 0), a screenshot taken with F12 and kept, every view
+# beside the canvas switched to with its key (a screenshot of each kept),
+# Tab, a tab and a bar clicked with the mouse, T for a test digit, the
+# confusion matrix of the loaded model and after an epoch, training started
+# with Space when MNIST is there, and Ctrl+Q closing cleanly.
 # usage: window_xvfb.sh DIGITPAD [KEEP_DIR]
 set -u
 digitpad=$1
@@ -115,6 +118,62 @@ shot=$(grep '"event":"screenshot"' "$events" | tail -n 1 | sed 's/.*"path":"\([^
 [ -s "$shot" ] || fail "the screenshot $shot is missing"
 [ -n "$keep" ] && cp "$shot" "$keep/e2e-window.png"
 
+# The views beside the canvas: each key shows one (a view event), F12 keeps a picture of it.
+have_mnist=1
+grep -q 'no MNIST found' "$events" && have_mnist=0
+shoot() { # $1: name of the kept copy
+    n=$(($(lines) + 1))
+    xdotool key F12
+    wait_for '"event":"screenshot"' 50 "$n" || fail "no screenshot of $1"
+    shot=$(tail -n +"$n" "$events" | grep '"event":"screenshot"' | tail -n 1 | sed 's/.*"path":"\([^"]*\)".*/\1/')
+    [ -s "$shot" ] || fail "the screenshot $shot is missing"
+    [ -n "$keep" ] && cp "$shot" "$keep/e2e-view-$1.png"
+}
+if [ $have_mnist = 1 ] && [ $loaded = 1 ]; then
+    # MNIST is read in the background at start and the loaded model's test-set answers come.
+    wait_for '"event":"confusion","epoch":[0-9]*,"source":"eval"' 200 || fail "no confusion matrix for the loaded model"
+fi
+shoot hidden # the first view, shown at start
+for kv in 2:weights 3:why 4:mistakes 5:log 1:hidden; do
+    k=${kv%%:*}
+    name=${kv#*:}
+    n=$(lines)
+    xdotool key "$k"
+    wait_for "\"event\":\"view\",\"name\":\"$name\"" 30 "$n" || fail "key $k did not show the $name view"
+    sleep 0.3
+    [ "$name" = hidden ] || shoot "$name"
+done
+# Tab goes to the next view.
+n=$(lines)
+xdotool key Tab
+wait_for '"event":"view","name":"weights"' 30 "$n" || fail "Tab did not show the weights view"
+
+# The mouse: a click on the third tab, then on a bar (why that class).
+tab3=$(echo "$ready" | sed 's/.*"tabs":\[\({[^}]*}\),\({[^}]*}\),\({[^}]*}\).*/\3/')
+tx=$(echo "$tab3" | sed 's/.*"x":\([0-9]*\).*/\1/'); ty=$(echo "$tab3" | sed 's/.*"y":\([0-9]*\).*/\1/')
+n=$(lines)
+xdotool mousemove $((X + tx + 10)) $((Y + ty + 10)) click 1
+wait_for '"event":"view","name":"why"' 30 "$n" || fail "clicking the third tab did not show the why view"
+bars=$(echo "$ready" | sed 's/.*"bars":\({[^}]*}\).*/\1/')
+bx=$(echo "$bars" | sed 's/.*"x":\([0-9]*\).*/\1/'); by=$(echo "$bars" | sed 's/.*"y":\([0-9]*\).*/\1/')
+bh=$(echo "$bars" | sed 's/.*"h":\([0-9]*\).*/\1/')
+n=$(lines)
+xdotool mousemove $((X + bx + 8)) $((Y + by + bh * 6 / 10 + bh / 20)) click 1 # class 6's bar
+wait_for '"event":"saliency","class":6' 30 "$n" || fail "clicking the bar of 6 did not explain class 6"
+shoot why-6
+
+if [ $have_mnist = 1 ]; then
+    # T: a random test digit with its true label, explained by the why view.
+    n=$(lines)
+    xdotool key t
+    wait_for '"event":"test_digit","index":[0-9]*,"label":[0-9]' 100 "$n" || fail "T put no test digit on the canvas"
+    wait_for '"event":"prediction"' 30 "$n" || fail "no prediction for the test digit"
+    xdotool key 4
+    sleep 0.4
+    shoot mistakes-digit
+    xdotool key c
+fi
+
 # Training, when MNIST is there: Space starts it, an epoch comes, the canvas keeps answering.
 if grep -q 'no MNIST found' "$events"; then
     echo "note: no MNIST, training not tried"
@@ -122,6 +181,8 @@ else
     n=$(lines)
     xdotool key space
     wait_for '"event":"epoch"' 600 "$n" || fail "no epoch event after Space"
+    wait_for '"event":"confusion","epoch":[0-9]*,"source":"epoch","accuracy":0\.[0-9]*,"matrix":\[\[' 100 "$n" ||
+        fail "no confusion matrix after the epoch"
     wait_for '"event":"stats"' 30 "$n" || fail "no stats event while training"
     tail -n +"$n" "$events" | grep '"event":"stats"' | tail -n 2
     [ -n "$keep" ] && { xdotool key F12; sleep 0.5; cp "$(ls -t digitpad-*.png | head -n 1)" "$keep/e2e-trained.png"; }
