@@ -191,7 +191,9 @@ static void caption_values(ui_ctx *u, SDL_Rect panel, const char *caption, const
 static float chart_x_end(const app_state *s)
 {
     float end = (float)s->n_epochs ? (float)s->epochs[s->n_epochs - 1].epoch : 0.0f;
-    if (s->have_trainer) {
+    // The planned epochs once training has begun (an idle trainer may exist
+    // only to evaluate the loaded model on the test set).
+    if (s->have_trainer && (s->have_progress || app_training_state(s) != TRAINER_IDLE)) {
         float planned = (float)(s->epoch_base + s->epochs_planned);
         if (planned > end)
             end = planned;

@@ -1,7 +1,8 @@
 #!/bin/sh
 # The real window under SDL's dummy video driver (no display needed):
 # strokes pushed through the same mouse handler with --draw, the prediction
-# events checked, a screenshot written, a clean exit.
+# events checked, the confusion matrix of the bundled model compared with
+# `digitpad eval --json`, a screenshot written, a clean exit.
 # usage: window_dummy.sh DIGITPAD
 set -u
 digitpad=$1
@@ -26,6 +27,20 @@ if grep -q '"event":"loaded"' "$out/events"; then
         fail "a vertical stroke was not read as 1"
 else
     echo "note: the bundled model did not load; only checking that a prediction came"
+fi
+# With MNIST there, the window reads it in the background and asks its
+# trainer about the test set: the confusion matrix must be the one
+# `digitpad eval --json` counts for the same model.
+if grep -q '"event":"loaded"' "$out/events" && "$digitpad" eval --json >"$out/eval" 2>/dev/null; then
+    want=$(sed -n 's/.*"confusion": *\(\[\[.*\]\]\).*/\1/p' "$out/eval" | tr -d ' ')
+    got=$(grep '"event":"confusion"' "$out/events" | head -n 1 | sed -n 's/.*"matrix":\(\[\[.*\]\]\).*/\1/p')
+    [ -n "$want" ] || fail "no confusion matrix in digitpad eval --json"
+    [ -n "$got" ] || fail "no confusion event from the window"
+    [ "$got" = "$want" ] || fail "the window's confusion matrix $got differs from eval's $want"
+    grep '"event":"confusion"' "$out/events" | head -n 1 | grep -q '"source":"eval"' ||
+        fail "the first confusion matrix is not the loaded model's evaluation"
+else
+    echo "note: no MNIST (or no bundled model): the confusion matrix was not compared with eval"
 fi
 grep -q '"event":"screenshot"' "$out/events" || fail "no screenshot event"
 [ "$(head -c 4 "$out/shot.png" | od -An -c | tr -d ' ')" = "211PNG" ] || fail "the screenshot is not a PNG"
