@@ -631,14 +631,21 @@ bool app_want_data(app_state *s)
     return false;
 }
 
+/* The optimiser's settings from the command line. */
+static train_config window_train_config(const app_state *s)
+{
+    train_config t = train_config_default();
+    t.batch = s->cfg.batch;
+    t.lr = (float)s->cfg.lr;
+    t.seed = s->cfg.seed;
+    return t;
+}
+
 static bool make_trainer(app_state *s)
 {
     trainer_config tc;
     memset(&tc, 0, sizeof tc);
-    tc.train = train_config_default();
-    tc.train.batch = s->cfg.batch;
-    tc.train.lr = (float)s->cfg.lr;
-    tc.train.seed = s->cfg.seed;
+    tc.train = window_train_config(s);
     tc.epochs = s->cfg.epochs;
     tc.init_seed = s->cfg.seed;
     tc.snapshot_every = 25;
@@ -652,12 +659,6 @@ static bool make_trainer(app_state *s)
     s->snapshot_version = 0;
     s->shown_state = TRAINER_IDLE;
     s->epochs_planned = tc.epochs;
-    s->meta.batch_size = tc.train.batch;
-    s->meta.seed = tc.train.seed;
-    s->meta.learning_rate = tc.train.lr;
-    s->meta.beta_1 = tc.train.beta_1;
-    s->meta.beta_2 = tc.train.beta_2;
-    s->meta.epsilon = tc.train.epsilon;
     // New steps continue the curves after the model's recorded epochs.
     s->n_loss = 0;
     s->loss_stride = 1;
@@ -680,9 +681,19 @@ static void start_training(app_state *s)
 {
     if (!app_ensure_trainer(s))
         return;
-    if (trainer_get_state(&s->trainer) == TRAINER_IDLE)
+    if (trainer_get_state(&s->trainer) == TRAINER_IDLE) {
+        /* Training begins: the model records this run's settings (a trainer
+         * made only to evaluate the loaded model leaves its record alone). */
+        train_config tc = window_train_config(s);
+        s->meta.batch_size = tc.batch;
+        s->meta.seed = tc.seed;
+        s->meta.learning_rate = tc.lr;
+        s->meta.beta_1 = tc.beta_1;
+        s->meta.beta_2 = tc.beta_2;
+        s->meta.epsilon = tc.epsilon;
         app_log(s, "Training on %zu samples, validating on %zu; batch %zu, Adam lr %g",
                 s->data.train.count, s->data.test.count, s->cfg.batch, s->cfg.lr);
+    }
     trainer_start(&s->trainer);
     s->shown_state = TRAINER_RUNNING;
     s->rate_t0 = 0;

@@ -110,7 +110,9 @@ static int text_wrap(ui_ctx *u, text_font f, const char *txt, SDL_Rect r, int y,
         const char *q = p;
         while (*q && *q != ' ')
             q++;
-        snprintf(next, sizeof next, "%s%s%.*s", line, line[0] ? " " : "", (int)(q - p), p);
+        int len = snprintf(next, sizeof next, "%s%s%.*s", line, line[0] ? " " : "", (int)(q - p), p);
+        if (len < 0 || (size_t)len >= sizeof next)
+            break; // a word too long to show
         int w;
         text_size(u->text, f, next, &w, NULL);
         if (w > r.w && line[0]) {

@@ -397,6 +397,8 @@ void views_on_model(app_state *s)
         s->acts = s->inspect_scratch = NULL;
     }
     s->acts_input = s->acts_net = UINT64_MAX;
+    // A new model shows at once, not after the throttles' next turn.
+    s->views_net_time = s->tiles_net_time = -1e9;
     s->has_saliency = false;
     s->saliency_version++;
     if (s->sel_layer >= 0 && ((size_t)s->sel_layer + 1 >= s->net.n_layers ||
