@@ -227,6 +227,8 @@ typedef struct app_state {
     app_view view;
     uint64_t views_net;               // the net_version the views show (follows it at most 10x/s)
     double views_net_time;
+    uint64_t views_input;             // the input_version they show (at most 25x/s while drawing)
+    double views_input_time;
     uint64_t tiles_net;               // the net_version the weight tiles show (at most 4x/s)
     double tiles_net_time;
     float *acts;                      // (inspect_units) every layer's output for the input

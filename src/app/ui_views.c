@@ -104,29 +104,52 @@ static void text_fit(ui_ctx *u, text_font f, const char *txt, int x, int y, int 
 static int text_wrap(ui_ctx *u, text_font f, const char *txt, SDL_Rect r, int y, SDL_Color c)
 {
     int lh = text_height(u->text, f) + ui_px(u, 2);
-    char line[256] = "", next[256];
+    int space;
+    text_size(u->text, f, " ", &space, NULL);
+    char line[256] = "", word[128];
+    size_t used = 0;
+    int line_w = 0;
     const char *p = txt;
+    // Each word measured once (not the growing line): this runs on every redraw.
     while (*p && y + lh <= r.y + r.h) {
         const char *q = p;
         while (*q && *q != ' ')
             q++;
-        int len = snprintf(next, sizeof next, "%s%s%.*s", line, line[0] ? " " : "", (int)(q - p), p);
-        if (len < 0 || (size_t)len >= sizeof next)
-            break; // a word too long to show
-        int w;
-        text_size(u->text, f, next, &w, NULL);
-        if (w > r.w && line[0]) {
+        size_t n = (size_t)(q - p);
+        if (n >= sizeof word)
+            n = sizeof word - 1;
+        memcpy(word, p, n);
+        word[n] = '\0';
+        int ww;
+        text_size(u->text, f, word, &ww, NULL);
+        bool wrap = used + 1 + n >= sizeof line;
+        if (used && !wrap && 10 * (line_w + space + ww) > 8 * r.w) {
+            // Near the edge the sum of the words' widths is not exact (kerning, the
+            // spaces): measure the line itself.
+            char trial[256 + 128];
+            snprintf(trial, sizeof trial, "%s %s", line, word);
+            int tw;
+            text_size(u->text, f, trial, &tw, NULL);
+            wrap = tw > r.w;
+        }
+        if (used && wrap) {
             text_fit(u, f, line, r.x, y, r.w, c);
             y += lh;
-            snprintf(line, sizeof line, "%.*s", (int)(q - p), p);
-        } else {
-            memcpy(line, next, sizeof line);
+            used = 0;
+            line_w = 0;
         }
+        if (used) {
+            line[used++] = ' ';
+            line_w += space;
+        }
+        memcpy(line + used, word, n + 1);
+        used += n;
+        line_w += ww;
         p = q;
         while (*p == ' ')
             p++;
     }
-    if (line[0] && y + lh <= r.y + r.h) {
+    if (used && y + lh <= r.y + r.h) {
         text_fit(u, f, line, r.x, y, r.w, c);
         y += lh;
     }
@@ -150,7 +173,7 @@ static bool unit_on_canvas_view(const app_state *s, int *layer, int *unit)
 
 static float unit_activation(const app_state *s, int layer, int unit, bool *known)
 {
-    *known = s->has_guess && s->acts && s->acts_input == s->input_version;
+    *known = s->has_guess && s->acts && s->acts_input == s->views_input;
     if (!*known)
         return 0.0f;
     return s->acts[inspect_layer_offset(&s->net, (size_t)layer) + (size_t)unit];
@@ -475,7 +498,6 @@ static void upload_heat(ui_ctx *u, const app_state *s)
 {
     uint64_t key = UI_SIG_INIT;
     UI_SIG(key, s->saliency_version);
-    UI_SIG(key, s->input_version);
     if (key == u->heat_key)
         return;
     u->heat_key = key;

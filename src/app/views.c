@@ -86,7 +86,7 @@ void view_activation_color(float a, float max, uint8_t rgb[3])
 
 static bool have_acts(const app_state *s)
 {
-    return s->have_model && s->acts && s->has_guess && s->acts_input == s->input_version;
+    return s->have_model && s->acts && s->has_guess && s->acts_input == s->views_input;
 }
 
 size_t view_hidden_cells(const app_state *s, size_t layer, uint8_t *rgb)
@@ -177,12 +177,12 @@ bool view_saliency(app_state *s)
         return false;
     }
     bool same_subject = s->has_saliency && s->saliency_class == (size_t)cls &&
-                        s->saliency_input == s->input_version;
+                        s->saliency_input == s->views_input;
     if (same_subject && s->saliency_net == s->views_net)
         return true;
     inspect_saliency(&s->net, s->input, (size_t)cls, s->saliency, s->inspect_scratch);
     s->saliency_class = (size_t)cls;
-    s->saliency_input = s->input_version;
+    s->saliency_input = s->views_input;
     s->saliency_net = s->views_net;
     s->has_saliency = true;
     s->saliency_version++;
@@ -398,7 +398,7 @@ void views_on_model(app_state *s)
     }
     s->acts_input = s->acts_net = UINT64_MAX;
     // A new model shows at once, not after the throttles' next turn.
-    s->views_net_time = s->tiles_net_time = -1e9;
+    s->views_net_time = s->tiles_net_time = s->views_input_time = -1e9;
     s->has_saliency = false;
     s->saliency_version++;
     if (s->sel_layer >= 0 && ((size_t)s->sel_layer + 1 >= s->net.n_layers ||
@@ -440,10 +440,15 @@ void views_update(app_state *s)
         s->tiles_net = s->net_version;
         s->tiles_net_time = s->now;
     }
+    // The drawing too: the bars answer every frame, the views 25 times a second.
+    if (s->views_input != s->input_version && s->now - s->views_input_time >= 0.04) {
+        s->views_input = s->input_version;
+        s->views_input_time = s->now;
+    }
     if (s->have_model && s->acts && s->has_guess &&
-        (s->acts_input != s->input_version || s->acts_net != s->views_net)) {
+        (s->acts_input != s->views_input || s->acts_net != s->views_net)) {
         inspect_forward(&s->net, s->input, s->acts);
-        s->acts_input = s->input_version;
+        s->acts_input = s->views_input;
         s->acts_net = s->views_net;
     }
     if (s->view == VIEW_WHY)
