@@ -64,6 +64,13 @@ static void check_layout(int w, int h, float scale, size_t n_layers)
           l.canvas.w);
     CHECK(l.loss_chart.h >= (int)(80 * scale), "%dx%d@%g: loss chart only %d px high", w, h,
           (double)scale, l.loss_chart.h);
+    // The views beside the canvas: under their tabs, with room to show something.
+    CHECK(l.view.h >= (int)(200 * scale) && l.view.w >= (int)(300 * scale),
+          "%dx%d@%g: the view panel is only %dx%d", w, h, (double)scale, l.view.w, l.view.h);
+    CHECK(l.tabs.y + l.tabs.h <= l.view.y && l.tabs.x == l.view.x && l.tabs.w == l.view.w,
+          "%dx%d@%g: the tabs are not above the view", w, h, (double)scale);
+    CHECK(l.loss_chart.y + l.loss_chart.h <= l.tabs.y && l.acc_chart.y + l.acc_chart.h <= l.tabs.y,
+          "%dx%d@%g: the curves are not above the tabs", w, h, (double)scale);
     // Buttons sit inside their rows and do not overlap.
     const app_rect rows[BTN_COUNT] = {
         [BTN_CLEAR] = l.tools,    [BTN_UNDO] = l.tools,     [BTN_ERASE] = l.tools,
@@ -90,6 +97,7 @@ static void test_layout(void)
     check_layout(2560, 1600, 2.0f, 2);
     check_layout(1920, 1080, 1.0f, 4);
     check_layout(1800, 1200, 1.5f, 2);
+    check_layout(1800, 1200, 2.0f, 2); // 900x600 at scale 2
     // 2560x1600 at scale 2 is 1280x800 at scale 1, doubled.
     app_layout a, b;
     layout_compute(&a, 1280, 800, 1.0f, 2);
