@@ -61,6 +61,13 @@ static void test_hand_worked(void)
           "gated saliency (0.5, 2, -0.25): got (%g, %g, %g)", sal[0], sal[1], sal[2]);
     inspect_forward(&net, x, acts);
     CHECK(inspect_zero_units(&net, acts, 0) == 1, "one unit switched off");
+    // Where there is no ink, the gradient still says what ink would do.
+    float g[3];
+    x[0] = 0.0f;
+    inspect_input_gradient(&net, x, 0, g, scratch);
+    inspect_saliency(&net, x, 0, sal, scratch);
+    CHECK(fabsf(g[0] - 1.0f) < 1e-6f && sal[0] == 0.0f,
+          "an empty pixel: gradient 1, saliency 0 (got %g, %g)", g[0], sal[0]);
     mlp_destroy(&net);
 }
 
@@ -75,7 +82,7 @@ static void test_finite_differences(void)
             net.layers[l].bias[o] = 0.05f * (float)(o % 3);
     float x[12], sal[12], scratch[256], acts[64];
     for (int i = 0; i < 12; i++)
-        x[i] = (float)((i * 7) % 10) / 10.0f;
+        x[i] = (float)((i * 7) % 10) / 10.0f; // x[0] = 0: no ink there
     double worst = 0;
     for (size_t c = 0; c < 4; c++) {
         inspect_saliency(&net, x, c, sal, scratch);
@@ -90,6 +97,11 @@ static void test_finite_differences(void)
             double want = keep * (up - down) / (2.0 * h);
             double err = fabs(want - sal[i]);
             worst = err > worst ? err : worst;
+            // The plain gradient too, where there is no ink as well.
+            float grad[12];
+            inspect_input_gradient(&net, x, c, grad, scratch);
+            double gerr = fabs((up - down) / (2.0 * h) - grad[i]);
+            worst = gerr > worst ? gerr : worst;
         }
     }
     printf("saliency vs finite differences: worst abs error %.2e\n", worst);

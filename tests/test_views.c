@@ -328,6 +328,23 @@ static void test_saliency_view(void)
     float direct[784], scratch[4 * 784 + 8];
     inspect_saliency(&s->net, s->input, 2, direct, scratch);
     CHECK(memcmp(direct, s->saliency, sizeof direct) == 0, "the view's map is not inspect_saliency's");
+    // G: the plain gradient, which is not zero where there is no ink. For
+    // class 2 (h1 off): d logit_2 / dx = W1[:,0] * 0.5, so pixel p gives 1
+    // and an empty pixel r with a weight of its own gives 0.5 * 4.
+    const size_t r = 300;
+    L1->kernel[r * 2 + 0] = 4.0f;
+    s->net_version++;
+    key(s, APP_KEY_G, false);
+    app_update(s, 4.5);
+    CHECK(s->why_gradient && s->has_saliency, "G did not switch to the gradient");
+    CHECK(fabsf(s->saliency[p] - 1.0f) < 1e-6f && fabsf(s->saliency[r] - 2.0f) < 1e-6f,
+          "gradient map: p %g (want 1), empty r %g (want 2)", (double)s->saliency[p],
+          (double)s->saliency[r]);
+    se = last_event(cap, "saliency");
+    CHECK(se && strstr(se, "\"mode\":\"gradient\""), "saliency event: %s", se ? se : "none");
+    key(s, APP_KEY_G, false);
+    app_update(s, 4.6);
+    CHECK(!s->why_gradient && s->saliency[r] == 0.0f, "G again: gradient x input, 0 where no ink");
     // Clearing the canvas: nothing to explain.
     key(s, APP_KEY_C, false);
     app_update(s, 5.0);

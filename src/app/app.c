@@ -310,6 +310,8 @@ static app_key translate_key(SDL_Keycode k)
         return APP_KEY_TAB;
     case SDLK_t:
         return APP_KEY_T;
+    case SDLK_g:
+        return APP_KEY_G;
     case SDLK_PAGEUP:
         return APP_KEY_PAGE_UP;
     case SDLK_PAGEDOWN:

@@ -1153,6 +1153,15 @@ static void key(app_state *s, const app_input_event *ev)
         if (!ev->ctrl)
             views_random_test_digit(s);
         break;
+    case APP_KEY_G:
+        if (!ev->ctrl) {
+            s->why_gradient = !s->why_gradient;
+            s->has_saliency = false; // recompute in the other mode
+            if (s->view != VIEW_WHY)
+                views_show(s, VIEW_WHY);
+            view_saliency(s);
+        }
+        break;
     case APP_KEY_PAGE_UP:
     case APP_KEY_PAGE_DOWN:
         views_page(s, ev->key == APP_KEY_PAGE_UP ? -1 : 1);

@@ -67,6 +67,7 @@ typedef enum app_key {
     APP_KEY_T,         // a random test digit on the canvas
     APP_KEY_PAGE_UP,   // the previous page of weight tiles or gallery images
     APP_KEY_PAGE_DOWN, // the next page
+    APP_KEY_G,         // the why view: gradient x input / plain gradient
 } app_key;
 
 /* The views beside the canvas (views.h draws and explains them). */
@@ -240,6 +241,7 @@ typedef struct app_state {
     uint64_t saliency_input, saliency_net;
     uint64_t saliency_version;        // bumps when the map changes
     int why_class;                    // the class explained; -1: the predicted one
+    bool why_gradient;                // the why view shows the plain input gradient
     int sel_layer, sel_unit;          // the highlighted unit (-1: none)
     int hover_layer, hover_unit;      // the unit under the mouse (-1: none)
     int hover_cell, hover_thumb;      // confusion cell (true * 10 + predicted) / gallery image

@@ -459,6 +459,7 @@ static void draw_help(ui_ctx *u, const app_state *s)
         {"1", "hidden layer: units lit by the drawing"},
         {"2", "weights: first layer as 28×28 tiles"},
         {"3", "why: pixels that pushed the answer"},
+        {"G", "why: gradient × input / plain gradient"},
         {"4", "mistakes: confusion on the test set"},
         {"5", "the training log"},
         {"Tab  /  Shift+Tab", "next / previous view"},

@@ -525,7 +525,9 @@ static void draw_why(ui_ctx *u, const app_state *s)
     const char *label = cls >= 0 ? app_label(s, (size_t)cls) : "";
     SDL_Rect cap = R(l.caption);
     char title[96];
-    if (cls >= 0)
+    if (cls >= 0 && s->why_gradient)
+        snprintf(title, sizeof title, "WHERE INK WOULD PUSH %s UP OR DOWN", label);
+    else if (cls >= 0)
         snprintf(title, sizeof title, "WHY %s?  WHICH PIXELS PUSHED ITS SCORE", label);
     else
         snprintf(title, sizeof title, "WHY THIS ANSWER");
@@ -584,8 +586,12 @@ static void draw_why(ui_ctx *u, const app_state *s)
     text_draw(u->text, FONT_SMALL, "up", bar.x + bar.w, y, UI_FAINT, TEXT_RIGHT);
     y += text_height(u->text, FONT_SMALL) + ui_px(u, 8);
     char red[96], blue[96];
-    snprintf(red, sizeof red, "red: pushed %s up", cls >= 0 ? label : "the class");
-    snprintf(blue, sizeof blue, "blue: pulled %s down", cls >= 0 ? label : "the class");
+    const char *up_verb = s->why_gradient ? "ink here raises" : "pushed";
+    const char *down_verb = s->why_gradient ? "ink here lowers" : "pulled";
+    snprintf(red, sizeof red, "red: %s %s%s", up_verb, cls >= 0 ? label : "the class",
+             s->why_gradient ? "" : " up");
+    snprintf(blue, sizeof blue, "blue: %s %s%s", down_verb, cls >= 0 ? label : "the class",
+             s->why_gradient ? "" : " down");
     int lh = text_height(u->text, FONT_BODY) + ui_px(u, 2);
     text_fit(u, FONT_BODY, red, side.x, y, side.w, (SDL_Color){255, 150, 90, 255});
     y += lh;
@@ -600,8 +606,13 @@ static void draw_why(ui_ctx *u, const app_state *s)
         y += text_height(u->text, FONT_MONO) + ui_px(u, 8);
     }
     text_wrap(u, FONT_SMALL,
-              "Gradient × input of the class's score (its logit): each pixel's ink times how "
-              "much the score moves with it. Click a bar to explain another class.",
+              s->why_gradient
+                  ? "Gradient of the class's score (its logit) for every pixel, inked or "
+                    "not: where more ink would raise or lower it, such as the gap at the "
+                    "top of a 4. G: back to gradient × input."
+                  : "Gradient × input of the class's score (its logit): each pixel's ink "
+                    "times how much the score moves with it. Click a bar to explain "
+                    "another class; G shows the plain gradient.",
               side, y, UI_FAINT);
 }
 

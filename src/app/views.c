@@ -180,7 +180,10 @@ bool view_saliency(app_state *s)
                         s->saliency_input == s->views_input;
     if (same_subject && s->saliency_net == s->views_net)
         return true;
-    inspect_saliency(&s->net, s->input, (size_t)cls, s->saliency, s->inspect_scratch);
+    if (s->why_gradient) // where ink would push the class, ink or not
+        inspect_input_gradient(&s->net, s->input, (size_t)cls, s->saliency, s->inspect_scratch);
+    else
+        inspect_saliency(&s->net, s->input, (size_t)cls, s->saliency, s->inspect_scratch);
     s->saliency_class = (size_t)cls;
     s->saliency_input = s->views_input;
     s->saliency_net = s->views_net;
@@ -191,9 +194,10 @@ bool view_saliency(app_state *s)
         view_saliency_sums(s, &up, &down);
         char label[MODEL_LABEL_MAX * 2 + 8];
         app_json_string(label, sizeof label, app_label(s, (size_t)cls));
-        app_emitf(s, "{\"event\":\"saliency\",\"class\":%d,\"label\":%s,\"pushed_up\":%.5g,"
-                     "\"pulled_down\":%.5g}",
-                  cls, label, (double)up, (double)down);
+        app_emitf(s, "{\"event\":\"saliency\",\"class\":%d,\"label\":%s,\"mode\":\"%s\","
+                     "\"pushed_up\":%.5g,\"pulled_down\":%.5g}",
+                  cls, label, s->why_gradient ? "gradient" : "gradient_x_input", (double)up,
+                  (double)down);
     }
     return true;
 }

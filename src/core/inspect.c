@@ -55,7 +55,8 @@ size_t inspect_zero_units(const mlp *net, const float *acts, size_t layer)
     return zeros;
 }
 
-void inspect_saliency(const mlp *net, const float *x, size_t cls, float *out, float *scratch)
+void inspect_input_gradient(const mlp *net, const float *x, size_t cls, float *out,
+                            float *scratch)
 {
     size_t width = mlp_max_width(net);
     float *acts = scratch;
@@ -69,12 +70,13 @@ void inspect_saliency(const mlp *net, const float *x, size_t cls, float *out, fl
     d[cls] = 1.0f;
     for (size_t l = L; l-- > 0;) {
         const mlp_layer *ly = &net->layers[l];
+        float *dst = l == 0 ? out : dprev;
         for (size_t i = 0; i < ly->in; i++) {
             const float *row = ly->kernel + i * ly->out;
             float s = 0.0f;
             for (size_t o = 0; o < ly->out; o++)
                 s += row[o] * d[o];
-            dprev[i] = s;
+            dst[i] = s;
         }
         if (l > 0) {
             const float *a = acts + inspect_layer_offset(net, l - 1);
@@ -82,8 +84,13 @@ void inspect_saliency(const mlp *net, const float *x, size_t cls, float *out, fl
                 d[i] = a[i] > 0.0f ? dprev[i] : 0.0f;
         }
     }
+}
+
+void inspect_saliency(const mlp *net, const float *x, size_t cls, float *out, float *scratch)
+{
+    inspect_input_gradient(net, x, cls, out, scratch);
     for (size_t i = 0; i < net->sizes[0]; i++)
-        out[i] = x[i] * dprev[i];
+        out[i] *= x[i];
 }
 
 void inspect_color(float v, float scale, uint8_t rgb[3])

@@ -28,6 +28,13 @@ size_t inspect_zero_units(const mlp *net, const float *acts, size_t layer);
 /* Offset of hidden layer l's activations inside acts. */
 size_t inspect_layer_offset(const mlp *net, size_t layer);
 
+/* The gradient of class cls's logit with respect to each input:
+ * out[i] = d logit / d x[i]. Unlike the saliency below it is not zero where
+ * there is no ink: it shows where ink *would* raise or lower the class
+ * (the empty gap at the top of a 4, for one). scratch as for saliency. */
+void inspect_input_gradient(const mlp *net, const float *x, size_t cls, float *out,
+                            float *scratch);
+
 /* Gradient x input saliency of class cls's score (its logit, before
  * softmax) with respect to each input: out[i] = x[i] * d logit / d x[i].
  * Positive values pushed the class up, negative pulled it down. scratch
