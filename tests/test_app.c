@@ -17,17 +17,7 @@
 #include "app/state.h"
 #include "core/model_file.h"
 
-static int failures;
-
-#define CHECK(cond, ...)                                                                   \
-    do {                                                                                   \
-        if (!(cond)) {                                                                     \
-            fprintf(stderr, "%s:%d: check failed: %s: ", __FILE__, __LINE__, #cond);       \
-            fprintf(stderr, __VA_ARGS__);                                                  \
-            fputc('\n', stderr);                                                           \
-            failures++;                                                                    \
-        }                                                                                  \
-    } while (0)
+#include "check.h"
 
 /* ---- layout ------------------------------------------------------------ */
 
@@ -511,10 +501,5 @@ int main(void)
     test_normalisation();
     test_state_events();
     test_bundled_model();
-    if (failures) {
-        fprintf(stderr, "%d checks failed\n", failures);
-        return 1;
-    }
-    printf("ok\n");
-    return 0;
+    return check_summary();
 }

@@ -7,18 +7,7 @@
 #include "inspect.h"
 #include "mlp.h"
 
-static int passed, failed;
-#define CHECK(cond, ...)                                                                          \
-    do {                                                                                          \
-        if (cond) {                                                                               \
-            passed++;                                                                             \
-        } else {                                                                                  \
-            failed++;                                                                             \
-            printf("FAIL %s:%d: ", __FILE__, __LINE__);                                           \
-            printf(__VA_ARGS__);                                                                  \
-            printf("\n");                                                                         \
-        }                                                                                         \
-    } while (0)
+#include "check.h"
 
 /* The class's logit, from the hidden activations inspect_forward keeps. */
 static double logit(const mlp *net, const float *x, size_t cls, float *acts)
@@ -141,6 +130,5 @@ int main(void)
     test_hand_worked();
     test_finite_differences();
     test_colors();
-    printf("%d passed, %d failed\n", passed, failed);
-    return failed ? 1 : 0;
+    return check_summary();
 }

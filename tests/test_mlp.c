@@ -8,18 +8,7 @@
 #include "mlp.h"
 #include "train.h"
 
-static int passed, failed;
-#define CHECK(cond, ...)                                                                          \
-    do {                                                                                          \
-        if (cond) {                                                                               \
-            passed++;                                                                             \
-        } else {                                                                                  \
-            failed++;                                                                             \
-            printf("FAIL %s:%d: ", __FILE__, __LINE__);                                           \
-            printf(__VA_ARGS__);                                                                  \
-            printf("\n");                                                                         \
-        }                                                                                         \
-    } while (0)
+#include "check.h"
 
 /* Mean cross-entropy of the batch, computed in double from the float net. */
 static double batch_loss(const mlp *net, mlp_workspace *ws, const float *x, const uint8_t *y,
@@ -300,6 +289,5 @@ int main(void)
     check_gradients(two, 3, 5, 2); // the article's shape, small
     size_t deep[] = {6, 8, 7, 5, 3};
     check_gradients(deep, 5, 3, 3); // deeper, like 256,128,64
-    printf("%d passed, %d failed\n", passed, failed);
-    return failed ? 1 : 0;
+    return check_summary();
 }

@@ -11,19 +11,7 @@
 
 #include "normalize.h"
 
-static int passed, failed;
-
-#define CHECK(cond, ...)                                                                       \
-    do {                                                                                       \
-        if (cond) {                                                                            \
-            passed++;                                                                          \
-        } else {                                                                               \
-            failed++;                                                                          \
-            printf("FAIL %s:%d: %s: ", __FILE__, __LINE__, #cond);                              \
-            printf(__VA_ARGS__);                                                               \
-            printf("\n");                                                                      \
-        }                                                                                      \
-    } while (0)
+#include "check.h"
 
 #define SIDE 200
 #define N28 (28 * 28)
@@ -294,6 +282,5 @@ int main(void)
         err = fmaxf(err, fabsf(o[i] - 0.5f));
     CHECK(err < 1e-6f, "resize 56x56 checker: off by %g", err);
 
-    printf("%d passed, %d failed\n", passed, failed);
-    return failed ? 1 : 0;
+    return check_summary();
 }

@@ -17,18 +17,7 @@
 #include "train.h"
 #include "trainer.h"
 
-static int passed, failed;
-#define CHECK(cond, ...)                                                                          \
-    do {                                                                                          \
-        if (cond) {                                                                               \
-            passed++;                                                                             \
-        } else {                                                                                  \
-            failed++;                                                                             \
-            printf("FAIL %s:%d: ", __FILE__, __LINE__);                                           \
-            printf(__VA_ARGS__);                                                                  \
-            printf("\n");                                                                         \
-        }                                                                                         \
-    } while (0)
+#include "check.h"
 
 /* n noisy samples of 10 prototypes, side x side pixels. */
 static void make_synthetic(dataset *ds, size_t n, size_t side, uint64_t seed)
@@ -318,6 +307,5 @@ int main(void)
     test_sparse_batch();
     test_trainer_thread();
     test_mnist_slice();
-    printf("%d passed, %d failed\n", passed, failed);
-    return failed ? 1 : 0;
+    return check_summary();
 }

@@ -15,18 +15,7 @@
 #include "mlp.h"
 #include "trainer.h"
 
-static int passed, failed;
-#define CHECK(cond, ...)                                                                          \
-    do {                                                                                          \
-        if (cond) {                                                                               \
-            passed++;                                                                             \
-        } else {                                                                                  \
-            failed++;                                                                             \
-            printf("FAIL %s:%d: ", __FILE__, __LINE__);                                           \
-            printf(__VA_ARGS__);                                                                  \
-            printf("\n");                                                                         \
-        }                                                                                         \
-    } while (0)
+#include "check.h"
 
 typedef struct reader_ctx {
     trainer *t;
@@ -146,6 +135,5 @@ int main(int argc, char **argv)
     CHECK(ctx.bad == 0, "every prediction from a snapshot is a distribution: %zu bad", ctx.bad);
     mlp_destroy(&net);
     mnist_destroy(&m);
-    printf("%d passed, %d failed\n", passed, failed);
-    return failed ? 1 : 0;
+    return check_summary();
 }

@@ -26,17 +26,7 @@
 #include "core/model_file.h"
 #include "core/train.h"
 
-static int failures;
-
-#define CHECK(cond, ...)                                                                   \
-    do {                                                                                   \
-        if (!(cond)) {                                                                     \
-            fprintf(stderr, "%s:%d: check failed: %s: ", __FILE__, __LINE__, #cond);       \
-            fprintf(stderr, __VA_ARGS__);                                                  \
-            fputc('\n', stderr);                                                           \
-            failures++;                                                                    \
-        }                                                                                  \
-    } while (0)
+#include "check.h"
 
 typedef struct captured {
     char lines[512][1600];
@@ -783,10 +773,5 @@ int main(void)
     test_bitmap();
     test_geometry();
     test_mistakes_with_mnist();
-    if (failures) {
-        fprintf(stderr, "%d checks failed\n", failures);
-        return 1;
-    }
-    printf("ok\n");
-    return 0;
+    return check_summary();
 }

@@ -817,19 +817,6 @@ static void model_name(char *out, size_t len, const model_figures *mf)
         o += (size_t)snprintf(out + o, len - o, "%s%zu", i ? "-" : "", mf->sizes[i]);
 }
 
-static void with_commas(char *out, size_t len, double v)
-{
-    char digits[32];
-    int n = snprintf(digits, sizeof digits, "%.0f", v);
-    size_t o = 0;
-    for (int i = 0; i < n && o + 2 < len; i++) {
-        if (i > 0 && (n - i) % 3 == 0)
-            out[o++] = ',';
-        out[o++] = digits[i];
-    }
-    out[o] = '\0';
-}
-
 /* One table row over every (model, batch) column. */
 #define TRAIN_ROW(label, fmt, expr)                                                               \
     do {                                                                                          \
@@ -883,7 +870,7 @@ static void print_table(const bench_report *rep)
     for (size_t m = 0; m < rep->n_models; m++) {
         const model_figures *mf = &rep->models[m];
         model_name(name, sizeof name, mf);
-        with_commas(num, sizeof num, mf->flops_per_sample);
+        cli_thousands(num, sizeof num, (unsigned long long)(mf->flops_per_sample + 0.5));
         printf("  %s: %s FLOPs per sample, %zu parameters\n", name, num, mf->n_params);
     }
 

@@ -33,6 +33,9 @@ bool cli_parse_layers(const char *flag, const char *s, size_t *out, size_t max, 
  * returns true; a missing value prints an error and sets *value NULL. */
 bool cli_opt(int argc, char **argv, int *i, const char *name, const char **value);
 
+/* Writes v with thousands separators ("101,770") into out (len bytes). */
+void cli_thousands(char *out, size_t len, unsigned long long v);
+
 /* The bundled model's path: $DIGITPAD_MODELS or the source tree's models/
  * or the installed data folder, whichever holds it first. */
 const char *cli_default_model_path(void);

@@ -5,19 +5,6 @@
 #include "cli.h"
 #include "model_file.h"
 
-static void with_commas(char *out, size_t len, size_t v)
-{
-    char digits[32];
-    int n = snprintf(digits, sizeof digits, "%zu", v);
-    size_t o = 0;
-    for (int i = 0; i < n && o + 2 < len; i++) {
-        if (i > 0 && (n - i) % 3 == 0)
-            out[o++] = ',';
-        out[o++] = digits[i];
-    }
-    out[o] = '\0';
-}
-
 int cli_info(int argc, char **argv)
 {
     const char *model_path = NULL;
@@ -62,13 +49,13 @@ int cli_info(int argc, char **argv)
         total += p;
         char formula[64], name[24];
         snprintf(formula, sizeof formula, "%zu x %zu + %zu = ", L->in, L->out, L->out);
-        with_commas(num, sizeof num, p);
+        cli_thousands(num, sizeof num, p);
         strncat(formula, num, sizeof formula - strlen(formula) - 1);
         snprintf(name, sizeof name, "%zu", l + 1);
         snprintf(type, sizeof type, "Dense, %s", L->act == MLP_ACT_RELU ? "ReLU" : "softmax");
         printf("%-8s %-22s %8zu %28s\n", name, type, L->out, formula);
     }
-    with_commas(num, sizeof num, total);
+    cli_thousands(num, sizeof num, total);
     printf("%-8s %-22s %8s %28s\n", "total", "", "", num);
     if (meta.has_training && meta.n_history > 0) {
         const model_epoch *e = &meta.history[meta.n_history - 1];

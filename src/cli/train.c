@@ -18,19 +18,6 @@ static double now_s(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
-static void thousands(char *out, size_t len, size_t v)
-{
-    char digits[32];
-    int n = snprintf(digits, sizeof digits, "%zu", v);
-    size_t o = 0;
-    for (int i = 0; i < n && o + 2 < len; i++) {
-        if (i > 0 && (n - i) % 3 == 0)
-            out[o++] = ',';
-        out[o++] = digits[i];
-    }
-    out[o] = '\0';
-}
-
 /* The model summary Keras prints, for any stack of dense layers. */
 static void print_summary(FILE *f, const mlp *net)
 {
@@ -53,11 +40,11 @@ static void print_summary(FILE *f, const mlp *net)
         snprintf(shape, sizeof shape, "(None, %zu)", net->sizes[l + 1]);
         size_t p = net->sizes[l] * net->sizes[l + 1] + net->sizes[l + 1];
         total += p;
-        thousands(num, sizeof num, p);
+        cli_thousands(num, sizeof num, p);
         fprintf(f, " %-28s%-26s%s\n", name, shape, num);
     }
     fputs("=================================================================\n", f);
-    thousands(num, sizeof num, total);
+    cli_thousands(num, sizeof num, total);
     fprintf(f, "Total params: %s\nTrainable params: %s\nNon-trainable params: 0\n", num, num);
     fputs(rule, f);
 }
