@@ -18,6 +18,7 @@
 #include "core/model_file.h"
 
 #include "check.h"
+#include "events.h"
 
 /* ---- layout ------------------------------------------------------------ */
 
@@ -227,28 +228,6 @@ static void test_normalisation(void)
 }
 
 /* ---- the state, driven by events ---------------------------------------- */
-
-typedef struct captured {
-    char lines[256][512];
-    size_t n;
-} captured;
-
-static void capture(void *ctx, const char *line)
-{
-    captured *c = ctx;
-    if (c->n < 256)
-        snprintf(c->lines[c->n++], sizeof c->lines[0], "%s", line);
-}
-
-static const char *last_event(const captured *c, const char *kind)
-{
-    char key[64];
-    snprintf(key, sizeof key, "\"event\":\"%s\"", kind);
-    for (size_t i = c->n; i-- > 0;)
-        if (strstr(c->lines[i], key))
-            return c->lines[i];
-    return NULL;
-}
 
 static int event_index(const char *line)
 {

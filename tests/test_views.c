@@ -27,28 +27,7 @@
 #include "core/train.h"
 
 #include "check.h"
-
-typedef struct captured {
-    char lines[512][1600];
-    size_t n;
-} captured;
-
-static void capture(void *ctx, const char *line)
-{
-    captured *c = ctx;
-    if (c->n < 512)
-        snprintf(c->lines[c->n++], sizeof c->lines[0], "%s", line);
-}
-
-static const char *last_event(const captured *c, const char *kind)
-{
-    char key[64];
-    snprintf(key, sizeof key, "\"event\":\"%s\"", kind);
-    for (size_t i = c->n; i-- > 0;)
-        if (strstr(c->lines[i], key))
-            return c->lines[i];
-    return NULL;
-}
+#include "events.h"
 
 static size_t count_events(const captured *c, const char *kind)
 {
