@@ -720,7 +720,11 @@ void app_toggle_training(app_state *s)
         app_set_status(s, false, "loading MNIST from %s ...", s->data_dir);
         return;
     case APP_DATA_MISSING:
-        app_set_status(s, true, "no MNIST found: run scripts/fetch-mnist");
+        // With --data, say which folder was wrong (the core's message names it).
+        if (s->cfg.data_dir && s->data_error[0])
+            app_set_status(s, true, "%s", s->data_error);
+        else
+            app_set_status(s, true, "no MNIST found: run scripts/fetch-mnist");
         return;
     case APP_DATA_FAILED:
         app_set_status(s, true, "cannot train: %s", s->data_error);
