@@ -159,6 +159,16 @@ static void test_trainer_thread(void)
     CHECK(memcmp(view.params, net.params, net.n_params * sizeof(float)) == 0,
           "initial snapshot is the starting weights");
 
+    // Watch one test sample being learned, from the first batch on.
+    float probe[64];
+    for (int i = 0; i < 64; i++)
+        probe[i] = (float)m.test.images[i] / 255.0f;
+    uint8_t probe_label = m.test.labels[0];
+    trainer_set_probe(&t, probe, 42);
+    uint64_t probe_steps[64];
+    size_t n_probe = 0, bad_probe = 0;
+    float first_p = -1.0f, last_p = -1.0f;
+
     trainer_start(&t);
     size_t epochs_seen = 0, steps_seen = 0;
     double val_acc = 0;
@@ -166,6 +176,18 @@ static void test_trainer_thread(void)
     for (int i = 0; i < 2000 && !done; i++) {
         trainer_event ev;
         while (trainer_poll(&t, &ev)) {
+            if (ev.kind == TRAINER_EV_PROBE) {
+                float sum = 0.0f;
+                for (int k = 0; k < 10; k++)
+                    sum += ev.probe[k];
+                bad_probe += ev.probe_tag != 42 || fabsf(sum - 1.0f) > 1e-4f;
+                if (n_probe < 64)
+                    probe_steps[n_probe] = ev.global_step;
+                n_probe++;
+                if (first_p < 0)
+                    first_p = ev.probe[probe_label];
+                last_p = ev.probe[probe_label];
+            }
             if (ev.kind == TRAINER_EV_STEP)
                 steps_seen++;
             if (ev.kind == TRAINER_EV_EPOCH) {
@@ -181,6 +203,14 @@ static void test_trainer_thread(void)
     CHECK(steps_seen > 10, "step events arrive: %zu", steps_seen);
     CHECK(val_acc > 0.8, "learned in the background: val accuracy %.3f", val_acc);
     CHECK(trainer_get_state(&t) == TRAINER_FINISHED, "finished state");
+    CHECK(n_probe > 8 && bad_probe == 0, "probe events: %zu, %zu bad", n_probe, bad_probe);
+    CHECK(n_probe > 5 && probe_steps[0] == 1 && probe_steps[1] == 2 && probe_steps[2] == 4 &&
+              probe_steps[3] == 8,
+          "the probe is reported from the first batch on (steps 1, 2, 4, 8)");
+    printf("probe: P(true class %u) %.3f at step 1 -> %.3f at the end, %zu reports\n",
+           (unsigned)probe_label, (double)first_p, (double)last_p, n_probe);
+    CHECK(last_p > first_p + 0.3f, "the probe's true class is learned: %.3f -> %.3f",
+          (double)first_p, (double)last_p);
     CHECK(trainer_take_snapshot(&t, &view, &have), "a newer snapshot after training");
     CHECK(memcmp(view.params, net.params, net.n_params * sizeof(float)) != 0,
           "the snapshot holds trained weights");

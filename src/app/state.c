@@ -656,6 +656,7 @@ static bool make_trainer(app_state *s)
         return false;
     }
     s->have_trainer = true;
+    s->probe_dirty = true;
     s->snapshot_version = 0;
     s->shown_state = TRAINER_IDLE;
     s->epochs_planned = tc.epochs;
@@ -772,6 +773,36 @@ static float epoch_x(const app_state *s, const trainer_event *ev)
 {
     float frac = ev->steps_per_epoch ? (float)ev->step / (float)ev->steps_per_epoch : 0.0f;
     return (float)s->epoch_base + (float)(ev->epoch - 1) + frac;
+}
+
+/* A probe report for the drawing on the canvas now: one point of its chart.
+ * Reports for an earlier drawing (the tag is its input_version) are late
+ * and dropped. */
+static void add_digit_point(app_state *s, const trainer_event *ev)
+{
+    if (!s->has_guess || ev->probe_tag != s->input_version)
+        return;
+    if (s->n_digit == APP_DIGIT_POINTS) {
+        for (size_t i = 0; i < APP_DIGIT_POINTS / 2; i++)
+            s->digit[i] = s->digit[2 * i + 1];
+        s->n_digit = APP_DIGIT_POINTS / 2;
+    }
+    app_digit_point *p = &s->digit[s->n_digit++];
+    p->x = epoch_x(s, ev);
+    p->step = ev->global_step ? ev->global_step : 1;
+    for (size_t i = 0; i < APP_MAX_CLASSES; i++)
+        p->probs[i] = i < TRAINER_PROBE_CLASSES ? ev->probe[i] : 0.0f;
+    s->curves_version++;
+}
+
+/* Gives the trainer the current input to watch, when it changed. */
+static void update_probe(app_state *s)
+{
+    if (!s->have_trainer || (!s->probe_dirty && s->probe_sent == s->input_version))
+        return;
+    trainer_set_probe(&s->trainer, s->has_guess ? s->input : NULL, s->input_version);
+    s->probe_sent = s->input_version;
+    s->probe_dirty = false;
 }
 
 static void add_loss_point(app_state *s, const trainer_event *ev)
@@ -899,6 +930,9 @@ static void drain_trainer(app_state *s)
             if (ev.has_confusion)
                 views_on_confusion(s, &ev, s->epoch_base + (ev.epoch ? ev.epoch - 1 : 0));
             break;
+        case TRAINER_EV_PROBE:
+            add_digit_point(s, &ev);
+            break;
         }
     }
 }
@@ -972,19 +1006,6 @@ static void score(app_state *s)
         s->last_emitted_index = index;
     }
 
-    // Watching the network learn this drawing: one point per new snapshot.
-    if (s->has_guess && s->have_trainer && net_changed && s->have_progress) {
-        if (s->n_digit == APP_DIGIT_POINTS) {
-            for (size_t i = 0; i < APP_DIGIT_POINTS / 2; i++)
-                s->digit[i] = s->digit[2 * i + 1];
-            s->n_digit = APP_DIGIT_POINTS / 2;
-        }
-        app_digit_point *p = &s->digit[s->n_digit++];
-        p->x = epoch_x(s, &s->last_event);
-        p->step = s->last_event.global_step ? s->last_event.global_step : 1;
-        memcpy(p->probs, s->probs, sizeof p->probs);
-        s->curves_version++;
-    }
 }
 
 void app_update(app_state *s, double now)
@@ -1033,6 +1054,7 @@ void app_update(app_state *s, double now)
         }
     }
     score(s);
+    update_probe(s); // the trainer reports how this drawing is learned
     views_update(s);
 }
 

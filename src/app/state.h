@@ -185,9 +185,12 @@ typedef struct app_state {
     bool prediction_emitted;          // the current prediction went out
     int last_emitted_index;
 
-    // This drawing's probabilities over the training snapshots.
+    // This drawing's probabilities as it is learned, from the trainer's
+    // probe reports (steps 1, 2, 4, 8, ... then every 25).
     app_digit_point digit[APP_DIGIT_POINTS];
     size_t n_digit;
+    uint64_t probe_sent;              // the input_version given to the trainer's probe
+    bool probe_dirty;                 // the trainer's probe needs (re)setting
 
     // Data and trainer.
     app_data_state data_state;

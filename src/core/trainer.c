@@ -145,6 +145,38 @@ bool trainer_take_predictions(trainer *t, uint8_t *predicted, float *confidence,
     return took;
 }
 
+static void report_probe(trainer *t)
+{
+    uint64_t tag;
+    pthread_mutex_lock(&t->probe_lock);
+    memcpy(t->probe_local, t->probe_x, t->net.sizes[0] * sizeof *t->probe_local);
+    tag = t->probe_tag;
+    pthread_mutex_unlock(&t->probe_lock);
+    mlp_predict(&t->net, t->probe_local, t->probe_probs, t->probe_scratch);
+    trainer_event ev;
+    base_event(t, &ev, TRAINER_EV_PROBE);
+    if (t->sess.step == 0 && t->sess.epoch > 0) { // the batch that ended an epoch
+        ev.epoch = t->sess.epoch;
+        ev.step = t->sess.steps_per_epoch;
+    }
+    ev.probe_tag = tag;
+    size_t n = t->net.sizes[t->net.n_layers];
+    for (size_t i = 0; i < TRAINER_PROBE_CLASSES; i++)
+        ev.probe[i] = i < n ? t->probe_probs[i] : 0.0f;
+    push_event(t, &ev);
+}
+
+void trainer_set_probe(trainer *t, const float *x, uint64_t tag)
+{
+    pthread_mutex_lock(&t->probe_lock);
+    if (x) {
+        memcpy(t->probe_x, x, t->net.sizes[0] * sizeof *t->probe_x);
+        t->probe_tag = tag;
+    }
+    atomic_store(&t->probe_on, x != NULL);
+    pthread_mutex_unlock(&t->probe_lock);
+}
+
 static void do_reset(trainer *t)
 {
     t->resets++;
@@ -227,6 +259,9 @@ static void *trainer_thread(void *arg)
             publish(t);
             last_publish = now;
         }
+        if (atomic_load(&t->probe_on) &&
+            (early || t->global_step % t->cfg.snapshot_every == 0 || epoch_done))
+            report_probe(t);
         if (t->global_step % t->cfg.step_event_every == 0 || epoch_done) {
             trainer_event ev;
             base_event(t, &ev, TRAINER_EV_STEP);
@@ -281,6 +316,7 @@ bool trainer_init(trainer *t, const trainer_config *cfg, const mlp *start, const
     atomic_init(&t->cmd_stop, false);
     atomic_init(&t->cmd_reset, false);
     atomic_init(&t->cmd_eval, false);
+    atomic_init(&t->probe_on, false);
     atomic_init(&t->version, 0);
     atomic_init(&t->dropped_events, 0);
 
@@ -290,7 +326,13 @@ bool trainer_init(trainer *t, const trainer_config *cfg, const mlp *start, const
     t->confidence = calloc(n_test, sizeof *t->confidence);
     t->scratch_pred = calloc(n_test, 1);
     t->scratch_conf = calloc(n_test, sizeof *t->scratch_conf);
-    bool ok = (t->predicted && t->confidence && t->scratch_pred && t->scratch_conf) ||
+    size_t width = mlp_max_width(start);
+    t->probe_x = calloc(start->sizes[0], sizeof *t->probe_x);
+    t->probe_local = calloc(start->sizes[0], sizeof *t->probe_local);
+    t->probe_scratch = calloc(2 * width, sizeof *t->probe_scratch);
+    t->probe_probs = calloc(start->sizes[start->n_layers], sizeof *t->probe_probs);
+    bool ok = (t->predicted && t->confidence && t->scratch_pred && t->scratch_conf &&
+               t->probe_x && t->probe_local && t->probe_scratch && t->probe_probs) ||
               dp_fail(err, "out of memory for the test answers");
     ok = ok && mlp_clone(&t->net, start, err);
     if (ok)
@@ -312,6 +354,7 @@ bool trainer_init(trainer *t, const trainer_config *cfg, const mlp *start, const
         locks = locks && pthread_cond_init(&t->wake, NULL) == 0;
         locks = locks && pthread_mutex_init(&t->ring_lock, NULL) == 0;
         locks = locks && pthread_mutex_init(&t->pred_lock, NULL) == 0;
+        locks = locks && pthread_mutex_init(&t->probe_lock, NULL) == 0;
         ok = locks || dp_fail(err, "cannot create a lock");
     }
     if (ok) {
@@ -330,6 +373,10 @@ bool trainer_init(trainer *t, const trainer_config *cfg, const mlp *start, const
         free(t->confidence);
         free(t->scratch_pred);
         free(t->scratch_conf);
+        free(t->probe_x);
+        free(t->probe_local);
+        free(t->probe_scratch);
+        free(t->probe_probs);
         return false;
     }
     t->thread_started = true;
@@ -358,6 +405,11 @@ void trainer_destroy(trainer *t)
     pthread_cond_destroy(&t->wake);
     pthread_mutex_destroy(&t->ring_lock);
     pthread_mutex_destroy(&t->pred_lock);
+    pthread_mutex_destroy(&t->probe_lock);
+    free(t->probe_x);
+    free(t->probe_local);
+    free(t->probe_scratch);
+    free(t->probe_probs);
     free(t->predicted);
     free(t->confidence);
     free(t->scratch_pred);

@@ -45,7 +45,10 @@ typedef enum trainer_event_kind {
     TRAINER_EV_DONE,  // all epochs finished
     TRAINER_EV_RESET, // weights were re-initialised
     TRAINER_EV_EVAL,  // a test-set evaluation asked for with trainer_request_eval
+    TRAINER_EV_PROBE, // the probe input's probabilities at this step (trainer_set_probe)
 } trainer_event_kind;
+
+#define TRAINER_PROBE_CLASSES 16
 
 typedef struct trainer_event {
     trainer_event_kind kind;
@@ -59,6 +62,8 @@ typedef struct trainer_event {
     double val_loss, val_accuracy; // EPOCH only
     double samples_per_s;    // recent training throughput
     double seconds;          // EPOCH: wall time of the epoch
+    uint64_t probe_tag;      // PROBE: the tag given with the probe input
+    float probe[TRAINER_PROBE_CLASSES]; // PROBE: its probabilities (first 16 classes)
     bool has_confusion;      // EPOCH and EVAL, when there is test data
     uint32_t confusion[10][10]; // [true][predicted] on the test set, first 10 classes
 } trainer_event;
@@ -100,6 +105,18 @@ typedef struct trainer {
     uint8_t *scratch_pred;         // the thread's own, filled before publishing
     float *scratch_conf;
 
+    // One input the window wants watched: its probabilities are worked out
+    // with the thread's own weights at steps 1, 2, 4, 8, ... and then every
+    // snapshot_every steps, so the window sees this drawing learned from the
+    // very first batch (the newest-wins snapshots skip those).
+    pthread_mutex_t probe_lock;
+    float *probe_x;                // (inputs), under probe_lock
+    uint64_t probe_tag;
+    _Atomic bool probe_on;
+    float *probe_local;            // the thread's copy
+    float *probe_scratch;          // (2 * max width)
+    float *probe_probs;            // (outputs)
+
     pthread_mutex_t ring_lock;
     trainer_event ring[TRAINER_RING];
     size_t ring_head, ring_len;
@@ -133,6 +150,11 @@ void trainer_request_eval(trainer *t);
  * either may be NULL) and returns true. */
 bool trainer_take_predictions(trainer *t, uint8_t *predicted, float *confidence,
                               uint64_t *have_version);
+
+/* Sets the input whose probabilities the thread reports while it trains
+ * (TRAINER_EV_PROBE events carrying tag), or stops that with x NULL. x has
+ * the network's input size; it is copied. */
+void trainer_set_probe(trainer *t, const float *x, uint64_t tag);
 
 /* Pops the oldest progress event; false when none is waiting. */
 bool trainer_poll(trainer *t, trainer_event *ev);
