@@ -454,6 +454,13 @@ static void look_for_data(app_state *s)
 void app_state_start(app_state *s)
 {
     const char *path = s->cfg.model_path ? s->cfg.model_path : s->cfg.bundled_path;
+    // A save of this model that was killed mid-write left a temporary file:
+    // remove it now rather than at the next save.
+    if (s->cfg.model_path && s->cfg.model_path[0]) {
+        size_t swept = dp_sweep_stale_temps(s->cfg.model_path);
+        if (swept)
+            app_emitf(s, "{\"event\":\"swept\",\"count\":%zu}", swept);
+    }
     if (s->cfg.fresh)
         path = NULL;
     bool loaded = false;
