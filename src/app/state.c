@@ -935,7 +935,7 @@ static void drain_trainer(app_state *s)
             break;
         case TRAINER_EV_EVAL:
             if (ev.has_confusion)
-                views_on_confusion(s, &ev, s->epoch_base + (ev.epoch ? ev.epoch - 1 : 0));
+                views_on_confusion(s, &ev, s->epoch_base + ev.epochs_done);
             break;
         case TRAINER_EV_PROBE:
             add_digit_point(s, &ev);

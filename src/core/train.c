@@ -109,7 +109,6 @@ float train_session_step(train_session *s, bool *epoch_done)
         mlp_sparse_transpose(&s->sx);
         mlp_forward_sparse(s->net, &s->ws, &s->sx);
         loss = mlp_backward_sparse(s->net, &s->ws, s->grads, &s->sx, s->y, &s->correct);
-        s->sparse_steps++;
     } else {
         dataset_batch(s->data, idx, 0, n, s->x, s->y);
         mlp_forward(s->net, &s->ws, s->x, n);

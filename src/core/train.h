@@ -49,7 +49,6 @@ typedef struct train_session {
     float *x;              // (batch, inputs) when the batch is dense
     mlp_sparse_batch sx;   // the batch, when sparse enough (see MLP_SPARSE_MAX_DENSITY)
     uint8_t *y;            // (batch)
-    size_t sparse_steps;   // batches that took the sparse path
     uint32_t *order;       // (data->count)
     dp_rng rng;
     size_t epoch;          // epochs completed

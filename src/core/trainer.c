@@ -9,7 +9,7 @@
 static double now_s(void)
 {
     struct timespec ts;
-    timespec_get(&ts, TIME_UTC);
+    clock_gettime(CLOCK_MONOTONIC, &ts); // not the wall clock, which can jump
     return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
@@ -29,7 +29,6 @@ static void push_event(trainer *t, const trainer_event *ev)
         }
         if (victim == SIZE_MAX) {
             pthread_mutex_unlock(&t->ring_lock);
-            atomic_fetch_add(&t->dropped_events, 1);
             return;
         }
         for (size_t i = victim; i > 0; i--)
@@ -37,7 +36,6 @@ static void push_event(trainer *t, const trainer_event *ev)
                 t->ring[(t->ring_head + i - 1) % TRAINER_RING];
         t->ring_head = (t->ring_head + 1) % TRAINER_RING;
         t->ring_len--;
-        atomic_fetch_add(&t->dropped_events, 1);
     }
     t->ring[(t->ring_head + t->ring_len) % TRAINER_RING] = *ev;
     t->ring_len++;
@@ -99,6 +97,12 @@ static void base_event(const trainer *t, trainer_event *ev, trainer_event_kind k
     ev->epochs = t->cfg.epochs;
     ev->step = t->sess.step;
     ev->steps_per_epoch = t->sess.steps_per_epoch;
+    ev->epochs_done = t->sess.epoch;
+    if (t->sess.step == 0 && t->sess.epoch > 0) {
+        // Between epochs: the event belongs to the one that just ended.
+        ev->epoch = t->sess.epoch;
+        ev->step = t->sess.steps_per_epoch;
+    }
     ev->global_step = t->global_step;
     ev->loss = train_session_loss(&t->sess);
     ev->accuracy = train_session_accuracy(&t->sess);
@@ -155,10 +159,6 @@ static void report_probe(trainer *t)
     mlp_predict(&t->net, t->probe_local, t->probe_probs, t->probe_scratch);
     trainer_event ev;
     base_event(t, &ev, TRAINER_EV_PROBE);
-    if (t->sess.step == 0 && t->sess.epoch > 0) { // the batch that ended an epoch
-        ev.epoch = t->sess.epoch;
-        ev.step = t->sess.steps_per_epoch;
-    }
     ev.probe_tag = tag;
     size_t n = t->net.sizes[t->net.n_layers];
     for (size_t i = 0; i < TRAINER_PROBE_CLASSES; i++)
@@ -193,9 +193,7 @@ static void *trainer_thread(void *arg)
 {
     trainer *t = arg;
     double last_publish = now_s();
-    double rate_t0 = last_publish, epoch_t0 = last_publish;
-    uint64_t rate_samples = 0;
-    double rate = 0.0;
+    double epoch_t0 = last_publish;
     for (;;) {
         pthread_mutex_lock(&t->lock);
         while (!atomic_load(&t->cmd_stop) && !atomic_load(&t->cmd_reset) &&
@@ -217,8 +215,7 @@ static void *trainer_thread(void *arg)
             if (!atomic_load(&t->cmd_run))
                 atomic_store(&t->state, TRAINER_IDLE);
             do_reset(t);
-            epoch_t0 = rate_t0 = now_s();
-            rate_samples = 0;
+            epoch_t0 = now_s();
             continue;
         }
         if (atomic_exchange(&t->cmd_eval, false)) {
@@ -234,51 +231,33 @@ static void *trainer_thread(void *arg)
             // Asked to go on after the planned epochs: plan one more.
             t->cfg.epochs = t->sess.epoch + 1;
         }
-        if (resumed) {
-            epoch_t0 = rate_t0 = now_s();
-            rate_samples = 0;
-        }
+        if (resumed)
+            epoch_t0 = now_s();
 
         bool epoch_done = false;
-        size_t before = t->sess.seen;
         float batch_loss = train_session_step(&t->sess, &epoch_done);
         t->global_step++;
-        // A batch that starts an epoch restarts the epoch's count.
-        rate_samples += t->sess.seen >= before ? t->sess.seen - before : t->sess.seen;
         double now = now_s();
-        if (now - rate_t0 >= 0.5) {
-            rate = (double)rate_samples / (now - rate_t0);
-            rate_t0 = now;
-            rate_samples = 0;
-        }
-        // Early on, every power-of-two step, so the window can show the very
-        // first steps of learning; later every snapshot_every steps or 50 ms.
+        /* Early on, every power-of-two step, so the window can show the very
+         * first steps of learning; later every snapshot_every steps, and the
+         * weights also at least every 50 ms. */
         bool early = (t->global_step & (t->global_step - 1)) == 0;
-        if (early || t->global_step % t->cfg.snapshot_every == 0 || now - last_publish > 0.05 ||
-            epoch_done) {
+        bool report = early || t->global_step % t->cfg.snapshot_every == 0 || epoch_done;
+        if (report || now - last_publish > 0.05) {
             publish(t);
             last_publish = now;
         }
-        if (atomic_load(&t->probe_on) &&
-            (early || t->global_step % t->cfg.snapshot_every == 0 || epoch_done))
+        if (report && atomic_load(&t->probe_on))
             report_probe(t);
         if (t->global_step % t->cfg.step_event_every == 0 || epoch_done) {
             trainer_event ev;
             base_event(t, &ev, TRAINER_EV_STEP);
-            if (epoch_done) {
-                ev.epoch = t->sess.epoch;
-                ev.step = t->sess.steps_per_epoch;
-            }
             ev.batch_loss = batch_loss;
-            ev.samples_per_s = rate;
             push_event(t, &ev);
         }
         if (epoch_done) {
             trainer_event ev;
             base_event(t, &ev, TRAINER_EV_EPOCH);
-            ev.epoch = t->sess.epoch;
-            ev.step = t->sess.steps_per_epoch;
-            ev.samples_per_s = rate;
             ev.seconds = now_s() - epoch_t0;
             evaluate_and_publish(t, &ev);
             push_event(t, &ev);
@@ -289,7 +268,6 @@ static void *trainer_thread(void *arg)
                 atomic_store(&t->state, TRAINER_FINISHED);
                 pthread_mutex_unlock(&t->lock);
                 base_event(t, &ev, TRAINER_EV_DONE);
-                ev.epoch = t->sess.epoch;
                 push_event(t, &ev);
             }
         }
@@ -318,7 +296,6 @@ bool trainer_init(trainer *t, const trainer_config *cfg, const mlp *start, const
     atomic_init(&t->cmd_eval, false);
     atomic_init(&t->probe_on, false);
     atomic_init(&t->version, 0);
-    atomic_init(&t->dropped_events, 0);
 
     int made_slots = 0;
     size_t n_test = data->test.count ? data->test.count : 1;

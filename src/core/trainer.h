@@ -52,7 +52,9 @@ typedef enum trainer_event_kind {
 
 typedef struct trainer_event {
     trainer_event_kind kind;
-    size_t epoch;            // 1-based epoch the event belongs to
+    size_t epoch;            // 1-based epoch the event belongs to (the one just
+                             // finished, when it comes at an epoch's end)
+    size_t epochs_done;      // epochs completed so far
     size_t epochs;           // planned epochs
     size_t step;             // batches done in this epoch
     size_t steps_per_epoch;
@@ -60,7 +62,6 @@ typedef struct trainer_event {
     float batch_loss;        // the last batch's loss
     double loss, accuracy;   // running means of this epoch
     double val_loss, val_accuracy; // EPOCH only
-    double samples_per_s;    // recent training throughput
     double seconds;          // EPOCH: wall time of the epoch
     uint64_t probe_tag;      // PROBE: the tag given with the probe input
     float probe[TRAINER_PROBE_CLASSES]; // PROBE: its probabilities (first 16 classes)
@@ -120,7 +121,6 @@ typedef struct trainer {
     pthread_mutex_t ring_lock;
     trainer_event ring[TRAINER_RING];
     size_t ring_head, ring_len;
-    _Atomic uint64_t dropped_events;
 } trainer;
 
 /* Creates the trainer with a copy of start (its weights and shape) and
