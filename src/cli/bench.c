@@ -547,13 +547,9 @@ static bool measure_breakdown(const mlp *src, const dataset *train, size_t batch
             if (pos + batch > train->count)
                 pos = 0;
             double t0 = now_us();
-            size_t nnz = dataset_batch_sparse(train, order + pos, 0, batch, &sx, y);
-            bool use_sparse =
-                (double)nnz <= MLP_SPARSE_MAX_DENSITY * (double)(batch * net.sizes[0]);
+            bool use_sparse = dataset_batch_best(train, order + pos, 0, batch, &sx, x, y);
             if (use_sparse)
                 mlp_sparse_transpose(&sx);
-            else
-                dataset_batch(train, order + pos, 0, batch, x, y);
             double t1 = now_us();
             if (use_sparse)
                 mlp_forward_sparse(&net, &ws, &sx);

@@ -368,6 +368,16 @@ size_t dataset_batch_sparse(const dataset *ds, const uint32_t *indices, size_t f
     return k;
 }
 
+bool dataset_batch_best(const dataset *ds, const uint32_t *indices, size_t first, size_t n,
+                        mlp_sparse_batch *sx, float *x, uint8_t *y)
+{
+    size_t nnz = dataset_batch_sparse(ds, indices, first, n, sx, y);
+    if ((double)nnz <= MLP_SPARSE_MAX_DENSITY * (double)(n * ds->rows * ds->cols))
+        return true;
+    dataset_batch(ds, indices, first, n, x, y);
+    return false;
+}
+
 void dataset_prefetch(const dataset *ds, const uint32_t *indices, size_t n)
 {
     size_t pixels = ds->rows * ds->cols;

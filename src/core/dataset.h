@@ -64,6 +64,14 @@ void dataset_batch(const dataset *ds, const uint32_t *indices, size_t first, siz
 size_t dataset_batch_sparse(const dataset *ds, const uint32_t *indices, size_t first, size_t n,
                             mlp_sparse_batch *sx, uint8_t *y);
 
+/* The batch in the form the first layer computes fastest: sparse (sx's
+ * by-sample view) when at most MLP_SPARSE_MAX_DENSITY of its pixels are
+ * ink, as for nearly every MNIST batch; otherwise dense floats in x. Returns
+ * true for sparse. Which form a batch gets depends only on its pixels, so
+ * training stays reproducible. */
+bool dataset_batch_best(const dataset *ds, const uint32_t *indices, size_t first, size_t n,
+                        mlp_sparse_batch *sx, float *x, uint8_t *y);
+
 /* Asks the CPU to start loading these samples' pixels into cache. */
 void dataset_prefetch(const dataset *ds, const uint32_t *indices, size_t n);
 

@@ -26,15 +26,7 @@ void inspect_forward(const mlp *net, const float *x, float *acts)
     float *out = acts;
     for (size_t l = 0; l < net->n_layers; l++) {
         const mlp_layer *L = &net->layers[l];
-        memcpy(out, L->bias, L->out * sizeof *out);
-        for (size_t i = 0; i < L->in; i++) {
-            float a = inp[i];
-            if (a == 0.0f)
-                continue;
-            const float *row = L->kernel + i * L->out;
-            for (size_t o = 0; o < L->out; o++)
-                out[o] += a * row[o];
-        }
+        dense_forward_one(out, inp, L->kernel, L->bias, L->in, L->out);
         if (L->act == MLP_ACT_RELU)
             relu_forward(out, out, L->out);
         else

@@ -181,17 +181,23 @@ void dense_forward(float *out, const float *inp, const float *kernel, const floa
                 inp, (int)in, kernel, (int)out_n, 1.0f, out, (int)out_n);
 }
 
+/* dbias (out) += the column sums of dout (batch, out). */
+static void bias_backward(float *dbias, const float *dout, size_t batch, size_t out_n)
+{
+    for (size_t b = 0; b < batch; b++) {
+        const float *d = dout + b * out_n;
+        for (size_t o = 0; o < out_n; o++)
+            dbias[o] += d[o];
+    }
+}
+
 void dense_backward(float *dinp, float *dkernel, float *dbias, const float *dout,
                     const float *inp, const float *kernel, size_t batch, size_t in, size_t out_n)
 {
     // dkernel (in, out) += inp^T (in, batch) . dout (batch, out)
     cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)in, (int)out_n, (int)batch, 1.0f,
                 inp, (int)in, dout, (int)out_n, 1.0f, dkernel, (int)out_n);
-    for (size_t b = 0; b < batch; b++) {
-        const float *d = dout + b * out_n;
-        for (size_t o = 0; o < out_n; o++)
-            dbias[o] += d[o];
-    }
+    bias_backward(dbias, dout, batch, out_n);
     // dinp (batch, in) = dout (batch, out) . kernel^T (out, in)
     if (dinp)
         cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)batch, (int)in, (int)out_n,
@@ -539,18 +545,11 @@ void dense_backward_sparse(float *restrict dkernel, float *restrict dbias,
                 row[j] += a * d[j];
         }
     }
-    for (size_t b = 0; b < x->batch; b++) {
-        const float *d = dout + b * out_n;
-        for (size_t o = 0; o < out_n; o++)
-            dbias[o] += d[o];
-    }
+    bias_backward(dbias, dout, x->batch, out_n);
 }
 
-/* One sample through one dense layer, skipping zero inputs: a drawing is
- * mostly background and ReLU zeroes more than half of the hidden units, so
- * most rows of the kernel need not be read at all. */
 DP_MULTIVERSION
-static void dense_forward_one(float *restrict out, const float *restrict inp,
+void dense_forward_one(float *restrict out, const float *restrict inp,
                               const float *restrict kernel, const float *restrict bias, size_t in,
                               size_t out_n)
 {

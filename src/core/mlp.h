@@ -83,6 +83,11 @@ void dense_forward(float *out, const float *inp, const float *kernel, const floa
                    size_t batch, size_t in, size_t out_n);
 void dense_backward(float *dinp, float *dkernel, float *dbias, const float *dout,
                     const float *inp, const float *kernel, size_t batch, size_t in, size_t out_n);
+/* One sample: out (out_n) = inp (in) . kernel + bias, skipping zero inputs.
+ * A drawing is mostly background and ReLU zeroes more than half of the
+ * hidden units, so most rows of the kernel need not be read at all. */
+void dense_forward_one(float *out, const float *inp, const float *kernel, const float *bias,
+                       size_t in, size_t out_n);
 void relu_forward(float *out, const float *inp, size_t n);
 /* dinp = dout where the ReLU's output was positive, else 0. */
 void relu_backward(float *dinp, const float *dout, const float *out, size_t n);

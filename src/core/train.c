@@ -100,17 +100,12 @@ float train_session_step(train_session *s, bool *epoch_done)
     // The next batch's images load into cache while this one computes.
     size_t next = first + n, next_n = s->data->count - next < n ? s->data->count - next : n;
     dataset_prefetch(s->data, s->order + next, next_n);
-    /* Digits are mostly background: skip the zeros in the first layer's
-     * products unless this batch is unusually dense. Which path a batch
-     * takes depends only on its pixels, so runs stay reproducible. */
-    size_t nnz = dataset_batch_sparse(s->data, idx, 0, n, &s->sx, s->y);
     double loss;
-    if ((double)nnz <= MLP_SPARSE_MAX_DENSITY * (double)(n * s->net->sizes[0])) {
+    if (dataset_batch_best(s->data, idx, 0, n, &s->sx, s->x, s->y)) {
         mlp_sparse_transpose(&s->sx);
         mlp_forward_sparse(s->net, &s->ws, &s->sx);
         loss = mlp_backward_sparse(s->net, &s->ws, s->grads, &s->sx, s->y, &s->correct);
     } else {
-        dataset_batch(s->data, idx, 0, n, s->x, s->y);
         mlp_forward(s->net, &s->ws, s->x, n);
         loss = mlp_backward(s->net, &s->ws, s->grads, s->x, s->y, n, &s->correct);
     }
@@ -197,15 +192,9 @@ bool evaluate_cancellable(const mlp *net, const dataset *ds, eval_result *out,
             break;
         }
         size_t n = ds->count - first < batch ? ds->count - first : batch;
-        // The same choice as training: digits are mostly background.
-        size_t nnz = dataset_batch_sparse(ds, NULL, first, n, &sx, y);
-        const float *probs;
-        if ((double)nnz <= MLP_SPARSE_MAX_DENSITY * (double)(n * net->sizes[0])) {
-            probs = mlp_forward_sparse(net, &ws, &sx);
-        } else {
-            dataset_batch(ds, NULL, first, n, x, y);
-            probs = mlp_forward(net, &ws, x, n);
-        }
+        const float *probs = dataset_batch_best(ds, NULL, first, n, &sx, x, y)
+                                 ? mlp_forward_sparse(net, &ws, &sx)
+                                 : mlp_forward(net, &ws, x, n);
         for (size_t b = 0; b < n; b++) {
             const float *p = probs + b * n_out;
             size_t pred = argmax(p, n_out);
