@@ -16,6 +16,7 @@
 #include "app/layout.h"
 #include "app/state.h"
 #include "core/model_file.h"
+#include "core/normalize.h"
 
 #include "check.h"
 #include "events.h"
@@ -190,9 +191,9 @@ static void test_normalisation(void)
         CHECK(diff / ink < 0.1, "shape %d: small and large differ by %.1f%% of the ink", shape,
               100 * diff / ink);
         CHECK(maxd < 0.35, "shape %d: a pixel differs by %.2f", shape, maxd);
-        float cx, cy;
-        canvas_center_of_mass(a, &cx, &cy);
-        CHECK(fabsf(cx - 14.0f) < 0.3f && fabsf(cy - 14.0f) < 0.3f,
+        double cx, cy;
+        normalize_center_of_mass(a, &cx, &cy);
+        CHECK(fabs(cx - 14.0) < 0.3 && fabs(cy - 14.0) < 0.3,
               "shape %d: centre of mass (%.2f, %.2f)", shape, (double)cx, (double)cy);
         // The ink's bounding box is about 20 px on its longer side.
         int minx = 28, maxx = -1, miny = 28, maxy = -1;

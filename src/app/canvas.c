@@ -1,6 +1,8 @@
 /* canvas.c: strokes and their rendering (canvas.h). */
 #include "canvas.h"
 
+#include "normalize.h"
+
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,9 +11,6 @@
  * this distance around the radius, which also antialiases the ink. */
 #define PEN_SOFT_EDGE 1.0f
 
-/* Where MNIST puts the centre of mass, in pixel-index coordinates (the
- * mean over its training images is 14.0 on both axes). */
-#define MNIST_COM 14.0f
 
 bool canvas_init(canvas *c)
 {
@@ -254,26 +253,6 @@ static bool erased_later(const canvas *c, size_t s, canvas_point p)
     return false;
 }
 
-bool canvas_center_of_mass(const float *img, float *cx, float *cy)
-{
-    double m = 0, sx = 0, sy = 0;
-    for (int i = 0; i < CANVAS_N; i++) {
-        for (int j = 0; j < CANVAS_N; j++) {
-            double v = img[i * CANVAS_N + j];
-            m += v;
-            sx += v * j;
-            sy += v * i;
-        }
-    }
-    if (m <= 0.0) {
-        *cx = *cy = 0.0f;
-        return false;
-    }
-    *cx = (float)(sx / m);
-    *cy = (float)(sy / m);
-    return true;
-}
-
 bool canvas_render_mnist(const canvas *c, float *out)
 {
     // The skeleton's bounding box: ink points that no later eraser covered.
@@ -310,11 +289,11 @@ bool canvas_render_mnist(const canvas *c, float *out)
                    er < 0.5f ? 0.5f : er};
     render(c, out, &t, NULL);
 
-    float cx, cy;
-    if (!canvas_center_of_mass(out, &cx, &cy))
+    double cx, cy;
+    if (!normalize_center_of_mass(out, &cx, &cy))
         return false; // all of it erased
-    t.ox += MNIST_COM - cx;
-    t.oy += MNIST_COM - cy;
+    t.ox += (float)(NORMALIZE_CENTRE - cx);
+    t.oy += (float)(NORMALIZE_CENTRE - cy);
     render(c, out, &t, NULL);
     return true;
 }

@@ -88,8 +88,4 @@ void canvas_render_raw(const canvas *c, float *out);
  * Strokes only: a bitmap is already in MNIST's form and is left out. */
 bool canvas_render_mnist(const canvas *c, float *out);
 
-/* Centre of mass of a 28x28 image, in pixel-index coordinates (the first
- * pixel's centre is 0). Returns false when the image is all zero. */
-bool canvas_center_of_mass(const float *img, float *cx, float *cy);
-
 #endif

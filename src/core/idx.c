@@ -185,22 +185,16 @@ static bool check_count(uint32_t count, const char *what, dp_error *err)
     return true;
 }
 
-/* The parsed data is moved to the front of an inflated buffer we own (no
- * second copy of up to IDX_MAX_BYTES), or copied from the caller's buffer. */
-static uint8_t *take_data(const uint8_t *buf, uint8_t *owned, size_t offset, size_t n)
+/* The parsed data is moved to the front of the buffer we own and the rest
+ * given back: no second copy of up to IDX_MAX_BYTES. */
+static uint8_t *take_data(uint8_t *owned, size_t offset, size_t n)
 {
-    if (owned) {
-        memmove(owned, owned + offset, n);
-        uint8_t *shrunk = realloc(owned, n);
-        return shrunk ? shrunk : owned;
-    }
-    uint8_t *copy = malloc(n);
-    if (copy)
-        memcpy(copy, buf + offset, n);
-    return copy;
+    memmove(owned, owned + offset, n);
+    uint8_t *shrunk = realloc(owned, n ? n : 1);
+    return shrunk ? shrunk : owned;
 }
 
-static bool parse_images_raw(const uint8_t *buf, size_t len, uint8_t *owned, idx_images *out,
+static bool parse_images_raw(uint8_t *buf, size_t len, idx_images *out,
                              dp_error *err)
 {
     if (!check_magic(buf, len, IDX_MAGIC_IMAGES, "images", "image", IDX_IMAGES_HEADER, err))
@@ -232,7 +226,7 @@ static bool parse_images_raw(const uint8_t *buf, size_t len, uint8_t *owned, idx
         return dp_fail(err, "trailing data: %llu bytes after the last image",
                        (unsigned long long)(have - total));
 
-    uint8_t *pixels = take_data(buf, owned, IDX_IMAGES_HEADER, (size_t)total);
+    uint8_t *pixels = take_data(buf, IDX_IMAGES_HEADER, (size_t)total);
     if (!pixels)
         return dp_fail(err, "out of memory (%llu bytes of images)", (unsigned long long)total);
     out->count = count;
@@ -242,7 +236,7 @@ static bool parse_images_raw(const uint8_t *buf, size_t len, uint8_t *owned, idx
     return true;
 }
 
-static bool parse_labels_raw(const uint8_t *buf, size_t len, uint8_t *owned, idx_labels *out,
+static bool parse_labels_raw(uint8_t *buf, size_t len, idx_labels *out,
                              dp_error *err)
 {
     if (!check_magic(buf, len, IDX_MAGIC_LABELS, "labels", "label", IDX_LABELS_HEADER, err))
@@ -261,7 +255,7 @@ static bool parse_labels_raw(const uint8_t *buf, size_t len, uint8_t *owned, idx
         if (data[i] > 9)
             return dp_fail(err, "label %u at index %zu is above 9", (unsigned)data[i], i);
 
-    uint8_t *labels = take_data(buf, owned, IDX_LABELS_HEADER, count);
+    uint8_t *labels = take_data(buf, IDX_LABELS_HEADER, count);
     if (!labels)
         return dp_fail(err, "out of memory (%lu bytes of labels)", (unsigned long)count);
     out->count = count;
@@ -269,37 +263,30 @@ static bool parse_labels_raw(const uint8_t *buf, size_t len, uint8_t *owned, idx
     return true;
 }
 
+/* The borrowing readers parse a copy: a parser that owns its buffer can
+ * hand the data over in place, and there is one parser, not two. */
+static uint8_t *copy_of(const uint8_t *buf, size_t len, dp_error *err)
+{
+    uint8_t *copy = malloc(len ? len : 1);
+    if (!copy)
+        dp_fail(err, "out of memory (%zu bytes)", len);
+    else if (len)
+        memcpy(copy, buf, len);
+    return copy;
+}
+
 bool idx_parse_images(const uint8_t *buf, size_t len, idx_images *out, dp_error *err)
 {
     memset(out, 0, sizeof *out);
-    uint8_t *raw;
-    size_t raw_len;
-    if (!idx_inflate(buf, len, IDX_IMAGES_HEADER + IDX_MAX_BYTES, &raw, &raw_len, err))
-        return false;
-    if (!raw)
-        return parse_images_raw(buf, len, NULL, out, err);
-    /* On success the inflated buffer becomes out->pixels. */
-    if (!parse_images_raw(raw, raw_len, raw, out, err)) {
-        free(raw);
-        return false;
-    }
-    return true;
+    uint8_t *copy = copy_of(buf, len, err);
+    return copy && idx_parse_images_owned(copy, len, out, err);
 }
 
 bool idx_parse_labels(const uint8_t *buf, size_t len, idx_labels *out, dp_error *err)
 {
     memset(out, 0, sizeof *out);
-    uint8_t *raw;
-    size_t raw_len;
-    if (!idx_inflate(buf, len, IDX_LABELS_HEADER + IDX_MAX_ITEMS, &raw, &raw_len, err))
-        return false;
-    if (!raw)
-        return parse_labels_raw(buf, len, NULL, out, err);
-    if (!parse_labels_raw(raw, raw_len, raw, out, err)) {
-        free(raw);
-        return false;
-    }
-    return true;
+    uint8_t *copy = copy_of(buf, len, err);
+    return copy && idx_parse_labels_owned(copy, len, out, err);
 }
 
 /* The _owned variants take buf (from malloc) and either keep it as the
@@ -312,9 +299,9 @@ bool idx_parse_images_owned(uint8_t *buf, size_t len, idx_images *out, dp_error 
     size_t raw_len;
     bool ok = idx_inflate(buf, len, IDX_IMAGES_HEADER + IDX_MAX_BYTES, &raw, &raw_len, err);
     if (ok && !raw)
-        return parse_images_raw(buf, len, buf, out, err) || (free(buf), false);
+        return parse_images_raw(buf, len, out, err) || (free(buf), false);
     free(buf);
-    if (ok && !parse_images_raw(raw, raw_len, raw, out, err)) {
+    if (ok && !parse_images_raw(raw, raw_len, out, err)) {
         free(raw);
         return false;
     }
@@ -328,9 +315,9 @@ bool idx_parse_labels_owned(uint8_t *buf, size_t len, idx_labels *out, dp_error 
     size_t raw_len;
     bool ok = idx_inflate(buf, len, IDX_LABELS_HEADER + IDX_MAX_ITEMS, &raw, &raw_len, err);
     if (ok && !raw)
-        return parse_labels_raw(buf, len, buf, out, err) || (free(buf), false);
+        return parse_labels_raw(buf, len, out, err) || (free(buf), false);
     free(buf);
-    if (ok && !parse_labels_raw(raw, raw_len, raw, out, err)) {
+    if (ok && !parse_labels_raw(raw, raw_len, out, err)) {
         free(raw);
         return false;
     }

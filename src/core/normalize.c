@@ -18,7 +18,7 @@
 
 #define OUT_SIDE 28
 #define BOX_SIDE 20.0
-#define CENTRE 14.0
+#define CENTRE NORMALIZE_CENTRE
 
 /* A peak below this is no ink at all (noise in a scan, JPEG ringing). */
 #define INK_MIN 0.05f
@@ -99,9 +99,7 @@ static void resample(float *out, const float *img, size_t w, long x0, long x1, l
     }
 }
 
-/* Intensity-weighted centre of a 28x28 image in index coordinates; false
- * when it is empty. */
-static bool out_centre(const float *out, double *cx, double *cy)
+bool normalize_center_of_mass(const float *out, double *cx, double *cy)
 {
     double m = 0.0, mx = 0.0, my = 0.0;
     for (size_t y = 0; y < OUT_SIDE; y++)
@@ -209,7 +207,7 @@ bool normalize_mnist(float *out, const float *img, size_t w, size_t h)
      * lopsided digit loses ink past the 28x28 edge; one correction brings it
      * back to within a few hundredths of a pixel. */
     double ox, oy;
-    if (out_centre(out, &ox, &oy) && (fabs(ox - CENTRE) > 0.01 || fabs(oy - CENTRE) > 0.01))
+    if (normalize_center_of_mass(out, &ox, &oy) && (fabs(ox - CENTRE) > 0.01 || fabs(oy - CENTRE) > 0.01))
         resample(out, img, w, x0, x1, y0, y1, cx + (ox - CENTRE) * step, cy + (oy - CENTRE) * step,
                  step, step, false);
     return true;

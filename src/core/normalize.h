@@ -11,6 +11,15 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* Where MNIST puts a digit's centre of mass in its 28x28 image, in
+ * pixel-index coordinates (the first pixel's centre is 0): MNIST's own test
+ * digits average (14.00, 13.99). */
+#define NORMALIZE_CENTRE 14.0
+
+/* Intensity-weighted centre of a 28x28 image in pixel-index coordinates;
+ * false when the image is all zero. */
+bool normalize_center_of_mass(const float *img, double *cx, double *cy);
+
 /* Normalises a grey image (w, h) of ink intensities in [0, 1] (0 = background)
  * into out (28 * 28), in [0, 1], MNIST-style: bounding box of the ink scaled
  * (area-averaged) into 20x20 keeping aspect ratio, then shifted so the
