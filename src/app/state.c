@@ -71,24 +71,6 @@ static const char *jnum(char *buf, size_t len, double v)
     return buf;
 }
 
-static void emitf(app_state *s, const char *fmt, ...)
-#if defined(__GNUC__)
-    __attribute__((format(printf, 2, 3)))
-#endif
-    ;
-
-static void emitf(app_state *s, const char *fmt, ...)
-{
-    if (!s->emit)
-        return;
-    char line[4096];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(line, sizeof line, fmt, ap);
-    va_end(ap);
-    s->emit(s->emit_ctx, line);
-}
-
 void app_emitf(app_state *s, const char *fmt, ...)
 {
     if (!s->emit)
@@ -115,12 +97,11 @@ void app_set_status(app_state *s, bool error, const char *fmt, ...)
     va_end(ap);
     s->status_error = error;
     s->status_version++;
-    if (error)
-        app_log(s, "Error: %s", s->status);
     if (error) {
+        app_log(s, "Error: %s", s->status);
         char msg[1100];
         app_json_string(msg, sizeof msg, s->status);
-        emitf(s, "{\"event\":\"error\",\"message\":%s}", msg);
+        app_emitf(s, "{\"event\":\"error\",\"message\":%s}", msg);
     }
 }
 
@@ -239,7 +220,7 @@ static void drop_trainer(app_state *s)
         trainer_destroy(&s->trainer);
         clock_gettime(CLOCK_MONOTONIC, &b);
         s->have_trainer = false;
-        emitf(s, "{\"event\":\"trainer_stopped\",\"was_running\":%s,\"ms\":%.2f}",
+        app_emitf(s, "{\"event\":\"trainer_stopped\",\"was_running\":%s,\"ms\":%.2f}",
               was_running ? "true" : "false",
               (double)(b.tv_sec - a.tv_sec) * 1e3 + (double)(b.tv_nsec - a.tv_nsec) / 1e6);
     }
@@ -392,7 +373,7 @@ static void emit_loaded(app_state *s, const char *path)
     char shape[128], jpath[APP_PATH_MAX + 64];
     shape_string(&s->net, shape, sizeof shape);
     app_json_string(jpath, sizeof jpath, path);
-    emitf(s, "{\"event\":\"loaded\",\"path\":%s,\"shape\":\"%s\"}", jpath, shape);
+    app_emitf(s, "{\"event\":\"loaded\",\"path\":%s,\"shape\":\"%s\"}", jpath, shape);
 }
 
 bool app_state_load(app_state *s, const char *path)
@@ -593,7 +574,7 @@ bool app_state_save(app_state *s)
     }
     char jpath[APP_PATH_MAX + 64];
     app_json_string(jpath, sizeof jpath, path);
-    emitf(s, "{\"event\":\"saved\",\"path\":%s}", jpath);
+    app_emitf(s, "{\"event\":\"saved\",\"path\":%s}", jpath);
     app_set_status(s, false, "saved %s", path);
     snprintf(s->model_path, sizeof s->model_path, "%s", path);
     snprintf(s->model_name, sizeof s->model_name, "%.255s", base_name(path));
@@ -856,7 +837,7 @@ static void on_epoch(app_state *s, const trainer_event *ev)
             ev->steps_per_epoch, ev->steps_per_epoch, ev->seconds, e.loss, e.accuracy, e.val_loss,
             e.val_accuracy);
     char b[6][32];
-    emitf(s,
+    app_emitf(s,
           "{\"event\":\"epoch\",\"epoch\":%d,\"epochs\":%zu,\"loss\":%s,\"accuracy\":%s,"
           "\"val_loss\":%s,\"val_accuracy\":%s,\"seconds\":%s,\"samples_per_s\":%s}",
           e.epoch, total, jnum(b[0], 32, e.loss), jnum(b[1], 32, e.accuracy),
@@ -868,7 +849,7 @@ static void emit_progress(app_state *s)
 {
     const trainer_event *ev = &s->last_event;
     char b[4][32];
-    emitf(s,
+    app_emitf(s,
           "{\"event\":\"progress\",\"epoch\":%zu,\"epochs\":%zu,\"step\":%zu,"
           "\"steps_per_epoch\":%zu,\"loss\":%s,\"accuracy\":%s,\"batch_loss\":%s,"
           "\"samples_per_s\":%s}",
@@ -924,7 +905,7 @@ static void drain_trainer(app_state *s)
                                "trains one more epoch",
                                last->epoch, last->epoch == 1 ? "" : "s", 100.0 * last->val_accuracy);
             }
-            emitf(s, "{\"event\":\"done\",\"epochs\":%zu}", s->epoch_base + ev.epoch);
+            app_emitf(s, "{\"event\":\"done\",\"epochs\":%zu}", s->epoch_base + ev.epoch);
             if (s->cfg.quit_when_trained)
                 s->quit = true;
             break;
@@ -949,7 +930,7 @@ static void drain_trainer(app_state *s)
 static void emit_prediction(app_state *s)
 {
     if (!s->has_guess) {
-        emitf(s, "{\"event\":\"prediction\",\"label\":null,\"index\":-1,\"probs\":[]}");
+        app_emitf(s, "{\"event\":\"prediction\",\"label\":null,\"index\":-1,\"probs\":[]}");
         return;
     }
     char probs[APP_MAX_CLASSES * 16];
@@ -959,7 +940,7 @@ static void emit_prediction(app_state *s)
                               (double)s->probs[i]);
     char label[MODEL_LABEL_MAX * 2 + 8];
     app_json_string(label, sizeof label, app_label(s, s->guess));
-    emitf(s,
+    app_emitf(s,
           "{\"event\":\"prediction\",\"label\":%s,\"index\":%zu,\"confidence\":%.4f,"
           "\"sure\":%s,\"probs\":[%s]}",
           label, s->guess, (double)s->probs[s->guess], s->sure ? "true" : "false", probs);

@@ -413,7 +413,9 @@ static bool predict_one(const char *path, const mlp *net, const model_meta *meta
     return true;
 }
 
-int cli_predict(int argc, char **argv)
+/* images has room for argc entries: the pictures, in order, as the one
+ * walk over the arguments finds them. */
+static int predict_main(int argc, char **argv, const char **images)
 {
     const char *model_path = NULL;
     bool json = false, raw = false;
@@ -421,9 +423,9 @@ int cli_predict(int argc, char **argv)
     bool options_done = false;
 
     for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
+        const char *a = argv[i], *v = NULL;
         if (options_done || a[0] != '-' || a[1] == '\0') {
-            n_images++;
+            images[n_images++] = a;
             continue;
         }
         if (!strcmp(a, "--")) {
@@ -435,19 +437,14 @@ int cli_predict(int argc, char **argv)
             json = true;
         } else if (!strcmp(a, "--raw")) {
             raw = true;
-        } else if (!strcmp(a, "--model") || !strncmp(a, "--model=", 8)) {
-            if (a[7] == '=') {
-                model_path = a + 8;
-            } else if (i + 1 < argc) {
-                model_path = argv[++i];
-            } else {
-                cli_error("--model", "needs a value");
+        } else if (cli_opt(argc, argv, &i, "--model", &v)) {
+            if (!v)
                 return 2;
-            }
-            if (!model_path[0]) {
+            if (!v[0]) {
                 cli_error("--model", "needs a file name");
                 return 2;
             }
+            model_path = v;
         } else {
             cli_error(a, "unknown option for predict (try digitpad predict --help)");
             return 2;
@@ -491,17 +488,8 @@ int cli_predict(int argc, char **argv)
 
     bool mnist_style = !raw && meta.preprocess == MODEL_PREPROCESS_MNIST;
     bool sdl_ready = false;
-    // The same walk as above, which has already refused any bad option.
-    options_done = false;
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        if (!options_done && a[0] == '-' && a[1] != '\0') {
-            if (!strcmp(a, "--"))
-                options_done = true;
-            else if (!strcmp(a, "--model"))
-                i++; // its value
-            continue;
-        }
+    for (int k = 0; k < n_images; k++) {
+        const char *a = images[k];
         if (!predict_one(a, &net, &meta, mnist_style, json, probs, scratch, &sdl_ready, &err)) {
             fflush(stdout); // keep the error after the answers before it
             cli_error(a, "%s", err.msg);
@@ -522,5 +510,17 @@ done:
     free(probs);
     mlp_destroy(&net);
     model_meta_destroy(&meta);
+    return status;
+}
+
+int cli_predict(int argc, char **argv)
+{
+    const char **images = malloc((size_t)argc * sizeof *images);
+    if (!images) {
+        cli_error(NULL, "out of memory");
+        return 1;
+    }
+    int status = predict_main(argc, argv, images);
+    free(images);
     return status;
 }
