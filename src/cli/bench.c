@@ -547,6 +547,9 @@ static bool measure_breakdown(const mlp *src, const dataset *train, size_t batch
             if (pos + batch > train->count)
                 pos = 0;
             double t0 = now_us();
+            // As train_session_step does: the next batch's images start loading.
+            if (pos + 2 * batch <= train->count)
+                dataset_prefetch(train, order + pos + batch, batch);
             bool use_sparse = dataset_batch_best(train, order + pos, 0, batch, &sx, x, y);
             if (use_sparse)
                 mlp_sparse_transpose(&sx);
