@@ -117,7 +117,7 @@ static void test_sparse_batch(void)
     mlp_sparse_batch sx;
     CHECK(mlp_sparse_init(&sx, 5, 81, NULL), "sparse init");
     dataset_batch(&ds, idx, 0, 5, x, y1);
-    size_t nnz = dataset_batch_sparse(&ds, idx, 0, 5, &sx, y2);
+    size_t nnz = dataset_batch_sparse(&ds, NULL, idx, 0, 5, &sx, y2);
     size_t want = 0;
     for (size_t i = 0; i < 5 * 81; i++)
         want += x[i] != 0.0f;

@@ -524,9 +524,11 @@ static bool measure_breakdown(const mlp *src, const dataset *train, size_t batch
     train_config cfg = train_config_default();
     size_t n = net.n_params, steps = reps->steps, warm = steps / 10 + 10;
     mlp_workspace ws;
-    mlp_sparse_batch sx;
+    mlp_sparse_batch sx = {0};
     bool ws_ok = mlp_workspace_init(&ws, &net, batch, err);
     bool sx_ok = ws_ok && mlp_sparse_init(&sx, batch, net.sizes[0], err);
+    dataset_nonzero nz = {0};
+    sx_ok = sx_ok && dataset_nonzero_build(&nz, train, err);
     float *grads = calloc(n, sizeof *grads), *m = calloc(n, sizeof *m), *v = calloc(n, sizeof *v);
     float *x = malloc(batch * net.sizes[0] * sizeof *x);
     uint8_t *y = malloc(batch);
@@ -549,8 +551,8 @@ static bool measure_breakdown(const mlp *src, const dataset *train, size_t batch
             double t0 = now_us();
             // As train_session_step does: the next batch's images start loading.
             if (pos + 2 * batch <= train->count)
-                dataset_prefetch(train, order + pos + batch, batch);
-            bool use_sparse = dataset_batch_best(train, order + pos, 0, batch, &sx, x, y);
+                dataset_prefetch(train, &nz, order + pos + batch, batch);
+            bool use_sparse = dataset_batch_best(train, &nz, order + pos, 0, batch, &sx, x, y);
             if (use_sparse)
                 mlp_sparse_transpose(&sx);
             double t1 = now_us();
@@ -587,8 +589,8 @@ static bool measure_breakdown(const mlp *src, const dataset *train, size_t batch
     } else if (sx_ok) {
         dp_fail(err, "out of memory for the step breakdown");
     }
-    if (sx_ok)
-        mlp_sparse_destroy(&sx);
+    mlp_sparse_destroy(&sx);
+    dataset_nonzero_destroy(&nz);
     free(grads);
     free(m);
     free(v);

@@ -8,9 +8,6 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
 
 /* A compressed file may be a little larger than what it inflates to
  * (stored blocks); 1 MiB of slack covers that for IDX_MAX_BYTES. */
@@ -321,45 +318,116 @@ void dataset_batch(const dataset *ds, const uint32_t *indices, size_t first, siz
     }
 }
 
-/* Appends the non-zero pixels of one image to sx from position k. */
-static size_t gather_nonzero(const uint8_t *img, size_t pixels, mlp_sparse_batch *sx, size_t k)
+/* x / 255 for every byte value, folded by the compiler: the same division
+ * pixels_to_float does at run time, so sparse and dense batches agree bit
+ * for bit (test_train checks all 256). */
+#define SCALED1(i) ((float)(i) / 255.0f)
+#define SCALED4(i) SCALED1(i), SCALED1((i) + 1), SCALED1((i) + 2), SCALED1((i) + 3)
+#define SCALED16(i) SCALED4(i), SCALED4((i) + 4), SCALED4((i) + 8), SCALED4((i) + 12)
+#define SCALED64(i) SCALED16(i), SCALED16((i) + 16), SCALED16((i) + 32), SCALED16((i) + 48)
+static const float byte_scaled[256] = {SCALED64(0), SCALED64(64), SCALED64(128), SCALED64(192)};
+
+/* Writes the positions of img's non-zero pixels to out and returns how many.
+ * Branch-free: every position is written and the cursor moves on ink only,
+ * so out must have room for one more than the count (at most `pixels`). */
+static size_t nonzero_positions(const uint8_t *restrict img, size_t pixels, uint16_t *restrict out)
 {
-    size_t p = 0;
-#if defined(__SSE2__)
-    /* Sixteen pixels per compare: the mask of non-zero bytes, then one
-     * iteration per set bit. Most of a digit is background, so most masks
-     * are empty and cost one compare. */
-    const __m128i zero = _mm_setzero_si128();
-    for (; p + 16 <= pixels; p += 16) {
-        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(img + p));
-        unsigned mask = ~(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, zero)) & 0xFFFFu;
-        while (mask) {
-            unsigned j = (unsigned)__builtin_ctz(mask);
-            sx->row_index[k] = (uint16_t)(p + j);
-            sx->row_value[k] = (float)img[p + j] / 255.0f;
-            k++;
-            mask &= mask - 1;
-        }
+    size_t k = 0;
+    for (size_t p = 0; p < pixels; p++) {
+        out[k] = (uint16_t)p;
+        k += img[p] != 0;
     }
-#endif
-    for (; p < pixels; p++)
-        if (img[p]) {
-            sx->row_index[k] = (uint16_t)p;
-            sx->row_value[k] = (float)img[p] / 255.0f;
-            k++;
-        }
     return k;
 }
 
-size_t dataset_batch_sparse(const dataset *ds, const uint32_t *indices, size_t first, size_t n,
-                            mlp_sparse_batch *sx, uint8_t *y)
+bool dataset_nonzero_build(dataset_nonzero *nz, const dataset *ds, dp_error *err)
+{
+    memset(nz, 0, sizeof *nz);
+    size_t pixels = ds->rows * ds->cols;
+    if (pixels == 0 || pixels > 65536)
+        return dp_fail(err, "images of %zu pixels cannot be indexed (at most 65536)", pixels);
+    nz->start = malloc((ds->count + 1) * sizeof *nz->start);
+    if (!nz->start)
+        return dp_fail(err, "out of memory for the non-zero index of %zu images", ds->count);
+    // Count first, so the index takes exactly its size.
+    uint64_t total = 0;
+    for (size_t s = 0; s < ds->count; s++) {
+        const uint8_t *img = ds->images + s * pixels;
+        size_t c = 0;
+        for (size_t p = 0; p < pixels; p++)
+            c += img[p] != 0;
+        nz->start[s] = (uint32_t)total;
+        total += c;
+        if (total > UINT32_MAX - 1) {
+            dataset_nonzero_destroy(nz);
+            return dp_fail(err, "too many non-zero pixels to index");
+        }
+    }
+    nz->start[ds->count] = (uint32_t)total;
+    // One slot more: the last image's branch-free writes may run one past its end.
+    nz->index = malloc(((size_t)total + 1) * sizeof *nz->index);
+    if (!nz->index) {
+        dataset_nonzero_destroy(nz);
+        return dp_fail(err, "out of memory for the non-zero index (%llu pixels)",
+                       (unsigned long long)total);
+    }
+    // An image's stray write lands on the next image's first slot, which
+    // that image then writes itself.
+    for (size_t s = 0; s < ds->count; s++)
+        nonzero_positions(ds->images + s * pixels, pixels, nz->index + nz->start[s]);
+    nz->count = ds->count;
+    return true;
+}
+
+void dataset_nonzero_destroy(dataset_nonzero *nz)
+{
+    if (!nz)
+        return;
+    free(nz->start);
+    free(nz->index);
+    memset(nz, 0, sizeof *nz);
+}
+
+/* Appends the non-zero pixels of one image to sx from position k, testing
+ * every pixel (no index). */
+static size_t gather_nonzero(const uint8_t *restrict img, size_t pixels,
+                             mlp_sparse_batch *restrict sx, size_t k)
+{
+    // Room for the one stray write: sx holds `pixels` slots per sample.
+    size_t c = nonzero_positions(img, pixels, sx->row_index + k);
+    float *restrict value = sx->row_value + k;
+    const uint16_t *restrict pos = sx->row_index + k;
+    for (size_t j = 0; j < c; j++)
+        value[j] = byte_scaled[img[pos[j]]];
+    return k + c;
+}
+
+/* The same from the index: a copy of the positions and a table lookup. */
+static size_t copy_nonzero(const uint8_t *restrict img, const uint16_t *restrict pos, size_t c,
+                           mlp_sparse_batch *restrict sx, size_t k)
+{
+    uint16_t *restrict index = sx->row_index + k;
+    float *restrict value = sx->row_value + k;
+    for (size_t j = 0; j < c; j++) {
+        index[j] = pos[j];
+        value[j] = byte_scaled[img[pos[j]]];
+    }
+    return k + c;
+}
+
+size_t dataset_batch_sparse(const dataset *ds, const dataset_nonzero *nz, const uint32_t *indices,
+                            size_t first, size_t n, mlp_sparse_batch *sx, uint8_t *y)
 {
     size_t pixels = ds->rows * ds->cols;
     size_t k = 0;
     for (size_t i = 0; i < n; i++) {
         size_t s = indices ? indices[i] : first + i;
+        const uint8_t *img = ds->images + s * pixels;
         sx->row_start[i] = (uint32_t)k;
-        k = gather_nonzero(ds->images + s * pixels, pixels, sx, k);
+        if (nz)
+            k = copy_nonzero(img, nz->index + nz->start[s], nz->start[s + 1] - nz->start[s], sx, k);
+        else
+            k = gather_nonzero(img, pixels, sx, k);
         y[i] = ds->labels[s];
     }
     sx->row_start[n] = (uint32_t)k;
@@ -368,17 +436,18 @@ size_t dataset_batch_sparse(const dataset *ds, const uint32_t *indices, size_t f
     return k;
 }
 
-bool dataset_batch_best(const dataset *ds, const uint32_t *indices, size_t first, size_t n,
-                        mlp_sparse_batch *sx, float *x, uint8_t *y)
+bool dataset_batch_best(const dataset *ds, const dataset_nonzero *nz, const uint32_t *indices,
+                        size_t first, size_t n, mlp_sparse_batch *sx, float *x, uint8_t *y)
 {
-    size_t nnz = dataset_batch_sparse(ds, indices, first, n, sx, y);
+    size_t nnz = dataset_batch_sparse(ds, nz, indices, first, n, sx, y);
     if ((double)nnz <= MLP_SPARSE_MAX_DENSITY * (double)(n * ds->rows * ds->cols))
         return true;
     dataset_batch(ds, indices, first, n, x, y);
     return false;
 }
 
-void dataset_prefetch(const dataset *ds, const uint32_t *indices, size_t n)
+void dataset_prefetch(const dataset *ds, const dataset_nonzero *nz, const uint32_t *indices,
+                      size_t n)
 {
     size_t pixels = ds->rows * ds->cols;
     for (size_t i = 0; i < n; i++) {
@@ -387,8 +456,16 @@ void dataset_prefetch(const dataset *ds, const uint32_t *indices, size_t n)
         for (size_t o = 0; o < pixels; o += 64)
             __builtin_prefetch(img + o);
         __builtin_prefetch(img + pixels - 1);
+        if (nz) {
+            const uint16_t *pos = nz->index + nz->start[indices[i]];
+            const uint16_t *end = nz->index + nz->start[indices[i] + 1];
+            for (; pos < end; pos += 32)
+                __builtin_prefetch(pos);
+            __builtin_prefetch(end);
+        }
 #else
         (void)img;
+        (void)nz;
 #endif
     }
 }

@@ -3,6 +3,7 @@
 #include "mlp.h"
 
 #include "simd.h"
+#include "sparse_rows.h"
 
 #include <cblas.h>
 #include <math.h>
@@ -82,6 +83,17 @@ static void mlp_bind(mlp *net)
     }
 }
 
+float *dp_floats(size_t n)
+{
+    if (n == 0 || n > SIZE_MAX / sizeof(float) - 64)
+        return NULL;
+    size_t bytes = (n * sizeof(float) + 63) & ~(size_t)63; // aligned_alloc wants a multiple
+    float *p = aligned_alloc(64, bytes);
+    if (p)
+        memset(p, 0, bytes);
+    return p;
+}
+
 bool mlp_init(mlp *net, const size_t *sizes, size_t n_sizes, dp_error *err)
 {
     memset(net, 0, sizeof *net);
@@ -98,7 +110,7 @@ bool mlp_init(mlp *net, const size_t *sizes, size_t n_sizes, dp_error *err)
     }
     if (total > MLP_MAX_PARAMS)
         return dp_fail(err, "%zu parameters is more than the cap of %zu", total, MLP_MAX_PARAMS);
-    float *params = calloc(total, sizeof *params);
+    float *params = dp_floats(total);
     if (!params)
         return dp_fail(err, "out of memory for %zu parameters", total);
     net->n_layers = n_sizes - 1;
@@ -303,7 +315,7 @@ bool mlp_workspace_init(mlp_workspace *ws, const mlp *net, size_t max_batch, dp_
     size_t total = 2 * max_batch * width;
     for (size_t l = 1; l <= net->n_layers; l++)
         total += max_batch * net->sizes[l];
-    ws->block = malloc(total * sizeof *ws->block);
+    ws->block = dp_floats(total);
     if (!ws->block)
         return dp_fail(err, "out of memory for a batch of %zu", max_batch);
     ws->max_batch = max_batch;
@@ -401,14 +413,23 @@ double mlp_backward(const mlp *net, mlp_workspace *ws, float *grads, const float
     return loss;
 }
 
+const float *mlp_backward_sparse_upper(const mlp *net, mlp_workspace *ws, float *grads,
+                                      const mlp_sparse_batch *x, const uint8_t *labels,
+                                      size_t *correct, double *loss)
+{
+    int cur = backward_layers(net, ws, grads, labels, x->batch, correct, loss);
+    mlp_offsets o = mlp_layer_offsets(net, 0);
+    bias_backward(grads + o.bias, ws->delta[cur], x->batch, net->layers[0].out);
+    return ws->delta[cur];
+}
+
 double mlp_backward_sparse(const mlp *net, mlp_workspace *ws, float *grads,
                            const mlp_sparse_batch *x, const uint8_t *labels, size_t *correct)
 {
     double loss;
-    int cur = backward_layers(net, ws, grads, labels, x->batch, correct, &loss);
+    const float *d0 = mlp_backward_sparse_upper(net, ws, grads, x, labels, correct, &loss);
     mlp_offsets o = mlp_layer_offsets(net, 0);
-    dense_backward_sparse(grads + o.kernel, grads + o.bias, ws->delta[cur], x,
-                          net->layers[0].out);
+    dense_backward_sparse_kernel(grads + o.kernel, d0, x, net->layers[0].out);
     return loss;
 }
 
@@ -423,10 +444,10 @@ bool mlp_sparse_init(mlp_sparse_batch *s, size_t max_batch, size_t inputs, dp_er
     size_t cap = max_batch * inputs;
     s->row_start = malloc((max_batch + 1) * sizeof *s->row_start);
     s->row_index = malloc(cap * sizeof *s->row_index);
-    s->row_value = malloc(cap * sizeof *s->row_value);
+    s->row_value = dp_floats(cap);
     s->col_start = malloc((inputs + 1) * sizeof *s->col_start);
     s->col_sample = malloc(cap * sizeof *s->col_sample);
-    s->col_value = malloc(cap * sizeof *s->col_value);
+    s->col_value = dp_floats(cap);
     if (!s->row_start || !s->row_index || !s->row_value || !s->col_start || !s->col_sample ||
         !s->col_value) {
         mlp_sparse_destroy(s);
@@ -471,9 +492,6 @@ void mlp_sparse_transpose(mlp_sparse_batch *s)
     s->nnz = nnz;
 }
 
-/* Sixteen floats, one AVX-512 register (two AVX2, four SSE ones). */
-typedef float dp_v16 __attribute__((vector_size(64)));
-enum { SPARSE_BLOCK = 128, SPARSE_VECS = SPARSE_BLOCK / 16 };
 
 /* out[0..width) = sum over k of vals[k] * rows[k][0..width): a block of
  * outputs kept in registers while the non-zero inputs stream past. */
@@ -514,37 +532,21 @@ void dense_forward_sparse(float *restrict out, const mlp_sparse_batch *restrict 
 }
 
 DP_MULTIVERSION
-void dense_backward_sparse(float *restrict dkernel, float *restrict dbias,
-                           const float *restrict dout, const mlp_sparse_batch *restrict x,
-                           size_t out_n)
+void dense_backward_sparse_kernel(float *restrict dkernel, const float *restrict dout,
+                                  const mlp_sparse_batch *restrict x, size_t out_n)
 {
     for (size_t i = 0; i < x->inputs; i++) {
-        uint32_t k0 = x->col_start[i], k1 = x->col_start[i + 1];
-        if (k0 == k1)
+        if (x->col_start[i] == x->col_start[i + 1])
             continue; // this input was zero in every sample: its row gets nothing
         float *row = dkernel + i * out_n;
-        size_t j0 = 0;
-        for (; j0 + SPARSE_BLOCK <= out_n; j0 += SPARSE_BLOCK) {
-            dp_v16 acc[SPARSE_VECS];
-            memcpy(acc, row + j0, sizeof acc);
-            for (uint32_t k = k0; k < k1; k++) {
-                const float *d = dout + (size_t)x->col_sample[k] * out_n + j0;
-                float a = x->col_value[k];
-                for (int q = 0; q < SPARSE_VECS; q++) {
-                    dp_v16 g;
-                    memcpy(&g, d + 16 * q, sizeof g);
-                    acc[q] += a * g;
-                }
-            }
-            memcpy(row + j0, acc, sizeof acc);
-        }
-        for (uint32_t k = k0; j0 < out_n && k < k1; k++) {
-            const float *d = dout + (size_t)x->col_sample[k] * out_n;
-            float a = x->col_value[k];
-            for (size_t j = j0; j < out_n; j++)
-                row[j] += a * d[j];
-        }
+        sparse_row_gradient(row, row, dout, x, i, out_n);
     }
+}
+
+void dense_backward_sparse(float *dkernel, float *dbias, const float *dout,
+                           const mlp_sparse_batch *x, size_t out_n)
+{
+    dense_backward_sparse_kernel(dkernel, dout, x, out_n);
     bias_backward(dbias, dout, x->batch, out_n);
 }
 

@@ -48,6 +48,12 @@ typedef struct mlp_offsets {
     size_t kernel, bias;
 } mlp_offsets;
 
+/* n zeroed floats starting on a 64-byte cache line, so that the vector
+ * loads of a 128-float kernel row never straddle two lines (a 15 % slower
+ * Adam step when they did); free() releases them. NULL when out of memory
+ * or n is 0. */
+float *dp_floats(size_t n);
+
 /* Creates a network with sizes[0] inputs and n_sizes-1 dense layers (ReLU for
  * all but the last, softmax for the last). Parameters are zeroed; call
  * mlp_init_glorot for Keras's initialisation. On failure (sizes out of the
@@ -155,11 +161,22 @@ void dense_forward_sparse(float *out, const mlp_sparse_batch *x, const float *ke
 /* Accumulates the first layer's kernel and bias gradients from a sparse batch. */
 void dense_backward_sparse(float *dkernel, float *dbias, const float *dout,
                            const mlp_sparse_batch *x, size_t out_n);
+/* The kernel gradient alone. */
+void dense_backward_sparse_kernel(float *dkernel, const float *dout, const mlp_sparse_batch *x,
+                                  size_t out_n);
 
 /* mlp_forward and mlp_backward with the first layer's input given sparse. */
 const float *mlp_forward_sparse(const mlp *net, mlp_workspace *ws, const mlp_sparse_batch *x);
 double mlp_backward_sparse(const mlp *net, mlp_workspace *ws, float *grads,
                            const mlp_sparse_batch *x, const uint8_t *labels, size_t *correct);
+/* mlp_backward_sparse but for the first layer's kernel gradient: stores the
+ * summed loss in *loss and returns d loss / d (the first layer's output
+ * before its activation), (batch, sizes[1]) inside ws, from which the caller
+ * makes that gradient its own way (train.c applies Adam to each row of it as
+ * it is made). */
+const float *mlp_backward_sparse_upper(const mlp *net, mlp_workspace *ws, float *grads,
+                                      const mlp_sparse_batch *x, const uint8_t *labels,
+                                      size_t *correct, double *loss);
 
 /* One input (sizes[0] floats) to probabilities (sizes[n_layers] floats).
  * scratch must hold 2 * mlp_max_width(net) floats. Allocation-free. */

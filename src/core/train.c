@@ -2,6 +2,7 @@
 #include "train.h"
 
 #include "simd.h"
+#include "sparse_rows.h"
 
 #include <math.h>
 #include <stdatomic.h>
@@ -16,23 +17,72 @@ train_config train_config_default(void)
     return c;
 }
 
+/* Adam's constants for step t (counted from 1). */
+typedef struct adam_step {
+    float alpha, beta_1, beta_2, one_b1, one_b2, eps;
+} adam_step;
+
+static adam_step adam_constants(float lr, float beta_1, float beta_2, float eps, uint64_t t)
+{
+    double td = (double)t;
+    adam_step a = {
+        .alpha = (float)(lr * sqrt(1.0 - pow(beta_2, td)) / (1.0 - pow(beta_1, td))),
+        .beta_1 = beta_1,
+        .beta_2 = beta_2,
+        .one_b1 = 1.0f - beta_1,
+        .one_b2 = 1.0f - beta_2,
+        .eps = eps,
+    };
+    return a;
+}
+
+/* One parameter's update: the single statement of Adam's arithmetic, so
+ * every loop below computes the same bits. */
+static inline __attribute__((always_inline)) void adam_one(float *p, float *m, float *v, float g,
+                                                           const adam_step *a)
+{
+    float mi = a->beta_1 * *m + a->one_b1 * g;
+    float vi = a->beta_2 * *v + a->one_b2 * g * g;
+    *m = mi;
+    *v = vi;
+    *p -= a->alpha * mi / (sqrtf(vi) + a->eps);
+}
+
 /* The update is memory- and divide-bound: wider vectors pay off directly. */
 DP_MULTIVERSION
+static void adam_apply(float *restrict params, float *restrict grads, float *restrict m,
+                       float *restrict v, size_t n, adam_step a)
+{
+    for (size_t i = 0; i < n; i++) {
+        adam_one(&params[i], &m[i], &v[i], grads[i], &a);
+        grads[i] = 0.0f; // ready for the next batch's accumulation
+    }
+}
+
 void adam_update(float *restrict params, float *restrict grads, float *restrict m,
                  float *restrict v, size_t n, float lr, float beta_1, float beta_2, float eps,
                  uint64_t t)
 {
-    double td = (double)t;
-    float alpha = (float)(lr * sqrt(1.0 - pow(beta_2, td)) / (1.0 - pow(beta_1, td)));
-    float one_b1 = 1.0f - beta_1, one_b2 = 1.0f - beta_2;
-    for (size_t i = 0; i < n; i++) {
-        float g = grads[i];
-        float mi = beta_1 * m[i] + one_b1 * g;
-        float vi = beta_2 * v[i] + one_b2 * g * g;
-        m[i] = mi;
-        v[i] = vi;
-        params[i] -= alpha * mi / (sqrtf(vi) + eps);
-        grads[i] = 0.0f; // ready for the next batch's accumulation
+    adam_apply(params, grads, m, v, n, adam_constants(lr, beta_1, beta_2, eps, t));
+}
+
+/* The first layer's kernel gradient and its Adam update in one sweep: each
+ * row of the gradient (out_n floats) is made from the sparse batch and used
+ * at once, while it is in the L1 cache, instead of being written to a
+ * 400 KB gradient block and read back. The arithmetic and its order are
+ * those of dense_backward_sparse followed by adam_update: the same bits. */
+DP_MULTIVERSION
+static void adam_apply_sparse_rows(float *restrict kernel, float *restrict m, float *restrict v,
+                                   const float *restrict dout, const mlp_sparse_batch *restrict x,
+                                   size_t out_n, adam_step a)
+{
+    float g[MLP_MAX_UNITS] __attribute__((aligned(64)));
+    for (size_t i = 0; i < x->inputs; i++) {
+        sparse_row_gradient(g, NULL, dout, x, i, out_n);
+        size_t at = i * out_n;
+        float *restrict p = kernel + at, *restrict mi = m + at, *restrict vi = v + at;
+        for (size_t j = 0; j < out_n; j++)
+            adam_one(&p[j], &mi[j], &vi[j], g[j], &a);
     }
 }
 
@@ -53,10 +103,10 @@ bool train_session_init(train_session *s, mlp *net, const dataset *data, const t
     s->data = data;
     s->cfg = *cfg;
     size_t n = net->n_params;
-    s->grads = calloc(n, sizeof *s->grads);
-    s->m = calloc(n, sizeof *s->m);
-    s->v = calloc(n, sizeof *s->v);
-    s->x = malloc(cfg->batch * net->sizes[0] * sizeof *s->x);
+    s->grads = dp_floats(n);
+    s->m = dp_floats(n);
+    s->v = dp_floats(n);
+    s->x = dp_floats(cfg->batch * net->sizes[0]);
     s->y = malloc(cfg->batch);
     s->order = malloc(data->count * sizeof *s->order);
     if (!s->grads || !s->m || !s->v || !s->x || !s->y || !s->order ||
@@ -64,6 +114,10 @@ bool train_session_init(train_session *s, mlp *net, const dataset *data, const t
         !mlp_sparse_init(&s->sx, cfg->batch, net->sizes[0], err)) {
         train_session_destroy(s);
         return dp_fail(err, "out of memory for training");
+    }
+    if (!dataset_nonzero_build(&s->nz, data, err)) {
+        train_session_destroy(s);
+        return false;
     }
     for (size_t i = 0; i < data->count; i++)
         s->order[i] = (uint32_t)i;
@@ -82,6 +136,7 @@ void train_session_destroy(train_session *s)
     free(s->order);
     mlp_workspace_destroy(&s->ws);
     mlp_sparse_destroy(&s->sx);
+    dataset_nonzero_destroy(&s->nz);
     memset(s, 0, sizeof *s);
 }
 
@@ -99,19 +154,31 @@ float train_session_step(train_session *s, bool *epoch_done)
     const uint32_t *idx = s->order + first;
     // The next batch's images load into cache while this one computes.
     size_t next = first + n, next_n = s->data->count - next < n ? s->data->count - next : n;
-    dataset_prefetch(s->data, s->order + next, next_n);
+    dataset_prefetch(s->data, &s->nz, s->order + next, next_n);
     double loss;
-    if (dataset_batch_best(s->data, idx, 0, n, &s->sx, s->x, s->y)) {
+    s->t++;
+    adam_step a = adam_constants(s->cfg.lr, s->cfg.beta_1, s->cfg.beta_2, s->cfg.epsilon, s->t);
+    float *p = s->net->params;
+    size_t n_params = s->net->n_params;
+    if (dataset_batch_best(s->data, &s->nz, idx, 0, n, &s->sx, s->x, s->y)) {
         mlp_sparse_transpose(&s->sx);
         mlp_forward_sparse(s->net, &s->ws, &s->sx);
-        loss = mlp_backward_sparse(s->net, &s->ws, s->grads, &s->sx, s->y, &s->correct);
+        const float *d0 =
+            mlp_backward_sparse_upper(s->net, &s->ws, s->grads, &s->sx, s->y, &s->correct, &loss);
+        // Every parameter but the first kernel's, whose gradient is made and
+        // applied row by row.
+        mlp_offsets o = mlp_layer_offsets(s->net, 0);
+        size_t kn = s->net->sizes[0] * s->net->sizes[1];
+        adam_apply(p, s->grads, s->m, s->v, o.kernel, a);
+        adam_apply(p + o.kernel + kn, s->grads + o.kernel + kn, s->m + o.kernel + kn,
+                   s->v + o.kernel + kn, n_params - o.kernel - kn, a);
+        adam_apply_sparse_rows(p + o.kernel, s->m + o.kernel, s->v + o.kernel, d0, &s->sx,
+                               s->net->sizes[1], a);
     } else {
         mlp_forward(s->net, &s->ws, s->x, n);
         loss = mlp_backward(s->net, &s->ws, s->grads, s->x, s->y, n, &s->correct);
+        adam_apply(p, s->grads, s->m, s->v, n_params, a);
     }
-    s->t++;
-    adam_update(s->net->params, s->grads, s->m, s->v, s->net->n_params, s->cfg.lr,
-                s->cfg.beta_1, s->cfg.beta_2, s->cfg.epsilon, s->t);
     s->loss_sum += loss;
     s->seen += n;
     s->step++;
@@ -192,7 +259,7 @@ bool evaluate_cancellable(const mlp *net, const dataset *ds, eval_result *out,
             break;
         }
         size_t n = ds->count - first < batch ? ds->count - first : batch;
-        const float *probs = dataset_batch_best(ds, NULL, first, n, &sx, x, y)
+        const float *probs = dataset_batch_best(ds, NULL, NULL, first, n, &sx, x, y)
                                  ? mlp_forward_sparse(net, &ws, &sx)
                                  : mlp_forward(net, &ws, x, n);
         for (size_t b = 0; b < n; b++) {

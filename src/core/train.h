@@ -49,6 +49,7 @@ typedef struct train_session {
     float *x;              // (batch, inputs) when the batch is dense
     mlp_sparse_batch sx;   // the batch, when sparse enough (see MLP_SPARSE_MAX_DENSITY)
     uint8_t *y;            // (batch)
+    dataset_nonzero nz;    // where data's ink is, for building sparse batches
     uint32_t *order;       // (data->count)
     dp_rng rng;
     size_t epoch;          // epochs completed
