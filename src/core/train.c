@@ -156,6 +156,7 @@ float train_session_step(train_session *s, bool *epoch_done)
     size_t next = first + n, next_n = s->data->count - next < n ? s->data->count - next : n;
     dataset_prefetch(s->data, &s->nz, s->order + next, next_n);
     double loss;
+    dp_fp_mode fp_mode = dp_flush_denormals_begin(); // as TensorFlow trains: see simd.h
     s->t++;
     adam_step a = adam_constants(s->cfg.lr, s->cfg.beta_1, s->cfg.beta_2, s->cfg.epsilon, s->t);
     float *p = s->net->params;
@@ -179,6 +180,7 @@ float train_session_step(train_session *s, bool *epoch_done)
         loss = mlp_backward(s->net, &s->ws, s->grads, s->x, s->y, n, &s->correct);
         adam_apply(p, s->grads, s->m, s->v, n_params, a);
     }
+    dp_flush_denormals_end(fp_mode);
     s->loss_sum += loss;
     s->seen += n;
     s->step++;
