@@ -13,6 +13,7 @@
 #include <time.h>
 
 #include "dataset.h"
+#include "simd.h"
 #include "mlp.h"
 #include "train.h"
 #include "trainer.h"
@@ -130,6 +131,182 @@ static void test_sparse_batch(void)
     CHECK(same, "the sparse batch's values, positions and labels match the dense batch");
     mlp_sparse_destroy(&sx);
     dataset_destroy(&ds);
+}
+
+/* The non-zero index lists each image's ink in order, and a batch made from
+ * it is the batch made by testing every pixel, for every byte value: the
+ * table of x / 255 holds the bits the run-time division gives. */
+static void test_nonzero_index(void)
+{
+    enum { N = 40, SIDE = 9, PX = SIDE * SIDE };
+    dataset ds = {.count = N, .rows = SIDE, .cols = SIDE};
+    ds.images = malloc(N * PX);
+    ds.labels = malloc(N);
+    dp_rng r;
+    dp_rng_seed(&r, 99);
+    for (size_t s = 0; s < N; s++) {
+        ds.labels[s] = (uint8_t)(s % 10);
+        for (size_t i = 0; i < PX; i++)
+            ds.images[s * PX + i] = dp_rng_uniform(&r) < 0.6 ? 0 : (uint8_t)(s * PX + i);
+    }
+    for (size_t v = 0; v < 256; v++) // every byte value somewhere: images 0, 1, 2 and 4
+        ds.images[(v < 3 * PX ? 0 : PX) + v] = (uint8_t)v;
+    memset(ds.images + 3 * PX, 0, PX);   // an empty image
+    memset(ds.images + 7 * PX, 200, PX); // a full one
+    ds.images[7 * PX + PX - 1] = 0;      // but for its last pixel
+    bool seen[256] = {false};
+    for (size_t i = 0; i < N * PX; i++)
+        seen[ds.images[i]] = true;
+    size_t values = 0;
+    for (int v = 0; v < 256; v++)
+        values += seen[v];
+    CHECK(values == 256, "the images hold every byte value (%zu)", values);
+
+    dataset_nonzero nz;
+    dp_error err;
+    CHECK(dataset_nonzero_build(&nz, &ds, &err), "index: %s", err.msg);
+    bool exact = nz.count == N && nz.start[0] == 0;
+    for (size_t s = 0; s < N && exact; s++) {
+        uint32_t k = nz.start[s];
+        for (size_t i = 0; i < PX; i++)
+            if (ds.images[s * PX + i])
+                exact = exact && k < nz.start[s + 1] && nz.index[k++] == i;
+        exact = exact && k == nz.start[s + 1];
+    }
+    CHECK(exact, "the index lists exactly the non-zero pixels of each image, in order");
+    CHECK(nz.start[4] == nz.start[3] && nz.start[8] - nz.start[7] == PX - 1,
+          "an empty image has no entries, a full one all but its zero");
+
+    uint32_t idx[N];
+    for (size_t i = 0; i < N; i++)
+        idx[i] = (uint32_t)((i * 17 + 5) % N);
+    mlp_sparse_batch a, b;
+    CHECK(mlp_sparse_init(&a, N, PX, NULL) && mlp_sparse_init(&b, N, PX, NULL), "sparse init");
+    float *x = malloc(N * PX * sizeof *x);
+    uint8_t ya[N], yb[N], yx[N];
+    size_t na = dataset_batch_sparse(&ds, &nz, idx, 0, N, &a, ya);
+    size_t nb = dataset_batch_sparse(&ds, NULL, idx, 0, N, &b, yb);
+    dataset_batch(&ds, idx, 0, N, x, yx);
+    bool same = na == nb && memcmp(a.row_start, b.row_start, (N + 1) * sizeof *a.row_start) == 0 &&
+                memcmp(a.row_index, b.row_index, na * sizeof *a.row_index) == 0 &&
+                memcmp(a.row_value, b.row_value, na * sizeof *a.row_value) == 0 &&
+                memcmp(ya, yb, N) == 0 && memcmp(ya, yx, N) == 0;
+    CHECK(same, "from the index or by testing every pixel: the same batch");
+    size_t dense_nnz = 0;
+    bool bits = true;
+    for (size_t s = 0; s < N; s++)
+        for (uint32_t k = a.row_start[s]; k < a.row_start[s + 1]; k++)
+            bits = bits && memcmp(&x[s * PX + a.row_index[k]], &a.row_value[k], sizeof(float)) == 0;
+    for (size_t i = 0; i < N * PX; i++)
+        dense_nnz += x[i] != 0.0f;
+    CHECK(bits && dense_nnz == na, "every sparse value has the dense batch's bits (%zu values)", na);
+
+    dataset big = {.count = 1, .rows = 300, .cols = 300, .images = NULL};
+    dataset_nonzero nz_big;
+    CHECK(!dataset_nonzero_build(&nz_big, &big, &err) && strstr(err.msg, "90000 pixels"),
+          "images over 65,536 pixels are refused: %s", err.msg);
+    free(x);
+    mlp_sparse_destroy(&a);
+    mlp_sparse_destroy(&b);
+    dataset_nonzero_destroy(&nz);
+    dataset_destroy(&ds);
+}
+
+/* train_session_step makes the first kernel's gradient row by row and
+ * applies Adam to each row as it is made, builds the next batch during the
+ * step, and flushes denormals. None of that may change a bit: the weights
+ * and moments must equal those of the plain sequence (whole gradient, then
+ * adam_update) step after step, on the sparse path and on the dense one,
+ * at widths whose rows end in a partial block of outputs. */
+static void check_step_matches_reference(const dataset *ds, const size_t *sizes, size_t n_sizes,
+                                         size_t batch, size_t steps, bool want_sparse,
+                                         const char *what)
+{
+    mlp net, ref;
+    mlp_init(&net, sizes, n_sizes, NULL);
+    mlp_init_glorot(&net, 11);
+    mlp_clone(&ref, &net, NULL);
+    train_config cfg = train_config_default();
+    cfg.batch = batch;
+    train_session s;
+    dp_error err;
+    CHECK(train_session_init(&s, &net, ds, &cfg, &err), "%s: session: %s", what, err.msg);
+    train_step_times times;
+    s.times = &times;
+
+    size_t n = ref.n_params, in = sizes[0];
+    float *g = calloc(n, sizeof *g), *m = calloc(n, sizeof *m), *v = calloc(n, sizeof *v);
+    float *x = malloc(batch * in * sizeof *x);
+    uint8_t *y = malloc(batch);
+    mlp_workspace ws;
+    mlp_sparse_batch sx;
+    mlp_workspace_init(&ws, &ref, batch, NULL);
+    mlp_sparse_init(&sx, batch, in, NULL);
+    bool same = true, path = true, timed = true;
+    size_t first_diff = 0;
+    for (size_t t = 1; t <= steps; t++) {
+        size_t first = s.step * batch;
+        train_session_step(&s, NULL); // shuffles at the start of each epoch: read the order after
+        if (s.step == 0 && t > 1)
+            first = (s.steps_per_epoch - 1) * batch;
+        size_t nb = ds->count - first < batch ? ds->count - first : batch;
+        const uint32_t *order = s.order + first;
+        dp_fp_mode mode = dp_flush_denormals_begin();
+        bool sparse = dataset_batch_best(ds, NULL, order, 0, nb, &sx, x, y);
+        if (sparse) {
+            mlp_sparse_transpose(&sx);
+            mlp_forward_sparse(&ref, &ws, &sx);
+            mlp_backward_sparse(&ref, &ws, g, &sx, y, NULL);
+        } else {
+            mlp_forward(&ref, &ws, x, nb);
+            mlp_backward(&ref, &ws, g, x, y, nb, NULL);
+        }
+        adam_update(ref.params, g, m, v, n, cfg.lr, cfg.beta_1, cfg.beta_2, cfg.epsilon, t);
+        dp_flush_denormals_end(mode);
+        path = path && sparse == want_sparse && times.sparse == sparse;
+        timed = timed && times.batch_us >= 0 && times.forward_us > 0 && times.backward_us > 0 &&
+                times.update_us > 0;
+        bool eq = memcmp(ref.params, net.params, n * sizeof(float)) == 0 &&
+                  memcmp(m, s.m, n * sizeof(float)) == 0 && memcmp(v, s.v, n * sizeof(float)) == 0;
+        if (same && !eq)
+            first_diff = t;
+        same = same && eq;
+    }
+    CHECK(path, "%s: every batch took the %s path", what, want_sparse ? "sparse" : "dense");
+    CHECK(same, "%s: weights and moments equal the reference bit for bit (first difference at "
+                "step %zu)", what, first_diff);
+    CHECK(timed, "%s: the step says where its time went", what);
+    free(g);
+    free(m);
+    free(v);
+    free(x);
+    free(y);
+    mlp_workspace_destroy(&ws);
+    mlp_sparse_destroy(&sx);
+    train_session_destroy(&s);
+    mlp_destroy(&net);
+    mlp_destroy(&ref);
+}
+
+static void test_step_matches_reference(void)
+{
+    dataset sparse, dense;
+    make_synthetic(&sparse, 300, 9, 21); // 81 inputs, about 38 % ink
+    make_synthetic(&dense, 200, 8, 22);
+    for (size_t i = 0; i < 200 * 64; i++) // about 70 % ink: the dense path
+        if (dense.images[i] == 0 && i % 5 < 3)
+            dense.images[i] = (uint8_t)(1 + i % 254);
+    size_t wide[] = {81, 200, 10};  // one full 128-block and a 72-wide tail
+    size_t narrow[] = {81, 7, 10};  // a tail only
+    size_t deep[] = {81, 128, 24, 10};
+    size_t flat[] = {64, 48, 10};
+    // 300 / 32: the last batch of each epoch is short; 25 steps cross two epochs.
+    check_step_matches_reference(&sparse, wide, 3, 32, 25, true, "81-200-10");
+    check_step_matches_reference(&sparse, narrow, 3, 32, 12, true, "81-7-10");
+    check_step_matches_reference(&sparse, deep, 4, 17, 20, true, "81-128-24-10, batch 17");
+    check_step_matches_reference(&dense, flat, 3, 32, 9, false, "64-48-10 on dense images");
+    dataset_destroy(&sparse);
+    dataset_destroy(&dense);
 }
 
 static void sleep_ms(long ms)
@@ -335,6 +512,8 @@ int main(void)
     mlp_blas_threads(1);
     test_learns_synthetic();
     test_sparse_batch();
+    test_nonzero_index();
+    test_step_matches_reference();
     test_trainer_thread();
     test_mnist_slice();
     return check_summary();

@@ -436,11 +436,16 @@ size_t dataset_batch_sparse(const dataset *ds, const dataset_nonzero *nz, const 
     return k;
 }
 
+bool dataset_sparse_enough(const dataset *ds, size_t nnz, size_t n)
+{
+    return (double)nnz <= MLP_SPARSE_MAX_DENSITY * (double)(n * ds->rows * ds->cols);
+}
+
 bool dataset_batch_best(const dataset *ds, const dataset_nonzero *nz, const uint32_t *indices,
                         size_t first, size_t n, mlp_sparse_batch *sx, float *x, uint8_t *y)
 {
     size_t nnz = dataset_batch_sparse(ds, nz, indices, first, n, sx, y);
-    if ((double)nnz <= MLP_SPARSE_MAX_DENSITY * (double)(n * ds->rows * ds->cols))
+    if (dataset_sparse_enough(ds, nnz, n))
         return true;
     dataset_batch(ds, indices, first, n, x, y);
     return false;

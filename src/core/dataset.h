@@ -80,6 +80,10 @@ void dataset_nonzero_destroy(dataset_nonzero *nz);
 size_t dataset_batch_sparse(const dataset *ds, const dataset_nonzero *nz, const uint32_t *indices,
                             size_t first, size_t n, mlp_sparse_batch *sx, uint8_t *y);
 
+/* Whether a batch of n samples with nnz non-zero pixels goes the sparse way
+ * (at most MLP_SPARSE_MAX_DENSITY of its pixels are ink). */
+bool dataset_sparse_enough(const dataset *ds, size_t nnz, size_t n);
+
 /* The batch in the form the first layer computes fastest: sparse (sx's
  * by-sample view) when at most MLP_SPARSE_MAX_DENSITY of its pixels are
  * ink, as for nearly every MNIST batch; otherwise dense floats in x. Returns

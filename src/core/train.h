@@ -38,6 +38,17 @@ void adam_update(float *restrict params, float *restrict grads, float *restrict 
                  float *restrict v, size_t n, float lr,
                  float beta_1, float beta_2, float eps, uint64_t t);
 
+/* Where a step's time went (digitpad bench): filled by train_session_step
+ * when the session's `times` points here. Costs four clock reads a step. */
+typedef struct train_step_times {
+    double batch_us;    // making this batch (or swapping in the one made last step)
+                        // and the next one
+    double forward_us;
+    double backward_us; // the loss and every gradient but the first kernel's
+    double update_us;   // Adam; on the sparse path with the first kernel's gradient
+    bool sparse;        // the batch took the sparse first layer
+} train_step_times;
+
 typedef struct train_session {
     mlp *net;              // not owned
     const dataset *data;   // not owned
@@ -49,6 +60,9 @@ typedef struct train_session {
     float *x;              // (batch, inputs) when the batch is dense
     mlp_sparse_batch sx;   // the batch, when sparse enough (see MLP_SPARSE_MAX_DENSITY)
     uint8_t *y;            // (batch)
+    mlp_sparse_batch sx_next; // the next batch of this epoch, made during this step
+    uint8_t *y_next;       // (batch)
+    bool next_ready;       // sx_next and y_next hold the next step's batch
     dataset_nonzero nz;    // where data's ink is, for building sparse batches
     uint32_t *order;       // (data->count)
     dp_rng rng;
@@ -57,6 +71,7 @@ typedef struct train_session {
     size_t steps_per_epoch;
     double loss_sum;       // this epoch so far
     size_t correct, seen;  // this epoch so far
+    train_step_times *times; // when not NULL, each step says where its time went
 } train_session;
 
 bool train_session_init(train_session *s, mlp *net, const dataset *data, const train_config *cfg,
