@@ -8,8 +8,9 @@
  *   - the step's effective GFLOP/s (the dense FLOP count below over the
  *     step's time) and its share of this machine's sgemm peak: above 100 %
  *     when the sparse first layer skips the zero pixels' work;
- *   - where a step's time goes: Adam, the batch, the forward and backward
- *     passes; and what the same step's products cost as dense sgemm calls
+ *   - where a step's time goes (the batch, the forward and backward passes,
+ *     the update), as train_session_step itself measures it; Adam on its
+ *     own; and what the same step's products cost as dense sgemm calls
  *     (the OpenBLAS path a dense batch takes), for comparison;
  *   - one-image inference latency (p50, p99) from a 28x28 uint8 drawing to
  *     probabilities, without and with normalize_mnist;
@@ -48,6 +49,7 @@
 #include "mlp.h"
 #include "model_file.h"
 #include "normalize.h"
+#include "simd.h"
 #include "train.h"
 
 #define BENCH_MAX_MODELS 2
@@ -137,12 +139,14 @@ typedef struct train_figures {
     double peak_percent;  // of the 1024^3 sgemm peak
     double sgemm_us;      // the step's matrix products alone, in sequence
     double sgemm_gflops;
-    double adam_us;       // adam_update over all parameters
-    double convert_us;    // uint8 -> the batch (sparse, or dense floats) and labels
-    double forward_us;    // mlp_forward_sparse or mlp_forward, as the step chooses
-    double backward_us;   // mlp_backward_sparse or mlp_backward
+    double adam_us;       // adam_update over all parameters, on its own
+    // Inside train_session_step (train_step_times), medians:
+    double batch_us;      // this batch (or swapping in the one made last step) and the next
+    double forward_us;    // the forward pass
+    double backward_us;   // loss and every gradient but the first kernel's
+    double update_us;     // Adam, with the first kernel's gradient on the sparse path
     double sparse_share;  // share of batches that took the sparse first layer
-    double parts_us;      // the four parts of a hand-rolled step, summed per step
+    double parts_us;      // the four parts summed per step
     double vs_floor;      // step_us / (sgemm_us + adam_us)
     size_t n_shapes;
     gemm_figure shapes[BENCH_MAX_SHAPES];
@@ -188,7 +192,7 @@ typedef struct bench_report {
 typedef struct bench_reps {
     size_t chunks;       // throughput chunks of chunk_samples
     size_t chunk_samples;
-    size_t steps;        // hand-rolled steps for the breakdown
+    size_t steps;        // steps timed part by part for the breakdown
     size_t gemm;         // repetitions of the sgemm sequence and of each shape
     size_t infer;
     size_t json;
@@ -448,8 +452,8 @@ static bool measure_step_gemms(const mlp *net, size_t batch, double flops_per_st
 }
 
 /* ---------------------------------------------------------------------------
- * Training: throughput through train_session_step, then a hand-rolled step
- * (the same calls as train_session_step) timed part by part. */
+ * Training: throughput through train_session_step, then the same step timed
+ * part by part. */
 
 /* One (model, batch) training run for the throughput figures. */
 typedef struct train_run {
@@ -510,11 +514,10 @@ static bool measure_throughput(train_run *runs, size_t n_runs, const bench_reps 
     return true;
 }
 
-/* The parts of a step as train_session_step runs them, each timed: the
- * batch (sparse when at most MLP_SPARSE_MAX_DENSITY of its pixels are ink,
- * as for nearly every MNIST batch; dense floats otherwise), the forward and
- * backward passes on the same path, and adam_update. Adam runs on the real
- * gradients, so its moments stay realistic (no denormals). */
+/* Where the time of train_session_step goes, read from the step itself
+ * (train_session.times): the batch, the forward pass, the backward pass and
+ * the update. Then adam_update on its own over all the parameters, on the
+ * moments the steps left (so they are realistic: no denormals pile up). */
 static bool measure_breakdown(const mlp *src, const dataset *train, size_t batch,
                               const bench_reps *reps, train_figures *tf, dp_error *err)
 {
@@ -522,84 +525,63 @@ static bool measure_breakdown(const mlp *src, const dataset *train, size_t batch
     if (!mlp_clone(&net, src, err))
         return false;
     train_config cfg = train_config_default();
-    size_t n = net.n_params, steps = reps->steps, warm = steps / 10 + 10;
-    mlp_workspace ws;
-    mlp_sparse_batch sx = {0};
-    bool ws_ok = mlp_workspace_init(&ws, &net, batch, err);
-    bool sx_ok = ws_ok && mlp_sparse_init(&sx, batch, net.sizes[0], err);
-    dataset_nonzero nz = {0};
-    sx_ok = sx_ok && dataset_nonzero_build(&nz, train, err);
-    float *grads = calloc(n, sizeof *grads), *m = calloc(n, sizeof *m), *v = calloc(n, sizeof *v);
-    float *x = malloc(batch * net.sizes[0] * sizeof *x);
-    uint8_t *y = malloc(batch);
-    uint32_t *order = malloc(train->count * sizeof *order);
+    cfg.batch = batch;
+    size_t steps = reps->steps, warm = steps / 10 + 10, n = net.n_params;
+    train_session s;
+    if (!train_session_init(&s, &net, train, &cfg, err)) {
+        mlp_destroy(&net);
+        return false;
+    }
     double *t = malloc(5 * steps * sizeof *t);
-    bool ok = sx_ok && grads && m && v && x && y && order && t;
+    float *p = dp_floats(n), *g = dp_floats(n), *m = dp_floats(n), *v = dp_floats(n);
+    bool ok = t && p && g && m && v;
     if (ok) {
-        dp_rng r;
-        dp_rng_seed(&r, 3);
-        for (size_t i = 0; i < train->count; i++)
-            order[i] = (uint32_t)i;
-        dataset_shuffle(order, train->count, &r);
-        double *tc = t, *tf_ = t + steps, *tb = t + 2 * steps, *ta = t + 3 * steps,
+        double *tb = t, *tf_ = t + steps, *tbw = t + 2 * steps, *tu = t + 3 * steps,
                *tsum = t + 4 * steps;
-        size_t pos = 0, correct = 0, sparse = 0;
-        uint64_t step_no = 0;
+        train_step_times times;
+        size_t sparse = 0;
         for (size_t i = 0; i < warm + steps; i++) {
-            if (pos + batch > train->count)
-                pos = 0;
-            double t0 = now_us();
-            // As train_session_step does: the next batch's images start loading.
-            if (pos + 2 * batch <= train->count)
-                dataset_prefetch(train, &nz, order + pos + batch, batch);
-            bool use_sparse = dataset_batch_best(train, &nz, order + pos, 0, batch, &sx, x, y);
-            if (use_sparse)
-                mlp_sparse_transpose(&sx);
-            double t1 = now_us();
-            if (use_sparse)
-                mlp_forward_sparse(&net, &ws, &sx);
-            else
-                mlp_forward(&net, &ws, x, batch);
-            double t2 = now_us();
-            if (use_sparse)
-                mlp_backward_sparse(&net, &ws, grads, &sx, y, &correct);
-            else
-                mlp_backward(&net, &ws, grads, x, y, batch, &correct);
-            double t3 = now_us();
-            adam_update(net.params, grads, m, v, n, cfg.lr, cfg.beta_1, cfg.beta_2, cfg.epsilon,
-                        ++step_no);
-            double t4 = now_us();
-            pos += batch;
-            if (i >= warm) {
-                size_t j = i - warm;
-                sparse += use_sparse;
-                tc[j] = t1 - t0;
-                tf_[j] = t2 - t1;
-                tb[j] = t3 - t2;
-                ta[j] = t4 - t3;
-                tsum[j] = t4 - t0;
-            }
+            s.times = i >= warm ? &times : NULL;
+            train_session_step(&s, NULL);
+            if (i < warm)
+                continue;
+            size_t j = i - warm;
+            sparse += times.sparse;
+            tb[j] = times.batch_us;
+            tf_[j] = times.forward_us;
+            tbw[j] = times.backward_us;
+            tu[j] = times.update_us;
+            tsum[j] = times.batch_us + times.forward_us + times.backward_us + times.update_us;
         }
-        tf->convert_us = median(tc, steps);
+        tf->batch_us = median(tb, steps);
         tf->forward_us = median(tf_, steps);
-        tf->backward_us = median(tb, steps);
-        tf->adam_us = median(ta, steps);
+        tf->backward_us = median(tbw, steps);
+        tf->update_us = median(tu, steps);
         tf->parts_us = median(tsum, steps);
         tf->sparse_share = (double)sparse / (double)steps;
-    } else if (sx_ok) {
+
+        // Adam alone, as the step runs it: denormals flushed (see simd.h).
+        memcpy(p, net.params, n * sizeof *p);
+        memcpy(m, s.m, n * sizeof *m);
+        memcpy(v, s.v, n * sizeof *v);
+        dp_fp_mode mode = dp_flush_denormals_begin();
+        for (size_t i = 0; i < warm + steps; i++) {
+            double t0 = now_us();
+            adam_update(p, g, m, v, n, cfg.lr, cfg.beta_1, cfg.beta_2, cfg.epsilon, s.t + 1 + i);
+            if (i >= warm)
+                t[i - warm] = now_us() - t0;
+        }
+        dp_flush_denormals_end(mode);
+        tf->adam_us = median(t, steps);
+    } else {
         dp_fail(err, "out of memory for the step breakdown");
     }
-    mlp_sparse_destroy(&sx);
-    dataset_nonzero_destroy(&nz);
-    free(grads);
+    free(t);
+    free(p);
+    free(g);
     free(m);
     free(v);
-    free(x);
-    free(y);
-    free(order);
-    free(t);
-    if (ws_ok)
-        mlp_workspace_destroy(&ws);
+    train_session_destroy(&s);
     mlp_destroy(&net);
     return ok;
 }
@@ -862,11 +844,13 @@ static void print_table(const bench_report *rep)
     TRAIN_ROW("batches on the sparse path", "%11.1f%%", 100.0 * tf->sparse_share);
     TRAIN_ROW("dense products alone (sgemm), us", "%12.1f", tf->sgemm_us);
     TRAIN_ROW("  their GFLOP/s", "%12.1f", tf->sgemm_gflops);
-    TRAIN_ROW("Adam (adam_update), us", "%12.1f", tf->adam_us);
-    TRAIN_ROW("batch from uint8, us", "%12.1f", tf->convert_us);
-    TRAIN_ROW("forward pass, us", "%12.1f", tf->forward_us);
-    TRAIN_ROW("backward pass, us", "%12.1f", tf->backward_us);
-    TRAIN_ROW("sum of the four parts, us", "%12.1f", tf->parts_us);
+    TRAIN_ROW("Adam alone (adam_update), us", "%12.1f", tf->adam_us);
+    printf("  inside train_session_step:\n");
+    TRAIN_ROW("  batch: this one and the next, us", "%12.1f", tf->batch_us);
+    TRAIN_ROW("  forward pass, us", "%12.1f", tf->forward_us);
+    TRAIN_ROW("  backward, all but 1st kernel, us", "%12.1f", tf->backward_us);
+    TRAIN_ROW("  Adam + 1st kernel's gradient, us", "%12.1f", tf->update_us);
+    TRAIN_ROW("  sum of the four parts, us", "%12.1f", tf->parts_us);
     TRAIN_ROW("step / (dense products + Adam)", "%12.3f", tf->vs_floor);
     for (size_t m = 0; m < rep->n_models; m++) {
         const model_figures *mf = &rep->models[m];
@@ -1001,10 +985,11 @@ static void print_json(const bench_report *rep)
             json_number("sgemm_us", tf->sgemm_us, ",");
             json_number("sgemm_gflops", tf->sgemm_gflops, ",");
             json_number("adam_us", tf->adam_us, ",");
-            json_number("convert_us", tf->convert_us, ",");
+            json_number("batch_us", tf->batch_us, ",");
             json_number("sparse_share", tf->sparse_share, ",");
             json_number("forward_us", tf->forward_us, ",");
             json_number("backward_us", tf->backward_us, ",");
+            json_number("update_us", tf->update_us, ",");
             json_number("parts_us", tf->parts_us, ",");
             json_number("step_over_sgemm_plus_adam", tf->vs_floor, ",\"shapes\":[");
             for (size_t s = 0; s < tf->n_shapes; s++) {
