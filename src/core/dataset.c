@@ -382,35 +382,55 @@ static size_t nonzero_positions(const uint8_t *restrict img, size_t pixels, uint
     return k;
 }
 
+/* How many of img's pixels are non-zero. */
+static size_t count_nonzero(const uint8_t *restrict img, size_t pixels)
+{
+    size_t c = 0, p = 0;
+#if defined(__SSE2__)
+    pthread_once(&bit_tables_once, build_bit_tables);
+    const __m128i zero = _mm_setzero_si128();
+    for (; p + 16 <= pixels; p += 16) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(img + p));
+        unsigned mask = ~(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, zero)) & 0xFFFFu;
+        c += (size_t)bit_count[mask & 0xFFu] + bit_count[mask >> 8];
+    }
+#endif
+    for (; p < pixels; p++)
+        c += img[p] != 0;
+    return c;
+}
+
 bool dataset_nonzero_build(dataset_nonzero *nz, const dataset *ds, dp_error *err)
 {
     memset(nz, 0, sizeof *nz);
     size_t pixels = ds->rows * ds->cols;
     if (pixels == 0 || pixels > 65536)
         return dp_fail(err, "images of %zu pixels cannot be indexed (at most 65536)", pixels);
-    if (ds->count > (SIZE_MAX / sizeof(uint16_t) - NONZERO_SLACK) / pixels)
-        return dp_fail(err, "too many images to index");
     nz->start = malloc((ds->count + 1) * sizeof *nz->start);
-    // Room for every pixel: only the pages written become resident (about
-    // a fifth for MNIST), and the block is shrunk to its size at the end.
-    nz->index = malloc((ds->count * pixels + NONZERO_SLACK) * sizeof *nz->index);
-    if (!nz->start || !nz->index) {
-        dataset_nonzero_destroy(nz);
+    if (!nz->start)
         return dp_fail(err, "out of memory for the non-zero index of %zu images", ds->count);
-    }
+    // Counted first, so that the index is allocated at its size: a block
+    // sized for every pixel and shrunk afterwards can be copied by realloc,
+    // doubling the peak.
     size_t total = 0;
     for (size_t s = 0; s < ds->count; s++) {
-        if (total > UINT32_MAX - pixels) {
+        nz->start[s] = (uint32_t)total;
+        total += count_nonzero(ds->images + s * pixels, pixels);
+        if (total > UINT32_MAX - NONZERO_SLACK) {
             dataset_nonzero_destroy(nz);
             return dp_fail(err, "too many non-zero pixels to index");
         }
-        nz->start[s] = (uint32_t)total;
-        total += nonzero_positions(ds->images + s * pixels, pixels, nz->index + total);
     }
     nz->start[ds->count] = (uint32_t)total;
-    uint16_t *fit = realloc(nz->index, (total + 1) * sizeof *nz->index);
-    if (fit)
-        nz->index = fit;
+    nz->index = malloc((total + NONZERO_SLACK) * sizeof *nz->index);
+    if (!nz->index) {
+        dataset_nonzero_destroy(nz);
+        return dp_fail(err, "out of memory for the non-zero index (%zu pixels)", total);
+    }
+    // Each image's spare writes land on the next image's slots, which that
+    // image then writes itself.
+    for (size_t s = 0; s < ds->count; s++)
+        nonzero_positions(ds->images + s * pixels, pixels, nz->index + nz->start[s]);
     nz->count = ds->count;
     return true;
 }

@@ -472,23 +472,31 @@ void mlp_sparse_destroy(mlp_sparse_batch *s)
 
 void mlp_sparse_transpose(mlp_sparse_batch *s)
 {
-    // A counting sort by input, stable in sample order.
-    uint32_t *start = s->col_start;
-    memset(start, 0, (s->inputs + 1) * sizeof *start);
-    size_t nnz = s->row_start[s->batch];
+    // A counting sort by input, stable in sample order. Local restrict
+    // pointers: otherwise every counter store could alias row_start and the
+    // index arrays, and the compiler reloads them for each value.
+    uint32_t *restrict start = s->col_start;
+    const uint32_t *restrict row_start = s->row_start;
+    const uint16_t *restrict row_index = s->row_index;
+    const float *restrict row_value = s->row_value;
+    uint16_t *restrict col_sample = s->col_sample;
+    float *restrict col_value = s->col_value;
+    size_t inputs = s->inputs, batch = s->batch, nnz = row_start[batch];
+    memset(start, 0, (inputs + 1) * sizeof *start);
     for (size_t k = 0; k < nnz; k++)
-        start[s->row_index[k] + 1]++;
-    for (size_t i = 0; i < s->inputs; i++)
+        start[row_index[k] + 1]++;
+    for (size_t i = 0; i < inputs; i++)
         start[i + 1] += start[i];
-    for (size_t b = 0; b < s->batch; b++)
-        for (uint32_t k = s->row_start[b]; k < s->row_start[b + 1]; k++) {
-            uint32_t at = start[s->row_index[k]]++;
-            s->col_sample[at] = (uint16_t)b;
-            s->col_value[at] = s->row_value[k];
+    for (size_t b = 0; b < batch; b++) {
+        uint32_t k1 = row_start[b + 1];
+        for (uint32_t k = row_start[b]; k < k1; k++) {
+            uint32_t at = start[row_index[k]]++;
+            col_sample[at] = (uint16_t)b;
+            col_value[at] = row_value[k];
         }
+    }
     // The pass above moved each start to the next one's: shift back.
-    for (size_t i = s->inputs; i > 0; i--)
-        start[i] = start[i - 1];
+    memmove(start + 1, start, inputs * sizeof *start);
     start[0] = 0;
     s->nnz = nnz;
 }
