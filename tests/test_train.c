@@ -165,17 +165,50 @@ static void test_nonzero_index(void)
     dataset_nonzero nz;
     dp_error err;
     CHECK(dataset_nonzero_build(&nz, &ds, &err), "index: %s", err.msg);
-    bool exact = nz.count == N && nz.start[0] == 0;
+    bool exact = nz.count == N && nz.start[0] == 0, maximal = true;
     for (size_t s = 0; s < N && exact; s++) {
-        uint32_t k = nz.start[s];
+        uint8_t covered[PX] = {0};
+        for (uint32_t r = nz.start[s]; r < nz.start[s + 1]; r++) {
+            exact = exact && nz.run_len[r] > 0 && nz.run_at[r] + nz.run_len[r] <= PX;
+            for (size_t j = 0; exact && j < nz.run_len[r]; j++)
+                covered[nz.run_at[r] + j]++;
+            if (r > nz.start[s]) // ascending, and a run never continues the last one
+                maximal = maximal && nz.run_at[r] > nz.run_at[r - 1] + nz.run_len[r - 1];
+        }
         for (size_t i = 0; i < PX; i++)
-            if (ds.images[s * PX + i])
-                exact = exact && k < nz.start[s + 1] && nz.index[k++] == i;
-        exact = exact && k == nz.start[s + 1];
+            exact = exact && covered[i] == (ds.images[s * PX + i] != 0);
     }
-    CHECK(exact, "the index lists exactly the non-zero pixels of each image, in order");
-    CHECK(nz.start[4] == nz.start[3] && nz.start[8] - nz.start[7] == PX - 1,
-          "an empty image has no entries, a full one all but its zero");
+    CHECK(exact && maximal, "the runs cover exactly the non-zero pixels of each image, once, "
+                            "in order, each as long as it can be");
+    CHECK(nz.start[4] == nz.start[3] && nz.start[8] - nz.start[7] == 1 &&
+              nz.run_len[nz.start[7]] == PX - 1,
+          "an empty image has no runs, a full one a single run of all but its zero");
+
+    // A run longer than 255 pixels is split.
+    dataset wide = {.count = 2, .rows = 20, .cols = 20};
+    wide.images = malloc(2 * 400);
+    wide.labels = calloc(2, 1);
+    memset(wide.images, 7, 2 * 400);
+    wide.images[400 + 100] = 0;
+    dataset_nonzero nzw;
+    CHECK(dataset_nonzero_build(&nzw, &wide, &err), "index: %s", err.msg);
+    CHECK(nzw.start[1] == 2 && nzw.run_len[0] == 255 && nzw.run_at[1] == 255 &&
+              nzw.run_len[1] == 145 && nzw.start[2] == 5 && nzw.run_len[2] == 100 &&
+              nzw.run_at[3] == 101 && nzw.run_len[3] == 255 && nzw.run_at[4] == 356 &&
+              nzw.run_len[4] == 44,
+          "runs of 400 and 299 pixels are split at 255");
+    mlp_sparse_batch sw;
+    uint8_t yw[2];
+    mlp_sparse_init(&sw, 2, 400, NULL);
+    size_t nw = dataset_batch_sparse(&wide, &nzw, NULL, 0, 2, &sw, yw);
+    bool ramp = nw == 799;
+    for (size_t k = 0; ramp && k < nw; k++)
+        ramp = sw.row_index[k] == (k < 400 ? k : k - 400 + (k - 400 >= 100)) &&
+               sw.row_value[k] == 7.0f / 255.0f;
+    CHECK(ramp, "the split runs give every pixel once (%zu values)", nw);
+    mlp_sparse_destroy(&sw);
+    dataset_nonzero_destroy(&nzw);
+    dataset_destroy(&wide);
 
     uint32_t idx[N];
     for (size_t i = 0; i < N; i++)

@@ -382,22 +382,35 @@ static size_t nonzero_positions(const uint8_t *restrict img, size_t pixels, uint
     return k;
 }
 
-/* How many of img's pixels are non-zero. */
-static size_t count_nonzero(const uint8_t *restrict img, size_t pixels)
+/* Appends img's runs of ink to nz from run r (growing the run arrays as
+ * needed, *cap runs) and returns the new run count, or SIZE_MAX when out of
+ * memory. pos is scratch for `pixels` + NONZERO_SLACK positions. */
+static size_t append_runs(dataset_nonzero *nz, size_t *cap, size_t r, const uint8_t *img,
+                          size_t pixels, uint16_t *pos)
 {
-    size_t c = 0, p = 0;
-#if defined(__SSE2__)
-    pthread_once(&bit_tables_once, build_bit_tables);
-    const __m128i zero = _mm_setzero_si128();
-    for (; p + 16 <= pixels; p += 16) {
-        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(img + p));
-        unsigned mask = ~(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, zero)) & 0xFFFFu;
-        c += (size_t)bit_count[mask & 0xFFu] + bit_count[mask >> 8];
+    size_t n = nonzero_positions(img, pixels, pos);
+    for (size_t j = 0; j < n;) {
+        if (r == *cap) {
+            size_t grown = *cap + *cap / 2 + 1024;
+            uint16_t *at = realloc(nz->run_at, grown * sizeof *at);
+            if (at)
+                nz->run_at = at;
+            uint8_t *len = realloc(nz->run_len, grown);
+            if (len)
+                nz->run_len = len;
+            if (!at || !len)
+                return SIZE_MAX;
+            *cap = grown;
+        }
+        size_t e = j + 1;
+        while (e < n && pos[e] == pos[e - 1] + 1 && e - j < 255)
+            e++;
+        nz->run_at[r] = pos[j];
+        nz->run_len[r] = (uint8_t)(e - j);
+        r++;
+        j = e;
     }
-#endif
-    for (; p < pixels; p++)
-        c += img[p] != 0;
-    return c;
+    return r;
 }
 
 bool dataset_nonzero_build(dataset_nonzero *nz, const dataset *ds, dp_error *err)
@@ -407,30 +420,30 @@ bool dataset_nonzero_build(dataset_nonzero *nz, const dataset *ds, dp_error *err
     if (pixels == 0 || pixels > 65536)
         return dp_fail(err, "images of %zu pixels cannot be indexed (at most 65536)", pixels);
     nz->start = malloc((ds->count + 1) * sizeof *nz->start);
-    if (!nz->start)
-        return dp_fail(err, "out of memory for the non-zero index of %zu images", ds->count);
-    // Counted first, so that the index is allocated at its size: a block
-    // sized for every pixel and shrunk afterwards can be copied by realloc,
-    // doubling the peak.
-    size_t total = 0;
-    for (size_t s = 0; s < ds->count; s++) {
-        nz->start[s] = (uint32_t)total;
-        total += count_nonzero(ds->images + s * pixels, pixels);
-        if (total > UINT32_MAX - NONZERO_SLACK) {
-            dataset_nonzero_destroy(nz);
-            return dp_fail(err, "too many non-zero pixels to index");
-        }
+    uint16_t *pos = malloc((pixels + NONZERO_SLACK) * sizeof *pos);
+    // A first guess of 32 runs an image; the arrays grow by half when short
+    // and are trimmed at the end (a few MB: a copy costs little).
+    size_t cap = ds->count * 32, r = 0;
+    nz->run_at = malloc(cap * sizeof *nz->run_at + 1);
+    nz->run_len = malloc(cap + 1);
+    bool ok = nz->start && pos && nz->run_at && nz->run_len;
+    for (size_t s = 0; ok && s < ds->count; s++) {
+        nz->start[s] = (uint32_t)r;
+        r = append_runs(nz, &cap, r, ds->images + s * pixels, pixels, pos);
+        ok = r != SIZE_MAX && r <= UINT32_MAX;
     }
-    nz->start[ds->count] = (uint32_t)total;
-    nz->index = malloc((total + NONZERO_SLACK) * sizeof *nz->index);
-    if (!nz->index) {
+    free(pos);
+    if (!ok) {
         dataset_nonzero_destroy(nz);
-        return dp_fail(err, "out of memory for the non-zero index (%zu pixels)", total);
+        return dp_fail(err, "out of memory for the non-zero index of %zu images", ds->count);
     }
-    // Each image's spare writes land on the next image's slots, which that
-    // image then writes itself.
-    for (size_t s = 0; s < ds->count; s++)
-        nonzero_positions(ds->images + s * pixels, pixels, nz->index + nz->start[s]);
+    nz->start[ds->count] = (uint32_t)r;
+    uint16_t *at = realloc(nz->run_at, r * sizeof *at + 1);
+    uint8_t *len = realloc(nz->run_len, r + 1);
+    if (at)
+        nz->run_at = at;
+    if (len)
+        nz->run_len = len;
     nz->count = ds->count;
     return true;
 }
@@ -440,7 +453,8 @@ void dataset_nonzero_destroy(dataset_nonzero *nz)
     if (!nz)
         return;
     free(nz->start);
-    free(nz->index);
+    free(nz->run_at);
+    free(nz->run_len);
     memset(nz, 0, sizeof *nz);
 }
 
@@ -458,17 +472,54 @@ static size_t gather_nonzero(const uint8_t *restrict img, size_t pixels,
     return k + c;
 }
 
-/* The same from the index: a copy of the positions and a table lookup. */
-static size_t copy_nonzero(const uint8_t *restrict img, const uint16_t *restrict pos, size_t c,
-                           mlp_sparse_batch *restrict sx, size_t k)
+/* The same from the index, a run at a time. With SSE2 every run writes
+ * sixteen positions and values (a ramp plus its start; the bytes widened
+ * and divided by 255, exactly as byte_scaled holds them) and the cursor
+ * moves by its length: no branch on the length below 17, which nearly all
+ * MNIST runs are. sx has room for the spare writes (mlp_sparse_init). */
+static size_t copy_runs(const uint8_t *restrict img, size_t pixels,
+                        const uint16_t *restrict run_at, const uint8_t *restrict run_len,
+                        size_t runs, mlp_sparse_batch *restrict sx, size_t k)
 {
-    uint16_t *restrict index = sx->row_index + k;
-    float *restrict value = sx->row_value + k;
-    for (size_t j = 0; j < c; j++) {
-        index[j] = pos[j];
-        value[j] = byte_scaled[img[pos[j]]];
+    uint16_t *restrict index = sx->row_index;
+    float *restrict value = sx->row_value;
+    size_t r = 0;
+#if defined(__SSE2__)
+    const __m128i ramp_lo = _mm_setr_epi16(0, 1, 2, 3, 4, 5, 6, 7);
+    const __m128i ramp_hi = _mm_setr_epi16(8, 9, 10, 11, 12, 13, 14, 15);
+    const __m128i zero = _mm_setzero_si128();
+    const __m128 v255 = _mm_set1_ps(255.0f);
+    for (; r < runs; r++) {
+        size_t at = run_at[r], len = run_len[r];
+        if (at + ((len + 15) & ~(size_t)15) > pixels)
+            break; // sixteen bytes would be read past the image: the rest one by one
+        for (size_t done = 0; done < len; done += 16) {
+            __m128i base = _mm_set1_epi16((short)(at + done));
+            _mm_storeu_si128((__m128i *)(void *)(index + k + done), _mm_add_epi16(base, ramp_lo));
+            _mm_storeu_si128((__m128i *)(void *)(index + k + done + 8),
+                             _mm_add_epi16(base, ramp_hi));
+            // Sixteen bytes from the run's start: those past its end are
+            // written as spare values, overwritten by the next run.
+            __m128i b;
+            memcpy(&b, img + at + done, sizeof b);
+            __m128i w_lo = _mm_unpacklo_epi8(b, zero), w_hi = _mm_unpackhi_epi8(b, zero);
+            __m128i d[4] = {_mm_unpacklo_epi16(w_lo, zero), _mm_unpackhi_epi16(w_lo, zero),
+                            _mm_unpacklo_epi16(w_hi, zero), _mm_unpackhi_epi16(w_hi, zero)};
+            for (int q = 0; q < 4; q++)
+                _mm_storeu_ps(value + k + done + 4 * q, _mm_div_ps(_mm_cvtepi32_ps(d[q]), v255));
+        }
+        k += len;
     }
-    return k + c;
+#endif
+    for (; r < runs; r++) {
+        size_t at = run_at[r], len = run_len[r];
+        for (size_t j = 0; j < len; j++) {
+            index[k + j] = (uint16_t)(at + j);
+            value[k + j] = byte_scaled[img[at + j]];
+        }
+        k += len;
+    }
+    return k;
 }
 
 size_t dataset_batch_sparse(const dataset *ds, const dataset_nonzero *nz, const uint32_t *indices,
@@ -481,7 +532,8 @@ size_t dataset_batch_sparse(const dataset *ds, const dataset_nonzero *nz, const 
         const uint8_t *img = ds->images + s * pixels;
         sx->row_start[i] = (uint32_t)k;
         if (nz)
-            k = copy_nonzero(img, nz->index + nz->start[s], nz->start[s + 1] - nz->start[s], sx, k);
+            k = copy_runs(img, pixels, nz->run_at + nz->start[s], nz->run_len + nz->start[s],
+                          nz->start[s + 1] - nz->start[s], sx, k);
         else
             k = gather_nonzero(img, pixels, sx, k);
         y[i] = ds->labels[s];
@@ -518,11 +570,8 @@ void dataset_prefetch(const dataset *ds, const dataset_nonzero *nz, const uint32
             __builtin_prefetch(img + o);
         __builtin_prefetch(img + pixels - 1);
         if (nz) {
-            const uint16_t *pos = nz->index + nz->start[indices[i]];
-            const uint16_t *end = nz->index + nz->start[indices[i] + 1];
-            for (; pos < end; pos += 32)
-                __builtin_prefetch(pos);
-            __builtin_prefetch(end);
+            __builtin_prefetch(nz->run_at + nz->start[indices[i]]);
+            __builtin_prefetch(nz->run_len + nz->start[indices[i]]);
         }
 #else
         (void)img;

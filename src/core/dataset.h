@@ -57,15 +57,16 @@ void mnist_destroy(mnist *m);
 void dataset_batch(const dataset *ds, const uint32_t *indices, size_t first, size_t n, float *x,
                    uint8_t *y);
 
-/* Where each image's ink is: the positions of its non-zero pixels, found
- * once, so that a sparse batch is built by copying about 150 positions per
- * MNIST digit instead of testing all 784 pixels. Two bytes per non-zero
- * pixel (17 MiB for MNIST's training set); the values stay in the images
- * and are read when a batch is made. Images of at most 65,536 pixels. */
+/* Where each image's ink is, as runs of consecutive non-zero pixels in
+ * raster order, found once: a sparse batch is then made run by run (MNIST
+ * digits have about 25 runs of 6 pixels) instead of testing all 784 pixels.
+ * Three bytes a run (4.3 MiB for MNIST's training set); the values stay in
+ * the images. Images of at most 65,536 pixels. */
 typedef struct dataset_nonzero {
-    size_t count;    // images indexed
-    uint32_t *start; // (count + 1): image s's positions are index[start[s] .. start[s+1])
-    uint16_t *index; // pixel positions, ascending within each image
+    size_t count;     // images indexed
+    uint32_t *start;  // (count + 1): image s's runs are [start[s], start[s+1])
+    uint16_t *run_at; // the first pixel of each run, ascending within an image
+    uint8_t *run_len; // its length, 1 to 255 (a longer run is split)
 } dataset_nonzero;
 
 bool dataset_nonzero_build(dataset_nonzero *nz, const dataset *ds, dp_error *err);

@@ -445,7 +445,7 @@ bool mlp_sparse_init(mlp_sparse_batch *s, size_t max_batch, size_t inputs, dp_er
     s->row_start = malloc((max_batch + 1) * sizeof *s->row_start);
     // 16 spare slots: the builders of a batch may write a few past its end.
     s->row_index = malloc((cap + 16) * sizeof *s->row_index);
-    s->row_value = dp_floats(cap);
+    s->row_value = dp_floats(cap + 16);
     s->col_start = malloc((inputs + 1) * sizeof *s->col_start);
     s->col_sample = malloc(cap * sizeof *s->col_sample);
     s->col_value = dp_floats(cap);
