@@ -59,9 +59,9 @@ int cli_info(int argc, char **argv)
     printf("%-8s %-22s %8s %28s\n", "total", "", "", num);
     if (meta.has_training && meta.n_history > 0) {
         const model_epoch *e = &meta.history[meta.n_history - 1];
-        printf("\nTrained %d epochs on %s (batch %zu, Adam lr %g, seed %llu): test accuracy "
+        printf("\nTrained %d epoch%s on %s (batch %zu, Adam lr %g, seed %llu): test accuracy "
                "%.4f, test loss %.4f\n",
-               meta.epochs, meta.dataset, meta.batch_size, meta.learning_rate,
+               meta.epochs, meta.epochs == 1 ? "" : "s", meta.dataset, meta.batch_size, meta.learning_rate,
                (unsigned long long)meta.seed, e->val_accuracy, e->val_loss);
     }
     printf("Input preprocessing: %s\n",

@@ -252,9 +252,9 @@ int cli_train(int argc, char **argv)
         meta.beta_1 = 0.9;
         meta.beta_2 = 0.999;
         meta.epsilon = 1e-7;
-        printf("Trained %zu epochs in %.2fs (%.0f samples/s); test accuracy: %.4f, test loss: "
+        printf("Trained %zu epoch%s in %.2fs (%.0f samples/s); test accuracy: %.4f, test loss: "
                "%.4f\n",
-               epochs, t_total, (double)(epochs * data.train.count) / t_total, last->val_accuracy,
+               epochs, epochs == 1 ? "" : "s", t_total, (double)(epochs * data.train.count) / t_total, last->val_accuracy,
                last->val_loss);
     }
     if (!model_file_save(out_path, &net, &meta, &err)) {
