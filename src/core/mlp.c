@@ -502,41 +502,95 @@ void mlp_sparse_transpose(mlp_sparse_batch *s)
 }
 
 
-/* out[0..width) = sum over k of vals[k] * rows[k][0..width): a block of
- * outputs kept in registers while the non-zero inputs stream past. */
+/* Each sample's outputs are summed in registers, a block of 128 at a time,
+ * over its non-zero inputs in ascending order (the bias first). Done one
+ * sample at a time, every entry reads a 512-byte kernel row from the L2
+ * cache (the kernel is 401 KB), and the loop runs at the L2's bandwidth:
+ * about 17 cycles an entry against 10 when the row is in L1. The samples of
+ * a batch share their rows (a batch of 32 MNIST digits reads each of about
+ * 550 inked rows 9 times), so the inputs are taken in blocks of
+ * FORWARD_PIXELS: every sample of a group adds its entries in the block,
+ * from a cursor into its sorted entries, before the next block starts, and
+ * the block's rows in use stay in L1 meanwhile. Each sum still runs bias,
+ * then inputs in ascending order: the same bits as sample by sample. 112
+ * inputs are four image rows, about 80 inked rows (40 KB); smaller blocks
+ * cost more in stopping and restarting each sample's sum than they save
+ * (32: no faster than no blocks at all), and larger ones fall out of L1.
+ * Per batch of 32 here (Zen 4): 22.5 -> 16.5 us at 128 outputs, 122 -> 46
+ * at 200 (the narrower block gains most), but 12 -> 19 at 7, whose whole
+ * kernel fits in L1 anyway. */
+enum { FORWARD_PIXELS = 112, FORWARD_GROUP = 32 };
+
+/* Outputs j0..j0+width of samples g0..g0+gn (at most FORWARD_GROUP), block
+ * by block of inputs. Inlined twice: with width SPARSE_BLOCK, held in
+ * registers, and for the last, narrower block, summed in memory. */
+static inline __attribute__((always_inline)) void
+forward_sparse_group(float *restrict out, const mlp_sparse_batch *restrict x,
+                     const float *restrict kernel, const float *restrict bias, size_t out_n,
+                     size_t g0, size_t gn, size_t j0, size_t width)
+{
+    const uint32_t *start = x->row_start + g0;
+    uint32_t cur[FORWARD_GROUP]; // each sample's next entry
+    memcpy(cur, start, gn * sizeof *cur);
+    for (size_t p1 = FORWARD_PIXELS; p1 < x->inputs + FORWARD_PIXELS; p1 += FORWARD_PIXELS) {
+        for (size_t b = 0; b < gn; b++) {
+            uint32_t k = cur[b], k1 = start[b + 1];
+            if (k == k1 || x->row_index[k] >= p1)
+                continue; // nothing in this block
+            float *o = out + (g0 + b) * out_n + j0;
+            // A sum starts from the bias, then resumes from where the
+            // sample's earlier blocks left it.
+            const float *from = k == start[b] ? bias + j0 : o;
+            if (width == SPARSE_BLOCK) {
+                // One vector at a time: copying the whole array would make
+                // gcc keep a copy of it on the stack.
+                dp_v16 acc[SPARSE_VECS];
+                for (int q = 0; q < SPARSE_VECS; q++)
+                    memcpy(&acc[q], from + 16 * q, sizeof acc[q]);
+                do {
+                    const float *row = kernel + (size_t)x->row_index[k] * out_n + j0;
+                    float a = x->row_value[k];
+                    for (int q = 0; q < SPARSE_VECS; q++) {
+                        dp_v16 w;
+                        memcpy(&w, row + 16 * q, sizeof w);
+                        acc[q] += a * w;
+                    }
+                    k++;
+                } while (k < k1 && x->row_index[k] < p1);
+                for (int q = 0; q < SPARSE_VECS; q++)
+                    memcpy(o + 16 * q, &acc[q], sizeof acc[q]);
+            } else {
+                if (from != o)
+                    for (size_t j = 0; j < width; j++)
+                        o[j] = from[j];
+                do {
+                    const float *row = kernel + (size_t)x->row_index[k] * out_n + j0;
+                    float a = x->row_value[k];
+                    for (size_t j = 0; j < width; j++)
+                        o[j] += a * row[j];
+                    k++;
+                } while (k < k1 && x->row_index[k] < p1);
+            }
+            cur[b] = k;
+        }
+    }
+    for (size_t b = 0; b < gn; b++) // a blank sample's outputs are its bias
+        if (start[b] == start[b + 1])
+            memcpy(out + (g0 + b) * out_n + j0, bias + j0, width * sizeof *out);
+}
+
 DP_MULTIVERSION
 void dense_forward_sparse(float *restrict out, const mlp_sparse_batch *restrict x,
                           const float *restrict kernel, const float *restrict bias, size_t out_n)
 {
-    for (size_t b = 0; b < x->batch; b++) {
-        float *o = out + b * out_n;
-        uint32_t k0 = x->row_start[b], k1 = x->row_start[b + 1];
+    // Groups of samples keep their outputs (16 KB) in L1 beside the rows.
+    for (size_t g0 = 0; g0 < x->batch; g0 += FORWARD_GROUP) {
+        size_t gn = x->batch - g0 < FORWARD_GROUP ? x->batch - g0 : FORWARD_GROUP;
         size_t j0 = 0;
-        for (; j0 + SPARSE_BLOCK <= out_n; j0 += SPARSE_BLOCK) {
-            dp_v16 acc[SPARSE_VECS];
-            for (int q = 0; q < SPARSE_VECS; q++)
-                memcpy(&acc[q], bias + j0 + 16 * q, sizeof acc[q]);
-            for (uint32_t k = k0; k < k1; k++) {
-                const float *row = kernel + (size_t)x->row_index[k] * out_n + j0;
-                float a = x->row_value[k];
-                for (int q = 0; q < SPARSE_VECS; q++) {
-                    dp_v16 w;
-                    memcpy(&w, row + 16 * q, sizeof w);
-                    acc[q] += a * w;
-                }
-            }
-            memcpy(o + j0, acc, sizeof acc);
-        }
-        if (j0 < out_n) { // the last, narrower block
-            size_t width = out_n - j0;
-            memcpy(o + j0, bias + j0, width * sizeof *o);
-            for (uint32_t k = k0; k < k1; k++) {
-                const float *row = kernel + (size_t)x->row_index[k] * out_n + j0;
-                float a = x->row_value[k];
-                for (size_t j = 0; j < width; j++)
-                    o[j0 + j] += a * row[j];
-            }
-        }
+        for (; j0 + SPARSE_BLOCK <= out_n; j0 += SPARSE_BLOCK)
+            forward_sparse_group(out, x, kernel, bias, out_n, g0, gn, j0, SPARSE_BLOCK);
+        if (j0 < out_n)
+            forward_sparse_group(out, x, kernel, bias, out_n, g0, gn, j0, out_n - j0);
     }
 }
 
