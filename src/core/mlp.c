@@ -3,7 +3,7 @@
 #include "mlp.h"
 
 #include "simd.h"
-#include "sparse_rows.h"
+#include "sparse_kernels.h"
 
 #include <cblas.h>
 #include <math.h>
@@ -502,107 +502,84 @@ void mlp_sparse_transpose(mlp_sparse_batch *s)
 }
 
 
-/* Each sample's outputs are summed in registers, a block of 128 at a time,
- * over its non-zero inputs in ascending order (the bias first). Done one
- * sample at a time, every entry reads a 512-byte kernel row from the L2
- * cache (the kernel is 401 KB), and the loop runs at the L2's bandwidth:
- * about 17 cycles an entry against 10 when the row is in L1. The samples of
- * a batch share their rows (a batch of 32 MNIST digits reads each of about
- * 550 inked rows 9 times), so the inputs are taken in blocks of
- * FORWARD_PIXELS: every sample of a group adds its entries in the block,
- * from a cursor into its sorted entries, before the next block starts, and
- * the block's rows in use stay in L1 meanwhile. Each sum still runs bias,
- * then inputs in ascending order: the same bits as sample by sample. 112
- * inputs are four image rows, about 80 inked rows (40 KB); smaller blocks
- * cost more in stopping and restarting each sample's sum than they save
- * (32: no faster than no blocks at all), and larger ones fall out of L1.
- * Per batch of 32 here (Zen 4): 22.5 -> 16.5 us at 128 outputs, 122 -> 46
- * at 200 (the narrower block gains most), but 12 -> 19 at 7, whose whole
- * kernel fits in L1 anyway. */
-enum { FORWARD_PIXELS = 112, FORWARD_GROUP = 32 };
-
-/* Outputs j0..j0+width of samples g0..g0+gn (at most FORWARD_GROUP), block
- * by block of inputs. Inlined twice: with width SPARSE_BLOCK, held in
- * registers, and for the last, narrower block, summed in memory. */
-static inline __attribute__((always_inline)) void
-forward_sparse_group(float *restrict out, const mlp_sparse_batch *restrict x,
-                     const float *restrict kernel, const float *restrict bias, size_t out_n,
-                     size_t g0, size_t gn, size_t j0, size_t width)
+/* One build per vector unit (dp_vector_unit_here, simd.h), each with the
+ * vector type and accumulator count its registers hold. */
+DP_TARGET_AVX512 static void forward_sparse_avx512(float *out, const mlp_sparse_batch *x,
+                                                   const float *kernel, const float *bias,
+                                                   size_t out_n)
 {
-    const uint32_t *start = x->row_start + g0;
-    uint32_t cur[FORWARD_GROUP]; // each sample's next entry
-    memcpy(cur, start, gn * sizeof *cur);
-    for (size_t p1 = FORWARD_PIXELS; p1 < x->inputs + FORWARD_PIXELS; p1 += FORWARD_PIXELS) {
-        for (size_t b = 0; b < gn; b++) {
-            uint32_t k = cur[b], k1 = start[b + 1];
-            if (k == k1 || x->row_index[k] >= p1)
-                continue; // nothing in this block
-            float *o = out + (g0 + b) * out_n + j0;
-            // A sum starts from the bias, then resumes from where the
-            // sample's earlier blocks left it.
-            const float *from = k == start[b] ? bias + j0 : o;
-            if (width == SPARSE_BLOCK) {
-                // One vector at a time: copying the whole array would make
-                // gcc keep a copy of it on the stack.
-                dp_v16 acc[SPARSE_VECS];
-                for (int q = 0; q < SPARSE_VECS; q++)
-                    memcpy(&acc[q], from + 16 * q, sizeof acc[q]);
-                do {
-                    const float *row = kernel + (size_t)x->row_index[k] * out_n + j0;
-                    float a = x->row_value[k];
-                    for (int q = 0; q < SPARSE_VECS; q++) {
-                        dp_v16 w;
-                        memcpy(&w, row + 16 * q, sizeof w);
-                        acc[q] += a * w;
-                    }
-                    k++;
-                } while (k < k1 && x->row_index[k] < p1);
-                for (int q = 0; q < SPARSE_VECS; q++)
-                    memcpy(o + 16 * q, &acc[q], sizeof acc[q]);
-            } else {
-                if (from != o)
-                    for (size_t j = 0; j < width; j++)
-                        o[j] = from[j];
-                do {
-                    const float *row = kernel + (size_t)x->row_index[k] * out_n + j0;
-                    float a = x->row_value[k];
-                    for (size_t j = 0; j < width; j++)
-                        o[j] += a * row[j];
-                    k++;
-                } while (k < k1 && x->row_index[k] < p1);
-            }
-            cur[b] = k;
-        }
-    }
-    for (size_t b = 0; b < gn; b++) // a blank sample's outputs are its bias
-        if (start[b] == start[b + 1])
-            memcpy(out + (g0 + b) * out_n + j0, bias + j0, width * sizeof *out);
+    sparse_forward_v16(out, x, kernel, bias, out_n, 8);
 }
 
-DP_MULTIVERSION
-void dense_forward_sparse(float *restrict out, const mlp_sparse_batch *restrict x,
-                          const float *restrict kernel, const float *restrict bias, size_t out_n)
+DP_TARGET_AVX2 static void forward_sparse_avx2(float *out, const mlp_sparse_batch *x,
+                                               const float *kernel, const float *bias,
+                                               size_t out_n)
 {
-    // Groups of samples keep their outputs (16 KB) in L1 beside the rows.
-    for (size_t g0 = 0; g0 < x->batch; g0 += FORWARD_GROUP) {
-        size_t gn = x->batch - g0 < FORWARD_GROUP ? x->batch - g0 : FORWARD_GROUP;
-        size_t j0 = 0;
-        for (; j0 + SPARSE_BLOCK <= out_n; j0 += SPARSE_BLOCK)
-            forward_sparse_group(out, x, kernel, bias, out_n, g0, gn, j0, SPARSE_BLOCK);
-        if (j0 < out_n)
-            forward_sparse_group(out, x, kernel, bias, out_n, g0, gn, j0, out_n - j0);
+    sparse_forward_v8(out, x, kernel, bias, out_n, 8);
+}
+
+static void forward_sparse_sse2(float *out, const mlp_sparse_batch *x, const float *kernel,
+                                const float *bias, size_t out_n)
+{
+    sparse_forward_v4(out, x, kernel, bias, out_n, 8);
+}
+
+void dense_forward_sparse(float *out, const mlp_sparse_batch *x, const float *kernel,
+                          const float *bias, size_t out_n)
+{
+    switch (dp_vector_unit_here()) {
+    case DP_UNIT_AVX512:
+        forward_sparse_avx512(out, x, kernel, bias, out_n);
+        break;
+    case DP_UNIT_AVX2:
+        forward_sparse_avx2(out, x, kernel, bias, out_n);
+        break;
+    default:
+        forward_sparse_sse2(out, x, kernel, bias, out_n);
     }
 }
 
-DP_MULTIVERSION
-void dense_backward_sparse_kernel(float *restrict dkernel, const float *restrict dout,
-                                  const mlp_sparse_batch *restrict x, size_t out_n)
+/* The kernel gradient's rows, with the row-gradient loop of the given
+ * vector type (ROW_GRADIENT) and accumulator count. */
+#define BACKWARD_SPARSE_KERNEL(ROW_GRADIENT, VECS)                                                 \
+    for (size_t i = 0; i < x->inputs; i++) {                                                      \
+        if (x->col_start[i] == x->col_start[i + 1])                                               \
+            continue; /* this input was zero in every sample: its row gets nothing */             \
+        float *row = dkernel + i * out_n;                                                         \
+        ROW_GRADIENT(row, row, dout, x, i, out_n, VECS);                                          \
+    }
+
+DP_TARGET_AVX512 static void backward_sparse_kernel_avx512(float *dkernel, const float *dout,
+                                                           const mlp_sparse_batch *x,
+                                                           size_t out_n)
 {
-    for (size_t i = 0; i < x->inputs; i++) {
-        if (x->col_start[i] == x->col_start[i + 1])
-            continue; // this input was zero in every sample: its row gets nothing
-        float *row = dkernel + i * out_n;
-        sparse_row_gradient(row, row, dout, x, i, out_n);
+    BACKWARD_SPARSE_KERNEL(sparse_row_gradient_v16, 8)
+}
+
+DP_TARGET_AVX2 static void backward_sparse_kernel_avx2(float *dkernel, const float *dout,
+                                                       const mlp_sparse_batch *x, size_t out_n)
+{
+    BACKWARD_SPARSE_KERNEL(sparse_row_gradient_v8, 8)
+}
+
+static void backward_sparse_kernel_sse2(float *dkernel, const float *dout,
+                                        const mlp_sparse_batch *x, size_t out_n)
+{
+    BACKWARD_SPARSE_KERNEL(sparse_row_gradient_v4, 8)
+}
+
+void dense_backward_sparse_kernel(float *dkernel, const float *dout, const mlp_sparse_batch *x,
+                                  size_t out_n)
+{
+    switch (dp_vector_unit_here()) {
+    case DP_UNIT_AVX512:
+        backward_sparse_kernel_avx512(dkernel, dout, x, out_n);
+        break;
+    case DP_UNIT_AVX2:
+        backward_sparse_kernel_avx2(dkernel, dout, x, out_n);
+        break;
+    default:
+        backward_sparse_kernel_sse2(dkernel, dout, x, out_n);
     }
 }
 

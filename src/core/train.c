@@ -2,7 +2,7 @@
 #include "train.h"
 
 #include "simd.h"
-#include "sparse_rows.h"
+#include "sparse_kernels.h"
 
 #include <math.h>
 #include <stdatomic.h>
@@ -75,22 +75,58 @@ void adam_update(float *restrict params, float *restrict grads, float *restrict 
  * the divider and on memory, the gradient on neither): 4 us less a step.
  * The arithmetic and its order are those of dense_backward_sparse followed
  * by adam_update: the same bits. */
-DP_MULTIVERSION
-static void adam_apply_sparse_rows(float *restrict kernel, float *restrict m, float *restrict v,
-                                   const float *restrict dout, const mlp_sparse_batch *restrict x,
-                                   size_t out_n, adam_step a)
+/* The sweep with the row-gradient loop of the given vector type
+ * (ROW_GRADIENT) and accumulator count: one instance per vector unit. */
+#define APPLY_SPARSE_ROWS(ROW_GRADIENT, VECS)                                                      \
+    do {                                                                                          \
+        float g[2][MLP_MAX_UNITS] __attribute__((aligned(64)));                                   \
+        size_t rows = x->inputs;                                                                  \
+        ROW_GRADIENT(g[0], NULL, dout, x, 0, out_n, VECS);                                        \
+        for (size_t i = 0; i < rows; i++) {                                                       \
+            if (i + 1 < rows)                                                                     \
+                ROW_GRADIENT(g[(i + 1) & 1], NULL, dout, x, i + 1, out_n, VECS);                  \
+            const float *restrict gi = g[i & 1];                                                  \
+            size_t at = i * out_n;                                                                \
+            float *restrict p = kernel + at, *restrict mi = m + at, *restrict vi = v + at;        \
+            for (size_t j = 0; j < out_n; j++)                                                    \
+                adam_one(&p[j], &mi[j], &vi[j], gi[j], &a);                                       \
+        }                                                                                         \
+    } while (0)
+
+/* One build per vector unit (dp_vector_unit_here, simd.h). */
+DP_TARGET_AVX512 static void apply_sparse_rows_avx512(float *kernel, float *m, float *v,
+                                                      const float *dout,
+                                                      const mlp_sparse_batch *x, size_t out_n,
+                                                      adam_step a)
 {
-    float g[2][MLP_MAX_UNITS] __attribute__((aligned(64)));
-    size_t rows = x->inputs;
-    sparse_row_gradient(g[0], NULL, dout, x, 0, out_n);
-    for (size_t i = 0; i < rows; i++) {
-        if (i + 1 < rows)
-            sparse_row_gradient(g[(i + 1) & 1], NULL, dout, x, i + 1, out_n);
-        const float *restrict gi = g[i & 1];
-        size_t at = i * out_n;
-        float *restrict p = kernel + at, *restrict mi = m + at, *restrict vi = v + at;
-        for (size_t j = 0; j < out_n; j++)
-            adam_one(&p[j], &mi[j], &vi[j], gi[j], &a);
+    APPLY_SPARSE_ROWS(sparse_row_gradient_v16, 8);
+}
+
+DP_TARGET_AVX2 static void apply_sparse_rows_avx2(float *kernel, float *m, float *v,
+                                                  const float *dout, const mlp_sparse_batch *x,
+                                                  size_t out_n, adam_step a)
+{
+    APPLY_SPARSE_ROWS(sparse_row_gradient_v8, 8);
+}
+
+static void apply_sparse_rows_sse2(float *kernel, float *m, float *v, const float *dout,
+                                   const mlp_sparse_batch *x, size_t out_n, adam_step a)
+{
+    APPLY_SPARSE_ROWS(sparse_row_gradient_v4, 8);
+}
+
+static void adam_apply_sparse_rows(float *kernel, float *m, float *v, const float *dout,
+                                   const mlp_sparse_batch *x, size_t out_n, adam_step a)
+{
+    switch (dp_vector_unit_here()) {
+    case DP_UNIT_AVX512:
+        apply_sparse_rows_avx512(kernel, m, v, dout, x, out_n, a);
+        break;
+    case DP_UNIT_AVX2:
+        apply_sparse_rows_avx2(kernel, m, v, dout, x, out_n, a);
+        break;
+    default:
+        apply_sparse_rows_sse2(kernel, m, v, dout, x, out_n, a);
     }
 }
 
