@@ -382,33 +382,72 @@ static size_t nonzero_positions(const uint8_t *restrict img, size_t pixels, uint
     return k;
 }
 
+/* The non-zero pixels of img as bits, 64 to a word (bits past `pixels`
+ * clear); words has room for (pixels + 63) / 64. */
+static void nonzero_bits(const uint8_t *restrict img, size_t pixels, uint64_t *restrict words)
+{
+    size_t n_words = (pixels + 63) / 64, p = 0;
+    memset(words, 0, n_words * sizeof *words);
+#if defined(__SSE2__)
+    const __m128i zero = _mm_setzero_si128();
+    for (; p + 16 <= pixels; p += 16) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(img + p));
+        uint64_t mask = ~(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, zero)) & 0xFFFFu;
+        words[p / 64] |= mask << (p % 64);
+    }
+#endif
+    for (; p < pixels; p++)
+        words[p / 64] |= (uint64_t)(img[p] != 0) << (p % 64);
+}
+
 /* Appends img's runs of ink to nz from run r (growing the run arrays as
  * needed, *cap runs) and returns the new run count, or SIZE_MAX when out of
- * memory. pos is scratch for `pixels` + NONZERO_SLACK positions. */
+ * memory. A run starts at a set bit whose lower neighbour is clear and ends
+ * before a clear bit whose lower neighbour is set: found a word at a time,
+ * about 25 bit scans per digit instead of a test per pixel. words is
+ * scratch for (pixels + 63) / 64. */
 static size_t append_runs(dataset_nonzero *nz, size_t *cap, size_t r, const uint8_t *img,
-                          size_t pixels, uint16_t *pos)
+                          size_t pixels, uint64_t *words)
 {
-    size_t n = nonzero_positions(img, pixels, pos);
-    for (size_t j = 0; j < n;) {
-        if (r == *cap) {
-            size_t grown = *cap + *cap / 2 + 1024;
-            uint16_t *at = realloc(nz->run_at, grown * sizeof *at);
-            if (at)
-                nz->run_at = at;
-            uint8_t *len = realloc(nz->run_len, grown);
-            if (len)
-                nz->run_len = len;
-            if (!at || !len)
-                return SIZE_MAX;
-            *cap = grown;
+    nonzero_bits(img, pixels, words);
+    size_t n_words = (pixels + 63) / 64, run_start = 0;
+    uint64_t carry = 0; // the last bit of the word before
+    for (size_t w = 0; w <= n_words; w++) {
+        // One word past the end, all clear, closes a run reaching the end.
+        uint64_t m = w < n_words ? words[w] : 0;
+        uint64_t shifted = (m << 1) | carry;
+        uint64_t starts = m & ~shifted, ends = ~m & shifted;
+        carry = m >> 63;
+        while (starts | ends) {
+            // Within a word a run's end comes after its start; an end at a
+            // lower bit than the next start closes the run already open.
+            unsigned s_bit = starts ? (unsigned)__builtin_ctzll(starts) : 64;
+            unsigned e_bit = ends ? (unsigned)__builtin_ctzll(ends) : 64;
+            if (s_bit < e_bit) {
+                run_start = w * 64 + s_bit;
+                starts &= starts - 1;
+                continue;
+            }
+            size_t run_end = w * 64 + e_bit;
+            ends &= ends - 1;
+            for (size_t at = run_start; at < run_end; at += 255) { // 255 at most a run
+                if (r == *cap) {
+                    size_t grown = *cap + *cap / 2 + 1024;
+                    uint16_t *grown_at = realloc(nz->run_at, grown * sizeof *grown_at);
+                    if (grown_at)
+                        nz->run_at = grown_at;
+                    uint8_t *grown_len = realloc(nz->run_len, grown);
+                    if (grown_len)
+                        nz->run_len = grown_len;
+                    if (!grown_at || !grown_len)
+                        return SIZE_MAX;
+                    *cap = grown;
+                }
+                nz->run_at[r] = (uint16_t)at;
+                nz->run_len[r] = (uint8_t)(run_end - at < 255 ? run_end - at : 255);
+                r++;
+            }
         }
-        size_t e = j + 1;
-        while (e < n && pos[e] == pos[e - 1] + 1 && e - j < 255)
-            e++;
-        nz->run_at[r] = pos[j];
-        nz->run_len[r] = (uint8_t)(e - j);
-        r++;
-        j = e;
     }
     return r;
 }
@@ -420,19 +459,19 @@ bool dataset_nonzero_build(dataset_nonzero *nz, const dataset *ds, dp_error *err
     if (pixels == 0 || pixels > 65536)
         return dp_fail(err, "images of %zu pixels cannot be indexed (at most 65536)", pixels);
     nz->start = malloc((ds->count + 1) * sizeof *nz->start);
-    uint16_t *pos = malloc((pixels + NONZERO_SLACK) * sizeof *pos);
+    uint64_t *words = malloc((pixels + 63) / 64 * sizeof *words);
     // A first guess of 32 runs an image; the arrays grow by half when short
     // and are trimmed at the end (a few MB: a copy costs little).
     size_t cap = ds->count * 32, r = 0;
     nz->run_at = malloc(cap * sizeof *nz->run_at + 1);
     nz->run_len = malloc(cap + 1);
-    bool ok = nz->start && pos && nz->run_at && nz->run_len;
+    bool ok = nz->start && words && nz->run_at && nz->run_len;
     for (size_t s = 0; ok && s < ds->count; s++) {
         nz->start[s] = (uint32_t)r;
-        r = append_runs(nz, &cap, r, ds->images + s * pixels, pixels, pos);
+        r = append_runs(nz, &cap, r, ds->images + s * pixels, pixels, words);
         ok = r != SIZE_MAX && r <= UINT32_MAX;
     }
-    free(pos);
+    free(words);
     if (!ok) {
         dataset_nonzero_destroy(nz);
         return dp_fail(err, "out of memory for the non-zero index of %zu images", ds->count);
