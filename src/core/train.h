@@ -63,6 +63,9 @@ typedef struct train_session {
     mlp_sparse_batch sx_next; // the next batch of this epoch, made during this step
     uint8_t *y_next;       // (batch)
     bool next_ready;       // sx_next and y_next hold the next step's batch
+    uint8_t *row_inked;    // (inputs) 1 once a batch inked the input: its kernel row moves
+    uint16_t *live_rows;   // the inputs with row_inked, ascending: the rows Adam sweeps
+    size_t n_live_rows;
     dataset_nonzero nz;    // where data's ink is, for building sparse batches
     uint32_t *order;       // (data->count)
     dp_rng rng;
