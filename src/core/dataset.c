@@ -483,6 +483,30 @@ bool dataset_nonzero_build(dataset_nonzero *nz, const dataset *ds, dp_error *err
         nz->run_at = at;
     if (len)
         nz->run_len = len;
+
+    // The ink's values, run after run: a batch is then made from the index
+    // alone, without a random read into the 47 MB of images.
+    nz->value_start = malloc((ds->count + 1) * sizeof *nz->value_start);
+    size_t total = 0;
+    for (size_t q = 0; q < r; q++)
+        total += nz->run_len[q];
+    // 16 spare bytes: copy_runs reads a run's values 16 at a time.
+    nz->value = total <= UINT32_MAX ? malloc(total + 16) : NULL;
+    if (!nz->value_start || !nz->value) {
+        dataset_nonzero_destroy(nz);
+        return dp_fail(err, "out of memory for the non-zero index of %zu images", ds->count);
+    }
+    memset(nz->value + total, 0, 16);
+    size_t v = 0;
+    for (size_t i = 0; i < ds->count; i++) {
+        nz->value_start[i] = (uint32_t)v;
+        const uint8_t *img = ds->images + i * pixels;
+        for (uint32_t q = nz->start[i]; q < nz->start[i + 1]; q++) {
+            memcpy(nz->value + v, img + nz->run_at[q], nz->run_len[q]);
+            v += nz->run_len[q];
+        }
+    }
+    nz->value_start[ds->count] = (uint32_t)v;
     nz->count = ds->count;
     return true;
 }
@@ -494,6 +518,8 @@ void dataset_nonzero_destroy(dataset_nonzero *nz)
     free(nz->start);
     free(nz->run_at);
     free(nz->run_len);
+    free(nz->value_start);
+    free(nz->value);
     memset(nz, 0, sizeof *nz);
 }
 
@@ -512,52 +538,54 @@ static size_t gather_nonzero(const uint8_t *restrict img, size_t pixels,
 }
 
 /* The same from the index, a run at a time. With SSE2 every run writes
- * sixteen positions and values (a ramp plus its start; the bytes widened
- * and divided by 255, exactly as byte_scaled holds them) and the cursor
+ * sixteen positions (a ramp plus its start) and sixteen values (the bytes
+ * widened and divided by 255: the same bits as byte_scaled) and the cursor
  * moves by its length: no branch on the length below 17, which nearly all
- * MNIST runs are. sx has room for the spare writes (mlp_sparse_init). */
-static size_t copy_runs(const uint8_t *restrict img, size_t pixels,
-                        const uint16_t *restrict run_at, const uint8_t *restrict run_len,
-                        size_t runs, mlp_sparse_batch *restrict sx, size_t k)
+ * MNIST runs are. The values come from the index (vals), read 16 at a time
+ * (it has spare bytes at its end); sx has room for the spare writes
+ * (mlp_sparse_init). */
+static size_t copy_runs(const uint16_t *restrict run_at, const uint8_t *restrict run_len,
+                        const uint8_t *restrict vals, size_t runs,
+                        mlp_sparse_batch *restrict sx, size_t k)
 {
     uint16_t *restrict index = sx->row_index;
     float *restrict value = sx->row_value;
-    size_t r = 0;
 #if defined(__SSE2__)
     const __m128i ramp_lo = _mm_setr_epi16(0, 1, 2, 3, 4, 5, 6, 7);
     const __m128i ramp_hi = _mm_setr_epi16(8, 9, 10, 11, 12, 13, 14, 15);
     const __m128i zero = _mm_setzero_si128();
     const __m128 v255 = _mm_set1_ps(255.0f);
-    for (; r < runs; r++) {
+    for (size_t r = 0; r < runs; r++) {
         size_t at = run_at[r], len = run_len[r];
-        if (at + ((len + 15) & ~(size_t)15) > pixels)
-            break; // sixteen bytes would be read past the image: the rest one by one
         for (size_t done = 0; done < len; done += 16) {
             __m128i base = _mm_set1_epi16((short)(at + done));
             _mm_storeu_si128((__m128i *)(void *)(index + k + done), _mm_add_epi16(base, ramp_lo));
             _mm_storeu_si128((__m128i *)(void *)(index + k + done + 8),
                              _mm_add_epi16(base, ramp_hi));
-            // Sixteen bytes from the run's start: those past its end are
-            // written as spare values, overwritten by the next run.
+            // Values past the run's end are written as spares, overwritten
+            // by the next run.
             __m128i b;
-            memcpy(&b, img + at + done, sizeof b);
+            memcpy(&b, vals + done, sizeof b);
             __m128i w_lo = _mm_unpacklo_epi8(b, zero), w_hi = _mm_unpackhi_epi8(b, zero);
             __m128i d[4] = {_mm_unpacklo_epi16(w_lo, zero), _mm_unpackhi_epi16(w_lo, zero),
                             _mm_unpacklo_epi16(w_hi, zero), _mm_unpackhi_epi16(w_hi, zero)};
             for (int q = 0; q < 4; q++)
                 _mm_storeu_ps(value + k + done + 4 * q, _mm_div_ps(_mm_cvtepi32_ps(d[q]), v255));
         }
+        vals += len;
         k += len;
     }
-#endif
-    for (; r < runs; r++) {
+#else
+    for (size_t r = 0; r < runs; r++) {
         size_t at = run_at[r], len = run_len[r];
         for (size_t j = 0; j < len; j++) {
             index[k + j] = (uint16_t)(at + j);
-            value[k + j] = byte_scaled[img[at + j]];
+            value[k + j] = byte_scaled[vals[j]];
         }
+        vals += len;
         k += len;
     }
+#endif
     return k;
 }
 
@@ -571,8 +599,8 @@ size_t dataset_batch_sparse(const dataset *ds, const dataset_nonzero *nz, const 
         const uint8_t *img = ds->images + s * pixels;
         sx->row_start[i] = (uint32_t)k;
         if (nz)
-            k = copy_runs(img, pixels, nz->run_at + nz->start[s], nz->run_len + nz->start[s],
-                          nz->start[s + 1] - nz->start[s], sx, k);
+            k = copy_runs(nz->run_at + nz->start[s], nz->run_len + nz->start[s],
+                          nz->value + nz->value_start[s], nz->start[s + 1] - nz->start[s], sx, k);
         else
             k = gather_nonzero(img, pixels, sx, k);
         y[i] = ds->labels[s];
@@ -598,24 +626,37 @@ bool dataset_batch_best(const dataset *ds, const dataset_nonzero *nz, const uint
     return false;
 }
 
+/* Asks for the cache lines from first to last (inclusive). */
+static void prefetch_range(const void *first, const void *last)
+{
+#if defined(__GNUC__)
+    for (const char *p = first; p <= (const char *)last; p += 64)
+        __builtin_prefetch(p);
+    __builtin_prefetch(last);
+#else
+    (void)first;
+    (void)last;
+#endif
+}
+
 void dataset_prefetch(const dataset *ds, const dataset_nonzero *nz, const uint32_t *indices,
                       size_t n)
 {
     size_t pixels = ds->rows * ds->cols;
     for (size_t i = 0; i < n; i++) {
-        const uint8_t *img = ds->images + (size_t)indices[i] * pixels;
-#if defined(__GNUC__)
-        for (size_t o = 0; o < pixels; o += 64)
-            __builtin_prefetch(img + o);
-        __builtin_prefetch(img + pixels - 1);
-        if (nz) {
-            __builtin_prefetch(nz->run_at + nz->start[indices[i]]);
-            __builtin_prefetch(nz->run_len + nz->start[indices[i]]);
+        size_t id = indices[i];
+        if (nz) { // the batch comes from the index alone: runs and their values
+            uint32_t r0 = nz->start[id], r1 = nz->start[id + 1];
+            if (r1 > r0) {
+                prefetch_range(nz->run_at + r0, nz->run_at + r1 - 1);
+                prefetch_range(nz->run_len + r0, nz->run_len + r1 - 1);
+                prefetch_range(nz->value + nz->value_start[id],
+                               nz->value + nz->value_start[id + 1] - 1);
+            }
+        } else {
+            const uint8_t *img = ds->images + id * pixels;
+            prefetch_range(img, img + pixels - 1);
         }
-#else
-        (void)img;
-        (void)nz;
-#endif
     }
 }
 
