@@ -170,10 +170,6 @@ bool train_session_init(train_session *s, mlp *net, const dataset *data, const t
         train_session_destroy(s);
         return dp_fail(err, "out of memory for training");
     }
-    if (!dataset_nonzero_build(&s->nz, data, err)) {
-        train_session_destroy(s);
-        return false;
-    }
     for (size_t i = 0; i < data->count; i++)
         s->order[i] = (uint32_t)i;
     dp_rng_seed(&s->rng, cfg->seed);
@@ -206,12 +202,26 @@ static double clock_us(void)
     return (double)ts.tv_sec * 1e6 + (double)ts.tv_nsec * 1e-3;
 }
 
+/* The ink index of the training set, made by the first step rather than
+ * by train_session_init: the window creates its session on the UI thread,
+ * and 20 ms there is a dropped frame. Without the memory for it, batches
+ * are made by testing every pixel instead: slower, the same bits. */
+static const dataset_nonzero *session_index(train_session *s)
+{
+    if (!s->nz_tried) {
+        s->nz_tried = true;
+        dp_error ignored;
+        dataset_nonzero_build(&s->nz, s->data, &ignored);
+    }
+    return s->nz.count == s->data->count ? &s->nz : NULL;
+}
+
 /* Builds the samples [first, first + n) of this epoch's order into the
  * sparse batch sx and its by-input view, or returns false when the batch is
  * too dense for it (see MLP_SPARSE_MAX_DENSITY). */
 static bool build_sparse(train_session *s, size_t first, size_t n, mlp_sparse_batch *sx, uint8_t *y)
 {
-    size_t nnz = dataset_batch_sparse(s->data, &s->nz, s->order + first, 0, n, sx, y);
+    size_t nnz = dataset_batch_sparse(s->data, session_index(s), s->order + first, 0, n, sx, y);
     if (!dataset_sparse_enough(s->data, nnz, n))
         return false;
     mlp_sparse_transpose(sx);
@@ -287,7 +297,7 @@ float train_session_step(train_session *s, bool *epoch_done)
     // after this one's forward and backward passes, before Adam's sweep
     // over 1.2 MB of parameters and moments pushes them out of the cache.
     if (next_n)
-        dataset_prefetch(s->data, &s->nz, s->order + next, next_n);
+        dataset_prefetch(s->data, session_index(s), s->order + next, next_n);
     lap(timing, &mark, &parts.batch_us);
 
     dp_fp_mode fp_mode = dp_flush_denormals_begin(); // as TensorFlow trains: see simd.h

@@ -67,6 +67,7 @@ typedef struct train_session {
     uint16_t *live_rows;   // the inputs with row_inked, ascending: the rows Adam sweeps
     size_t n_live_rows;
     dataset_nonzero nz;    // where data's ink is, for building sparse batches
+    bool nz_tried;         // nz was made (by the first step), or could not be
     uint32_t *order;       // (data->count)
     dp_rng rng;
     size_t epoch;          // epochs completed
