@@ -502,8 +502,17 @@ bool dataset_nonzero_build(dataset_nonzero *nz, const dataset *ds, dp_error *err
         nz->value_start[i] = (uint32_t)v;
         const uint8_t *img = ds->images + i * pixels;
         for (uint32_t q = nz->start[i]; q < nz->start[i + 1]; q++) {
-            memcpy(nz->value + v, img + nz->run_at[q], nz->run_len[q]);
-            v += nz->run_len[q];
+            size_t at = nz->run_at[q], len = nz->run_len[q];
+            if (len <= 16 && at + 16 <= pixels) {
+                // Sixteen bytes at once (the spare ones are overwritten by
+                // the next run, or land in the 16 spare bytes at the end).
+                uint8_t chunk[16];
+                memcpy(chunk, img + at, 16);
+                memcpy(nz->value + v, chunk, 16);
+            } else {
+                memcpy(nz->value + v, img + at, len);
+            }
+            v += len;
         }
     }
     nz->value_start[ds->count] = (uint32_t)v;
