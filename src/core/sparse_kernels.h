@@ -30,8 +30,9 @@ typedef float dp_vec4 __attribute__((vector_size(16)));
 /* The most vectors any loop keeps as accumulators. */
 enum { SPARSE_MAX_VECS = 16 };
 
-/* Each sample's outputs are summed in registers, a block of 128 at a time,
- * over its non-zero inputs in ascending order (the bias first). Done one
+/* Each sample's outputs are summed in registers, a block at a time (8
+ * vectors: 128 outputs with AVX-512, 64 with AVX2, 32 with SSE2), over its
+ * non-zero inputs in ascending order (the bias first). Done one
  * sample at a time, every entry reads a 512-byte kernel row from the L2
  * cache (the kernel is 401 KB), and the loop runs at the L2's bandwidth:
  * about 17 cycles an entry against 10 when the row is in L1. The samples of

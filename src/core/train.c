@@ -67,17 +67,15 @@ void adam_update(float *restrict params, float *restrict grads, float *restrict 
     adam_apply(params, grads, m, v, n, adam_constants(lr, beta_1, beta_2, eps, t));
 }
 
-/* The first layer's kernel gradient and its Adam update in one sweep: each
- * row of the gradient (out_n floats) is made from the sparse batch and used
- * at once, while it is in the L1 cache, instead of being written to a
- * 400 KB gradient block and read back. Row i + 1's gradient is made before
- * row i's update, so the CPU can work on both at once (the update waits on
- * the divider and on memory, the gradient on neither): 4 us less a step.
- * The arithmetic and its order are those of dense_backward_sparse followed
- * by adam_update: the same bits. */
-/* The sweep over the kernel rows rows[0..n_rows), with the row-gradient
- * loop of the given vector type (ROW_GRADIENT) and accumulator count: one
- * instance per vector unit. */
+/* The first layer's kernel gradient and its Adam update in one sweep over
+ * the kernel rows rows[0..n_rows): each row of the gradient (out_n floats)
+ * is made from the sparse batch and used at once, while it is in the L1
+ * cache, instead of being written to a 400 KB gradient block and read
+ * back. Row r + 1's gradient is made before row r's update, so the CPU can
+ * work on both at once: 4 us less a step. The arithmetic and its order are
+ * those of dense_backward_sparse followed by adam_update: the same bits.
+ * A macro over the row-gradient loop of a vector type (ROW_GRADIENT) and
+ * its accumulator count: one instance per vector unit. */
 #define APPLY_SPARSE_ROWS(ROW_GRADIENT, VECS)                                                      \
     do {                                                                                          \
         float g[2][MLP_MAX_UNITS] __attribute__((aligned(64)));                                   \
@@ -100,7 +98,7 @@ DP_TARGET_AVX512 static void apply_sparse_rows_avx512(float *kernel, float *m, f
                                                       const float *dout,
                                                       const mlp_sparse_batch *x, size_t out_n,
                                                       adam_step a, const uint16_t *rows,
-        size_t n_rows)
+                                                      size_t n_rows)
 {
     APPLY_SPARSE_ROWS(sparse_row_gradient_v16, 8);
 }
@@ -108,14 +106,14 @@ DP_TARGET_AVX512 static void apply_sparse_rows_avx512(float *kernel, float *m, f
 DP_TARGET_AVX2 static void apply_sparse_rows_avx2(float *kernel, float *m, float *v,
                                                   const float *dout, const mlp_sparse_batch *x,
                                                   size_t out_n, adam_step a, const uint16_t *rows,
-        size_t n_rows)
+                                                  size_t n_rows)
 {
     APPLY_SPARSE_ROWS(sparse_row_gradient_v8, 8);
 }
 
 static void apply_sparse_rows_sse2(float *kernel, float *m, float *v, const float *dout,
-                                   const mlp_sparse_batch *x, size_t out_n, adam_step a, const uint16_t *rows,
-        size_t n_rows)
+                                   const mlp_sparse_batch *x, size_t out_n, adam_step a,
+                                   const uint16_t *rows, size_t n_rows)
 {
     APPLY_SPARSE_ROWS(sparse_row_gradient_v4, 8);
 }
@@ -279,7 +277,7 @@ float train_session_step(train_session *s, bool *epoch_done)
     size_t next = first + n, next_n = count - next < batch ? count - next : batch;
     bool sparse;
     if (s->next_ready) {
-        // Built during the last step, while its images were in cache.
+        // Made during the last step, while its index entries were in cache.
         mlp_sparse_batch t = s->sx;
         s->sx = s->sx_next;
         s->sx_next = t;
@@ -293,9 +291,10 @@ float train_session_step(train_session *s, bool *epoch_done)
         if (!sparse)
             dataset_batch(s->data, s->order + first, 0, n, s->x, s->y);
     }
-    // The next batch's images start loading now and are made into a batch
-    // after this one's forward and backward passes, before Adam's sweep
-    // over 1.2 MB of parameters and moments pushes them out of the cache.
+    // The next batch's index entries (or images) start loading now and are
+    // made into a batch after this one's forward and backward passes,
+    // before Adam's sweep over 1.2 MB of parameters and moments pushes them
+    // out of the cache.
     if (next_n)
         dataset_prefetch(s->data, session_index(s), s->order + next, next_n);
     lap(timing, &mark, &parts.batch_us);
