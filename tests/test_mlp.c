@@ -2,6 +2,7 @@
  * values, and determinism. */
 #include <math.h>
 #include <stdio.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -149,6 +150,13 @@ static void test_glorot_and_shape(void)
     mlp a, b;
     CHECK(mlp_init(&a, sizes, 3, NULL) && mlp_init(&b, sizes, 3, NULL), "init 784-128-10");
     CHECK(a.n_params == 101770, "the article's 101,770 parameters: %zu", a.n_params);
+    // Kernel rows of 128 floats start on cache lines: vector loads never straddle two.
+    CHECK(((uintptr_t)a.params & 63) == 0 && ((uintptr_t)a.layers[0].kernel & 63) == 0,
+          "the parameter block is 64-byte aligned");
+    float *z = dp_floats(3);
+    CHECK(z && ((uintptr_t)z & 63) == 0 && z[0] == 0.0f && z[2] == 0.0f && !dp_floats(0),
+          "dp_floats: aligned and zeroed; none for 0");
+    free(z);
     mlp_init_glorot(&a, 7);
     mlp_init_glorot(&b, 7);
     CHECK(memcmp(a.params, b.params, a.n_params * sizeof(float)) == 0, "same seed, same weights");
