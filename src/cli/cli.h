@@ -40,4 +40,10 @@ void cli_thousands(char *out, size_t len, unsigned long long v);
  * or the installed data folder, whichever holds it first. */
 const char *cli_default_model_path(void);
 
+struct mlp;
+struct model_meta;
+/* Loads the model at *path (NULL: the bundled one, and *path is set to it).
+ * On failure prints "digitpad: PATH: reason" and returns false. */
+bool cli_load_model(const char **path, struct mlp *net, struct model_meta *meta);
+
 #endif

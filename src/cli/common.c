@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "model_file.h"
 
 void cli_error(const char *what, const char *fmt, ...)
 {
@@ -166,4 +167,15 @@ const char *cli_default_model_path(void)
     }
     snprintf(path, sizeof path, "%s/%s", DIGITPAD_SOURCE_DIR "/models", name);
     return path;
+}
+
+bool cli_load_model(const char **path, mlp *net, model_meta *meta)
+{
+    if (!*path)
+        *path = cli_default_model_path();
+    dp_error err;
+    if (model_file_load(*path, net, meta, &err))
+        return true;
+    cli_error(*path, "%s", err.msg);
+    return false;
 }

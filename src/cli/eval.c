@@ -70,17 +70,13 @@ int cli_eval(int argc, char **argv)
             return 2;
         }
     }
-    if (!model_path)
-        model_path = cli_default_model_path();
     mlp_blas_threads(1);
 
     mlp net;
     model_meta meta;
-    dp_error err;
-    if (!model_file_load(model_path, &net, &meta, &err)) {
-        cli_error(model_path, "%s", err.msg);
+    if (!cli_load_model(&model_path, &net, &meta))
         return 1;
-    }
+    dp_error err;
     int status = 1;
     char dir[4096];
     dataset test;

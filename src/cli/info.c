@@ -25,15 +25,10 @@ int cli_info(int argc, char **argv)
             return 2;
         }
     }
-    if (!model_path)
-        model_path = cli_default_model_path();
     mlp net;
     model_meta meta;
-    dp_error err;
-    if (!model_file_load(model_path, &net, &meta, &err)) {
-        cli_error(model_path, "%s", err.msg);
+    if (!cli_load_model(&model_path, &net, &meta))
         return 1;
-    }
     char num[32];
     printf("Model: %s\n\n", model_path);
     printf("%-8s %-22s %8s %28s\n", "Layer", "Type", "Neurons", "Trainable parameters");

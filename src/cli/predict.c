@@ -454,16 +454,11 @@ static int predict_main(int argc, char **argv, const char **images)
         cli_error("predict", "no IMAGE given (try digitpad predict --help)");
         return 2;
     }
-    if (!model_path)
-        model_path = cli_default_model_path();
-
     mlp net;
     model_meta meta;
-    dp_error err;
-    if (!model_file_load(model_path, &net, &meta, &err)) {
-        cli_error(model_path, "%s", err.msg);
+    if (!cli_load_model(&model_path, &net, &meta))
         return 1;
-    }
+    dp_error err;
     int status = 0;
     float *scratch = NULL, *probs = NULL;
     size_t outputs = net.sizes[net.n_layers];

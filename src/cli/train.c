@@ -138,10 +138,8 @@ int cli_train(int argc, char **argv)
     model_meta meta;
     dp_error err;
     if (model_path) {
-        if (!model_file_load(model_path, &net, &meta, &err)) {
-            cli_error(model_path, "%s", err.msg);
+        if (!cli_load_model(&model_path, &net, &meta))
             return 1;
-        }
     } else {
         size_t sizes[MLP_MAX_LAYERS + 1];
         sizes[0] = 784;
