@@ -1,6 +1,7 @@
 /* state.c: the window's state and everything that changes it (state.h).
  * No SDL here. */
 #define _XOPEN_SOURCE 700 // realpath
+#include "cli/cli.h"
 #include "state.h"
 
 #include <errno.h>
@@ -140,16 +141,8 @@ typedef struct num_text {
 /* 60000 as "60,000". */
 static num_text thousands(size_t v)
 {
-    char digits[32];
     num_text out;
-    int n = snprintf(digits, sizeof digits, "%zu", v);
-    size_t o = 0;
-    for (int i = 0; i < n; i++) {
-        if (i > 0 && (n - i) % 3 == 0)
-            out.s[o++] = ',';
-        out.s[o++] = digits[i];
-    }
-    out.s[o] = '\0';
+    cli_thousands(out.s, sizeof out.s, v);
     return out;
 }
 

@@ -242,19 +242,6 @@ void ui_button(ui_ctx *u, const app_state *s, layout_button b, const char *label
     ui_unclip(u);
 }
 
-void ui_thousands(char *out, size_t len, uint64_t v)
-{
-    char digits[32];
-    int n = snprintf(digits, sizeof digits, "%llu", (unsigned long long)v);
-    size_t o = 0;
-    for (int i = 0; i < n && o + 2 < len; i++) {
-        if (i > 0 && (n - i) % 3 == 0)
-            out[o++] = ',';
-        out[o++] = digits[i];
-    }
-    out[o] = '\0';
-}
-
 /* ---- charts ----------------------------------------------------------- */
 
 static float nice_step(float range, int target)

@@ -169,8 +169,6 @@ void ui_dot(ui_ctx *u, float x, float y, float radius, SDL_Color c);
 void ui_polyline(ui_ctx *u, const SDL_FPoint *pts, int n, float width, SDL_Color c);
 void ui_flush(ui_ctx *u);
 SDL_Color ui_alpha(SDL_Color c, Uint8 a);
-/* "101,770". */
-void ui_thousands(char *out, size_t len, uint64_t v);
 
 /* A chart's axes: data ranges mapped into a plot rectangle. */
 typedef struct ui_chart {

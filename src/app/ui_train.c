@@ -1,5 +1,6 @@
 /* ui_train.c: training controls, progress, loss and accuracy curves, the
  * layer table and the log (ui.h). */
+#include "cli/cli.h"
 #include "ui.h"
 
 #include <limits.h>
@@ -89,7 +90,7 @@ void ui_draw_progress(ui_ctx *u, const app_state *s)
             snprintf(buf, sizeof buf, "reading MNIST…");
             break;
         case APP_DATA_LOADED:
-            ui_thousands(num, sizeof num, s->data.train.count);
+            cli_thousands(num, sizeof num, (unsigned long long)s->data.train.count);
             snprintf(buf, sizeof buf, "%s training images ready: Space starts", num);
             break;
         case APP_DATA_FOUND:
@@ -107,9 +108,9 @@ void ui_draw_progress(ui_ctx *u, const app_state *s)
     size_t epoch = s->epoch_base + ev->epoch;
     snprintf(buf, sizeof buf, "Epoch %zu/%zu", epoch, epochs);
     int w = text_draw(u->text, FONT_BOLD, buf, in.x, in.y, UI_TEXT, TEXT_LEFT);
-    ui_thousands(num, sizeof num, ev->step);
+    cli_thousands(num, sizeof num, (unsigned long long)ev->step);
     char tot[32];
-    ui_thousands(tot, sizeof tot, ev->steps_per_epoch);
+    cli_thousands(tot, sizeof tot, (unsigned long long)ev->steps_per_epoch);
     snprintf(buf, sizeof buf, "step %s/%s", num, tot);
     text_draw(u->text, FONT_SMALL, buf, in.x + w + ui_px(u, 10), in.y + ui_px(u, 2), UI_DIM,
               TEXT_LEFT);
@@ -120,7 +121,7 @@ void ui_draw_progress(ui_ctx *u, const app_state *s)
     char eta[32];
     if (st == TRAINER_RUNNING && s->samples_per_s > 0) {
         format_duration(eta, sizeof eta, left_steps * (double)s->cfg.batch / s->samples_per_s);
-        ui_thousands(num, sizeof num, (uint64_t)llround(s->samples_per_s));
+        cli_thousands(num, sizeof num, (unsigned long long)(uint64_t)llround(s->samples_per_s));
         snprintf(buf, sizeof buf, "%s samples/s  ·  %s left", num, eta);
     } else if (st == TRAINER_FINISHED) {
         snprintf(buf, sizeof buf, "done");
@@ -389,7 +390,7 @@ void ui_draw_params(ui_ctx *u, const app_state *s)
     y += row;
     snprintf(a, sizeof a, "Input %zu×%zu", s->meta.height, s->meta.width);
     text_draw_in(u->text, FONT_SMALL, a, (SDL_Rect){x, y, w, row}, UI_TEXT, TEXT_LEFT);
-    ui_thousands(b, sizeof b, net->sizes[0]);
+    cli_thousands(b, sizeof b, (unsigned long long)net->sizes[0]);
     text_draw_in(u->text, FONT_MONO, b, (SDL_Rect){c1, y, 0, row}, UI_TEXT, TEXT_RIGHT);
     text_draw_in(u->text, FONT_MONO, "0", (SDL_Rect){c2, y, 0, row}, UI_FAINT, TEXT_RIGHT);
     y += row;
@@ -400,14 +401,14 @@ void ui_draw_params(ui_ctx *u, const app_state *s)
         total += n;
         snprintf(a, sizeof a, "Dense, %s", L->act == MLP_ACT_RELU ? "ReLU" : "softmax");
         text_draw_in(u->text, FONT_SMALL, a, (SDL_Rect){x, y, w, row}, UI_TEXT, TEXT_LEFT);
-        ui_thousands(b, sizeof b, L->out);
+        cli_thousands(b, sizeof b, (unsigned long long)L->out);
         text_draw_in(u->text, FONT_MONO, b, (SDL_Rect){c1, y, 0, row}, UI_TEXT, TEXT_RIGHT);
-        ui_thousands(b, sizeof b, n);
+        cli_thousands(b, sizeof b, (unsigned long long)n);
         text_draw_in(u->text, FONT_MONO, b, (SDL_Rect){c2, y, 0, row}, UI_TEXT, TEXT_RIGHT);
     }
     ui_fill(u, (SDL_Rect){x, y, w, 1}, UI_PANEL_EDGE);
     text_draw_in(u->text, FONT_BOLD, "Total trainable", (SDL_Rect){x, y, w, row}, UI_TEXT, TEXT_LEFT);
-    ui_thousands(b, sizeof b, total);
+    cli_thousands(b, sizeof b, (unsigned long long)total);
     text_draw_in(u->text, FONT_BOLD, b, (SDL_Rect){c2, y, 0, row}, UI_ACCENT, TEXT_RIGHT);
 }
 
