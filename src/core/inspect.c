@@ -25,14 +25,9 @@ void inspect_forward(const mlp *net, const float *x, float *acts)
     const float *inp = x;
     float *out = acts;
     for (size_t l = 0; l < net->n_layers; l++) {
-        const mlp_layer *L = &net->layers[l];
-        dense_forward_one(out, inp, L->kernel, L->bias, L->in, L->out);
-        if (L->act == MLP_ACT_RELU)
-            relu_forward(out, out, L->out);
-        else
-            softmax_forward(out, out, 1, L->out);
+        mlp_layer_forward_one(&net->layers[l], out, inp);
         inp = out;
-        out += L->out;
+        out += net->layers[l].out;
     }
 }
 

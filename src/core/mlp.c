@@ -606,19 +606,20 @@ void dense_forward_one(float *restrict out, const float *restrict inp,
     }
 }
 
+void mlp_layer_forward_one(const mlp_layer *L, float *out, const float *inp)
+{
+    dense_forward_one(out, inp, L->kernel, L->bias, L->in, L->out);
+    activate(L, out, 1);
+}
+
 void mlp_predict(const mlp *net, const float *x, float *probs, float *scratch)
 {
     size_t width = mlp_max_width(net);
     float *buf[2] = {scratch, scratch + width};
     const float *inp = x;
     for (size_t l = 0; l < net->n_layers; l++) {
-        const mlp_layer *L = &net->layers[l];
         float *out = l + 1 == net->n_layers ? probs : buf[l & 1];
-        dense_forward_one(out, inp, L->kernel, L->bias, L->in, L->out);
-        if (L->act == MLP_ACT_RELU)
-            relu_forward(out, out, L->out);
-        else
-            softmax_forward(out, out, 1, L->out);
+        mlp_layer_forward_one(&net->layers[l], out, inp);
         inp = out;
     }
 }

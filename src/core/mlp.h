@@ -182,6 +182,9 @@ const float *mlp_backward_sparse_upper(const mlp *net, mlp_workspace *ws, float 
  * scratch must hold 2 * mlp_max_width(net) floats. Allocation-free. */
 void mlp_predict(const mlp *net, const float *x, float *probs, float *scratch);
 
+/* One layer of one input: out (L->out) = activation(inp . kernel + bias). */
+void mlp_layer_forward_one(const mlp_layer *L, float *out, const float *inp);
+
 /* Sets how many threads the BLAS library may use (1 at batch 32 is fastest
  * here and makes training reproducible bit for bit). No-op without OpenBLAS.
  * Returns a short description of the BLAS in use ("OpenBLAS 0.3.21"). */
