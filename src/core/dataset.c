@@ -2,7 +2,6 @@
 #include "dataset.h"
 
 #include <errno.h>
-#include <pthread.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,7 +11,6 @@
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
-
 
 /* A compressed file may be a little larger than what it inflates to
  * (stored blocks); 1 MiB of slack covers that for IDX_MAX_BYTES. */
@@ -332,56 +330,6 @@ void dataset_batch(const dataset *ds, const uint32_t *indices, size_t first, siz
 #define SCALED64(i) SCALED16(i), SCALED16((i) + 16), SCALED16((i) + 32), SCALED16((i) + 48)
 static const float byte_scaled[256] = {SCALED64(0), SCALED64(64), SCALED64(128), SCALED64(192)};
 
-/* For each byte of a mask of non-zero pixels, the offsets of its set bits
- * (then don't-cares) and how many there are: eight pixels' positions are
- * then one table load, one add and one store. Built once per process. */
-static uint16_t bit_offsets[256][8];
-static uint8_t bit_count[256];
-static pthread_once_t bit_tables_once = PTHREAD_ONCE_INIT;
-
-static void build_bit_tables(void)
-{
-    for (unsigned m = 0; m < 256; m++) {
-        unsigned c = 0;
-        for (unsigned j = 0; j < 8; j++)
-            if (m & (1u << j))
-                bit_offsets[m][c++] = (uint16_t)j;
-        bit_count[m] = (uint8_t)c;
-    }
-}
-
-/* Spare slots nonzero_positions may write past the positions it returns. */
-#define NONZERO_SLACK 8
-
-/* Writes the positions of img's non-zero pixels to out and returns how many;
- * out needs room for that many plus NONZERO_SLACK (at most pixels + slack). */
-static size_t nonzero_positions(const uint8_t *restrict img, size_t pixels, uint16_t *restrict out)
-{
-    size_t k = 0, p = 0;
-#if defined(__SSE2__)
-    // Sixteen pixels a compare; most of a digit is background, so most
-    // masks are empty and cost nothing more.
-    pthread_once(&bit_tables_once, build_bit_tables);
-    const __m128i zero = _mm_setzero_si128();
-    for (; p + 16 <= pixels; p += 16) {
-        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(img + p));
-        unsigned mask = ~(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, zero)) & 0xFFFFu;
-        for (unsigned half = 0; mask && half < 2; half++, mask >>= 8) {
-            unsigned m8 = mask & 0xFFu;
-            __m128i at = _mm_loadu_si128((const __m128i *)(const void *)bit_offsets[m8]);
-            at = _mm_add_epi16(at, _mm_set1_epi16((short)(p + 8 * half)));
-            _mm_storeu_si128((__m128i *)(void *)(out + k), at);
-            k += bit_count[m8];
-        }
-    }
-#endif
-    for (; p < pixels; p++) { // the tail, or everything without SSE2: branch-free
-        out[k] = (uint16_t)p;
-        k += img[p] != 0;
-    }
-    return k;
-}
-
 /* The non-zero pixels of img as bits, 64 to a word (bits past `pixels`
  * clear); words has room for (pixels + 63) / 64. */
 static void nonzero_bits(const uint8_t *restrict img, size_t pixels, uint64_t *restrict words)
@@ -533,17 +481,20 @@ void dataset_nonzero_destroy(dataset_nonzero *nz)
 }
 
 /* Appends the non-zero pixels of one image to sx from position k, testing
- * every pixel (no index). */
+ * every pixel (no index): sixteen a compare, then one step per set bit. */
 static size_t gather_nonzero(const uint8_t *restrict img, size_t pixels,
                              mlp_sparse_batch *restrict sx, size_t k)
 {
-    // sx has room for the slack (mlp_sparse_init).
-    size_t c = nonzero_positions(img, pixels, sx->row_index + k);
-    float *restrict value = sx->row_value + k;
-    const uint16_t *restrict pos = sx->row_index + k;
-    for (size_t j = 0; j < c; j++)
-        value[j] = byte_scaled[img[pos[j]]];
-    return k + c;
+    uint64_t words[(MLP_MAX_UNITS + 63) / 64]; // sx holds at most MLP_MAX_UNITS inputs
+    nonzero_bits(img, pixels, words);
+    for (size_t w = 0; w < (pixels + 63) / 64; w++)
+        for (uint64_t m = words[w]; m; m &= m - 1) {
+            size_t p = w * 64 + (size_t)__builtin_ctzll(m);
+            sx->row_index[k] = (uint16_t)p;
+            sx->row_value[k] = byte_scaled[img[p]];
+            k++;
+        }
+    return k;
 }
 
 /* The same from the index, a run at a time. With SSE2 every run writes
