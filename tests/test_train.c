@@ -285,7 +285,7 @@ static void check_step_matches_reference(const dataset *ds, const size_t *sizes,
         size_t nb = ds->count - first < batch ? ds->count - first : batch;
         const uint32_t *order = s.order + first;
         dp_fp_mode mode = dp_flush_denormals_begin();
-        bool sparse = dataset_batch_best(ds, NULL, order, 0, nb, &sx, x, y);
+        bool sparse = dataset_batch_best(ds, order, 0, nb, &sx, x, y);
         if (sparse) {
             mlp_sparse_transpose(&sx);
             mlp_forward_sparse(&ref, &ws, &sx);

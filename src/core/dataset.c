@@ -576,10 +576,10 @@ bool dataset_sparse_enough(const dataset *ds, size_t nnz, size_t n)
     return (double)nnz <= MLP_SPARSE_MAX_DENSITY * (double)(n * ds->rows * ds->cols);
 }
 
-bool dataset_batch_best(const dataset *ds, const dataset_nonzero *nz, const uint32_t *indices,
-                        size_t first, size_t n, mlp_sparse_batch *sx, float *x, uint8_t *y)
+bool dataset_batch_best(const dataset *ds, const uint32_t *indices, size_t first, size_t n,
+                        mlp_sparse_batch *sx, float *x, uint8_t *y)
 {
-    size_t nnz = dataset_batch_sparse(ds, nz, indices, first, n, sx, y);
+    size_t nnz = dataset_batch_sparse(ds, NULL, indices, first, n, sx, y);
     if (dataset_sparse_enough(ds, nnz, n))
         return true;
     dataset_batch(ds, indices, first, n, x, y);

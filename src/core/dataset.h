@@ -91,10 +91,10 @@ bool dataset_sparse_enough(const dataset *ds, size_t nnz, size_t n);
 /* The batch in the form the first layer computes fastest: sparse (sx's
  * by-sample view) when at most MLP_SPARSE_MAX_DENSITY of its pixels are
  * ink, as for nearly every MNIST batch; otherwise dense floats in x. Returns
- * true for sparse. Which form a batch gets depends only on its pixels, so
- * training stays reproducible. */
-bool dataset_batch_best(const dataset *ds, const dataset_nonzero *nz, const uint32_t *indices,
-                        size_t first, size_t n, mlp_sparse_batch *sx, float *x, uint8_t *y);
+ * true for sparse. For evaluation; training makes its batches from its
+ * session's ink index by the same rule (train.c). */
+bool dataset_batch_best(const dataset *ds, const uint32_t *indices, size_t first, size_t n,
+                        mlp_sparse_batch *sx, float *x, uint8_t *y);
 
 /* Asks the CPU to start loading these samples' pixels (and their entries in
  * nz, if not NULL) into cache. */

@@ -501,7 +501,6 @@ void mlp_sparse_transpose(mlp_sparse_batch *s)
     s->nnz = nnz;
 }
 
-
 /* One build per vector unit (dp_vector_unit_here, simd.h), each with the
  * vector type and accumulator count its registers hold. */
 DP_TARGET_AVX512 static void forward_sparse_avx512(float *out, const mlp_sparse_batch *x,
@@ -581,13 +580,6 @@ void dense_backward_sparse_kernel(float *dkernel, const float *dout, const mlp_s
     default:
         backward_sparse_kernel_sse2(dkernel, dout, x, out_n);
     }
-}
-
-void dense_backward_sparse(float *dkernel, float *dbias, const float *dout,
-                           const mlp_sparse_batch *x, size_t out_n)
-{
-    dense_backward_sparse_kernel(dkernel, dout, x, out_n);
-    bias_backward(dbias, dout, x->batch, out_n);
 }
 
 DP_MULTIVERSION

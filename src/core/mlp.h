@@ -158,10 +158,8 @@ void mlp_sparse_transpose(mlp_sparse_batch *s);
  * x.kernel + bias, summing each output over the non-zero inputs in order. */
 void dense_forward_sparse(float *out, const mlp_sparse_batch *x, const float *kernel,
                           const float *bias, size_t out_n);
-/* Accumulates the first layer's kernel and bias gradients from a sparse batch. */
-void dense_backward_sparse(float *dkernel, float *dbias, const float *dout,
-                           const mlp_sparse_batch *x, size_t out_n);
-/* The kernel gradient alone. */
+/* Accumulates the first layer's kernel gradient from a sparse batch (its
+ * bias gradient is the plain sum over the batch). */
 void dense_backward_sparse_kernel(float *dkernel, const float *dout, const mlp_sparse_batch *x,
                                   size_t out_n);
 

@@ -73,7 +73,7 @@ void adam_update(float *restrict params, float *restrict grads, float *restrict 
  * cache, instead of being written to a 400 KB gradient block and read
  * back. Row r + 1's gradient is made before row r's update, so the CPU can
  * work on both at once: 4 us less a step. The arithmetic and its order are
- * those of dense_backward_sparse followed by adam_update: the same bits.
+ * those of mlp_backward_sparse followed by adam_update: the same bits.
  * A macro over the row-gradient loop of a vector type (ROW_GRADIENT) and
  * its accumulator count: one instance per vector unit. */
 #define APPLY_SPARSE_ROWS(ROW_GRADIENT, VECS)                                                      \
@@ -425,7 +425,7 @@ bool evaluate_cancellable(const mlp *net, const dataset *ds, eval_result *out,
             break;
         }
         size_t n = ds->count - first < batch ? ds->count - first : batch;
-        const float *probs = dataset_batch_best(ds, NULL, NULL, first, n, &sx, x, y)
+        const float *probs = dataset_batch_best(ds, NULL, first, n, &sx, x, y)
                                  ? mlp_forward_sparse(net, &ws, &sx)
                                  : mlp_forward(net, &ws, x, n);
         for (size_t b = 0; b < n; b++) {
