@@ -61,7 +61,7 @@ void dataset_batch(const dataset *ds, const uint32_t *indices, size_t first, siz
  * raster order, with the ink's values, found once: a sparse batch is then
  * made from the index alone, run by run (MNIST digits have about 25 runs
  * of 6 pixels), instead of testing all 784 pixels of images scattered over
- * 47 MB. Four bytes per run and one per ink pixel: 13 MiB for MNIST's
+ * 47 MB. Three bytes per run and one per ink pixel: 13 MiB for MNIST's
  * training set. Images of at most 65,536 pixels. */
 typedef struct dataset_nonzero {
     size_t count;          // images indexed
