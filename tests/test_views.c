@@ -713,6 +713,12 @@ static void test_mistakes_with_mnist(void)
     char want[96];
     snprintf(want, sizeof want, "{\"event\":\"test_digit\",\"index\":%u,\"label\":2}", first);
     CHECK(te && !strcmp(te, want), "test_digit event %s", te ? te : "none");
+    // The gallery's close button closes it; clicking the cell opens it again.
+    view_mistakes_layout_of(s, &ml);
+    click_rect(s, ml.close);
+    CHECK(s->gallery_true == APP_NO_CELL, "the close button kept the gallery");
+    click_rect(s, cell);
+    CHECK(s->gallery_true == 2 && s->gallery_pred == 7, "the cell did not reopen its gallery");
     // Other views explain it.
     key(s, APP_KEY_3, false);
     app_update(s, 501.0);

@@ -848,62 +848,24 @@ bool views_click(app_state *s, float x, float y)
     }
     if (!rect_contains(s->layout.view, x, y))
         return false;
-    switch (s->view) {
-    case VIEW_HIDDEN: {
-        view_hidden_layout l;
-        view_hidden_layout_of(s, &l);
-        for (size_t i = 0; i < l.n_grids; i++) {
-            int u = view_grid_at(&l.grid[i], x, y);
-            if (u >= 0)
-                select_unit(s, (int)i, u);
-        }
-        break;
-    }
-    case VIEW_WEIGHTS: {
-        view_weights_layout l;
-        view_weights_layout_of(s, &l);
-        view_nav nav = nav_at(l.prev, l.next, (app_rect){0, 0, 0, 0}, x, y);
-        if (nav != VIEW_NAV_NONE) {
-            views_page(s, nav == VIEW_NAV_PREV ? -1 : 1);
-            break;
-        }
-        int i = view_grid_at(&l.grid, x, y);
-        if (i >= 0)
-            select_unit(s, 0, (int)l.first + i);
-        break;
-    }
-    case VIEW_MISTAKES: {
-        view_mistakes_layout l;
-        view_mistakes_layout_of(s, &l);
-        view_nav nav = nav_at(l.prev, l.next, l.close, x, y);
-        if (nav == VIEW_NAV_CLOSE) {
-            views_close_gallery(s);
-            break;
-        }
-        if (nav != VIEW_NAV_NONE) {
-            views_page(s, nav == VIEW_NAV_PREV ? -1 : 1);
-            break;
-        }
-        int th = view_grid_at(&l.thumbs, x, y);
-        if (th >= 0 && s->gallery_first + (size_t)th < s->n_gallery) {
-            views_put_test_image(s, s->gallery[s->gallery_first + (size_t)th]);
-            break;
-        }
-        int c = matrix_cell_at(&l, x, y);
-        if (c >= 0) {
-            if (s->gallery_true == c / 10 && s->gallery_pred == c % 10)
-                views_close_gallery(s);
-            else
-                views_open_gallery(s, c / 10, c % 10);
-        }
-        break;
-    }
-    case VIEW_WHY:
-    case VIEW_LOG:
-    case VIEW_COUNT:
-        break;
-    }
+    // What is under the pointer is what views_hover finds; a click acts on it.
     views_hover(s, x, y);
+    if (s->hover_nav == VIEW_NAV_CLOSE) {
+        views_close_gallery(s);
+    } else if (s->hover_nav != VIEW_NAV_NONE) {
+        views_page(s, s->hover_nav == VIEW_NAV_PREV ? -1 : 1);
+    } else if (s->hover_unit >= 0) {
+        select_unit(s, s->hover_layer, s->hover_unit);
+    } else if (s->hover_thumb >= 0 && s->gallery_first + (size_t)s->hover_thumb < s->n_gallery) {
+        views_put_test_image(s, s->gallery[s->gallery_first + (size_t)s->hover_thumb]);
+    } else if (s->hover_cell >= 0) {
+        int c = s->hover_cell;
+        if (s->gallery_true == c / 10 && s->gallery_pred == c % 10)
+            views_close_gallery(s);
+        else
+            views_open_gallery(s, c / 10, c % 10);
+    }
+    views_hover(s, x, y); // what is there now
     return true;
 }
 
