@@ -154,6 +154,41 @@ expect_in "$tmp/err" "digitpad: $tmp/missing.pgm: cannot open" "missing"
 lines=$(wc -l < "$tmp/err")
 if [ "$lines" -eq 7 ]; then ok; else fail "expected 7 error lines, got $lines: $(cat "$tmp/err")"; fi
 
+# ---- pictures checked before they are decoded (issue 14) ----
+# The fuzz corpus holds a 40x40 "7" in every format and variant predict reads;
+# the bundled model must read each as 7.
+pics=${DIGITPAD_SOURCE_DIR:?}/tests/fuzz/corpus/picture
+run "$pics/seven.png" "$pics/seven-interlaced.png" "$pics/seven-rgba.png" "$pics/seven.jpg" \
+    "$pics/seven-progressive.jpg" "$pics/seven.bmp" "$pics/seven-rle.bmp" "$pics/seven.pgm" \
+    "$pics/seven-plain.pgm"
+expect_status $status 0 "a 7 in every format"
+n=$(grep -c ': 7 (' "$tmp/out")
+if [ "$n" -eq 9 ]; then ok; else fail "expected 9 pictures read as 7, got $n: $(cat "$tmp/out" "$tmp/err")"; fi
+
+# Hostile and damaged pictures: refused at once, one line each, nothing from
+# libpng or libjpeg. Before, these took gigabytes (the PNG 9.8 GB and 35 s),
+# decoded GIF and SVG, and read the cut JPEG as a confident digit.
+printf 'II*\000\010\000\000\000' > "$tmp/scan.tif"
+printf 'qoif\000\000\000\001\000\000\000\001\003\000' > "$tmp/x.qoi"
+printf '/* XPM */\nstatic char *x[] = {"1 1 1 1"};\n' > "$tmp/x.xpm"
+printf '\012\005\001\010\000\000\000\000' > "$tmp/x.pcx"
+run "$pics/huge-100000.png" "$pics/huge.gif" "$pics/huge.svg" "$pics/seven-cut.jpg" \
+    "$pics/seven-cut.png" "$tmp/scan.tif" "$tmp/x.qoi" "$tmp/x.xpm" "$tmp/x.pcx" "$pics/seven.png"
+expect_status $status 1 "hostile pictures"
+expect_in "$tmp/out" "seven.png: 7 (" "a good picture after hostile ones"
+expect_in "$tmp/err" "huge-100000.png: picture is 100000x100000, over the cap of 16384 pixels a side" "huge PNG"
+expect_in "$tmp/err" "huge.gif: GIF pictures are not read: digitpad reads PNG, JPEG, BMP and PGM" "GIF"
+expect_in "$tmp/err" "huge.svg: SVG pictures are not read" "SVG"
+expect_in "$tmp/err" "seven-cut.jpg: JPEG: truncated: " "cut JPEG"
+expect_in "$tmp/err" "seven-cut.png: PNG: truncated: chunk IDAT at byte 33 needs 220 bytes, 87 are left" "cut PNG"
+expect_in "$tmp/err" "scan.tif: TIFF pictures are not read" "TIFF"
+expect_in "$tmp/err" "x.qoi: QOI pictures are not read" "QOI"
+expect_in "$tmp/err" "x.xpm: XPM pictures are not read" "XPM"
+expect_in "$tmp/err" "x.pcx: PCX pictures are not read" "PCX"
+lines=$(wc -l < "$tmp/err")
+if [ "$lines" -eq 9 ]; then ok; else fail "expected 9 error lines, got $lines: $(cat "$tmp/err")"; fi
+if grep -q 'libpng\|libjpeg\|Corrupt' "$tmp/err"; then fail "a library's own message: $(cat "$tmp/err")"; else ok; fi
+
 # ---- bad use ----
 run --model "$tmp/model.json" --foo "$tmp/bar.pgm"
 expect_status $status 2 "unknown option"

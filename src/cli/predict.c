@@ -1,28 +1,25 @@
 /* predict.c: `digitpad predict [--model FILE] [--json] [--raw] IMAGE...`
  *
- * Reads each picture as grey levels (PNG, JPEG, BMP and the rest through
- * SDL2_image, PGM with the strict parser below), turns it into ink on a dark
- * background, normalises it the way the model was trained (MNIST's box and
+ * Reads each picture as grey levels (checked whole by picture_check first;
+ * PNG, JPEG and BMP then decoded by SDL2_image, PGM by the core), turns it
+ * into ink on a dark background, normalises it the way the model was trained (MNIST's box and
  * centre of mass, or a plain resize with --raw or "preprocess": "none"), and
  * prints the network's answer. A picture that cannot be read is reported on
  * one line and the others still run; the exit status is then 1. */
 #include <SDL_image.h>
+#include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "dataset.h"
 #include "mlp.h"
 #include "model_file.h"
 #include "normalize.h"
-
-/* Caps on what a picture may be: no side over 16384 pixels and no more
- * than 64 Mpixel in all (a 256 MiB grey buffer); files up to 256 MiB. */
-#define PREDICT_MAX_SIDE 16384
-#define PREDICT_MAX_PIXELS ((size_t)64 * 1024 * 1024)
-#define PREDICT_MAX_FILE ((size_t)256 * 1024 * 1024)
+#include "picture.h"
 
 /* Ink fainter than this after inversion counts as none (as in normalize.c). */
 #define PREDICT_INK_MIN 0.05f
@@ -43,190 +40,75 @@ static void usage(FILE *f)
           f);
 }
 
-/* A grey picture: brightness in [0, 1], (h, w) row-major, owned. */
-typedef struct grey_image {
-    size_t w, h;
-    float *px;
-} grey_image;
+/* ---- PNG, JPEG and BMP, through SDL2_image ---- */
 
-static bool check_size(size_t w, size_t h, dp_error *err)
+/* libpng prints its warnings (and, before SDL2_image's longjmp, its
+ * errors) on stderr itself. The picture was checked whole before it gets
+ * here, so what it would say is noise on a good file: stderr is pointed at
+ * /dev/null while the decoder runs. predict runs on one thread. */
+static int quiet_stderr_begin(void)
 {
-    if (w == 0 || h == 0)
-        return dp_fail(err, "picture has zero size (%zux%zu)", w, h);
-    if (w > PREDICT_MAX_SIDE || h > PREDICT_MAX_SIDE)
-        return dp_fail(err, "picture is %zux%zu, over the cap of %d pixels a side", w, h,
-                       PREDICT_MAX_SIDE);
-    if (w * h > PREDICT_MAX_PIXELS) // no overflow: both sides are at most 2^14
-        return dp_fail(err, "picture is %zux%zu, over the cap of %zu pixels", w, h,
-                       PREDICT_MAX_PIXELS);
-    return true;
+    fflush(stderr);
+    int saved = dup(STDERR_FILENO);
+    int null = open("/dev/null", O_WRONLY | O_CLOEXEC);
+    if (saved >= 0 && null >= 0)
+        dup2(null, STDERR_FILENO);
+    if (null >= 0)
+        close(null);
+    return saved;
 }
 
-static bool grey_alloc(grey_image *img, size_t w, size_t h, dp_error *err)
+static void quiet_stderr_end(int saved)
 {
-    img->w = w;
-    img->h = h;
-    img->px = malloc(w * h * sizeof *img->px);
-    if (!img->px)
-        return dp_fail(err, "out of memory for a %zux%zu picture", w, h);
-    return true;
+    if (saved < 0)
+        return;
+    fflush(stderr);
+    dup2(saved, STDERR_FILENO);
+    close(saved);
 }
 
-/* ---- PGM (netpbm P5 binary and P2 plain), parsed from a buffer ---- */
-
-typedef struct pgm_cursor {
-    const uint8_t *p, *end;
-} pgm_cursor;
-
-static bool pgm_is_space(uint8_t c)
-{
-    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
-}
-
-/* Skips whitespace and '#' comments (to the end of the line). Comments are
- * allowed between plain (P2) samples too, as netpbm's own reader allows. */
-static void pgm_skip(pgm_cursor *c)
-{
-    while (c->p < c->end) {
-        if (pgm_is_space(*c->p)) {
-            c->p++;
-        } else if (*c->p == '#') {
-            while (c->p < c->end && *c->p != '\n' && *c->p != '\r')
-                c->p++;
-        } else {
-            break;
-        }
-    }
-}
-
-/* Reads a decimal number of at most max after any whitespace and comments.
- * It must be followed by whitespace, a comment or (with at_end_ok) the end
- * of the buffer, so that "28x" or "2 8" in the wrong place is refused. */
-static bool pgm_number(pgm_cursor *c, unsigned long max, unsigned long *out, const char *what,
-                       bool at_end_ok, dp_error *err)
-{
-    pgm_skip(c);
-    if (c->p == c->end)
-        return dp_fail(err, "PGM: truncated: the file ends before the %s", what);
-    if (*c->p < '0' || *c->p > '9')
-        return dp_fail(err, "PGM: the %s is not a number", what);
-    unsigned long v = 0;
-    while (c->p < c->end && *c->p >= '0' && *c->p <= '9') {
-        v = v * 10 + (unsigned long)(*c->p - '0');
-        if (v > max) // checked at every digit, so v never overflows
-            return dp_fail(err, "PGM: the %s is over %lu", what, max);
-        c->p++;
-    }
-    if (c->p == c->end && !at_end_ok)
-        return dp_fail(err, "PGM: truncated: the file ends after the %s", what);
-    if (c->p < c->end && !(pgm_is_space(*c->p) || *c->p == '#'))
-        return dp_fail(err, "PGM: the %s is not followed by a space", what);
-    *out = v;
-    return true;
-}
-
-/* Parses a P5 or P2 PGM from buf into img (brightness = sample / maxval).
- * Only the first picture of a multi-picture file is read. */
-static bool pgm_parse(const uint8_t *buf, size_t len, grey_image *img, dp_error *err)
+/* Decodes a picture that picture_check accepted with SDL2_image's loader for
+ * its format (never the sniffing IMG_Load, which would also take GIF, SVG,
+ * TIFF...) into brightness. Transparent pixels are background: when most of
+ * the picture is transparent, what is opaque is the drawing, and the
+ * background takes the opposite tone to its strokes (black strokes on
+ * nothing become black on white); when most is opaque, the holes take the
+ * picture's mean tone and leave the decision to the border test like any
+ * other pixel. *buf is freed as soon as the decoder is done with it. */
+static bool sdl_decode(uint8_t **buf, size_t len, const picture_info *info, picture_grey *img,
+                       dp_error *err)
 {
     img->px = NULL;
-    if (len < 3 || buf[0] != 'P' || (buf[1] != '5' && buf[1] != '2') ||
-        !(pgm_is_space(buf[2]) || buf[2] == '#'))
-        return dp_fail(err, "PGM: not a P5 or P2 file");
-    bool plain = buf[1] == '2';
-    pgm_cursor c = {buf + 2, buf + len};
-    unsigned long w, h, maxval;
-    if (!pgm_number(&c, PREDICT_MAX_SIDE, &w, "width", false, err) ||
-        !pgm_number(&c, PREDICT_MAX_SIDE, &h, "height", false, err) ||
-        !pgm_number(&c, 65535, &maxval, "maxval", plain, err))
-        return false;
-    if (maxval == 0)
-        return dp_fail(err, "PGM: maxval is 0 (must be 1 to 65535)");
-    if (!plain && !pgm_is_space(*c.p))
-        return dp_fail(err, "PGM: maxval must be followed by one whitespace byte, not a comment");
-    if (!check_size(w, h, err) || !grey_alloc(img, w, h, err))
-        return false;
-    size_t n = (size_t)w * h;
-    float inv = 1.0f / (float)maxval;
-
-    if (!plain) {
-        c.p++; // exactly one whitespace byte ends the header
-        size_t bps = maxval < 256 ? 1 : 2;
-        size_t have = (size_t)(c.end - c.p);
-        if (have / bps < n) {
-            dp_fail(err, "PGM: truncated: %zu of %zu bytes of pixels", have, n * bps);
-            goto fail;
-        }
-        for (size_t k = 0; k < n; k++) {
-            unsigned long v = bps == 1 ? c.p[k] : ((unsigned long)c.p[2 * k] << 8) | c.p[2 * k + 1];
-            if (v > maxval) {
-                dp_fail(err, "PGM: pixel (%zu, %zu) is %lu, over maxval %lu", k % w, k / w, v,
-                        maxval);
-                goto fail;
-            }
-            img->px[k] = (float)v * inv;
-        }
-        return true;
-    }
-
-    for (size_t k = 0; k < n; k++) {
-        unsigned long v;
-        pgm_skip(&c);
-        if (c.p == c.end) {
-            dp_fail(err, "PGM: truncated: %zu of %zu pixels", k, n);
-            goto fail;
-        }
-        if (!pgm_number(&c, maxval, &v, "pixel", true, err)) {
-            if (err) {
-                char why[sizeof err->msg];
-                memcpy(why, err->msg, sizeof why);
-                dp_fail(err, "%s (at %zu, %zu)", why, k % w, k / w);
-            }
-            goto fail;
-        }
-        img->px[k] = (float)v * inv;
-    }
-    return true;
-
-fail:
-    free(img->px);
-    img->px = NULL;
-    return false;
-}
-
-/* ---- Everything else, through SDL2_image ---- */
-
-/* Decodes buf with SDL2_image into brightness. Transparent pixels are
- * background: when most of the picture is transparent, what is opaque is
- * the drawing, and the background takes the opposite tone to its strokes
- * (black strokes on nothing become black on white); when most is opaque,
- * the holes take the picture's mean tone and leave the decision to the
- * border test like any other pixel. */
-static bool sdl_decode(const uint8_t *buf, size_t len, grey_image *img, dp_error *err)
-{
-    img->px = NULL;
-    if (len > (size_t)INT32_MAX)
-        return dp_fail(err, "file is too large for SDL2_image");
-    SDL_RWops *rw = SDL_RWFromConstMem(buf, (int)len);
+    SDL_RWops *rw = SDL_RWFromConstMem(*buf, (int)len); // len <= PICTURE_MAX_BYTES < 2^31
     if (!rw)
         return dp_fail(err, "%s", SDL_GetError());
-    SDL_Surface *loaded = IMG_Load_RW(rw, 1);
+    int saved = quiet_stderr_begin();
+    SDL_Surface *loaded = info->format == PICTURE_PNG    ? IMG_LoadPNG_RW(rw)
+                          : info->format == PICTURE_JPEG ? IMG_LoadJPG_RW(rw)
+                                                         : IMG_LoadBMP_RW(rw);
+    quiet_stderr_end(saved);
+    SDL_RWclose(rw);
+    free(*buf);
+    *buf = NULL;
     if (!loaded)
-        return dp_fail(err, "not a picture digitpad can read (PNG, JPEG, BMP, PGM): %s",
+        return dp_fail(err, "%s: damaged: %s", picture_format_name(info->format),
                        IMG_GetError());
     SDL_Surface *s = NULL;
-    if (loaded->w <= 0 || loaded->h <= 0) {
-        dp_fail(err, "picture has zero size (%dx%d)", loaded->w, loaded->h);
+    if (loaded->w <= 0 || loaded->h <= 0 || (size_t)loaded->w != info->width ||
+        (size_t)loaded->h != info->height) {
+        dp_fail(err, "%s: decoded as %dx%d, but its header says %zux%zu",
+                picture_format_name(info->format), loaded->w, loaded->h, info->width,
+                info->height);
         goto fail;
     }
-    if (!check_size((size_t)loaded->w, (size_t)loaded->h, err))
-        goto fail;
     s = SDL_ConvertSurfaceFormat(loaded, SDL_PIXELFORMAT_RGBA32, 0);
+    SDL_FreeSurface(loaded); // before the grey copy: two full pictures at most at a time
+    loaded = NULL;
     if (!s) {
         dp_fail(err, "cannot convert the picture: %s", SDL_GetError());
         goto fail;
     }
-    if (!grey_alloc(img, (size_t)s->w, (size_t)s->h, err))
+    if (!picture_grey_init(img, (size_t)s->w, (size_t)s->h, err))
         goto fail;
     if (SDL_MUSTLOCK(s) && SDL_LockSurface(s) != 0) {
         dp_fail(err, "cannot read the picture: %s", SDL_GetError());
@@ -234,7 +116,7 @@ static bool sdl_decode(const uint8_t *buf, size_t len, grey_image *img, dp_error
     }
 
     // RGBA32 is R, G, B, A in memory whatever the byte order.
-    size_t w = img->w, h = img->h, n = w * h;
+    size_t w = img->width, h = img->height, n = w * h;
     double alpha_sum = 0, lum_alpha_sum = 0;
     for (size_t y = 0; y < h; y++) {
         const uint8_t *row = (const uint8_t *)s->pixels + y * (size_t)s->pitch;
@@ -262,28 +144,30 @@ static bool sdl_decode(const uint8_t *buf, size_t len, grey_image *img, dp_error
     if (SDL_MUSTLOCK(s))
         SDL_UnlockSurface(s);
     SDL_FreeSurface(s);
-    SDL_FreeSurface(loaded);
     return true;
 
 fail:
-    free(img->px);
-    img->px = NULL;
+    picture_grey_destroy(img);
     SDL_FreeSurface(s);
     SDL_FreeSurface(loaded);
     return false;
 }
 
-static bool load_picture(const char *path, grey_image *img, bool *sdl_ready, dp_error *err)
+/* Reads path whole, checks it (picture_check: format, size within the caps,
+ * complete) and only then decodes it. */
+static bool load_picture(const char *path, picture_grey *img, bool *sdl_ready, dp_error *err)
 {
     uint8_t *buf;
     size_t len;
-    if (!dp_read_file(path, PREDICT_MAX_FILE, &buf, &len, err))
+    img->px = NULL;
+    if (!dp_read_file(path, PICTURE_MAX_BYTES, &buf, &len, err))
         return false;
+    picture_info info;
     bool ok;
-    if (len == 0) {
-        ok = dp_fail(err, "empty file");
-    } else if (len >= 2 && buf[0] == 'P' && (buf[1] == '5' || buf[1] == '2')) {
-        ok = pgm_parse(buf, len, img, err);
+    if (!picture_check(buf, len, &info, err)) {
+        ok = false;
+    } else if (info.format == PICTURE_PGM) {
+        ok = picture_decode_pgm(buf, len, img, err);
     } else {
         if (!*sdl_ready) {
             if (SDL_Init(0) != 0) {
@@ -292,7 +176,7 @@ static bool load_picture(const char *path, grey_image *img, bool *sdl_ready, dp_
             }
             *sdl_ready = true;
         }
-        ok = sdl_decode(buf, len, img, err);
+        ok = sdl_decode(&buf, len, &info, img, err);
     }
     free(buf);
     return ok;
@@ -384,23 +268,24 @@ static bool predict_one(const char *path, const mlp *net, const model_meta *meta
                         bool mnist_style, bool json, float *probs, float *scratch,
                         bool *sdl_ready, dp_error *err)
 {
-    grey_image img = {0, 0, NULL};
+    picture_grey img = {0, 0, NULL};
     if (!load_picture(path, &img, sdl_ready, err))
         return false;
-    bool inverted = normalize_auto_invert(img.px, img.w, img.h);
+    bool inverted = normalize_auto_invert(img.px, img.width, img.height);
 
     float x[SIDE * SIDE];
     bool ink;
     if (mnist_style) {
-        ink = stretch_levels(img.px, img.w, img.h) && normalize_mnist(x, img.px, img.w, img.h);
+        ink = stretch_levels(img.px, img.width, img.height) &&
+              normalize_mnist(x, img.px, img.width, img.height);
     } else {
-        normalize_resize(x, img.px, img.w, img.h);
+        normalize_resize(x, img.px, img.width, img.height);
         float hi = 0;
         for (size_t k = 0; k < SIDE * SIDE; k++)
             hi = x[k] > hi ? x[k] : hi;
         ink = hi >= PREDICT_INK_MIN;
     }
-    free(img.px);
+    picture_grey_destroy(&img);
     if (!ink)
         return dp_fail(err, "no ink found (blank picture)");
 
