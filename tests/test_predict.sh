@@ -189,6 +189,25 @@ lines=$(wc -l < "$tmp/err")
 if [ "$lines" -eq 9 ]; then ok; else fail "expected 9 error lines, got $lines: $(cat "$tmp/err")"; fi
 if grep -q 'libpng\|libjpeg\|Corrupt' "$tmp/err"; then fail "a library's own message: $(cat "$tmp/err")"; else ok; fi
 
+# ---- numbers that cannot be trusted are not answers (issue 14) ----
+sed 's/"scale": 0.00392156862745098/"scale": 1e300/' "$tmp/model.json" > "$tmp/scale.json"
+run --model "$tmp/scale.json" "$tmp/bar.pgm"
+expect_status $status 1 "scale 1e300"
+expect_in "$tmp/err" "digitpad: $tmp/scale.json: input scale 1e+300 makes a pixel of 255 overflow a float" "scale 1e300"
+if [ -s "$tmp/out" ]; then fail "scale 1e300 printed an answer: $(cat "$tmp/out")"; else ok; fi
+sed 's/0\.2/3e38/g' "$tmp/model.json" > "$tmp/overflow.json"
+run --model "$tmp/overflow.json" "$tmp/bar.pgm" "$tmp/ring.pgm"
+expect_status $status 1 "weights that overflow"
+expect_in "$tmp/err" "digitpad: $tmp/bar.pgm: $tmp/overflow.json gives no finite probabilities for this picture (NaN at output 0)" "weights that overflow"
+lines=$(wc -l < "$tmp/err")
+if [ "$lines" -eq 2 ] && ! [ -s "$tmp/out" ]; then ok; else fail "overflow: $(cat "$tmp/out" "$tmp/err")"; fi
+if [ -f "${DIGITPAD_DATA:-/nonexistent}/t10k-labels-idx1-ubyte.gz" ] || [ -f "${DIGITPAD_DATA:-/nonexistent}/t10k-labels-idx1-ubyte" ]; then
+    "$digitpad" eval --model "$tmp/overflow.json" > "$tmp/out" 2> "$tmp/err"
+    expect_status $? 1 "eval with weights that overflow"
+    expect_in "$tmp/err" "digitpad: $tmp/overflow.json: the model gives no finite probabilities on the test images (the loss is NaN)" "eval overflow"
+    if [ -s "$tmp/out" ]; then fail "eval printed figures: $(cat "$tmp/out")"; else ok; fi
+fi
+
 # ---- bad use ----
 run --model "$tmp/model.json" --foo "$tmp/bar.pgm"
 expect_status $status 2 "unknown option"

@@ -1,4 +1,5 @@
 /* digitpad eval: a model's loss, accuracy and confusion on the test set. */
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -89,6 +90,12 @@ int cli_eval(int argc, char **argv)
     eval_result r;
     if (!evaluate(&net, &test, &r, &err)) {
         cli_error(model_path, "%s", err.msg);
+        goto out;
+    }
+    // Weights that overflow make NaN or infinite probabilities, and so the loss.
+    if (!isfinite(r.loss)) {
+        cli_error(model_path, "the model gives no finite probabilities on the test images (the "
+                  "loss is %s): its weights overflow a float", isnan(r.loss) ? "NaN" : "infinite");
         goto out;
     }
     if (json)

@@ -8,6 +8,7 @@
  * one line and the others still run; the exit status is then 1. */
 #include <SDL_image.h>
 #include <fcntl.h>
+#include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -264,9 +265,9 @@ static void print_result(const char *path, const model_meta *meta, const float *
 }
 
 /* Reads, normalises and classifies one picture. On failure err says why. */
-static bool predict_one(const char *path, const mlp *net, const model_meta *meta,
-                        bool mnist_style, bool json, float *probs, float *scratch,
-                        bool *sdl_ready, dp_error *err)
+static bool predict_one(const char *path, const char *model_path, const mlp *net,
+                        const model_meta *meta, bool mnist_style, bool json, float *probs,
+                        float *scratch, bool *sdl_ready, dp_error *err)
 {
     picture_grey img = {0, 0, NULL};
     if (!load_picture(path, &img, sdl_ready, err))
@@ -294,6 +295,12 @@ static bool predict_one(const char *path, const mlp *net, const model_meta *meta
     for (size_t k = 0; k < SIDE * SIDE; k++)
         x[k] *= to_input;
     mlp_predict(net, x, probs, scratch);
+    // Weights that overflow give NaN or infinite probabilities: no answer.
+    for (size_t k = 0; k < net->sizes[net->n_layers]; k++)
+        if (!isfinite(probs[k]))
+            return dp_fail(err, "%.120s gives no finite probabilities for this picture (%s at "
+                                "output %zu): its weights overflow a float", model_path,
+                           isnan(probs[k]) ? "NaN" : "infinity", k);
     print_result(path, meta, probs, net->sizes[net->n_layers], inverted, json);
     return true;
 }
@@ -366,11 +373,18 @@ static int predict_main(int argc, char **argv, const char **images)
         goto done;
     }
 
+    if (!isfinite((float)(255.0 * meta.scale))) {
+        cli_error(model_path, "input scale %g makes a pixel of 255 overflow a float: the model "
+                  "gives no finite probabilities", meta.scale);
+        status = 1;
+        goto done;
+    }
     bool mnist_style = !raw && meta.preprocess == MODEL_PREPROCESS_MNIST;
     bool sdl_ready = false;
     for (int k = 0; k < n_images; k++) {
         const char *a = images[k];
-        if (!predict_one(a, &net, &meta, mnist_style, json, probs, scratch, &sdl_ready, &err)) {
+        if (!predict_one(a, model_path, &net, &meta, mnist_style, json, probs, scratch,
+                         &sdl_ready, &err)) {
             fflush(stdout); // keep the error after the answers before it
             cli_error(a, "%s", err.msg);
             status = 1;
