@@ -518,7 +518,7 @@ static int test_mnist_slice(void)
 {
     mnist m;
     dp_error err;
-    if (!dataset_load_mnist(NULL, &m, &err)) {
+    if (!dataset_load_mnist(getenv("DIGITPAD_DATA"), &m, &err)) {
         printf("skipping the MNIST slice: %s\n", err.msg);
         return 0;
     }
