@@ -3,7 +3,6 @@
 #include "mlp.h"
 
 #include "simd.h"
-#include "sparse_kernels.h"
 
 #include <cblas.h>
 #include <math.h>
