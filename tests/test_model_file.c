@@ -18,8 +18,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cjson/cJSON.h>
+
 #include "mlp.h"
 #include "model_file.h"
+#include "model_scan.h"
 
 static int passed, failed;
 
@@ -844,6 +847,107 @@ static void test_locale(void)
     }
     setlocale(LC_NUMERIC, "C");
 }
+/* ------------------------------------------ (e) memory while reading */
+
+/* cJSON's allocations, counted through its hooks: what is live now and
+ * the most that was live at once. */
+static size_t cjson_live, cjson_peak;
+
+static void *counting_malloc(size_t n)
+{
+    size_t *p = malloc(n + sizeof(size_t) * 2);
+    if (!p)
+        return NULL;
+    p[0] = n;
+    cjson_live += n;
+    if (cjson_live > cjson_peak)
+        cjson_peak = cjson_live;
+    return p + 2;
+}
+
+static void counting_free(void *q)
+{
+    if (!q)
+        return;
+    size_t *p = (size_t *)q - 2;
+    cjson_live -= p[0];
+    free(p);
+}
+
+/* Issue 14: a tiny model padded with a 2-million-value "comment" made
+ * cJSON build a node for every value (64 bytes each: 128 MB here; 5 GB for
+ * a 195 MB file). Unknown top-level members and the kernels' numbers never
+ * reach cJSON now; what does is capped. */
+static void test_memory(void)
+{
+    cJSON_Hooks hooks = {counting_malloc, counting_free};
+    cJSON_InitHooks(&hooks);
+    size_t n = 2000000;
+    char *s = malloc(n * 2 + 4096);
+    mlp net;
+    model_meta meta;
+    dp_error err = {{0}};
+    if (!CHECK(s != NULL))
+        return;
+
+    size_t len = (size_t)sprintf(s, "%s", EXTRA("\"comment\": ["));
+    len -= 1; // drop the closing brace EXTRA put there
+    repeat(s, &len, "0", ",", n);
+    len += (size_t)sprintf(s + len, "], \"notes\": {\"a\": [\"x\", {\"b\": null}]}}");
+    cjson_peak = 0;
+    if (CHECK(parse_exact(s, len, &net, &meta, &err))) {
+        CHECK(net.n_layers == 2 && net.layers[0].kernel[5] == 6.0f);
+        mlp_destroy(&net);
+        model_meta_destroy(&meta);
+    } else {
+        printf("  big comment: %s\n", err.msg);
+    }
+    if (!CHECK(cjson_peak < 16 * 1024))
+        printf("  cJSON took %zu bytes for a model with a 2,000,000-value comment\n", cjson_peak);
+
+    // The same values inside a layer, where model_scan does not cut: refused
+    // at the cap rather than parsed.
+    len = (size_t)sprintf(s, HEAD LAYERS("{\"type\": \"dense\", \"activation\": \"relu\", "
+                                         "\"kernel\": [[1, 2, 3], [4, 5, 6]], \"bias\": [0, 0, 0], "
+                                         "\"comment\": [", L1));
+    len -= strlen(", " L1 "]");
+    repeat(s, &len, "0", ",", MODEL_SCAN_MAX_VALUES);
+    len += (size_t)sprintf(s + len, "]}, " L1 "]}");
+    cjson_peak = 0;
+    expect_failure("a layer's comment past the cap", s, len,
+                   "more than 1048576 JSON values besides the kernels' numbers: too big for a model");
+    CHECK(cjson_peak == 0);
+    free(s);
+
+    // The bundled model: its 101,770 weights are read straight from the text.
+    const char *src = getenv("DIGITPAD_SOURCE_DIR");
+    char path[4096];
+    snprintf(path, sizeof path, "%s/models/mnist-784-128-10.json", src ? src : ".");
+    cjson_peak = 0;
+    if (CHECK(model_file_load(path, &net, &meta, &err))) {
+        CHECK(net.n_params == 101770);
+        mlp_destroy(&net);
+        model_meta_destroy(&meta);
+    } else {
+        printf("  %s: %s\n", path, err.msg);
+    }
+    if (!CHECK(cjson_peak < 64 * 1024))
+        printf("  cJSON took %zu bytes for the bundled model\n", cjson_peak);
+    CHECK(cjson_live == 0);
+    cJSON_InitHooks(NULL);
+
+    // A byte order mark, and keys written twice: cJSON's first one counts.
+    const char *bom = "\xef\xbb\xbf" HEAD LAYERS("{\"activation\": \"relu\", \"kernel\": [[1, 2, 3], "
+                      "[4, 5, 6]], \"kernel\": [[9, 9, 9], [9, 9, 9]], \"bias\": [0, 0, 0]}", L1)
+                      ", \"layers\": 7}";
+    if (CHECK(parse_exact(bom, strlen(bom), &net, &meta, &err))) {
+        CHECK(net.layers[0].kernel[0] == 1.0f && net.layers[0].kernel[5] == 6.0f);
+        mlp_destroy(&net);
+        model_meta_destroy(&meta);
+    } else {
+        printf("  BOM and twice-written keys: %s\n", err.msg);
+    }
+}
 
 int main(void)
 {
@@ -853,6 +957,7 @@ int main(void)
     test_saving();
     test_meta();
     test_locale();
+    test_memory();
     printf("%d passed, %d failed\n", passed, failed);
     return failed ? 1 : 0;
 }

@@ -1,8 +1,12 @@
 /* model_file.c: the digitpad-mlp JSON format (docs/model-format.md).
  *
- * Reading goes through cJSON, but nothing is allocated for the network until
- * the whole tree has been checked: every type, every size against the caps
- * of mlp.h, every number against the range of a float. Writing does not use
+ * Reading goes through model_scan, which checks the syntax, counts the
+ * kernels' rows in place and hands cJSON a lean copy without the kernels'
+ * numbers (read straight from the text into the network at the end) and
+ * without top-level members the format does not define; nothing is
+ * allocated for the network until the whole tree has been checked: every
+ * type, every size against the caps of mlp.h, every number against the
+ * range of a float. Writing does not use
  * cJSON: a model is mostly one long run of floats, and a cJSON node per
  * number would cost more than the numbers themselves, so the text is written
  * directly into a growing buffer. */
@@ -10,6 +14,7 @@
 
 #include "float_text.h"
 #include "json_string.h"
+#include "model_scan.h"
 
 #include <cjson/cJSON.h>
 #include <errno.h>
@@ -27,17 +32,6 @@
 
 #define FORMAT_NAME "digitpad-mlp"
 #define FORMAT_VERSION 1
-
-/* Deeper nesting than this is refused before cJSON sees it: the format
- * needs five levels, and cJSON recurses once per level, which a thread with
- * a small stack should not have to pay for a hostile file. */
-#define MODEL_MAX_DEPTH 64
-
-/* cJSON spends about 64 bytes per value. Counting values before parsing
- * bounds that by the parameter cap (plus room for rows, labels and history)
- * rather than by the file size cap. */
-#define MODEL_MAX_VALUES (MLP_MAX_PARAMS + (size_t)1024 * 1024)
-
 
 #define MODEL_MAX_EPOCHS 1000000
 #define MODEL_MAX_BATCH 1000000
@@ -161,12 +155,45 @@ static void copy_floats(float *dst, const cJSON *arr)
 
 typedef struct layer_json {
     const cJSON *kernel, *bias;
+    const model_kernel_span *span; // the kernel's numbers in the text, when model_scan took them
     size_t in, out;
 } layer_json;
 
+/* The kernel checks of check_layer, on what model_scan counted in place,
+ * in the same order and words. */
+static bool check_kernel_span(const model_kernel_span *k, const char *where, dp_error *err)
+{
+    if (k->rows == 0)
+        return dp_fail(err, "%s.kernel: empty (it needs one row per input)", where);
+    if (k->rows > MLP_MAX_UNITS)
+        return dp_fail(err, "%s.kernel: %zu rows (inputs), at most %d", where, k->rows,
+                       MLP_MAX_UNITS);
+    switch (k->problem) {
+    case MODEL_KERNEL_OK:
+        return true;
+    case MODEL_KERNEL_ROW_NOT_ARRAY:
+        return dp_fail(err, "%s.kernel[%zu]: expected an array of numbers, got %s", where, k->row,
+                       k->kind);
+    case MODEL_KERNEL_EMPTY_ROW:
+        return dp_fail(err, "%s.kernel[0]: empty row (a layer needs at least one unit)", where);
+    case MODEL_KERNEL_WIDE_ROW:
+        return dp_fail(err, "%s.kernel[0]: %zu values (units), at most %d", where, k->count,
+                       MLP_MAX_UNITS);
+    case MODEL_KERNEL_UNEVEN:
+        return dp_fail(err, "%s.kernel: row %zu has %zu values, expected %zu", where, k->row,
+                       k->count, k->cols);
+    case MODEL_KERNEL_NOT_NUMBER:
+        return dp_fail(err, "%s.kernel[%zu][%zu]: expected a number, got %s", where, k->row,
+                       k->index, k->kind);
+    }
+    return dp_fail(err, "%s.kernel: unreadable", where);
+}
+
 /* Checks layer l of n: an object with a known activation in the right place
- * and a rectangular kernel and a bias of finite floats. */
-static bool check_layer(const cJSON *layer, size_t l, size_t n, layer_json *lj, dp_error *err)
+ * and a rectangular kernel and a bias of finite floats. span is what
+ * model_scan found of the layer's kernel, or NULL. */
+static bool check_layer(const cJSON *layer, size_t l, size_t n, const model_kernel_span *span,
+                        layer_json *lj, dp_error *err)
 {
     char where[48], row_where[64], tmp[48];
     snprintf(where, sizeof where, "layers[%zu]", l);
@@ -206,13 +233,23 @@ static bool check_layer(const cJSON *layer, size_t l, size_t n, layer_json *lj, 
     if (!cJSON_IsArray(kernel))
         return dp_fail(err, "%s.kernel: expected an array of rows of numbers, got %s", where,
                        json_kind(kernel));
-    size_t rows = count_items(kernel);
+    lj->span = NULL;
+    size_t rows = count_items(kernel), cols = 0;
+    if (rows == 0 && span) {
+        // model_scan left [] in the kernel's place; its numbers stay in the text
+        if (!check_kernel_span(span, where, err))
+            return false;
+        lj->span = span;
+        rows = span->rows;
+        cols = span->cols;
+        goto bias;
+    }
     if (rows == 0)
         return dp_fail(err, "%s.kernel: empty (it needs one row per input)", where);
     if (rows > MLP_MAX_UNITS)
         return dp_fail(err, "%s.kernel: %zu rows (inputs), at most %d", where, rows,
                        MLP_MAX_UNITS);
-    size_t cols = 0, r = 0;
+    size_t r = 0;
     for (const cJSON *row = kernel->child; row; row = row->next, r++) {
         snprintf(row_where, sizeof row_where, "%s.kernel[%zu]", where, r);
         if (!cJSON_IsArray(row))
@@ -234,6 +271,7 @@ static bool check_layer(const cJSON *layer, size_t l, size_t n, layer_json *lj, 
             return false;
     }
 
+bias:;
     const cJSON *bias = get(layer, "bias");
     if (!bias)
         return dp_fail(err, "%s: missing \"bias\"", where);
@@ -438,49 +476,6 @@ static bool is_space(uint8_t c)
     return c == ' ' || c == '\t' || c == '\n' || c == '\r';
 }
 
-/* One pass over the text before cJSON sees it: how deep it nests and
- * (roughly, from above) how many values it holds. Both caps would otherwise
- * be met only by cJSON's recursion and memory. */
-static bool prescan(const uint8_t *buf, size_t len, dp_error *err)
-{
-    size_t depth = 0, values = 1;
-    bool in_string = false;
-    for (size_t i = 0; i < len; i++) {
-        uint8_t c = buf[i];
-        if (in_string) {
-            if (c == '\\')
-                i++;
-            else if (c == '"')
-                in_string = false;
-            continue;
-        }
-        switch (c) {
-        case '"':
-            in_string = true;
-            break;
-        case '[':
-        case '{':
-            if (++depth > MODEL_MAX_DEPTH)
-                return dp_fail(err, "nested deeper than %d levels (at byte %zu)",
-                               MODEL_MAX_DEPTH, i);
-            values++;
-            break;
-        case ']':
-        case '}':
-            if (depth > 0)
-                depth--;
-            break;
-        case ',':
-            if (++values > MODEL_MAX_VALUES)
-                return dp_fail(err, "more than %zu values: too big for a model", MODEL_MAX_VALUES);
-            break;
-        default:
-            break;
-        }
-    }
-    return true;
-}
-
 bool model_file_parse(const uint8_t *buf, size_t len, mlp *net, model_meta *meta, dp_error *err)
 {
     size_t first = 0;
@@ -491,33 +486,14 @@ bool model_file_parse(const uint8_t *buf, size_t len, mlp *net, model_meta *meta
     if (len > MODEL_FILE_MAX_BYTES)
         return dp_fail(err, "%zu bytes is more than the %zu MiB limit", len,
                        MODEL_FILE_MAX_BYTES >> 20);
-    if (!prescan(buf, len, err))
+    model_scan scan;
+    if (!model_scan_text(buf, len, &scan, err))
         return false;
-
-    const char *end = NULL;
-    cJSON *root = cJSON_ParseWithLengthOpts((const char *)buf, len, &end, false);
-    if (!root) {
-        size_t at = end ? (size_t)((const uint8_t *)end - buf) : 0;
-        if (at > len)
-            at = len;
-        size_t line = 1, col = 1;
-        for (size_t i = 0; i < at; i++) {
-            if (buf[i] == '\n') {
-                line++;
-                col = 1;
-            } else {
-                col++;
-            }
-        }
-        return dp_fail(err, "not JSON: syntax error at line %zu, column %zu", line, col);
-    }
-    size_t after = (size_t)((const uint8_t *)end - buf);
-    while (after < len && is_space(buf[after]))
-        after++;
-    if (after < len) {
-        cJSON_Delete(root);
-        return dp_fail(err, "trailing data after the JSON at byte %zu", after);
-    }
+    cJSON *root = cJSON_ParseWithLength(scan.lean, scan.lean_len);
+    free(scan.lean); // cJSON keeps copies of what it needs; the spans stay in `scan`
+    scan.lean = NULL;
+    if (!root) // model_scan has checked the syntax: only memory can run out here
+        return dp_fail(err, "out of memory for reading the model");
 
     char tmp[48];
     bool ok = false;
@@ -579,7 +555,8 @@ bool model_file_parse(const uint8_t *buf, size_t len, mlp *net, model_meta *meta
     }
     size_t l = 0, n_params = 0;
     for (const cJSON *layer = layers->child; layer; layer = layer->next, l++) {
-        if (!check_layer(layer, l, n_layers, &lj[l], err))
+        if (!check_layer(layer, l, n_layers, scan.has_kernel[l] ? &scan.kernels[l] : NULL,
+                         &lj[l], err))
             goto out;
         if (l > 0 && lj[l].in != lj[l - 1].out) {
             dp_fail(err, "layers[%zu].kernel has %zu rows but layers[%zu] has %zu units", l,
@@ -621,6 +598,12 @@ bool model_file_parse(const uint8_t *buf, size_t len, mlp *net, model_meta *meta
     l = 0;
     for (const cJSON *layer = layers->child; layer; layer = layer->next, l++) {
         float *k = tmp_net.layers[l].kernel;
+        if (lj[l].span) {
+            char where[48];
+            snprintf(where, sizeof where, "layers[%zu].kernel", l);
+            if (!model_scan_kernel(buf, lj[l].span, k, where, err))
+                goto out;
+        }
         for (const cJSON *row = lj[l].kernel->child; row; row = row->next, k += lj[l].out)
             copy_floats(k, row);
         copy_floats(tmp_net.layers[l].bias, lj[l].bias);
