@@ -649,6 +649,53 @@ static int test_mnist_slice(void)
     return 1;
 }
 
+/* Issue 14: working memory is sized by the batches there can be. A batch
+ * of 65536 over one sample allocated 65536 samples' activations (7.4 GB
+ * for three layers of 4096); now one sample's, and a batch whose working
+ * memory would pass the cap is refused before anything is allocated. */
+static void test_work_memory(void)
+{
+    dataset ds;
+    make_synthetic(&ds, 1, 8, 3);
+    size_t sizes[] = {64, 4096, 4096, 10};
+    mlp net;
+    CHECK(mlp_init(&net, sizes, 4, NULL), "a 64-4096-4096-10 network");
+    mlp_init_glorot(&net, 1);
+    train_config cfg = train_config_default();
+    cfg.batch = 65536;
+    train_session s;
+    dp_error err = {""};
+    CHECK(train_session_init(&s, &net, &ds, &cfg, &err), "batch 65536 over one sample: %s",
+          err.msg);
+    CHECK(s.ws.max_batch == 1 && s.sx.max_batch == 1, "sized for %zu and %zu samples",
+          s.ws.max_batch, s.sx.max_batch);
+    // A batch of one: two deltas of 4096, the input and each layer's outputs as
+    // floats; two sparse batches of 64 inputs (index and value, by sample and
+    // by input: 12 bytes an input); two labels. 67,370 bytes.
+    CHECK(train_work_bytes(&net, 1) == (2 * 4096 + 64 + 4096 + 4096 + 10) * 4 + 2 * 64 * 12 + 2,
+          "%zu bytes for a batch of one", train_work_bytes(&net, 1));
+    bool done = false;
+    float loss = train_session_step(&s, &done);
+    CHECK(done && isfinite(loss), "one step of one sample: loss %g", (double)loss);
+    train_session_destroy(&s);
+    dataset_destroy(&ds);
+
+    // 60000 samples at batch 65536: 60000 times 16458 floats and 1536 bytes,
+    // and 2 bytes: 4,042,200,000 bytes, 3854 MiB.
+    make_synthetic(&ds, 60000, 8, 4);
+    CHECK(train_work_bytes(&net, 60000) > TRAIN_MAX_WORK_BYTES, "%zu bytes",
+          train_work_bytes(&net, 60000));
+    CHECK(!train_session_init(&s, &net, &ds, &cfg, &err), "a 4 GB batch was set up");
+    CHECK(strstr(err.msg, "a batch of 60000 through layers up to 4096 wide needs 3854 MiB of "
+                          "working memory, over the cap of 1024 MiB (make the batch smaller)") != NULL,
+          "%s", err.msg);
+    cfg.batch = 4096; // some 263 MiB
+    CHECK(train_session_init(&s, &net, &ds, &cfg, &err), "batch 4096: %s", err.msg);
+    train_session_destroy(&s);
+    mlp_destroy(&net);
+    dataset_destroy(&ds);
+}
+
 int main(void)
 {
     mlp_blas_threads(1);
@@ -660,6 +707,7 @@ int main(void)
     test_outputs_cover_labels();
     test_input_scale();
     test_trainer_state_at_once();
+    test_work_memory();
     test_mnist_slice();
     return check_summary();
 }

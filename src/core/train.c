@@ -29,6 +29,18 @@ static bool check_outputs(const mlp *net, const dataset *data, dp_error *err)
     return true;
 }
 
+size_t train_work_bytes(const mlp *net, size_t batch)
+{
+    // mlp_workspace: two deltas of the widest layer and every layer's
+    // activations; the dense batch; two sparse batches (uint16 index and
+    // float value, by sample and by input); the labels.
+    size_t floats = 2 * batch * mlp_max_width(net) + batch * net->sizes[0];
+    for (size_t l = 1; l <= net->n_layers; l++)
+        floats += batch * net->sizes[l];
+    size_t sparse = 2 * (batch * net->sizes[0] * 2 * (sizeof(uint16_t) + sizeof(float)));
+    return floats * sizeof(float) + sparse + 2 * batch;
+}
+
 bool train_session_init(train_session *s, mlp *net, const dataset *data, const train_config *cfg,
                         dp_error *err)
 {
@@ -51,21 +63,28 @@ bool train_session_init(train_session *s, mlp *net, const dataset *data, const t
     s->cfg = *cfg;
     if (s->cfg.input_scale == 0)
         s->cfg.input_scale = DATASET_DEFAULT_SCALE;
+    // No batch is bigger than the data: size the working memory by that.
+    size_t work = cfg->batch < data->count ? cfg->batch : data->count;
+    size_t need = train_work_bytes(net, work);
+    if (need > TRAIN_MAX_WORK_BYTES)
+        return dp_fail(err, "a batch of %zu through layers up to %zu wide needs %zu MiB of "
+                            "working memory, over the cap of %zu MiB (make the batch smaller)",
+                       work, mlp_max_width(net), need >> 20, TRAIN_MAX_WORK_BYTES >> 20);
     size_t n = net->n_params;
     s->grads = dp_floats(n);
     s->m = dp_floats(n);
     s->v = dp_floats(n);
-    s->x = dp_floats(cfg->batch * net->sizes[0]);
-    s->y = malloc(cfg->batch);
-    s->y_next = malloc(cfg->batch);
+    s->x = dp_floats(work * net->sizes[0]);
+    s->y = malloc(work);
+    s->y_next = malloc(work);
     s->row_inked = calloc(net->sizes[0], 1);
     s->live_rows = malloc(net->sizes[0] * sizeof *s->live_rows);
     s->order = malloc(data->count * sizeof *s->order);
     if (!s->grads || !s->m || !s->v || !s->x || !s->y || !s->y_next || !s->row_inked ||
         !s->live_rows || !s->order ||
-        !mlp_workspace_init(&s->ws, net, cfg->batch, err) ||
-        !mlp_sparse_init(&s->sx, cfg->batch, net->sizes[0], err) ||
-        !mlp_sparse_init(&s->sx_next, cfg->batch, net->sizes[0], err)) {
+        !mlp_workspace_init(&s->ws, net, work, err) ||
+        !mlp_sparse_init(&s->sx, work, net->sizes[0], err) ||
+        !mlp_sparse_init(&s->sx_next, work, net->sizes[0], err)) {
         train_session_destroy(s);
         return dp_fail(err, "out of memory for training");
     }

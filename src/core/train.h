@@ -75,9 +75,19 @@ typedef struct train_session {
     train_step_times *times; // when not NULL, each step says where its time went
 } train_session;
 
+/* The working memory of a batch (activations, deltas, the batch itself)
+ * is capped: with the parameters' four copies (weights, gradients, Adam's
+ * two moments: 1 GiB at MLP_MAX_PARAMS) it bounds what training sets up. */
+#define TRAIN_MAX_WORK_BYTES ((size_t)1 << 30)
+
+/* The bytes of working memory a session allocates for batches of `batch`. */
+size_t train_work_bytes(const mlp *net, size_t batch);
+
 /* Sets up training net on data with cfg. Refuses a network whose inputs
  * are not the images' pixels or that has fewer outputs than the data has
- * labels. net and data are not owned and must outlive the session. */
+ * labels, and a batch whose working memory (sized by the smaller of the
+ * batch and the number of samples) is over TRAIN_MAX_WORK_BYTES. net and
+ * data are not owned and must outlive the session. */
 bool train_session_init(train_session *s, mlp *net, const dataset *data, const train_config *cfg,
                         dp_error *err);
 void train_session_destroy(train_session *s);
