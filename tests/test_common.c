@@ -157,6 +157,26 @@ static void test_json_string(void)
     STR_EQ(b, "");
 }
 
+/* Issue 14: labels from a model file reach the terminal through this. */
+static void test_terminal(void)
+{
+    char b[128];
+    format_terminal(b, sizeof b, "seven 7 caf\xc3\xa9 \xe2\x82\xac");
+    STR_EQ(b, "seven 7 caf\xc3\xa9 \xe2\x82\xac");
+    // Clear the screen, retitle the window, bell, DEL, a CSI of one C1 byte.
+    format_terminal(b, sizeof b, "\x1b[2J\x1b]0;pwned\x07\x7f\xc2\x9b" "31m");
+    STR_EQ(b, "\\x1b[2J\\x1b]0;pwned\\x07\\x7f\\u009b31m");
+    format_terminal(b, sizeof b, "a\nb\tc\\d");
+    STR_EQ(b, "a\\x0ab\\x09c\\\\d");
+    format_terminal(b, sizeof b, "\xff|\xc0\xaf|\xe2\x82");
+    STR_EQ(b, "\\xff|\\xc0\\xaf|\\xe2\\x82");
+    format_terminal(b, sizeof b, "\xc2\xa0\xc2\x80"); // no-break space is printable, U+0080 not
+    STR_EQ(b, "\xc2\xa0\\u0080");
+    CHECK(format_terminal(NULL, 0, "\x1b!") == 5, "measured");
+    CHECK(format_terminal(b, 5, "\x1b!") == 5 && strcmp(b, "\\x1b") == 0, "cut: %s", b);
+    CHECK(format_terminal(b, 4, "\x1b!") == 5 && strcmp(b, "") == 0, "cut before: %s", b);
+}
+
 static bool same_float(float a, float b)
 {
     return memcmp(&a, &b, sizeof a) == 0;
@@ -366,6 +386,7 @@ int main(void)
     test_numbers();
     test_thousands();
     test_json_string();
+    test_terminal();
     test_float_text();
 
     char tmp[] = "/tmp/digitpad-test-common-XXXXXX";

@@ -453,6 +453,22 @@ static const bad_case bad_cases[] = {
     {"empty label", EXTRA("\"labels\": [\"a\", \"\"]"), "labels[1]: empty string"},
     {"label too long", EXTRA("\"labels\": [\"a\", \"0123456789012345678901234567890123456789\"]"),
      "labels[1]: 40 bytes, at most 31"},
+    // Issue 14: JSON is UTF-8; a label that is not would be written as it is
+    // and refused by strict readers (Python's json) of the file digitpad saved.
+    {"label of a Latin-1 byte", EXTRA("\"labels\": [\"caf\xe9\", \"b\"]"),
+     "labels[0]: not valid UTF-8 (byte 3 is 0xe9)"},
+    {"label with a stray continuation byte", EXTRA("\"labels\": [\"a\", \"\x80\"]"),
+     "labels[1]: not valid UTF-8 (byte 0 is 0x80)"},
+    {"label with an overlong slash", EXTRA("\"labels\": [\"\xc0\xaf\", \"b\"]"),
+     "labels[0]: not valid UTF-8 (byte 0 is 0xc0)"},
+    {"label with a UTF-8 surrogate", EXTRA("\"labels\": [\"x\xed\xa0\x80\", \"b\"]"),
+     "labels[0]: not valid UTF-8 (byte 1 is 0xed)"},
+    {"label cut inside a character", EXTRA("\"labels\": [\"a\", \"\xe2\x82\"]"),
+     "labels[1]: not valid UTF-8 (byte 0 is 0xe2)"},
+    {"label past U+10FFFF", EXTRA("\"labels\": [\"\xf4\x90\x80\x80\", \"b\"]"),
+     "labels[0]: not valid UTF-8 (byte 0 is 0xf4)"},
+    {"dataset name not UTF-8", EXTRA("\"training\": {\"dataset\": \"mn\xffist\"}"),
+     "training.dataset: not valid UTF-8 (byte 2 is 0xff)"},
     {"training not an object", EXTRA("\"training\": []"),
      "training: expected an object, got an array"},
     {"unknown optimizer", EXTRA("\"training\": {\"optimizer\": {\"name\": \"sgd\"}}"),
@@ -948,6 +964,80 @@ static void test_memory(void)
         printf("  BOM and twice-written keys: %s\n", err.msg);
     }
 }
+/* ------------------------------------------ (f) what is made can be read */
+
+/* Issue 14: `train --layers 4096,4096,4096,4096 --epochs 0` wrote 729 MB
+ * that every reader refused at its 512 MiB cap. The parameter cap is now
+ * what a file under that cap holds whatever the weights: checked here at
+ * the caps, and against models written with the longest text of every
+ * part (numbers of 15 bytes, labels of 31 control characters, a full
+ * history of doubles of 24 bytes). */
+static void test_caps_agree(void)
+{
+    size_t most = model_file_max_bytes(MLP_MAX_PARAMS, (size_t)MLP_MAX_LAYERS * MLP_MAX_UNITS,
+                                       MLP_MAX_LAYERS, MLP_MAX_UNITS);
+    if (!CHECK(most <= MODEL_FILE_MAX_BYTES))
+        printf("  a model at the caps may take %zu bytes, over %zu\n", most, MODEL_FILE_MAX_BYTES);
+
+    static const size_t shapes[][5] = {{2, 1, 1}, {3, 5, 2, 0}, {7, 4, 4, 3}, {64, 33, 10}};
+    static const size_t lens[] = {2, 3, 4, 3};
+    for (size_t k = 0; k < 4; k++) {
+        mlp net;
+        model_meta meta;
+        dp_error err;
+        const size_t *sizes = shapes[k];
+        if (!CHECK(make_net(&net, &meta, sizes, lens[k], 1, sizes[0], 1)))
+            continue;
+        for (size_t i = 0; i < net.n_params; i++)
+            net.params[i] = -FLT_MIN; // "-1.17549435e-38", the longest a float takes
+        for (size_t c = 0; c < meta.n_labels; c++) {
+            memset(meta.labels[c], 0x01, MODEL_LABEL_MAX - 1);
+            meta.labels[c][MODEL_LABEL_MAX - 1] = '\0';
+        }
+        meta.has_training = true;
+        memset(meta.dataset, 0x02, sizeof meta.dataset - 1);
+        meta.dataset[sizeof meta.dataset - 1] = '\0';
+        meta.epochs = 1000000;
+        meta.batch_size = 1000000;
+        meta.seed = ((uint64_t)1 << 53) - 1;
+        meta.learning_rate = meta.epsilon = DBL_MIN;
+        meta.beta_1 = meta.beta_2 = 0.12345678901234567;
+        for (int e = 0; e < MODEL_MAX_HISTORY; e++) {
+            model_epoch ep = {1000000, -DBL_MIN, -DBL_MIN, -DBL_MIN, -DBL_MIN};
+            CHECK(model_meta_add_epoch(&meta, &ep, &err));
+        }
+        char *text = NULL;
+        size_t len = 0, rows = 0;
+        for (size_t l = 0; l + 1 < lens[k]; l++)
+            rows += sizes[l];
+        size_t bound = model_file_max_bytes(net.n_params, rows, net.n_layers, meta.n_labels);
+        if (CHECK(model_file_write(&net, &meta, &text, &len, &err))) {
+            if (!CHECK(len <= bound))
+                printf("  shape %zu: %zu bytes written, bound %zu\n", k, len, bound);
+            mlp back;
+            model_meta back_meta;
+            if (CHECK(parse_exact(text, len, &back, &back_meta, &err))) {
+                CHECK(back.n_params == net.n_params && back.params[0] == -FLT_MIN);
+                mlp_destroy(&back);
+                model_meta_destroy(&back_meta);
+            } else {
+                printf("  shape %zu: %s\n", k, err.msg);
+            }
+            free(text);
+        } else {
+            printf("  shape %zu: %s\n", k, err.msg);
+        }
+        mlp_destroy(&net);
+        model_meta_destroy(&meta);
+    }
+
+    // The cap itself: one parameter more is refused when made, not when saved.
+    size_t over[] = {4096, 4096, 3584, 10};
+    mlp net;
+    dp_error err;
+    CHECK(!mlp_init(&net, over, 4, &err));
+    CHECK(strstr(err.msg, "31500810 parameters is more than the cap of 31457280") != NULL);
+}
 
 int main(void)
 {
@@ -958,6 +1048,7 @@ int main(void)
     test_meta();
     test_locale();
     test_memory();
+    test_caps_agree();
     printf("%d passed, %d failed\n", passed, failed);
     return failed ? 1 : 0;
 }

@@ -208,6 +208,32 @@ if [ -f "${DIGITPAD_DATA:-/nonexistent}/t10k-labels-idx1-ubyte.gz" ] || [ -f "${
     if [ -s "$tmp/out" ]; then fail "eval printed figures: $(cat "$tmp/out")"; else ok; fi
 fi
 
+# ---- nothing raw to the terminal (issue 14) ----
+# Labels that would clear the screen and retitle the terminal, printed escaped.
+sed 's/"labels": \["zero", "one",/"labels": ["\\u001b[2J\\u001b]0;pwned\\u0007", "one\\u009b31m",/' \
+    "$tmp/model.json" > "$tmp/escapes.json"
+run --model "$tmp/escapes.json" "$tmp/bar.pgm" "$tmp/ring.pgm"
+expect_status $status 0 "escaped labels"
+expect_in "$tmp/out" 'bar.pgm: one\u009b31m (' "C1 control escaped"
+expect_in "$tmp/out" ' \x1b[2J\x1b]0;pwned\x07:' "C0 controls escaped"
+if LC_ALL=C grep -q "$(printf '\033')" "$tmp/out" || LC_ALL=C grep -q "$(printf '\302\233')" "$tmp/out"; then
+    fail "a control character reached the output: $(od -c "$tmp/out" | head -5)"
+else
+    ok
+fi
+run --json --model "$tmp/escapes.json" "$tmp/ring.pgm"
+expect_in "$tmp/out" '"label":"\u001b[2J\u001b]0;pwned\u0007"' "JSON escapes"
+if [ -f "${DIGITPAD_DATA:-/nonexistent}/t10k-labels-idx1-ubyte.gz" ] || [ -f "${DIGITPAD_DATA:-/nonexistent}/t10k-labels-idx1-ubyte" ]; then
+    "$digitpad" eval --model "$tmp/escapes.json" > "$tmp/out" 2> "$tmp/err"
+    expect_in "$tmp/out" '  \x1b[ |' "eval escapes the row label (five characters of it)"
+    if LC_ALL=C grep -q "$(printf '\033')" "$tmp/out"; then fail "eval printed an escape"; else ok; fi
+fi
+# A label that is not UTF-8 is refused when the model is read.
+printf '%s' "$(cat "$tmp/model.json")" | sed 's/"labels": \["zero"/"labels": ["z\xe9ro"/' > "$tmp/latin1.json"
+run --model "$tmp/latin1.json" "$tmp/bar.pgm"
+expect_status $status 1 "label not UTF-8"
+expect_in "$tmp/err" "digitpad: $tmp/latin1.json: labels[0]: not valid UTF-8 (byte 1 is 0xe9)" "label not UTF-8"
+
 # ---- bad use ----
 run --model "$tmp/model.json" --foo "$tmp/bar.pgm"
 expect_status $status 2 "unknown option"

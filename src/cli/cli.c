@@ -42,6 +42,29 @@ void cli_json_string(FILE *f, const char *s)
     }
 }
 
+void cli_print_text(FILE *f, const char *s, size_t width)
+{
+    char small[512];
+    size_t need = format_terminal(small, sizeof small, s);
+    char *text = small;
+    if (need >= sizeof small && (text = malloc(need + 1)) != NULL)
+        format_terminal(text, need + 1, s);
+    if (!text)
+        text = small; // cut short, still escaped
+    // The escaped text is valid UTF-8: count characters, not bytes.
+    size_t chars = 0, bytes = 0;
+    while (text[bytes] && (width == 0 || chars < width)) {
+        size_t n = json_utf8_length((const unsigned char *)text + bytes);
+        bytes += n ? n : 1;
+        chars++;
+    }
+    for (size_t k = chars; k < width; k++)
+        fputc(' ', f);
+    fwrite(text, 1, bytes, f);
+    if (text != small)
+        free(text);
+}
+
 int cli_fail(const dp_error *err)
 {
     fprintf(stderr, "digitpad: %s\n", err->msg);

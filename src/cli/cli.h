@@ -24,6 +24,13 @@ void cli_error(const char *what, const char *fmt, ...)
 /* Writes s to f as a JSON string (json_string.h: the one escaper). */
 void cli_json_string(FILE *f, const char *s);
 
+/* Writes s to f as text safe for a terminal (format_terminal: control
+ * characters and invalid UTF-8 escaped). With width > 0, at most width
+ * characters of it, right-aligned in width columns (as printf's "%5.5s",
+ * but never cutting a character or an escape's bytes apart). For what comes
+ * from files: labels, names. */
+void cli_print_text(FILE *f, const char *s, size_t width);
+
 /* Prints err's message as "digitpad: message" (the message of a src/common
  * parser already names the flag) and returns 2, the exit status of a
  * usage error. */

@@ -29,20 +29,26 @@ static void print_json(const eval_result *r)
 
 static void print_table(const eval_result *r, const model_meta *meta, const char *path)
 {
-    printf("Model:    %s\n", path);
+    fputs("Model:    ", stdout);
+    cli_print_text(stdout, path, 0);
+    putchar('\n');
     printf("Samples:  %zu\n", r->samples);
     printf("Loss:     %.4f\n", r->loss);
     printf("Accuracy: %.4f (%zu wrong)\n\n", r->accuracy,
            r->samples - (size_t)(r->accuracy * (double)r->samples + 0.5));
     printf("Confusion matrix (rows: true label, columns: predicted)\n\n   true |");
-    for (size_t p = 0; p < r->n_classes; p++)
-        printf(" %5.5s", meta->labels[p]);
+    for (size_t p = 0; p < r->n_classes; p++) {
+        putchar(' ');
+        cli_print_text(stdout, meta->labels[p], 5); // from the file: escaped
+    }
     printf(" | accuracy\n--------+");
     for (size_t p = 0; p < r->n_classes; p++)
         printf("------");
     printf("-+---------\n");
     for (size_t t = 0; t < r->n_classes; t++) {
-        printf("  %5.5s |", meta->labels[t]);
+        fputs("  ", stdout);
+        cli_print_text(stdout, meta->labels[t], 5);
+        fputs(" |", stdout);
         for (size_t p = 0; p < r->n_classes; p++)
             printf(" %5u", (unsigned)r->confusion[t][p]);
         printf(" |  %.4f\n", r->per_class_accuracy[t]);

@@ -243,9 +243,16 @@ static void print_result(const char *path, const model_meta *meta, const float *
         printf("],\"inverted\":%s}\n", inverted ? "true" : "false");
         return;
     }
-    printf("%s: %s (%.1f%%)\n ", path, meta->labels[best], 100.0 * (double)probs[best]);
-    for (size_t k = 0; k < n; k++)
-        printf(" %s:%.3f", meta->labels[k], (double)probs[k]);
+    // The path and the labels come from outside: escaped for the terminal.
+    cli_print_text(stdout, path, 0);
+    fputs(": ", stdout);
+    cli_print_text(stdout, meta->labels[best], 0);
+    printf(" (%.1f%%)\n ", 100.0 * (double)probs[best]);
+    for (size_t k = 0; k < n; k++) {
+        putchar(' ');
+        cli_print_text(stdout, meta->labels[k], 0);
+        printf(":%.3f", (double)probs[k]);
+    }
     putchar('\n');
 }
 

@@ -16,4 +16,13 @@
  * always NUL-terminated; cut short when len is too small). */
 void format_thousands(char *out, size_t len, unsigned long long v);
 
+/* Writes s as text safe to show on a terminal into out (len bytes, always
+ * NUL-terminated when len > 0; cut before a whole character or escape when
+ * too small): printable UTF-8 as it is; a backslash as \\; C0 control
+ * characters, DEL and each byte of invalid UTF-8 as \xHH; the C1 controls
+ * U+0080 to U+009F (which terminals obey as well) as \u0080 to \u009f. So
+ * a label holding "\x1b[2J" cannot clear the screen. Returns the length
+ * the whole text needs (without the NUL), as snprintf does. */
+size_t format_terminal(char *out, size_t len, const char *s);
+
 #endif

@@ -37,6 +37,26 @@ static size_t utf8_length(const unsigned char *s)
     return n;
 }
 
+size_t json_utf8_length(const unsigned char *s)
+{
+    return utf8_length(s);
+}
+
+bool json_utf8_valid(const char *s, size_t *bad)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    while (*p) {
+        size_t n = utf8_length(p);
+        if (n == 0) {
+            if (bad)
+                *bad = (size_t)(p - (const unsigned char *)s);
+            return false;
+        }
+        p += n;
+    }
+    return true;
+}
+
 size_t json_string(char *out, size_t out_len, const char *s)
 {
     static const char hex[] = "0123456789abcdef";

@@ -6,6 +6,7 @@
 #ifndef DIGITPAD_JSON_STRING_H
 #define DIGITPAD_JSON_STRING_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 /* Writes s as a JSON string, quotes included, into out (out_len bytes,
@@ -18,5 +19,14 @@
  * Returns the length the whole string needs (without the NUL), as
  * snprintf does: out NULL and out_len 0 measure it. */
 size_t json_string(char *out, size_t out_len, const char *s);
+
+/* True when s is valid UTF-8 (no stray continuation byte, overlong form,
+ * surrogate or code point past U+10FFFF); else *bad (if not NULL) is the
+ * offset of the first byte that is not. */
+bool json_utf8_valid(const char *s, size_t *bad);
+
+/* The length of the valid UTF-8 sequence at s (1 to 4), or 0 when the
+ * bytes there are not one. */
+size_t json_utf8_length(const unsigned char *s);
 
 #endif

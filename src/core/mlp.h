@@ -20,10 +20,13 @@
 #include "sparse.h" // mlp_sparse_batch, for the sparse passes below
 
 /* Documented caps (docs/model-format.md): a model with more layers, more
- * units in one layer or more parameters in all is refused. */
+ * units in one layer or more parameters in all is refused. 30 Mi
+ * parameters is what a model file of at most MODEL_FILE_MAX_BYTES can hold
+ * whatever the weights are (17 bytes a number at most, model_file.h), so
+ * that every model digitpad can make, it can also save and read back. */
 #define MLP_MAX_LAYERS 16
 #define MLP_MAX_UNITS 4096
-#define MLP_MAX_PARAMS ((size_t)64 * 1024 * 1024)
+#define MLP_MAX_PARAMS ((size_t)30 * 1024 * 1024)
 
 typedef enum mlp_activation {
     MLP_ACT_RELU,

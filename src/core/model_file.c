@@ -119,16 +119,21 @@ static bool get_real(const cJSON *v, const char *where, bool positive, double *o
     return true;
 }
 
-/* A string of 1 to cap-1 bytes, copied to out if out is not NULL. */
+/* A string of 1 to cap-1 bytes of valid UTF-8, copied to out if out is not
+ * NULL. (JSON is UTF-8: a file holding other bytes in a string would be
+ * refused by Python's json and other strict readers once saved again.) */
 static bool get_string(const cJSON *v, const char *where, size_t cap, char *out, dp_error *err)
 {
     if (!cJSON_IsString(v))
         return dp_fail(err, "%s: expected a string, got %s", where, json_kind(v));
-    size_t n = strlen(v->valuestring);
+    size_t n = strlen(v->valuestring), bad;
     if (n == 0)
         return dp_fail(err, "%s: empty string", where);
     if (n >= cap)
         return dp_fail(err, "%s: %zu bytes, at most %zu", where, n, cap - 1);
+    if (!json_utf8_valid(v->valuestring, &bad))
+        return dp_fail(err, "%s: not valid UTF-8 (byte %zu is 0x%02x)", where, bad,
+                       (unsigned char)v->valuestring[bad]);
     if (out)
         memcpy(out, v->valuestring, n + 1);
     return true;
@@ -755,7 +760,7 @@ static bool text_floats(text *t, const float *v, size_t n, const char *what, siz
 static bool label_ok(const char *s)
 {
     size_t n = strnlen(s, MODEL_LABEL_MAX);
-    return n > 0 && n < MODEL_LABEL_MAX;
+    return n > 0 && n < MODEL_LABEL_MAX && json_utf8_valid(s, NULL);
 }
 
 /* Checks that meta describes net and holds only what the format can say. */
@@ -776,13 +781,14 @@ static bool check_for_write(const mlp *net, const model_meta *meta, dp_error *er
         return dp_fail(err, "%zu labels for %zu outputs", meta->n_labels, outputs);
     for (size_t i = 0; i < meta->n_labels; i++)
         if (!label_ok(meta->labels[i]))
-            return dp_fail(err, "label %zu is empty or longer than %d bytes", i,
+            return dp_fail(err, "label %zu is empty, longer than %d bytes or not UTF-8", i,
                            MODEL_LABEL_MAX - 1);
     if (!meta->has_training)
         return true;
     if (strnlen(meta->dataset, sizeof meta->dataset) == 0 ||
-        strnlen(meta->dataset, sizeof meta->dataset) == sizeof meta->dataset)
-        return dp_fail(err, "the dataset name is empty or longer than %zu bytes",
+        strnlen(meta->dataset, sizeof meta->dataset) == sizeof meta->dataset ||
+        !json_utf8_valid(meta->dataset, NULL))
+        return dp_fail(err, "the dataset name is empty, longer than %zu bytes or not UTF-8",
                        sizeof meta->dataset - 1);
     if (meta->epochs < 0 || meta->epochs > MODEL_MAX_EPOCHS)
         return dp_fail(err, "%d epochs is outside 0 to %d", meta->epochs, MODEL_MAX_EPOCHS);
@@ -876,6 +882,18 @@ static bool write_text(text *t, const mlp *net, const model_meta *meta, dp_error
     return true;
 }
 
+size_t model_file_max_bytes(size_t params, size_t rows, size_t layers, size_t outputs)
+{
+    // Per number: "-1.17549435e-38" and ", ". Per kernel row: its indent,
+    // brackets, comma and newline. Per layer: type, activation, the keys
+    // around kernel and bias. Per label: 31 bytes as \u00XX, quotes and ", ".
+    // A history entry: five numbers of up to 24 bytes with their keys. The
+    // rest (format, input, the training scalars and the dataset's name) is
+    // well under 2 KiB.
+    return params * 17 + rows * 12 + layers * 160 + outputs * (31 * 6 + 4) +
+           MODEL_MAX_HISTORY * 220 + 2048;
+}
+
 bool model_file_write(const mlp *net, const model_meta *meta, char **out, size_t *out_len,
                       dp_error *err)
 {
@@ -899,6 +917,11 @@ bool model_file_write(const mlp *net, const model_meta *meta, char **out, size_t
     if (!ok || !text_reserve(&t, 1)) {
         free(t.p);
         return ok ? dp_fail(err, "out of memory") : false;
+    }
+    if (t.len > MODEL_FILE_MAX_BYTES) { // cannot happen within the caps (model_file_max_bytes)
+        free(t.p);
+        return dp_fail(err, "the model takes %zu bytes as JSON, more than the %zu MiB a model "
+                            "file may have", t.len, MODEL_FILE_MAX_BYTES >> 20);
     }
     t.p[t.len] = '\0';
     *out = t.p;

@@ -17,6 +17,14 @@
 
 #define MODEL_FILE_MAX_BYTES ((size_t)512 * 1024 * 1024)
 
+/* The most bytes model_file_write can write for a network of `params`
+ * parameters in `layers` layers with `rows` kernel rows in all (the sum of
+ * their inputs) and `outputs` labels, whatever the weights, labels and
+ * history: 17 bytes a number, the layout around them, 31-byte labels of
+ * escaped control characters, a full history. At the caps of mlp.h it is
+ * under MODEL_FILE_MAX_BYTES, so what digitpad makes it can save and read. */
+size_t model_file_max_bytes(size_t params, size_t rows, size_t layers, size_t outputs);
+
 /* Parses a model from buf. On success net and meta are initialised and
  * owned by the caller; on failure nothing is left to free and err says
  * exactly what is wrong and where ("layers[1].kernel: row 5 has 9 values,
