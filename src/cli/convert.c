@@ -82,7 +82,7 @@ int cli_convert(int argc, char **argv)
     if (!ok)
         cli_error(out, "%s", err.msg);
     else
-        fprintf(stderr, "digitpad: %s (%s) -> %s (%s)\n", in, model_format_name(from), out,
+        printf("%s (%s) -> %s (%s)\n", in, model_format_name(from), out,
                 model_format_name(f));
     model_meta_destroy(&meta);
     mlp_destroy(&net);

@@ -107,10 +107,10 @@ static bool h5_open_f32(hid_t loc, const char *path, const fmt_dense *d, const c
         H5Tclose(type);
     if (cls != H5T_FLOAT || size != 4) {
         H5Dclose(id);
-        return dp_fail(err, "layer %zu (%s): its %s is %s of %zu bytes, not float32 (quantised or "
-                            "other weights are not supported)", d->index, d->name, what,
-                       cls == H5T_FLOAT ? "a float" : cls == H5T_INTEGER ? "an integer" : "a value",
-                       size);
+        return dp_fail(err, "layer %zu (%s): its %s is %s%zu, not float32 (quantised or other "
+                            "weights are not supported)", d->index, d->name, what,
+                       cls == H5T_FLOAT ? "float" : cls == H5T_INTEGER ? "int" : "of type ",
+                       cls == H5T_FLOAT || cls == H5T_INTEGER ? size * 8 : (size_t)cls);
     }
     hid_t space = H5Dget_space(id);
     int nd = space >= 0 ? H5Sget_simple_extent_ndims(space) : -1;
@@ -380,9 +380,12 @@ static bool locate_legacy(hid_t f, const void *vctx, const fmt_dense *d, bool bi
     for (size_t i = 0; i < c->n_layer_names; i++)
         if (strcmp(c->layer_names[i], d->name) == 0)
             listed = true;
-    if (!listed || H5Lexists(c->weights, d->name, H5P_DEFAULT) <= 0)
+    if (!listed)
         return dp_fail(err, "layer %zu (%s): no weights (the name is not in model_weights' "
                             "layer_names)", d->index, d->name);
+    if (H5Lexists(c->weights, d->name, H5P_DEFAULT) <= 0)
+        return dp_fail(err, "layer %zu (%s): no weights (model_weights has no group %s)",
+                       d->index, d->name, d->name);
     hid_t g = H5Gopen2(c->weights, d->name, H5P_DEFAULT);
     if (g < 0)
         return dp_fail(err, "layer %zu (%s): model_weights/%s is not a group", d->index, d->name,
@@ -610,16 +613,36 @@ done:
 
 /* ------------------------------------------------------------ writer */
 
+/* Objects are made without HDF5's modification times, so that the same
+ * model gives the same bytes. */
+static hid_t h5_group(hid_t loc, const char *name)
+{
+    hid_t gcpl = H5Pcreate(H5P_GROUP_CREATE);
+    if (gcpl < 0)
+        return -1;
+    H5Pset_obj_track_times(gcpl, 0);
+    hid_t g = H5Gcreate2(loc, name, H5P_DEFAULT, gcpl, H5P_DEFAULT);
+    H5Pclose(gcpl);
+    return g;
+}
+
 static bool h5_write_var(hid_t vars, const char *name, const float *v, size_t rows, size_t cols)
 {
     hsize_t dims[2] = {rows, cols};
     hid_t space = H5Screate_simple(cols ? 2 : 1, dims, NULL);
-    if (space < 0)
+    hid_t dcpl = H5Pcreate(H5P_DATASET_CREATE);
+    if (space < 0 || dcpl < 0 || H5Pset_obj_track_times(dcpl, 0) < 0) {
+        if (space >= 0)
+            H5Sclose(space);
+        if (dcpl >= 0)
+            H5Pclose(dcpl);
         return false;
-    hid_t ds = H5Dcreate2(vars, name, H5T_IEEE_F32LE, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    }
+    hid_t ds = H5Dcreate2(vars, name, H5T_IEEE_F32LE, space, H5P_DEFAULT, dcpl, H5P_DEFAULT);
     bool ok = ds >= 0 && H5Dwrite(ds, H5T_NATIVE_FLOAT, H5S_ALL, H5S_ALL, H5P_DEFAULT, v) >= 0;
     if (ds >= 0)
         H5Dclose(ds);
+    H5Pclose(dcpl);
     H5Sclose(space);
     return ok;
 }
@@ -651,22 +674,22 @@ static bool weights_h5(const mlp *net, uint8_t **out, size_t *out_len, dp_error 
     f = H5Fcreate("digitpad-out.h5", H5F_ACC_TRUNC, H5P_DEFAULT, fapl);
     if (f < 0)
         goto done;
-    hid_t root_vars = H5Gcreate2(f, "vars", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    hid_t root_vars = h5_group(f, "vars");
     if (root_vars < 0 || !h5_name_attr(root_vars, "sequential")) {
         if (root_vars >= 0)
             H5Gclose(root_vars);
         goto done;
     }
     H5Gclose(root_vars);
-    layers = H5Gcreate2(f, "layers", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    layers = h5_group(f, "layers");
     if (layers < 0)
         goto done;
     for (size_t l = 0; l < net->n_layers; l++) {
         const mlp_layer *L = &net->layers[l];
         char name[32];
         fmt_dense_name(name, l);
-        hid_t g = H5Gcreate2(layers, name, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
-        hid_t v = g >= 0 ? H5Gcreate2(g, "vars", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT) : -1;
+        hid_t g = h5_group(layers, name);
+        hid_t v = g >= 0 ? h5_group(g, "vars") : -1;
         bool w = v >= 0 && h5_name_attr(v, name) && h5_write_var(v, "0", L->kernel, L->in, L->out) &&
                  h5_write_var(v, "1", L->bias, L->out, 0);
         if (v >= 0)
