@@ -1,4 +1,4 @@
-/* test_formats: the foreign formats (fmt.h, model_load.h).
+/* test_formats: the foreign formats (fmt.h, model_any.h).
  *
  *   - every writer (TF.js, .keras, ONNX) read back by digitpad's reader, bit
  *     for bit, with the input's shape and scale;
@@ -16,7 +16,7 @@
 
 #include "check.h"
 #include "fmt.h"
-#include "model_load.h"
+#include "model_any.h"
 
 /* ------------------------------------------------------------ helpers */
 

@@ -3,7 +3,7 @@
 #include <string.h>
 
 #include "cli.h"
-#include "model_load.h"
+#include "model_any.h"
 
 static bool format_of(const char *name, model_format *f)
 {

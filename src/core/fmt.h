@@ -7,7 +7,7 @@
  * leaves nothing to free when it fails: err says what is wrong in one line,
  * without the file name. What digitpad can run is a chain of Dense layers
  * (after InputLayer, Flatten, Rescaling; Dropout and Activation where they
- * map exactly); anything else is refused naming the layer. model_load.h
+ * map exactly); anything else is refused naming the layer. model_any.h
  * picks the reader by a file's content. */
 #ifndef DIGITPAD_FMT_H
 #define DIGITPAD_FMT_H

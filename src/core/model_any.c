@@ -1,6 +1,6 @@
-/* model_load.c: picks the reader by a file's content, and the writer by
+/* model_any.c: picks the reader by a file's content, and the writer by
  * the format asked for. */
-#include "model_load.h"
+#include "model_any.h"
 
 #include <stdlib.h>
 #include <string.h>

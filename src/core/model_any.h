@@ -1,4 +1,4 @@
-/* model_load.h: a model from any file digitpad reads, its format found by
+/* model_any.h: a model from any file digitpad reads, its format found by
  * content (docs/model-format.md, "Other formats"):
  *   a zip ("PK")                         Keras 3 .keras
  *   the HDF5 signature                   tf.keras 2 .h5
@@ -6,8 +6,8 @@
  *   a protobuf starting with ir_version  ONNX (of the shape digitpad writes)
  *   other JSON                           digitpad's own model file
  * and written to any format digitpad writes. */
-#ifndef DIGITPAD_MODEL_LOAD_H
-#define DIGITPAD_MODEL_LOAD_H
+#ifndef DIGITPAD_MODEL_ANY_H
+#define DIGITPAD_MODEL_ANY_H
 
 #include <stdbool.h>
 #include <stddef.h>
