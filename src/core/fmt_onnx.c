@@ -270,7 +270,13 @@ static bool pb_next(pb_span *s, pb_field *f, bool *bad)
 static bool span_is(pb_span a, const char *s)
 {
     size_t n = strlen(s);
-    return a.n == n && memcmp(a.p, s, n) == 0;
+    return a.n == n && (n == 0 || memcmp(a.p, s, n) == 0);
+}
+
+/* Empty spans may have no pointer at all. */
+static bool span_eq(pb_span a, pb_span b)
+{
+    return a.n == b.n && (a.n == 0 || memcmp(a.p, b.p, a.n) == 0);
 }
 
 typedef struct onnx_tensor {
@@ -432,7 +438,8 @@ bool onnx_parse(const uint8_t *buf, size_t len, mlp *net, model_meta *meta, dp_e
             char v[64];
             if (pbad || val.n >= sizeof v)
                 continue;
-            memcpy(v, val.p, val.n);
+            if (val.n)
+                memcpy(v, val.p, val.n);
             v[val.n] = '\0';
             if (span_is(key, "digitpad.height"))
                 height = (size_t)strtoul(v, NULL, 10);
@@ -507,7 +514,7 @@ bool onnx_parse(const uint8_t *buf, size_t len, mlp *net, model_meta *meta, dp_e
         char opname[32];
         snprintf(opname, sizeof opname, "%.*s", (int)(nd->op.n < 31 ? nd->op.n : 31),
                  (const char *)nd->op.p);
-        if (nd->n_inputs == 0 || nd->inputs[0].n != cur.n || memcmp(nd->inputs[0].p, cur.p, cur.n)) {
+        if (nd->n_inputs == 0 || !span_eq(nd->inputs[0], cur)) {
             dp_fail(err, "node %zu (%s) does not take the previous node's output: digitpad reads "
                          "a chain of layers", i, opname);
             goto done;
@@ -515,8 +522,7 @@ bool onnx_parse(const uint8_t *buf, size_t len, mlp *net, model_meta *meta, dp_e
         const onnx_tensor *ins[4] = {NULL};
         for (size_t k = 1; k < nd->n_inputs; k++)
             for (size_t j = 0; j < n_inits; j++)
-                if (inits[j].name.n == nd->inputs[k].n &&
-                    memcmp(inits[j].name.p, nd->inputs[k].p, inits[j].name.n) == 0)
+                if (span_eq(inits[j].name, nd->inputs[k]))
                     ins[k] = &inits[j];
         mlp_activation a;
         if (strcmp(opname, "Mul") == 0 && n_layers == 0 && !pending_gemm && nd->n_inputs == 2 &&
@@ -577,7 +583,7 @@ bool onnx_parse(const uint8_t *buf, size_t len, mlp *net, model_meta *meta, dp_e
         dp_fail(err, n_layers ? "the last Gemm has no activation" : "no Gemm layers");
         goto done;
     }
-    if (output.p && (output.n != cur.n || memcmp(output.p, cur.p, cur.n) != 0)) {
+    if (output.p && !span_eq(output, cur)) {
         dp_fail(err, "the graph's output is not the last layer's");
         goto done;
     }

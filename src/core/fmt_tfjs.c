@@ -313,7 +313,8 @@ bool tfjs_parse(const uint8_t *json, size_t len, tfjs_shard_fn get_shard, void *
                         group_bytes[g], p->valuestring);
                 goto done;
             }
-            memcpy(group_data[g] + have, data, n);
+            if (n)
+                memcpy(group_data[g] + have, data, n);
             have += n;
         }
         if (have != group_bytes[g]) {
