@@ -381,7 +381,7 @@ static void test_tfjs_broken(void)
          "an Activation layer maps onto digitpad only right after a Dense layer without one"},
         {"three channels", "[null,2,2]", "[null,2,2,3]", 64, NULL, "an input of 3 channels"},
         {"input disagrees", "[null,2,2]", "[null,3,3]", 64, NULL,
-         "the input has 9 values but the first Dense kernel has 4 rows"},
+         "layer 1 (dense_Dense1): kernel has shape (4, 2), expected (9, 2)"},
         {"zero units", "\"units\":2,\"activation\":\"relu\"", "\"units\":0,\"activation\":\"relu\"",
          64, NULL, "Dense units must be a whole number from 1 to 4096"},
         {"a Functional model's class", "\"Sequential\"", "\"Sequential2\"", 64, NULL,
@@ -586,6 +586,7 @@ static void test_keras_fixtures(const char *dir)
         {"bad-h5-no-datasets.h5", "layer 3 (dense_1): no weights (model_weights has no group dense_1)"},
         {"bad-h5-not-listed.h5", "layer 3 (dense_1): no weights (the name is not in model_weights' layer_names)"},
         {"bad-h5-shape.h5", "layer 2 (dense): kernel has shape (784, 128), expected (784, 64)"},
+        {"bad-huge-shape.keras", "kernel has shape (1073741824, 1073741824), expected (784, 128)"},
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         snprintf(path, sizeof path, "%s/%s", dir, bad[i].file);

@@ -428,6 +428,14 @@ bool fmt_check_shape(const fmt_topology *t, size_t l, const char *what, const si
                    got, rows);
 }
 
+size_t fmt_inputs(const fmt_topology *t)
+{
+    size_t prod = t->n_input_dims ? 1 : 0;
+    for (size_t k = 0; k < t->n_input_dims; k++)
+        prod *= t->input_dims[k]; // each <= MLP_MAX_UNITS and so is their product (read_shape)
+    return prod;
+}
+
 bool fmt_build(const fmt_topology *t, size_t inputs, mlp *net, model_meta *meta, dp_error *err)
 {
     size_t sizes[MLP_MAX_LAYERS + 1];

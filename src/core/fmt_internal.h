@@ -50,6 +50,9 @@ cJSON *fmt_json_parse(const uint8_t *buf, size_t len, const char *what, dp_error
 bool fmt_check_shape(const fmt_topology *t, size_t l, const char *what, const size_t *dims,
                      size_t n_dims, size_t rows, size_t cols, dp_error *err);
 
+/* The inputs the input shape states (0 when it states none). */
+size_t fmt_inputs(const fmt_topology *t);
+
 /* Makes net and meta for t once the first layer's inputs are known:
  * activations through the table, the input image from the input shape. */
 bool fmt_build(const fmt_topology *t, size_t inputs, mlp *net, model_meta *meta, dp_error *err);

@@ -322,7 +322,9 @@ static bool read_dense_weights(hid_t f, const fmt_topology *t, locate_fn locate,
         if (d->use_bias && (!locate(f, ctx, d, true, path, sizeof path, err) ||
                             !h5_open_f32(f, path, d, "bias", &bias[l], err)))
             goto done;
-        size_t rows = l == 0 ? (kern[0].n_dims == 2 ? kern[0].dims[0] : 0) : t->dense[l - 1].units;
+        size_t rows = l > 0 ? t->dense[l - 1].units
+                      : fmt_inputs(t) ? fmt_inputs(t)
+                                      : (kern[0].n_dims == 2 ? kern[0].dims[0] : 0);
         if (!fmt_check_shape(t, l, "kernel", kern[l].dims, kern[l].n_dims, rows, d->units, err))
             goto done;
         if (d->use_bias &&

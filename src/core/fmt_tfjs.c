@@ -270,7 +270,7 @@ bool tfjs_parse(const uint8_t *json, size_t len, tfjs_shard_fn get_shard, void *
         if (t->dense[l].use_bias && !find_weight(refs, n_refs, &t->dense[l], "bias", &bias[l], err))
             goto done;
     }
-    size_t inputs = kern[0]->n_dims == 2 ? kern[0]->dims[0] : 0;
+    size_t inputs = fmt_inputs(t) ? fmt_inputs(t) : kern[0]->n_dims == 2 ? kern[0]->dims[0] : 0;
     for (size_t l = 0; l < t->n_dense; l++) {
         size_t rows = l == 0 ? inputs : t->dense[l - 1].units;
         if (!fmt_check_shape(t, l, "kernel", kern[l]->dims, kern[l]->n_dims, rows,

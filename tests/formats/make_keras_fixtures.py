@@ -12,7 +12,12 @@ The weights are a fixed sequence, also written raw to expected-<model>.bin
 (float32, the parameter block's order: kernel (in, out) then bias, per layer)
 so the test can compare what digitpad reads bit for bit.
 
-usage: make_keras_fixtures.py DIR
+With a digitpad model and MNIST's test files it also writes that model's
+weights as mnist.keras and mnist.h5 and prints the test accuracy numpy gets
+from them with Keras's arithmetic (x / 255 flattened row by row, x.kernel +
+bias, relu, softmax), for digitpad eval to match.
+
+usage: make_keras_fixtures.py DIR [MODEL.json MNIST_DIR]
 """
 import io
 import json
@@ -234,3 +239,24 @@ tfk2_h5(f"{out}/bad-h5-not-listed.h5", tfk2_config([128]), ws2,
 tfk2_h5(f"{out}/bad-h5-no-config.h5", tfk2_config([128]), ws2,
         mutate=lambda f: f.attrs.__delitem__("model_config"))
 tfk2_h5(f"{out}/bad-h5-shape.h5", tfk2_config([64]), ws2)
+# A kernel whose shape is enormous (stored lazily: HDF5 keeps no data for it).
+keras_zip(f"{out}/bad-huge-shape.keras", cfg,
+          weights_h5(ws, mutate=lambda f: (f.__delitem__("layers/dense/vars/0"),
+                                           f["layers/dense/vars"].create_dataset(
+                                               "0", shape=(2**30, 2**30), dtype="f4", chunks=(64, 64)))))
+
+if len(sys.argv) > 3:
+    model = json.load(open(sys.argv[2]))
+    ws = [(np.array(l["kernel"], np.float32), np.array(l["bias"], np.float32))
+          for l in model["layers"]]
+    hidden = [k.shape[1] for k, _ in ws[:-1]]
+    keras_zip(f"{out}/mnist.keras", k3_config(article_layers(hidden), [28, 28]), weights_h5(ws))
+    tfk2_h5(f"{out}/mnist.h5", tfk2_config(hidden), ws)
+    raw = open(f"{sys.argv[3]}/t10k-images-idx3-ubyte", "rb").read()
+    x = np.frombuffer(raw, np.uint8, offset=16).reshape(-1, 784).astype(np.float32) / 255
+    y = np.frombuffer(open(f"{sys.argv[3]}/t10k-labels-idx1-ubyte", "rb").read(), np.uint8,
+                      offset=8)
+    for i, (k, b) in enumerate(ws):
+        x = x @ k + b
+        x = np.maximum(x, 0) if i + 1 < len(ws) else x  # softmax keeps the argmax
+    print("%.4f" % float(np.mean(np.argmax(x, axis=1) == y)))
