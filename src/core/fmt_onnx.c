@@ -620,6 +620,13 @@ bool onnx_parse(const uint8_t *buf, size_t len, mlp *net, model_meta *meta, dp_e
             goto done;
         }
     }
+    for (size_t i = 0; i < net->n_params; i++)
+        if (!isfinite(net->params[i])) {
+            mlp_destroy(net);
+            model_meta_destroy(meta);
+            dp_fail(err, "a weight is not a finite number (parameter %zu)", i);
+            goto done;
+        }
     ok = true;
 done:
     free(nodes);
