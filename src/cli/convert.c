@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "flags.h"
 #include "model_any.h"
 
 static bool format_of(const char *name, model_format *f)
@@ -36,9 +37,10 @@ int cli_convert(int argc, char **argv)
     const char *to = NULL, *in = NULL, *out = NULL;
     for (int i = 1; i < argc; i++) {
         const char *v = NULL;
-        if (cli_opt(argc, argv, &i, "--to", &v)) {
+        dp_error ferr;
+        if (flags_opt(argc, argv, &i, "--to", &v, &ferr)) {
             if (!v)
-                return 2;
+                return cli_fail(&ferr);
             to = v;
         } else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
             puts("usage: digitpad convert [--to digitpad|onnx|tfjs|keras] IN OUT\n"
