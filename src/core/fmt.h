@@ -79,7 +79,8 @@ bool onnx_write(const mlp *net, const model_meta *meta, uint8_t **out, size_t *o
                 dp_error *err);
 
 /* Reads an ONNX model of the shape onnx_write makes: Gemm (transB 0 or 1)
- * with Relu or Softmax, an optional leading Mul by a scalar. */
+ * with its activation (Relu, Identity, Sigmoid, Tanh; Softmax last), an
+ * optional leading Mul by a scalar. */
 bool onnx_parse(const uint8_t *buf, size_t len, mlp *net, model_meta *meta, dp_error *err);
 
 #endif

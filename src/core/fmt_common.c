@@ -19,6 +19,9 @@ static const struct {
 } act_table[] = {
     {MLP_ACT_RELU, "relu", "Relu"},
     {MLP_ACT_SOFTMAX, "softmax", "Softmax"},
+    {MLP_ACT_LINEAR, "linear", "Identity"},
+    {MLP_ACT_SIGMOID, "sigmoid", "Sigmoid"},
+    {MLP_ACT_TANH, "tanh", "Tanh"},
 };
 #define N_ACTS (sizeof act_table / sizeof act_table[0])
 
@@ -58,12 +61,11 @@ bool fmt_act_from_onnx(const char *op, mlp_activation *a)
     return false;
 }
 
-/* The network the core trains: ReLU hidden layers, a softmax output (its
- * backward pass is written for that). When the core gains activations, this
- * is where the rule loosens. */
+/* The network the core trains: hidden layers of any hidden activation
+ * (mlp_activation_is_hidden), a softmax output (the loss is written for it). */
 static bool act_fits(size_t l, size_t n, mlp_activation a)
 {
-    return l + 1 == n ? a == MLP_ACT_SOFTMAX : a == MLP_ACT_RELU;
+    return l + 1 == n ? a == MLP_ACT_SOFTMAX : mlp_activation_is_hidden(a);
 }
 
 static void act_names(char *out, size_t len)
@@ -454,8 +456,8 @@ bool fmt_build(const fmt_topology *t, size_t inputs, mlp *net, model_meta *meta,
             if (l + 1 == t->n_dense)
                 return dp_fail(err, "layer %zu (%s): the last Dense layer must be softmax, not %s",
                                d->index, d->name, d->act);
-            return dp_fail(err, "layer %zu (%s): a hidden Dense layer must be relu, not %s",
-                           d->index, d->name, d->act);
+            return dp_fail(err, "layer %zu (%s): a hidden Dense layer cannot be %s (relu, "
+                                "linear, sigmoid or tanh)", d->index, d->name, d->act);
         }
         sizes[l + 1] = d->units;
     }
@@ -486,8 +488,11 @@ bool fmt_build(const fmt_topology *t, size_t inputs, mlp *net, model_meta *meta,
     }
     if (!mlp_init(net, sizes, t->n_dense + 1, err))
         return false;
-    for (size_t l = 0; l < t->n_dense; l++)
-        net->layers[l].act = acts[l];
+    for (size_t l = 0; l + 1 < t->n_dense; l++)
+        if (!mlp_set_activation(net, l, acts[l], err)) {
+            mlp_destroy(net);
+            return false;
+        }
     if (!model_meta_default(meta, h, w, sizes[t->n_dense], err)) {
         mlp_destroy(net);
         return false;

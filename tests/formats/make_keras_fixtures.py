@@ -167,9 +167,14 @@ keras_zip(f"{out}/bad-shape.keras", cfg, weights_h5(wrong))
 conv = k3_config(article_layers([128]), [28, 28])
 conv["config"]["layers"].insert(2, k3_layer("Conv2D", {"name": "conv2d", "filters": 8}))
 keras_zip(f"{out}/bad-conv2d.keras", conv, weights_h5(ws))
-tanh = k3_config(article_layers([128]), [28, 28])
-tanh["config"]["layers"][2]["config"]["activation"] = "tanh"
-keras_zip(f"{out}/bad-tanh.keras", tanh, weights_h5(ws))
+elu = k3_config(article_layers([128]), [28, 28])
+elu["config"]["layers"][2]["config"]["activation"] = "elu"
+keras_zip(f"{out}/bad-elu.keras", elu, weights_h5(ws))
+# The other hidden activations Keras names: tanh, then sigmoid.
+acts = k3_config(article_layers([32, 16]), [28, 28])
+acts["config"]["layers"][2]["config"]["activation"] = "tanh"
+acts["config"]["layers"][4]["config"]["activation"] = "sigmoid"
+keras_zip(f"{out}/keras3-tanh-sigmoid.keras", acts, weights_h5(ws_deep))
 whole = open(f"{out}/keras3.keras", "rb").read()
 open(f"{out}/bad-truncated.keras", "wb").write(whole[: len(whole) // 2])
 with h5py.File(f"{out}/bad-weights-only.h5", "w") as f:  # what model.save_weights() writes

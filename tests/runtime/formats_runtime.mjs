@@ -137,6 +137,23 @@ const trainedAcc = tfjsAccuracy(model);
 same('TF.js-trained model (2 shards): TF.js vs digitpad', trainedAcc,
      digitpadAccuracy(path.join(tfjsDir, 'model.json')));
 
+// 1b. The same with tanh and sigmoid hidden layers, one epoch.
+const acts = tf.sequential({layers: [
+  tf.layers.flatten({inputShape: [28, 28]}),
+  tf.layers.dense({units: 32, activation: 'tanh'}),
+  tf.layers.dense({units: 16, activation: 'sigmoid'}),
+  tf.layers.dense({units: 10, activation: 'softmax'}),
+]});
+acts.compile({optimizer: tf.train.adam(0.003), loss: 'sparseCategoricalCrossentropy'});
+const xs2 = tf.tensor(train.x.subarray(0, nTrain * 784), [nTrain, 28, 28]);
+const ys2 = tf.tensor1d(Array.from(trainY.subarray(0, nTrain)), 'float32');
+await acts.fit(xs2, ys2, {epochs: 1, batchSize: 32, verbose: 0});
+tf.dispose([xs2, ys2]);
+const actsDir = path.join(work, 'tfjs-tanh-sigmoid');
+await acts.save(saveTo(actsDir, 1));
+same('TF.js-trained tanh + sigmoid model: TF.js vs digitpad', tfjsAccuracy(acts),
+     digitpadAccuracy(path.join(actsDir, 'model.json')));
+
 // 2. digitpad's ONNX in ONNX Runtime.
 const ref = digitpadAccuracy(bundled);
 const onnxPath = path.join(work, 'bundled.onnx');
@@ -150,6 +167,23 @@ const outDir = path.join(work, 'bundled-tfjs');
 execFileSync(digitpad, ['convert', '--to', 'tfjs', bundled, outDir]);
 const loaded = await tf.loadLayersModel(loadFrom(outDir));
 same('digitpad --to tfjs: digitpad vs TF.js', ref, tfjsAccuracy(loaded));
+
+// 4. digitpad-trained tanh and sigmoid models through both exports.
+for (const act of ['tanh', 'sigmoid']) {
+  const m = path.join(work, `${act}.json`);
+  execFileSync(digitpad, ['train', '--data', mnistDir, '--layers', '64,32', '--activation', act,
+                          '--epochs', '1', '--limit', '10000', '-q', '--out', m]);
+  const want = digitpadAccuracy(m);
+  const o = path.join(work, `${act}.onnx`), d = path.join(work, `${act}-tfjs`);
+  execFileSync(digitpad, ['convert', '--to', 'onnx', m, o]);
+  execFileSync(digitpad, ['convert', '--to', 'tfjs', m, d]);
+  const s = await ort.InferenceSession.create(fs.readFileSync(o));
+  const r = await s.run({input: new ort.Tensor('float32', test.x, [test.n, 784])});
+  same(`digitpad ${act} model --to onnx: digitpad vs ONNX Runtime`, want,
+       accuracy(r.probabilities.data, test.n, 10));
+  same(`digitpad ${act} model --to tfjs: digitpad vs TF.js`, want,
+       tfjsAccuracy(await tf.loadLayersModel(loadFrom(d))));
+}
 
 console.log(failed ? `${failed} failed` : 'all runtimes agree');
 process.exit(failed ? 1 : 0);
