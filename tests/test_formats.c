@@ -589,6 +589,7 @@ static void test_keras_fixtures(const char *dir)
         {"bad-missing-bias.keras", "layer 4 (dense_1): no bias at layers/dense_1/vars/1"},
         {"bad-no-datasets.keras", "layer 2 (dense): no weights at layers/dense/vars in model.weights.h5"},
         {"bad-quantised.keras", "holds 3 variables, not 2 (a quantised layer?"},
+        {"bad-int8-policy.keras", "layer 2 (dense): a quantised layer (int8_from_float32)"},
         {"bad-float64.keras", "layer 2 (dense): its kernel is float64, not float32"},
         {"bad-weights-not-hdf5.keras", "model.weights.h5 is not an HDF5 file"},
         {"bad-shape.keras", "layer 2 (dense): kernel has shape (784, 64), expected (784, 128)"},

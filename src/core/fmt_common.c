@@ -316,7 +316,7 @@ bool fmt_keras_topology(const cJSON *model, fmt_topology *t, dp_error *err)
 
     size_t i = 0;
     for (const cJSON *L = layers->child; L; L = L->next, i++) {
-        char tmp[48];
+        char tmp[48], tmp2[48];
         const char *lc = get_str(L, "class_name");
         const cJSON *lcfg = get(L, "config");
         if (!lc || !cJSON_IsObject(lcfg))
@@ -383,7 +383,16 @@ bool fmt_keras_topology(const cJSON *model, fmt_topology *t, dp_error *err)
             snprintf(prev->act, sizeof prev->act, "%s", act_name);
             continue;
         }
-        // Dense
+        // Dense. Keras 3's quantised layers say so in their dtype policy
+        // ("int8_from_float32", class QuantizedDTypePolicy).
+        const cJSON *dt = get(lcfg, "dtype");
+        const char *policy = cJSON_IsString(dt) ? dt->valuestring : get_str(get(dt, "config"), "name");
+        const char *pcls = get_str(dt, "class_name");
+        if ((pcls && strstr(pcls, "Quantized")) ||
+            (policy && (!strncmp(policy, "int8", 4) || !strncmp(policy, "int4", 4) ||
+                        !strncmp(policy, "float8", 6))))
+            return dp_fail(err, "layer %zu (%s): a quantised layer (%s); digitpad reads float32 "
+                                "weights", i, fmt_shown(name, tmp), policy ? fmt_shown(policy, tmp2) : "?");
         if (t->n_dense == MLP_MAX_LAYERS)
             return dp_fail(err, "more than %d Dense layers", MLP_MAX_LAYERS);
         const cJSON *units = get(lcfg, "units");

@@ -160,6 +160,12 @@ keras_zip(f"{out}/bad-missing-bias.keras", cfg,
 keras_zip(f"{out}/bad-no-datasets.keras", cfg,
           weights_h5(ws, mutate=lambda f: f.__delitem__("layers")))
 keras_zip(f"{out}/bad-quantised.keras", cfg, weights_h5(ws, extra_vars=True))
+# As Keras 3 writes a model after model.quantize("int8"): the policy says so.
+quant = k3_config(article_layers([128]), [28, 28])
+quant["config"]["layers"][2]["config"]["dtype"] = {
+    "module": "keras", "class_name": "QuantizedDTypePolicy",
+    "config": {"name": "int8_from_float32", "source_name": "float32"}, "registered_name": None}
+keras_zip(f"{out}/bad-int8-policy.keras", quant, weights_h5(ws, extra_vars=True))
 keras_zip(f"{out}/bad-float64.keras", cfg, weights_h5(ws, dtype=np.float64))
 keras_zip(f"{out}/bad-weights-not-hdf5.keras", cfg, b"not an hdf5 file at all")
 wrong = [(np.zeros((784, 64), np.float32), np.zeros(64, np.float32)), ws[1]]
