@@ -143,39 +143,6 @@ void fmt_buf_byte(fmt_buf *b, uint8_t c)
     fmt_buf_put(b, &c, 1);
 }
 
-bool fmt_read_file(const char *path, size_t max_len, uint8_t **out, size_t *out_len, dp_error *err)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return dp_fail(err, "cannot open: %s", strerror(errno));
-    struct stat st;
-    if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode)) {
-        fclose(f);
-        return dp_fail(err, "not a regular file");
-    }
-    if ((uint64_t)st.st_size > max_len) {
-        fclose(f);
-        return dp_fail(err, "%lld bytes is more than the %zu MiB a model file may have",
-                       (long long)st.st_size, max_len >> 20);
-    }
-    size_t n = (size_t)st.st_size;
-    uint8_t *buf = malloc(n ? n : 1);
-    if (!buf) {
-        fclose(f);
-        return dp_fail(err, "out of memory");
-    }
-    size_t got = fread(buf, 1, n, f);
-    bool bad = ferror(f) || got != n || fgetc(f) != EOF;
-    fclose(f);
-    if (bad) {
-        free(buf);
-        return dp_fail(err, "cannot read: the file changed or could not be read whole");
-    }
-    *out = buf;
-    *out_len = n;
-    return true;
-}
-
 /* ------------------------------------------------------------- JSON */
 
 cJSON *fmt_json_parse(const uint8_t *buf, size_t len, const char *what, dp_error *err)

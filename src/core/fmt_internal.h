@@ -89,9 +89,6 @@ typedef struct fmt_buf {
 void fmt_buf_put(fmt_buf *b, const void *p, size_t n);
 void fmt_buf_byte(fmt_buf *b, uint8_t c);
 
-/* Reads a whole file of at most max_len bytes. */
-bool fmt_read_file(const char *path, size_t max_len, uint8_t **out, size_t *out_len, dp_error *err);
-
 /* Little-endian float32 from/to bytes. */
 float fmt_f32le(const uint8_t *p);
 void fmt_put_f32le(uint8_t *p, float f);

@@ -7,6 +7,7 @@
  * (tfjs-core's io/types.ts). Every size is checked before a shard is read. */
 #include "fmt.h"
 #include "fmt_internal.h"
+#include "read_file.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -371,7 +372,7 @@ static bool read_shard(void *ctx, const char *path, const uint8_t **data, size_t
     dp_error e;
     uint8_t *buf;
     size_t n;
-    if (!fmt_read_file(full, MODEL_FILE_MAX_BYTES, &buf, &n, &e))
+    if (!dp_read_file(full, MODEL_FILE_MAX_BYTES, &buf, &n, &e))
         return dp_fail(err, "shard %s: %s", path, e.msg);
     s->bufs[s->n++] = buf;
     *data = buf;
@@ -383,7 +384,7 @@ bool tfjs_load(const char *path, mlp *net, model_meta *meta, dp_error *err)
 {
     uint8_t *json;
     size_t len;
-    if (!fmt_read_file(path, FMT_MAX_JSON_BYTES, &json, &len, err))
+    if (!dp_read_file(path, FMT_MAX_JSON_BYTES, &json, &len, err))
         return false;
     shard_files *s = calloc(1, sizeof *s);
     if (!s) {

@@ -7,6 +7,7 @@
 
 #include "fmt.h"
 #include "fmt_internal.h"
+#include "read_file.h"
 
 static bool has(const uint8_t *buf, size_t len, const char *s)
 {
@@ -67,7 +68,7 @@ bool model_any_load(const char *path, mlp *net, model_meta *meta, model_format *
 {
     uint8_t *buf;
     size_t len;
-    if (!fmt_read_file(path, MODEL_FILE_MAX_BYTES, &buf, &len, err))
+    if (!dp_read_file(path, MODEL_FILE_MAX_BYTES, &buf, &len, err))
         return false;
     model_format f = model_format_detect(buf, len);
     bool ok;
