@@ -91,6 +91,15 @@ int main(int argc, char **argv)
         SDL_RWclose(rw);
     }
 
+    // What the window does with it (the two lines src/app would use):
+    // IMG_Load_RW sniffs the SVG, draws it at its own 128x128 and closes the
+    // RWops (freesrc 1), so nothing is left to free but the surface.
+    SDL_Surface *own = IMG_Load_RW(SDL_RWFromConstMem(dp_icon_svg, (int)sizeof dp_icon_svg), 1);
+    if (!own)
+        fprintf(stderr, "IMG_Load_RW: %s\n", IMG_GetError());
+    check_icon("built-in SVG, own size", own, 128);
+    SDL_FreeSurface(own);
+
     // The desktop's PNGs, drawn by rsvg-convert at build time.
     int png_sizes[] = {48, 128, 256};
     for (int i = 1; i < argc && i <= 3; i++) {
