@@ -67,6 +67,7 @@ _digitpad()
         --data) compopt -o filenames 2>/dev/null; local IFS=$'\n'
             COMPREPLY=($(compgen -d -- "$cur")); return ;;
         --view) _digitpad_words "hidden weights why mistakes log" "$cur"; return ;;
+        --activation) _digitpad_words "relu linear sigmoid tanh" "$cur"; return ;;
         --layers) _digitpad_words "128 256,128,64" "$cur"; return ;;
         --epochs|--batch|--lr|--seed|--limit|--size|--ui-scale|--gallery|--test-digit|\
         --quit-after-ms|--screenshot-after-ms|--screenshot-after-epoch|--draw)
@@ -75,7 +76,7 @@ _digitpad()
 
     local opts
     case $cmd in
-        train) opts="--data --model --layers --epochs --batch --lr --seed --limit --out
+        train) opts="--data --model --layers --activation --epochs --batch --lr --seed --limit --out
                      --quiet -q --help -h" ;;
         eval) opts="--model --data --json --help -h" ;;
         predict) opts="--model --json --raw --help -h --" ;;

@@ -3,67 +3,11 @@
 #include "mlp.h"
 
 #include "simd.h"
-#include "sparse_kernels.h"
 
 #include <cblas.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* ---------------------------------------------------------------------------
- * Random numbers: xoshiro256** seeded through splitmix64, so any 64-bit seed
- * (0 included) gives a well-mixed state. */
-
-static uint64_t splitmix64(uint64_t *x)
-{
-    uint64_t z = (*x += 0x9e3779b97f4a7c15ull);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-    return z ^ (z >> 31);
-}
-
-void dp_rng_seed(dp_rng *r, uint64_t seed)
-{
-    for (int i = 0; i < 4; i++)
-        r->s[i] = splitmix64(&seed);
-}
-
-static uint64_t rotl(uint64_t x, int k)
-{
-    return (x << k) | (x >> (64 - k));
-}
-
-uint64_t dp_rng_next(dp_rng *r)
-{
-    uint64_t *s = r->s;
-    uint64_t result = rotl(s[1] * 5, 7) * 9;
-    uint64_t t = s[1] << 17;
-    s[2] ^= s[0];
-    s[3] ^= s[1];
-    s[1] ^= s[2];
-    s[0] ^= s[3];
-    s[2] ^= t;
-    s[3] = rotl(s[3], 45);
-    return result;
-}
-
-double dp_rng_uniform(dp_rng *r)
-{
-    return (double)(dp_rng_next(r) >> 11) * (1.0 / 9007199254740992.0);
-}
-
-uint64_t dp_rng_below(dp_rng *r, uint64_t n)
-{
-    if (n <= 1)
-        return 0;
-    /* Reject the top sliver so every value is equally likely. */
-    uint64_t limit = UINT64_MAX - UINT64_MAX % n;
-    uint64_t x;
-    do
-        x = dp_rng_next(r);
-    while (x >= limit);
-    return x % n;
-}
 
 /* ---------------------------------------------------------------------------
  * The network's shape and its one parameter block. */
@@ -121,6 +65,26 @@ bool mlp_init(mlp *net, const size_t *sizes, size_t n_sizes, dp_error *err)
     return true;
 }
 
+bool mlp_set_activation(mlp *net, size_t layer, mlp_activation act, dp_error *err)
+{
+    if (layer + 1 >= net->n_layers)
+        return dp_fail(err, "layer %zu is not a hidden layer (the network has %zu hidden)", layer,
+                       net->n_layers - 1);
+    if (!mlp_activation_is_hidden(act))
+        return dp_fail(err, "%s is not a hidden layer's activation (relu, linear, sigmoid or "
+                       "tanh)", mlp_activation_name(act));
+    net->layers[layer].act = act;
+    return true;
+}
+
+bool mlp_set_hidden_activation(mlp *net, mlp_activation act, dp_error *err)
+{
+    for (size_t l = 0; l + 1 < net->n_layers; l++)
+        if (!mlp_set_activation(net, l, act, err))
+            return false;
+    return true;
+}
+
 void mlp_destroy(mlp *net)
 {
     free(net->params);
@@ -151,6 +115,8 @@ bool mlp_clone(mlp *dst, const mlp *src, dp_error *err)
 void mlp_copy_params(mlp *dst, const mlp *src)
 {
     memcpy(dst->params, src->params, src->n_params * sizeof *src->params);
+    for (size_t l = 0; l < src->n_layers; l++)
+        dst->layers[l].act = src->layers[l].act;
 }
 
 bool mlp_same_shape(const mlp *a, const mlp *b)
@@ -234,6 +200,91 @@ void relu_gate(float *restrict d, const float *restrict out, size_t n)
 {
     for (size_t i = 0; i < n; i++)
         d[i] = out[i] > 0.0f ? d[i] : 0.0f;
+}
+
+static const char *const activation_names[] = {
+    [MLP_ACT_RELU] = "relu",       [MLP_ACT_SOFTMAX] = "softmax", [MLP_ACT_LINEAR] = "linear",
+    [MLP_ACT_SIGMOID] = "sigmoid", [MLP_ACT_TANH] = "tanh",
+};
+#define N_ACTIVATIONS (sizeof activation_names / sizeof activation_names[0])
+
+const char *mlp_activation_name(mlp_activation act)
+{
+    return (size_t)act < N_ACTIVATIONS ? activation_names[act] : "unknown";
+}
+
+bool mlp_activation_from_name(const char *name, mlp_activation *act)
+{
+    for (size_t i = 0; i < N_ACTIVATIONS; i++)
+        if (strcmp(name, activation_names[i]) == 0) {
+            *act = (mlp_activation)i;
+            return true;
+        }
+    return false;
+}
+
+bool mlp_activation_is_hidden(mlp_activation act)
+{
+    return act == MLP_ACT_RELU || act == MLP_ACT_LINEAR || act == MLP_ACT_SIGMOID ||
+           act == MLP_ACT_TANH;
+}
+
+static void sigmoid_forward(float *restrict out, const float *restrict inp, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        out[i] = 1.0f / (1.0f + expf(-inp[i]));
+}
+
+static void tanh_forward(float *restrict out, const float *restrict inp, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        out[i] = tanhf(inp[i]);
+}
+
+void activation_forward(mlp_activation act, float *out, const float *inp, size_t n)
+{
+    switch (act) {
+    case MLP_ACT_RELU:
+        relu_forward(out, inp, n);
+        break;
+    case MLP_ACT_SIGMOID:
+        if (out == inp) // in place: restrict would not hold
+            for (size_t i = 0; i < n; i++)
+                out[i] = 1.0f / (1.0f + expf(-out[i]));
+        else
+            sigmoid_forward(out, inp, n);
+        break;
+    case MLP_ACT_TANH:
+        if (out == inp)
+            for (size_t i = 0; i < n; i++)
+                out[i] = tanhf(out[i]);
+        else
+            tanh_forward(out, inp, n);
+        break;
+    default: // linear (and softmax, which is not applied here)
+        if (out != inp)
+            memcpy(out, inp, n * sizeof *out);
+    }
+}
+
+void activation_backward(mlp_activation act, float *restrict d, const float *restrict out,
+                         size_t n)
+{
+    switch (act) {
+    case MLP_ACT_RELU:
+        relu_gate(d, out, n);
+        break;
+    case MLP_ACT_SIGMOID:
+        for (size_t i = 0; i < n; i++)
+            d[i] *= out[i] * (1.0f - out[i]);
+        break;
+    case MLP_ACT_TANH:
+        for (size_t i = 0; i < n; i++)
+            d[i] *= 1.0f - out[i] * out[i];
+        break;
+    default: // linear: the gradient passes as it is
+        break;
+    }
 }
 
 void softmax_forward(float *probs, const float *logits, size_t batch, size_t n)
@@ -339,8 +390,10 @@ static void activate(const mlp_layer *L, float *out, size_t batch)
 {
     if (L->act == MLP_ACT_RELU)
         relu_forward(out, out, batch * L->out);
-    else
+    else if (L->act == MLP_ACT_SOFTMAX)
         softmax_forward(out, out, batch, L->out);
+    else
+        activation_forward(L->act, out, out, batch * L->out);
 }
 
 /* Layers from..n_layers-1, the input of `from` being inp. */
@@ -393,8 +446,13 @@ static int backward_layers(const mlp *net, mlp_workspace *ws, float *grads, cons
         float *dinp = ws->delta[cur ^ 1];
         dense_backward(dinp, grads + o.kernel, grads + o.bias, ws->delta[cur], ws->acts[l],
                        ly->kernel, batch, ly->in, ly->out);
-        // acts[l] is the ReLU output of layer l-1: its zeros gate the gradient.
-        relu_gate(dinp, ws->acts[l], batch * ly->in);
+        // acts[l] is the activation's output of layer l-1: ReLU's zeros gate
+        // the gradient; the others scale it by their derivative.
+        mlp_activation act = net->layers[l - 1].act;
+        if (act == MLP_ACT_RELU)
+            relu_gate(dinp, ws->acts[l], batch * ly->in);
+        else
+            activation_backward(act, dinp, ws->acts[l], batch * ly->in);
         cur ^= 1;
     }
     return cur;
@@ -431,155 +489,6 @@ double mlp_backward_sparse(const mlp *net, mlp_workspace *ws, float *grads,
     mlp_offsets o = mlp_layer_offsets(net, 0);
     dense_backward_sparse_kernel(grads + o.kernel, d0, x, net->layers[0].out);
     return loss;
-}
-
-/* ---------------------------------------------------------------------------
- * The sparse first layer. */
-
-bool mlp_sparse_init(mlp_sparse_batch *s, size_t max_batch, size_t inputs, dp_error *err)
-{
-    memset(s, 0, sizeof *s);
-    if (max_batch < 1 || max_batch > 65536 || inputs < 1 || inputs > MLP_MAX_UNITS)
-        return dp_fail(err, "a sparse batch of %zu x %zu is outside the caps", max_batch, inputs);
-    size_t cap = max_batch * inputs;
-    s->row_start = malloc((max_batch + 1) * sizeof *s->row_start);
-    // 16 spare slots: the builders of a batch may write a few past its end.
-    s->row_index = malloc((cap + 16) * sizeof *s->row_index);
-    s->row_value = dp_floats(cap + 16);
-    s->col_start = malloc((inputs + 1) * sizeof *s->col_start);
-    s->col_sample = malloc(cap * sizeof *s->col_sample);
-    s->col_value = dp_floats(cap);
-    if (!s->row_start || !s->row_index || !s->row_value || !s->col_start || !s->col_sample ||
-        !s->col_value) {
-        mlp_sparse_destroy(s);
-        return dp_fail(err, "out of memory for a sparse batch of %zu", max_batch);
-    }
-    s->max_batch = max_batch;
-    s->inputs = inputs;
-    return true;
-}
-
-void mlp_sparse_destroy(mlp_sparse_batch *s)
-{
-    free(s->row_start);
-    free(s->row_index);
-    free(s->row_value);
-    free(s->col_start);
-    free(s->col_sample);
-    free(s->col_value);
-    memset(s, 0, sizeof *s);
-}
-
-void mlp_sparse_transpose(mlp_sparse_batch *s)
-{
-    // A counting sort by input, stable in sample order. Local restrict
-    // pointers: otherwise every counter store could alias row_start and the
-    // index arrays, and the compiler reloads them for each value.
-    uint32_t *restrict start = s->col_start;
-    const uint32_t *restrict row_start = s->row_start;
-    const uint16_t *restrict row_index = s->row_index;
-    const float *restrict row_value = s->row_value;
-    uint16_t *restrict col_sample = s->col_sample;
-    float *restrict col_value = s->col_value;
-    size_t inputs = s->inputs, batch = s->batch, nnz = row_start[batch];
-    memset(start, 0, (inputs + 1) * sizeof *start);
-    for (size_t k = 0; k < nnz; k++)
-        start[row_index[k] + 1]++;
-    for (size_t i = 0; i < inputs; i++)
-        start[i + 1] += start[i];
-    for (size_t b = 0; b < batch; b++) {
-        uint32_t k1 = row_start[b + 1];
-        for (uint32_t k = row_start[b]; k < k1; k++) {
-            uint32_t at = start[row_index[k]]++;
-            col_sample[at] = (uint16_t)b;
-            col_value[at] = row_value[k];
-        }
-    }
-    // The pass above moved each start to the next one's: shift back.
-    memmove(start + 1, start, inputs * sizeof *start);
-    start[0] = 0;
-    s->nnz = nnz;
-}
-
-/* One build per vector unit (dp_vector_unit_here, simd.h), each with the
- * vector type and accumulator count its registers hold. */
-DP_TARGET_AVX512 static void forward_sparse_avx512(float *out, const mlp_sparse_batch *x,
-                                                   const float *kernel, const float *bias,
-                                                   size_t out_n)
-{
-    sparse_forward_v16(out, x, kernel, bias, out_n, 8);
-}
-
-DP_TARGET_AVX2 static void forward_sparse_avx2(float *out, const mlp_sparse_batch *x,
-                                               const float *kernel, const float *bias,
-                                               size_t out_n)
-{
-    sparse_forward_v8(out, x, kernel, bias, out_n, 8);
-}
-
-static void forward_sparse_sse2(float *out, const mlp_sparse_batch *x, const float *kernel,
-                                const float *bias, size_t out_n)
-{
-    sparse_forward_v4(out, x, kernel, bias, out_n, 8);
-}
-
-void dense_forward_sparse(float *out, const mlp_sparse_batch *x, const float *kernel,
-                          const float *bias, size_t out_n)
-{
-    switch (dp_vector_unit_here()) {
-    case DP_UNIT_AVX512:
-        forward_sparse_avx512(out, x, kernel, bias, out_n);
-        break;
-    case DP_UNIT_AVX2:
-        forward_sparse_avx2(out, x, kernel, bias, out_n);
-        break;
-    default:
-        forward_sparse_sse2(out, x, kernel, bias, out_n);
-    }
-}
-
-/* The kernel gradient's rows, with the row-gradient loop of the given
- * vector type (ROW_GRADIENT) and accumulator count. */
-#define BACKWARD_SPARSE_KERNEL(ROW_GRADIENT, VECS)                                                 \
-    for (size_t i = 0; i < x->inputs; i++) {                                                      \
-        if (x->col_start[i] == x->col_start[i + 1])                                               \
-            continue; /* this input was zero in every sample: its row gets nothing */             \
-        float *row = dkernel + i * out_n;                                                         \
-        ROW_GRADIENT(row, row, dout, x, i, out_n, VECS);                                          \
-    }
-
-DP_TARGET_AVX512 static void backward_sparse_kernel_avx512(float *dkernel, const float *dout,
-                                                           const mlp_sparse_batch *x,
-                                                           size_t out_n)
-{
-    BACKWARD_SPARSE_KERNEL(sparse_row_gradient_v16, 8)
-}
-
-DP_TARGET_AVX2 static void backward_sparse_kernel_avx2(float *dkernel, const float *dout,
-                                                       const mlp_sparse_batch *x, size_t out_n)
-{
-    BACKWARD_SPARSE_KERNEL(sparse_row_gradient_v8, 8)
-}
-
-static void backward_sparse_kernel_sse2(float *dkernel, const float *dout,
-                                        const mlp_sparse_batch *x, size_t out_n)
-{
-    BACKWARD_SPARSE_KERNEL(sparse_row_gradient_v4, 8)
-}
-
-void dense_backward_sparse_kernel(float *dkernel, const float *dout, const mlp_sparse_batch *x,
-                                  size_t out_n)
-{
-    switch (dp_vector_unit_here()) {
-    case DP_UNIT_AVX512:
-        backward_sparse_kernel_avx512(dkernel, dout, x, out_n);
-        break;
-    case DP_UNIT_AVX2:
-        backward_sparse_kernel_avx2(dkernel, dout, x, out_n);
-        break;
-    default:
-        backward_sparse_kernel_sse2(dkernel, dout, x, out_n);
-    }
 }
 
 DP_MULTIVERSION

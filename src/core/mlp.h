@@ -1,6 +1,7 @@
 /* mlp.h: a multilayer perceptron of dense layers.
  *
- * Hidden layers use ReLU, the last layer softmax. Every parameter lives in
+ * Hidden layers use ReLU unless set otherwise (linear, sigmoid or tanh;
+ * mlp_set_activation), the last layer softmax. Every parameter lives in
  * one float block (`params`); `layers[l].kernel` and `layers[l].bias` point
  * into it. Gradients and the optimiser's moments are float blocks of the
  * same length and layout, so `mlp_offsets` finds a layer's slice in any of
@@ -16,6 +17,8 @@
 #include <stdint.h>
 
 #include "error.h"
+#include "rng.h"    // dp_rng, used by mlp_init_glorot
+#include "sparse.h" // mlp_sparse_batch, for the sparse passes below
 
 /* Documented caps (docs/model-format.md): a model with more layers, more
  * units in one layer or more parameters in all is refused. */
@@ -23,10 +26,23 @@
 #define MLP_MAX_UNITS 4096
 #define MLP_MAX_PARAMS ((size_t)64 * 1024 * 1024)
 
+/* A layer's activation. Hidden layers take any but softmax (ReLU unless
+ * set otherwise); the last layer is always softmax, whose gradient comes
+ * fused with the cross-entropy's. */
 typedef enum mlp_activation {
-    MLP_ACT_RELU,
-    MLP_ACT_SOFTMAX,
+    MLP_ACT_RELU,    // max(0, x)
+    MLP_ACT_SOFTMAX, // the last layer's
+    MLP_ACT_LINEAR,  // x: without it a stack of layers is still one straight line
+    MLP_ACT_SIGMOID, // 1 / (1 + e^-x)
+    MLP_ACT_TANH,    // tanh x
 } mlp_activation;
+
+/* Keras's name for act: "relu", "softmax", "linear", "sigmoid", "tanh". */
+const char *mlp_activation_name(mlp_activation act);
+/* The activation called name (Keras's names above); false when none is. */
+bool mlp_activation_from_name(const char *name, mlp_activation *act);
+/* Whether act may be a hidden layer's activation: all but softmax. */
+bool mlp_activation_is_hidden(mlp_activation act);
 
 typedef struct mlp_layer {
     size_t in, out;
@@ -63,15 +79,22 @@ bool mlp_init(mlp *net, const size_t *sizes, size_t n_sizes, dp_error *err);
 /* Frees the parameter block. Safe on a zeroed struct. */
 void mlp_destroy(mlp *net);
 
+/* Sets hidden layer `layer`'s activation (0 .. n_layers-2); act must be a
+ * hidden one (mlp_activation_is_hidden). Parameters are left alone. */
+bool mlp_set_activation(mlp *net, size_t layer, mlp_activation act, dp_error *err);
+/* The same for every hidden layer. */
+bool mlp_set_hidden_activation(mlp *net, mlp_activation act, dp_error *err);
+
 /* Keras's defaults: Glorot-uniform kernels (limit sqrt(6 / (in + out))) and
  * zero biases, from a deterministic generator seeded with seed. */
 void mlp_init_glorot(mlp *net, uint64_t seed);
 
-/* Makes dst an independent copy of src (dst must be uninitialised or
- * destroyed). */
+/* Makes dst an independent copy of src, activations included (dst must be
+ * uninitialised or destroyed). */
 bool mlp_clone(mlp *dst, const mlp *src, dp_error *err);
 
-/* Copies parameters between two networks of the same shape. */
+/* Copies parameters (and the layers' activations) between two networks of
+ * the same shape. */
 void mlp_copy_params(mlp *dst, const mlp *src);
 
 /* True when a and b have the same layer sizes. */
@@ -99,6 +122,13 @@ void relu_forward(float *out, const float *inp, size_t n);
 void relu_backward(float *dinp, const float *dout, const float *out, size_t n);
 /* The same in place: d = 0 where the ReLU's output was not positive. */
 void relu_gate(float *d, const float *out, size_t n);
+/* out = act(inp) over n values (in place when out == inp), for a hidden
+ * activation. */
+void activation_forward(mlp_activation act, float *out, const float *inp, size_t n);
+/* In place: d (d loss / d a layer's output, n values) becomes d loss / d its
+ * input, given out = act(input): gated by ReLU, times 1 for linear, y (1 -
+ * y) for sigmoid, 1 - y^2 for tanh. */
+void activation_backward(mlp_activation act, float *d, const float *out, size_t n);
 /* Row-wise numerically stable softmax, (batch, n). */
 void softmax_forward(float *probs, const float *logits, size_t batch, size_t n);
 /* Fused softmax + sparse categorical cross-entropy. Given probs (batch, n)
@@ -128,41 +158,6 @@ const float *mlp_forward(const mlp *net, mlp_workspace *ws, const float *x, size
 double mlp_backward(const mlp *net, mlp_workspace *ws, float *grads, const float *x,
                     const uint8_t *labels, size_t batch, size_t *correct);
 
-/* A batch of inputs stored by their non-zero values only. MNIST digits are
- * about 81 % background, so the first layer's two big products (forward
- * x.W and the kernel gradient x^T.dZ) need only a fifth of the work when
- * they skip the zeros. Held both ways: by sample (for the forward pass) and
- * by input (for the kernel gradient, one kernel row at a time). */
-typedef struct mlp_sparse_batch {
-    size_t max_batch, inputs;
-    size_t batch, nnz;
-    uint32_t *row_start;  // (max_batch + 1): sample b's values are [row_start[b], row_start[b+1])
-    uint16_t *row_index;  // (max_batch * inputs) input of each value
-    float *row_value;     // (max_batch * inputs)
-    uint32_t *col_start;  // (inputs + 1): input i's values are [col_start[i], col_start[i+1])
-    uint16_t *col_sample; // (max_batch * inputs) sample of each value
-    float *col_value;     // (max_batch * inputs)
-} mlp_sparse_batch;
-
-/* At most 65,536 samples and MLP_MAX_UNITS inputs (indices are 16-bit). */
-bool mlp_sparse_init(mlp_sparse_batch *s, size_t max_batch, size_t inputs, dp_error *err);
-void mlp_sparse_destroy(mlp_sparse_batch *s);
-/* Builds the by-input view from the by-sample one (row_* and batch set). */
-void mlp_sparse_transpose(mlp_sparse_batch *s);
-
-/* The sparse batch is worth it while at most this share of inputs is
- * non-zero; above it the dense products win (measured by digitpad bench). */
-#define MLP_SPARSE_MAX_DENSITY 0.5
-
-/* The first layer's forward pass from a sparse batch: out (batch, out_n) =
- * x.kernel + bias, summing each output over the non-zero inputs in order. */
-void dense_forward_sparse(float *out, const mlp_sparse_batch *x, const float *kernel,
-                          const float *bias, size_t out_n);
-/* Accumulates the first layer's kernel gradient from a sparse batch (its
- * bias gradient is the plain sum over the batch). */
-void dense_backward_sparse_kernel(float *dkernel, const float *dout, const mlp_sparse_batch *x,
-                                  size_t out_n);
-
 /* mlp_forward and mlp_backward with the first layer's input given sparse. */
 const float *mlp_forward_sparse(const mlp *net, mlp_workspace *ws, const mlp_sparse_batch *x);
 double mlp_backward_sparse(const mlp *net, mlp_workspace *ws, float *grads,
@@ -190,16 +185,5 @@ const char *mlp_blas_threads(int n);
 
 /* Index of the largest of n values. */
 size_t argmax(const float *v, size_t n);
-
-/* A small deterministic generator (splitmix64 seeded xoshiro256**). */
-typedef struct dp_rng {
-    uint64_t s[4];
-} dp_rng;
-void dp_rng_seed(dp_rng *r, uint64_t seed);
-uint64_t dp_rng_next(dp_rng *r);
-/* Uniform in [0, 1). */
-double dp_rng_uniform(dp_rng *r);
-/* Uniform integer in [0, n) without modulo bias. */
-uint64_t dp_rng_below(dp_rng *r, uint64_t n);
 
 #endif
