@@ -34,15 +34,15 @@ _digitpad()
 {
     local cur=${COMP_WORDS[COMP_CWORD]}
     local prev=${COMP_WORDS[COMP_CWORD-1]}
-    local commands="train eval predict info bench"
-    local models="json"
+    local commands="train eval predict info convert bench"
+    local models="json|keras|h5|onnx"
     local pictures="png|jpg|jpeg|bmp|pgm"
 
     # The command is the first word after digitpad that is not an option.
     local cmd="" i
     for ((i = 1; i < COMP_CWORD; i++)); do
         case ${COMP_WORDS[i]} in
-            train|eval|predict|info|bench) cmd=${COMP_WORDS[i]}; break ;;
+            train|eval|predict|info|convert|bench) cmd=${COMP_WORDS[i]}; break ;;
             -*) ;;
             *) break ;;
         esac
@@ -67,6 +67,7 @@ _digitpad()
         --data) compopt -o filenames 2>/dev/null; local IFS=$'\n'
             COMPREPLY=($(compgen -d -- "$cur")); return ;;
         --view) _digitpad_words "hidden weights why mistakes log" "$cur"; return ;;
+        --to) _digitpad_words "digitpad onnx tfjs keras" "$cur"; return ;;
         --activation) _digitpad_words "relu linear sigmoid tanh" "$cur"; return ;;
         --layers) _digitpad_words "128 256,128,64" "$cur"; return ;;
         --epochs|--batch|--lr|--seed|--limit|--size|--ui-scale|--gallery|--test-digit|\
@@ -81,6 +82,7 @@ _digitpad()
         eval) opts="--model --data --json --help -h" ;;
         predict) opts="--model --json --raw --help -h --" ;;
         info) opts="--model --help -h" ;;
+        convert) opts="--to --help -h" ;;
         bench) opts="--json --quick --data --layers --help -h" ;;
         *) opts="--help -h --version -V --help-window
                  --model --data --fresh --train --layers --epochs --batch --lr --seed
@@ -95,7 +97,7 @@ _digitpad()
     fi
     case $cmd in
         predict) _digitpad_files "$cur" "$pictures" ;;
-        info) _digitpad_files "$cur" "$models" ;;
+        info|convert) _digitpad_files "$cur" "$models" ;;
         train|eval|bench) ;;
         *)
             # The first word: a command, or a model file to open in the window.
