@@ -25,7 +25,8 @@ bool novelty_init(novelty *nv, size_t n_classes, size_t inputs, size_t n_compone
 {
     memset(nv, 0, sizeof *nv);
     if (n_classes < 1 || n_classes > MLP_MAX_UNITS || inputs < 1 || inputs > MLP_MAX_UNITS ||
-        n_components < 1 || n_components > NOVELTY_MAX_COMPONENTS || n_components > inputs)
+        n_components < 1 || n_components > NOVELTY_MAX_COMPONENTS || n_components > inputs ||
+        block_floats(n_classes, inputs, n_components) > MLP_MAX_PARAMS)
         return dp_fail(err,
                        "not-a-digit detector of %zu classes, %zu inputs and %zu components is "
                        "out of range (1 to %d components)",
