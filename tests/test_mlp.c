@@ -24,11 +24,13 @@ static double batch_loss(const mlp *net, mlp_workspace *ws, const float *x, cons
 }
 
 /* Every parameter's analytic gradient against a central difference. */
-static void check_gradients(const size_t *sizes, size_t n_sizes, size_t batch, uint64_t seed)
+static void check_gradients(const size_t *sizes, size_t n_sizes, size_t batch, uint64_t seed,
+                            mlp_activation act)
 {
     mlp net;
     mlp_workspace ws;
-    if (!mlp_init(&net, sizes, n_sizes, NULL) || !mlp_workspace_init(&ws, &net, batch, NULL)) {
+    if (!mlp_init(&net, sizes, n_sizes, NULL) || !mlp_workspace_init(&ws, &net, batch, NULL) ||
+        !mlp_set_hidden_activation(&net, act, NULL)) {
         CHECK(0, "init");
         return;
     }
@@ -81,8 +83,11 @@ static void check_gradients(const size_t *sizes, size_t n_sizes, size_t batch, u
     CHECK(worst < 0.02, "worst relative gradient error %g at parameter %zu", worst, worst_i);
     CHECK(skipped * 50 < net.n_params, "%zu of %zu parameters disagree with finite differences",
           skipped, net.n_params);
-    printf("gradient check %zu layers, %zu params: worst relative error %.2e, %zu at kinks\n",
-           net.n_layers, net.n_params, worst, skipped);
+    if (act != MLP_ACT_RELU)
+        CHECK(skipped == 0, "%s has no kinks, yet %zu parameters disagree", mlp_activation_name(act),
+              skipped);
+    printf("gradient check %zu layers, %s, %zu params: worst relative error %.2e, %zu at kinks\n",
+           net.n_layers, mlp_activation_name(act), net.n_params, worst, skipped);
     free(x);
     free(y);
     free(grads);
@@ -118,6 +123,54 @@ static void test_relu(void)
 
 /* One Adam step, worked by hand: t = 1, m = 0.1 g, v = 0.001 g^2, the bias
  * corrections make the step lr * g / (|g| + eps') = lr * sign(g) almost. */
+/* Each activation and its derivative at hand-worked points; names both ways. */
+static void test_activations(void)
+{
+    const float x[3] = {-1.0f, 0.0f, 2.0f};
+    float y[3], d[3];
+    activation_forward(MLP_ACT_LINEAR, y, x, 3);
+    CHECK(y[0] == -1.0f && y[1] == 0.0f && y[2] == 2.0f, "linear forward");
+    activation_forward(MLP_ACT_SIGMOID, y, x, 3);
+    CHECK(fabsf(y[0] - 0.26894142f) < 1e-6f && y[1] == 0.5f && fabsf(y[2] - 0.88079708f) < 1e-6f,
+          "sigmoid forward %g %g %g", (double)y[0], (double)y[1], (double)y[2]);
+    for (int i = 0; i < 3; i++)
+        d[i] = 2.0f;
+    activation_backward(MLP_ACT_SIGMOID, d, y, 3); // 2 * y (1 - y): 0.5 at 0
+    CHECK(d[1] == 0.5f && fabsf(d[2] - 2.0f * 0.88079708f * 0.11920292f) < 1e-6f, "sigmoid backward");
+    activation_forward(MLP_ACT_TANH, y, x, 3);
+    CHECK(fabsf(y[0] + 0.76159416f) < 1e-6f && y[1] == 0.0f && fabsf(y[2] - 0.96402758f) < 1e-6f,
+          "tanh forward");
+    for (int i = 0; i < 3; i++)
+        d[i] = 1.0f;
+    activation_backward(MLP_ACT_TANH, d, y, 3); // 1 - tanh^2: 1 at 0
+    CHECK(d[1] == 1.0f && fabsf(d[0] - (1.0f - 0.76159416f * 0.76159416f)) < 1e-6f, "tanh backward");
+    for (int i = 0; i < 3; i++)
+        d[i] = 3.0f;
+    activation_backward(MLP_ACT_LINEAR, d, x, 3);
+    CHECK(d[0] == 3.0f && d[2] == 3.0f, "linear passes the gradient");
+    activation_forward(MLP_ACT_SIGMOID, y, (const float[]){-200.0f, 200.0f, -88.0f}, 3);
+    CHECK(y[0] == 0.0f && y[1] == 1.0f && isfinite(y[2]), "sigmoid saturates without NaN");
+    mlp_activation a;
+    CHECK(mlp_activation_from_name("tanh", &a) && a == MLP_ACT_TANH, "tanh by name");
+    CHECK(!mlp_activation_from_name("gelu", &a), "gelu is not one");
+    CHECK(strcmp(mlp_activation_name(MLP_ACT_LINEAR), "linear") == 0, "linear's name");
+    // A network's hidden activation is its own, copied with it; the last
+    // layer stays softmax.
+    size_t sizes[] = {4, 3, 3, 2};
+    mlp net, copy;
+    mlp_init(&net, sizes, 4, NULL);
+    CHECK(net.layers[0].act == MLP_ACT_RELU && net.layers[2].act == MLP_ACT_SOFTMAX, "defaults");
+    CHECK(mlp_set_hidden_activation(&net, MLP_ACT_TANH, NULL), "set tanh");
+    CHECK(mlp_clone(&copy, &net, NULL) && copy.layers[0].act == MLP_ACT_TANH &&
+              copy.layers[1].act == MLP_ACT_TANH && copy.layers[2].act == MLP_ACT_SOFTMAX,
+          "clone keeps the activations");
+    dp_error err;
+    CHECK(!mlp_set_activation(&net, 2, MLP_ACT_RELU, &err), "the output layer is not hidden");
+    CHECK(!mlp_set_hidden_activation(&net, MLP_ACT_SOFTMAX, &err), "softmax is not hidden");
+    mlp_destroy(&copy);
+    mlp_destroy(&net);
+}
+
 static void test_adam(void)
 {
     float p[3] = {1.0f, -2.0f, 0.5f};
@@ -207,7 +260,7 @@ static void test_glorot_and_shape(void)
 
 /* The sparse first layer must compute what the dense one does, for widths
  * that are whole 128-blocks, a block and a tail, and a tail only. */
-static void test_sparse_matches_dense(size_t hidden)
+static void test_sparse_matches_dense(size_t hidden, mlp_activation act)
 {
     size_t sizes[] = {100, hidden, 10};
     const size_t batch = 9;
@@ -215,6 +268,7 @@ static void test_sparse_matches_dense(size_t hidden)
     mlp_workspace ws;
     mlp_sparse_batch sx;
     mlp_init(&net, sizes, 3, NULL);
+    mlp_set_hidden_activation(&net, act, NULL);
     mlp_init_glorot(&net, hidden);
     for (size_t o = 0; o < hidden; o++)
         net.layers[0].bias[o] = 0.01f * (float)(o % 7);
@@ -256,8 +310,10 @@ static void test_sparse_matches_dense(size_t hidden)
     for (size_t i = 0; i < net.n_params; i++)
         worst_g = fmaxf(worst_g, fabsf(gd[i] - gs[i]));
     CHECK(worst_p < 1e-6f && fabs(ld - ls) < 1e-5 && cd == cs,
-          "width %zu: sparse forward matches dense (max diff %g)", hidden, worst_p);
-    CHECK(worst_g < 1e-6f, "width %zu: sparse gradients match dense (max diff %g)", hidden, worst_g);
+          "width %zu, %s: sparse forward matches dense (max diff %g)", hidden,
+          mlp_activation_name(act), worst_p);
+    CHECK(worst_g < 1e-6f, "width %zu, %s: sparse gradients match dense (max diff %g)", hidden,
+          mlp_activation_name(act), worst_g);
     free(gd);
     free(gs);
     mlp_sparse_destroy(&sx);
@@ -288,14 +344,20 @@ int main(void)
     test_adam();
     test_glorot_and_shape();
     test_rng();
-    test_sparse_matches_dense(128);
-    test_sparse_matches_dense(200);
-    test_sparse_matches_dense(7);
-    size_t one[] = {5, 3};
-    check_gradients(one, 2, 4, 1); // softmax layer alone
-    size_t two[] = {7, 6, 4};
-    check_gradients(two, 3, 5, 2); // the article's shape, small
-    size_t deep[] = {6, 8, 7, 5, 3};
-    check_gradients(deep, 5, 3, 3); // deeper, like 256,128,64
+    test_activations();
+    static const mlp_activation acts[] = {MLP_ACT_RELU, MLP_ACT_LINEAR, MLP_ACT_SIGMOID,
+                                          MLP_ACT_TANH};
+    for (size_t a = 0; a < 4; a++) {
+        test_sparse_matches_dense(128, acts[a]);
+        test_sparse_matches_dense(200, acts[a]);
+        test_sparse_matches_dense(7, acts[a]);
+        size_t one[] = {5, 3};
+        if (a == 0)
+            check_gradients(one, 2, 4, 1, acts[a]); // softmax layer alone
+        size_t two[] = {7, 6, 4};
+        check_gradients(two, 3, 5, 2, acts[a]); // the article's shape, small
+        size_t deep[] = {6, 8, 7, 5, 3};
+        check_gradients(deep, 5, 3, 3, acts[a]); // deeper, like 256,128,64
+    }
     return check_summary();
 }

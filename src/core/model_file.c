@@ -27,7 +27,10 @@
 #include <unistd.h>
 
 #define FORMAT_NAME "digitpad-mlp"
-#define FORMAT_VERSION 1
+/* Version 2 added the hidden activations linear, sigmoid and tanh: a file
+ * that uses one says version 2, so an older digitpad refuses it by its
+ * version; a ReLU network is still written as version 1. Both are read. */
+#define FORMAT_VERSION 2
 
 /* Deeper nesting than this is refused before cJSON sees it: the format
  * needs five levels, and cJSON recurses once per level, which a thread with
@@ -163,6 +166,7 @@ static void copy_floats(float *dst, const cJSON *arr)
 typedef struct layer_json {
     const cJSON *kernel, *bias;
     size_t in, out;
+    mlp_activation act;
 } layer_json;
 
 /* Checks layer l of n: an object with a known activation in the right place
@@ -189,17 +193,15 @@ static bool check_layer(const cJSON *layer, size_t l, size_t n, layer_json *lj, 
     if (!cJSON_IsString(act))
         return dp_fail(err, "%s.activation: expected a string, got %s", where, json_kind(act));
     bool last = l + 1 == n;
-    if (strcmp(act->valuestring, "relu") == 0) {
-        if (last)
-            return dp_fail(err, "%s.activation: the last layer must be softmax, not relu", where);
-    } else if (strcmp(act->valuestring, "softmax") == 0) {
-        if (!last)
-            return dp_fail(err, "%s.activation: softmax is only for the last layer (hidden layers "
-                           "are relu)", where);
-    } else {
-        return dp_fail(err, "%s.activation: unknown activation \"%s\" (relu or softmax)", where,
-                       shown(act->valuestring, tmp));
-    }
+    if (!mlp_activation_from_name(act->valuestring, &lj->act))
+        return dp_fail(err, "%s.activation: unknown activation \"%s\" (relu, linear, sigmoid, "
+                       "tanh or softmax)", where, shown(act->valuestring, tmp));
+    if (last && lj->act != MLP_ACT_SOFTMAX)
+        return dp_fail(err, "%s.activation: the last layer must be softmax, not %s", where,
+                       mlp_activation_name(lj->act));
+    if (!last && lj->act == MLP_ACT_SOFTMAX)
+        return dp_fail(err, "%s.activation: softmax is only for the last layer (hidden layers "
+                       "are relu, linear, sigmoid or tanh)", where);
 
     const cJSON *kernel = get(layer, "kernel");
     if (!kernel)
@@ -724,6 +726,8 @@ bool model_file_parse(const uint8_t *buf, size_t len, mlp *net, model_meta *meta
         dp_fail(err, "out of memory");
         goto out;
     }
+    for (l = 0; l + 1 < n_layers; l++)
+        tmp_net.layers[l].act = lj[l].act; // checked: a hidden activation
     l = 0;
     for (const cJSON *layer = layers->child; layer; layer = layer->next, l++) {
         float *k = tmp_net.layers[l].kernel;
@@ -889,6 +893,12 @@ static bool check_for_write(const mlp *net, const model_meta *meta, dp_error *er
     if (net->n_layers < 1 || net->n_layers > MLP_MAX_LAYERS || !net->params)
         return dp_fail(err, "the network has no layers");
     size_t inputs = net->sizes[0], outputs = net->sizes[net->n_layers];
+    for (size_t l = 0; l + 1 < net->n_layers; l++)
+        if (!mlp_activation_is_hidden(net->layers[l].act))
+            return dp_fail(err, "layer %zu's activation %s is not a hidden one", l,
+                           mlp_activation_name(net->layers[l].act));
+    if (net->layers[net->n_layers - 1].act != MLP_ACT_SOFTMAX)
+        return dp_fail(err, "the last layer's activation must be softmax");
     if (meta->height < 1 || meta->width < 1 || meta->height > MLP_MAX_UNITS ||
         meta->width > MLP_MAX_UNITS || meta->height * meta->width != inputs)
         return dp_fail(err, "the input is %zux%zu pixels but the network takes %zu inputs",
@@ -974,7 +984,11 @@ static bool write_not_a_digit(text *t, const novelty *nv, dp_error *err)
 static bool write_text(text *t, const mlp *net, const model_meta *meta, dp_error *err)
 {
     text_puts(t, "{\n  \"format\": \"" FORMAT_NAME "\",\n");
-    text_printf(t, "  \"version\": %d,\n", FORMAT_VERSION);
+    int version = 1;
+    for (size_t l = 0; l + 1 < net->n_layers; l++)
+        if (net->layers[l].act != MLP_ACT_RELU)
+            version = 2;
+    text_printf(t, "  \"version\": %d,\n", version);
     text_printf(t, "  \"input\": {\"height\": %zu, \"width\": %zu, \"scale\": ", meta->height,
                 meta->width);
     text_double(t, meta->scale);
@@ -992,7 +1006,7 @@ static bool write_text(text *t, const mlp *net, const model_meta *meta, dp_error
         const mlp_layer *L = &net->layers[l];
         text_printf(t, "    {\n      \"type\": \"dense\",\n      \"activation\": \"%s\",\n"
                        "      \"kernel\": [\n",
-                    l + 1 == net->n_layers ? "softmax" : "relu");
+                    l + 1 == net->n_layers ? "softmax" : mlp_activation_name(L->act));
         snprintf(what, sizeof what, "layers[%zu].kernel", l);
         for (size_t r = 0; r < L->in; r++) {
             text_puts(t, "        ");
