@@ -97,6 +97,78 @@ static void test_hand_neuron(void)
     mlp_destroy(&net);
 }
 
+/* Any hidden activation: the output after it is the layer's own, named. */
+static void test_activations(void)
+{
+    mlp net;
+    hand_net(&net);
+    const float x[3] = {0.5f, 1.0f, 0.25f};
+    float scratch[64];
+    explain_neuron n0, n1;
+    dp_error err;
+    // Unit 0's value before the activation is 2.25, unit 1's -0.5.
+    const struct {
+        mlp_activation act;
+        const char *name;
+        double out0, out1;
+    } cases[] = {
+        {MLP_ACT_RELU, "ReLU", 2.25, 0.0},
+        {MLP_ACT_LINEAR, "linear", 2.25, -0.5},
+        {MLP_ACT_SIGMOID, "sigmoid", 0.904650535, 0.377540669},
+        {MLP_ACT_TANH, "tanh", 0.978026115, -0.462117157},
+    };
+    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+        CHECK(mlp_set_activation(&net, 0, cases[c].act, &err), "set %s", cases[c].name);
+        explain_neuron_compute(&net, x, 1, 0, 3, 0, NULL, &n0, scratch, &err);
+        explain_neuron_compute(&net, x, 1, 1, 3, 0, NULL, &n1, scratch, &err);
+        CHECK(n0.act == cases[c].act && !strcmp(explain_activation_name(n0.act), cases[c].name),
+              "%s named", cases[c].name);
+        CHECK(n0.pre_activation == 2.25f && n1.pre_activation == -0.5f,
+              "%s: the values before it do not change", cases[c].name);
+        CHECK(fabs(n0.output - cases[c].out0) < 1e-6 && fabs(n1.output - cases[c].out1) < 1e-6,
+              "%s: 2.25 -> %g (got %g), -0.5 -> %g (got %g)", cases[c].name, cases[c].out0,
+              n0.output, cases[c].out1, n1.output);
+        CHECK(strlen(explain_activation_rule(cases[c].act)) > 3, "%s has a rule", cases[c].name);
+        // The forward pass agrees.
+        float acts[4];
+        inspect_forward(&net, x, acts);
+        CHECK(acts[0] == n0.output && acts[1] == n1.output, "%s: as inspect_forward",
+              cases[c].name);
+    }
+    mlp_destroy(&net);
+}
+
+/* Every unit of a deeper random network with other activations. */
+static void test_deep_units(void)
+{
+    size_t sizes[] = {20, 9, 7, 4};
+    mlp net;
+    mlp_init(&net, sizes, 4, NULL);
+    mlp_init_glorot(&net, 3);
+    dp_error err;
+    mlp_set_activation(&net, 0, MLP_ACT_TANH, &err);
+    mlp_set_activation(&net, 1, MLP_ACT_SIGMOID, &err);
+    for (size_t p = 0; p < net.n_params; p++)
+        net.params[p] += 0.01f * (float)(p % 5);
+    float x[20], acts[20], scratch[256];
+    for (int i = 0; i < 20; i++)
+        x[i] = i % 3 ? (float)i / 20.0f : 0.0f;
+    inspect_forward(&net, x, acts);
+    size_t off = 0, differ = 0;
+    for (size_t l = 1; l <= net.n_layers; l++) {
+        for (size_t u = 0; u < net.sizes[l]; u++) {
+            explain_neuron n;
+            explain_neuron_compute(&net, x, l, u, 5, 0, NULL, &n, scratch, &err);
+            differ += n.output != acts[off + u];
+            differ += fabs(n.products_sum + n.bias - n.pre_activation) > 1e-5;
+        }
+        off += net.sizes[l];
+    }
+    CHECK(differ == 0, "20-9(tanh)-7(sigmoid)-4: every unit as the forward pass (%zu differ)",
+          differ);
+    mlp_destroy(&net);
+}
+
 /* The article's kind of scores, worked out by hand (with a calculator):
  * max 8.7; exp(z - 8.7) sum to 1.32115689. */
 static void test_softmax_by_hand(void)
@@ -228,6 +300,8 @@ static void test_bundled(void)
 int main(void)
 {
     test_hand_neuron();
+    test_activations();
+    test_deep_units();
     test_softmax_by_hand();
     test_loss();
     test_pixels();

@@ -146,6 +146,29 @@ const char *explain_activation_name(mlp_activation act)
         return "ReLU";
     case MLP_ACT_SOFTMAX:
         return "softmax";
+    case MLP_ACT_LINEAR:
+        return "linear";
+    case MLP_ACT_SIGMOID:
+        return "sigmoid";
+    case MLP_ACT_TANH:
+        return "tanh";
+    }
+    return "?";
+}
+
+const char *explain_activation_rule(mlp_activation act)
+{
+    switch (act) {
+    case MLP_ACT_RELU:
+        return "max(0, x): a negative value becomes 0";
+    case MLP_ACT_SOFTMAX:
+        return "e^x / (sum of e^x over the layer): the layer's values become probabilities";
+    case MLP_ACT_LINEAR:
+        return "x: the value passes unchanged";
+    case MLP_ACT_SIGMOID:
+        return "1 / (1 + e^-x): squeezed into 0 to 1";
+    case MLP_ACT_TANH:
+        return "tanh x: squeezed into -1 to 1";
     }
     return "?";
 }

@@ -101,7 +101,12 @@ float explain_pixel_input(uint8_t value, double scale);
  * the 0-255 value that input x stands for, x / scale. */
 double explain_pixel_value(float x, double scale);
 
-/* The activation's name as the views print it ("ReLU", "softmax"). */
+/* The activation's name as the views print it: "ReLU", "softmax",
+ * "linear", "sigmoid", "tanh" (mlp_activation_name has Keras's spelling). */
 const char *explain_activation_name(mlp_activation act);
+
+/* What the activation does to the value before it, in a few words
+ * ("max(0, x): a negative value becomes 0"), for the step "-> output". */
+const char *explain_activation_rule(mlp_activation act);
 
 #endif
