@@ -2,6 +2,8 @@
  * (explain.h). */
 #include "explain.h"
 
+#include "dataset.h"
+
 #include <math.h>
 #include <string.h>
 
@@ -124,13 +126,11 @@ double explain_loss(const float *probs, size_t n, size_t label)
 
 float explain_pixel_input(uint8_t value, double scale)
 {
-    // The model's usual scale is 1/255, which training applies as a float
-    // division by 255 (dataset.c): keep that exact float when the scale is
-    // the inverse of a whole number.
-    double inv = 1.0 / scale;
-    double whole = nearbyint(inv);
-    if (whole >= 1.0 && fabs(inv - whole) < 1e-9 * whole)
-        return (float)value / (float)whole;
+    // As training scales a byte (dataset_scale_table): the usual 1/255 as a
+    // float division by 255, so that 51 is 0.2f; any other scale as a
+    // product in double.
+    if (scale == DATASET_DEFAULT_SCALE)
+        return (float)value / 255.0f;
     return (float)((double)value * scale);
 }
 

@@ -94,7 +94,7 @@ double explain_loss(const float *probs, size_t n, size_t label);
 
 /* A pixel as the network gets it: byte value (0-255) times the model's
  * input scale (1/255 for MNIST), rounded to float as training rounds it
- * (for scale 1/255 the very float of value / 255.0f). */
+ * (for scale 1/255 the very float of value / 255.0f, as dataset_batch). */
 float explain_pixel_input(uint8_t value, double scale);
 
 /* The reverse, for a drawn pixel (which need not be a whole byte value):

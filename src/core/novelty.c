@@ -1,6 +1,8 @@
 /* novelty.c: the not-a-digit detector (novelty.h). */
 #include "novelty.h"
 
+#include "sparse.h"
+
 #include <cblas.h>
 #include <math.h>
 #include <stdlib.h>
@@ -155,6 +157,8 @@ typedef struct fit_buffers {
     double *sum;    // (inputs)
     double *scores; // (max(train / MEDIAN_STRIDE + 1, calib))
     float *probs, *scratch;
+    double scale;   // a byte times this is an input
+    float table[256]; // each byte's input, as training makes it
 } fit_buffers;
 
 static void fit_buffers_free(fit_buffers *b)
@@ -182,7 +186,7 @@ static void fit_class(novelty *nv, const dataset *train, size_t cls, fit_buffers
             continue;
         const uint8_t *img = train->images + s * n;
         for (size_t i = 0; i < n; i++)
-            b->sum[i] += (float)img[i] / 255.0f;
+            b->sum[i] += b->table[img[i]];
         count++;
     }
     float *mean = nv->means + cls * n;
@@ -198,7 +202,7 @@ static void fit_class(novelty *nv, const dataset *train, size_t cls, fit_buffers
         if (!last && train->labels[s] == cls) {
             const uint8_t *img = train->images + s * n;
             for (size_t i = 0; i < n; i++)
-                b->rows[m * n + i] = (float)img[i] / 255.0f - mean[i];
+                b->rows[m * n + i] = b->table[img[i]] - mean[i];
             m++;
         }
         if (m == FIT_BATCH || (last && m > 0)) {
@@ -235,7 +239,7 @@ static void fit_class(novelty *nv, const dataset *train, size_t cls, fit_buffers
 static double score_of(const novelty *nv, const mlp *net, const dataset *ds, size_t s,
                           fit_buffers *b)
 {
-    dataset_batch(ds, NULL, s, 1, b->x, b->y);
+    dataset_batch_scaled(ds, NULL, s, 1, b->scale, b->x, b->y);
     mlp_predict(net, b->x, b->probs, b->scratch);
     novelty_result res;
     novelty_score(nv, b->x, argmax(b->probs, nv->n_classes), &res);
@@ -283,6 +287,8 @@ bool novelty_fit(novelty *nv, const mlp *net, const dataset *train, const datase
         return dp_fail(err, "out of memory fitting the not-a-digit detector");
     }
 
+    b.scale = opt && opt->input_scale > 0 ? opt->input_scale : DATASET_DEFAULT_SCALE;
+    dataset_scale_table(b.table, b.scale);
     dp_rng r;
     dp_rng_seed(&r, 12);
     for (size_t c = 0; c < classes; c++)

@@ -88,6 +88,7 @@ typedef struct novelty_result {
 typedef struct novelty_options {
     size_t n_components;
     double test_flagged;
+    double input_scale; // a pixel byte times this is the input (0: 1/255)
 } novelty_options;
 
 /* Allocates a detector of the given shape with its arrays zeroed (for a
@@ -106,7 +107,7 @@ bool novelty_copy(novelty *dst, const novelty *src, dp_error *err);
 bool novelty_fits(const novelty *nv, const mlp *net);
 
 /* Fits a detector: each class's mean and principal components on train
- * (images / 255, labels as classes), the median on every sixth training
+ * (images times the input scale, 1/255 unless opt says, labels as classes), the median on every sixth training
  * digit, and the threshold on calib (MNIST's test set), each digit compared
  * with the class net gives it. train's images must have as many pixels as
  * net has inputs. On failure nothing is left to free. About a second for
