@@ -212,6 +212,25 @@ static void test_loss(void)
     }
 }
 
+static void test_chance_and_default(void)
+{
+    CHECK(fabs(explain_chance_loss(10) - 2.302585093) < 1e-9, "chance loss ln 10 = 2.3026");
+    CHECK(explain_chance_accuracy(10) == 0.1, "chance accuracy 10 %%");
+    // Uniform probabilities give exactly that loss, as training counts it.
+    float p[10];
+    for (int i = 0; i < 10; i++)
+        p[i] = 0.1f;
+    CHECK(fabs(explain_loss(p, 10, 3) - explain_chance_loss(10)) < 1e-6, "uniform guess");
+    mlp net;
+    hand_net(&net);
+    const float x[3] = {0.5f, 1.0f, 0.25f};
+    float acts[4];
+    inspect_forward(&net, x, acts); // hidden (2.25, 0)
+    CHECK(explain_most_active_unit(&net, acts, 1) == 0, "hidden unit 0 is the most active");
+    CHECK(explain_most_active_unit(&net, acts, 2) == 1, "output 1 has the larger probability");
+    mlp_destroy(&net);
+}
+
 static void test_pixels(void)
 {
     int same = 0;
@@ -305,6 +324,7 @@ int main(void)
     test_softmax_by_hand();
     test_loss();
     test_pixels();
+    test_chance_and_default();
     test_bundled();
     return check_summary();
 }

@@ -3,6 +3,7 @@
 #include "explain.h"
 
 #include "dataset.h"
+#include "inspect.h"
 
 #include <math.h>
 #include <string.h>
@@ -122,6 +123,24 @@ double explain_loss(const float *probs, size_t n, size_t label)
     (void)n;
     float p = probs[label] < 1e-7f ? 1e-7f : probs[label];
     return -log((double)p);
+}
+
+double explain_chance_loss(size_t n)
+{
+    return n > 0 ? log((double)n) : 0.0;
+}
+
+double explain_chance_accuracy(size_t n)
+{
+    return n > 0 ? 1.0 / (double)n : 0.0;
+}
+
+size_t explain_most_active_unit(const mlp *net, const float *acts, size_t layer)
+{
+    if (layer < 1 || layer > net->n_layers)
+        return 0;
+    const float *a = acts + inspect_layer_offset(net, layer - 1);
+    return argmax(a, net->sizes[layer]);
 }
 
 float explain_pixel_input(uint8_t value, double scale)

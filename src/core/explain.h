@@ -92,6 +92,17 @@ float explain_softmax(const float *logits, size_t n, float *exps, float *probs, 
  * softmax_xent_backward adds up for that sample. label < n. */
 double explain_loss(const float *probs, size_t n, size_t label);
 
+/* The loss and accuracy of a network that knows nothing: a uniform guess
+ * over n classes scores -log(1/n) = log n (2.3026 for ten digits) and is
+ * right 1/n of the time (10 %), where a curve's epoch 0 starts. */
+double explain_chance_loss(size_t n);
+double explain_chance_accuracy(size_t n);
+
+/* The unit of dense layer `layer` (1-based, a hidden layer) with the
+ * largest output in acts (as inspect_forward writes them), lowest index on
+ * ties: the neuron view's default. */
+size_t explain_most_active_unit(const mlp *net, const float *acts, size_t layer);
+
 /* A pixel as the network gets it: byte value (0-255) times the model's
  * input scale (1/255 for MNIST), rounded to float as training rounds it
  * (for scale 1/255 the very float of value / 255.0f, as dataset_batch). */
