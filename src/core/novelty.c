@@ -1,9 +1,9 @@
 /* novelty.c: the not-a-digit detector (novelty.h). */
 #include "novelty.h"
 
+#include "dense_kernels.h"
 #include "sparse.h"
 
-#include <cblas.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -151,9 +151,10 @@ typedef struct fit_buffers {
     float *x;       // (FIT_BATCH, inputs)
     uint8_t *y;     // (FIT_BATCH)
     float *rows;    // (FIT_BATCH, inputs) centred images of one class
-    float *g;       // (inputs, inputs) one batch's product
-    double *cov;    // (inputs, inputs)
-    double *q, *z;  // (k, inputs)
+    float *cov;     // (inputs, inputs) their scatter matrix
+    float *qf, *zf; // (k, inputs) the subspace iteration's block, in float
+    float *zero;    // (inputs) zeros: the "bias" of the block's product
+    double *q;      // (k, inputs) the same in double, orthonormalised
     double *sum;    // (inputs)
     double *scores; // (max(train / MEDIAN_STRIDE + 1, calib))
     float *probs, *scratch;
@@ -166,10 +167,11 @@ static void fit_buffers_free(fit_buffers *b)
     free(b->x);
     free(b->y);
     free(b->rows);
-    free(b->g);
     free(b->cov);
+    free(b->qf);
+    free(b->zf);
+    free(b->zero);
     free(b->q);
-    free(b->z);
     free(b->sum);
     free(b->scores);
     free(b->probs);
@@ -193,8 +195,10 @@ static void fit_class(novelty *nv, const dataset *train, size_t cls, fit_buffers
     for (size_t i = 0; i < n; i++)
         mean[i] = count ? (float)(b->sum[i] / (double)count) : 0.0f;
 
-    // The class's covariance, a batch of centred images at a time (the
-    // upper triangle from ssyrk, mirrored as it is added up in double).
+    // The class's scatter matrix (its covariance times its count, which
+    // changes no direction), a batch of centred images at a time, through
+    // the dense layers' own products: the same bits on every CPU and BLAS
+    // (dense_kernels.h), as the weights beside it in a model file.
     memset(b->cov, 0, n * n * sizeof *b->cov);
     size_t m = 0;
     for (size_t s = 0; s <= train->count; s++) {
@@ -206,29 +210,23 @@ static void fit_class(novelty *nv, const dataset *train, size_t cls, fit_buffers
             m++;
         }
         if (m == FIT_BATCH || (last && m > 0)) {
-            cblas_ssyrk(CblasRowMajor, CblasUpper, CblasTrans, (int)n, (int)m, 1.0f, b->rows,
-                        (int)n, 0.0f, b->g, (int)n);
-            for (size_t i = 0; i < n; i++)
-                for (size_t j = i; j < n; j++)
-                    b->cov[i * n + j] += b->g[i * n + j];
+            dense_kernels_backward_kernel(b->cov, b->rows, b->rows, m, n, n);
             m = 0;
         }
     }
-    for (size_t i = 0; i < n; i++)
-        for (size_t j = 0; j < i; j++)
-            b->cov[i * n + j] = b->cov[j * n + i];
 
-    // Subspace iteration: q <- orthonormalised q . cov.
+    // Subspace iteration: q <- orthonormalised q . cov (the product in
+    // float, the orthonormalisation in double).
     for (size_t i = 0; i < k * n; i++)
         b->q[i] = dp_rng_uniform(r) - 0.5;
     orthonormalise(b->q, k, n);
     for (int step = 0; step < PCA_STEPS; step++) {
-        cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)k, (int)n, (int)n, 1.0, b->q,
-                    (int)n, b->cov, (int)n, 0.0, b->z, (int)n);
-        orthonormalise(b->z, k, n);
-        double *t = b->q;
-        b->q = b->z;
-        b->z = t;
+        for (size_t i = 0; i < k * n; i++)
+            b->qf[i] = (float)b->q[i];
+        dense_kernels_forward(b->zf, b->qf, b->cov, b->zero, k, n, n);
+        for (size_t i = 0; i < k * n; i++)
+            b->q[i] = b->zf[i];
+        orthonormalise(b->q, k, n);
     }
     float *comp = nv->components + cls * k * n;
     for (size_t i = 0; i < k * n; i++)
@@ -271,17 +269,18 @@ bool novelty_fit(novelty *nv, const mlp *net, const dataset *train, const datase
         .x = malloc(inputs * sizeof(float)),
         .y = malloc(1),
         .rows = malloc(FIT_BATCH * inputs * sizeof(float)),
-        .g = malloc(inputs * inputs * sizeof(float)),
-        .cov = malloc(inputs * inputs * sizeof(double)),
+        .cov = malloc(inputs * inputs * sizeof(float)),
+        .qf = malloc(k * inputs * sizeof(float)),
+        .zf = malloc(k * inputs * sizeof(float)),
+        .zero = calloc(inputs, sizeof(float)),
         .q = malloc(k * inputs * sizeof(double)),
-        .z = malloc(k * inputs * sizeof(double)),
         .sum = malloc(inputs * sizeof(double)),
         .scores = malloc(n_scores * sizeof(double)),
         .probs = malloc(classes * sizeof(float)),
         .scratch = malloc(2 * mlp_max_width(net) * sizeof(float)),
     };
-    if (!b.x || !b.y || !b.rows || !b.g || !b.cov || !b.q || !b.z || !b.sum || !b.scores ||
-        !b.probs || !b.scratch) {
+    if (!b.x || !b.y || !b.rows || !b.cov || !b.qf || !b.zf || !b.zero || !b.q || !b.sum ||
+        !b.scores || !b.probs || !b.scratch) {
         fit_buffers_free(&b);
         novelty_destroy(nv);
         return dp_fail(err, "out of memory fitting the not-a-digit detector");

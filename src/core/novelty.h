@@ -28,6 +28,9 @@
  * MNIST test digits flagged they caught far fewer letters and scribbles,
  * and combining them with this one caught fewer still.
  *
+ * The fit makes its products with the dense layers' own kernels
+ * (dense_kernels.h), not the BLAS, so it gives the same bits on every CPU.
+ *
  * The detector describes the training digits, not the weights: it stays
  * meaningful while the network trains (the class compared with is the live
  * network's answer). It is saved in the model file (docs/model-format.md,
