@@ -474,13 +474,13 @@ static void test_trainer_thread(void)
     trainer_pause(&t);
     CHECK(trainer_get_state(&t) == TRAINER_PAUSED, "paused");
     // The batch in flight when the pause came may still publish: wait
-    // (on a loaded machine, as long as it takes) until the thread is quiet.
+    // (on a loaded machine, as long as it takes) until the thread has been
+    // quiet for 100 ms.
     have = 0;
     trainer_take_snapshot(&t, &view, &have);
-    for (int i = 0; i < 100; i++) {
+    for (int i = 0, quiet = 0; i < 200 && quiet < 5; i++) {
         sleep_ms(20);
-        if (!trainer_take_snapshot(&t, &view, &have))
-            break;
+        quiet = trainer_take_snapshot(&t, &view, &have) ? 0 : quiet + 1;
     }
     uint64_t v1 = have;
     sleep_ms(60);
