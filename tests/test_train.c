@@ -473,15 +473,13 @@ static void test_trainer_thread(void)
     sleep_ms(30);
     trainer_pause(&t);
     CHECK(trainer_get_state(&t) == TRAINER_PAUSED, "paused");
-    // The batch in flight when the pause came may still publish: wait
-    // (on a loaded machine, as long as it takes) until the thread has been
-    // quiet for 100 ms.
+    // The batch in flight when the pause came may still publish: wait (on
+    // a loaded machine, as long as it takes) until the thread is parked.
+    for (int i = 0; i < 2000 && !atomic_load(&t.waiting); i++)
+        sleep_ms(5);
+    CHECK(atomic_load(&t.waiting), "the thread parks after a pause");
     have = 0;
     trainer_take_snapshot(&t, &view, &have);
-    for (int i = 0, quiet = 0; i < 200 && quiet < 5; i++) {
-        sleep_ms(20);
-        quiet = trainer_take_snapshot(&t, &view, &have) ? 0 : quiet + 1;
-    }
     uint64_t v1 = have;
     sleep_ms(60);
     CHECK(!trainer_take_snapshot(&t, &view, &have) && have == v1, "no progress while paused");
