@@ -27,6 +27,8 @@ static void usage(FILE *f)
           "                                  read digits from PNG, JPEG, BMP or PGM pictures\n"
           "  info     --model FILE            the model's layers and parameter counts\n"
           "  bench    [--json] [--quick]      speed and memory figures\n"
+          "  convert  [--to digitpad|onnx|tfjs|keras] IN OUT\n"
+          "                                  a model to ONNX, TF.js, Keras or digitpad JSON\n"
           "\n"
           "  -h, --help       this help\n"
           "  -V, --version    the version\n"
@@ -54,6 +56,7 @@ int main(int argc, char **argv)
         } cmds[] = {
             {"train", cli_train}, {"eval", cli_eval}, {"predict", cli_predict},
             {"info", cli_info},   {"bench", cli_bench},
+            {"convert", cli_convert},
         };
         for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++)
             if (!strcmp(cmd, cmds[i].name))

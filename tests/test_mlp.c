@@ -314,11 +314,127 @@ static void test_sparse_matches_dense(size_t hidden, mlp_activation act)
           mlp_activation_name(act), worst_p);
     CHECK(worst_g < 1e-6f, "width %zu, %s: sparse gradients match dense (max diff %g)", hidden,
           mlp_activation_name(act), worst_g);
+    // Both sum each output in the same order (dense_kernels.h): the same bits.
+    CHECK(memcmp(pd, ps, sizeof pd) == 0 && memcmp(gd, gs, net.n_params * sizeof *gd) == 0 &&
+              ld == ls,
+          "width %zu, %s: sparse and dense passes give the same bits", hidden,
+          mlp_activation_name(act));
     free(gd);
     free(gs);
     mlp_sparse_destroy(&sx);
     mlp_workspace_destroy(&ws);
     mlp_destroy(&net);
+}
+
+/* The dense products in their documented order (dense_kernels.h), one
+ * scalar sum at a time: what every vector unit must give, to the bit. */
+static void reference_forward(float *out, const float *inp, const float *kernel,
+                              const float *bias, size_t batch, size_t in, size_t out_n)
+{
+    for (size_t b = 0; b < batch; b++)
+        for (size_t o = 0; o < out_n; o++) {
+            float s = bias[o];
+            for (size_t i = 0; i < in; i++)
+                if (inp[b * in + i] != 0.0f)
+                    s += inp[b * in + i] * kernel[i * out_n + o];
+            out[b * out_n + o] = s;
+        }
+}
+
+static void reference_backward(float *dinp, float *dkernel, const float *dout, const float *inp,
+                               const float *kernel, size_t batch, size_t in, size_t out_n)
+{
+    for (size_t i = 0; i < in; i++)
+        for (size_t o = 0; o < out_n; o++) {
+            float s = dkernel[i * out_n + o];
+            for (size_t b = 0; b < batch; b++)
+                if (inp[b * in + i] != 0.0f)
+                    s += inp[b * in + i] * dout[b * out_n + o];
+            dkernel[i * out_n + o] = s;
+        }
+    for (size_t b = 0; b < batch; b++)
+        for (size_t i = 0; i < in; i++) {
+            float s = 0.0f;
+            for (size_t o = 0; o < out_n; o++)
+                if (dout[b * out_n + o] != 0.0f)
+                    s += dout[b * out_n + o] * kernel[i * out_n + o];
+            dinp[b * in + i] = s;
+        }
+}
+
+/* Values of both signs and many magnitudes, a third of them zero, so that
+ * a sum taken in another order (or fused into an FMA) shows in the bits. */
+static void fill_mixed(float *v, size_t n, dp_rng *r)
+{
+    for (size_t i = 0; i < n; i++) {
+        double u = dp_rng_uniform(r);
+        v[i] = u < 0.33 ? 0.0f
+                        : (float)((dp_rng_uniform(r) - 0.5) * exp(8.0 * dp_rng_uniform(r) - 4.0));
+    }
+}
+
+/* dense_forward and dense_backward give the reference's bits for batches
+ * of 1, 17 and 32 and widths on either side of every vector block (4, 8,
+ * 16 and 128 lanes), tiles of the kernel's transpose (64 by 128) included. */
+static void test_dense_exact(void)
+{
+    static const size_t batches[] = {1, 17, 32};
+    static const size_t widths[] = {1, 3, 10, 17, 64, 129, 200};
+    dp_rng r;
+    dp_rng_seed(&r, 77);
+    size_t cases = 0, bad = 0;
+    for (size_t bi = 0; bi < 3; bi++)
+        for (size_t ii = 0; ii < 7; ii++)
+            for (size_t oi = 0; oi < 7; oi++) {
+                size_t batch = batches[bi], in = widths[ii], out_n = widths[oi];
+                float *inp = malloc(batch * in * sizeof *inp);
+                float *kernel = malloc(in * out_n * sizeof *kernel);
+                float *bias = malloc(out_n * sizeof *bias);
+                float *dout = malloc(batch * out_n * sizeof *dout);
+                float *o1 = malloc(batch * out_n * sizeof *o1);
+                float *o2 = malloc(batch * out_n * sizeof *o2);
+                float *dk1 = malloc(in * out_n * sizeof *dk1);
+                float *dk2 = malloc(in * out_n * sizeof *dk2);
+                float *di1 = malloc(batch * in * sizeof *di1);
+                float *di2 = malloc(batch * in * sizeof *di2);
+                float *db = calloc(out_n, sizeof *db);
+                fill_mixed(inp, batch * in, &r);
+                fill_mixed(kernel, in * out_n, &r);
+                fill_mixed(bias, out_n, &r);
+                fill_mixed(dout, batch * out_n, &r);
+                fill_mixed(dk1, in * out_n, &r); // a gradient accumulated already
+                memcpy(dk2, dk1, in * out_n * sizeof *dk1);
+                dense_forward(o1, inp, kernel, bias, batch, in, out_n);
+                reference_forward(o2, inp, kernel, bias, batch, in, out_n);
+                dense_backward(di1, dk1, db, dout, inp, kernel, batch, in, out_n);
+                reference_backward(di2, dk2, dout, inp, kernel, batch, in, out_n);
+                bool same = memcmp(o1, o2, batch * out_n * sizeof *o1) == 0 &&
+                            memcmp(dk1, dk2, in * out_n * sizeof *dk1) == 0 &&
+                            memcmp(di1, di2, batch * in * sizeof *di1) == 0;
+                if (!same && bad++ < 5)
+                    printf("dense products differ from the reference at batch %zu, %zu -> %zu\n",
+                           batch, in, out_n);
+                cases++;
+                free(inp), free(kernel), free(bias), free(dout), free(o1), free(o2);
+                free(dk1), free(dk2), free(di1), free(di2), free(db);
+            }
+    CHECK(bad == 0, "dense products give the reference's bits in %zu of %zu shapes",
+          cases - bad, cases);
+
+    // And the reference is a different sum from a mere approximation: the
+    // same products in the opposite order change some bits here.
+    float a[64], k[64 * 3], bias[3] = {0.25f, -1.0f, 3.0f}, fwd[3], rev[3];
+    fill_mixed(a, 64, &r);
+    fill_mixed(k, 64 * 3, &r);
+    dense_forward(fwd, a, k, bias, 1, 64, 3);
+    for (size_t o = 0; o < 3; o++) {
+        float s = bias[o];
+        for (size_t i = 64; i-- > 0;)
+            if (a[i] != 0.0f)
+                s += a[i] * k[i * 3 + o];
+        rev[o] = s;
+    }
+    CHECK(memcmp(fwd, rev, sizeof fwd) != 0, "summation order shows in the bits");
 }
 
 static void test_rng(void)
@@ -345,6 +461,7 @@ int main(void)
     test_glorot_and_shape();
     test_rng();
     test_activations();
+    test_dense_exact();
     static const mlp_activation acts[] = {MLP_ACT_RELU, MLP_ACT_LINEAR, MLP_ACT_SIGMOID,
                                           MLP_ACT_TANH};
     for (size_t a = 0; a < 4; a++) {

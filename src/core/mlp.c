@@ -1,7 +1,9 @@
 /* mlp.c: dense layers, ReLU, softmax and cross-entropy, forward and
- * backward, over one parameter block. Matrix products go to CBLAS. */
+ * backward, over one parameter block. The matrix products are our own
+ * (dense_kernels.c); CBLAS is left only for its version and thread count. */
 #include "mlp.h"
 
+#include "dense_kernels.h"
 #include "simd.h"
 
 #include <cblas.h>
@@ -150,13 +152,12 @@ size_t mlp_max_width(const mlp *net)
 /* ---------------------------------------------------------------------------
  * Layers. */
 
+/* Our own products, not the BLAS's: their bits do not depend on the CPU
+ * or on a BLAS's version (dense_kernels.h). */
 void dense_forward(float *out, const float *inp, const float *kernel, const float *bias,
                    size_t batch, size_t in, size_t out_n)
 {
-    for (size_t b = 0; b < batch; b++)
-        memcpy(out + b * out_n, bias, out_n * sizeof *out);
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)batch, (int)out_n, (int)in, 1.0f,
-                inp, (int)in, kernel, (int)out_n, 1.0f, out, (int)out_n);
+    dense_kernels_forward(out, inp, kernel, bias, batch, in, out_n);
 }
 
 /* dbias (out) += the column sums of dout (batch, out). */
@@ -173,13 +174,11 @@ void dense_backward(float *dinp, float *dkernel, float *dbias, const float *dout
                     const float *inp, const float *kernel, size_t batch, size_t in, size_t out_n)
 {
     // dkernel (in, out) += inp^T (in, batch) . dout (batch, out)
-    cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)in, (int)out_n, (int)batch, 1.0f,
-                inp, (int)in, dout, (int)out_n, 1.0f, dkernel, (int)out_n);
+    dense_kernels_backward_kernel(dkernel, dout, inp, batch, in, out_n);
     bias_backward(dbias, dout, batch, out_n);
     // dinp (batch, in) = dout (batch, out) . kernel^T (out, in)
     if (dinp)
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)batch, (int)in, (int)out_n,
-                    1.0f, dout, (int)out_n, kernel, (int)out_n, 0.0f, dinp, (int)in);
+        dense_kernels_backward_input(dinp, dout, kernel, batch, in, out_n);
 }
 
 void relu_forward(float *out, const float *inp, size_t n)
