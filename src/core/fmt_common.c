@@ -8,6 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
+
+#include "read_file.h"
 
 /* ------------------------------------------------------- activations */
 
@@ -145,13 +148,17 @@ void fmt_buf_byte(fmt_buf *b, uint8_t c)
 
 bool fmt_read_file(const char *path, size_t max_len, uint8_t **out, size_t *out_len, dp_error *err)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return dp_fail(err, "cannot open: %s", strerror(errno));
+    // Opened without blocking (a FIFO would hang an fopen) and refused,
+    // with what it is, unless it is a regular file (read_file.h).
     struct stat st;
-    if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode)) {
-        fclose(f);
-        return dp_fail(err, "not a regular file");
+    int fd = dp_open_regular(path, &st, err);
+    if (fd < 0)
+        return false;
+    FILE *f = fdopen(fd, "rb");
+    if (!f) {
+        int e = errno;
+        close(fd);
+        return dp_fail(err, "cannot open: %s", strerror(e));
     }
     if ((uint64_t)st.st_size > max_len) {
         fclose(f);
