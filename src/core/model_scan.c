@@ -39,8 +39,10 @@ typedef struct scanner {
     dp_error *err;
 } scanner;
 
-static const char *const root_keys[] = {"format", "version", "input", "labels", "layers",
-                                        "training"};
+/* The top-level members model_file reads; the values of all others are
+ * left out of the lean copy. */
+static const char *const root_keys[] = {"format", "version",  "input",      "labels",
+                                        "layers", "training", "not_a_digit"};
 
 /* A syntax error at s->i (model_scan_text turns it into a line and column). */
 static bool syntax(scanner *s)
