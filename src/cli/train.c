@@ -88,6 +88,10 @@ int cli_train(int argc, char **argv)
         } else if (flags_opt(argc, argv, &i, "--out", &v, &err)) {
             if (!v)
                 return cli_fail(&err);
+            if (!v[0]) {
+                cli_error("--out", "empty file name");
+                return 2;
+            }
             out_path = v;
         } else if (flags_opt(argc, argv, &i, "--layers", &v, &err)) {
             if (!flags_parse_layers("--layers", v, hidden, MLP_MAX_LAYERS - 1, &n_hidden, &err))
@@ -185,6 +189,36 @@ int cli_train(int argc, char **argv)
     memset(&data, 0, sizeof data);
     train_session sess;
     memset(&sess, 0, sizeof sess);
+    int first_epoch = meta.has_training ? meta.epochs : 0;
+    // Whatever would make the save fail after training fails now: the place
+    // (its folder exists and takes a new file) and the record (epochs, seed,
+    // batch, learning rate within what a model file holds).
+    if (!dp_check_atomic_write(out_path, &err)) {
+        cli_error(out_path, "%s", err.msg);
+        goto out;
+    }
+    if (epochs > 0) {
+        model_meta after;
+        if (!model_meta_copy(&after, &meta, &err)) {
+            cli_error(NULL, "%s", err.msg);
+            goto out;
+        }
+        after.has_training = true;
+        snprintf(after.dataset, sizeof after.dataset, "mnist");
+        after.epochs = first_epoch + (int)epochs;
+        after.batch_size = cfg.batch;
+        after.seed = cfg.seed;
+        after.learning_rate = cfg.lr;
+        after.beta_1 = cfg.beta_1;
+        after.beta_2 = cfg.beta_2;
+        after.epsilon = cfg.epsilon;
+        bool fits = model_file_check(&net, &after, &err);
+        model_meta_destroy(&after);
+        if (!fits) {
+            cli_error(out_path, "the trained model could not be saved: %s", err.msg);
+            goto out;
+        }
+    }
     // The model's own input scale, in training as in evaluation (1/255 unless it says).
     cfg.input_scale = meta.scale;
     eval_options val_opt = {.input_scale = meta.scale};
@@ -217,7 +251,6 @@ int cli_train(int argc, char **argv)
 
     bool tty = isatty(STDOUT_FILENO) && !quiet;
     double t_total = 0.0;
-    int first_epoch = meta.has_training ? meta.epochs : 0;
     for (size_t e = 0; e < epochs; e++) {
         if (!quiet)
             printf("Epoch %zu/%zu", e + 1, epochs);
@@ -305,7 +338,20 @@ int cli_train(int argc, char **argv)
     }
     char note[256];
     if (!model_file_save_noted(out_path, &net, &meta, note, sizeof note, &err)) {
-        cli_error(out_path, "%s", err.msg);
+        // The checks above passed, so the disk filled up or the place changed
+        // during training: the work is kept in the user's models folder.
+        char fallback[PATHS_MAX];
+        dp_error why = err, ferr;
+        if ((epochs > 0 || not_a_digit) &&
+            paths_new_model_path(NULL, fallback, sizeof fallback, &ferr) &&
+            model_file_save(fallback, &net, &meta, &ferr)) {
+            cli_error(out_path, "%s; the trained model is saved as %s instead", why.msg, fallback);
+        } else if (epochs > 0 || not_a_digit) {
+            cli_error(out_path, "%s; nor could it be saved in the models folder: %s", why.msg,
+                      ferr.msg);
+        } else {
+            cli_error(out_path, "%s", why.msg);
+        }
         goto out;
     }
     if (note[0])

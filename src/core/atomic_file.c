@@ -238,3 +238,54 @@ fail:;
     free(target);
     return dp_fail(err, "%s: %s", step, strerror(e));
 }
+
+bool dp_check_atomic_write(const char *path, dp_error *err)
+{
+    if (path[0] == '\0')
+        return dp_fail(err, "empty file name");
+    char *target = save_target(path, err);
+    if (!target)
+        return false;
+    struct stat st;
+    if (lstat(target, &st) == 0 && !S_ISREG(st.st_mode)) {
+        free(target);
+        return dp_fail(err, "is %s, not a regular file: not replaced", dp_file_kind(st.st_mode));
+    }
+    const char *slash = strrchr(target, '/');
+    const char *base = slash ? slash + 1 : target;
+    size_t dir_len = (size_t)(base - target), stem = temp_stem_len(base);
+    char suffix[48];
+    snprintf(suffix, sizeof suffix, ".tmp-%ld-XXXXXX", (long)getpid());
+    size_t suffix_len = strlen(suffix);
+    char *tmp = malloc(dir_len + stem + suffix_len + 1);
+    if (!tmp) {
+        free(target);
+        return dp_fail(err, "out of memory");
+    }
+    memcpy(tmp, target, dir_len + stem);
+    memcpy(tmp + dir_len + stem, suffix, suffix_len + 1);
+    // The folder, as the save will meet it.
+    char *dir = strndup(target, dir_len > 1 ? dir_len - 1 : dir_len); // without its last '/'
+    bool ok = dir != NULL;
+    if (!ok) {
+        dp_fail(err, "out of memory");
+    } else if (dir_len > 0 && stat(dir, &st) != 0) {
+        ok = dp_fail(err, "cannot save in the folder %s: %s", dir, strerror(errno));
+    } else if (dir_len > 0 && !S_ISDIR(st.st_mode)) {
+        ok = dp_fail(err, "cannot save in %s: it is %s, not a folder", dir,
+                     dp_file_kind(st.st_mode));
+    } else {
+        int fd = mkstemp(tmp);
+        if (fd < 0) {
+            ok = dp_fail(err, "cannot create a file in the folder %s: %s", dir_len ? dir : ".",
+                         strerror(errno));
+        } else {
+            close(fd);
+            unlink(tmp);
+        }
+    }
+    free(dir);
+    free(tmp);
+    free(target);
+    return ok;
+}

@@ -30,6 +30,14 @@ bool dp_write_file_atomic(const char *path, const void *data, size_t len, dp_err
 bool dp_write_file_atomic_noted(const char *path, const void *data, size_t len, char *note,
                                 size_t note_len, dp_error *err);
 
+/* Checks, without writing path, that a save to it can start: the name is
+ * not empty, what is there (through links) is a regular file or nothing,
+ * its folder exists and a temporary file can be made in it (one is made
+ * and removed). For a long job that saves at the end, before it starts:
+ * "cannot save in the folder out: No such file or directory". The disk
+ * can still fill up or the folder go away in between. */
+bool dp_check_atomic_write(const char *path, dp_error *err);
+
 /* Removes temporaries "<path>.tmp-<pid>-XXXXXX" (the name cut short to
  * fit NAME_MAX) whose process no longer runs: what a save killed mid-write leaves. Every save calls it first; the
  * window calls it at start. Returns how many it removed. */

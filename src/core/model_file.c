@@ -1047,6 +1047,11 @@ static bool write_text(text *t, const mlp *net, const model_meta *meta, dp_error
     return true;
 }
 
+bool model_file_check(const mlp *net, const model_meta *meta, dp_error *err)
+{
+    return check_for_write(net, meta, err);
+}
+
 size_t model_file_max_bytes(size_t params, size_t rows, size_t layers, size_t outputs)
 {
     // Per number: "-1.17549435e-38" and ", ". Per kernel row: its indent,

@@ -31,6 +31,13 @@ size_t model_file_max_bytes(size_t params, size_t rows, size_t layers, size_t ou
  * expected 10"). */
 bool model_file_parse(const uint8_t *buf, size_t len, mlp *net, model_meta *meta, dp_error *err);
 
+/* What model_file_write checks before writing anything: the sizes, labels
+ * (1 to 31 bytes of UTF-8), input, and the training record's ranges (epochs
+ * at most 1,000,000, seed at most 2^53, ...). For a caller that will save
+ * later, to find out now: train checks the record it will write before the
+ * first epoch. */
+bool model_file_check(const mlp *net, const model_meta *meta, dp_error *err);
+
 /* Writes the model as JSON into a new NUL-terminated buffer (*out, caller
  * frees, *out_len without the NUL). */
 bool model_file_write(const mlp *net, const model_meta *meta, char **out, size_t *out_len,
