@@ -277,10 +277,13 @@ int cli_train(int argc, char **argv)
                epochs, epochs == 1 ? "" : "s", t_total, (double)(epochs * data.train.count) / t_total, last->val_accuracy,
                last->val_loss);
     }
-    if (!model_file_save(out_path, &net, &meta, &err)) {
+    char note[256];
+    if (!model_file_save_noted(out_path, &net, &meta, note, sizeof note, &err)) {
         cli_error(out_path, "%s", err.msg);
         goto out;
     }
+    if (note[0])
+        cli_error(out_path, "saved, but %s", note);
     if (!quiet)
         printf("Saved %s\n", out_path);
     status = 0;

@@ -10,6 +10,7 @@
 
 #include "float_text.h"
 #include "json_string.h"
+#include "read_file.h"
 
 #include <cjson/cJSON.h>
 #include <errno.h>
@@ -945,26 +946,18 @@ static bool read_all(const char *path, size_t max_len, uint8_t **out, size_t *ou
 {
     *out = NULL;
     *out_len = 0;
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return dp_fail(err, "cannot open: %s", strerror(errno));
+    // Not blocking on a FIFO, refusing what is not a regular file.
     struct stat st;
-    if (fstat(fd, &st) != 0) {
-        int e = errno;
-        close(fd);
-        return dp_fail(err, "cannot read: %s", strerror(e));
-    }
-    if (S_ISDIR(st.st_mode)) {
-        close(fd);
-        return dp_fail(err, "is a folder, not a model file");
-    }
-    if (S_ISREG(st.st_mode) && (uintmax_t)st.st_size > max_len) {
+    int fd = dp_open_regular(path, &st, err);
+    if (fd < 0)
+        return false;
+    if ((uintmax_t)st.st_size > max_len) {
         close(fd);
         return dp_fail(err, "%jd bytes is more than the %zu MiB limit", (intmax_t)st.st_size,
                        max_len >> 20);
     }
     // The size is a hint only: the file may change while it is read.
-    size_t cap = S_ISREG(st.st_mode) ? (size_t)st.st_size + 1 : 65536, len = 0;
+    size_t cap = (size_t)st.st_size + 1, len = 0;
     uint8_t *buf = malloc(cap);
     if (!buf) {
         close(fd);
@@ -1023,11 +1016,19 @@ bool model_file_load(const char *path, mlp *net, model_meta *meta, dp_error *err
 
 bool model_file_save(const char *path, const mlp *net, const model_meta *meta, dp_error *err)
 {
+    return model_file_save_noted(path, net, meta, NULL, 0, err);
+}
+
+bool model_file_save_noted(const char *path, const mlp *net, const model_meta *meta, char *note,
+                           size_t note_len, dp_error *err)
+{
     char *text;
     size_t len;
+    if (note && note_len)
+        note[0] = '\0';
     if (!model_file_write(net, meta, &text, &len, err))
         return false;
-    bool ok = dp_write_file_atomic(path, text, len, err);
+    bool ok = dp_write_file_atomic_noted(path, text, len, note, note_len, err);
     free(text);
     return ok;
 }
