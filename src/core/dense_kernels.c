@@ -68,7 +68,6 @@ typedef float dp_dvec4 __attribute__((vector_size(16)));
 #undef KLANES
 #undef KNAME
 
-
 /* One build per vector unit, with as many accumulators as its registers
  * hold beside the loaded vectors: 4 rows by 4 vectors of 16 (AVX-512, 32
  * registers), 4 by 2 of 8 or 4 (AVX2 and SSE2, 16 registers). */
