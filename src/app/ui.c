@@ -350,14 +350,14 @@ static void shape_text(const app_state *s, char *out, size_t len)
 {
     size_t o = 0;
     out[0] = '\0';
-    for (size_t i = 0; s->have_model && i <= s->net.n_layers && o < len; i++)
-        o += (size_t)snprintf(out + o, len - o, "%s%zu", i ? "-" : "", s->net.sizes[i]);
+    for (size_t i = 0; s->model.have && i <= s->model.net.n_layers && o < len; i++)
+        o += (size_t)snprintf(out + o, len - o, "%s%zu", i ? "-" : "", s->model.net.sizes[i]);
 }
 
 static uint64_t header_sig(const app_state *s)
 {
     uint64_t h = UI_SIG_INIT;
-    h = ui_sig(h, s->model_name, strlen(s->model_name));
+    h = ui_sig(h, s->model.name, strlen(s->model.name));
     char shape[128];
     shape_text(s, shape, sizeof shape);
     h = ui_sig(h, shape, strlen(shape));
@@ -379,7 +379,7 @@ static void draw_header(ui_ctx *u, const app_state *s)
     x += tw + ui_px(u, 14);
     char buf[512], shape[128];
     shape_text(s, shape, sizeof shape);
-    snprintf(buf, sizeof buf, "%s  ·  %s", s->model_name, shape);
+    snprintf(buf, sizeof buf, "%s  ·  %s", s->model.name, shape);
     text_draw_in(u->text, FONT_BODY, buf, (SDL_Rect){x, h.y + ui_px(u, 1), h.w, h.h}, UI_DIM,
                  TEXT_LEFT);
     ui_button(u, s, BTN_HELP, "?", s->help_visible, true);
@@ -391,7 +391,7 @@ static void draw_header(ui_ctx *u, const app_state *s)
 static uint64_t status_sig(const app_state *s, const ui_frame_info *info)
 {
     uint64_t h = UI_SIG_INIT;
-    UI_SIG(h, s->status_version);
+    UI_SIG(h, s->report.status_version);
     int fps = info ? (int)lround(info->fps) : 0;
     int p99 = info ? (int)lround(info->frame_ms_p99 * 10) : 0;
     UI_SIG(h, fps);
@@ -403,8 +403,8 @@ static void draw_status(ui_ctx *u, const app_state *s)
 {
     const ui_frame_info *info = &u->info;
     SDL_Rect r = ui_rect(s->layout.status);
-    ui_fill(u, r, s->status_error ? (SDL_Color){58, 24, 30, 255} : (SDL_Color){21, 24, 30, 255});
-    ui_fill(u, (SDL_Rect){r.x, r.y, r.w, 1}, s->status_error ? ui_alpha(UI_BAD, 160) : UI_PANEL_EDGE);
+    ui_fill(u, r, s->report.status_error ? (SDL_Color){58, 24, 30, 255} : (SDL_Color){21, 24, 30, 255});
+    ui_fill(u, (SDL_Rect){r.x, r.y, r.w, 1}, s->report.status_error ? ui_alpha(UI_BAD, 160) : UI_PANEL_EDGE);
     int pad = s->layout.pad;
     char right[96] = "";
     if (info->fps > 0)
@@ -415,12 +415,12 @@ static void draw_status(ui_ctx *u, const app_state *s)
                           UI_FAINT, TEXT_RIGHT);
     SDL_Rect left = {r.x + pad, r.y, r.w - 2 * pad - rw - ui_px(u, 16), r.h};
     ui_clip(u, left);
-    if (s->status_error) {
+    if (s->report.status_error) {
         int w = text_draw_in(u->text, FONT_BOLD, "!", left, UI_BAD, TEXT_LEFT);
         left.x += w + ui_px(u, 8);
     }
-    text_draw_in(u->text, FONT_BODY, s->status, left,
-                 s->status_error ? (SDL_Color){255, 196, 196, 255} : UI_DIM, TEXT_LEFT);
+    text_draw_in(u->text, FONT_BODY, s->report.status, left,
+                 s->report.status_error ? (SDL_Color){255, 196, 196, 255} : UI_DIM, TEXT_LEFT);
     ui_unclip(u);
 }
 

@@ -25,7 +25,7 @@
 
 #include <SDL.h>
 
-#include "state.h"
+#include "window.h"
 #include "text.h"
 
 /* The theme: a dark one, with one accent for "the answer" and one for
@@ -116,7 +116,7 @@ typedef struct ui_ctx {
     SDL_FPoint pts2[UI_MAX_COLUMNS];
     SDL_FRect rects[UI_MAX_COLUMNS];
     // The log panel's wrapped lines, recomputed when the log or width changes.
-    char wrapped[48][APP_LOG_LINE];
+    char wrapped[48][REPORT_LOG_LINE];
     SDL_Color wrapped_color[48];
     size_t n_wrapped;
     uint64_t wrapped_version;

@@ -50,7 +50,7 @@ static void draw_cursor(ui_ctx *u, const app_state *s)
 uint64_t ui_board_sig(const app_state *s)
 {
     uint64_t h = UI_SIG_INIT;
-    UI_SIG(h, s->scored_canvas);
+    UI_SIG(h, s->score.scored_canvas);
     UI_SIG(h, s->drawing);
     UI_SIG(h, s->shown_test);
     // The pen's outline follows the mouse over the canvas.
@@ -70,9 +70,9 @@ void ui_draw_board(ui_ctx *u, const app_state *s)
     int e = ui_px(u, 1) > 0 ? ui_px(u, 1) : 1;
     ui_fill(u, outer, s->drawing ? UI_ACCENT_DIM : UI_PANEL_EDGE);
     SDL_Rect r = {outer.x + e, outer.y + e, outer.w - 2 * e, outer.h - 2 * e};
-    if (u->canvas_tex_version != s->scored_canvas) {
-        upload(u->canvas_tex, s->raw);
-        u->canvas_tex_version = s->scored_canvas;
+    if (u->canvas_tex_version != s->score.scored_canvas) {
+        upload(u->canvas_tex, s->score.raw);
+        u->canvas_tex_version = s->score.scored_canvas;
     }
     SDL_RenderCopy(u->renderer, u->canvas_tex, NULL, &r);
 
@@ -92,7 +92,7 @@ void ui_draw_board(ui_ctx *u, const app_state *s)
         // A test image on the canvas: which one, and its true label.
         char buf[96];
         snprintf(buf, sizeof buf, "test image #%ld  ·  true label %s", s->shown_test,
-                 app_label(s, (size_t)s->shown_label));
+                 model_slot_label(&s->model, (size_t)s->shown_label));
         int tw, th;
         text_size(u->text, FONT_SMALL, buf, &tw, &th);
         SDL_Rect badge = {r.x + ui_px(u, 8), r.y + ui_px(u, 8), tw + ui_px(u, 16), th + ui_px(u, 8)};
@@ -117,7 +117,7 @@ uint64_t ui_tools_sig(const app_state *s)
     UI_SIG(h, empty);
     UI_SIG(h, s->hover);
     UI_SIG(h, s->erase_mode);
-    UI_SIG(h, s->meta.preprocess);
+    UI_SIG(h, s->model.meta.preprocess);
     return h;
 }
 
@@ -127,15 +127,15 @@ void ui_draw_tools(ui_ctx *u, const app_state *s)
     ui_button(u, s, BTN_CLEAR, "Clear", false, !empty);
     ui_button(u, s, BTN_UNDO, "Undo", false, !empty);
     ui_button(u, s, BTN_ERASE, "Eraser", s->erase_mode, true);
-    bool mnist = s->meta.preprocess == MODEL_PREPROCESS_MNIST;
+    bool mnist = s->model.meta.preprocess == MODEL_PREPROCESS_MNIST;
     ui_button(u, s, BTN_PREPROCESS, mnist ? "Normalise: on|MNIST: on" : "Normalise: off|MNIST: off", mnist, true);
 }
 
 uint64_t ui_preview_sig(const app_state *s)
 {
     uint64_t h = UI_SIG_INIT;
-    UI_SIG(h, s->input_version);
-    UI_SIG(h, s->meta.preprocess);
+    UI_SIG(h, s->score.input_version);
+    UI_SIG(h, s->model.meta.preprocess);
     UI_SIG(h, s->canvas.has_bitmap);
     return h;
 }
@@ -143,7 +143,7 @@ uint64_t ui_preview_sig(const app_state *s)
 void ui_draw_preview(ui_ctx *u, const app_state *s)
 {
     SDL_Rect p = ui_rect(s->layout.preview);
-    bool mnist = s->meta.preprocess == MODEL_PREPROCESS_MNIST;
+    bool mnist = s->model.meta.preprocess == MODEL_PREPROCESS_MNIST;
     int cap_h = text_height(u->text, FONT_CAPTION);
     text_draw(u->text, FONT_CAPTION, "NETWORK INPUT", p.x, p.y, UI_DIM, TEXT_LEFT);
     int top = p.y + cap_h + ui_px(u, 8);
@@ -154,9 +154,9 @@ void ui_draw_preview(ui_ctx *u, const app_state *s)
     SDL_Rect img = {p.x, top, side, side};
     int e = ui_px(u, 1) > 0 ? ui_px(u, 1) : 1;
     ui_fill(u, (SDL_Rect){img.x - e, img.y - e, img.w + 2 * e, img.h + 2 * e}, UI_PANEL_EDGE);
-    if (u->input_tex_version != s->input_version) {
-        upload(u->input_tex, s->input);
-        u->input_tex_version = s->input_version;
+    if (u->input_tex_version != s->score.input_version) {
+        upload(u->input_tex, s->score.input);
+        u->input_tex_version = s->score.input_version;
     }
     SDL_RenderCopy(u->renderer, u->input_tex, NULL, &img);
     // Beside it: what the numbers are.

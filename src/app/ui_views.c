@@ -3,7 +3,7 @@
  * paints them. Pictures (weight tiles, the saliency map, the gallery) live
  * in streaming textures that are re-made only when their key changes: the
  * weight tiles at most four times a second while training. */
-#include "cli/cli.h"
+#include "format.h"
 #include "ui.h"
 
 #include <math.h>
@@ -77,7 +77,7 @@ static void nav_button(ui_ctx *u, const app_state *s, app_rect r, const char *gl
 {
     if (r.w <= 0)
         return;
-    bool hover = enabled && s->hover_nav == (int)id;
+    bool hover = enabled && s->views.hover_nav == (int)id;
     ui_fill_round(u, R(r), (float)ui_px(u, 5), hover ? UI_BUTTON_HOVER : UI_BUTTON);
     text_draw_in(u->text, FONT_BOLD, glyph, R(r), enabled ? UI_TEXT : UI_FAINT, TEXT_CENTER);
 }
@@ -159,14 +159,14 @@ static int text_wrap(ui_ctx *u, text_font f, const char *txt, SDL_Rect r, int y,
 
 static bool unit_on_canvas_view(const app_state *s, int *layer, int *unit)
 {
-    if (s->hover_unit >= 0) {
-        *layer = s->hover_layer;
-        *unit = s->hover_unit;
+    if (s->views.hover_unit >= 0) {
+        *layer = s->views.hover_layer;
+        *unit = s->views.hover_unit;
         return true;
     }
-    if (s->sel_unit >= 0) {
-        *layer = s->sel_layer;
-        *unit = s->sel_unit;
+    if (s->views.sel_unit >= 0) {
+        *layer = s->views.sel_layer;
+        *unit = s->views.sel_unit;
         return true;
     }
     return false;
@@ -174,10 +174,10 @@ static bool unit_on_canvas_view(const app_state *s, int *layer, int *unit)
 
 static float unit_activation(const app_state *s, int layer, int unit, bool *known)
 {
-    *known = s->has_guess && s->acts && s->acts_input == s->views_input;
+    *known = s->score.has_guess && s->views.hidden.acts && s->views.hidden.acts_input == s->views.views_input;
     if (!*known)
         return 0.0f;
-    return s->acts[inspect_layer_offset(&s->net, (size_t)layer) + (size_t)unit];
+    return s->views.hidden.acts[inspect_layer_offset(&s->model.net, (size_t)layer) + (size_t)unit];
 }
 
 /* ---- tabs -------------------------------------------------------------- */
@@ -185,7 +185,7 @@ static float unit_activation(const app_state *s, int layer, int unit, bool *know
 uint64_t ui_tabs_sig(const app_state *s)
 {
     uint64_t h = UI_SIG_INIT;
-    UI_SIG(h, s->view);
+    UI_SIG(h, s->views.view);
     UI_SIG(h, s->hover);
     return h;
 }
@@ -231,7 +231,7 @@ void ui_draw_tabs(ui_ctx *u, const app_state *s)
     for (int v = 0; v < VIEW_COUNT; v++) {
         layout_button b = (layout_button)(BTN_TAB_HIDDEN + v);
         SDL_Rect r = ui_rect(s->layout.buttons[b]);
-        bool active = (int)s->view == v, hover = s->hover == b;
+        bool active = (int)s->views.view == v, hover = s->hover == b;
         ui_fill_round(u, r, (float)ui_px(u, 6), active ? UI_ACCENT_DIM : hover ? UI_BUTTON_HOVER : UI_BUTTON);
         if (active)
             ui_fill(u, (SDL_Rect){r.x + ui_px(u, 8), r.y + r.h - ui_px(u, 3), r.w - ui_px(u, 16), ui_px(u, 2)},
@@ -265,18 +265,20 @@ void ui_draw_tabs(ui_ctx *u, const app_state *s)
 /* Unit u of layer 0's incoming weights into the 28x28 unit texture. */
 static void upload_unit(ui_ctx *u, const app_state *s, size_t unit)
 {
+    view_ctx vc = app_view_ctx_const(s);
     uint64_t key = ui_sig(UI_SIG_INIT, &unit, sizeof unit);
-    key = ui_sig(key, &s->views_net, sizeof s->views_net);
+    key = ui_sig(key, &s->views.views_net, sizeof s->views.views_net);
     if (key == u->unit_key)
         return;
     u->unit_key = key;
     uint8_t rgba[CANVAS_N * CANVAS_N * 4];
-    view_weight_tile(s, unit, rgba);
+    view_weight_tile(&vc, unit, rgba);
     SDL_UpdateTexture(u->unit_tex, NULL, rgba, CANVAS_N * 4);
 }
 
 static void draw_unit_detail(ui_ctx *u, const app_state *s, const view_hidden_layout *l)
 {
+    view_ctx vc = app_view_ctx_const(s);
     SDL_Rect d = R(l->detail);
     ui_fill(u, (SDL_Rect){d.x, d.y - ui_px(u, 6), d.w, 1}, l->detail_right ? UI_PANEL : UI_PANEL_EDGE);
     int layer, unit;
@@ -296,17 +298,17 @@ static void draw_unit_detail(ui_ctx *u, const app_state *s, const view_hidden_la
         side = side / CANVAS_N * CANVAS_N;
     SDL_Rect pic = {d.x, d.y, side, side};
     float scale;
-    size_t inputs = s->net.sizes[layer];
+    size_t inputs = s->model.net.sizes[layer];
     if (layer == 0 && inputs == CANVAS_N * CANVAS_N) {
         upload_unit(u, s, (size_t)unit);
         scale = 0.0f;
         for (size_t i = 0; i < inputs; i++)
-            scale = fmaxf(scale, fabsf(s->net.layers[0].kernel[i * s->net.sizes[1] + (size_t)unit]));
+            scale = fmaxf(scale, fabsf(s->model.net.layers[0].kernel[i * s->model.net.sizes[1] + (size_t)unit]));
         SDL_RenderCopy(u->renderer, u->unit_tex, NULL, &pic);
     } else {
         // A deeper unit's inputs are the previous layer's units: a grid of them.
         uint8_t rgb[MLP_MAX_UNITS * 3];
-        scale = view_incoming_colors(s, (size_t)layer, (size_t)unit, rgb);
+        scale = view_incoming_colors(&vc, (size_t)layer, (size_t)unit, rgb);
         view_grid g = view_grid_fit((app_rect){pic.x, pic.y, pic.w, pic.h}, inputs, 1, 0, 1);
         for (size_t i = 0; i < g.n; i++)
             fill_rgb(u, R(view_grid_cell(&g, i)), rgb + 3 * i);
@@ -340,15 +342,16 @@ static void draw_unit_detail(ui_ctx *u, const app_state *s, const view_hidden_la
                              : "orange: that unit excites it, blue: inhibits it",
                   t, y, UI_FAINT);
     text_wrap(u, FONT_SMALL,
-              s->sel_unit == unit && s->sel_layer == layer ? "pinned: click it again to let go"
+              s->views.sel_unit == unit && s->views.sel_layer == layer ? "pinned: click it again to let go"
                                                            : "click to pin it (Weights shows it too)",
               t, y, UI_FAINT);
 }
 
 static void draw_hidden(ui_ctx *u, const app_state *s)
 {
+    view_ctx vc = app_view_ctx_const(s);
     view_hidden_layout l;
-    view_hidden_layout_of(s, &l);
+    view_hidden_layout_of(&vc, &l);
     if (l.n_grids == 0) {
         SDL_Rect r = ui_rect(s->layout.view);
         text_draw_in(u->text, FONT_SMALL, "this model has no hidden layer", r, UI_FAINT, TEXT_CENTER);
@@ -357,20 +360,20 @@ static void draw_hidden(ui_ctx *u, const app_state *s)
     static uint8_t rgb[MLP_MAX_UNITS * 3];
     int lw = line_w(u);
     for (size_t i = 0; i < l.n_grids; i++) {
-        size_t n = s->net.sizes[i + 1];
-        size_t zeros = view_hidden_cells(s, i, rgb);
+        size_t n = s->model.net.sizes[i + 1];
+        size_t zeros = view_hidden_cells(&s->views, &vc, i, rgb);
         SDL_Rect cap = R(l.caption[i]);
         char left[64], right[96];
         snprintf(left, sizeof left, "HIDDEN LAYER %zu  ·  %zu UNITS", i + 1, n);
         int cw = text_draw(u->text, FONT_CAPTION, left, cap.x, cap.y + ui_px(u, 3), UI_DIM, TEXT_LEFT);
         bool known;
-        if (l.detail.h == 0 && s->hover_layer == (int)i &&
-            (unit_activation(s, (int)i, s->hover_unit, &known), known)) {
+        if (l.detail.h == 0 && s->views.hover_layer == (int)i &&
+            (unit_activation(s, (int)i, s->views.hover_unit, &known), known)) {
             // No details box in this small window: the hovered unit's value here.
-            float a = unit_activation(s, (int)i, s->hover_unit, &known);
-            snprintf(right, sizeof right, "unit %d: %.3f%s", s->hover_unit + 1, (double)a,
+            float a = unit_activation(s, (int)i, s->views.hover_unit, &known);
+            snprintf(right, sizeof right, "unit %d: %.3f%s", s->views.hover_unit + 1, (double)a,
                      a > 0.0f ? "" : " (off)");
-        } else if (s->has_guess) {
+        } else if (s->score.has_guess) {
             snprintf(right, sizeof right, "ReLU switched off %zu of %zu", zeros, n);
         } else {
             snprintf(right, sizeof right, "draw a digit to light them up");
@@ -381,14 +384,14 @@ static void draw_hidden(ui_ctx *u, const app_state *s)
         text_size(u->text, FONT_SMALL, right, &tw, NULL);
         if (tw <= rw)
             text_draw(u->text, FONT_SMALL, right, x, cap.y + ui_px(u, 2),
-                      s->has_guess ? UI_TRAIN : UI_FAINT, TEXT_LEFT);
+                      s->score.has_guess ? UI_TRAIN : UI_FAINT, TEXT_LEFT);
         const view_grid *g = &l.grid[i];
         for (size_t k = 0; k < g->n; k++)
             fill_rgb(u, R(view_grid_cell(g, k)), rgb + 3 * k);
-        if (s->sel_layer == (int)i && s->sel_unit >= 0 && (size_t)s->sel_unit < g->n)
-            outline(u, R(view_grid_cell(g, (size_t)s->sel_unit)), lw + 1, UI_ACCENT);
-        if (s->hover_layer == (int)i && s->hover_unit >= 0 && (size_t)s->hover_unit < g->n)
-            outline(u, R(view_grid_cell(g, (size_t)s->hover_unit)), lw, UI_TEXT);
+        if (s->views.sel_layer == (int)i && s->views.sel_unit >= 0 && (size_t)s->views.sel_unit < g->n)
+            outline(u, R(view_grid_cell(g, (size_t)s->views.sel_unit)), lw + 1, UI_ACCENT);
+        if (s->views.hover_layer == (int)i && s->views.hover_unit >= 0 && (size_t)s->views.hover_unit < g->n)
+            outline(u, R(view_grid_cell(g, (size_t)s->views.hover_unit)), lw, UI_TEXT);
     }
     if (l.detail.h > 0)
         draw_unit_detail(u, s, &l);
@@ -398,8 +401,9 @@ static void draw_hidden(ui_ctx *u, const app_state *s)
 
 static void upload_tiles(ui_ctx *u, const app_state *s, const view_weights_layout *l)
 {
+    view_ctx vc = app_view_ctx_const(s);
     uint64_t key = UI_SIG_INIT;
-    UI_SIG(key, s->tiles_net);
+    UI_SIG(key, s->views.tiles_net);
     UI_SIG(key, l->first);
     UI_SIG(key, l->grid.n);
     if (key == u->tiles_key)
@@ -411,7 +415,7 @@ static void upload_tiles(ui_ctx *u, const app_state *s, const view_weights_layou
         return;
     uint8_t tile[CANVAS_N * CANVAS_N * 4];
     for (size_t i = 0; i < l->grid.n && i < UI_TILE_MAX; i++) {
-        view_weight_tile(s, l->first + i, tile);
+        view_weight_tile(&vc, l->first + i, tile);
         int tx = (int)(i % UI_TILE_COLS) * CANVAS_N, ty = (int)(i / UI_TILE_COLS) * CANVAS_N;
         for (int row = 0; row < CANVAS_N; row++)
             memcpy((uint8_t *)pixels + (size_t)(ty + row) * (size_t)pitch + (size_t)tx * 4,
@@ -423,16 +427,17 @@ static void upload_tiles(ui_ctx *u, const app_state *s, const view_weights_layou
 
 static void draw_weights(ui_ctx *u, const app_state *s)
 {
+    view_ctx vc = app_view_ctx_const(s);
     view_weights_layout l;
-    view_weights_layout_of(s, &l);
+    view_weights_layout_of(&s->views, &vc, &l);
     if (l.per_page == 0)
         return;
-    size_t units = s->net.sizes[1];
+    size_t units = s->model.net.sizes[1];
     SDL_Rect cap = R(l.caption);
     int cw = text_draw(u->text, FONT_CAPTION, "FIRST-LAYER WEIGHTS", cap.x, cap.y + ui_px(u, 3),
                        UI_DIM, TEXT_LEFT);
     char right[96];
-    bool live = app_training_state(s) == TRAINER_RUNNING;
+    bool live = training_state(&s->train) == TRAINER_RUNNING;
     if (l.pages > 1)
         snprintf(right, sizeof right, "units %zu–%zu of %zu", l.first + 1, l.first + l.grid.n, units);
     else
@@ -454,11 +459,11 @@ static void draw_weights(ui_ctx *u, const app_state *s)
         SDL_RenderCopy(u->renderer, u->tiles_tex, &src, &dst);
     }
     int lw = line_w(u);
-    if (s->sel_layer == 0 && s->sel_unit >= (int)l.first && (size_t)s->sel_unit < l.first + l.grid.n)
-        outline(u, R(view_grid_cell(&l.grid, (size_t)s->sel_unit - l.first)), lw + 1, UI_ACCENT);
-    if (s->hover_layer == 0 && s->hover_unit >= (int)l.first &&
-        (size_t)s->hover_unit < l.first + l.grid.n)
-        outline(u, R(view_grid_cell(&l.grid, (size_t)s->hover_unit - l.first)), lw, UI_TEXT);
+    if (s->views.sel_layer == 0 && s->views.sel_unit >= (int)l.first && (size_t)s->views.sel_unit < l.first + l.grid.n)
+        outline(u, R(view_grid_cell(&l.grid, (size_t)s->views.sel_unit - l.first)), lw + 1, UI_ACCENT);
+    if (s->views.hover_layer == 0 && s->views.hover_unit >= (int)l.first &&
+        (size_t)s->views.hover_unit < l.first + l.grid.n)
+        outline(u, R(view_grid_cell(&l.grid, (size_t)s->views.hover_unit - l.first)), lw, UI_TEXT);
 
     // Footer: the unit under the mouse (or pinned), and the legend.
     SDL_Rect f = R(l.footer);
@@ -469,8 +474,8 @@ static void draw_weights(ui_ctx *u, const app_state *s)
         bool known;
         float a = unit_activation(s, 0, unit, &known);
         float scale = 0.0f;
-        for (size_t i = 0; i < s->net.sizes[0]; i++)
-            scale = fmaxf(scale, fabsf(s->net.layers[0].kernel[i * units + (size_t)unit]));
+        for (size_t i = 0; i < s->model.net.sizes[0]; i++)
+            scale = fmaxf(scale, fabsf(s->model.net.layers[0].kernel[i * units + (size_t)unit]));
         if (known)
             snprintf(line, sizeof line, "Unit %d: weights ±%.3f; %s", unit + 1, (double)scale,
                      a > 0.0f ? "on for this drawing" : "off for this drawing (ReLU)");
@@ -498,17 +503,17 @@ static void draw_weights(ui_ctx *u, const app_state *s)
 static void upload_heat(ui_ctx *u, const app_state *s)
 {
     uint64_t key = UI_SIG_INIT;
-    UI_SIG(key, s->saliency_version);
+    UI_SIG(key, s->views.why.saliency_version);
     if (key == u->heat_key)
         return;
     u->heat_key = key;
-    float scale = view_saliency_scale(s);
+    float scale = view_saliency_scale(&s->views);
     uint8_t rgba[CANVAS_N * CANVAS_N * 4];
     for (size_t i = 0; i < CANVAS_N * CANVAS_N; i++) {
         uint8_t *p = rgba + 4 * i;
-        inspect_color(s->saliency[i], scale, p);
+        inspect_color(s->views.why.saliency[i], scale, p);
         // A faint trace of the ink, so the digit stays readable where the map is near zero.
-        float lift = 34.0f * s->input[i];
+        float lift = 34.0f * s->score.input[i];
         for (int k = 0; k < 3; k++) {
             float v = (float)p[k] + lift;
             p[k] = (uint8_t)(v > 255.0f ? 255.0f : v);
@@ -520,13 +525,14 @@ static void upload_heat(ui_ctx *u, const app_state *s)
 
 static void draw_why(ui_ctx *u, const app_state *s)
 {
+    view_ctx vc = app_view_ctx_const(s);
     view_why_layout l;
-    view_why_layout_of(s, &l);
-    int cls = view_why_class(s);
-    const char *label = cls >= 0 ? app_label(s, (size_t)cls) : "";
+    view_why_layout_of(&vc, &l);
+    int cls = view_why_class(&s->views, &vc);
+    const char *label = cls >= 0 ? model_slot_label(&s->model, (size_t)cls) : "";
     SDL_Rect cap = R(l.caption);
     char title[96];
-    if (cls >= 0 && s->why_gradient)
+    if (cls >= 0 && s->views.why.gradient)
         snprintf(title, sizeof title, "WHERE INK WOULD PUSH %s UP OR DOWN", label);
     else if (cls >= 0)
         snprintf(title, sizeof title, "WHY %s?  WHICH PIXELS PUSHED ITS SCORE", label);
@@ -536,7 +542,7 @@ static void draw_why(ui_ctx *u, const app_state *s)
 
     SDL_Rect heat = R(l.heat);
     ui_fill(u, (SDL_Rect){heat.x - 1, heat.y - 1, heat.w + 2, heat.h + 2}, UI_PANEL_EDGE);
-    if (!s->has_saliency) {
+    if (!s->views.why.has_saliency) {
         ui_fill(u, heat, (SDL_Color){24, 24, 28, 255});
         const char *lines[] = {"Draw a digit", "(or press T for", "a test image)"};
         int lh = text_height(u->text, FONT_SMALL) + ui_px(u, 2);
@@ -559,16 +565,16 @@ static void draw_why(ui_ctx *u, const app_state *s)
     int y = side.y;
     if (cls >= 0) {
         int big = text_height(u->text, FONT_BIG);
-        int w = text_draw(u->text, FONT_BIG, label, side.x, y - ui_px(u, 6), s->sure || cls != (int)s->guess ? UI_ACCENT : UI_TRAIN,
+        int w = text_draw(u->text, FONT_BIG, label, side.x, y - ui_px(u, 6), s->score.sure || cls != (int)s->score.guess ? UI_ACCENT : UI_TRAIN,
                           TEXT_LEFT);
         char p[64];
-        snprintf(p, sizeof p, "P = %.1f %%", (double)(s->probs[cls] * 100.0f));
+        snprintf(p, sizeof p, "P = %.1f %%", (double)(s->score.probs[cls] * 100.0f));
         int tx = side.x + w + ui_px(u, 12), room = side.x + side.w - tx;
         int pw;
         text_size(u->text, FONT_TITLE, p, &pw, NULL);
         text_font pf = pw <= room ? FONT_TITLE : FONT_BOLD;
         text_fit(u, pf, p, tx, y + ui_px(u, 6), room, UI_TEXT);
-        bool clicked = s->why_class >= 0 && s->why_class == cls;
+        bool clicked = s->views.why.why_class >= 0 && s->views.why.why_class == cls;
         const char *who = clicked ? "the class you clicked" : "the network's answer";
         int ww;
         text_size(u->text, FONT_SMALL, who, &ww, NULL);
@@ -587,27 +593,27 @@ static void draw_why(ui_ctx *u, const app_state *s)
     text_draw(u->text, FONT_SMALL, "up", bar.x + bar.w, y, UI_FAINT, TEXT_RIGHT);
     y += text_height(u->text, FONT_SMALL) + ui_px(u, 8);
     char red[96], blue[96];
-    const char *up_verb = s->why_gradient ? "ink here raises" : "pushed";
-    const char *down_verb = s->why_gradient ? "ink here lowers" : "pulled";
+    const char *up_verb = s->views.why.gradient ? "ink here raises" : "pushed";
+    const char *down_verb = s->views.why.gradient ? "ink here lowers" : "pulled";
     snprintf(red, sizeof red, "red: %s %s%s", up_verb, cls >= 0 ? label : "the class",
-             s->why_gradient ? "" : " up");
+             s->views.why.gradient ? "" : " up");
     snprintf(blue, sizeof blue, "blue: %s %s%s", down_verb, cls >= 0 ? label : "the class",
-             s->why_gradient ? "" : " down");
+             s->views.why.gradient ? "" : " down");
     int lh = text_height(u->text, FONT_BODY) + ui_px(u, 2);
     text_fit(u, FONT_BODY, red, side.x, y, side.w, (SDL_Color){255, 150, 90, 255});
     y += lh;
     text_fit(u, FONT_BODY, blue, side.x, y, side.w, (SDL_Color){120, 160, 255, 255});
     y += lh + ui_px(u, 6);
-    if (s->has_saliency) {
+    if (s->views.why.has_saliency) {
         float up, down;
-        view_saliency_sums(s, &up, &down);
+        view_saliency_sums(&s->views, &up, &down);
         char sums[96];
         snprintf(sums, sizeof sums, "in all  +%.2f  %.2f", (double)up, (double)down);
         text_fit(u, FONT_MONO, sums, side.x, y, side.w, UI_DIM);
         y += text_height(u->text, FONT_MONO) + ui_px(u, 8);
     }
     text_wrap(u, FONT_SMALL,
-              s->why_gradient
+              s->views.why.gradient
                   ? "Gradient of the class's score (its logit) for every pixel, inked or "
                     "not: where more ink would raise or lower it, such as the gap at the "
                     "top of a 4. G: back to gradient × input."
@@ -622,8 +628,8 @@ static void draw_why(ui_ctx *u, const app_state *s)
 static void upload_thumbs(ui_ctx *u, const app_state *s, const view_mistakes_layout *l)
 {
     uint64_t key = UI_SIG_INIT;
-    UI_SIG(key, s->gallery_version);
-    UI_SIG(key, s->gallery_first);
+    UI_SIG(key, s->views.mistakes.gallery_version);
+    UI_SIG(key, s->views.mistakes.gallery_first);
     UI_SIG(key, l->thumbs.n);
     if (key == u->thumbs_key)
         return;
@@ -632,9 +638,9 @@ static void upload_thumbs(ui_ctx *u, const app_state *s, const view_mistakes_lay
     int pitch;
     if (SDL_LockTexture(u->thumbs_tex, NULL, &pixels, &pitch) != 0)
         return;
-    const dataset *d = &s->data.test;
+    const dataset *d = &s->train.data.test;
     for (size_t i = 0; i < l->thumbs.n && i < UI_TILE_MAX; i++) {
-        size_t idx = s->gallery[s->gallery_first + i];
+        size_t idx = s->views.mistakes.gallery[s->views.mistakes.gallery_first + i];
         const uint8_t *img = d->images + idx * CANVAS_N * CANVAS_N;
         int tx = (int)(i % UI_TILE_COLS) * CANVAS_N, ty = (int)(i / UI_TILE_COLS) * CANVAS_N;
         for (int row = 0; row < CANVAS_N; row++) {
@@ -663,8 +669,8 @@ static void draw_gallery_hint(ui_ctx *u, const app_state *s, SDL_Rect g)
         int bt = -1, bp = -1;
         for (int t = 0; t < 10; t++)
             for (int p = 0; p < 10; p++)
-                if (t != p && !used[t][p] && s->confusion[t][p] &&
-                    (bt < 0 || s->confusion[t][p] > s->confusion[bt][bp])) {
+                if (t != p && !used[t][p] && s->views.mistakes.confusion[t][p] &&
+                    (bt < 0 || s->views.mistakes.confusion[t][p] > s->views.mistakes.confusion[bt][bp])) {
                     bt = t;
                     bp = p;
                 }
@@ -672,13 +678,13 @@ static void draw_gallery_hint(ui_ctx *u, const app_state *s, SDL_Rect g)
             break;
         used[bt][bp] = true;
         char line[96];
-        snprintf(line, sizeof line, "%s read as %s", app_label(s, (size_t)bt), app_label(s, (size_t)bp));
+        snprintf(line, sizeof line, "%s read as %s", model_slot_label(&s->model, (size_t)bt), model_slot_label(&s->model, (size_t)bp));
         int lh = text_height(u->text, FONT_BODY) + ui_px(u, 3);
         if (y + lh > g.y + g.h)
             break;
         text_fit(u, FONT_BODY, line, g.x, y, g.w, UI_TEXT);
         char num[16];
-        snprintf(num, sizeof num, "%u", s->confusion[bt][bp]);
+        snprintf(num, sizeof num, "%u", s->views.mistakes.confusion[bt][bp]);
         text_draw(u->text, FONT_MONO, num, g.x + g.w, y + ui_px(u, 1), (SDL_Color){255, 160, 150, 255},
                   TEXT_RIGHT);
         y += lh;
@@ -692,30 +698,30 @@ static void draw_gallery(ui_ctx *u, const app_state *s, const view_mistakes_layo
         return;
     if (l->show_matrix)
         ui_fill(u, (SDL_Rect){g.x - ui_px(u, 8), g.y, 1, g.h}, UI_PANEL_EDGE);
-    if (s->gallery_true == APP_NO_CELL) {
+    if (s->views.mistakes.gallery_true == VIEW_NO_CELL) {
         draw_gallery_hint(u, s, g);
         return;
     }
-    const char *t = app_label(s, (size_t)s->gallery_true), *p = app_label(s, (size_t)s->gallery_pred);
+    const char *t = model_slot_label(&s->model, (size_t)s->views.mistakes.gallery_true), *p = model_slot_label(&s->model, (size_t)s->views.mistakes.gallery_pred);
     char title[96];
     SDL_Rect cap = R(l->gallery_caption);
     int room = l->prev.x - cap.x - ui_px(u, 4);
-    if (s->gallery_true == s->gallery_pred)
-        snprintf(title, sizeof title, "%s read right: %zu", t, s->n_gallery);
+    if (s->views.mistakes.gallery_true == s->views.mistakes.gallery_pred)
+        snprintf(title, sizeof title, "%s read right: %zu", t, s->views.mistakes.n_gallery);
     else
-        snprintf(title, sizeof title, "%s read as %s: %zu", t, p, s->n_gallery);
+        snprintf(title, sizeof title, "%s read as %s: %zu", t, p, s->views.mistakes.n_gallery);
     int tw;
     text_size(u->text, FONT_BOLD, title, &tw, NULL);
     if (tw > room)
-        snprintf(title, sizeof title, "%s→%s: %zu", t, p, s->n_gallery);
-    text_fit(u, FONT_BOLD, s->has_preds ? title : "waiting…", cap.x, cap.y + ui_px(u, 2), room,
+        snprintf(title, sizeof title, "%s→%s: %zu", t, p, s->views.mistakes.n_gallery);
+    text_fit(u, FONT_BOLD, s->views.mistakes.has_preds ? title : "waiting…", cap.x, cap.y + ui_px(u, 2), room,
              UI_TEXT);
-    bool more = s->gallery_first + l->thumbs.n < s->n_gallery;
-    nav_button(u, s, l->prev, "‹", VIEW_NAV_PREV, s->gallery_first > 0);
+    bool more = s->views.mistakes.gallery_first + l->thumbs.n < s->views.mistakes.n_gallery;
+    nav_button(u, s, l->prev, "‹", VIEW_NAV_PREV, s->views.mistakes.gallery_first > 0);
     nav_button(u, s, l->next, "›", VIEW_NAV_NEXT, more);
     nav_button(u, s, l->close, "×", VIEW_NAV_CLOSE, true);
-    if (!s->has_preds || s->n_gallery == 0) {
-        if (s->has_preds)
+    if (!s->views.mistakes.has_preds || s->views.mistakes.n_gallery == 0) {
+        if (s->views.mistakes.has_preds)
             text_draw(u->text, FONT_SMALL, "no test image here", g.x, cap.y + cap.h + ui_px(u, 8),
                       UI_FAINT, TEXT_LEFT);
         return;
@@ -731,69 +737,70 @@ static void draw_gallery(ui_ctx *u, const app_state *s, const view_mistakes_layo
     text_size(u->text, FONT_SMALL, widest, &ww, NULL);
     bool full = ww <= tg->pitch - ui_px(u, 3);
     for (size_t i = 0; i < tg->n && i < UI_TILE_MAX; i++) {
-        size_t idx = s->gallery[s->gallery_first + i];
+        size_t idx = s->views.mistakes.gallery[s->views.mistakes.gallery_first + i];
         SDL_Rect src = {(int)(i % UI_TILE_COLS) * CANVAS_N, (int)(i / UI_TILE_COLS) * CANVAS_N, CANVAS_N,
                         CANVAS_N};
         SDL_Rect dst = R(view_grid_cell(tg, i));
         SDL_RenderCopy(u->renderer, u->thumbs_tex, &src, &dst);
         if ((long)idx == s->shown_test)
             outline(u, dst, line_w(u) + 1, UI_ACCENT);
-        else if (s->hover_thumb == (int)i)
+        else if (s->views.hover_thumb == (int)i)
             outline(u, dst, line_w(u), UI_TEXT);
         char cap_txt[48];
         if (full)
-            snprintf(cap_txt, sizeof cap_txt, "%s→%s %.0f%%", app_label(s, s->data.test.labels[idx]),
-                     app_label(s, s->test_pred[idx]), (double)(s->test_conf[idx] * 100.0f));
+            snprintf(cap_txt, sizeof cap_txt, "%s→%s %.0f%%", model_slot_label(&s->model, s->train.data.test.labels[idx]),
+                     model_slot_label(&s->model, s->views.mistakes.test_pred[idx]), (double)(s->views.mistakes.test_conf[idx] * 100.0f));
         else
-            snprintf(cap_txt, sizeof cap_txt, "%.0f%%", (double)(s->test_conf[idx] * 100.0f));
+            snprintf(cap_txt, sizeof cap_txt, "%.0f%%", (double)(s->views.mistakes.test_conf[idx] * 100.0f));
         text_draw(u->text, FONT_SMALL, cap_txt, dst.x + dst.w / 2, dst.y + dst.h + ui_px(u, 2),
-                  s->gallery_true == s->gallery_pred ? UI_DIM : (SDL_Color){255, 160, 150, 255},
+                  s->views.mistakes.gallery_true == s->views.mistakes.gallery_pred ? UI_DIM : (SDL_Color){255, 160, 150, 255},
                   TEXT_CENTER);
     }
 }
 
 static void draw_mistakes(ui_ctx *u, const app_state *s)
 {
+    view_ctx vc = app_view_ctx_const(s);
     view_mistakes_layout l;
-    view_mistakes_layout_of(s, &l);
+    view_mistakes_layout_of(&s->views, &vc, &l);
     SDL_Rect cap = R(l.caption);
     char right[96] = "";
-    if (s->has_confusion)
-        snprintf(right, sizeof right, "%.2f %% right%s", 100.0 * s->confusion_accuracy,
-                 app_training_state(s) == TRAINER_RUNNING ? " · after each epoch" : "");
+    if (s->views.mistakes.has_confusion)
+        snprintf(right, sizeof right, "%.2f %% right%s", 100.0 * s->views.mistakes.confusion_accuracy,
+                 training_state(&s->train) == TRAINER_RUNNING ? " · after each epoch" : "");
     char title[64];
     uint32_t total = 0;
     for (int t = 0; t < 10; t++)
         for (int p = 0; p < 10; p++)
-            total += s->confusion[t][p];
+            total += s->views.mistakes.confusion[t][p];
     char num[32];
-    cli_thousands(num, sizeof num, (unsigned long long)s->has_confusion ? total : 10000);
+    fmt_thousands(num, sizeof num, (unsigned long long)s->views.mistakes.has_confusion ? total : 10000);
     snprintf(title, sizeof title, "MISTAKES ON %s TEST IMAGES", num);
     int cw = text_draw(u->text, FONT_CAPTION, title, cap.x, cap.y + ui_px(u, 3), UI_DIM, TEXT_LEFT);
     int tw;
     text_size(u->text, FONT_SMALL, right, &tw, NULL);
-    bool hover_in_caption = s->hover_cell >= 0 && !l.hint;
+    bool hover_in_caption = s->views.hover_cell >= 0 && !l.hint;
     if (right[0] && cap.w - cw - ui_px(u, 12) >= tw && !hover_in_caption)
         text_draw(u->text, FONT_SMALL, right, cap.x + cap.w, cap.y + ui_px(u, 2), UI_GOOD, TEXT_RIGHT);
 
-    if (!s->has_confusion) {
+    if (!s->views.mistakes.has_confusion) {
         const char *msg = "asking the network about the test set…";
         SDL_Color c = UI_FAINT;
-        switch (s->data_state) {
-        case APP_DATA_MISSING:
+        switch (s->train.data_state) {
+        case TRAINING_DATA_MISSING:
             msg = "no MNIST found: run scripts/fetch-mnist";
             c = UI_TRAIN;
             break;
-        case APP_DATA_FAILED:
+        case TRAINING_DATA_FAILED:
             msg = "cannot read MNIST (see the status line)";
             c = UI_BAD;
             break;
-        case APP_DATA_LOADING:
-        case APP_DATA_FOUND:
-        case APP_DATA_UNKNOWN:
+        case TRAINING_DATA_LOADING:
+        case TRAINING_DATA_FOUND:
+        case TRAINING_DATA_UNKNOWN:
             msg = "reading MNIST…";
             break;
-        case APP_DATA_LOADED:
+        case TRAINING_DATA_LOADED:
             break;
         }
         SDL_Rect v = ui_rect(s->layout.view);
@@ -804,15 +811,15 @@ static void draw_mistakes(ui_ctx *u, const app_state *s)
         uint32_t max_off = 0;
         for (int t = 0; t < 10; t++)
             for (int p = 0; p < 10; p++)
-                if (t != p && s->confusion[t][p] > max_off)
-                    max_off = s->confusion[t][p];
+                if (t != p && s->views.mistakes.confusion[t][p] > max_off)
+                    max_off = s->views.mistakes.confusion[t][p];
         int cw = l.cell_w, ch = l.cell_h;
         SDL_Rect m = R(l.matrix);
         int label = ui_px(u, 18);
         bool counts = ch >= ui_px(u, 14) && cw >= ui_px(u, 18);
         text_font cf = cw >= ui_px(u, 30) && ch >= ui_px(u, 22) ? FONT_SMALL : FONT_CAPTION;
         for (int k = 0; k < 10; k++) {
-            const char *name = app_label(s, (size_t)k);
+            const char *name = model_slot_label(&s->model, (size_t)k);
             text_draw_in(u->text, FONT_CAPTION, name, (SDL_Rect){m.x + k * cw, m.y - label, cw, label},
                          UI_DIM, TEXT_CENTER);
             text_draw_in(u->text, FONT_CAPTION, name,
@@ -821,9 +828,9 @@ static void draw_mistakes(ui_ctx *u, const app_state *s)
         for (int t = 0; t < 10; t++) {
             uint32_t row = 0;
             for (int p = 0; p < 10; p++)
-                row += s->confusion[t][p];
+                row += s->views.mistakes.confusion[t][p];
             for (int p = 0; p < 10; p++) {
-                uint32_t n = s->confusion[t][p];
+                uint32_t n = s->views.mistakes.confusion[t][p];
                 uint8_t rgb[3];
                 view_confusion_color(n, row, max_off, t == p, rgb);
                 SDL_Rect cell = {m.x + p * cw, m.y + t * ch, cw - 1, ch - 1};
@@ -847,30 +854,30 @@ static void draw_mistakes(ui_ctx *u, const app_state *s)
                 }
             }
         }
-        if (s->gallery_true != APP_NO_CELL)
-            outline(u, (SDL_Rect){m.x + s->gallery_pred * cw, m.y + s->gallery_true * ch, cw - 1, ch - 1},
+        if (s->views.mistakes.gallery_true != VIEW_NO_CELL)
+            outline(u, (SDL_Rect){m.x + s->views.mistakes.gallery_pred * cw, m.y + s->views.mistakes.gallery_true * ch, cw - 1, ch - 1},
                     line_w(u) + 1, UI_ACCENT);
-        if (s->hover_cell >= 0)
-            outline(u, (SDL_Rect){m.x + (s->hover_cell % 10) * cw, m.y + (s->hover_cell / 10) * ch, cw - 1,
+        if (s->views.hover_cell >= 0)
+            outline(u, (SDL_Rect){m.x + (s->views.hover_cell % 10) * cw, m.y + (s->views.hover_cell / 10) * ch, cw - 1,
                                   ch - 1},
                     line_w(u), UI_TEXT);
         // Under the matrix (or in the caption line when there is no room
         // under it): what the axes are, or the hovered cell.
         char hint[128];
-        if (s->hover_cell >= 0) {
-            int t = s->hover_cell / 10, p = s->hover_cell % 10;
+        if (s->views.hover_cell >= 0) {
+            int t = s->views.hover_cell / 10, p = s->views.hover_cell % 10;
             if (t == p)
-                snprintf(hint, sizeof hint, "%u %ss read right", s->confusion[t][p], app_label(s, (size_t)t));
+                snprintf(hint, sizeof hint, "%u %ss read right", s->views.mistakes.confusion[t][p], model_slot_label(&s->model, (size_t)t));
             else
-                snprintf(hint, sizeof hint, "%u %ss read as %s", s->confusion[t][p], app_label(s, (size_t)t),
-                         app_label(s, (size_t)p));
+                snprintf(hint, sizeof hint, "%u %ss read as %s", s->views.mistakes.confusion[t][p], model_slot_label(&s->model, (size_t)t),
+                         model_slot_label(&s->model, (size_t)p));
         } else {
             snprintf(hint, sizeof hint, "rows: true digit · columns: the answer · click a cell");
         }
         if (l.hint)
             text_fit(u, FONT_SMALL, hint, m.x - label, m.y + m.h + ui_px(u, 4), m.w + label,
-                     s->hover_cell >= 0 ? UI_TEXT : UI_FAINT);
-        else if (s->hover_cell >= 0)
+                     s->views.hover_cell >= 0 ? UI_TEXT : UI_FAINT);
+        else if (s->views.hover_cell >= 0)
             text_draw(u->text, FONT_SMALL, hint, cap.x + cap.w, cap.y + ui_px(u, 2), UI_TEXT, TEXT_RIGHT);
     }
     draw_gallery(u, s, &l);
@@ -880,70 +887,71 @@ static void draw_mistakes(ui_ctx *u, const app_state *s)
 
 uint64_t ui_view_sig(const app_state *s)
 {
+    view_ctx vc = app_view_ctx_const(s);
     uint64_t h = UI_SIG_INIT;
-    UI_SIG(h, s->view);
-    UI_SIG(h, s->have_model);
-    switch (s->view) {
+    UI_SIG(h, s->views.view);
+    UI_SIG(h, s->model.have);
+    switch (s->views.view) {
     case VIEW_HIDDEN:
-        UI_SIG(h, s->has_guess);
-        UI_SIG(h, s->acts_input);
-        UI_SIG(h, s->acts_net);
-        UI_SIG(h, s->sel_layer);
-        UI_SIG(h, s->sel_unit);
-        UI_SIG(h, s->hover_layer);
-        UI_SIG(h, s->hover_unit);
-        if (s->hover_unit >= 0 || s->sel_unit >= 0)
-            UI_SIG(h, s->views_net);
+        UI_SIG(h, s->score.has_guess);
+        UI_SIG(h, s->views.hidden.acts_input);
+        UI_SIG(h, s->views.hidden.acts_net);
+        UI_SIG(h, s->views.sel_layer);
+        UI_SIG(h, s->views.sel_unit);
+        UI_SIG(h, s->views.hover_layer);
+        UI_SIG(h, s->views.hover_unit);
+        if (s->views.hover_unit >= 0 || s->views.sel_unit >= 0)
+            UI_SIG(h, s->views.views_net);
         break;
     case VIEW_WEIGHTS: {
-        UI_SIG(h, s->tiles_net);
-        UI_SIG(h, s->weights_page);
-        UI_SIG(h, s->sel_layer);
-        UI_SIG(h, s->sel_unit);
-        UI_SIG(h, s->hover_layer);
-        UI_SIG(h, s->hover_unit);
-        UI_SIG(h, s->hover_nav);
-        bool live = app_training_state(s) == TRAINER_RUNNING;
+        UI_SIG(h, s->views.tiles_net);
+        UI_SIG(h, s->views.weights.page);
+        UI_SIG(h, s->views.sel_layer);
+        UI_SIG(h, s->views.sel_unit);
+        UI_SIG(h, s->views.hover_layer);
+        UI_SIG(h, s->views.hover_unit);
+        UI_SIG(h, s->views.hover_nav);
+        bool live = training_state(&s->train) == TRAINER_RUNNING;
         UI_SIG(h, live);
-        if (s->hover_unit >= 0 || s->sel_unit >= 0) {
-            UI_SIG(h, s->has_guess);
-            UI_SIG(h, s->acts_input);
-            UI_SIG(h, s->acts_net);
+        if (s->views.hover_unit >= 0 || s->views.sel_unit >= 0) {
+            UI_SIG(h, s->score.has_guess);
+            UI_SIG(h, s->views.hidden.acts_input);
+            UI_SIG(h, s->views.hidden.acts_net);
         }
         break;
     }
     case VIEW_WHY: {
-        UI_SIG(h, s->has_saliency);
-        UI_SIG(h, s->saliency_version);
-        int cls = view_why_class(s);
+        UI_SIG(h, s->views.why.has_saliency);
+        UI_SIG(h, s->views.why.saliency_version);
+        int cls = view_why_class(&s->views, &vc);
         UI_SIG(h, cls);
-        UI_SIG(h, s->why_class);
-        UI_SIG(h, s->sure);
+        UI_SIG(h, s->views.why.why_class);
+        UI_SIG(h, s->score.sure);
         if (cls >= 0) {
-            int permille = (int)lroundf(s->probs[cls] * 1000.0f);
+            int permille = (int)lroundf(s->score.probs[cls] * 1000.0f);
             UI_SIG(h, permille);
         }
         break;
     }
     case VIEW_MISTAKES: {
-        UI_SIG(h, s->has_confusion);
-        UI_SIG(h, s->confusion_version);
-        UI_SIG(h, s->data_state);
-        UI_SIG(h, s->gallery_true);
-        UI_SIG(h, s->gallery_pred);
-        UI_SIG(h, s->gallery_version);
-        UI_SIG(h, s->gallery_first);
-        UI_SIG(h, s->has_preds);
-        UI_SIG(h, s->hover_cell);
-        UI_SIG(h, s->hover_thumb);
-        UI_SIG(h, s->hover_nav);
+        UI_SIG(h, s->views.mistakes.has_confusion);
+        UI_SIG(h, s->views.mistakes.confusion_version);
+        UI_SIG(h, s->train.data_state);
+        UI_SIG(h, s->views.mistakes.gallery_true);
+        UI_SIG(h, s->views.mistakes.gallery_pred);
+        UI_SIG(h, s->views.mistakes.gallery_version);
+        UI_SIG(h, s->views.mistakes.gallery_first);
+        UI_SIG(h, s->views.mistakes.has_preds);
+        UI_SIG(h, s->views.hover_cell);
+        UI_SIG(h, s->views.hover_thumb);
+        UI_SIG(h, s->views.hover_nav);
         UI_SIG(h, s->shown_test);
-        bool running = app_training_state(s) == TRAINER_RUNNING;
+        bool running = training_state(&s->train) == TRAINER_RUNNING;
         UI_SIG(h, running);
         break;
     }
     case VIEW_LOG:
-        UI_SIG(h, s->log_version);
+        UI_SIG(h, s->report.log_version);
         break;
     case VIEW_COUNT:
         break;
@@ -955,9 +963,9 @@ void ui_draw_view(ui_ctx *u, const app_state *s)
 {
     SDL_Rect r = ui_rect(s->layout.view);
     ui_panel(u, r);
-    if (!s->have_model)
+    if (!s->model.have)
         return;
-    switch (s->view) {
+    switch (s->views.view) {
     case VIEW_HIDDEN:
         draw_hidden(u, s);
         break;
