@@ -8,25 +8,9 @@
 #include <stdio.h>
 #include <string.h>
 
-static int why_class_shown(const app_state *s)
-{
-    if (s->views.view != VIEW_WHY)
-        return -1;
-    view_ctx c = app_view_ctx_const(s);
-    return view_why_class(&s->views, &c);
-}
-
-uint64_t ui_guess_sig(const app_state *s)
-{
-    panel_guess p;
-    panel_guess_of(&s->score, &s->model, &p);
-    return ui_sig(UI_SIG_INIT, &p, sizeof p);
-}
-
 void ui_draw_guess(ui_ctx *u, const app_state *s)
 {
-    panel_guess g;
-    panel_guess_of(&s->score, &s->model, &g);
+    const panel_guess g = u->now.guess;
     SDL_Rect r = ui_rect(s->layout.guess);
     ui_panel(u, r);
     int inset = ui_px(u, 16);
@@ -61,17 +45,10 @@ void ui_draw_guess(ui_ctx *u, const app_state *s)
     text_draw(u->text, FONT_SMALL, g.how, x, y + th + ui_px(u, 2), UI_DIM, TEXT_LEFT);
 }
 
-uint64_t ui_bars_sig(const app_state *s)
-{
-    panel_bars p;
-    panel_bars_of(&s->score, &s->model, &s->layout, why_class_shown(s), &p);
-    return ui_sig(UI_SIG_INIT, &p, sizeof p);
-}
-
 void ui_draw_bars(ui_ctx *u, const app_state *s)
 {
-    panel_bars b;
-    panel_bars_of(&s->score, &s->model, &s->layout, why_class_shown(s), &b);
+    const panel_bars *pb = &u->now.bars;
+    const panel_bars b = *pb;
     SDL_Rect r = ui_rect(s->layout.bars);
     // The class the why view explains, marked.
     if (b.why >= 0) {
@@ -94,23 +71,6 @@ void ui_draw_bars(ui_ctx *u, const app_state *s)
             text_draw_in(u->text, FONT_MONO, b.percent[i], (SDL_Rect){r.x + r.w, y, 0, b.row},
                          top ? UI_TEXT : UI_FAINT, TEXT_RIGHT);
     }
-}
-
-uint64_t ui_digit_sig(const app_state *s)
-{
-    uint64_t h = UI_SIG_INIT;
-    UI_SIG(h, s->score.has_guess);
-    UI_SIG(h, s->score.guess);
-    UI_SIG(h, s->score.runner_up); // its line and label are drawn too
-    UI_SIG(h, s->curves.digit.n);
-    UI_SIG(h, s->score.scored_canvas);
-    if (s->curves.digit.n)
-        h = ui_sig(h, curves_digit(&s->curves, s->curves.digit.n - 1), sizeof(curve_digit_point));
-    if (s->score.has_guess) {
-        const char *label = model_slot_label(&s->model, s->score.guess);
-        h = ui_sig(h, label, strlen(label));
-    }
-    return h;
 }
 
 void ui_draw_digit(ui_ctx *u, const app_state *s)

@@ -8,144 +8,43 @@
 #include <stdio.h>
 #include <string.h>
 
-uint64_t ui_controls_sig(const app_state *s)
-{
-    uint64_t h = UI_SIG_INIT;
-    trainer_state st = training_state(&s->train);
-    UI_SIG(h, st);
-    UI_SIG(h, s->train.data_state);
-    UI_SIG(h, s->train.start_when_loaded);
-    UI_SIG(h, s->hover);
-    return h;
-}
-
 void ui_draw_controls(ui_ctx *u, const app_state *s)
 {
-    trainer_state st = training_state(&s->train);
-    const char *label = "Train";
-    bool enabled = s->train.data_state != TRAINING_DATA_MISSING && s->train.data_state != TRAINING_DATA_FAILED;
-    if (s->train.data_state == TRAINING_DATA_LOADING)
-        label = s->train.start_when_loaded ? "Loading…" : "Train";
-    else if (st == TRAINER_RUNNING)
-        label = "Pause";
-    else if (st == TRAINER_PAUSED)
-        label = "Resume";
-    else if (st == TRAINER_FINISHED)
-        label = "Train more";
-    ui_button(u, s, BTN_TRAIN, label, st == TRAINER_RUNNING, enabled);
+    const panel_controls *p = &u->now.controls;
+    ui_button(u, s, BTN_TRAIN, p->train, p->train_active, p->train_enabled);
     ui_button(u, s, BTN_RESET, "Reset", false, true);
     ui_button(u, s, BTN_SAVE, "Save", false, true);
 }
 
-static void format_duration(char *out, size_t len, double secs)
-{
-    if (!isfinite(secs) || secs < 0)
-        snprintf(out, len, "–");
-    else if (secs < 60)
-        snprintf(out, len, "%.0f s", secs);
-    else
-        snprintf(out, len, "%d:%02d", (int)(secs / 60), (int)fmod(secs, 60));
-}
-
-uint64_t ui_progress_sig(const app_state *s)
-{
-    uint64_t h = UI_SIG_INIT;
-    trainer_state st = training_state(&s->train);
-    UI_SIG(h, st);
-    UI_SIG(h, s->train.data_state);
-    UI_SIG(h, s->train.have_progress);
-    UI_SIG(h, s->curves.epoch_base);
-    if (s->train.have_progress) {
-        UI_SIG(h, s->train.last_event.global_step);
-        UI_SIG(h, s->train.last_event.epochs);
-        long rate = lround(s->train.samples_per_s);
-        UI_SIG(h, rate);
-    }
-    return h;
-}
-
 void ui_draw_progress(ui_ctx *u, const app_state *s)
 {
+    const panel_progress *p = &u->now.progress;
     SDL_Rect r = ui_rect(s->layout.progress);
     ui_panel(u, r);
     int inset = ui_px(u, 12);
     SDL_Rect in = {r.x + inset, r.y + ui_px(u, 7), r.w - 2 * inset, r.h - ui_px(u, 14)};
     int lh = text_height(u->text, FONT_BODY);
-    char buf[512], num[32];
-    if (!s->train.have_progress) {
-        snprintf(buf, sizeof buf, "%zu epoch%s  ·  batch %zu  ·  Adam, lr %g", s->cfg.epochs,
-                 s->cfg.epochs == 1 ? "" : "s", s->cfg.batch, s->cfg.lr);
-        text_draw(u->text, FONT_BODY, buf, in.x, in.y, UI_DIM, TEXT_LEFT);
-        SDL_Color c = UI_FAINT;
-        switch (s->train.data_state) {
-        case TRAINING_DATA_MISSING:
-            snprintf(buf, sizeof buf, "no MNIST found: run scripts/fetch-mnist");
-            c = UI_TRAIN;
-            break;
-        case TRAINING_DATA_FAILED:
-            snprintf(buf, sizeof buf, "cannot read MNIST: %s", s->train.data_error);
-            c = UI_BAD;
-            break;
-        case TRAINING_DATA_LOADING:
-            snprintf(buf, sizeof buf, "reading MNIST…");
-            break;
-        case TRAINING_DATA_LOADED:
-            fmt_thousands(num, sizeof num, (unsigned long long)s->train.data.train.count);
-            snprintf(buf, sizeof buf, "%s training images ready: Space starts", num);
-            break;
-        case TRAINING_DATA_FOUND:
-        case TRAINING_DATA_UNKNOWN:
-            snprintf(buf, sizeof buf, "MNIST found: Space starts training");
-            break;
-        }
+    if (!p->active) {
+        text_draw(u->text, FONT_BODY, p->settings, in.x, in.y, UI_DIM, TEXT_LEFT);
+        SDL_Color c = p->note_tone == PANEL_TONE_WARN  ? UI_TRAIN
+                      : p->note_tone == PANEL_TONE_BAD ? UI_BAD
+                                                       : UI_FAINT;
         ui_clip(u, in);
-        text_draw(u->text, FONT_SMALL, buf, in.x, in.y + lh + ui_px(u, 5), c, TEXT_LEFT);
+        text_draw(u->text, FONT_SMALL, p->note, in.x, in.y + lh + ui_px(u, 5), c, TEXT_LEFT);
         ui_unclip(u);
         return;
     }
-    const trainer_event *ev = &s->train.last_event;
-    size_t epochs = s->curves.epoch_base + ev->epochs;
-    size_t epoch = s->curves.epoch_base + ev->epoch;
-    snprintf(buf, sizeof buf, "Epoch %zu/%zu", epoch, epochs);
-    int w = text_draw(u->text, FONT_BOLD, buf, in.x, in.y, UI_TEXT, TEXT_LEFT);
-    fmt_thousands(num, sizeof num, (unsigned long long)ev->step);
-    char tot[32];
-    fmt_thousands(tot, sizeof tot, (unsigned long long)ev->steps_per_epoch);
-    snprintf(buf, sizeof buf, "step %s/%s", num, tot);
-    text_draw(u->text, FONT_SMALL, buf, in.x + w + ui_px(u, 10), in.y + ui_px(u, 2), UI_DIM,
+    int w = text_draw(u->text, FONT_BOLD, p->title, in.x, in.y, UI_TEXT, TEXT_LEFT);
+    text_draw(u->text, FONT_SMALL, p->step, in.x + w + ui_px(u, 10), in.y + ui_px(u, 2), UI_DIM,
               TEXT_LEFT);
-
-    trainer_state st = training_state(&s->train);
-    double left_steps = (double)(ev->epochs - ev->epoch) * (double)ev->steps_per_epoch +
-                        (double)(ev->steps_per_epoch - ev->step);
-    char eta[32];
-    if (st == TRAINER_RUNNING && s->train.samples_per_s > 0) {
-        format_duration(eta, sizeof eta, left_steps * (double)s->cfg.batch / s->train.samples_per_s);
-        fmt_thousands(num, sizeof num, (unsigned long long)(uint64_t)llround(s->train.samples_per_s));
-        snprintf(buf, sizeof buf, "%s samples/s  ·  %s left", num, eta);
-    } else if (st == TRAINER_FINISHED) {
-        snprintf(buf, sizeof buf, "done");
-    } else if (st == TRAINER_PAUSED) {
-        snprintf(buf, sizeof buf, "paused");
-    } else {
-        buf[0] = '\0';
-    }
-    text_draw(u->text, FONT_SMALL, buf, in.x + in.w, in.y + ui_px(u, 2), UI_DIM, TEXT_RIGHT);
-
-    double done = ev->epochs ? ((double)(ev->epoch - 1) +
-                                (ev->steps_per_epoch ? (double)ev->step / (double)ev->steps_per_epoch
-                                                     : 0.0)) /
-                                   (double)ev->epochs
-                             : 0.0;
-    if (done > 1)
-        done = 1;
+    text_draw(u->text, FONT_SMALL, p->right, in.x + in.w, in.y + ui_px(u, 2), UI_DIM, TEXT_RIGHT);
     int bh = ui_px(u, 6);
     SDL_Rect track = {in.x, in.y + in.h - bh, in.w, bh};
     ui_fill_round(u, track, (float)bh / 2, UI_TRACK);
-    int fw = (int)lround(done * in.w);
+    int fw = p->bar_fill;
     if (fw > 0)
         ui_fill_round(u, (SDL_Rect){track.x, track.y, fw < bh ? bh : fw, bh}, (float)bh / 2,
-                      st == TRAINER_RUNNING ? UI_TRAIN : ui_alpha(UI_TRAIN, 150));
+                      p->running ? UI_TRAIN : ui_alpha(UI_TRAIN, 150));
 }
 
 /* Small coloured legend entries along the caption line, right to left. */
@@ -189,13 +88,14 @@ static void caption_values(ui_ctx *u, SDL_Rect panel, const char *caption, const
     legend(u, lx, y, "train", UI_TRAIN);
 }
 
-static float chart_x_end(const app_state *s)
+static float chart_x_end(const ui_ctx *u, const app_state *s)
 {
+    const panel_curves *p = &u->now.curves;
     float end = (float)s->curves.n_epochs ? (float)s->curves.epochs[s->curves.n_epochs - 1].epoch : 0.0f;
     // The planned epochs once training has begun (an idle trainer may exist
     // only to evaluate the loaded model on the test set).
-    if (s->train.have_trainer && (s->train.have_progress || training_state(&s->train) != TRAINER_IDLE)) {
-        float planned = (float)(s->curves.epoch_base + s->train.epochs_planned);
+    if (p->planned_shown) {
+        float planned = (float)(p->base + p->planned);
         if (planned > end)
             end = planned;
     }
@@ -208,16 +108,6 @@ static float chart_x_end(const app_state *s)
 static void empty_hint(ui_ctx *u, SDL_Rect in, const char *msg)
 {
     text_draw_in(u->text, FONT_SMALL, msg, in, UI_FAINT, TEXT_CENTER);
-}
-
-uint64_t ui_curves_sig(const app_state *s)
-{
-    uint64_t h = UI_SIG_INIT;
-    UI_SIG(h, s->curves.version);
-    UI_SIG(h, s->train.have_trainer);
-    UI_SIG(h, s->train.epochs_planned);
-    UI_SIG(h, s->curves.epoch_base);
-    return h;
 }
 
 void ui_draw_loss(ui_ctx *u, const app_state *s)
@@ -235,7 +125,7 @@ void ui_draw_loss(ui_ctx *u, const app_state *s)
     for (size_t i = 0; i < s->curves.n_epochs; i++)
         ymax = fmaxf(ymax, fmaxf((float)s->curves.epochs[i].loss, (float)s->curves.epochs[i].val_loss));
     ymax *= 1.12f;
-    ui_chart c = ui_chart_axes(u, in, 0.0f, chart_x_end(s), 0.0f, ymax, false, "epoch");
+    ui_chart c = ui_chart_axes(u, in, 0.0f, chart_x_end(u, s), 0.0f, ymax, false, "epoch");
     if (c.plot.w < 10)
         return;
     ui_clip(u, c.plot);
@@ -305,7 +195,7 @@ void ui_draw_accuracy(ui_ctx *u, const app_state *s)
         lo = 0.9f;
     if (lo < 0.0f)
         lo = 0.0f;
-    ui_chart c = ui_chart_axes(u, in, 0.0f, chart_x_end(s), lo, 1.0f, true, "epoch");
+    ui_chart c = ui_chart_axes(u, in, 0.0f, chart_x_end(u, s), lo, 1.0f, true, "epoch");
     if (c.plot.w < 10)
         return;
     ui_clip(u, c.plot);
@@ -356,19 +246,6 @@ void ui_draw_accuracy(ui_ctx *u, const app_state *s)
     if (s->curves.n_epochs)
         snprintf(test, sizeof test, "%.2f%%", 100.0 * s->curves.epochs[s->curves.n_epochs - 1].val_accuracy);
     caption_values(u, r, "ACCURACY", train, test);
-}
-
-uint64_t ui_params_sig(const app_state *s)
-{
-    uint64_t h = UI_SIG_INIT;
-    UI_SIG(h, s->model.have);
-    if (s->model.have) {
-        UI_SIG(h, s->model.net.n_layers);
-        h = ui_sig(h, s->model.net.sizes, (s->model.net.n_layers + 1) * sizeof s->model.net.sizes[0]);
-        UI_SIG(h, s->model.meta.height);
-        UI_SIG(h, s->model.meta.width);
-    }
-    return h;
 }
 
 void ui_draw_params(ui_ctx *u, const app_state *s)
@@ -473,13 +350,6 @@ static void wrap_log(ui_ctx *u, const app_state *s, int width)
             first = false;
         }
     }
-}
-
-uint64_t ui_log_sig(const app_state *s)
-{
-    uint64_t h = UI_SIG_INIT;
-    UI_SIG(h, s->report.log_version);
-    return h;
 }
 
 void ui_draw_log(ui_ctx *u, const app_state *s, SDL_Rect r)

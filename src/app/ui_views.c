@@ -182,14 +182,6 @@ static float unit_activation(const app_state *s, int layer, int unit, bool *know
 
 /* ---- tabs -------------------------------------------------------------- */
 
-uint64_t ui_tabs_sig(const app_state *s)
-{
-    uint64_t h = UI_SIG_INIT;
-    UI_SIG(h, s->views.view);
-    UI_SIG(h, s->hover);
-    return h;
-}
-
 /* The tabs' labels: the long names where all fit, else the short ones,
  * each after its key where all keys fit too; a smaller font when needed. */
 static void tab_style(ui_ctx *u, const app_state *s, bool *all_long, bool *keys, text_font *font)
@@ -884,80 +876,6 @@ static void draw_mistakes(ui_ctx *u, const app_state *s)
 }
 
 /* ---- the view panel ---------------------------------------------------- */
-
-uint64_t ui_view_sig(const app_state *s)
-{
-    view_ctx vc = app_view_ctx_const(s);
-    uint64_t h = UI_SIG_INIT;
-    UI_SIG(h, s->views.view);
-    UI_SIG(h, s->model.have);
-    switch (s->views.view) {
-    case VIEW_HIDDEN:
-        UI_SIG(h, s->score.has_guess);
-        UI_SIG(h, s->views.hidden.acts_input);
-        UI_SIG(h, s->views.hidden.acts_net);
-        UI_SIG(h, s->views.sel_layer);
-        UI_SIG(h, s->views.sel_unit);
-        UI_SIG(h, s->views.hover_layer);
-        UI_SIG(h, s->views.hover_unit);
-        if (s->views.hover_unit >= 0 || s->views.sel_unit >= 0)
-            UI_SIG(h, s->views.views_net);
-        break;
-    case VIEW_WEIGHTS: {
-        UI_SIG(h, s->views.tiles_net);
-        UI_SIG(h, s->views.weights.page);
-        UI_SIG(h, s->views.sel_layer);
-        UI_SIG(h, s->views.sel_unit);
-        UI_SIG(h, s->views.hover_layer);
-        UI_SIG(h, s->views.hover_unit);
-        UI_SIG(h, s->views.hover_nav);
-        bool live = training_state(&s->train) == TRAINER_RUNNING;
-        UI_SIG(h, live);
-        if (s->views.hover_unit >= 0 || s->views.sel_unit >= 0) {
-            UI_SIG(h, s->score.has_guess);
-            UI_SIG(h, s->views.hidden.acts_input);
-            UI_SIG(h, s->views.hidden.acts_net);
-        }
-        break;
-    }
-    case VIEW_WHY: {
-        UI_SIG(h, s->views.why.has_saliency);
-        UI_SIG(h, s->views.why.saliency_version);
-        int cls = view_why_class(&s->views, &vc);
-        UI_SIG(h, cls);
-        UI_SIG(h, s->views.why.why_class);
-        UI_SIG(h, s->score.sure);
-        if (cls >= 0) {
-            int permille = (int)lroundf(s->score.probs[cls] * 1000.0f);
-            UI_SIG(h, permille);
-        }
-        break;
-    }
-    case VIEW_MISTAKES: {
-        UI_SIG(h, s->views.mistakes.has_confusion);
-        UI_SIG(h, s->views.mistakes.confusion_version);
-        UI_SIG(h, s->train.data_state);
-        UI_SIG(h, s->views.mistakes.gallery_true);
-        UI_SIG(h, s->views.mistakes.gallery_pred);
-        UI_SIG(h, s->views.mistakes.gallery_version);
-        UI_SIG(h, s->views.mistakes.gallery_first);
-        UI_SIG(h, s->views.mistakes.has_preds);
-        UI_SIG(h, s->views.hover_cell);
-        UI_SIG(h, s->views.hover_thumb);
-        UI_SIG(h, s->views.hover_nav);
-        UI_SIG(h, s->shown_test);
-        bool running = training_state(&s->train) == TRAINER_RUNNING;
-        UI_SIG(h, running);
-        break;
-    }
-    case VIEW_LOG:
-        UI_SIG(h, s->report.log_version);
-        break;
-    case VIEW_COUNT:
-        break;
-    }
-    return h;
-}
 
 void ui_draw_view(ui_ctx *u, const app_state *s)
 {
