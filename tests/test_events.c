@@ -92,21 +92,8 @@ static void test_lines(void)
     free(cap);
 }
 
-static void test_json_string(void)
-{
-    char out[8];
-    events_json_string(out, sizeof out, "abcdefghij");
-    CHECK(out[0] == '"' && out[strlen(out) - 1] == '"', "cut short but still a literal: %s", out);
-    events_json_string(out, 2, "abc");
-    CHECK(out[0] == '\0', "no room: empty");
-    char big[64];
-    events_json_string(big, sizeof big, "tab\there");
-    CHECK(!strcmp(big, "\"tab\\u0009here\""), "%s", big);
-}
-
 int main(void)
 {
     test_lines();
-    test_json_string();
     return check_summary();
 }

@@ -37,7 +37,7 @@ int main(void)
     snprintf(three, sizeof three, "%s/three.json", dir);
     snprintf(ten, sizeof ten, "%s/ten.json", dir);
     snprintf(broken, sizeof broken, "%s/broken.json", dir);
-    snprintf(models, sizeof models, "%s/saves/models", dir);
+    snprintf(models, sizeof models, "%s/saves/digitpad/models", dir);
     mlp net;
     model_meta meta;
     CHECK(small_model(3, &net, &meta) && model_file_save(three, &net, &meta, NULL), "three");
@@ -75,15 +75,25 @@ int main(void)
     CHECK(m.dirty && m.version == 2, "touch");
 
     // Saving: never over the bundled model; a new file in the models folder.
-    char path[4200];
-    CHECK(model_slot_save_path(&m, models, path, sizeof path, &err), "%s", err.msg);
+    char path[4200], xdg[4200];
+    snprintf(xdg, sizeof xdg, "%s/saves", dir);
+    setenv("XDG_DATA_HOME", xdg, 1);
+    CHECK(model_slot_save_path(&m, path, sizeof path, &err), "%s", err.msg);
     CHECK(!strncmp(path, models, strlen(models)) && strstr(path, "/digitpad-") &&
               access(models, F_OK) == 0,
           "save path %s", path);
     CHECK(model_slot_save(&m, path, &err) && !m.dirty && !strcmp(m.path, path), "%s", err.msg);
-    CHECK(!model_slot_save_path(&m, NULL, path, sizeof path, &err) &&
-              strstr(err.msg, "XDG_DATA_HOME"),
+    const char *home = getenv("HOME");
+    char home_copy[4200];
+    snprintf(home_copy, sizeof home_copy, "%s", home ? home : "");
+    unsetenv("XDG_DATA_HOME");
+    unsetenv("HOME");
+    char nowhere[4200];
+    CHECK(!model_slot_save_path(&m, nowhere, sizeof nowhere, &err) &&
+              strstr(err.msg, "cannot save: ") && strstr(err.msg, "HOME"),
           "no folder: %s", err.msg);
+    if (home)
+        setenv("HOME", home_copy, 1);
     float w0 = m.net.params[0];
     model_slot_reset(&m, 1);
     CHECK(m.net.params[0] != w0 && !strcmp(m.name, "fresh random weights") && m.dirty, "reset");
@@ -91,7 +101,7 @@ int main(void)
 
     // --model FILE: saves go back there.
     model_slot_init(&m, three, ten, count_wake, NULL);
-    CHECK(model_slot_save_path(&m, models, path, sizeof path, NULL) && !strcmp(path, three),
+    CHECK(model_slot_save_path(&m, path, sizeof path, NULL) && !strcmp(path, three),
           "save back: %s", path);
 
     // A file on the loader thread: the result arrives whole, with a wake-up.

@@ -1,6 +1,8 @@
 /* events.c: the --print-events lines (events.h). */
 #include "events.h"
 
+#include "common/format.h"
+
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -26,33 +28,6 @@ void events_stdout(void *ctx, const char *json_line)
     fputs(json_line, stdout);
     fputc('\n', stdout);
     fflush(stdout);
-}
-
-void events_json_string(char *out, size_t out_len, const char *s)
-{
-    size_t o = 0;
-    if (out_len < 3) {
-        if (out_len)
-            out[0] = '\0';
-        return;
-    }
-    out[o++] = '"';
-    for (const unsigned char *p = (const unsigned char *)s; *p && o + 8 < out_len; p++) {
-        unsigned char ch = *p;
-        if (ch == '"' || ch == '\\') {
-            out[o++] = '\\';
-            out[o++] = (char)ch;
-        } else if (ch == '\n') {
-            out[o++] = '\\';
-            out[o++] = 'n';
-        } else if (ch < 0x20) {
-            o += (size_t)snprintf(out + o, out_len - o, "\\u%04x", ch);
-        } else {
-            out[o++] = (char)ch;
-        }
-    }
-    out[o++] = '"';
-    out[o] = '\0';
 }
 
 static void emitf(events *e, const char *fmt, ...)
@@ -121,7 +96,7 @@ void event_error(events *e, const char *message)
     if (!events_enabled(e))
         return;
     char msg[1100];
-    events_json_string(msg, sizeof msg, message);
+    json_string(msg, sizeof msg, message);
     emitf(e, "{\"event\":\"error\",\"message\":%s}", msg);
 }
 
@@ -140,7 +115,7 @@ void event_prediction(events *e, const char *label, size_t index, float confiden
     for (size_t i = 0; i < n && o < sizeof p; i++)
         o += (size_t)snprintf(p + o, sizeof p - o, "%s%.4f", i ? "," : "", (double)probs[i]);
     char jl[128];
-    events_json_string(jl, sizeof jl, label);
+    json_string(jl, sizeof jl, label);
     emitf(e,
           "{\"event\":\"prediction\",\"label\":%s,\"index\":%zu,\"confidence\":%.4f,"
           "\"sure\":%s,\"probs\":[%s]}",
@@ -204,8 +179,8 @@ void event_loaded(events *e, const char *path, const char *shape)
     if (!events_enabled(e))
         return;
     char jp[PATH_JSON_MAX], js[256];
-    events_json_string(jp, sizeof jp, path);
-    events_json_string(js, sizeof js, shape);
+    json_string(jp, sizeof jp, path);
+    json_string(js, sizeof js, shape);
     emitf(e, "{\"event\":\"loaded\",\"path\":%s,\"shape\":%s}", jp, js);
 }
 
@@ -214,7 +189,7 @@ void event_saved(events *e, const char *path)
     if (!events_enabled(e))
         return;
     char jp[PATH_JSON_MAX];
-    events_json_string(jp, sizeof jp, path);
+    json_string(jp, sizeof jp, path);
     emitf(e, "{\"event\":\"saved\",\"path\":%s}", jp);
 }
 
@@ -234,7 +209,7 @@ void event_saliency(events *e, int cls, const char *label, bool gradient, float 
     if (!events_enabled(e))
         return;
     char jl[128];
-    events_json_string(jl, sizeof jl, label);
+    json_string(jl, sizeof jl, label);
     emitf(e,
           "{\"event\":\"saliency\",\"class\":%d,\"label\":%s,\"mode\":\"%s\","
           "\"pushed_up\":%.5g,\"pulled_down\":%.5g}",
@@ -258,7 +233,7 @@ void event_screenshot(events *e, const char *path)
     if (!events_enabled(e))
         return;
     char jp[PATH_JSON_MAX];
-    events_json_string(jp, sizeof jp, path);
+    json_string(jp, sizeof jp, path);
     emitf(e, "{\"event\":\"screenshot\",\"path\":%s}", jp);
 }
 

@@ -2,7 +2,7 @@
  *
  * Every JSON line the window sends (tests and scripts read them) is made
  * here and nowhere else: the parts call one function per event with plain
- * values, and the line goes to the sink the window installed (stdout with
+ * values (strings through the one JSON escaper, json_string), and the line goes to the sink the window installed (stdout with
  * --print-events, a test's capture buffer, or nowhere). The names and
  * fields are the window's interface; docs/architecture.md lists them. */
 #ifndef DIGITPAD_APP_EVENTS_H
@@ -27,10 +27,6 @@ bool events_enabled(const events *e);
 
 /* The sink that prints each line and a newline on stdout, flushed. */
 void events_stdout(void *ctx, const char *json_line);
-
-/* Writes s as a JSON string literal (with its quotes) into out, cut short
- * (still a valid literal) when out is too small. */
-void events_json_string(char *out, size_t out_len, const char *s);
 
 /* A rectangle in window coordinates, for the ready event. */
 typedef struct events_rect {

@@ -2,16 +2,13 @@
 #define _XOPEN_SOURCE 700 // realpath, localtime_r
 #include "model_slot.h"
 
-#include <errno.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <time.h>
-#include <unistd.h>
 
 #include "canvas.h"
+#include "common/paths.h"
 #include "config.h"
 
 void model_slot_init(model_slot *m, const char *save_to, const char *bundled,
@@ -189,47 +186,16 @@ bool model_slot_is_bundled(const model_slot *m, const char *path)
     return false;
 }
 
-static bool mkdir_p(char *path)
-{
-    for (char *p = path + 1; *p; p++) {
-        if (*p != '/')
-            continue;
-        *p = '\0';
-        bool ok = mkdir(path, 0755) == 0 || errno == EEXIST;
-        *p = '/';
-        if (!ok)
-            return false;
-    }
-    return mkdir(path, 0755) == 0 || errno == EEXIST;
-}
-
-bool model_slot_save_path(const model_slot *m, const char *models_dir, char *out, size_t len,
-                          dp_error *err)
+bool model_slot_save_path(const model_slot *m, char *out, size_t len, dp_error *err)
 {
     if (m->save_to[0] && !model_slot_is_bundled(m, m->save_to)) {
         snprintf(out, len, "%s", m->save_to);
         return true;
     }
-    if (!models_dir || !models_dir[0])
-        return dp_fail(err, "cannot save: neither XDG_DATA_HOME nor HOME is set");
-    char dir[MODEL_SLOT_PATH_MAX];
-    snprintf(dir, sizeof dir, "%s", models_dir);
-    if (!mkdir_p(dir))
-        return dp_fail(err, "cannot save: %s: %s", dir, strerror(errno));
-    time_t now = time(NULL);
-    struct tm tm;
-    localtime_r(&now, &tm);
-    char stamp[32];
-    strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &tm);
-    for (int i = 1; i < 100; i++) {
-        if (i == 1)
-            snprintf(out, len, "%.4000s/digitpad-%s.json", dir, stamp);
-        else
-            snprintf(out, len, "%.4000s/digitpad-%s-%d.json", dir, stamp, i);
-        if (access(out, F_OK) != 0)
-            return true;
-    }
-    return dp_fail(err, "cannot save: too many saves this second in %s", dir);
+    dp_error why = {{0}};
+    if (!paths_new_model_path(NULL, out, len, &why))
+        return dp_fail(err, "cannot save: %s", why.msg);
+    return true;
 }
 
 bool model_slot_save(model_slot *m, const char *path, dp_error *err)

@@ -82,9 +82,9 @@ bool model_slot_poll(model_slot *m, mlp *net, model_meta *meta, bool *failed, dp
                      char *path, size_t path_len);
 
 /* Where Ctrl+S writes: save_to unless it is the bundled model, else a new
- * file named by the time under models_dir (made if missing). */
-bool model_slot_save_path(const model_slot *m, const char *models_dir, char *out, size_t len,
-                          dp_error *err);
+ * file named by the time in the user's models folder (made if missing;
+ * paths_new_model_path). */
+bool model_slot_save_path(const model_slot *m, char *out, size_t len, dp_error *err);
 /* Saves the model to path (atomically); on success it is the slot's path
  * and no longer dirty. */
 bool model_slot_save(model_slot *m, const char *path, dp_error *err);

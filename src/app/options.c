@@ -5,7 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli/cli.h"
+#include "common/flags.h"
+#include "common/paths.h"
 
 void options_help(FILE *f)
 {
@@ -54,32 +55,42 @@ void options_error(const char *what, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    cli_error(what, "%s", msg);
+    if (what)
+        fprintf(stderr, "digitpad: %s: %s\n", what, msg);
+    else
+        fprintf(stderr, "digitpad: %s\n", msg);
 }
 
 const char *options_bundled_model(void)
 {
-    return cli_default_model_path();
+    static char path[PATHS_MAX];
+    if (!path[0])
+        paths_bundled_model(NULL, path, sizeof path);
+    return path;
 }
 
-static bool need_value(const char *flag, const char *v)
+/* A flag without a value: exactly `name` (so "--train=1" is an error). */
+static bool is_flag(const char *a, const char *name, bool *bad)
 {
-    if (!v || !v[0]) {
-        options_error(flag, "needs a value");
+    size_t n = strlen(name);
+    if (strncmp(a, name, n) != 0 || (a[n] != '\0' && a[n] != '='))
         return false;
+    if (a[n] == '=') {
+        options_error(name, "takes no value");
+        *bad = true;
     }
     return true;
 }
 
-/* Flags that take no value. */
-static bool is_switch(const char *a)
+/* A value that must not be empty. */
+static bool text_value(const char *flag, const char *v, dp_error *err)
 {
-    static const char *const switches[] = {"--help-window", "-h", "--help", "--train", "--fresh",
-                                           "--quit-after-training", "--print-events"};
-    for (size_t i = 0; i < sizeof switches / sizeof switches[0]; i++)
-        if (!strcmp(a, switches[i]))
-            return true;
-    return false;
+    if (!v || !v[0]) {
+        if (!err->msg[0])
+            dp_fail(err, "%s: needs a value", flag);
+        return false;
+    }
+    return true;
 }
 
 int options_parse(int argc, char **argv, app_options *o)
@@ -91,131 +102,107 @@ int options_parse(int argc, char **argv, app_options *o)
     o->ui_scale = 1.0;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
-        // --flag=VALUE is --flag VALUE.
-        char flag[64];
-        const char *v = i + 1 < argc ? argv[i + 1] : NULL;
-        bool inline_value = false;
-        const char *eq = strncmp(a, "--", 2) == 0 ? strchr(a, '=') : NULL;
-        if (eq && (size_t)(eq - a) < sizeof flag) {
-            snprintf(flag, sizeof flag, "%.*s", (int)(eq - a), a);
-            a = flag;
-            v = eq + 1;
-            inline_value = true;
-            if (is_switch(a)) {
-                options_error(a, "takes no value");
-                return 2;
-            }
-        }
-        int used = inline_value ? 0 : 1; // words taken after the flag
+        const char *v = NULL;
+        dp_error err = {{0}};
+        bool bad = false, ok = true;
         double d;
-        unsigned long long u;
+        uint64_t u;
+        size_t n;
         if (!strcmp(a, "--help-window") || !strcmp(a, "-h") || !strcmp(a, "--help")) {
             options_help(stdout);
             return 0;
-        } else if (!strcmp(a, "--train")) {
+        } else if (is_flag(a, "--train", &bad)) {
             o->cfg.train = true;
-            used = 0;
-        } else if (!strcmp(a, "--fresh")) {
+        } else if (is_flag(a, "--fresh", &bad)) {
             o->cfg.fresh = true;
-            used = 0;
-        } else if (!strcmp(a, "--quit-after-training")) {
+        } else if (is_flag(a, "--quit-after-training", &bad)) {
             o->cfg.quit_when_trained = true;
-            used = 0;
-        } else if (!strcmp(a, "--print-events")) {
+        } else if (is_flag(a, "--print-events", &bad)) {
             o->print_events = true;
-            used = 0;
-        } else if (!strcmp(a, "--model")) {
-            if (!need_value(a, v))
-                return 2;
-            o->cfg.model_path = v;
-        } else if (!strcmp(a, "--data")) {
-            if (!need_value(a, v))
-                return 2;
-            o->cfg.data_dir = v;
-        } else if (!strcmp(a, "--layers")) {
-            if (!cli_parse_layers(a, v, o->cfg.hidden, MLP_MAX_LAYERS - 1, &o->cfg.n_hidden))
-                return 2;
+        } else if (flags_opt(argc, argv, &i, "--model", &v, &err)) {
+            if ((ok = text_value("--model", v, &err)))
+                o->cfg.model_path = v;
+        } else if (flags_opt(argc, argv, &i, "--data", &v, &err)) {
+            if ((ok = text_value("--data", v, &err)))
+                o->cfg.data_dir = v;
+        } else if (flags_opt(argc, argv, &i, "--layers", &v, &err)) {
+            ok = flags_parse_layers("--layers", v, o->cfg.hidden, MLP_MAX_LAYERS - 1,
+                                    &o->cfg.n_hidden, &err);
             o->cfg.layers_given = true;
-        } else if (!strcmp(a, "--epochs")) {
-            if (!cli_parse_size(a, v, 1, 1000, &o->cfg.epochs))
-                return 2;
-        } else if (!strcmp(a, "--batch")) {
-            if (!cli_parse_size(a, v, 1, 65536, &o->cfg.batch))
-                return 2;
-        } else if (!strcmp(a, "--limit")) {
-            if (!cli_parse_size(a, v, 1, (size_t)1 << 30, &o->cfg.limit))
-                return 2;
-        } else if (!strcmp(a, "--lr")) {
-            if (!cli_parse_float(a, v, 1e-9, 10.0, &o->cfg.lr))
-                return 2;
-        } else if (!strcmp(a, "--seed")) {
-            if (!cli_parse_u64(a, v, &u))
-                return 2;
-            o->cfg.seed = u;
-        } else if (!strcmp(a, "--screenshot")) {
-            if (!need_value(a, v))
-                return 2;
-            o->screenshot = v;
-        } else if (!strcmp(a, "--screenshot-after-ms")) {
-            if (!cli_parse_float(a, v, 0, 1e9, &o->screenshot_after_ms))
-                return 2;
-        } else if (!strcmp(a, "--screenshot-after-epoch")) {
-            if (!cli_parse_size(a, v, 1, 1000, &o->screenshot_epoch))
-                return 2;
-        } else if (!strcmp(a, "--quit-after-ms")) {
-            if (!cli_parse_float(a, v, 0, 1e12, &o->quit_after_ms))
-                return 2;
-            if (o->quit_after_ms <= 0)
+        } else if (flags_opt(argc, argv, &i, "--epochs", &v, &err)) {
+            ok = flags_parse_size("--epochs", v, 1, 1000, &o->cfg.epochs, &err);
+        } else if (flags_opt(argc, argv, &i, "--batch", &v, &err)) {
+            ok = flags_parse_size("--batch", v, 1, 65536, &o->cfg.batch, &err);
+        } else if (flags_opt(argc, argv, &i, "--limit", &v, &err)) {
+            ok = flags_parse_size("--limit", v, 1, (size_t)1 << 30, &o->cfg.limit, &err);
+        } else if (flags_opt(argc, argv, &i, "--lr", &v, &err)) {
+            ok = flags_parse_float("--lr", v, 1e-9, 10.0, &o->cfg.lr, &err);
+        } else if (flags_opt(argc, argv, &i, "--seed", &v, &err)) {
+            if ((ok = flags_parse_seed("--seed", v, &u, &err)))
+                o->cfg.seed = u;
+        } else if (flags_opt(argc, argv, &i, "--screenshot", &v, &err)) {
+            if ((ok = text_value("--screenshot", v, &err)))
+                o->screenshot = v;
+        } else if (flags_opt(argc, argv, &i, "--screenshot-after-ms", &v, &err)) {
+            ok = flags_parse_float("--screenshot-after-ms", v, 0, 1e9, &o->screenshot_after_ms,
+                                   &err);
+        } else if (flags_opt(argc, argv, &i, "--screenshot-after-epoch", &v, &err)) {
+            ok = flags_parse_size("--screenshot-after-epoch", v, 1, 1000, &o->screenshot_epoch,
+                                  &err);
+        } else if (flags_opt(argc, argv, &i, "--quit-after-ms", &v, &err)) {
+            ok = flags_parse_float("--quit-after-ms", v, 0, 1e12, &o->quit_after_ms, &err);
+            if (ok && o->quit_after_ms <= 0)
                 o->quit_after_ms = 1;
-        } else if (!strcmp(a, "--draw")) {
-            if (!need_value(a, v))
-                return 2;
-            o->draw = v;
-        } else if (!strcmp(a, "--drop")) {
-            if (!need_value(a, v))
-                return 2;
-            o->drop = v;
-        } else if (!strcmp(a, "--view")) {
+        } else if (flags_opt(argc, argv, &i, "--draw", &v, &err)) {
+            if ((ok = text_value("--draw", v, &err)))
+                o->draw = v;
+        } else if (flags_opt(argc, argv, &i, "--drop", &v, &err)) {
+            if ((ok = text_value("--drop", v, &err)))
+                o->drop = v;
+        } else if (flags_opt(argc, argv, &i, "--view", &v, &err)) {
             if (!v || !view_from_name(v, &o->cfg.view)) {
-                options_error(a, "'%s' is not a view (hidden, weights, why, mistakes, log)",
+                options_error("--view", "'%s' is not a view (hidden, weights, why, mistakes, log)",
                               v ? v : "");
                 return 2;
             }
-        } else if (!strcmp(a, "--gallery")) {
+        } else if (flags_opt(argc, argv, &i, "--gallery", &v, &err)) {
             int t = -1, p = -1;
             char extra;
             if (!v || sscanf(v, "%d,%d%c", &t, &p, &extra) != 2 || t < 0 || t > 9 || p < 0 ||
                 p > 9) {
-                options_error(a, "'%s' is not a cell like 5,3 (true digit, answer)", v ? v : "");
+                options_error("--gallery", "'%s' is not a cell like 5,3 (true digit, answer)",
+                              v ? v : "");
                 return 2;
             }
             o->cfg.gallery_true = t;
             o->cfg.gallery_pred = p;
-        } else if (!strcmp(a, "--test-digit")) {
-            size_t n;
-            if (!cli_parse_size(a, v, 0, 1000000, &n))
-                return 2;
-            o->cfg.test_digit = (long)n;
-        } else if (!strcmp(a, "--size")) {
+        } else if (flags_opt(argc, argv, &i, "--test-digit", &v, &err)) {
+            if ((ok = flags_parse_size("--test-digit", v, 0, 1000000, &n, &err)))
+                o->cfg.test_digit = (long)n;
+        } else if (flags_opt(argc, argv, &i, "--size", &v, &err)) {
             int w = 0, h = 0;
             char extra;
             if (!v || sscanf(v, "%dx%d%c", &w, &h, &extra) != 2 || w < LAYOUT_MIN_W ||
                 h < LAYOUT_MIN_H || w > 16384 || h > 16384) {
-                options_error(a, "'%s' is not a size like 1280x800 (at least %dx%d)", v ? v : "",
-                              LAYOUT_MIN_W, LAYOUT_MIN_H);
+                options_error("--size", "'%s' is not a size like 1280x800 (at least %dx%d)",
+                              v ? v : "", LAYOUT_MIN_W, LAYOUT_MIN_H);
                 return 2;
             }
             o->width = w;
             o->height = h;
-        } else if (!strcmp(a, "--ui-scale")) {
-            if (!cli_parse_float(a, v, 0.5, 4.0, &d))
-                return 2;
-            o->ui_scale = d;
+        } else if (flags_opt(argc, argv, &i, "--ui-scale", &v, &err)) {
+            if ((ok = flags_parse_float("--ui-scale", v, 0.5, 4.0, &d, &err)))
+                o->ui_scale = d;
         } else {
-            options_error(argv[i], "unknown option (try digitpad --help-window)");
+            options_error(a, "unknown option (try digitpad --help-window)");
             return 2;
         }
-        i += used;
+        if (bad)
+            return 2;
+        if (!ok || err.msg[0]) {
+            options_error(NULL, "%s", err.msg);
+            return 2;
+        }
     }
     return -1;
 }

@@ -5,7 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "format.h"
+#include "common/format.h"
 #include "window.h"
 
 void panel_guess_of(const scoring *sc, const model_slot *m, panel_guess *out)
@@ -210,7 +210,7 @@ void panel_progress_of(const app_state *s, panel_progress *out)
             snprintf(out->note, sizeof out->note, "reading MNIST…");
             break;
         case TRAINING_DATA_LOADED:
-            fmt_thousands(num, sizeof num, (unsigned long long)t->data.train.count);
+            format_thousands(num, sizeof num, (unsigned long long)t->data.train.count);
             snprintf(out->note, sizeof out->note, "%s training images ready: Space starts", num);
             break;
         case TRAINING_DATA_FOUND:
@@ -224,8 +224,8 @@ void panel_progress_of(const app_state *s, panel_progress *out)
     const trainer_event *ev = &t->last_event;
     size_t base = s->curves.epoch_base;
     snprintf(out->title, sizeof out->title, "Epoch %zu/%zu", base + ev->epoch, base + ev->epochs);
-    fmt_thousands(num, sizeof num, (unsigned long long)ev->step);
-    fmt_thousands(tot, sizeof tot, (unsigned long long)ev->steps_per_epoch);
+    format_thousands(num, sizeof num, (unsigned long long)ev->step);
+    format_thousands(tot, sizeof tot, (unsigned long long)ev->steps_per_epoch);
     snprintf(out->step, sizeof out->step, "step %s/%s", num, tot);
     trainer_state st = training_state(t);
     out->running = st == TRAINER_RUNNING;
@@ -234,7 +234,7 @@ void panel_progress_of(const app_state *s, panel_progress *out)
     if (st == TRAINER_RUNNING && t->samples_per_s > 0) {
         char eta[32];
         format_duration(eta, sizeof eta, left_steps * (double)t->running.batch / t->samples_per_s);
-        fmt_thousands(num, sizeof num, (unsigned long long)(uint64_t)llround(t->samples_per_s));
+        format_thousands(num, sizeof num, (unsigned long long)(uint64_t)llround(t->samples_per_s));
         snprintf(out->right, sizeof out->right, "%s samples/s  ·  %s left", num, eta);
     } else if (st == TRAINER_FINISHED) {
         snprintf(out->right, sizeof out->right, "done");

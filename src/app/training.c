@@ -5,7 +5,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "config.h"
+#include "common/paths.h"
 
 void training_init(training *t, const training_settings *settings, const char *data_arg,
                    size_t limit, events *events, loader_wake_fn wake, void *wake_ctx)
@@ -57,11 +57,8 @@ void training_destroy(training *t)
 void training_find_data(training *t)
 {
     dp_error err = {{0}};
-    if (dataset_find_dir(t->data_arg, t->data_dir, sizeof t->data_dir, &err)) {
-        t->data_state = TRAINING_DATA_FOUND;
-    } else if (!t->data_arg && dataset_find_dir(DIGITPAD_SOURCE_DIR "/data/mnist", t->data_dir,
-                                                sizeof t->data_dir, NULL)) {
-        // A build run from elsewhere still finds the data its source tree fetched.
+    // --data alone when given, else the usual places (common/paths.h).
+    if (paths_find_mnist(t->data_arg, NULL, t->data_dir, sizeof t->data_dir, &err)) {
         t->data_state = TRAINING_DATA_FOUND;
     } else {
         t->data_state = TRAINING_DATA_MISSING;
@@ -164,7 +161,6 @@ void training_start(training *t)
     t->shown_state = TRAINER_RUNNING;
     t->rate_t0 = 0;
     t->samples_per_s = 0;
-    t->command_time = t->now;
 }
 
 void training_pause(training *t)
@@ -173,7 +169,6 @@ void training_pause(training *t)
         return;
     trainer_pause(&t->trainer);
     t->shown_state = TRAINER_PAUSED;
-    t->command_time = t->now;
 }
 
 void training_reset(training *t)
@@ -182,7 +177,6 @@ void training_reset(training *t)
         return;
     trainer_reset(&t->trainer);
     t->shown_state = TRAINER_IDLE;
-    t->command_time = t->now;
     t->have_progress = false;
 }
 
@@ -202,13 +196,9 @@ bool training_update(training *t, double now, mlp *net)
     if (!t->have_trainer)
         return false;
     bool took = trainer_take_snapshot(&t->trainer, net, &t->snapshot_version);
-    trainer_state st = trainer_get_state(&t->trainer);
-    /* A command just given may not have reached the thread yet; keep
-     * showing what was asked until the thread moves. */
-    bool settling = now - t->command_time < 0.5 && st != TRAINER_FINISHED &&
-                    st != TRAINER_STOPPED;
-    if (st != t->shown_state && !settling)
-        t->shown_state = st;
+    // trainer_start and trainer_pause move the state themselves: what it
+    // says is what was last asked for, or what the thread did since.
+    t->shown_state = trainer_get_state(&t->trainer);
     return took;
 }
 

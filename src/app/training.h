@@ -64,7 +64,6 @@ typedef struct training {
     void *wake_ctx;
     events *events;                      // not owned: trainer_stopped
     trainer_state shown_state;           // what the window shows
-    double command_time;                 // when the last start/pause/reset was given
     uint64_t snapshot_version;
     size_t epochs_planned;
     uint64_t probe_sent;                 // the input version given to the probe

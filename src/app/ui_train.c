@@ -1,6 +1,6 @@
 /* ui_train.c: training controls, progress, loss and accuracy curves, the
  * layer table and the log (ui.h). */
-#include "format.h"
+#include "common/format.h"
 #include "ui.h"
 
 #include <limits.h>
@@ -267,7 +267,7 @@ void ui_draw_params(ui_ctx *u, const app_state *s)
     y += row;
     snprintf(a, sizeof a, "Input %zu×%zu", s->model.meta.height, s->model.meta.width);
     text_draw_in(u->text, FONT_SMALL, a, (SDL_Rect){x, y, w, row}, UI_TEXT, TEXT_LEFT);
-    fmt_thousands(b, sizeof b, (unsigned long long)net->sizes[0]);
+    format_thousands(b, sizeof b, (unsigned long long)net->sizes[0]);
     text_draw_in(u->text, FONT_MONO, b, (SDL_Rect){c1, y, 0, row}, UI_TEXT, TEXT_RIGHT);
     text_draw_in(u->text, FONT_MONO, "0", (SDL_Rect){c2, y, 0, row}, UI_FAINT, TEXT_RIGHT);
     y += row;
@@ -278,14 +278,14 @@ void ui_draw_params(ui_ctx *u, const app_state *s)
         total += n;
         snprintf(a, sizeof a, "Dense, %s", L->act == MLP_ACT_RELU ? "ReLU" : "softmax");
         text_draw_in(u->text, FONT_SMALL, a, (SDL_Rect){x, y, w, row}, UI_TEXT, TEXT_LEFT);
-        fmt_thousands(b, sizeof b, (unsigned long long)L->out);
+        format_thousands(b, sizeof b, (unsigned long long)L->out);
         text_draw_in(u->text, FONT_MONO, b, (SDL_Rect){c1, y, 0, row}, UI_TEXT, TEXT_RIGHT);
-        fmt_thousands(b, sizeof b, (unsigned long long)n);
+        format_thousands(b, sizeof b, (unsigned long long)n);
         text_draw_in(u->text, FONT_MONO, b, (SDL_Rect){c2, y, 0, row}, UI_TEXT, TEXT_RIGHT);
     }
     ui_fill(u, (SDL_Rect){x, y, w, 1}, UI_PANEL_EDGE);
     text_draw_in(u->text, FONT_BOLD, "Total trainable", (SDL_Rect){x, y, w, row}, UI_TEXT, TEXT_LEFT);
-    fmt_thousands(b, sizeof b, (unsigned long long)total);
+    format_thousands(b, sizeof b, (unsigned long long)total);
     text_draw_in(u->text, FONT_BOLD, b, (SDL_Rect){c2, y, 0, row}, UI_ACCENT, TEXT_RIGHT);
 }
 

@@ -3,7 +3,7 @@
  * paints them. Pictures (weight tiles, the saliency map, the gallery) live
  * in streaming textures that are re-made only when their key changes: the
  * weight tiles at most four times a second while training. */
-#include "format.h"
+#include "common/format.h"
 #include "ui.h"
 
 #include <math.h>
@@ -766,7 +766,7 @@ static void draw_mistakes(ui_ctx *u, const app_state *s)
         for (int p = 0; p < 10; p++)
             total += s->views.mistakes.confusion[t][p];
     char num[32];
-    fmt_thousands(num, sizeof num, (unsigned long long)s->views.mistakes.has_confusion ? total : 10000);
+    format_thousands(num, sizeof num, (unsigned long long)s->views.mistakes.has_confusion ? total : 10000);
     snprintf(title, sizeof title, "MISTAKES ON %s TEST IMAGES", num);
     int cw = text_draw(u->text, FONT_CAPTION, title, cap.x, cap.y + ui_px(u, 3), UI_DIM, TEXT_LEFT);
     int tw;

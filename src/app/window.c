@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "core/train.h"
-#include "format.h"
+#include "common/format.h"
 
 /* ---- small helpers ---------------------------------------------------- */
 
@@ -38,7 +38,7 @@ typedef struct num_text {
 static num_text thousands(size_t v)
 {
     num_text out;
-    fmt_thousands(out.s, sizeof out.s, v);
+    format_thousands(out.s, sizeof out.s, v);
     return out;
 }
 
@@ -305,32 +305,13 @@ void app_state_start(app_state *s)
         app_toggle_training(s);
 }
 
-/* The user's models folder: the config's, else $XDG_DATA_HOME/digitpad/models
- * or ~/.local/share/digitpad/models, looked up at each save (NULL when
- * neither is set). */
-static const char *models_dir(const app_state *s, char *buf, size_t len)
-{
-    if (s->cfg.models_dir)
-        return s->cfg.models_dir;
-    const char *xdg = getenv("XDG_DATA_HOME");
-    const char *home = getenv("HOME");
-    if (xdg && xdg[0] == '/')
-        snprintf(buf, len, "%s/digitpad/models", xdg);
-    else if (home && home[0])
-        snprintf(buf, len, "%s/.local/share/digitpad/models", home);
-    else
-        return NULL;
-    return buf;
-}
-
 bool app_state_save(app_state *s)
 {
     if (!s->model.have)
         return false;
-    char path[APP_PATH_MAX], dir[APP_PATH_MAX];
+    char path[APP_PATH_MAX];
     dp_error err = {{0}};
-    if (!model_slot_save_path(&s->model, models_dir(s, dir, sizeof dir), path, sizeof path,
-                              &err)) {
+    if (!model_slot_save_path(&s->model, path, sizeof path, &err)) {
         report_status(&s->report, true, "%s", err.msg);
         return false;
     }

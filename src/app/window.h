@@ -85,7 +85,6 @@ typedef struct app_input_event {
 typedef struct app_config {
     const char *model_path;   // --model, or NULL for the bundled one
     const char *bundled_path; // the bundled model's path
-    const char *models_dir;   // where Ctrl+S puts new files (the user's models folder)
     const char *data_dir;     // --data, or NULL to search
     bool train;               // --train: start training at once
     bool fresh;               // --fresh: fresh random weights instead of a model file
