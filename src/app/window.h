@@ -184,6 +184,15 @@ void app_canvas_units(const app_state *s, float x, float y, float *cx, float *cy
  * False when MNIST is not read or i is out of range. */
 bool app_put_test_image(app_state *s, size_t i);
 
+/* Used by input.c: a dropped file read on the loader thread; a random test
+ * image (once MNIST is read); what a view asked for; switching views. */
+void app_open_dropped(app_state *s, const char *path);
+void app_random_test_digit(app_state *s);
+void app_act_on(app_state *s, const view_request *r);
+void app_show_view(app_state *s, app_view v);
+/* The layout again, for the drawable size and scale and the model's depth. */
+void app_relayout(app_state *s);
+
 /* True once training has gone half an epoch past epoch n (or finished);
  * always true for n == 0. */
 bool app_training_reached(const app_state *s, size_t n);
