@@ -1,8 +1,9 @@
-/* window.c: the window's parts wired together (window.h). Input goes to
- * the part it is for; once a frame the parts' news is passed on: the
- * loaders' results, the trainer's events into the curves, the log and the
- * views, the answer into the views and the probe. What the views ask for
- * (view_request) is done here. No SDL here. */
+/* window.c: the window's parts wired together (window.h): set up, the
+ * model opened and saved, training commanded, and once a frame the parts'
+ * news passed on: the loaders' results, the trainer's events into the
+ * curves, the log and the views, the answer into the views and the probe.
+ * What the views ask for (view_request) is done here; input.c routes
+ * input. No SDL here. */
 #include "window.h"
 
 #include <math.h>
