@@ -35,8 +35,14 @@ void ui_draw_progress(ui_ctx *u, const app_state *s)
         return;
     }
     int w = text_draw(u->text, FONT_BOLD, p->title, in.x, in.y, UI_TEXT, TEXT_LEFT);
-    text_draw(u->text, FONT_SMALL, p->step, in.x + w + ui_px(u, 10), in.y + ui_px(u, 2), UI_DIM,
-              TEXT_LEFT);
+    int sw = 0, rw = 0;
+    text_size(u->text, FONT_SMALL, p->step, &sw, NULL);
+    if (p->right[0])
+        text_size(u->text, FONT_SMALL, p->right, &rw, NULL);
+    // In a narrow window the step gives way to the speed and the time left.
+    if (w + ui_px(u, 10) + sw + ui_px(u, 12) + rw <= in.w)
+        text_draw(u->text, FONT_SMALL, p->step, in.x + w + ui_px(u, 10), in.y + ui_px(u, 2),
+                  UI_DIM, TEXT_LEFT);
     text_draw(u->text, FONT_SMALL, p->right, in.x + in.w, in.y + ui_px(u, 2), UI_DIM, TEXT_RIGHT);
     int bh = ui_px(u, 6);
     SDL_Rect track = {in.x, in.y + in.h - bh, in.w, bh};
