@@ -19,6 +19,7 @@ static void usage(FILE *f)
           "commands:\n"
           "  train    [--data DIR] [--model FILE] [--layers 128] [--epochs 5] [--batch 32]\n"
           "           [--lr 0.001] [--seed N] [--limit N] [--out FILE]\n"
+          "           [--activation relu|linear|sigmoid|tanh]\n"
           "                                  train an MLP on MNIST, Keras-style\n"
           "  eval     --model FILE [--data DIR] [--json]\n"
           "                                  test-set loss, accuracy, confusion matrix\n"

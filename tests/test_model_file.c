@@ -146,7 +146,7 @@ static void check_round_trip(const char *name, const mlp *net, const model_meta 
     CHECK(back.n_params == net->n_params &&
           memcmp(back.params, net->params, net->n_params * sizeof(float)) == 0);
     for (size_t l = 0; l < back.n_layers; l++)
-        CHECK(back.layers[l].act == (l + 1 == back.n_layers ? MLP_ACT_SOFTMAX : MLP_ACT_RELU));
+        CHECK(back.layers[l].act == net->layers[l].act);
     if (!CHECK(same_meta(meta, &mback)))
         printf("  %s: meta differs after the round trip\n", name);
     if (CHECK(model_file_write(&back, &mback, &b, &blen, &err))) {
@@ -170,6 +170,43 @@ static void test_round_trips(void)
     if (!CHECK(make_net(&net, &meta, small, 3, 2, 3, 42)))
         return;
     check_round_trip("6-4-3, no training", &net, &meta);
+
+    // Each hidden activation survives a round trip, per layer; any but
+    // ReLU makes the file version 2, so an older digitpad refuses it by
+    // its version rather than misreading it.
+    static const mlp_activation acts[] = {MLP_ACT_LINEAR, MLP_ACT_SIGMOID, MLP_ACT_TANH};
+    const size_t deep[] = {6, 5, 4, 3};
+    for (size_t k = 0; k < 3; k++) {
+        mlp dnet;
+        model_meta dmeta;
+        if (!CHECK(make_net(&dnet, &dmeta, deep, 4, 2, 3, 7)))
+            continue;
+        CHECK(mlp_set_activation(&dnet, 1, acts[k], &err));
+        check_round_trip(mlp_activation_name(acts[k]), &dnet, &dmeta);
+        char *text = NULL;
+        size_t len;
+        if (CHECK(model_file_write(&dnet, &dmeta, &text, &len, &err))) {
+            char want[64];
+            snprintf(want, sizeof want, "\"activation\": \"%s\"", mlp_activation_name(acts[k]));
+            CHECK(strstr(text, want) != NULL);
+            CHECK(strstr(text, "\"activation\": \"relu\"") != NULL); // layer 0 kept ReLU
+            CHECK(strstr(text, "\"version\": 2,") != NULL);
+        }
+        free(text);
+        CHECK(mlp_set_hidden_activation(&dnet, acts[k], &err));
+        check_round_trip(mlp_activation_name(acts[k]), &dnet, &dmeta);
+        CHECK(!mlp_set_activation(&dnet, 2, MLP_ACT_TANH, &err)); // the last layer stays softmax
+        CHECK(!mlp_set_activation(&dnet, 0, MLP_ACT_SOFTMAX, &err));
+        mlp_destroy(&dnet);
+        model_meta_destroy(&dmeta);
+    }
+    {
+        char *text = NULL;
+        size_t len;
+        if (CHECK(model_file_write(&net, &meta, &text, &len, &err)))
+            CHECK(strstr(text, "\"version\": 1,") != NULL); // ReLU stays version 1
+        free(text);
+    }
 
     // Labels that need escaping, preprocessing "none", biases that are not
     // zero, and a history with an unmeasured (NaN) value.
@@ -369,8 +406,8 @@ static const bad_case bad_cases[] = {
      "version: expected an integer from 1"},
     {"version 0", "{\"format\": \"digitpad-mlp\", \"version\": 0}",
      "version: expected an integer from 1"},
-    {"version 2", "{\"format\": \"digitpad-mlp\", \"version\": 2, " LAYERS(L0, L1) "}",
-     "version 2 is newer than this digitpad reads (1)"},
+    {"version 3", "{\"format\": \"digitpad-mlp\", \"version\": 3, " LAYERS(L0, L1) "}",
+     "version 3 is newer than this digitpad reads (2)"},
     {"no layers", HEAD "\"labels\": [\"a\", \"b\"]}", "missing \"layers\""},
     {"layers an object", HEAD "\"layers\": {}}",
      "layers: expected an array of layer objects, got an object"},
@@ -382,9 +419,9 @@ static const bad_case bad_cases[] = {
     {"no activation", HEAD LAYERS("{\"kernel\": [[1]], \"bias\": [0]}", L1) "}",
      "layers[0]: missing \"activation\""},
     {"unknown activation",
-     HEAD LAYERS("{\"activation\": \"tanh\", \"kernel\": [[1, 2, 3], [4, 5, 6]], \"bias\": [0, 0, 0]}",
+     HEAD LAYERS("{\"activation\": \"gelu\", \"kernel\": [[1, 2, 3], [4, 5, 6]], \"bias\": [0, 0, 0]}",
                  L1) "}",
-     "layers[0].activation: unknown activation \"tanh\" (relu or softmax)"},
+     "layers[0].activation: unknown activation \"gelu\" (relu, linear, sigmoid, tanh or softmax)"},
     {"relu on the last layer",
      HEAD LAYERS(L0, "{\"activation\": \"relu\", \"kernel\": [[1, 2], [3, 4], [5, 6]], \"bias\": [0, 0]}") "}",
      "layers[1].activation: the last layer must be softmax, not relu"},
@@ -715,10 +752,10 @@ static void test_saving(void)
     CHECK(!model_file_save(missing, &net, &meta, &err));
     CHECK(strstr(err.msg, "cannot create a temporary file next to it") != NULL);
 
-    // Over a folder: the rename fails, the temporary goes.
+    // Over a folder: refused before anything is written.
     CHECK(mkdir(sub, 0755) == 0);
     CHECK(!dp_write_file_atomic(sub, "{}", 2, &err));
-    CHECK(strstr(err.msg, "cannot replace the file") != NULL);
+    CHECK(strstr(err.msg, "is a folder, not a regular file: not replaced") != NULL);
     struct stat st;
     CHECK(stat(sub, &st) == 0 && S_ISDIR(st.st_mode));
 

@@ -282,7 +282,8 @@ void ui_draw_params(ui_ctx *u, const app_state *s)
         const mlp_layer *L = &net->layers[l];
         uint64_t n = (uint64_t)L->in * L->out + L->out;
         total += n;
-        snprintf(a, sizeof a, "Dense, %s", L->act == MLP_ACT_RELU ? "ReLU" : "softmax");
+        snprintf(a, sizeof a, "Dense, %s",
+                 L->act == MLP_ACT_RELU ? "ReLU" : mlp_activation_name(L->act));
         text_draw_in(u->text, FONT_SMALL, a, (SDL_Rect){x, y, w, row}, UI_TEXT, TEXT_LEFT);
         format_thousands(b, sizeof b, (unsigned long long)L->out);
         text_draw_in(u->text, FONT_MONO, b, (SDL_Rect){c1, y, 0, row}, UI_TEXT, TEXT_RIGHT);

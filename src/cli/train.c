@@ -71,7 +71,8 @@ int cli_train(int argc, char **argv)
     size_t hidden[MLP_MAX_LAYERS] = {128}, n_hidden = 1;
     size_t epochs = 5, limit = 0;
     train_config cfg = train_config_default();
-    bool quiet = false;
+    mlp_activation act = MLP_ACT_RELU;
+    bool quiet = false, act_given = false;
     dp_error err;
     for (int i = 1; i < argc; i++) {
         const char *v = NULL;
@@ -102,6 +103,14 @@ int cli_train(int argc, char **argv)
         } else if (flags_opt(argc, argv, &i, "--lr", &v, &err)) {
             if (!flags_parse_float("--lr", v, 1e-9, 10.0, &cfg.lr, &err))
                 return cli_fail(&err);
+        } else if (flags_opt(argc, argv, &i, "--activation", &v, &err)) {
+            if (!v)
+                return cli_fail(&err);
+            if (!mlp_activation_from_name(v, &act) || !mlp_activation_is_hidden(act)) {
+                cli_error("--activation", "'%s' is not relu, linear, sigmoid or tanh", v);
+                return 2;
+            }
+            act_given = true;
         } else if (flags_opt(argc, argv, &i, "--seed", &v, &err)) {
             if (!flags_parse_seed("--seed", v, &cfg.seed, &err))
                 return cli_fail(&err);
@@ -110,11 +119,14 @@ int cli_train(int argc, char **argv)
         } else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
             puts("usage: digitpad train [--data DIR] [--model FILE] [--layers 128] [--epochs 5]\n"
                  "                      [--batch 32] [--lr 0.001] [--seed 1] [--limit N] [--out model.json]\n"
+                 "                      [--activation relu|linear|sigmoid|tanh]\n"
                  "\n"
                  "  --data DIR     MNIST folder (default: $DIGITPAD_DATA, ./data/mnist,\n"
                  "                 $XDG_DATA_HOME/digitpad/mnist)\n"
                  "  --model FILE   start from this model's architecture and weights\n"
                  "  --layers LIST  hidden layer widths, e.g. 128 or 256,128,64\n"
+                 "  --activation A the hidden layers' activation: relu (default), linear,\n"
+                 "                 sigmoid or tanh\n"
                  "  --epochs N     passes over the training set (0: load and save only)\n"
                  "  --batch N      samples per Adam step\n"
                  "  --lr X         Adam's learning rate\n"
@@ -134,6 +146,10 @@ int cli_train(int argc, char **argv)
     mlp net;
     model_meta meta;
     char used[PATHS_MAX];
+    if (model_path && act_given) {
+        cli_error("--activation", "applies to a fresh network; --model %s brings its own", model_path);
+        return 2;
+    }
     if (model_path) {
         if (!model_load(model_path, NULL, &net, &meta, used, sizeof used, &err)) {
             cli_fail(&err);
@@ -150,6 +166,7 @@ int cli_train(int argc, char **argv)
             cli_error("--layers", "%s", err.msg);
             return 2;
         }
+        mlp_set_hidden_activation(&net, act, NULL); // a hidden one: checked above
         mlp_init_glorot(&net, cfg.seed);
         if (!model_meta_default(&meta, 28, 28, 10, &err)) {
             cli_error(NULL, "%s", err.msg);
@@ -260,10 +277,13 @@ int cli_train(int argc, char **argv)
                epochs, epochs == 1 ? "" : "s", t_total, (double)(epochs * data.train.count) / t_total, last->val_accuracy,
                last->val_loss);
     }
-    if (!model_file_save(out_path, &net, &meta, &err)) {
+    char note[256];
+    if (!model_file_save_noted(out_path, &net, &meta, note, sizeof note, &err)) {
         cli_error(out_path, "%s", err.msg);
         goto out;
     }
+    if (note[0])
+        cli_error(out_path, "saved, but %s", note);
     if (!quiet)
         printf("Saved %s\n", out_path);
     status = 0;

@@ -10,6 +10,7 @@
 
 #include "float_text.h"
 #include "json_string.h"
+#include "read_file.h"
 
 #include <cjson/cJSON.h>
 #include <errno.h>
@@ -26,7 +27,10 @@
 #include <unistd.h>
 
 #define FORMAT_NAME "digitpad-mlp"
-#define FORMAT_VERSION 1
+/* Version 2 added the hidden activations linear, sigmoid and tanh: a file
+ * that uses one says version 2, so an older digitpad refuses it by its
+ * version; a ReLU network is still written as version 1. Both are read. */
+#define FORMAT_VERSION 2
 
 /* Deeper nesting than this is refused before cJSON sees it: the format
  * needs five levels, and cJSON recurses once per level, which a thread with
@@ -162,6 +166,7 @@ static void copy_floats(float *dst, const cJSON *arr)
 typedef struct layer_json {
     const cJSON *kernel, *bias;
     size_t in, out;
+    mlp_activation act;
 } layer_json;
 
 /* Checks layer l of n: an object with a known activation in the right place
@@ -188,17 +193,15 @@ static bool check_layer(const cJSON *layer, size_t l, size_t n, layer_json *lj, 
     if (!cJSON_IsString(act))
         return dp_fail(err, "%s.activation: expected a string, got %s", where, json_kind(act));
     bool last = l + 1 == n;
-    if (strcmp(act->valuestring, "relu") == 0) {
-        if (last)
-            return dp_fail(err, "%s.activation: the last layer must be softmax, not relu", where);
-    } else if (strcmp(act->valuestring, "softmax") == 0) {
-        if (!last)
-            return dp_fail(err, "%s.activation: softmax is only for the last layer (hidden layers "
-                           "are relu)", where);
-    } else {
-        return dp_fail(err, "%s.activation: unknown activation \"%s\" (relu or softmax)", where,
-                       shown(act->valuestring, tmp));
-    }
+    if (!mlp_activation_from_name(act->valuestring, &lj->act))
+        return dp_fail(err, "%s.activation: unknown activation \"%s\" (relu, linear, sigmoid, "
+                       "tanh or softmax)", where, shown(act->valuestring, tmp));
+    if (last && lj->act != MLP_ACT_SOFTMAX)
+        return dp_fail(err, "%s.activation: the last layer must be softmax, not %s", where,
+                       mlp_activation_name(lj->act));
+    if (!last && lj->act == MLP_ACT_SOFTMAX)
+        return dp_fail(err, "%s.activation: softmax is only for the last layer (hidden layers "
+                       "are relu, linear, sigmoid or tanh)", where);
 
     const cJSON *kernel = get(layer, "kernel");
     if (!kernel)
@@ -618,6 +621,8 @@ bool model_file_parse(const uint8_t *buf, size_t len, mlp *net, model_meta *meta
         dp_fail(err, "out of memory");
         goto out;
     }
+    for (l = 0; l + 1 < n_layers; l++)
+        tmp_net.layers[l].act = lj[l].act; // checked: a hidden activation
     l = 0;
     for (const cJSON *layer = layers->child; layer; layer = layer->next, l++) {
         float *k = tmp_net.layers[l].kernel;
@@ -781,6 +786,12 @@ static bool check_for_write(const mlp *net, const model_meta *meta, dp_error *er
     if (net->n_layers < 1 || net->n_layers > MLP_MAX_LAYERS || !net->params)
         return dp_fail(err, "the network has no layers");
     size_t inputs = net->sizes[0], outputs = net->sizes[net->n_layers];
+    for (size_t l = 0; l + 1 < net->n_layers; l++)
+        if (!mlp_activation_is_hidden(net->layers[l].act))
+            return dp_fail(err, "layer %zu's activation %s is not a hidden one", l,
+                           mlp_activation_name(net->layers[l].act));
+    if (net->layers[net->n_layers - 1].act != MLP_ACT_SOFTMAX)
+        return dp_fail(err, "the last layer's activation must be softmax");
     if (meta->height < 1 || meta->width < 1 || meta->height > MLP_MAX_UNITS ||
         meta->width > MLP_MAX_UNITS || meta->height * meta->width != inputs)
         return dp_fail(err, "the input is %zux%zu pixels but the network takes %zu inputs",
@@ -826,7 +837,11 @@ static bool check_for_write(const mlp *net, const model_meta *meta, dp_error *er
 static bool write_text(text *t, const mlp *net, const model_meta *meta, dp_error *err)
 {
     text_puts(t, "{\n  \"format\": \"" FORMAT_NAME "\",\n");
-    text_printf(t, "  \"version\": %d,\n", FORMAT_VERSION);
+    int version = 1;
+    for (size_t l = 0; l + 1 < net->n_layers; l++)
+        if (net->layers[l].act != MLP_ACT_RELU)
+            version = 2;
+    text_printf(t, "  \"version\": %d,\n", version);
     text_printf(t, "  \"input\": {\"height\": %zu, \"width\": %zu, \"scale\": ", meta->height,
                 meta->width);
     text_double(t, meta->scale);
@@ -844,7 +859,7 @@ static bool write_text(text *t, const mlp *net, const model_meta *meta, dp_error
         const mlp_layer *L = &net->layers[l];
         text_printf(t, "    {\n      \"type\": \"dense\",\n      \"activation\": \"%s\",\n"
                        "      \"kernel\": [\n",
-                    l + 1 == net->n_layers ? "softmax" : "relu");
+                    l + 1 == net->n_layers ? "softmax" : mlp_activation_name(L->act));
         snprintf(what, sizeof what, "layers[%zu].kernel", l);
         for (size_t r = 0; r < L->in; r++) {
             text_puts(t, "        ");
@@ -931,26 +946,18 @@ static bool read_all(const char *path, size_t max_len, uint8_t **out, size_t *ou
 {
     *out = NULL;
     *out_len = 0;
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return dp_fail(err, "cannot open: %s", strerror(errno));
+    // Not blocking on a FIFO, refusing what is not a regular file.
     struct stat st;
-    if (fstat(fd, &st) != 0) {
-        int e = errno;
-        close(fd);
-        return dp_fail(err, "cannot read: %s", strerror(e));
-    }
-    if (S_ISDIR(st.st_mode)) {
-        close(fd);
-        return dp_fail(err, "is a folder, not a model file");
-    }
-    if (S_ISREG(st.st_mode) && (uintmax_t)st.st_size > max_len) {
+    int fd = dp_open_regular(path, &st, err);
+    if (fd < 0)
+        return false;
+    if ((uintmax_t)st.st_size > max_len) {
         close(fd);
         return dp_fail(err, "%jd bytes is more than the %zu MiB limit", (intmax_t)st.st_size,
                        max_len >> 20);
     }
     // The size is a hint only: the file may change while it is read.
-    size_t cap = S_ISREG(st.st_mode) ? (size_t)st.st_size + 1 : 65536, len = 0;
+    size_t cap = (size_t)st.st_size + 1, len = 0;
     uint8_t *buf = malloc(cap);
     if (!buf) {
         close(fd);
@@ -1009,11 +1016,19 @@ bool model_file_load(const char *path, mlp *net, model_meta *meta, dp_error *err
 
 bool model_file_save(const char *path, const mlp *net, const model_meta *meta, dp_error *err)
 {
+    return model_file_save_noted(path, net, meta, NULL, 0, err);
+}
+
+bool model_file_save_noted(const char *path, const mlp *net, const model_meta *meta, char *note,
+                           size_t note_len, dp_error *err)
+{
     char *text;
     size_t len;
+    if (note && note_len)
+        note[0] = '\0';
     if (!model_file_write(net, meta, &text, &len, err))
         return false;
-    bool ok = dp_write_file_atomic(path, text, len, err);
+    bool ok = dp_write_file_atomic_noted(path, text, len, note, note_len, err);
     free(text);
     return ok;
 }
