@@ -751,8 +751,109 @@ static void test_mistakes_with_mnist(void)
     mnist_destroy(&m);
 }
 
+/* The views on their own (no app_state): what they ask of the window comes
+ * back as a view_request, never as a call. */
+static void test_requests(void)
+{
+    captured *cap = calloc(1, sizeof *cap);
+    events ev;
+    events_init(&ev, capture, cap);
+    model_slot m;
+    model_slot_init(&m, NULL, NULL, NULL, NULL);
+    size_t hidden[] = {8};
+    mlp net;
+    model_meta meta;
+    CHECK(model_slot_make_fresh(hidden, 1, 1, &net, &meta, NULL), "fresh");
+    model_slot_take(&m, &net, &meta, "");
+    scoring sc;
+    scoring_init(&sc);
+    CHECK(scoring_fit(&sc, &m.net), "fit");
+    app_layout l;
+    layout_compute(&l, 1280, 800, 1.0f, 2);
+    view_ctx c = {.model = &m, .score = &sc, .layout = &l, .data = NULL, .events = &ev};
+    views v;
+    views_init(&v, VIEW_HIDDEN, -1, -1);
+    views_on_model(&v, &c);
+
+    // Showing the mistakes view asks for MNIST and says so once.
+    view_request r = views_show(&v, &c, VIEW_MISTAKES);
+    CHECK((r.want & VIEW_WANT_DATA) && v.view == VIEW_MISTAKES &&
+              !strcmp(last_event(cap, "view"), "{\"event\":\"view\",\"name\":\"mistakes\"}"),
+          "show mistakes: want %u", r.want);
+    size_t n = cap->n;
+    r = views_show(&v, &c, VIEW_MISTAKES);
+    CHECK(r.want == 0 && cap->n == n, "showing the shown view again");
+
+    // An evaluation is wanted for a new model, but only asked for once MNIST is there.
+    r = views_update(&v, &c);
+    CHECK(!(r.want & VIEW_WANT_EVAL), "an evaluation without data");
+    mnist data;
+    memset(&data, 0, sizeof data);
+    data.test.count = 40;
+    data.test.rows = data.test.cols = 28;
+    data.test.labels = calloc(40, 1);
+    data.test.images = calloc(40, 784);
+    for (size_t i = 0; i < 40; i++)
+        data.test.labels[i] = (uint8_t)(i % 10);
+    c.data = &data;
+    views_on_data(&v, &c);
+    r = views_update(&v, &c);
+    CHECK(r.want & VIEW_WANT_EVAL, "no evaluation asked for");
+    views_eval_sent(&v);
+    r = views_update(&v, &c);
+    CHECK(!(r.want & VIEW_WANT_EVAL), "asked twice");
+
+    // The answers arrive: the fives (5, 15, 25, 35) read as 3 with rising confidence.
+    uint8_t *pred;
+    float *conf;
+    views_answer_buffers(&v, &pred, &conf);
+    for (size_t i = 0; i < 40; i++) {
+        pred[i] = data.test.labels[i];
+        conf[i] = 0.9f;
+    }
+    for (size_t i = 5; i < 40; i += 10) {
+        pred[i] = 3;
+        conf[i] = 0.5f + (float)i / 100.0f;
+    }
+    trainer_event e;
+    memset(&e, 0, sizeof e);
+    e.kind = TRAINER_EV_EVAL;
+    e.has_confusion = true;
+    e.confusion[5][3] = 4;
+    e.val_accuracy = 0.9;
+    views_on_confusion(&v, &c, &e, 0);
+    views_on_answers(&v, &c);
+    CHECK(v.mistakes.has_confusion && v.mistakes.has_preds && last_event(cap, "confusion"),
+          "confusion kept");
+    views_open_gallery(&v, &c, 5, 3);
+    CHECK(v.mistakes.n_gallery == 4 && v.mistakes.gallery[0] == 35 && v.mistakes.gallery[3] == 5,
+          "gallery: %zu images, first %u", v.mistakes.n_gallery, v.mistakes.gallery[0]);
+    CHECK(!strcmp(last_event(cap, "gallery"),
+                  "{\"event\":\"gallery\",\"true\":5,\"predicted\":3,\"count\":4}"),
+          "gallery event");
+    // A click on the first image asks for it on the canvas.
+    view_mistakes_layout ml;
+    view_mistakes_layout_of(&v, &c, &ml);
+    app_rect t0 = view_grid_cell(&ml.thumbs, 0);
+    r = views_click(&v, &c, (float)t0.x + 2, (float)t0.y + 2);
+    CHECK(r.handled && (r.want & VIEW_WANT_TEST_IMAGE) && r.test_image == 35,
+          "click on an image: want %u, image %ld", r.want, r.test_image);
+    // Escape closes the gallery; a click outside the views is not theirs.
+    CHECK(views_escape(&v) && v.mistakes.gallery_true == VIEW_NO_CELL, "escape");
+    r = views_click(&v, &c, 1.0f, 1.0f);
+    CHECK(!r.handled && r.want == 0, "a click outside the views");
+
+    views_destroy(&v);
+    free(data.test.labels);
+    free(data.test.images);
+    scoring_destroy(&sc);
+    model_slot_destroy(&m);
+    free(cap);
+}
+
 int main(void)
 {
+    test_requests();
     test_hidden_cells();
     test_weight_tiles();
     test_saliency_view();

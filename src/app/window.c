@@ -567,8 +567,12 @@ void app_act_on(app_state *s, const view_request *r)
 {
     if (r->want & VIEW_WANT_DATA)
         want_data(s);
-    if ((r->want & VIEW_WANT_EVAL) && ensure_trainer(s) && training_request_eval(&s->train))
+    if (r->want & VIEW_WANT_EVAL) {
+        // Asked once: a trainer that cannot be made has said why on the status line.
+        if (ensure_trainer(s))
+            training_request_eval(&s->train);
         views_eval_sent(&s->views);
+    }
     if (r->want & VIEW_WANT_TEST_IMAGE)
         app_put_test_image(s, (size_t)r->test_image);
     if (r->want & VIEW_WANT_STATUS)
