@@ -12,6 +12,7 @@
 #include "mlp.h"
 #include "model_file.h"
 #include "model_load.h"
+#include "novelty.h"
 #include "paths.h"
 #include "train.h"
 
@@ -72,7 +73,7 @@ int cli_train(int argc, char **argv)
     size_t epochs = 5, limit = 0;
     train_config cfg = train_config_default();
     mlp_activation act = MLP_ACT_RELU;
-    bool quiet = false, act_given = false;
+    bool quiet = false, act_given = false, not_a_digit = false;
     dp_error err;
     for (int i = 1; i < argc; i++) {
         const char *v = NULL;
@@ -114,12 +115,14 @@ int cli_train(int argc, char **argv)
         } else if (flags_opt(argc, argv, &i, "--seed", &v, &err)) {
             if (!flags_parse_seed("--seed", v, &cfg.seed, &err))
                 return cli_fail(&err);
+        } else if (!strcmp(argv[i], "--not-a-digit")) {
+            not_a_digit = true;
         } else if (!strcmp(argv[i], "--quiet") || !strcmp(argv[i], "-q")) {
             quiet = true;
         } else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
             puts("usage: digitpad train [--data DIR] [--model FILE] [--layers 128] [--epochs 5]\n"
                  "                      [--batch 32] [--lr 0.001] [--seed 1] [--limit N] [--out model.json]\n"
-                 "                      [--activation relu|linear|sigmoid|tanh]\n"
+                 "                      [--activation relu|linear|sigmoid|tanh] [--not-a-digit]\n"
                  "\n"
                  "  --data DIR     MNIST folder (default: $DIGITPAD_DATA, ./data/mnist,\n"
                  "                 $XDG_DATA_HOME/digitpad/mnist)\n"
@@ -133,6 +136,8 @@ int cli_train(int argc, char **argv)
                  "  --seed N       initialisation and shuffling seed\n"
                  "  --limit N      train on the first N training samples only\n"
                  "  --out FILE     where to save the model\n"
+                 "  --not-a-digit  fit the not-a-digit detector on MNIST and save it with the\n"
+                 "                 model (about a second; with --epochs 0, adds it to --model)\n"
                  "  -q, --quiet    only the final figures");
             return 0;
         } else {
@@ -183,7 +188,7 @@ int cli_train(int argc, char **argv)
     // The model's own input scale, in training as in evaluation (1/255 unless it says).
     cfg.input_scale = meta.scale;
     eval_options val_opt = {.input_scale = meta.scale};
-    if (epochs > 0) {
+    if (epochs > 0 || not_a_digit) {
         char dir[PATHS_MAX];
         if (!paths_find_mnist(data_dir, NULL, dir, sizeof dir, &err) ||
             !dataset_load_mnist(dir, &data, &err)) {
@@ -197,14 +202,14 @@ int cli_train(int argc, char **argv)
         }
         if (limit && limit < data.train.count)
             dataset_truncate(&data.train, limit);
-        if (!quiet) {
+        if (!quiet && epochs > 0) {
             print_summary(stdout, &net);
             printf("Training on %zu samples from %s, validating on %zu; batch %zu, Adam lr %g, "
                    "seed %llu, %s\n",
                    data.train.count, data.dir, data.test.count, cfg.batch, (double)cfg.lr,
                    (unsigned long long)cfg.seed, blas);
         }
-        if (!train_session_init(&sess, &net, &data.train, &cfg, &err)) {
+        if (epochs > 0 && !train_session_init(&sess, &net, &data.train, &cfg, &err)) {
             cli_error(model_path, "%s", err.msg);
             goto out;
         }
@@ -276,6 +281,27 @@ int cli_train(int argc, char **argv)
                "%.4f\n",
                epochs, epochs == 1 ? "" : "s", t_total, (double)(epochs * data.train.count) / t_total, last->val_accuracy,
                last->val_loss);
+    }
+    if (not_a_digit) {
+        // Fitted on the training digits this run was given (--limit's slice,
+        // if any), calibrated on the whole test set.
+        novelty nv;
+        novelty_options nopt = {.input_scale = meta.scale};
+        double t0 = now_s();
+        if (!novelty_fit(&nv, &net, &data.train, &data.test, &nopt, &err)) {
+            cli_error("--not-a-digit", "%s", err.msg);
+            goto out;
+        }
+        double fit_s = now_s() - t0;
+        if (!quiet)
+            printf("Not-a-digit detector fitted in %.2fs: %.1f%% of the test digits above its "
+                   "threshold\n",
+                   fit_s, 100.0 * nv.test_flagged);
+        if (!model_meta_set_not_a_digit(&meta, &nv, &err)) {
+            novelty_destroy(&nv);
+            cli_error(NULL, "%s", err.msg);
+            goto out;
+        }
     }
     char note[256];
     if (!model_file_save_noted(out_path, &net, &meta, note, sizeof note, &err)) {

@@ -10,6 +10,7 @@
 
 #include "float_text.h"
 #include "json_string.h"
+#include "novelty.h"
 #include "read_file.h"
 
 #include <cjson/cJSON.h>
@@ -436,6 +437,108 @@ static void fill_history(const cJSON *tr, model_epoch *out)
     }
 }
 
+/* The optional "not_a_digit" section (novelty.h): checked whole before
+ * anything is allocated; its arrays are copied in by fill_not_a_digit. */
+typedef struct not_a_digit_json {
+    const cJSON *means, *directions;
+    size_t components;
+    double median, threshold, test_flagged;
+} not_a_digit_json;
+
+/* A rows x cols array of arrays of finite floats at `where`. */
+static bool check_rows(const cJSON *arr, const char *where, size_t rows, size_t cols,
+                       dp_error *err)
+{
+    if (!arr)
+        return dp_fail(err, "%s: missing", where);
+    if (!cJSON_IsArray(arr))
+        return dp_fail(err, "%s: expected an array of rows, got %s", where, json_kind(arr));
+    size_t n = count_items(arr);
+    if (n != rows)
+        return dp_fail(err, "%s has %zu rows, expected %zu", where, n, rows);
+    size_t r = 0;
+    char at[64];
+    for (const cJSON *row = arr->child; row; row = row->next, r++) {
+        snprintf(at, sizeof at, "%s[%zu]", where, r);
+        if (!cJSON_IsArray(row))
+            return dp_fail(err, "%s: expected an array of numbers, got %s", at, json_kind(row));
+        size_t c = count_items(row);
+        if (c != cols)
+            return dp_fail(err, "%s: row %zu has %zu values, expected %zu", where, r, c, cols);
+        if (!check_floats(row, at, err))
+            return false;
+    }
+    return true;
+}
+
+static bool check_not_a_digit(const cJSON *v, size_t inputs, size_t outputs,
+                              not_a_digit_json *nj, dp_error *err)
+{
+    memset(nj, 0, sizeof *nj);
+    if (!v)
+        return true;
+    if (!cJSON_IsObject(v))
+        return dp_fail(err, "not_a_digit: expected an object, got %s", json_kind(v));
+    char tmp[48];
+    const cJSON *method = get(v, "method");
+    if (!method)
+        return dp_fail(err, "not_a_digit: missing \"method\"");
+    if (!cJSON_IsString(method))
+        return dp_fail(err, "not_a_digit.method: expected a string, got %s", json_kind(method));
+    if (strcmp(method->valuestring, "class-subspace") != 0)
+        return dp_fail(err, "not_a_digit.method: unknown method \"%s\" (class-subspace)",
+                       shown(method->valuestring, tmp));
+    double k;
+    const cJSON *c = get(v, "components");
+    if (!c)
+        return dp_fail(err, "not_a_digit: missing \"components\"");
+    double most = inputs < NOVELTY_MAX_COMPONENTS ? (double)inputs : NOVELTY_MAX_COMPONENTS;
+    if (!get_integer(c, "not_a_digit.components", 1, most, &k, err))
+        return false;
+    nj->components = (size_t)k;
+    if ((1 + nj->components) * outputs * inputs > MLP_MAX_PARAMS)
+        return dp_fail(err, "not_a_digit: more than %zu numbers", MLP_MAX_PARAMS);
+    const cJSON *median = get(v, "median"), *threshold = get(v, "threshold");
+    if (!median || !threshold)
+        return dp_fail(err, "not_a_digit: missing \"%s\"", median ? "threshold" : "median");
+    if (!get_real(median, "not_a_digit.median", true, &nj->median, err) ||
+        !get_real(threshold, "not_a_digit.threshold", true, &nj->threshold, err))
+        return false;
+    const cJSON *flagged = get(v, "test_flagged");
+    if (flagged && !get_real(flagged, "not_a_digit.test_flagged", false, &nj->test_flagged, err))
+        return false;
+    nj->means = get(v, "means");
+    nj->directions = get(v, "directions");
+    return check_rows(nj->means, "not_a_digit.means", outputs, inputs, err) &&
+           check_rows(nj->directions, "not_a_digit.directions", outputs * nj->components, inputs,
+                      err);
+}
+
+/* Makes the detector that check_not_a_digit accepted. */
+static bool fill_not_a_digit(const not_a_digit_json *nj, size_t inputs, size_t outputs,
+                             model_meta *m, dp_error *err)
+{
+    if (!nj->means)
+        return true;
+    novelty nv;
+    if (!novelty_init(&nv, outputs, inputs, nj->components, err))
+        return false;
+    float *p = nv.means;
+    for (const cJSON *row = nj->means->child; row; row = row->next, p += inputs)
+        copy_floats(p, row);
+    p = nv.components;
+    for (const cJSON *row = nj->directions->child; row; row = row->next, p += inputs)
+        copy_floats(p, row);
+    nv.median = nj->median;
+    nv.threshold = nj->threshold;
+    nv.test_flagged = nj->test_flagged;
+    if (!model_meta_set_not_a_digit(m, &nv, err)) {
+        novelty_destroy(&nv);
+        return false;
+    }
+    return true;
+}
+
 static bool is_space(uint8_t c)
 {
     return c == ' ' || c == '\t' || c == '\n' || c == '\r';
@@ -609,6 +712,9 @@ bool model_file_parse(const uint8_t *buf, size_t len, mlp *net, model_meta *meta
     const cJSON *training = get(root, "training");
     if (!check_training(training, &m, &n_history, err))
         goto out;
+    not_a_digit_json nj;
+    if (!check_not_a_digit(get(root, "not_a_digit"), sizes[0], outputs, &nj, err))
+        goto out;
 
     // Everything is known to be good: only now allocate.
     if (!mlp_init(&tmp_net, sizes, n_layers + 1, err))
@@ -640,6 +746,8 @@ bool model_file_parse(const uint8_t *buf, size_t len, mlp *net, model_meta *meta
     }
     m.n_history = n_history;
     fill_history(training, m.history);
+    if (!fill_not_a_digit(&nj, sizes[0], outputs, &m, err))
+        goto out;
     ok = true;
 
 out:
@@ -806,6 +914,16 @@ static bool check_for_write(const mlp *net, const model_meta *meta, dp_error *er
         if (!label_ok(meta->labels[i]))
             return dp_fail(err, "label %zu is empty or longer than %d bytes", i,
                            MODEL_LABEL_MAX - 1);
+    const novelty *nv = meta->not_a_digit;
+    if (nv && (nv->inputs != inputs || nv->n_classes != outputs || !nv->block ||
+               nv->n_components < 1 || nv->n_components > NOVELTY_MAX_COMPONENTS))
+        return dp_fail(err, "the not-a-digit detector is for %zu inputs and %zu classes, the "
+                       "network has %zu and %zu", nv->inputs, nv->n_classes, inputs, outputs);
+    if (nv && (!(nv->median > 0 && isfinite(nv->median)) ||
+               !(nv->threshold > 0 && isfinite(nv->threshold)) ||
+               !(nv->test_flagged >= 0 && nv->test_flagged < 1)))
+        return dp_fail(err, "the not-a-digit detector's median, threshold or test share is out "
+                       "of range");
     if (!meta->has_training)
         return true;
     if (strnlen(meta->dataset, sizeof meta->dataset) == 0 ||
@@ -831,6 +949,36 @@ static bool check_for_write(const mlp *net, const model_meta *meta, dp_error *er
         if (meta->history[i].epoch < 0 || meta->history[i].epoch > MODEL_MAX_EPOCHS)
             return dp_fail(err, "history epoch number %d is outside 0 to %d",
                            meta->history[i].epoch, MODEL_MAX_EPOCHS);
+    return true;
+}
+
+/* The "not_a_digit" section: the settings on a line, then one row per
+ * class mean and per direction. */
+static bool write_not_a_digit(text *t, const novelty *nv, dp_error *err)
+{
+    text_printf(t, ",\n  \"not_a_digit\": {\n    \"method\": \"class-subspace\", "
+                   "\"components\": %zu, \"median\": ",
+                nv->n_components);
+    text_double(t, nv->median);
+    text_puts(t, ", \"threshold\": ");
+    text_double(t, nv->threshold);
+    text_puts(t, ", \"test_flagged\": ");
+    text_double(t, nv->test_flagged);
+    text_puts(t, ",\n    \"means\": [\n");
+    size_t rows[2] = {nv->n_classes, nv->n_classes * nv->n_components};
+    const float *data[2] = {nv->means, nv->components};
+    const char *what[2] = {"not_a_digit.means", "not_a_digit.directions"};
+    for (int a = 0; a < 2; a++) {
+        if (a == 1)
+            text_puts(t, "    ],\n    \"directions\": [\n");
+        for (size_t r = 0; r < rows[a]; r++) {
+            text_puts(t, "      ");
+            if (!text_floats(t, data[a] + r * nv->inputs, nv->inputs, what[a], r, err))
+                return false;
+            text_puts(t, r + 1 < rows[a] ? ",\n" : "\n");
+        }
+    }
+    text_puts(t, "    ]\n  }");
     return true;
 }
 
@@ -902,6 +1050,8 @@ static bool write_text(text *t, const mlp *net, const model_meta *meta, dp_error
         }
         text_puts(t, meta->n_history ? "\n    ]\n  }" : "]\n  }");
     }
+    if (meta->not_a_digit && !write_not_a_digit(t, meta->not_a_digit, err))
+        return false;
     text_puts(t, "\n}\n");
     if (t->oom)
         return dp_fail(err, "out of memory");
@@ -923,7 +1073,11 @@ bool model_file_write(const mlp *net, const model_meta *meta, char **out, size_t
 
     text t = {0};
     // About 11 bytes per number in practice; one reservation covers most models.
-    text_reserve(&t, net->n_params * 12 + meta->n_labels * 40 + meta->n_history * 160 + 4096);
+    size_t numbers = net->n_params;
+    if (meta->not_a_digit)
+        numbers += meta->not_a_digit->n_classes * meta->not_a_digit->inputs *
+                   (1 + meta->not_a_digit->n_components);
+    text_reserve(&t, numbers * 12 + meta->n_labels * 40 + meta->n_history * 160 + 4096);
     t.oom = false;
     bool ok = write_text(&t, net, meta, err);
     uselocale(old);
