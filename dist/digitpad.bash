@@ -77,7 +77,7 @@ _digitpad()
 
     local opts
     case $cmd in
-        train) opts="--data --model --layers --activation --epochs --batch --lr --seed --limit --out
+        train) opts="--data --model --layers --activation --not-a-digit --epochs --batch --lr --seed --limit --out
                      --quiet -q --help -h" ;;
         eval) opts="--model --data --json --help -h" ;;
         predict) opts="--model --json --raw --help -h --" ;;

@@ -473,7 +473,11 @@ static void test_trainer_thread(void)
     sleep_ms(30);
     trainer_pause(&t);
     CHECK(trainer_get_state(&t) == TRAINER_PAUSED, "paused");
-    sleep_ms(20);
+    // The batch in flight when the pause came may still publish: wait (on
+    // a loaded machine, as long as it takes) until the thread is parked.
+    for (int i = 0; i < 2000 && !atomic_load(&t.waiting); i++)
+        sleep_ms(5);
+    CHECK(atomic_load(&t.waiting), "the thread parks after a pause");
     have = 0;
     trainer_take_snapshot(&t, &view, &have);
     uint64_t v1 = have;

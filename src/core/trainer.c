@@ -202,8 +202,11 @@ static void *trainer_thread(void *arg)
     for (;;) {
         pthread_mutex_lock(&t->lock);
         while (!atomic_load(&t->cmd_stop) && !atomic_load(&t->cmd_reset) &&
-               !atomic_load(&t->cmd_eval) && !atomic_load(&t->cmd_run))
+               !atomic_load(&t->cmd_eval) && !atomic_load(&t->cmd_run)) {
+            atomic_store(&t->waiting, true);
             pthread_cond_wait(&t->wake, &t->lock);
+        }
+        atomic_store(&t->waiting, false);
         /* trainer_start set RUNNING itself, under this lock: the thread
          * only learns that a run (re)starts, to time its epoch afresh. */
         bool resumed = t->started;
@@ -295,6 +298,7 @@ bool trainer_init(trainer *t, const trainer_config *cfg, const mlp *start, const
     t->data = data;
     atomic_init(&t->newest_slot, -1);
     atomic_init(&t->state, TRAINER_IDLE);
+    atomic_init(&t->waiting, false);
     atomic_init(&t->cmd_run, false);
     atomic_init(&t->cmd_stop, false);
     atomic_init(&t->cmd_reset, false);

@@ -91,6 +91,8 @@ typedef struct trainer {
     pthread_cond_t wake;
     _Atomic bool cmd_run, cmd_stop, cmd_reset, cmd_eval; // read by the thread between batches
     bool started;                  // under lock: trainer_start moved the state to RUNNING
+    _Atomic bool waiting;          // the thread is parked until a command: a pause has taken
+                                   // effect, the batch in flight is done
     _Atomic int state;             // trainer_state
     uint64_t resets;
     uint64_t global_step;
