@@ -201,7 +201,7 @@ static void test_start_stop_stress(void)
     augment_batch b;
     CHECK(augment_batch_init(&b, 16, PX, NULL), "batch init");
     bool ok = true;
-    for (int round = 0; round < 150; round++) {
+    for (int round = 0; round < 60; round++) {
         augment_feed f;
         ok &= augment_feed_init(&f, &ds, &c, 16, (uint64_t)round, NULL);
         for (int t = 0; t < round % 7; t++)
