@@ -197,7 +197,7 @@ static void test_round_trips(void)
     if (CHECK(model_file_write(&net, &meta, &text, &len, &err))) {
         CHECK(strstr(text, "\"format\": \"digitpad-mlp\"") != NULL);
         CHECK(strstr(text, "\"cat \\\"A\\\"\"") != NULL);
-        CHECK(strstr(text, "\"back\\\\slash\\u0009tab\"") != NULL);
+        CHECK(strstr(text, "\"back\\\\slash\\ttab\"") != NULL);
         CHECK(strstr(text, "\"preprocess\": \"none\"") != NULL);
         CHECK(strstr(text, "\"scale\": 0.3333333333333333,") != NULL);
         CHECK(strstr(text, "\"loss\": 0.30000000000000004") != NULL);

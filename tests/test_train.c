@@ -514,11 +514,114 @@ static void test_trainer_thread(void)
     mnist_destroy(&m);
 }
 
+/* A network with fewer outputs than the data has labels is refused, by
+ * training and by evaluation, in one line (it used to write the gradient
+ * of label 9 into the next sample's row). */
+static void test_outputs_cover_labels(void)
+{
+    dataset ds;
+    make_synthetic(&ds, 100, 8, 9); // labels 0..9
+    size_t sizes[] = {64, 16, 5};
+    mlp net;
+    mlp_init(&net, sizes, 3, NULL);
+    mlp_init_glorot(&net, 1);
+    train_config cfg = train_config_default();
+    train_session s;
+    dp_error err = {""};
+    CHECK(!train_session_init(&s, &net, &ds, &cfg, &err), "5 outputs for 10 labels trained");
+    CHECK(strcmp(err.msg, "the data has labels 0 to 9 but the network has only 5 outputs") == 0,
+          "%s", err.msg);
+    eval_result r;
+    CHECK(!evaluate(&net, &ds, &r, &err), "5 outputs for 10 labels evaluated");
+    CHECK(strstr(err.msg, "only 5 outputs") != NULL, "%s", err.msg);
+    CHECK(dataset_classes(&ds) == 10, "%zu classes", dataset_classes(&ds));
+    mlp_destroy(&net);
+    dataset_destroy(&ds);
+}
+
+/* The model's input.scale reaches training and evaluation. One layer, two
+ * outputs, kernel row (1, -1) for the first pixel: the logits are (x, -x)
+ * for the input x = byte * scale, so label 0's loss is log(1 + e^(-2x)):
+ * 0.126928 at x = 1 (255 at 1/255), 0.018149 at x = 2 (255 at 2/255). With
+ * one pixel of one the batch is dense; with one of four, sparse. */
+static void test_input_scale(void)
+{
+    for (size_t pixels = 1; pixels <= 4; pixels += 3) {
+        dataset ds = {.count = 1, .rows = 1, .cols = pixels};
+        ds.images = calloc(pixels, 1);
+        ds.labels = calloc(1, 1);
+        ds.images[0] = 255;
+        size_t sizes[] = {pixels, 2};
+        mlp net;
+        mlp_init(&net, sizes, 2, NULL);
+        net.layers[0].kernel[0] = 1.0f;
+        net.layers[0].kernel[1] = -1.0f;
+        eval_result r;
+        dp_error err;
+        eval_options o = {.input_scale = 2.0 / 255.0};
+        CHECK(evaluate_with(&net, &ds, &o, &r, &err), "%s", err.msg);
+        CHECK(fabs(r.loss - log1p(exp(-4.0))) < 1e-6, "scaled eval loss %.6f (%zu px)", r.loss, pixels);
+        CHECK(evaluate(&net, &ds, &r, &err) && fabs(r.loss - log1p(exp(-2.0))) < 1e-6,
+              "default eval loss %.6f", r.loss);
+        for (int k = 0; k < 2; k++) {
+            mlp copy;
+            mlp_clone(&copy, &net, NULL);
+            train_config cfg = train_config_default();
+            cfg.batch = 1;
+            cfg.input_scale = k ? 2.0 / 255.0 : 0; // 0: the default
+            train_session s;
+            CHECK(train_session_init(&s, &copy, &ds, &cfg, &err), "%s", err.msg);
+            float loss = train_session_step(&s, NULL);
+            double want = log1p(exp(k ? -4.0 : -2.0));
+            CHECK(fabs(loss - want) < 1e-6, "training loss %.6f, want %.6f (%zu px)", (double)loss,
+                  want, pixels);
+            train_session_destroy(&s);
+            mlp_destroy(&copy);
+        }
+        mlp_destroy(&net);
+        dataset_destroy(&ds);
+    }
+    // The settings stay the decimals they were given.
+    train_config c = train_config_default();
+    CHECK(c.lr == 0.001 && c.beta_2 == 0.999 && c.epsilon == 1e-7, "lr %.17g", c.lr);
+}
+
+/* trainer_start and trainer_reset move the state themselves: whoever asks
+ * next sees RUNNING (or IDLE), without waiting for the thread to wake. */
+static void test_trainer_state_at_once(void)
+{
+    mnist m;
+    memset(&m, 0, sizeof m);
+    make_synthetic(&m.train, 2000, 8, 3);
+    make_synthetic(&m.test, 100, 8, 4);
+    size_t sizes[] = {64, 16, 10};
+    mlp net;
+    mlp_init(&net, sizes, 3, NULL);
+    mlp_init_glorot(&net, 5);
+    trainer_config cfg = {.train = train_config_default(), .epochs = 1000, .init_seed = 5};
+    trainer t;
+    dp_error err;
+    CHECK(trainer_init(&t, &cfg, &net, &m, &err), "trainer_init: %s", err.msg);
+    for (int round = 0; round < 50; round++) {
+        trainer_start(&t);
+        CHECK(trainer_get_state(&t) == TRAINER_RUNNING, "round %d: running at once", round);
+        trainer_pause(&t);
+        CHECK(trainer_get_state(&t) == TRAINER_PAUSED, "round %d: paused at once", round);
+        trainer_start(&t);
+        trainer_reset(&t);
+        CHECK(trainer_get_state(&t) == TRAINER_IDLE, "round %d: idle at once", round);
+    }
+    trainer_destroy(&t);
+    CHECK(true, "stopped");
+    mlp_destroy(&net);
+    mnist_destroy(&m);
+}
+
 static int test_mnist_slice(void)
 {
     mnist m;
     dp_error err;
-    if (!dataset_load_mnist(NULL, &m, &err)) {
+    if (!dataset_load_mnist(getenv("DIGITPAD_DATA"), &m, &err)) {
         printf("skipping the MNIST slice: %s\n", err.msg);
         return 0;
     }
@@ -554,6 +657,9 @@ int main(void)
     test_nonzero_index();
     test_step_matches_reference();
     test_trainer_thread();
+    test_outputs_cover_labels();
+    test_input_scale();
+    test_trainer_state_at_once();
     test_mnist_slice();
     return check_summary();
 }

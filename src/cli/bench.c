@@ -45,7 +45,11 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "clock.h"
 #include "dataset.h"
+#include "flags.h"
+#include "format.h"
+#include "paths.h"
 #include "mlp.h"
 #include "model_file.h"
 #include "normalize.h"
@@ -62,9 +66,7 @@
 
 static double now_us(void)
 {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec * 1e6 + (double)ts.tv_nsec * 1e-3;
+    return dp_clock_seconds() * 1e6;
 }
 
 static int cmp_double(const void *a, const void *b)
@@ -860,7 +862,7 @@ static void print_table(const bench_report *rep)
     for (size_t m = 0; m < rep->n_models; m++) {
         const model_figures *mf = &rep->models[m];
         model_name(name, sizeof name, mf);
-        cli_thousands(num, sizeof num, (unsigned long long)(mf->flops_per_sample + 0.5));
+        format_thousands(num, sizeof num, (unsigned long long)(mf->flops_per_sample + 0.5));
         printf("  %s: %s FLOPs per sample, %zu parameters\n", name, num, mf->n_params);
     }
 
@@ -931,21 +933,6 @@ static void print_table(const bench_report *rep)
 }
 #undef TRAIN_ROW
 
-static void json_string(const char *s)
-{
-    putchar('"');
-    for (; *s; s++) {
-        unsigned char c = (unsigned char)*s;
-        if (c == '"' || c == '\\')
-            printf("\\%c", c);
-        else if (c < 0x20)
-            printf("\\u%04x", c);
-        else
-            putchar(c);
-    }
-    putchar('"');
-}
-
 /* JSON has no NaN or infinity: those become null. */
 static void json_number(const char *key, double v, const char *after)
 {
@@ -960,15 +947,15 @@ static void json_number(const char *key, double v, const char *after)
 static void print_json(const bench_report *rep)
 {
     printf("{\"machine\":{\"cpu\":");
-    json_string(rep->cpu);
+    cli_json_string(stdout, rep->cpu);
     printf(",\"blas\":");
-    json_string(rep->blas);
+    cli_json_string(stdout, rep->blas);
     printf(",\"blas_threads\":1},\"quick\":%s,", rep->quick ? "true" : "false");
     printf("\"data\":{\"source\":\"%s\",\"dir\":", rep->synthetic ? "synthetic" : "mnist");
     if (rep->synthetic)
         printf("null");
     else
-        json_string(rep->data_dir);
+        cli_json_string(stdout, rep->data_dir);
     printf(",\"train\":%zu,\"test\":%zu},", rep->n_train, rep->n_test);
     printf("\"sgemm_peak\":{\"m\":%d,\"n\":%d,\"k\":%d,", BENCH_PEAK_SIDE, BENCH_PEAK_SIDE,
            BENCH_PEAK_SIDE);
@@ -1020,7 +1007,7 @@ static void print_json(const bench_report *rep)
             json_number("load_ms", mf->load_ms, "}}");
         } else {
             printf("\"json\":{\"error\":");
-            json_string(mf->json_error);
+            cli_json_string(stdout, mf->json_error);
             printf("}}");
         }
     }
@@ -1081,15 +1068,16 @@ int cli_bench(int argc, char **argv)
     const char *data_dir = NULL;
     bool json = false, quick = false;
     size_t hidden[MLP_MAX_LAYERS] = {256, 128, 64}, n_hidden = 3;
+    dp_error err;
     for (int i = 1; i < argc; i++) {
         const char *v = NULL;
-        if (cli_opt(argc, argv, &i, "--data", &v)) {
+        if (flags_opt(argc, argv, &i, "--data", &v, &err)) {
             if (!v)
-                return 2;
+                return cli_fail(&err);
             data_dir = v;
-        } else if (cli_opt(argc, argv, &i, "--layers", &v)) {
-            if (!cli_parse_layers("--layers", v, hidden, MLP_MAX_LAYERS - 1, &n_hidden))
-                return 2;
+        } else if (flags_opt(argc, argv, &i, "--layers", &v, &err)) {
+            if (!flags_parse_layers("--layers", v, hidden, MLP_MAX_LAYERS - 1, &n_hidden, &err))
+                return cli_fail(&err);
         } else if (!strcmp(argv[i], "--json")) {
             json = true;
         } else if (!strcmp(argv[i], "--quick")) {
@@ -1124,11 +1112,12 @@ int cli_bench(int argc, char **argv)
                                                  .infer = 20001, .json = 15, .peak = 11,
                                                  .full_runs = 3};
 
-    dp_error err;
     mnist data;
     memset(&data, 0, sizeof data);
     progress("loading MNIST");
-    if (dataset_load_mnist(data_dir, &data, &err)) {
+    char found[PATHS_MAX];
+    if (paths_find_mnist(data_dir, NULL, found, sizeof found, &err) &&
+        dataset_load_mnist(found, &data, &err)) {
         snprintf(rep.data_dir, sizeof rep.data_dir, "%s", data.dir);
     } else if (data_dir) {
         cli_error(data_dir, "%s", err.msg);

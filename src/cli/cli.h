@@ -6,6 +6,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 int cli_train(int argc, char **argv);
 int cli_eval(int argc, char **argv);
@@ -20,30 +21,37 @@ void cli_error(const char *what, const char *fmt, ...)
 #endif
     ;
 
-/* Strict number parsing for flag values: the whole string must be a number
- * in [min, max]; otherwise prints "digitpad: --flag: ..." and returns false. */
+/* Writes s to f as a JSON string (json_string.h: the one escaper). */
+void cli_json_string(FILE *f, const char *s);
+
+/* Prints err's message as "digitpad: message" (the message of a src/common
+ * parser already names the flag) and returns 2, the exit status of a
+ * usage error. */
+struct dp_error;
+int cli_fail(const struct dp_error *err);
+
+/* The names below are src/common's functions under their old names, kept
+ * only while src/app still calls them (each prints its error as cli_error
+ * does); new code calls src/common directly:
+ *   cli_opt            -> flags_opt            (flags.h)
+ *   cli_parse_size     -> flags_parse_size
+ *   cli_parse_u64      -> flags_parse_u64 (max UINT64_MAX); seeds: flags_parse_seed
+ *   cli_parse_float    -> flags_parse_float
+ *   cli_parse_layers   -> flags_parse_layers
+ *   cli_thousands      -> format_thousands     (format.h)
+ *   cli_default_model_path -> paths_bundled_model (paths.h)
+ *   cli_load_model     -> model_load           (model_load.h) */
 bool cli_parse_size(const char *flag, const char *s, size_t min, size_t max, size_t *out);
 bool cli_parse_u64(const char *flag, const char *s, unsigned long long *out);
 bool cli_parse_float(const char *flag, const char *s, double min, double max, double *out);
-/* "128" or "256,128,64": hidden layer widths, at most max of them. */
 bool cli_parse_layers(const char *flag, const char *s, size_t *out, size_t max, size_t *n);
-
-/* Option matching for "--name VALUE" and "--name=VALUE". If argv[*i]
- * is that option, sets *value (advancing *i past a separate value) and
- * returns true; a missing value prints an error and sets *value NULL. */
 bool cli_opt(int argc, char **argv, int *i, const char *name, const char **value);
-
-/* Writes v with thousands separators ("101,770") into out (len bytes). */
 void cli_thousands(char *out, size_t len, unsigned long long v);
-
-/* The bundled model's path: $DIGITPAD_MODELS or the source tree's models/
- * or the installed data folder, whichever holds it first. */
 const char *cli_default_model_path(void);
-
 struct mlp;
 struct model_meta;
-/* Loads the model at *path (NULL: the bundled one, and *path is set to it).
- * On failure prints "digitpad: PATH: reason" and returns false. */
+/* Loads the model at *path (NULL: the bundled one); *path is then the path
+ * used. On failure prints "digitpad: PATH: reason" and returns false. */
 bool cli_load_model(const char **path, struct mlp *net, struct model_meta *meta);
 
 #endif

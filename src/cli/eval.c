@@ -4,7 +4,10 @@
 
 #include "cli.h"
 #include "dataset.h"
+#include "flags.h"
 #include "model_file.h"
+#include "model_load.h"
+#include "paths.h"
 #include "train.h"
 
 static void print_json(const eval_result *r)
@@ -49,15 +52,16 @@ int cli_eval(int argc, char **argv)
 {
     const char *model_path = NULL, *data_dir = NULL;
     bool json = false;
+    dp_error err;
     for (int i = 1; i < argc; i++) {
         const char *v = NULL;
-        if (cli_opt(argc, argv, &i, "--model", &v)) {
+        if (flags_opt(argc, argv, &i, "--model", &v, &err)) {
             if (!v)
-                return 2;
+                return cli_fail(&err);
             model_path = v;
-        } else if (cli_opt(argc, argv, &i, "--data", &v)) {
+        } else if (flags_opt(argc, argv, &i, "--data", &v, &err)) {
             if (!v)
-                return 2;
+                return cli_fail(&err);
             data_dir = v;
         } else if (!strcmp(argv[i], "--json")) {
             json = true;
@@ -74,20 +78,24 @@ int cli_eval(int argc, char **argv)
 
     mlp net;
     model_meta meta;
-    if (!cli_load_model(&model_path, &net, &meta))
+    char used[PATHS_MAX];
+    if (!model_load(model_path, NULL, &net, &meta, used, sizeof used, &err)) {
+        cli_fail(&err);
         return 1;
-    dp_error err;
+    }
+    model_path = used;
     int status = 1;
-    char dir[4096];
+    char dir[PATHS_MAX];
     dataset test;
     memset(&test, 0, sizeof test);
-    if (!dataset_find_dir(data_dir, dir, sizeof dir, &err) ||
+    if (!paths_find_mnist(data_dir, NULL, dir, sizeof dir, &err) ||
         !dataset_load(dir, "t10k", &test, &err)) {
         cli_error(NULL, "%s", err.msg);
         goto out;
     }
     eval_result r;
-    if (!evaluate(&net, &test, &r, &err)) {
+    eval_options opt = {.input_scale = meta.scale}; // the model's own scale
+    if (!evaluate_with(&net, &test, &opt, &r, &err)) {
         cli_error(model_path, "%s", err.msg);
         goto out;
     }

@@ -3,16 +3,21 @@
 #include <string.h>
 
 #include "cli.h"
+#include "flags.h"
+#include "format.h"
 #include "model_file.h"
+#include "model_load.h"
+#include "paths.h"
 
 int cli_info(int argc, char **argv)
 {
     const char *model_path = NULL;
+    dp_error err;
     for (int i = 1; i < argc; i++) {
         const char *v = NULL;
-        if (cli_opt(argc, argv, &i, "--model", &v)) {
+        if (flags_opt(argc, argv, &i, "--model", &v, &err)) {
             if (!v)
-                return 2;
+                return cli_fail(&err);
             model_path = v;
         } else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
             puts("usage: digitpad info [--model FILE]\n"
@@ -27,8 +32,12 @@ int cli_info(int argc, char **argv)
     }
     mlp net;
     model_meta meta;
-    if (!cli_load_model(&model_path, &net, &meta))
+    char used[PATHS_MAX];
+    if (!model_load(model_path, NULL, &net, &meta, used, sizeof used, &err)) {
+        cli_fail(&err);
         return 1;
+    }
+    model_path = used;
     char num[32];
     printf("Model: %s\n\n", model_path);
     printf("%-8s %-22s %8s %28s\n", "Layer", "Type", "Neurons", "Trainable parameters");
@@ -44,13 +53,13 @@ int cli_info(int argc, char **argv)
         total += p;
         char formula[64], name[24];
         snprintf(formula, sizeof formula, "%zu x %zu + %zu = ", L->in, L->out, L->out);
-        cli_thousands(num, sizeof num, p);
+        format_thousands(num, sizeof num, p);
         strncat(formula, num, sizeof formula - strlen(formula) - 1);
         snprintf(name, sizeof name, "%zu", l + 1);
         snprintf(type, sizeof type, "Dense, %s", L->act == MLP_ACT_RELU ? "ReLU" : "softmax");
         printf("%-8s %-22s %8zu %28s\n", name, type, L->out, formula);
     }
-    cli_thousands(num, sizeof num, total);
+    format_thousands(num, sizeof num, total);
     printf("%-8s %-22s %8s %28s\n", "total", "", "", num);
     if (meta.has_training && meta.n_history > 0) {
         const model_epoch *e = &meta.history[meta.n_history - 1];

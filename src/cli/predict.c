@@ -14,8 +14,11 @@
 
 #include "cli.h"
 #include "dataset.h"
+#include "flags.h"
 #include "mlp.h"
 #include "model_file.h"
+#include "model_load.h"
+#include "paths.h"
 #include "normalize.h"
 
 /* Caps on what a picture may be: no side over 16384 pixels and no more
@@ -340,33 +343,15 @@ static bool stretch_levels(float *px, size_t w, size_t h)
 
 /* ---- Output ---- */
 
-static void json_string(FILE *f, const char *s)
-{
-    fputc('"', f);
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        if (*p == '"' || *p == '\\')
-            fprintf(f, "\\%c", *p);
-        else if (*p == '\n')
-            fputs("\\n", f);
-        else if (*p == '\t')
-            fputs("\\t", f);
-        else if (*p < 0x20 || *p == 0x7f)
-            fprintf(f, "\\u%04x", *p);
-        else
-            fputc(*p, f);
-    }
-    fputc('"', f);
-}
-
 static void print_result(const char *path, const model_meta *meta, const float *probs,
                          size_t n, bool inverted, bool json)
 {
     size_t best = argmax(probs, n);
     if (json) {
         fputs("{\"file\":", stdout);
-        json_string(stdout, path);
+        cli_json_string(stdout, path);
         fputs(",\"label\":", stdout);
-        json_string(stdout, meta->labels[best]);
+        cli_json_string(stdout, meta->labels[best]);
         printf(",\"index\":%zu,\"probs\":[", best);
         for (size_t k = 0; k < n; k++)
             printf("%s%.6g", k ? "," : "", (double)probs[k]);
@@ -421,6 +406,7 @@ static int predict_main(int argc, char **argv, const char **images)
     bool json = false, raw = false;
     int n_images = 0;
     bool options_done = false;
+    dp_error err;
 
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i], *v = NULL;
@@ -437,9 +423,9 @@ static int predict_main(int argc, char **argv, const char **images)
             json = true;
         } else if (!strcmp(a, "--raw")) {
             raw = true;
-        } else if (cli_opt(argc, argv, &i, "--model", &v)) {
+        } else if (flags_opt(argc, argv, &i, "--model", &v, &err)) {
             if (!v)
-                return 2;
+                return cli_fail(&err);
             if (!v[0]) {
                 cli_error("--model", "needs a file name");
                 return 2;
@@ -456,9 +442,12 @@ static int predict_main(int argc, char **argv, const char **images)
     }
     mlp net;
     model_meta meta;
-    if (!cli_load_model(&model_path, &net, &meta))
+    char used[PATHS_MAX];
+    if (!model_load(model_path, NULL, &net, &meta, used, sizeof used, &err)) {
+        cli_fail(&err);
         return 1;
-    dp_error err;
+    }
+    model_path = used;
     int status = 0;
     float *scratch = NULL, *probs = NULL;
     size_t outputs = net.sizes[net.n_layers];

@@ -2,20 +2,22 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "cli.h"
+#include "clock.h"
 #include "dataset.h"
+#include "flags.h"
+#include "format.h"
 #include "mlp.h"
 #include "model_file.h"
+#include "model_load.h"
+#include "paths.h"
 #include "train.h"
 
 static double now_s(void)
 {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+    return dp_clock_seconds();
 }
 
 /* The model summary Keras prints, for any stack of dense layers. */
@@ -40,11 +42,11 @@ static void print_summary(FILE *f, const mlp *net)
         snprintf(shape, sizeof shape, "(None, %zu)", net->sizes[l + 1]);
         size_t p = net->sizes[l] * net->sizes[l + 1] + net->sizes[l + 1];
         total += p;
-        cli_thousands(num, sizeof num, p);
+        format_thousands(num, sizeof num, p);
         fprintf(f, " %-28s%-26s%s\n", name, shape, num);
     }
     fputs("=================================================================\n", f);
-    cli_thousands(num, sizeof num, total);
+    format_thousands(num, sizeof num, total);
     fprintf(f, "Total params: %s\nTrainable params: %s\nNon-trainable params: 0\n", num, num);
     fputs(rule, f);
 }
@@ -69,45 +71,40 @@ int cli_train(int argc, char **argv)
     size_t hidden[MLP_MAX_LAYERS] = {128}, n_hidden = 1;
     size_t epochs = 5, limit = 0;
     train_config cfg = train_config_default();
-    double lr_decimal = 0.001; // as given, for the model file (cfg.lr is its float)
     bool quiet = false;
+    dp_error err;
     for (int i = 1; i < argc; i++) {
         const char *v = NULL;
-        if (cli_opt(argc, argv, &i, "--data", &v)) {
+        if (flags_opt(argc, argv, &i, "--data", &v, &err)) {
             if (!v)
-                return 2;
+                return cli_fail(&err);
             data_dir = v;
-        } else if (cli_opt(argc, argv, &i, "--model", &v)) {
+        } else if (flags_opt(argc, argv, &i, "--model", &v, &err)) {
             if (!v)
-                return 2;
+                return cli_fail(&err);
             model_path = v;
-        } else if (cli_opt(argc, argv, &i, "--out", &v)) {
+        } else if (flags_opt(argc, argv, &i, "--out", &v, &err)) {
             if (!v)
-                return 2;
+                return cli_fail(&err);
             out_path = v;
-        } else if (cli_opt(argc, argv, &i, "--layers", &v)) {
-            if (!cli_parse_layers("--layers", v, hidden, MLP_MAX_LAYERS - 1, &n_hidden))
-                return 2;
-        } else if (cli_opt(argc, argv, &i, "--epochs", &v)) {
-            if (!cli_parse_size("--epochs", v, 0, 1000, &epochs))
-                return 2;
-        } else if (cli_opt(argc, argv, &i, "--batch", &v)) {
-            if (!cli_parse_size("--batch", v, 1, 65536, &cfg.batch))
-                return 2;
-        } else if (cli_opt(argc, argv, &i, "--limit", &v)) {
-            if (!cli_parse_size("--limit", v, 1, 100000000, &limit))
-                return 2;
-        } else if (cli_opt(argc, argv, &i, "--lr", &v)) {
-            double lr;
-            if (!cli_parse_float("--lr", v, 1e-9, 10.0, &lr))
-                return 2;
-            cfg.lr = (float)lr;
-            lr_decimal = lr;
-        } else if (cli_opt(argc, argv, &i, "--seed", &v)) {
-            unsigned long long seed;
-            if (!cli_parse_u64("--seed", v, &seed))
-                return 2;
-            cfg.seed = seed;
+        } else if (flags_opt(argc, argv, &i, "--layers", &v, &err)) {
+            if (!flags_parse_layers("--layers", v, hidden, MLP_MAX_LAYERS - 1, &n_hidden, &err))
+                return cli_fail(&err);
+        } else if (flags_opt(argc, argv, &i, "--epochs", &v, &err)) {
+            if (!flags_parse_size("--epochs", v, 0, 1000, &epochs, &err))
+                return cli_fail(&err);
+        } else if (flags_opt(argc, argv, &i, "--batch", &v, &err)) {
+            if (!flags_parse_size("--batch", v, 1, 65536, &cfg.batch, &err))
+                return cli_fail(&err);
+        } else if (flags_opt(argc, argv, &i, "--limit", &v, &err)) {
+            if (!flags_parse_size("--limit", v, 1, 100000000, &limit, &err))
+                return cli_fail(&err);
+        } else if (flags_opt(argc, argv, &i, "--lr", &v, &err)) {
+            if (!flags_parse_float("--lr", v, 1e-9, 10.0, &cfg.lr, &err))
+                return cli_fail(&err);
+        } else if (flags_opt(argc, argv, &i, "--seed", &v, &err)) {
+            if (!flags_parse_seed("--seed", v, &cfg.seed, &err))
+                return cli_fail(&err);
         } else if (!strcmp(argv[i], "--quiet") || !strcmp(argv[i], "-q")) {
             quiet = true;
         } else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
@@ -136,10 +133,13 @@ int cli_train(int argc, char **argv)
     // The network: from --model, or fresh with Glorot weights.
     mlp net;
     model_meta meta;
-    dp_error err;
+    char used[PATHS_MAX];
     if (model_path) {
-        if (!cli_load_model(&model_path, &net, &meta))
+        if (!model_load(model_path, NULL, &net, &meta, used, sizeof used, &err)) {
+            cli_fail(&err);
             return 1;
+        }
+        model_path = used;
     } else {
         size_t sizes[MLP_MAX_LAYERS + 1];
         sizes[0] = 784;
@@ -163,8 +163,13 @@ int cli_train(int argc, char **argv)
     memset(&data, 0, sizeof data);
     train_session sess;
     memset(&sess, 0, sizeof sess);
+    // The model's own input scale, in training as in evaluation (1/255 unless it says).
+    cfg.input_scale = meta.scale;
+    eval_options val_opt = {.input_scale = meta.scale};
     if (epochs > 0) {
-        if (!dataset_load_mnist(data_dir, &data, &err)) {
+        char dir[PATHS_MAX];
+        if (!paths_find_mnist(data_dir, NULL, dir, sizeof dir, &err) ||
+            !dataset_load_mnist(dir, &data, &err)) {
             cli_error(NULL, "%s", err.msg);
             goto out;
         }
@@ -183,7 +188,7 @@ int cli_train(int argc, char **argv)
                    (unsigned long long)cfg.seed, blas);
         }
         if (!train_session_init(&sess, &net, &data.train, &cfg, &err)) {
-            cli_error(NULL, "%s", err.msg);
+            cli_error(model_path, "%s", err.msg);
             goto out;
         }
     }
@@ -213,7 +218,7 @@ int cli_train(int argc, char **argv)
         double secs = now_s() - t0;
         t_total += secs;
         eval_result val;
-        if (!evaluate(&net, &data.test, &val, &err)) {
+        if (!evaluate_with(&net, &data.test, &val_opt, &val, &err)) {
             cli_error(NULL, "%s", err.msg);
             goto out;
         }
@@ -246,10 +251,10 @@ int cli_train(int argc, char **argv)
         meta.batch_size = cfg.batch;
         meta.seed = cfg.seed;
         // The decimals the run was asked for, not their float roundings.
-        meta.learning_rate = lr_decimal;
-        meta.beta_1 = 0.9;
-        meta.beta_2 = 0.999;
-        meta.epsilon = 1e-7;
+        meta.learning_rate = cfg.lr;
+        meta.beta_1 = cfg.beta_1;
+        meta.beta_2 = cfg.beta_2;
+        meta.epsilon = cfg.epsilon;
         printf("Trained %zu epoch%s in %.2fs (%.0f samples/s); test accuracy: %.4f, test loss: "
                "%.4f\n",
                epochs, epochs == 1 ? "" : "s", t_total, (double)(epochs * data.train.count) / t_total, last->val_accuracy,

@@ -22,7 +22,7 @@
 #include <stdint.h>
 
 #include "error.h"
-#include "mlp.h" // dp_rng
+#include "rng.h"
 
 typedef struct augment_config {
     bool affine;      // draw a random affine map for each image

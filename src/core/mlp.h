@@ -16,6 +16,8 @@
 #include <stdint.h>
 
 #include "error.h"
+#include "rng.h"    // dp_rng, used by mlp_init_glorot
+#include "sparse.h" // mlp_sparse_batch, for the sparse passes below
 
 /* Documented caps (docs/model-format.md): a model with more layers, more
  * units in one layer or more parameters in all is refused. */
@@ -128,41 +130,6 @@ const float *mlp_forward(const mlp *net, mlp_workspace *ws, const float *x, size
 double mlp_backward(const mlp *net, mlp_workspace *ws, float *grads, const float *x,
                     const uint8_t *labels, size_t batch, size_t *correct);
 
-/* A batch of inputs stored by their non-zero values only. MNIST digits are
- * about 81 % background, so the first layer's two big products (forward
- * x.W and the kernel gradient x^T.dZ) need only a fifth of the work when
- * they skip the zeros. Held both ways: by sample (for the forward pass) and
- * by input (for the kernel gradient, one kernel row at a time). */
-typedef struct mlp_sparse_batch {
-    size_t max_batch, inputs;
-    size_t batch, nnz;
-    uint32_t *row_start;  // (max_batch + 1): sample b's values are [row_start[b], row_start[b+1])
-    uint16_t *row_index;  // (max_batch * inputs) input of each value
-    float *row_value;     // (max_batch * inputs)
-    uint32_t *col_start;  // (inputs + 1): input i's values are [col_start[i], col_start[i+1])
-    uint16_t *col_sample; // (max_batch * inputs) sample of each value
-    float *col_value;     // (max_batch * inputs)
-} mlp_sparse_batch;
-
-/* At most 65,536 samples and MLP_MAX_UNITS inputs (indices are 16-bit). */
-bool mlp_sparse_init(mlp_sparse_batch *s, size_t max_batch, size_t inputs, dp_error *err);
-void mlp_sparse_destroy(mlp_sparse_batch *s);
-/* Builds the by-input view from the by-sample one (row_* and batch set). */
-void mlp_sparse_transpose(mlp_sparse_batch *s);
-
-/* The sparse batch is worth it while at most this share of inputs is
- * non-zero; above it the dense products win (measured by digitpad bench). */
-#define MLP_SPARSE_MAX_DENSITY 0.5
-
-/* The first layer's forward pass from a sparse batch: out (batch, out_n) =
- * x.kernel + bias, summing each output over the non-zero inputs in order. */
-void dense_forward_sparse(float *out, const mlp_sparse_batch *x, const float *kernel,
-                          const float *bias, size_t out_n);
-/* Accumulates the first layer's kernel gradient from a sparse batch (its
- * bias gradient is the plain sum over the batch). */
-void dense_backward_sparse_kernel(float *dkernel, const float *dout, const mlp_sparse_batch *x,
-                                  size_t out_n);
-
 /* mlp_forward and mlp_backward with the first layer's input given sparse. */
 const float *mlp_forward_sparse(const mlp *net, mlp_workspace *ws, const mlp_sparse_batch *x);
 double mlp_backward_sparse(const mlp *net, mlp_workspace *ws, float *grads,
@@ -190,16 +157,5 @@ const char *mlp_blas_threads(int n);
 
 /* Index of the largest of n values. */
 size_t argmax(const float *v, size_t n);
-
-/* A small deterministic generator (splitmix64 seeded xoshiro256**). */
-typedef struct dp_rng {
-    uint64_t s[4];
-} dp_rng;
-void dp_rng_seed(dp_rng *r, uint64_t seed);
-uint64_t dp_rng_next(dp_rng *r);
-/* Uniform in [0, 1). */
-double dp_rng_uniform(dp_rng *r);
-/* Uniform integer in [0, n) without modulo bias. */
-uint64_t dp_rng_below(dp_rng *r, uint64_t n);
 
 #endif

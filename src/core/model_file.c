@@ -8,15 +8,16 @@
  * directly into a growing buffer. */
 #include "model_file.h"
 
+#include "float_text.h"
+#include "json_string.h"
+
 #include <cjson/cJSON.h>
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <float.h>
 #include <limits.h>
 #include <locale.h>
 #include <math.h>
-#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -37,8 +38,6 @@
  * rather than by the file size cap. */
 #define MODEL_MAX_VALUES (MLP_MAX_PARAMS + (size_t)1024 * 1024)
 
-/* The seed is held as a JSON number, which cJSON reads into a double. */
-#define MODEL_MAX_SEED ((uint64_t)1 << 53)
 
 #define MODEL_MAX_EPOCHS 1000000
 #define MODEL_MAX_BATCH 1000000
@@ -46,96 +45,6 @@
 /* Largest magnitude that still rounds to a finite float: FLT_MAX plus half
  * of its last place. A double at or past it becomes infinity. */
 #define FLOAT_OVERFLOW_EDGE 0x1.ffffffp+127
-
-/* ---------------------------------------------------------------- meta */
-
-static void meta_training_defaults(model_meta *meta)
-{
-    snprintf(meta->dataset, sizeof meta->dataset, "mnist");
-    meta->epochs = 0;
-    meta->batch_size = 32;
-    meta->seed = 1;
-    meta->learning_rate = 0.001;
-    meta->beta_1 = 0.9;
-    meta->beta_2 = 0.999;
-    meta->epsilon = 1e-7;
-}
-
-bool model_meta_default(model_meta *meta, size_t height, size_t width, size_t outputs, dp_error *err)
-{
-    memset(meta, 0, sizeof *meta);
-    if (height < 1 || width < 1 || height > MLP_MAX_UNITS || width > MLP_MAX_UNITS ||
-        height * width > MLP_MAX_UNITS)
-        return dp_fail(err, "an input of %zux%zu pixels is outside 1 to %d pixels", height, width,
-                       MLP_MAX_UNITS);
-    if (outputs < 1 || outputs > MLP_MAX_UNITS)
-        return dp_fail(err, "%zu outputs is outside 1 to %d", outputs, MLP_MAX_UNITS);
-    char(*labels)[MODEL_LABEL_MAX] = calloc(outputs, sizeof *labels);
-    if (!labels)
-        return dp_fail(err, "out of memory");
-    for (size_t i = 0; i < outputs; i++)
-        snprintf(labels[i], MODEL_LABEL_MAX, "%zu", i);
-    meta->height = height;
-    meta->width = width;
-    meta->scale = 1.0 / 255.0;
-    meta->preprocess = MODEL_PREPROCESS_MNIST;
-    meta->n_labels = outputs;
-    meta->labels = labels;
-    meta->has_training = false;
-    meta_training_defaults(meta);
-    return true;
-}
-
-bool model_meta_copy(model_meta *dst, const model_meta *src, dp_error *err)
-{
-    model_meta m = *src;
-    m.labels = NULL;
-    m.history = NULL;
-    if (src->n_labels > 0) {
-        m.labels = malloc(src->n_labels * sizeof *m.labels);
-        if (!m.labels)
-            goto oom;
-        memcpy(m.labels, src->labels, src->n_labels * sizeof *m.labels);
-    }
-    if (src->n_history > 0) {
-        m.history = malloc(src->n_history * sizeof *m.history);
-        if (!m.history)
-            goto oom;
-        memcpy(m.history, src->history, src->n_history * sizeof *m.history);
-    }
-    *dst = m;
-    return true;
-oom:
-    free(m.labels);
-    memset(dst, 0, sizeof *dst);
-    return dp_fail(err, "out of memory");
-}
-
-bool model_meta_add_epoch(model_meta *meta, const model_epoch *e, dp_error *err)
-{
-    if (meta->n_history >= MODEL_MAX_HISTORY) {
-        // Full: the oldest epoch makes room, so training can go on for ever.
-        memmove(meta->history, meta->history + 1,
-                (MODEL_MAX_HISTORY - 1) * sizeof *meta->history);
-        meta->history[MODEL_MAX_HISTORY - 1] = *e;
-        meta->n_history = MODEL_MAX_HISTORY;
-    } else {
-        model_epoch *h = realloc(meta->history, (meta->n_history + 1) * sizeof *h);
-        if (!h)
-            return dp_fail(err, "out of memory");
-        h[meta->n_history++] = *e;
-        meta->history = h;
-    }
-    meta->has_training = true;
-    return true;
-}
-
-void model_meta_destroy(model_meta *meta)
-{
-    free(meta->labels);
-    free(meta->history);
-    memset(meta, 0, sizeof *meta);
-}
 
 /* ------------------------------------------------------------- reading */
 
@@ -428,7 +337,7 @@ static bool get_history_value(const cJSON *entry, const char *key, size_t i, dou
 static bool check_training(const cJSON *tr, model_meta *m, size_t *n_history, dp_error *err)
 {
     char tmp[48];
-    meta_training_defaults(m);
+    model_meta_training_defaults(m);
     m->has_training = tr != NULL;
     *n_history = 0;
     if (!tr)
@@ -805,207 +714,21 @@ static void text_printf(text *t, const char *fmt, ...)
     text_put(t, tmp, (size_t)n);
 }
 
-/* A JSON string: quotes, backslashes and control characters escaped, other
- * bytes (UTF-8 included) as they are. */
+/* A JSON string (json_string.h). */
 static void text_string(text *t, const char *s)
 {
-    static const char hex[] = "0123456789abcdef";
-    text_put(t, "\"", 1);
-    for (; *s; s++) {
-        unsigned char c = (unsigned char)*s;
-        if (c == '"' || c == '\\') {
-            char e[2] = {'\\', (char)c};
-            text_put(t, e, 2);
-        } else if (c < 0x20) {
-            char e[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
-            text_put(t, e, 6);
-        } else {
-            text_put(t, (const char *)&c, 1);
-        }
+    size_t n = json_string(NULL, 0, s);
+    if (text_reserve(t, n + 1)) {
+        json_string(t->p + t->len, n + 1, s);
+        t->len += n;
     }
-    text_put(t, "\"", 1);
 }
 
-/* True when s reads back as exactly f, both by strtof and by strtod then a
- * cast to float (cJSON's way). */
-static bool float_reads_back(const char *s, float f)
-{
-    float a = strtof(s, NULL);
-    double d = strtod(s, NULL);
-    if (!(fabs(d) < FLOAT_OVERFLOW_EDGE))
-        return false;
-    float b = (float)d;
-    return memcmp(&a, &f, sizeof f) == 0 && memcmp(&b, &f, sizeof f) == 0;
-}
-
-/* The rule itself: the first of %.1g ... %.9g that reads back. */
-static size_t format_float_slow(char *out, float f)
-{
-    int n = 0;
-    for (int p = 1; p <= 9; p++) {
-        n = snprintf(out, 32, "%.*g", p, (double)f);
-        if (float_reads_back(out, f))
-            break;
-    }
-    return (size_t)n;
-}
-
-static const uint64_t pow10_u64[17] = {
-    1ull,          10ull,          100ull,          1000ull,          10000ull,         100000ull,
-    1000000ull,    10000000ull,    100000000ull,    1000000000ull,    10000000000ull,   100000000000ull,
-    1000000000000ull, 10000000000000ull, 100000000000000ull, 1000000000000000ull,
-    10000000000000000ull,
-};
-
-static const double pow10_exact[23] = {
-    1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
-    1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
-};
-
-/* 10^n within a few units in the last place (n within +-100). */
-static double pow10_near(int n)
-{
-    int a = n < 0 ? -n : n;
-    double r = 1.0;
-    while (a > 22) {
-        r *= 1e22;
-        a -= 22;
-    }
-    r *= pow10_exact[a];
-    return n < 0 ? 1.0 / r : r;
-}
-
-/* Writes the p significant digits of q (10^(p-1) <= q < 10^p) times
- * 10^(e10 - p + 1) as printf's "%.{p}g" would, trailing zeros dropped. */
-static size_t format_g(char *out, bool negative, uint64_t q, int p, int e10)
-{
-    char digits[20];
-    int n = p;
-    for (int i = p - 1; i >= 0; i--) {
-        digits[i] = (char)('0' + q % 10);
-        q /= 10;
-    }
-    while (n > 1 && digits[n - 1] == '0')
-        n--;
-    char *o = out;
-    if (negative)
-        *o++ = '-';
-    if (e10 < -4 || e10 >= p) {
-        *o++ = digits[0];
-        if (n > 1) {
-            *o++ = '.';
-            memcpy(o, digits + 1, (size_t)n - 1);
-            o += n - 1;
-        }
-        *o++ = 'e';
-        *o++ = e10 < 0 ? '-' : '+';
-        int a = e10 < 0 ? -e10 : e10;
-        if (a >= 100)
-            *o++ = (char)('0' + a / 100);
-        *o++ = (char)('0' + a / 10 % 10);
-        *o++ = (char)('0' + a % 10);
-    } else if (e10 >= 0) {
-        for (int i = 0; i <= e10; i++)
-            *o++ = i < n ? digits[i] : '0';
-        if (n > e10 + 1) {
-            *o++ = '.';
-            memcpy(o, digits + e10 + 1, (size_t)(n - e10 - 1));
-            o += n - e10 - 1;
-        }
-    } else {
-        *o++ = '0';
-        *o++ = '.';
-        for (int i = 0; i < -e10 - 1; i++)
-            *o++ = '0';
-        memcpy(o, digits, (size_t)n);
-        o += n;
-    }
-    *o = '\0';
-    return (size_t)(o - out);
-}
-
-/* The shortest of %.1g ... %.9g that reads back as f, both ways. out holds
- * at least 32 bytes. Returns the length.
- *
- * Doing that literally costs up to nine snprintf and eighteen strto* calls
- * per number (140 ms for a 784-128-10 model), so the usual case is decided
- * with arithmetic: f is scaled to a 16-digit integer Y (good to a few units),
- * whose leading p digits rounded are the p-digit candidate, and the
- * candidate reads back exactly when its distance from f is inside half the
- * gap to the neighbouring floats. Wherever the answer is within a safety
- * margin of changing (a rounding tie, a candidate near the edge of the
- * interval, f itself near a power of ten), the literal rule decides. */
-static size_t format_float(char *out, float f)
-{
-    if (f == 0) {
-        size_t n = 0;
-        if (signbit(f))
-            out[n++] = '-';
-        out[n++] = '0';
-        out[n] = '\0';
-        return n;
-    }
-    uint32_t bits;
-    memcpy(&bits, &f, sizeof bits);
-    uint32_t biased = bits >> 23 & 0xff, mant = bits & 0x7fffff;
-    double x = fabs((double)f);
-
-    // Half the gaps to the next float up and down (floats round to nearest).
-    double h_up = ldexp(1.0, (biased ? (int)biased : 1) - 151);
-    double h_down = mant == 0 && biased > 1 ? h_up / 2 : h_up;
-
-    int e2;
-    frexp(x, &e2);
-    int e10 = (int)floor((e2 - 1) * 0.30102999566398120);
-    double scale = pow10_near(15 - e10), y = x * scale;
-    for (int i = 0; i < 4 && (y >= 1e16 || y < 1e15); i++) {
-        e10 += y >= 1e16 ? 1 : -1;
-        scale = pow10_near(15 - e10);
-        y = x * scale;
-    }
-    // y is within about 6 units of the exact product; 256 is a wide margin.
-    const double margin = 256;
-    if (!(y >= 1e15 + margin && y <= 1e16 - margin))
-        return format_float_slow(out, f);
-    uint64_t big = (uint64_t)(y + 0.5);
-    double units_up = h_up * scale, units_down = h_down * scale;
-
-    for (int p = 1; p <= 9; p++) {
-        uint64_t div = pow10_u64[16 - p], q = big / div, r = big % div, half = div / 2;
-        double dr = (double)r, dh = (double)half;
-        bool decided = !(dr > dh - margin && dr < dh + margin);
-        bool up = r > half;
-        double dist = up ? (double)(div - r) : dr, room = up ? units_up : units_down;
-        if (decided && dist + margin < room) {
-            int xp = e10;
-            if (up && ++q == pow10_u64[p]) {
-                q = pow10_u64[p - 1];
-                xp++;
-            }
-            return format_g(out, f < 0, q, p, xp);
-        }
-        if (decided && dist > room + margin)
-            continue;
-        // Too close to call: ask the C library.
-        int n = snprintf(out, 32, "%.*g", p, (double)f);
-        if (float_reads_back(out, f))
-            return (size_t)n;
-    }
-    return format_float_slow(out, f); // not reached: nine digits always read back
-}
-
-/* A double for the meta data: the first of %.15g, %.16g, %.17g that
- * strtod reads back exactly. */
+/* A double for the meta data (float_text_double). */
 static void text_double(text *t, double d)
 {
-    char buf[40];
-    for (int p = 15; p <= 17; p++) {
-        snprintf(buf, sizeof buf, "%.*g", p, d);
-        double back = strtod(buf, NULL);
-        if (memcmp(&back, &d, sizeof d) == 0)
-            break;
-    }
-    text_puts(t, buf);
+    char buf[FLOAT_TEXT_DOUBLE_MAX];
+    text_puts(t, (float_text_double(buf, d), buf));
 }
 
 /* A history value: null when it was not measured (or is not finite). */
@@ -1039,7 +762,7 @@ static bool text_floats(text *t, const float *v, size_t n, const char *what, siz
             *o++ = ',';
             *o++ = ' ';
         }
-        o += format_float(o, v[i]);
+        o += float_text(o, v[i]);
     }
     *o++ = ']';
     t->len = (size_t)(o - t->p);
@@ -1295,131 +1018,3 @@ bool model_file_save(const char *path, const mlp *net, const model_meta *meta, d
     return ok;
 }
 
-/* Flushes the folder holding path, so that a rename in it survives a crash.
- * Some file systems cannot sync a folder (EINVAL): that is not an error. */
-static bool sync_dir_of(const char *path, dp_error *err)
-{
-    const char *slash = strrchr(path, '/');
-    char *dir;
-    if (!slash)
-        dir = strdup(".");
-    else if (slash == path)
-        dir = strdup("/");
-    else
-        dir = strndup(path, (size_t)(slash - path));
-    if (!dir)
-        return dp_fail(err, "out of memory");
-    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    free(dir);
-    if (fd < 0)
-        return dp_fail(err, "saved, but cannot open its folder to flush it: %s", strerror(errno));
-    bool ok = true;
-    if (fsync(fd) != 0 && errno != EINVAL && errno != EROFS)
-        ok = dp_fail(err, "saved, but flushing its folder failed: %s", strerror(errno));
-    close(fd);
-    return ok;
-}
-
-/* Temporary files are named "<file>.tmp-<pid>-XXXXXX". One whose process
- * is gone was left by a save that was killed mid-write: remove it. */
-size_t dp_sweep_stale_temps(const char *path)
-{
-    const char *slash = strrchr(path, '/');
-    const char *base = slash ? slash + 1 : path;
-    char dir[4096];
-    if (!slash)
-        snprintf(dir, sizeof dir, ".");
-    else if (slash == path)
-        snprintf(dir, sizeof dir, "/");
-    else if ((size_t)(slash - path) < sizeof dir)
-        snprintf(dir, sizeof dir, "%.*s", (int)(slash - path), path);
-    else
-        return 0;
-    size_t base_len = strlen(base);
-    DIR *d = opendir(dir);
-    if (!d)
-        return 0;
-    size_t removed = 0;
-    struct dirent *e;
-    while ((e = readdir(d)) != NULL) {
-        const char *name = e->d_name;
-        if (strncmp(name, base, base_len) != 0 || strncmp(name + base_len, ".tmp-", 5) != 0)
-            continue;
-        const char *p = name + base_len + 5;
-        char *end;
-        errno = 0;
-        long pid = strtol(p, &end, 10);
-        if (errno || end == p || *end != '-' || pid <= 0 || strlen(end + 1) != 6)
-            continue;
-        if (kill((pid_t)pid, 0) == 0 || errno != ESRCH)
-            continue; // its process still runs (or is not ours to judge)
-        char full[8192];
-        snprintf(full, sizeof full, "%s/%s", dir, name);
-        if (unlink(full) == 0)
-            removed++;
-    }
-    closedir(d);
-    return removed;
-}
-
-bool dp_write_file_atomic(const char *path, const void *data, size_t len, dp_error *err)
-{
-    size_t n = strlen(path);
-    if (n == 0)
-        return dp_fail(err, "empty file name");
-    dp_sweep_stale_temps(path);
-    char suffix[48];
-    snprintf(suffix, sizeof suffix, ".tmp-%ld-XXXXXX", (long)getpid());
-    size_t suffix_len = strlen(suffix);
-    char *tmp = malloc(n + suffix_len + 1);
-    if (!tmp)
-        return dp_fail(err, "out of memory");
-    memcpy(tmp, path, n);
-    memcpy(tmp + n, suffix, suffix_len + 1);
-
-    int fd = mkstemp(tmp);
-    if (fd < 0) {
-        int e = errno;
-        free(tmp);
-        return dp_fail(err, "cannot create a temporary file next to it: %s", strerror(e));
-    }
-    const char *step = "cannot set the permissions of the temporary file";
-    if (fchmod(fd, 0644) != 0)
-        goto fail;
-    step = "cannot write";
-    const char *p = data;
-    size_t left = len;
-    while (left > 0) {
-        ssize_t w = write(fd, p, left);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0) {
-            if (w == 0)
-                errno = EIO;
-            goto fail;
-        }
-        p += w;
-        left -= (size_t)w;
-    }
-    step = "cannot flush to disk";
-    if (fsync(fd) != 0)
-        goto fail;
-    step = "cannot close the temporary file";
-    int rc = close(fd);
-    fd = -1;
-    if (rc != 0)
-        goto fail;
-    step = "cannot replace the file";
-    if (rename(tmp, path) != 0)
-        goto fail;
-    free(tmp);
-    return sync_dir_of(path, err);
-
-fail:;
-    int e = errno;
-    if (fd >= 0)
-        close(fd);
-    unlink(tmp);
-    free(tmp);
-    return dp_fail(err, "%s: %s", step, strerror(e));
-}

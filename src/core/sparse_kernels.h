@@ -1,9 +1,9 @@
 /* sparse_kernels.h: the first layer's loops over a sparse batch.
  *
- * Internal to the core: the forward pass (mlp.c), the kernel gradient a
- * row at a time (mlp.c stores the rows; train.c applies Adam to each row
- * while it is in registers, so the gradient of the 100,352-weight kernel
- * is never written to memory).
+ * Internal to sparse.c: the forward pass, the kernel gradient a row at a
+ * time (dense_backward_sparse_kernel stores the rows; sparse_adam_rows
+ * applies Adam to each row while it is in registers, so the gradient of the
+ * 100,352-weight kernel is never written to memory).
  *
  * Each loop keeps `vecs` vectors of outputs in registers, a constant where
  * it is inlined, and comes in three vector types, one per vector unit:
@@ -20,8 +20,8 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "mlp.h"
 #include "simd.h"
+#include "sparse.h"
 
 typedef float dp_vec16 __attribute__((vector_size(64)));
 typedef float dp_vec8 __attribute__((vector_size(32)));

@@ -1,137 +1,32 @@
 /* train.c: mini-batch training with Adam, and evaluation. */
 #include "train.h"
 
+#include "clock.h"
 #include "simd.h"
-#include "sparse_kernels.h"
 
 #include <math.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 train_config train_config_default(void)
 {
     train_config c = {
-        .batch = 32, .lr = 0.001f, .beta_1 = 0.9f, .beta_2 = 0.999f, .epsilon = 1e-7f, .seed = 1,
+        .batch = 32, .lr = 0.001, .beta_1 = 0.9, .beta_2 = 0.999, .epsilon = 1e-7, .seed = 1,
+        .input_scale = DATASET_DEFAULT_SCALE,
     };
     return c;
 }
 
-/* Adam's constants for step t (counted from 1). */
-typedef struct adam_step {
-    float alpha, beta_1, beta_2, one_b1, one_b2, eps;
-} adam_step;
-
-static adam_step adam_constants(float lr, float beta_1, float beta_2, float eps, uint64_t t)
+/* A label past the last output would be read (and its gradient written)
+ * outside the sample's row: refuse such data. */
+static bool check_outputs(const mlp *net, const dataset *data, dp_error *err)
 {
-    double td = (double)t;
-    adam_step a = {
-        .alpha = (float)(lr * sqrt(1.0 - pow(beta_2, td)) / (1.0 - pow(beta_1, td))),
-        .beta_1 = beta_1,
-        .beta_2 = beta_2,
-        .one_b1 = 1.0f - beta_1,
-        .one_b2 = 1.0f - beta_2,
-        .eps = eps,
-    };
-    return a;
-}
-
-/* One parameter's update: the single statement of Adam's arithmetic, so
- * every loop below computes the same bits. */
-static inline __attribute__((always_inline)) void adam_one(float *p, float *m, float *v, float g,
-                                                           const adam_step *a)
-{
-    float mi = a->beta_1 * *m + a->one_b1 * g;
-    float vi = a->beta_2 * *v + a->one_b2 * g * g;
-    *m = mi;
-    *v = vi;
-    *p -= a->alpha * mi / (sqrtf(vi) + a->eps);
-}
-
-/* The update is memory- and divide-bound: wider vectors pay off directly. */
-DP_MULTIVERSION
-static void adam_apply(float *restrict params, float *restrict grads, float *restrict m,
-                       float *restrict v, size_t n, adam_step a)
-{
-    for (size_t i = 0; i < n; i++) {
-        adam_one(&params[i], &m[i], &v[i], grads[i], &a);
-        grads[i] = 0.0f; // ready for the next batch's accumulation
-    }
-}
-
-void adam_update(float *restrict params, float *restrict grads, float *restrict m,
-                 float *restrict v, size_t n, float lr, float beta_1, float beta_2, float eps,
-                 uint64_t t)
-{
-    adam_apply(params, grads, m, v, n, adam_constants(lr, beta_1, beta_2, eps, t));
-}
-
-/* The first layer's kernel gradient and its Adam update in one sweep over
- * the kernel rows rows[0..n_rows): each row of the gradient (out_n floats)
- * is made from the sparse batch and used at once, while it is in the L1
- * cache, instead of being written to a 400 KB gradient block and read
- * back. Row r + 1's gradient is made before row r's update, so the CPU can
- * work on both at once: 4 us less a step. The arithmetic and its order are
- * those of mlp_backward_sparse followed by adam_update: the same bits.
- * A macro over the row-gradient loop of a vector type (ROW_GRADIENT) and
- * its accumulator count: one instance per vector unit. */
-#define APPLY_SPARSE_ROWS(ROW_GRADIENT, VECS)                                                      \
-    do {                                                                                          \
-        float g[2][MLP_MAX_UNITS] __attribute__((aligned(64)));                                   \
-        if (n_rows == 0)                                                                          \
-            break;                                                                                \
-        ROW_GRADIENT(g[0], NULL, dout, x, rows[0], out_n, VECS);                                  \
-        for (size_t r = 0; r < n_rows; r++) {                                                     \
-            if (r + 1 < n_rows)                                                                   \
-                ROW_GRADIENT(g[(r + 1) & 1], NULL, dout, x, rows[r + 1], out_n, VECS);            \
-            const float *restrict gi = g[r & 1];                                                  \
-            size_t at = (size_t)rows[r] * out_n;                                                  \
-            float *restrict p = kernel + at, *restrict mi = m + at, *restrict vi = v + at;        \
-            for (size_t j = 0; j < out_n; j++)                                                    \
-                adam_one(&p[j], &mi[j], &vi[j], gi[j], &a);                                       \
-        }                                                                                         \
-    } while (0)
-
-/* One build per vector unit (dp_vector_unit_here, simd.h). */
-DP_TARGET_AVX512 static void apply_sparse_rows_avx512(float *kernel, float *m, float *v,
-                                                      const float *dout,
-                                                      const mlp_sparse_batch *x, size_t out_n,
-                                                      adam_step a, const uint16_t *rows,
-                                                      size_t n_rows)
-{
-    APPLY_SPARSE_ROWS(sparse_row_gradient_v16, 8);
-}
-
-DP_TARGET_AVX2 static void apply_sparse_rows_avx2(float *kernel, float *m, float *v,
-                                                  const float *dout, const mlp_sparse_batch *x,
-                                                  size_t out_n, adam_step a, const uint16_t *rows,
-                                                  size_t n_rows)
-{
-    APPLY_SPARSE_ROWS(sparse_row_gradient_v8, 8);
-}
-
-static void apply_sparse_rows_sse2(float *kernel, float *m, float *v, const float *dout,
-                                   const mlp_sparse_batch *x, size_t out_n, adam_step a,
-                                   const uint16_t *rows, size_t n_rows)
-{
-    APPLY_SPARSE_ROWS(sparse_row_gradient_v4, 8);
-}
-
-static void adam_apply_sparse_rows(float *kernel, float *m, float *v, const float *dout,
-                                   const mlp_sparse_batch *x, size_t out_n, adam_step a,
-                                   const uint16_t *rows, size_t n_rows)
-{
-    switch (dp_vector_unit_here()) {
-    case DP_UNIT_AVX512:
-        apply_sparse_rows_avx512(kernel, m, v, dout, x, out_n, a, rows, n_rows);
-        break;
-    case DP_UNIT_AVX2:
-        apply_sparse_rows_avx2(kernel, m, v, dout, x, out_n, a, rows, n_rows);
-        break;
-    default:
-        apply_sparse_rows_sse2(kernel, m, v, dout, x, out_n, a, rows, n_rows);
-    }
+    size_t outputs = net->sizes[net->n_layers], classes = dataset_classes(data);
+    if (classes > outputs)
+        return dp_fail(err, "the data has labels 0 to %zu but the network has only %zu output%s",
+                       classes - 1, outputs, outputs == 1 ? "" : "s");
+    return true;
 }
 
 bool train_session_init(train_session *s, mlp *net, const dataset *data, const train_config *cfg,
@@ -147,9 +42,15 @@ bool train_session_init(train_session *s, mlp *net, const dataset *data, const t
     if (data->rows * data->cols != net->sizes[0])
         return dp_fail(err, "the data's %zux%zu images do not fit the network's %zu inputs",
                        data->rows, data->cols, net->sizes[0]);
+    if (!check_outputs(net, data, err))
+        return false;
+    if (!(cfg->input_scale >= 0 && isfinite(cfg->input_scale)))
+        return dp_fail(err, "input scale %g is not a positive number", cfg->input_scale);
     s->net = net;
     s->data = data;
     s->cfg = *cfg;
+    if (s->cfg.input_scale == 0)
+        s->cfg.input_scale = DATASET_DEFAULT_SCALE;
     size_t n = net->n_params;
     s->grads = dp_floats(n);
     s->m = dp_floats(n);
@@ -195,9 +96,7 @@ void train_session_destroy(train_session *s)
 
 static double clock_us(void)
 {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec * 1e6 + (double)ts.tv_nsec * 1e-3;
+    return dp_clock_seconds() * 1e6;
 }
 
 /* The ink index of the training set, made by the first step rather than
@@ -219,7 +118,8 @@ static const dataset_nonzero *session_index(train_session *s)
  * too dense for it (see MLP_SPARSE_MAX_DENSITY). */
 static bool build_sparse(train_session *s, size_t first, size_t n, mlp_sparse_batch *sx, uint8_t *y)
 {
-    size_t nnz = dataset_batch_sparse(s->data, session_index(s), s->order + first, 0, n, sx, y);
+    size_t nnz = dataset_batch_sparse_scaled(s->data, session_index(s), s->order + first, 0, n,
+                                             s->cfg.input_scale, sx, y);
     if (!dataset_sparse_enough(s->data, nnz, n))
         return false;
     mlp_sparse_transpose(sx);
@@ -289,7 +189,7 @@ float train_session_step(train_session *s, bool *epoch_done)
     } else {
         sparse = build_sparse(s, first, n, &s->sx, s->y);
         if (!sparse)
-            dataset_batch(s->data, s->order + first, 0, n, s->x, s->y);
+            dataset_batch_scaled(s->data, s->order + first, 0, n, s->cfg.input_scale, s->x, s->y);
     }
     // The next batch's index entries (or images) start loading now and are
     // made into a batch after this one's forward and backward passes,
@@ -301,7 +201,9 @@ float train_session_step(train_session *s, bool *epoch_done)
 
     dp_fp_mode fp_mode = dp_flush_denormals_begin(); // as TensorFlow trains: see simd.h
     s->t++;
-    adam_step a = adam_constants(s->cfg.lr, s->cfg.beta_1, s->cfg.beta_2, s->cfg.epsilon, s->t);
+    // Adam computes in float, as TensorFlow does; the config keeps the decimals.
+    adam_step a = adam_constants((float)s->cfg.lr, (float)s->cfg.beta_1, (float)s->cfg.beta_2,
+                                 (float)s->cfg.epsilon, s->t);
     float *p = s->net->params;
     size_t n_params = s->net->n_params;
     double loss;
@@ -318,18 +220,18 @@ float train_session_step(train_session *s, bool *epoch_done)
         // applied row by row.
         mlp_offsets o = mlp_layer_offsets(s->net, 0);
         size_t kn = s->net->sizes[0] * s->net->sizes[1];
-        adam_apply(p, s->grads, s->m, s->v, o.kernel, a);
+        adam_apply(p, s->grads, s->m, s->v, o.kernel, &a);
         adam_apply(p + o.kernel + kn, s->grads + o.kernel + kn, s->m + o.kernel + kn,
-                   s->v + o.kernel + kn, n_params - o.kernel - kn, a);
+                   s->v + o.kernel + kn, n_params - o.kernel - kn, &a);
         note_inked_rows(s, &s->sx);
-        adam_apply_sparse_rows(p + o.kernel, s->m + o.kernel, s->v + o.kernel, d0, &s->sx,
-                               s->net->sizes[1], a, s->live_rows, s->n_live_rows);
+        sparse_adam_rows(p + o.kernel, s->m + o.kernel, s->v + o.kernel, d0, &s->sx,
+                         s->net->sizes[1], &a, s->live_rows, s->n_live_rows);
     } else {
         mlp_forward(s->net, &s->ws, s->x, n);
         lap(timing, &mark, &parts.forward_us);
         loss = mlp_backward(s->net, &s->ws, s->grads, s->x, s->y, n, &s->correct);
         lap(timing, &mark, &parts.backward_us);
-        adam_apply(p, s->grads, s->m, s->v, n_params, a);
+        adam_apply(p, s->grads, s->m, s->v, n_params, &a);
         // Every row was updated here: from now on every row is swept.
         memset(s->row_inked, 1, s->net->sizes[0]);
         for (size_t i = 0; i < s->net->sizes[0]; i++)
@@ -383,23 +285,40 @@ void train_session_reset(train_session *s)
 
 bool evaluate(const mlp *net, const dataset *ds, eval_result *out, dp_error *err)
 {
-    return evaluate_detailed(net, ds, out, NULL, NULL, err);
+    return evaluate_with(net, ds, NULL, out, err);
 }
 
 bool evaluate_detailed(const mlp *net, const dataset *ds, eval_result *out, uint8_t *predicted,
                        float *confidence, dp_error *err)
 {
-    return evaluate_cancellable(net, ds, out, predicted, confidence, NULL, err);
+    eval_options o = {.predicted = predicted, .confidence = confidence};
+    return evaluate_with(net, ds, &o, out, err);
 }
 
 bool evaluate_cancellable(const mlp *net, const dataset *ds, eval_result *out,
                           uint8_t *predicted, float *confidence, const _Atomic bool *stop,
                           dp_error *err)
 {
+    eval_options o = {.predicted = predicted, .confidence = confidence, .stop = stop};
+    return evaluate_with(net, ds, &o, out, err);
+}
+
+bool evaluate_with(const mlp *net, const dataset *ds, const eval_options *opt, eval_result *out,
+                   dp_error *err)
+{
+    eval_options o = opt ? *opt : (eval_options){0};
+    uint8_t *predicted = o.predicted;
+    float *confidence = o.confidence;
+    const _Atomic bool *stop = o.stop;
+    double scale = o.input_scale == 0 ? DATASET_DEFAULT_SCALE : o.input_scale;
     memset(out, 0, sizeof *out);
     if (ds->rows * ds->cols != net->sizes[0])
         return dp_fail(err, "the data's %zux%zu images do not fit the network's %zu inputs",
                        ds->rows, ds->cols, net->sizes[0]);
+    if (!check_outputs(net, ds, err))
+        return false;
+    if (!(scale > 0 && isfinite(scale)))
+        return dp_fail(err, "input scale %g is not a positive number", scale);
     size_t n_out = net->sizes[net->n_layers];
     const size_t batch = 256;
     mlp_workspace ws;
@@ -425,7 +344,7 @@ bool evaluate_cancellable(const mlp *net, const dataset *ds, eval_result *out,
             break;
         }
         size_t n = ds->count - first < batch ? ds->count - first : batch;
-        const float *probs = dataset_batch_best(ds, NULL, first, n, &sx, x, y)
+        const float *probs = dataset_batch_best_scaled(ds, NULL, first, n, scale, &sx, x, y)
                                  ? mlp_forward_sparse(net, &ws, &sx)
                                  : mlp_forward(net, &ws, x, n);
         for (size_t b = 0; b < n; b++) {
@@ -435,7 +354,7 @@ bool evaluate_cancellable(const mlp *net, const dataset *ds, eval_result *out,
                 predicted[first + b] = (uint8_t)(pred < 255 ? pred : 255);
             if (confidence)
                 confidence[first + b] = p[pred];
-            float py = y[b] < n_out ? p[y[b]] : 0.0f;
+            float py = p[y[b]]; // y[b] < n_out: check_outputs
             loss -= log(py < 1e-7f ? 1e-7 : (double)py);
             correct += pred == y[b];
             if (y[b] < counted && pred < counted)

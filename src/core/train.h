@@ -13,30 +13,27 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "adam.h"
 #include "dataset.h"
 #include "error.h"
 #include "mlp.h"
 
+/* The settings are kept as the decimals they were given (what a saved model
+ * records); Adam computes with their float roundings, as TensorFlow does. */
 typedef struct train_config {
-    size_t batch;     // 32
-    float lr;         // 0.001
-    float beta_1;     // 0.9
-    float beta_2;     // 0.999
-    float epsilon;    // 1e-7
-    uint64_t seed;    // shuffling (and initialisation, done by the caller)
+    size_t batch;       // 32
+    double lr;          // 0.001
+    double beta_1;      // 0.9
+    double beta_2;      // 0.999
+    double epsilon;     // 1e-7
+    uint64_t seed;      // shuffling (and initialisation, done by the caller)
+    double input_scale; // what an input byte is multiplied by: the model's input.scale
+                        // (DATASET_DEFAULT_SCALE; 0 means that too)
 } train_config;
 
-/* Keras's defaults for Adam and fit(): batch 32, lr 1e-3, 0.9, 0.999, 1e-7, seed 1. */
+/* Keras's defaults for Adam and fit(): batch 32, lr 1e-3, 0.9, 0.999, 1e-7,
+ * seed 1, inputs / 255. */
 train_config train_config_default(void);
-
-/* Adam, as Keras applies it: with t counted from 1,
- *   m = b1 m + (1 - b1) g;  v = b2 v + (1 - b2) g^2
- *   p -= lr * sqrt(1 - b2^t) / (1 - b1^t) * m / (sqrt(v) + eps)
- * over n parameters in one flat loop. grads is read and left zeroed, ready
- * for the next batch to accumulate into. */
-void adam_update(float *restrict params, float *restrict grads, float *restrict m,
-                 float *restrict v, size_t n, float lr,
-                 float beta_1, float beta_2, float eps, uint64_t t);
 
 /* Where a step's time went (digitpad bench): filled by train_session_step
  * when the session's `times` points here. Costs four clock reads a step. */
@@ -78,6 +75,9 @@ typedef struct train_session {
     train_step_times *times; // when not NULL, each step says where its time went
 } train_session;
 
+/* Sets up training net on data with cfg. Refuses a network whose inputs
+ * are not the images' pixels or that has fewer outputs than the data has
+ * labels. net and data are not owned and must outlive the session. */
 bool train_session_init(train_session *s, mlp *net, const dataset *data, const train_config *cfg,
                         dp_error *err);
 void train_session_destroy(train_session *s);
@@ -104,7 +104,20 @@ typedef struct eval_result {
     double per_class_accuracy[16];
 } eval_result;
 
-/* Evaluates net on all of ds in batches. */
+/* What evaluate_with may also do; a zeroed struct asks for nothing more. */
+typedef struct eval_options {
+    double input_scale;        // what an input byte is multiplied by (0: DATASET_DEFAULT_SCALE)
+    uint8_t *predicted;        // when not NULL: each sample's predicted class (ds->count)
+    float *confidence;         // when not NULL: the probability given to it (ds->count)
+    const _Atomic bool *stop;  // when not NULL: give up between batches once true
+} eval_options;
+
+/* Evaluates net on all of ds in batches (opt may be NULL). Refuses a
+ * network with fewer outputs than ds has labels. */
+bool evaluate_with(const mlp *net, const dataset *ds, const eval_options *opt, eval_result *out,
+                   dp_error *err);
+
+/* Evaluates net on all of ds in batches, inputs / 255. */
 bool evaluate(const mlp *net, const dataset *ds, eval_result *out, dp_error *err);
 
 /* The same, also writing each sample's predicted class (predicted, ds->count

@@ -4,13 +4,12 @@
 
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
+
+#include "clock.h"
 
 static double now_s(void)
 {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts); // not the wall clock, which can jump
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+    return dp_clock_seconds();
 }
 
 static void push_event(trainer *t, const trainer_event *ev)
@@ -113,9 +112,13 @@ static void base_event(const trainer *t, trainer_event *ev, trainer_event_kind k
 static void evaluate_and_publish(trainer *t, trainer_event *ev)
 {
     eval_result r;
-    if (!t->data->test.count || !evaluate_cancellable(&t->net, &t->data->test, &r,
-                                                      t->scratch_pred, t->scratch_conf,
-                                                      &t->cmd_stop, NULL))
+    eval_options o = {
+        .input_scale = t->cfg.train.input_scale,
+        .predicted = t->scratch_pred,
+        .confidence = t->scratch_conf,
+        .stop = &t->cmd_stop,
+    };
+    if (!t->data->test.count || !evaluate_with(&t->net, &t->data->test, &o, &r, NULL))
         return;
     ev->val_loss = r.loss;
     ev->val_accuracy = r.accuracy;
@@ -199,21 +202,20 @@ static void *trainer_thread(void *arg)
         while (!atomic_load(&t->cmd_stop) && !atomic_load(&t->cmd_reset) &&
                !atomic_load(&t->cmd_eval) && !atomic_load(&t->cmd_run))
             pthread_cond_wait(&t->wake, &t->lock);
-        /* The state moves under the lock, as trainer_pause moves it, so a
-         * pause is never overwritten by a stale RUNNING. */
-        bool resumed = false;
-        if (atomic_load(&t->cmd_run) && !atomic_load(&t->cmd_stop) &&
-            !atomic_load(&t->cmd_reset) && atomic_load(&t->state) != TRAINER_RUNNING) {
-            atomic_store(&t->state, TRAINER_RUNNING);
-            resumed = true;
-        }
+        /* trainer_start set RUNNING itself, under this lock: the thread
+         * only learns that a run (re)starts, to time its epoch afresh. */
+        bool resumed = t->started;
+        t->started = false;
         pthread_mutex_unlock(&t->lock);
         if (atomic_load(&t->cmd_stop))
             break;
         if (atomic_exchange(&t->cmd_reset, false)) {
-            // The state first, so whoever sees the RESET event sees IDLE.
+            // The state first, so whoever sees the RESET event sees IDLE
+            // (unless a start came after the reset).
+            pthread_mutex_lock(&t->lock);
             if (!atomic_load(&t->cmd_run))
                 atomic_store(&t->state, TRAINER_IDLE);
+            pthread_mutex_unlock(&t->lock);
             do_reset(t);
             epoch_t0 = now_s();
             continue;
@@ -265,7 +267,8 @@ static void *trainer_thread(void *arg)
             if (t->sess.epoch >= t->cfg.epochs) {
                 pthread_mutex_lock(&t->lock);
                 atomic_store(&t->cmd_run, false);
-                atomic_store(&t->state, TRAINER_FINISHED);
+                if (!atomic_load(&t->cmd_reset)) // a reset given meanwhile has made it IDLE
+                    atomic_store(&t->state, TRAINER_FINISHED);
                 pthread_mutex_unlock(&t->lock);
                 base_event(t, &ev, TRAINER_EV_DONE);
                 push_event(t, &ev);
@@ -398,7 +401,22 @@ void trainer_destroy(trainer *t)
 
 void trainer_start(trainer *t)
 {
-    command(t, &t->cmd_run, true);
+    /* The state moves here, under the lock, with the command: whoever calls
+     * trainer_get_state next sees RUNNING, without waiting for the thread
+     * to wake (the window used to paper over that gap with a 0.5 s
+     * "settling" delay). Every other move of the state is under this lock
+     * too, so a pause is never overwritten by a stale RUNNING. */
+    pthread_mutex_lock(&t->lock);
+    int st = atomic_load(&t->state);
+    if (st != TRAINER_STOPPED && !atomic_load(&t->cmd_stop)) {
+        atomic_store(&t->cmd_run, true);
+        if (st != TRAINER_RUNNING) {
+            atomic_store(&t->state, TRAINER_RUNNING);
+            t->started = true;
+        }
+        pthread_cond_signal(&t->wake);
+    }
+    pthread_mutex_unlock(&t->lock);
 }
 
 void trainer_pause(trainer *t)
@@ -420,6 +438,10 @@ void trainer_reset(trainer *t)
     pthread_mutex_lock(&t->lock);
     atomic_store(&t->cmd_run, false);
     atomic_store(&t->cmd_reset, true);
+    // Idle from now on, as trainer_start is RUNNING at once; a start given
+    // after this reset (and before the thread gets to it) wins again.
+    if (atomic_load(&t->state) != TRAINER_STOPPED)
+        atomic_store(&t->state, TRAINER_IDLE);
     pthread_cond_signal(&t->wake);
     pthread_mutex_unlock(&t->lock);
 }

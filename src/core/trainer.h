@@ -88,6 +88,7 @@ typedef struct trainer {
     pthread_mutex_t lock;                    // with wake: the paused thread sleeps here
     pthread_cond_t wake;
     _Atomic bool cmd_run, cmd_stop, cmd_reset, cmd_eval; // read by the thread between batches
+    bool started;                  // under lock: trainer_start moved the state to RUNNING
     _Atomic int state;             // trainer_state
     uint64_t resets;
     uint64_t global_step;

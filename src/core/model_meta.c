@@ -1,0 +1,98 @@
+/* model_meta.c: everything a model file holds besides the weights
+ * (model_meta.h). */
+#include "model_meta.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mlp.h"
+
+void model_meta_training_defaults(model_meta *meta)
+{
+    snprintf(meta->dataset, sizeof meta->dataset, "mnist");
+    meta->epochs = 0;
+    meta->batch_size = 32;
+    meta->seed = 1;
+    meta->learning_rate = 0.001;
+    meta->beta_1 = 0.9;
+    meta->beta_2 = 0.999;
+    meta->epsilon = 1e-7;
+}
+
+bool model_meta_default(model_meta *meta, size_t height, size_t width, size_t outputs, dp_error *err)
+{
+    memset(meta, 0, sizeof *meta);
+    if (height < 1 || width < 1 || height > MLP_MAX_UNITS || width > MLP_MAX_UNITS ||
+        height * width > MLP_MAX_UNITS)
+        return dp_fail(err, "an input of %zux%zu pixels is outside 1 to %d pixels", height, width,
+                       MLP_MAX_UNITS);
+    if (outputs < 1 || outputs > MLP_MAX_UNITS)
+        return dp_fail(err, "%zu outputs is outside 1 to %d", outputs, MLP_MAX_UNITS);
+    char(*labels)[MODEL_LABEL_MAX] = calloc(outputs, sizeof *labels);
+    if (!labels)
+        return dp_fail(err, "out of memory");
+    for (size_t i = 0; i < outputs; i++)
+        snprintf(labels[i], MODEL_LABEL_MAX, "%zu", i);
+    meta->height = height;
+    meta->width = width;
+    meta->scale = 1.0 / 255.0;
+    meta->preprocess = MODEL_PREPROCESS_MNIST;
+    meta->n_labels = outputs;
+    meta->labels = labels;
+    meta->has_training = false;
+    model_meta_training_defaults(meta);
+    return true;
+}
+
+bool model_meta_copy(model_meta *dst, const model_meta *src, dp_error *err)
+{
+    model_meta m = *src;
+    m.labels = NULL;
+    m.history = NULL;
+    if (src->n_labels > 0) {
+        m.labels = malloc(src->n_labels * sizeof *m.labels);
+        if (!m.labels)
+            goto oom;
+        memcpy(m.labels, src->labels, src->n_labels * sizeof *m.labels);
+    }
+    if (src->n_history > 0) {
+        m.history = malloc(src->n_history * sizeof *m.history);
+        if (!m.history)
+            goto oom;
+        memcpy(m.history, src->history, src->n_history * sizeof *m.history);
+    }
+    *dst = m;
+    return true;
+oom:
+    free(m.labels);
+    memset(dst, 0, sizeof *dst);
+    return dp_fail(err, "out of memory");
+}
+
+bool model_meta_add_epoch(model_meta *meta, const model_epoch *e, dp_error *err)
+{
+    if (meta->n_history >= MODEL_MAX_HISTORY) {
+        // Full: the oldest epoch makes room, so training can go on for ever.
+        memmove(meta->history, meta->history + 1,
+                (MODEL_MAX_HISTORY - 1) * sizeof *meta->history);
+        meta->history[MODEL_MAX_HISTORY - 1] = *e;
+        meta->n_history = MODEL_MAX_HISTORY;
+    } else {
+        model_epoch *h = realloc(meta->history, (meta->n_history + 1) * sizeof *h);
+        if (!h)
+            return dp_fail(err, "out of memory");
+        h[meta->n_history++] = *e;
+        meta->history = h;
+    }
+    meta->has_training = true;
+    return true;
+}
+
+void model_meta_destroy(model_meta *meta)
+{
+    free(meta->labels);
+    free(meta->history);
+    memset(meta, 0, sizeof *meta);
+}
+

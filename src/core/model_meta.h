@@ -1,0 +1,62 @@
+/* model_meta.h: everything in a model file besides the weights: the input
+ * (size, scale, preprocessing), the labels, and how it was trained. The
+ * settings are doubles holding the decimals a run was given (0.001, not
+ * the float 0.0010000000474974513 Adam computes with). */
+#ifndef DIGITPAD_MODEL_META_H
+#define DIGITPAD_MODEL_META_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "error.h"
+
+#define MODEL_MAX_HISTORY 1000
+#define MODEL_LABEL_MAX 32
+/* The seed is held as a JSON number, which readers (cJSON among them) hold
+ * as a double: exact for every integer up to 2^53, not beyond. */
+#define MODEL_MAX_SEED ((uint64_t)1 << 53)
+
+typedef enum model_preprocess {
+    MODEL_PREPROCESS_MNIST, // bounding box -> 20x20 -> centre of mass (default)
+    MODEL_PREPROCESS_NONE,  // the canvas as drawn
+} model_preprocess;
+
+typedef struct model_epoch {
+    int epoch;
+    double loss, accuracy, val_loss, val_accuracy;
+} model_epoch;
+
+/* Everything in the file besides the weights. Defaults: model_meta_default. */
+typedef struct model_meta {
+    size_t height, width;       // input image; height * width == sizes[0]
+    double scale;               // 1/255
+    model_preprocess preprocess;
+    size_t n_labels;            // == outputs
+    char (*labels)[MODEL_LABEL_MAX]; // (n_labels), owned
+    bool has_training;
+    char dataset[64];
+    int epochs;
+    size_t batch_size;
+    uint64_t seed;
+    double learning_rate, beta_1, beta_2, epsilon;
+    size_t n_history;
+    model_epoch *history;       // (n_history), owned
+} model_meta;
+
+/* Defaults for a network with `outputs` classes: 28x28, scale 1/255,
+ * "mnist" preprocessing, labels "0".."outputs-1", no training section. */
+bool model_meta_default(model_meta *meta, size_t height, size_t width, size_t outputs, dp_error *err);
+/* Makes dst an independent copy of src (labels and history copied). */
+bool model_meta_copy(model_meta *dst, const model_meta *src, dp_error *err);
+/* Appends one epoch to the history (for continued training). */
+bool model_meta_add_epoch(model_meta *meta, const model_epoch *e, dp_error *err);
+/* Frees the labels and history and zeroes meta. Safe on a zeroed struct. */
+void model_meta_destroy(model_meta *meta);
+
+/* Sets the training section's fields to what a file without them means:
+ * dataset "mnist", 0 epochs, batch 32, seed 1, Adam 0.001, 0.9, 0.999,
+ * 1e-7 (has_training and the history are left alone). */
+void model_meta_training_defaults(model_meta *meta);
+
+#endif
