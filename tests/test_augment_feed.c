@@ -8,6 +8,7 @@
 
 #include "augment_feed.h"
 #include "dataset.h"
+#include "train.h"
 
 #include "check.h"
 
@@ -70,7 +71,7 @@ static void test_order_and_identity(void)
     c.rotate_deg = c.scale = c.shear = c.translate = 0.0f; // the identity map
     augment_feed f;
     const size_t batch = 96; // 1000 = 10 * 96 + 40
-    CHECK(augment_feed_init(&f, &ds, &c, batch, 42, NULL), "init");
+    CHECK(augment_feed_init(&f, &ds, &c, batch, 0, 42, NULL), "init");
     augment_batch b, ref;
     CHECK(augment_batch_init(&b, batch, PX, NULL) && augment_batch_init(&ref, batch, PX, NULL),
           "batch init");
@@ -120,9 +121,9 @@ static void test_reproducible(void)
     memcpy(before, ds.images, ds.count * PX);
     augment_config c = augment_config_default(true, true);
     augment_feed f1, f2, f3;
-    CHECK(augment_feed_init(&f1, &ds, &c, 32, 7, NULL), "init");
-    CHECK(augment_feed_init(&f2, &ds, &c, 32, 7, NULL), "init");
-    CHECK(augment_feed_init(&f3, &ds, &c, 32, 8, NULL), "init");
+    CHECK(augment_feed_init(&f1, &ds, &c, 32, 0, 7, NULL), "init");
+    CHECK(augment_feed_init(&f2, &ds, &c, 32, 0, 7, NULL), "init");
+    CHECK(augment_feed_init(&f3, &ds, &c, 32, 0, 8, NULL), "init");
     augment_batch a, b, o;
     CHECK(augment_batch_init(&a, 32, PX, NULL) && augment_batch_init(&b, 32, PX, NULL) &&
               augment_batch_init(&o, 32, PX, NULL),
@@ -175,7 +176,7 @@ static void test_stop_mid_batch(void)
     augment_config c = augment_config_default(true, true);
     c.field_bank = 0; // a fresh field per image: tens of us each
     augment_feed f;
-    CHECK(augment_feed_init(&f, &ds, &c, 20000, 1, NULL), "init");
+    CHECK(augment_feed_init(&f, &ds, &c, 20000, 0, 1, NULL), "init");
     while (atomic_load(&f.images_made) == 0)
         ; // spin until the first image is done
     augment_feed_stop(&f);
@@ -203,7 +204,7 @@ static void test_start_stop_stress(void)
     bool ok = true;
     for (int round = 0; round < 60; round++) {
         augment_feed f;
-        ok &= augment_feed_init(&f, &ds, &c, 16, (uint64_t)round, NULL);
+        ok &= augment_feed_init(&f, &ds, &c, 16, 0, (uint64_t)round, NULL);
         for (int t = 0; t < round % 7; t++)
             ok &= augment_feed_next(&f, &b);
         if (round % 3 == 0)
@@ -227,19 +228,115 @@ static void test_bad_input(void)
     augment_config c = augment_config_default(true, false);
     augment_feed f;
     dp_error err;
-    CHECK(!augment_feed_init(&f, &empty, &c, 32, 1, &err), "no samples accepted");
+    CHECK(!augment_feed_init(&f, &empty, &c, 32, 0, 1, &err), "no samples accepted");
     augment_feed_destroy(&f); // after a failed init: nothing to free
     dataset ds;
     make_bars(&ds, 10, 5);
-    CHECK(!augment_feed_init(&f, &ds, &c, 0, 1, &err), "batch 0 accepted");
+    CHECK(!augment_feed_init(&f, &ds, &c, 0, 0, 1, &err), "batch 0 accepted");
     c.scale = 2.0f;
-    CHECK(!augment_feed_init(&f, &ds, &c, 4, 1, &err), "scale 2 accepted");
+    CHECK(!augment_feed_init(&f, &ds, &c, 4, 0, 1, &err), "scale 2 accepted");
     augment_feed_destroy(&f);
     dataset_destroy(&ds);
 }
 
+/* A session given distortions trains on the feed's batches: with the
+ * identity map those are the plain session's batches, so the weights come
+ * out the same to the bit; with real distortions it still learns, and
+ * reset starts the distortions over from the seed. */
+static void test_session(void)
+{
+    dataset train;
+    make_bars(&train, 2000, 6);
+    size_t sizes[] = {PX, 32, 10};
+    mlp plain, fed, warped;
+    CHECK(mlp_init(&plain, sizes, 3, NULL) && mlp_init(&fed, sizes, 3, NULL) &&
+              mlp_init(&warped, sizes, 3, NULL),
+          "init");
+    mlp_init_glorot(&plain, 3);
+    mlp_init_glorot(&fed, 3);
+    mlp_init_glorot(&warped, 3);
+
+    train_config cfg = train_config_default();
+    train_config cfg_id = cfg;
+    cfg_id.augment = augment_config_default(true, false);
+    cfg_id.augment.rotate_deg = cfg_id.augment.scale = cfg_id.augment.shear = 0.0f;
+    cfg_id.augment.translate = 0.0f;
+    train_config cfg_warp = cfg;
+    cfg_warp.augment = augment_config_default(true, true);
+    train_session a, b, c;
+    CHECK(train_session_init(&a, &plain, &train, &cfg, NULL), "plain session");
+    CHECK(train_session_init(&b, &fed, &train, &cfg_id, NULL) && b.feed, "identity session");
+    CHECK(train_session_init(&c, &warped, &train, &cfg_warp, NULL) && c.feed, "distorting session");
+    bool epochs_agree = true;
+    for (size_t step = 0; step < 3 * a.steps_per_epoch; step++) {
+        bool da, db, dc;
+        train_session_step(&a, &da);
+        train_session_step(&b, &db);
+        train_session_step(&c, &dc);
+        epochs_agree &= da == db && db == dc;
+    }
+    CHECK(epochs_agree, "epochs ended at different steps");
+    CHECK(!memcmp(plain.params, fed.params, plain.n_params * sizeof(float)),
+          "the identity distortion trained different weights");
+    CHECK(memcmp(plain.params, warped.params, plain.n_params * sizeof(float)),
+          "distortions changed nothing");
+    // Reset: the same run again from fresh weights gives the same weights.
+    float *first = malloc(warped.n_params * sizeof(float));
+    memcpy(first, warped.params, warped.n_params * sizeof(float));
+    mlp_init_glorot(&warped, 3);
+    train_session_reset(&c);
+    CHECK(c.feed != NULL, "reset lost the feed");
+    for (size_t step = 0; step < 3 * c.steps_per_epoch; step++)
+        train_session_step(&c, NULL);
+    CHECK(!memcmp(first, warped.params, warped.n_params * sizeof(float)),
+          "after a reset the distorted run differs");
+    free(first);
+    train_session_destroy(&a);
+    train_session_destroy(&b);
+    train_session_destroy(&c);
+    mlp_destroy(&plain);
+    mlp_destroy(&fed);
+    mlp_destroy(&warped);
+    dataset_destroy(&train);
+}
+
+/* Distorted MNIST digits still teach: 3,000 of them, 3 epochs (skipped
+ * without MNIST). */
+static void test_session_learns(void)
+{
+    mnist m;
+    dp_error err;
+    if (!dataset_load_mnist(getenv("DIGITPAD_DATA"), &m, &err)) {
+        printf("skipping the MNIST part: %s\n", err.msg);
+        return;
+    }
+    dataset_truncate(&m.train, 3000);
+    dataset_truncate(&m.test, 1000);
+    size_t sizes[] = {PX, 64, 10};
+    mlp net;
+    CHECK(mlp_init(&net, sizes, 3, NULL), "init");
+    mlp_init_glorot(&net, 1);
+    train_config cfg = train_config_default();
+    cfg.augment = augment_config_default(true, true);
+    train_session s;
+    CHECK(train_session_init(&s, &net, &m.train, &cfg, &err), "session: %s", err.msg);
+    eval_result before, after;
+    CHECK(evaluate(&net, &m.test, &before, NULL), "evaluate");
+    for (size_t step = 0; step < 3 * s.steps_per_epoch; step++)
+        train_session_step(&s, NULL);
+    CHECK(evaluate(&net, &m.test, &after, NULL), "evaluate");
+    printf("3 epochs on 3,000 distorted MNIST digits: test accuracy %.4f -> %.4f\n",
+           before.accuracy, after.accuracy);
+    CHECK(after.accuracy > 0.7, "distorted training reached only %.4f", after.accuracy);
+    train_session_destroy(&s);
+    mlp_destroy(&net);
+    mnist_destroy(&m);
+}
+
 int main(void)
 {
+    test_session();
+    test_session_learns();
     test_order_and_identity();
     test_reproducible();
     test_stop_mid_batch();

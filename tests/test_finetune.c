@@ -60,7 +60,7 @@ int main(void)
 {
     mnist m;
     dp_error err;
-    if (!dataset_load_mnist(NULL, &m, &err)) {
+    if (!dataset_load_mnist(getenv("DIGITPAD_DATA"), &m, &err)) {
         printf("skipping: %s\n", err.msg);
         return 0;
     }

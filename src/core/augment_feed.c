@@ -2,6 +2,7 @@
  * augment_feed.h for who owns what). */
 #include "augment_feed.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -36,10 +37,22 @@ void augment_batch_destroy(augment_batch *b)
     memset(b, 0, sizeof *b);
 }
 
+/* The batch's images as a dataset of their own. */
+static dataset batch_view(const augment_batch *b, size_t rows, size_t cols)
+{
+    dataset view = {
+        .count = b->n, .rows = rows, .cols = cols, .images = b->images, .labels = b->labels,
+    };
+    return view;
+}
+
 void augment_batch_floats(const augment_batch *b, float *x)
 {
-    for (size_t i = 0; i < b->n * b->pixels; i++)
-        x[i] = (float)b->images[i] / 255.0f;
+    dataset view = batch_view(b, 1, b->pixels);
+    uint8_t *y = malloc(b->n ? b->n : 1);
+    if (y) // dataset_batch_scaled writes the labels too
+        dataset_batch_scaled(&view, NULL, 0, b->n, b->input_scale, x, y);
+    free(y);
 }
 
 /* Makes the batch at the producer's position into b and moves on. Returns
@@ -62,13 +75,12 @@ static bool make_batch(augment_feed *f, augment_batch *b)
     }
     b->n = n;
     b->epoch = f->epoch;
+    b->input_scale = f->input_scale;
     // The ink index is of the stored images: the distorted ones are scanned
     // for their ink afresh, as one more small dataset.
-    dataset view = {
-        .count = n, .rows = d->rows, .cols = d->cols, .images = b->images, .labels = b->labels,
-    };
-    uint8_t *labels = b->labels;
-    size_t nnz = dataset_batch_sparse(&view, NULL, NULL, 0, n, &b->sx, labels);
+    dataset view = batch_view(b, d->rows, d->cols);
+    size_t nnz =
+        dataset_batch_sparse_scaled(&view, NULL, NULL, 0, n, f->input_scale, &b->sx, b->labels);
     b->sparse = dataset_sparse_enough(&view, nnz, n);
     if (b->sparse)
         mlp_sparse_transpose(&b->sx);
@@ -105,9 +117,13 @@ static void *producer_main(void *arg)
 }
 
 bool augment_feed_init(augment_feed *f, const dataset *data, const augment_config *cfg,
-                       size_t batch, uint64_t seed, dp_error *err)
+                       size_t batch, double input_scale, uint64_t seed, dp_error *err)
 {
     memset(f, 0, sizeof *f);
+    if (input_scale == 0)
+        input_scale = DATASET_DEFAULT_SCALE;
+    if (!(input_scale > 0 && isfinite(input_scale)))
+        return dp_fail(err, "input scale %g is not a positive number", input_scale);
     if (batch < 1 || batch > 65536)
         return dp_fail(err, "batch size %zu is outside 1 to 65536", batch);
     if (data->count == 0)
@@ -116,6 +132,7 @@ bool augment_feed_init(augment_feed *f, const dataset *data, const augment_confi
         return dp_fail(err, "too many training samples");
     f->data = data;
     f->batch = batch;
+    f->input_scale = input_scale;
     f->pixels = data->rows * data->cols;
     f->steps_per_epoch = (data->count + batch - 1) / batch;
     if (!augment_work_init(&f->work, cfg, data->rows, data->cols, err))

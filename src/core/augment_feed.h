@@ -42,18 +42,21 @@ typedef struct augment_batch {
     mlp_sparse_batch sx; // built from the distorted images themselves
     size_t epoch;        // the epoch it belongs to, from 0
     bool epoch_end;      // the last batch of its epoch
+    double input_scale;  // what a byte was multiplied by in sx
 } augment_batch;
 
 bool augment_batch_init(augment_batch *b, size_t max_batch, size_t pixels, dp_error *err);
 /* Safe on a zeroed struct. */
 void augment_batch_destroy(augment_batch *b);
 
-/* The batch as floats (n, pixels), each byte / 255, for the dense path. */
+/* The batch as floats (n, pixels), each byte times the feed's input scale
+ * (the same bits as dataset_batch_scaled), for the dense path. */
 void augment_batch_floats(const augment_batch *b, float *x);
 
 typedef struct augment_feed {
     const dataset *data; // not owned; read only
     size_t batch, pixels, steps_per_epoch;
+    double input_scale;  // what an input byte is multiplied by (train_config's)
     // The producer's own: the order, the generators, the scratch.
     uint32_t *order;       // (data->count)
     dp_rng shuffle_rng;    // the same stream as a train_session's
@@ -76,11 +79,12 @@ typedef struct augment_feed {
 } augment_feed;
 
 /* Sets up the ring for batches of `batch` samples of data (which must
- * outlive the feed and not change), distorted as cfg says, and starts the
- * producer. seed sets the shuffle (as train_config.seed does) and the
- * distortions. On failure nothing is left to free or stop. */
+ * outlive the feed and not change), distorted as cfg says, each byte times
+ * input_scale (0: DATASET_DEFAULT_SCALE), and starts the producer. seed sets
+ * the shuffle (as train_config.seed does) and the distortions. On failure
+ * nothing is left to free or stop. */
 bool augment_feed_init(augment_feed *f, const dataset *data, const augment_config *cfg,
-                       size_t batch, uint64_t seed, dp_error *err);
+                       size_t batch, double input_scale, uint64_t seed, dp_error *err);
 
 /* Stops the producer: it finishes the image it is distorting and ends
  * (joined before this returns); augment_feed_next then returns false.
