@@ -195,8 +195,10 @@ void augment_field_draw(augment_work *w, dp_rng *r)
     }
 }
 
-void augment_warp(uint8_t *restrict out, const uint8_t *restrict in, const float m[6],
-                  const float *dx, const float *dy, size_t rows, size_t cols)
+/* augment_warp with the field's components each times a sign (+1 or -1). */
+static void warp(uint8_t *restrict out, const uint8_t *restrict in, const float m[6],
+                 const float *dx, const float *dy, float sign_x, float sign_y, size_t rows,
+                 size_t cols)
 {
     // The source inside a zero border (one pixel before, two after), so that
     // every read is in bounds once u is clamped to [-1, cols] and v to
@@ -232,6 +234,7 @@ void augment_warp(uint8_t *restrict out, const uint8_t *restrict in, const float
         const __m128 ur = _mm_set1_ps(u_row), vr = _mm_set1_ps(v_row);
         const __m128 lo = _mm_set1_ps(-1.0f), one = _mm_set1_ps(1.0f), half = _mm_set1_ps(0.5f);
         const __m128 umax = _mm_set1_ps(u_max), vmax = _mm_set1_ps(v_max);
+        const __m128 sx = _mm_set1_ps(sign_x), sy = _mm_set1_ps(sign_y);
         const __m128i byte = _mm_set1_epi32(0xff), top_byte = _mm_set1_epi32(255);
         for (; x + 4 <= cols; x += 4) {
             size_t at = y * cols + x;
@@ -239,8 +242,8 @@ void augment_warp(uint8_t *restrict out, const uint8_t *restrict in, const float
             __m128 u = _mm_add_ps(_mm_mul_ps(m0, xs), ur);
             __m128 v = _mm_add_ps(_mm_mul_ps(m3, xs), vr);
             if (field) {
-                u = _mm_add_ps(u, _mm_loadu_ps(dx + at));
-                v = _mm_add_ps(v, _mm_loadu_ps(dy + at));
+                u = _mm_add_ps(u, _mm_mul_ps(sx, _mm_loadu_ps(dx + at)));
+                v = _mm_add_ps(v, _mm_mul_ps(sy, _mm_loadu_ps(dy + at)));
             }
             // maxps gives its second operand for NaN, as the comparison below.
             u = _mm_min_ps(_mm_max_ps(u, lo), umax);
@@ -286,8 +289,8 @@ void augment_warp(uint8_t *restrict out, const uint8_t *restrict in, const float
             float u = m[0] * (float)x + u_row;
             float v = m[3] * (float)x + v_row;
             if (field) {
-                u += dx[at];
-                v += dy[at];
+                u += sign_x * dx[at];
+                v += sign_y * dy[at];
             }
             // Comparisons, not fmaxf (a library call here); NaN gives -1: a
             // NaN map reads the border.
@@ -312,6 +315,12 @@ void augment_warp(uint8_t *restrict out, const uint8_t *restrict in, const float
         free(pad);
 }
 
+void augment_warp(uint8_t *restrict out, const uint8_t *restrict in, const float m[6],
+                  const float *dx, const float *dy, size_t rows, size_t cols)
+{
+    warp(out, in, m, dx, dy, 1.0f, 1.0f, rows, cols);
+}
+
 /* Draws a fresh field into bank entry i. */
 static void bank_draw(augment_work *w, size_t i, dp_rng *r)
 {
@@ -321,40 +330,17 @@ static void bank_draw(augment_work *w, size_t i, dp_rng *r)
     memcpy(w->bank + i * 2 * px + px, w->dy, px * sizeof *w->dy);
 }
 
-/* Bank entry i under symmetry sym into w->dx, w->dy: T = flips after an
- * optional transpose (bit 2; square images only), d'(p) = T d(T^-1 p).
- * Reading at T^-1 p: flip the output pixel's axes (bits 0 and 1), then
- * swap them; the vector is swapped, then its flipped axes negated. */
-static void bank_take(augment_work *w, size_t i, unsigned sym)
+/* The field for the next image, as (fx, fy) and their signs: fresh in
+ * w->dx, w->dy, or a bank entry read in place. */
+static void next_field(augment_work *w, dp_rng *r, const float **fx, const float **fy,
+                       float *sign_x, float *sign_y)
 {
-    size_t rows = w->rows, cols = w->cols, px = rows * cols;
-    const float *bx = w->bank + i * 2 * px, *by = bx + px;
-    bool flip_x = sym & 1, flip_y = sym & 2, swap = sym & 4;
-    float sign_x = flip_x ? -1.0f : 1.0f, sign_y = flip_y ? -1.0f : 1.0f;
-    for (size_t y = 0; y < rows; y++)
-        for (size_t x = 0; x < cols; x++) {
-            size_t fx = flip_x ? cols - 1 - x : x, fy = flip_y ? rows - 1 - y : y;
-            float vx, vy;
-            if (swap) { // rows == cols
-                size_t at = fx * cols + fy;
-                vx = by[at];
-                vy = bx[at];
-            } else {
-                size_t at = fy * cols + fx;
-                vx = bx[at];
-                vy = by[at];
-            }
-            w->dx[y * cols + x] = sign_x * vx;
-            w->dy[y * cols + x] = sign_y * vy;
-        }
-}
-
-/* The field for the next image: fresh, or from the bank. */
-static void next_field(augment_work *w, dp_rng *r)
-{
-    size_t n = w->cfg.field_bank;
+    size_t n = w->cfg.field_bank, px = w->rows * w->cols;
+    *sign_x = *sign_y = 1.0f;
     if (!n) {
         augment_field_draw(w, r);
+        *fx = w->dx;
+        *fy = w->dy;
         return;
     }
     if (!w->bank_full) {
@@ -368,8 +354,13 @@ static void next_field(augment_work *w, dp_rng *r)
         w->since_refresh = 0;
     }
     size_t i = (size_t)dp_rng_below(r, n);
-    unsigned sym = (unsigned)dp_rng_below(r, w->rows == w->cols ? 8 : 4);
-    bank_take(w, i, sym);
+    unsigned variant = (unsigned)dp_rng_below(r, 8);
+    const float *bx = w->bank + i * 2 * px, *by = bx + px;
+    bool swap = variant & 4;
+    *fx = swap ? by : bx;
+    *fy = swap ? bx : by;
+    *sign_x = variant & 1 ? -1.0f : 1.0f;
+    *sign_y = variant & 2 ? -1.0f : 1.0f;
 }
 
 void augment_image(uint8_t *out, const uint8_t *in, augment_work *w, dp_rng *r)
@@ -380,8 +371,10 @@ void augment_image(uint8_t *out, const uint8_t *in, augment_work *w, dp_rng *r)
     else
         augment_affine_identity(m);
     if (w->cfg.elastic) {
-        next_field(w, r);
-        augment_warp(out, in, m, w->dx, w->dy, w->rows, w->cols);
+        const float *fx, *fy;
+        float sign_x, sign_y;
+        next_field(w, r, &fx, &fy, &sign_x, &sign_y);
+        warp(out, in, m, fx, fy, sign_x, sign_y, w->rows, w->cols);
     } else if (w->cfg.affine) {
         augment_warp(out, in, m, NULL, NULL, w->rows, w->cols);
     } else {

@@ -40,13 +40,13 @@ typedef struct augment_config {
 
 /* Why a bank: smoothing a fresh field costs about 25 us an image, ten
  * times what a training step of the article's model spends on a digit. A
- * bank of fields, each used under one of the square's 8 symmetries (turned
- * and mirrored with the image grid, its vectors with it: the field's
- * distribution is unchanged, as smoothed noise is the same in every
- * direction), and renewed one field every field_refresh images, costs a
- * copy. With the defaults a field is used about 16 times (twice under each
- * symmetry) before it is redrawn, each time on another digit and with
- * another affine map. */
+ * bank of fields is kept instead, each used as one of 8 variants (each
+ * component's sign flipped or not, the two components swapped or not: the
+ * components are independent smoothed noise, symmetric about 0, so every
+ * variant is as likely as the field itself), and one field of it is redrawn
+ * every field_refresh images. With the defaults a field is used about 16
+ * times (twice as each variant) before it is redrawn, each time on another
+ * digit and with another affine map. */
 
 /* The documented defaults above, with affine and elastic as asked. */
 augment_config augment_config_default(bool affine, bool elastic);
