@@ -204,7 +204,6 @@ static void warp(uint8_t *restrict out, const uint8_t *restrict in, const float 
     // every read is in bounds once u is clamped to [-1, cols] and v to
     // [-1, rows]: past those every pixel the bilinear weights reach is zero
     // anyway. Branch-free, four pixels at a time.
-    enum { MAX_SIDE = 1024 };
     size_t pw = cols + 3;
     uint8_t stack_pad[(28 + 3) * (28 + 3)];
     uint8_t *pad = (rows + 3) * pw <= sizeof stack_pad ? stack_pad : malloc((rows + 3) * pw);
@@ -220,7 +219,6 @@ static void warp(uint8_t *restrict out, const uint8_t *restrict in, const float 
         row[cols + 1] = row[cols + 2] = 0;
     }
     memset(pad + (rows + 1) * pw, 0, 2 * pw);
-    (void)MAX_SIDE;
 
     bool field = dx && dy;
     float u_max = (float)cols, v_max = (float)rows;
