@@ -208,11 +208,11 @@ static void test_start_stop_stress(void)
         for (int t = 0; t < round % 7; t++)
             ok &= augment_feed_next(&f, &b);
         if (round % 3 == 0)
-            while (true) { // wait for a full ring: the producer is blocked
+            while (true) { // until the ring is full and the producer waits
                 pthread_mutex_lock(&f.mu);
-                bool full = f.ready == AUGMENT_FEED_SLOTS;
+                bool waiting = f.producer_waiting;
                 pthread_mutex_unlock(&f.mu);
-                if (full)
+                if (waiting)
                     break;
             }
         augment_feed_destroy(&f);

@@ -98,12 +98,17 @@ static void *producer_main(void *arg)
     augment_feed *f = arg;
     pthread_mutex_lock(&f->mu);
     for (;;) {
-        while (f->ready == AUGMENT_FEED_SLOTS && !atomic_load(&f->stop))
-            pthread_cond_wait(&f->emptied, &f->mu);
+        if (f->ready == f->n_slots) {
+            // Full: wait until half are taken, not one wake-up per batch.
+            f->producer_waiting = true;
+            while (f->ready > f->n_slots / 2 && !atomic_load(&f->stop))
+                pthread_cond_wait(&f->emptied, &f->mu);
+            f->producer_waiting = false;
+        }
         if (atomic_load(&f->stop))
             break;
         // The next free slot is the producer's alone until it is counted ready.
-        augment_batch *b = &f->slots[(f->head + f->ready) % AUGMENT_FEED_SLOTS];
+        augment_batch *b = &f->slots[(f->head + f->ready) % f->n_slots];
         pthread_mutex_unlock(&f->mu);
         bool made = make_batch(f, b);
         pthread_mutex_lock(&f->mu);
@@ -139,7 +144,13 @@ bool augment_feed_init(augment_feed *f, const dataset *data, const augment_confi
         return false;
     f->order = malloc(data->count * sizeof *f->order);
     bool ok = f->order != NULL;
-    for (size_t i = 0; ok && i < AUGMENT_FEED_SLOTS; i++)
+    // A slot: the images, the labels and a sparse batch of both views
+    // (index, value and sample: 2 + 4 + 2 + 4 bytes an input, sized for the
+    // densest batch).
+    size_t slot_bytes = batch * f->pixels * 13 + batch;
+    f->n_slots = AUGMENT_FEED_RING_BYTES / slot_bytes;
+    f->n_slots = f->n_slots < 2 ? 2 : f->n_slots > AUGMENT_FEED_SLOTS ? AUGMENT_FEED_SLOTS : f->n_slots;
+    for (size_t i = 0; ok && i < f->n_slots; i++)
         ok = augment_batch_init(&f->slots[i], batch, f->pixels, err);
     if (!ok) {
         augment_feed_destroy(f);
@@ -233,10 +244,11 @@ bool augment_feed_next(augment_feed *f, augment_batch *b)
     augment_batch t = *b;
     *b = *slot;
     *slot = t;
-    f->head = (f->head + 1) % AUGMENT_FEED_SLOTS;
+    f->head = (f->head + 1) % f->n_slots;
     f->ready--;
     f->taken++;
-    pthread_cond_signal(&f->emptied);
+    if (f->ready <= f->n_slots / 2) // a full producer resumes at half
+        pthread_cond_signal(&f->emptied);
     pthread_mutex_unlock(&f->mu);
     return true;
 }

@@ -29,8 +29,15 @@
 #include "error.h"
 #include "mlp.h"
 
-/* Finished batches the producer may keep ahead of the trainer. */
-#define AUGMENT_FEED_SLOTS 4
+/* Finished batches the producer may keep ahead of the trainer: enough for
+ * a few milliseconds of its work, so that on a busy machine, where either
+ * thread may lose its core for a scheduler's time slice, the other has
+ * work or batches to go on with (with 4, three steps in four waited for a
+ * batch under load). A full producer waits until half are taken. Fewer
+ * for large batches: the ring holds at most AUGMENT_FEED_RING_BYTES (and
+ * two batches at least). */
+#define AUGMENT_FEED_SLOTS 16
+#define AUGMENT_FEED_RING_BYTES ((size_t)64 << 20)
 
 /* One batch of distorted samples. */
 typedef struct augment_batch {
@@ -63,9 +70,11 @@ typedef struct augment_feed {
     dp_rng distort_rng;
     augment_work work;
     size_t epoch, step;    // of the next batch to make
-    // The ring: slots[(head + i) % SLOTS] for i < ready are finished.
+    // The ring: slots[(head + i) % n_slots] for i < ready are finished.
     augment_batch slots[AUGMENT_FEED_SLOTS];
+    size_t n_slots;        // the ring's size, 2 to AUGMENT_FEED_SLOTS
     size_t head, ready;    // under mu
+    bool producer_waiting; // under mu: the ring was full and the producer waits
     pthread_mutex_t mu;
     pthread_cond_t filled, emptied;
     _Atomic bool stop;
