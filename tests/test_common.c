@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "config.h"
 #include "flags.h"
 #include "format.h"
 #include "model_load.h"
@@ -350,6 +351,7 @@ static void test_paths(const char *tmp)
     STR_EQ(err.msg, want);
     unlink(file);
     set_fake(NULL, NULL, NULL, NULL);
+#if DIGITPAD_SOURCE_TREE_LOOKUP
     bool loaded = model_load(NULL, fake_getenv, &net, &meta, used, sizeof used, &err);
     CHECK(loaded, "%s", err.msg);
     if (loaded) {
@@ -358,6 +360,13 @@ static void test_paths(const char *tmp)
         mlp_destroy(&net);
         model_meta_destroy(&meta);
     }
+#else
+    // Built for installing (-Dsource_tree_lookup=false, as debian/rules
+    // does): the source tree is never looked at, so with no $DIGITPAD_MODELS
+    // the bundled model is the installed one, there or not.
+    paths_bundled_model(fake_getenv, out, sizeof out);
+    STR_EQ(out, DIGITPAD_MODELS_DIR "/" PATHS_BUNDLED_MODEL);
+#endif
 }
 
 int main(void)

@@ -571,7 +571,7 @@ static void test_read_file(void)
     bytes_free(&b);
 
     CHECK(!dp_read_file(tmp_dir, 100, &buf, &len, &err));
-    CHECK_MSG(err.msg, "Is a directory");
+    CHECK_MSG(err.msg, "is a folder, not a regular file");
 }
 
 static void test_load(void)

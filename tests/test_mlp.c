@@ -24,11 +24,13 @@ static double batch_loss(const mlp *net, mlp_workspace *ws, const float *x, cons
 }
 
 /* Every parameter's analytic gradient against a central difference. */
-static void check_gradients(const size_t *sizes, size_t n_sizes, size_t batch, uint64_t seed)
+static void check_gradients(const size_t *sizes, size_t n_sizes, size_t batch, uint64_t seed,
+                            mlp_activation act)
 {
     mlp net;
     mlp_workspace ws;
-    if (!mlp_init(&net, sizes, n_sizes, NULL) || !mlp_workspace_init(&ws, &net, batch, NULL)) {
+    if (!mlp_init(&net, sizes, n_sizes, NULL) || !mlp_workspace_init(&ws, &net, batch, NULL) ||
+        !mlp_set_hidden_activation(&net, act, NULL)) {
         CHECK(0, "init");
         return;
     }
@@ -81,8 +83,11 @@ static void check_gradients(const size_t *sizes, size_t n_sizes, size_t batch, u
     CHECK(worst < 0.02, "worst relative gradient error %g at parameter %zu", worst, worst_i);
     CHECK(skipped * 50 < net.n_params, "%zu of %zu parameters disagree with finite differences",
           skipped, net.n_params);
-    printf("gradient check %zu layers, %zu params: worst relative error %.2e, %zu at kinks\n",
-           net.n_layers, net.n_params, worst, skipped);
+    if (act != MLP_ACT_RELU)
+        CHECK(skipped == 0, "%s has no kinks, yet %zu parameters disagree", mlp_activation_name(act),
+              skipped);
+    printf("gradient check %zu layers, %s, %zu params: worst relative error %.2e, %zu at kinks\n",
+           net.n_layers, mlp_activation_name(act), net.n_params, worst, skipped);
     free(x);
     free(y);
     free(grads);
@@ -118,6 +123,54 @@ static void test_relu(void)
 
 /* One Adam step, worked by hand: t = 1, m = 0.1 g, v = 0.001 g^2, the bias
  * corrections make the step lr * g / (|g| + eps') = lr * sign(g) almost. */
+/* Each activation and its derivative at hand-worked points; names both ways. */
+static void test_activations(void)
+{
+    const float x[3] = {-1.0f, 0.0f, 2.0f};
+    float y[3], d[3];
+    activation_forward(MLP_ACT_LINEAR, y, x, 3);
+    CHECK(y[0] == -1.0f && y[1] == 0.0f && y[2] == 2.0f, "linear forward");
+    activation_forward(MLP_ACT_SIGMOID, y, x, 3);
+    CHECK(fabsf(y[0] - 0.26894142f) < 1e-6f && y[1] == 0.5f && fabsf(y[2] - 0.88079708f) < 1e-6f,
+          "sigmoid forward %g %g %g", (double)y[0], (double)y[1], (double)y[2]);
+    for (int i = 0; i < 3; i++)
+        d[i] = 2.0f;
+    activation_backward(MLP_ACT_SIGMOID, d, y, 3); // 2 * y (1 - y): 0.5 at 0
+    CHECK(d[1] == 0.5f && fabsf(d[2] - 2.0f * 0.88079708f * 0.11920292f) < 1e-6f, "sigmoid backward");
+    activation_forward(MLP_ACT_TANH, y, x, 3);
+    CHECK(fabsf(y[0] + 0.76159416f) < 1e-6f && y[1] == 0.0f && fabsf(y[2] - 0.96402758f) < 1e-6f,
+          "tanh forward");
+    for (int i = 0; i < 3; i++)
+        d[i] = 1.0f;
+    activation_backward(MLP_ACT_TANH, d, y, 3); // 1 - tanh^2: 1 at 0
+    CHECK(d[1] == 1.0f && fabsf(d[0] - (1.0f - 0.76159416f * 0.76159416f)) < 1e-6f, "tanh backward");
+    for (int i = 0; i < 3; i++)
+        d[i] = 3.0f;
+    activation_backward(MLP_ACT_LINEAR, d, x, 3);
+    CHECK(d[0] == 3.0f && d[2] == 3.0f, "linear passes the gradient");
+    activation_forward(MLP_ACT_SIGMOID, y, (const float[]){-200.0f, 200.0f, -88.0f}, 3);
+    CHECK(y[0] == 0.0f && y[1] == 1.0f && isfinite(y[2]), "sigmoid saturates without NaN");
+    mlp_activation a;
+    CHECK(mlp_activation_from_name("tanh", &a) && a == MLP_ACT_TANH, "tanh by name");
+    CHECK(!mlp_activation_from_name("gelu", &a), "gelu is not one");
+    CHECK(strcmp(mlp_activation_name(MLP_ACT_LINEAR), "linear") == 0, "linear's name");
+    // A network's hidden activation is its own, copied with it; the last
+    // layer stays softmax.
+    size_t sizes[] = {4, 3, 3, 2};
+    mlp net, copy;
+    mlp_init(&net, sizes, 4, NULL);
+    CHECK(net.layers[0].act == MLP_ACT_RELU && net.layers[2].act == MLP_ACT_SOFTMAX, "defaults");
+    CHECK(mlp_set_hidden_activation(&net, MLP_ACT_TANH, NULL), "set tanh");
+    CHECK(mlp_clone(&copy, &net, NULL) && copy.layers[0].act == MLP_ACT_TANH &&
+              copy.layers[1].act == MLP_ACT_TANH && copy.layers[2].act == MLP_ACT_SOFTMAX,
+          "clone keeps the activations");
+    dp_error err;
+    CHECK(!mlp_set_activation(&net, 2, MLP_ACT_RELU, &err), "the output layer is not hidden");
+    CHECK(!mlp_set_hidden_activation(&net, MLP_ACT_SOFTMAX, &err), "softmax is not hidden");
+    mlp_destroy(&copy);
+    mlp_destroy(&net);
+}
+
 static void test_adam(void)
 {
     float p[3] = {1.0f, -2.0f, 0.5f};
@@ -207,7 +260,7 @@ static void test_glorot_and_shape(void)
 
 /* The sparse first layer must compute what the dense one does, for widths
  * that are whole 128-blocks, a block and a tail, and a tail only. */
-static void test_sparse_matches_dense(size_t hidden)
+static void test_sparse_matches_dense(size_t hidden, mlp_activation act)
 {
     size_t sizes[] = {100, hidden, 10};
     const size_t batch = 9;
@@ -215,6 +268,7 @@ static void test_sparse_matches_dense(size_t hidden)
     mlp_workspace ws;
     mlp_sparse_batch sx;
     mlp_init(&net, sizes, 3, NULL);
+    mlp_set_hidden_activation(&net, act, NULL);
     mlp_init_glorot(&net, hidden);
     for (size_t o = 0; o < hidden; o++)
         net.layers[0].bias[o] = 0.01f * (float)(o % 7);
@@ -256,13 +310,128 @@ static void test_sparse_matches_dense(size_t hidden)
     for (size_t i = 0; i < net.n_params; i++)
         worst_g = fmaxf(worst_g, fabsf(gd[i] - gs[i]));
     CHECK(worst_p < 1e-6f && fabs(ld - ls) < 1e-5 && cd == cs,
-          "width %zu: sparse forward matches dense (max diff %g)", hidden, worst_p);
-    CHECK(worst_g < 1e-6f, "width %zu: sparse gradients match dense (max diff %g)", hidden, worst_g);
+          "width %zu, %s: sparse forward matches dense (max diff %g)", hidden,
+          mlp_activation_name(act), worst_p);
+    CHECK(worst_g < 1e-6f, "width %zu, %s: sparse gradients match dense (max diff %g)", hidden,
+          mlp_activation_name(act), worst_g);
+    // Both sum each output in the same order (dense_kernels.h): the same bits.
+    CHECK(memcmp(pd, ps, sizeof pd) == 0 && memcmp(gd, gs, net.n_params * sizeof *gd) == 0 &&
+              ld == ls,
+          "width %zu, %s: sparse and dense passes give the same bits", hidden,
+          mlp_activation_name(act));
     free(gd);
     free(gs);
     mlp_sparse_destroy(&sx);
     mlp_workspace_destroy(&ws);
     mlp_destroy(&net);
+}
+
+/* The dense products in their documented order (dense_kernels.h), one
+ * scalar sum at a time: what every vector unit must give, to the bit. */
+static void reference_forward(float *out, const float *inp, const float *kernel,
+                              const float *bias, size_t batch, size_t in, size_t out_n)
+{
+    for (size_t b = 0; b < batch; b++)
+        for (size_t o = 0; o < out_n; o++) {
+            float s = bias[o];
+            for (size_t i = 0; i < in; i++)
+                s += inp[b * in + i] * kernel[i * out_n + o];
+            out[b * out_n + o] = s;
+        }
+}
+
+static void reference_backward(float *dinp, float *dkernel, const float *dout, const float *inp,
+                               const float *kernel, size_t batch, size_t in, size_t out_n)
+{
+    for (size_t i = 0; i < in; i++)
+        for (size_t o = 0; o < out_n; o++) {
+            float s = dkernel[i * out_n + o];
+            for (size_t b = 0; b < batch; b++)
+                s += inp[b * in + i] * dout[b * out_n + o];
+            dkernel[i * out_n + o] = s;
+        }
+    for (size_t b = 0; b < batch; b++)
+        for (size_t i = 0; i < in; i++) {
+            float s = 0.0f;
+            for (size_t o = 0; o < out_n; o++)
+                s += dout[b * out_n + o] * kernel[i * out_n + o];
+            dinp[b * in + i] = s;
+        }
+}
+
+/* Values of both signs and many magnitudes, a third of them zero, so that
+ * a sum taken in another order (or fused into an FMA) shows in the bits. */
+static void fill_mixed(float *v, size_t n, dp_rng *r)
+{
+    for (size_t i = 0; i < n; i++) {
+        double u = dp_rng_uniform(r);
+        v[i] = u < 0.33 ? 0.0f
+                        : (float)((dp_rng_uniform(r) - 0.5) * exp(8.0 * dp_rng_uniform(r) - 4.0));
+    }
+}
+
+/* dense_forward and dense_backward give the reference's bits for batches
+ * of 1, 17 and 32 (blocks of 4 rows and rows left over) and widths on
+ * either side of every vector block (4, 8, 16, 32 and 64 lanes), tiles of
+ * the kernel's transpose (64 by 128) included. */
+static void test_dense_exact(void)
+{
+    static const size_t batches[] = {1, 17, 32};
+    static const size_t widths[] = {1, 3, 10, 17, 64, 129, 200};
+    dp_rng r;
+    dp_rng_seed(&r, 77);
+    size_t cases = 0, bad = 0;
+    for (size_t bi = 0; bi < 3; bi++)
+        for (size_t ii = 0; ii < 7; ii++)
+            for (size_t oi = 0; oi < 7; oi++) {
+                size_t batch = batches[bi], in = widths[ii], out_n = widths[oi];
+                float *inp = malloc(batch * in * sizeof *inp);
+                float *kernel = malloc(in * out_n * sizeof *kernel);
+                float *bias = malloc(out_n * sizeof *bias);
+                float *dout = malloc(batch * out_n * sizeof *dout);
+                float *o1 = malloc(batch * out_n * sizeof *o1);
+                float *o2 = malloc(batch * out_n * sizeof *o2);
+                float *dk1 = malloc(in * out_n * sizeof *dk1);
+                float *dk2 = malloc(in * out_n * sizeof *dk2);
+                float *di1 = malloc(batch * in * sizeof *di1);
+                float *di2 = malloc(batch * in * sizeof *di2);
+                float *db = calloc(out_n, sizeof *db);
+                fill_mixed(inp, batch * in, &r);
+                fill_mixed(kernel, in * out_n, &r);
+                fill_mixed(bias, out_n, &r);
+                fill_mixed(dout, batch * out_n, &r);
+                fill_mixed(dk1, in * out_n, &r); // a gradient accumulated already
+                memcpy(dk2, dk1, in * out_n * sizeof *dk1);
+                dense_forward(o1, inp, kernel, bias, batch, in, out_n);
+                reference_forward(o2, inp, kernel, bias, batch, in, out_n);
+                dense_backward(di1, dk1, db, dout, inp, kernel, batch, in, out_n);
+                reference_backward(di2, dk2, dout, inp, kernel, batch, in, out_n);
+                bool same = memcmp(o1, o2, batch * out_n * sizeof *o1) == 0 &&
+                            memcmp(dk1, dk2, in * out_n * sizeof *dk1) == 0 &&
+                            memcmp(di1, di2, batch * in * sizeof *di1) == 0;
+                if (!same && bad++ < 5)
+                    printf("dense products differ from the reference at batch %zu, %zu -> %zu\n",
+                           batch, in, out_n);
+                cases++;
+                free(inp), free(kernel), free(bias), free(dout), free(o1), free(o2);
+                free(dk1), free(dk2), free(di1), free(di2), free(db);
+            }
+    CHECK(bad == 0, "dense products give the reference's bits in %zu of %zu shapes",
+          cases - bad, cases);
+
+    // And the reference is a different sum from a mere approximation: the
+    // same products in the opposite order change some bits here.
+    float a[64], k[64 * 3], bias[3] = {0.25f, -1.0f, 3.0f}, fwd[3], rev[3];
+    fill_mixed(a, 64, &r);
+    fill_mixed(k, 64 * 3, &r);
+    dense_forward(fwd, a, k, bias, 1, 64, 3);
+    for (size_t o = 0; o < 3; o++) {
+        float s = bias[o];
+        for (size_t i = 64; i-- > 0;)
+            s += a[i] * k[i * 3 + o];
+        rev[o] = s;
+    }
+    CHECK(memcmp(fwd, rev, sizeof fwd) != 0, "summation order shows in the bits");
 }
 
 static void test_rng(void)
@@ -288,14 +457,21 @@ int main(void)
     test_adam();
     test_glorot_and_shape();
     test_rng();
-    test_sparse_matches_dense(128);
-    test_sparse_matches_dense(200);
-    test_sparse_matches_dense(7);
-    size_t one[] = {5, 3};
-    check_gradients(one, 2, 4, 1); // softmax layer alone
-    size_t two[] = {7, 6, 4};
-    check_gradients(two, 3, 5, 2); // the article's shape, small
-    size_t deep[] = {6, 8, 7, 5, 3};
-    check_gradients(deep, 5, 3, 3); // deeper, like 256,128,64
+    test_activations();
+    test_dense_exact();
+    static const mlp_activation acts[] = {MLP_ACT_RELU, MLP_ACT_LINEAR, MLP_ACT_SIGMOID,
+                                          MLP_ACT_TANH};
+    for (size_t a = 0; a < 4; a++) {
+        test_sparse_matches_dense(128, acts[a]);
+        test_sparse_matches_dense(200, acts[a]);
+        test_sparse_matches_dense(7, acts[a]);
+        size_t one[] = {5, 3};
+        if (a == 0)
+            check_gradients(one, 2, 4, 1, acts[a]); // softmax layer alone
+        size_t two[] = {7, 6, 4};
+        check_gradients(two, 3, 5, 2, acts[a]); // the article's shape, small
+        size_t deep[] = {6, 8, 7, 5, 3};
+        check_gradients(deep, 5, 3, 3, acts[a]); // deeper, like 256,128,64
+    }
     return check_summary();
 }

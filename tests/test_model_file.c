@@ -20,6 +20,7 @@
 
 #include "mlp.h"
 #include "model_file.h"
+#include "novelty.h"
 
 static int passed, failed;
 
@@ -146,7 +147,7 @@ static void check_round_trip(const char *name, const mlp *net, const model_meta 
     CHECK(back.n_params == net->n_params &&
           memcmp(back.params, net->params, net->n_params * sizeof(float)) == 0);
     for (size_t l = 0; l < back.n_layers; l++)
-        CHECK(back.layers[l].act == (l + 1 == back.n_layers ? MLP_ACT_SOFTMAX : MLP_ACT_RELU));
+        CHECK(back.layers[l].act == net->layers[l].act);
     if (!CHECK(same_meta(meta, &mback)))
         printf("  %s: meta differs after the round trip\n", name);
     if (CHECK(model_file_write(&back, &mback, &b, &blen, &err))) {
@@ -170,6 +171,43 @@ static void test_round_trips(void)
     if (!CHECK(make_net(&net, &meta, small, 3, 2, 3, 42)))
         return;
     check_round_trip("6-4-3, no training", &net, &meta);
+
+    // Each hidden activation survives a round trip, per layer; any but
+    // ReLU makes the file version 2, so an older digitpad refuses it by
+    // its version rather than misreading it.
+    static const mlp_activation acts[] = {MLP_ACT_LINEAR, MLP_ACT_SIGMOID, MLP_ACT_TANH};
+    const size_t deep[] = {6, 5, 4, 3};
+    for (size_t k = 0; k < 3; k++) {
+        mlp dnet;
+        model_meta dmeta;
+        if (!CHECK(make_net(&dnet, &dmeta, deep, 4, 2, 3, 7)))
+            continue;
+        CHECK(mlp_set_activation(&dnet, 1, acts[k], &err));
+        check_round_trip(mlp_activation_name(acts[k]), &dnet, &dmeta);
+        char *text = NULL;
+        size_t len;
+        if (CHECK(model_file_write(&dnet, &dmeta, &text, &len, &err))) {
+            char want[64];
+            snprintf(want, sizeof want, "\"activation\": \"%s\"", mlp_activation_name(acts[k]));
+            CHECK(strstr(text, want) != NULL);
+            CHECK(strstr(text, "\"activation\": \"relu\"") != NULL); // layer 0 kept ReLU
+            CHECK(strstr(text, "\"version\": 2,") != NULL);
+        }
+        free(text);
+        CHECK(mlp_set_hidden_activation(&dnet, acts[k], &err));
+        check_round_trip(mlp_activation_name(acts[k]), &dnet, &dmeta);
+        CHECK(!mlp_set_activation(&dnet, 2, MLP_ACT_TANH, &err)); // the last layer stays softmax
+        CHECK(!mlp_set_activation(&dnet, 0, MLP_ACT_SOFTMAX, &err));
+        mlp_destroy(&dnet);
+        model_meta_destroy(&dmeta);
+    }
+    {
+        char *text = NULL;
+        size_t len;
+        if (CHECK(model_file_write(&net, &meta, &text, &len, &err)))
+            CHECK(strstr(text, "\"version\": 1,") != NULL); // ReLU stays version 1
+        free(text);
+    }
 
     // Labels that need escaping, preprocessing "none", biases that are not
     // zero, and a history with an unmeasured (NaN) value.
@@ -369,8 +407,8 @@ static const bad_case bad_cases[] = {
      "version: expected an integer from 1"},
     {"version 0", "{\"format\": \"digitpad-mlp\", \"version\": 0}",
      "version: expected an integer from 1"},
-    {"version 2", "{\"format\": \"digitpad-mlp\", \"version\": 2, " LAYERS(L0, L1) "}",
-     "version 2 is newer than this digitpad reads (1)"},
+    {"version 3", "{\"format\": \"digitpad-mlp\", \"version\": 3, " LAYERS(L0, L1) "}",
+     "version 3 is newer than this digitpad reads (2)"},
     {"no layers", HEAD "\"labels\": [\"a\", \"b\"]}", "missing \"layers\""},
     {"layers an object", HEAD "\"layers\": {}}",
      "layers: expected an array of layer objects, got an object"},
@@ -382,9 +420,9 @@ static const bad_case bad_cases[] = {
     {"no activation", HEAD LAYERS("{\"kernel\": [[1]], \"bias\": [0]}", L1) "}",
      "layers[0]: missing \"activation\""},
     {"unknown activation",
-     HEAD LAYERS("{\"activation\": \"tanh\", \"kernel\": [[1, 2, 3], [4, 5, 6]], \"bias\": [0, 0, 0]}",
+     HEAD LAYERS("{\"activation\": \"gelu\", \"kernel\": [[1, 2, 3], [4, 5, 6]], \"bias\": [0, 0, 0]}",
                  L1) "}",
-     "layers[0].activation: unknown activation \"tanh\" (relu or softmax)"},
+     "layers[0].activation: unknown activation \"gelu\" (relu, linear, sigmoid, tanh or softmax)"},
     {"relu on the last layer",
      HEAD LAYERS(L0, "{\"activation\": \"relu\", \"kernel\": [[1, 2], [3, 4], [5, 6]], \"bias\": [0, 0]}") "}",
      "layers[1].activation: the last layer must be softmax, not relu"},
@@ -466,6 +504,56 @@ static const bad_case bad_cases[] = {
      EXTRA("\"training\": {\"history\": [{\"epoch\": 1, \"loss\": 0.5}, {\"epoch\": 2, \"loss\": \"low\"}]}"),
      "training.history[1].loss: expected a number or null, got a string"},
     {"control characters in a message", "{\"format\": \"a\\nb\"}", "format is \"a?b\""},
+    // The optional not-a-digit section (2 inputs, 2 classes here).
+#define NAD(body) EXTRA("\"not_a_digit\": {" body "}")
+#define NAD_OK_REST "\"median\": 1, \"threshold\": 2, \"means\": [[0, 0], [1, 1]], " \
+                    "\"directions\": [[1, 0], [0, 1]]"
+    {"not_a_digit a number", EXTRA("\"not_a_digit\": 3"),
+     "not_a_digit: expected an object, got a number"},
+    {"not_a_digit without a method", NAD("\"components\": 1, " NAD_OK_REST),
+     "not_a_digit: missing \"method\""},
+    {"not_a_digit unknown method", NAD("\"method\": \"knn\", \"components\": 1, " NAD_OK_REST),
+     "not_a_digit.method: unknown method \"knn\" (class-subspace)"},
+    {"not_a_digit no components", NAD("\"method\": \"class-subspace\", \"components\": 0, " NAD_OK_REST),
+     "not_a_digit.components: expected an integer from 1 to 2, got 0"},
+    {"not_a_digit more components than inputs",
+     NAD("\"method\": \"class-subspace\", \"components\": 3, " NAD_OK_REST),
+     "not_a_digit.components: expected an integer from 1 to 2, got 3"},
+    {"not_a_digit negative median",
+     NAD("\"method\": \"class-subspace\", \"components\": 1, \"median\": -1, \"threshold\": 2, "
+         "\"means\": [[0, 0], [1, 1]], \"directions\": [[1, 0], [0, 1]]"),
+     "not_a_digit.median: expected a positive number, got -1"},
+    {"not_a_digit without a threshold",
+     NAD("\"method\": \"class-subspace\", \"components\": 1, \"median\": 1, "
+         "\"means\": [[0, 0], [1, 1]], \"directions\": [[1, 0], [0, 1]]"),
+     "not_a_digit: missing \"threshold\""},
+    {"not_a_digit test share of 1.5",
+     NAD("\"method\": \"class-subspace\", \"components\": 1, \"test_flagged\": 1.5, " NAD_OK_REST),
+     "not_a_digit.test_flagged: expected a number from 0 to below 1, got 1.5"},
+    {"not_a_digit without means",
+     NAD("\"method\": \"class-subspace\", \"components\": 1, \"median\": 1, \"threshold\": 2, "
+         "\"directions\": [[1, 0], [0, 1]]"),
+     "not_a_digit.means: missing"},
+    {"not_a_digit a mean short",
+     NAD("\"method\": \"class-subspace\", \"components\": 1, \"median\": 1, \"threshold\": 2, "
+         "\"means\": [[0, 0], [1]], \"directions\": [[1, 0], [0, 1]]"),
+     "not_a_digit.means: row 1 has 1 values, expected 2"},
+    {"not_a_digit one mean for two classes",
+     NAD("\"method\": \"class-subspace\", \"components\": 1, \"median\": 1, \"threshold\": 2, "
+         "\"means\": [[0, 0]], \"directions\": [[1, 0], [0, 1]]"),
+     "not_a_digit.means has 1 rows, expected 2"},
+    {"not_a_digit directions missing a class",
+     NAD("\"method\": \"class-subspace\", \"components\": 1, \"median\": 1, \"threshold\": 2, "
+         "\"means\": [[0, 0], [1, 1]], \"directions\": [[1, 0]]"),
+     "not_a_digit.directions has 1 rows, expected 2"},
+    {"not_a_digit a direction beyond float",
+     NAD("\"method\": \"class-subspace\", \"components\": 1, \"median\": 1, \"threshold\": 2, "
+         "\"means\": [[0, 0], [1, 1]], \"directions\": [[1, 1e39], [0, 1]]"),
+     "not_a_digit.directions[0][1]: 1e+39 is not a finite float"},
+    {"not_a_digit a mean a string",
+     NAD("\"method\": \"class-subspace\", \"components\": 1, \"median\": 1, \"threshold\": 2, "
+         "\"means\": [[0, 0], \"x\"], \"directions\": [[1, 0], [0, 1]]"),
+     "not_a_digit.means[1]: expected an array of numbers, got a string"},
 };
 
 /* Builds text of up to cap bytes; returns it (caller frees). */
@@ -715,10 +803,10 @@ static void test_saving(void)
     CHECK(!model_file_save(missing, &net, &meta, &err));
     CHECK(strstr(err.msg, "cannot create a temporary file next to it") != NULL);
 
-    // Over a folder: the rename fails, the temporary goes.
+    // Over a folder: refused before anything is written.
     CHECK(mkdir(sub, 0755) == 0);
     CHECK(!dp_write_file_atomic(sub, "{}", 2, &err));
-    CHECK(strstr(err.msg, "cannot replace the file") != NULL);
+    CHECK(strstr(err.msg, "is a folder, not a regular file: not replaced") != NULL);
     struct stat st;
     CHECK(stat(sub, &st) == 0 && S_ISDIR(st.st_mode));
 
@@ -776,6 +864,97 @@ static void test_saving(void)
     unlink(path);
     rmdir(sub);
     CHECK(rmdir(dir) == 0);
+}
+
+/* ---------------------------------------------- the not-a-digit section */
+
+static void test_not_a_digit(void)
+{
+    dp_error err;
+    mlp net, back;
+    model_meta meta, mback;
+    // A file without the section, as every older one is, loads without a detector.
+    if (CHECK(parse_exact(GOOD, strlen(GOOD), &net, &meta, &err))) {
+        CHECK(meta.not_a_digit == NULL);
+        mlp_destroy(&net);
+        model_meta_destroy(&meta);
+    }
+    // The smallest good section loads with its numbers.
+    const char *small = NAD("\"method\": \"class-subspace\", \"components\": 1, " NAD_OK_REST);
+    if (CHECK(parse_exact(small, strlen(small), &net, &meta, &err))) {
+        const novelty *nv = meta.not_a_digit;
+        CHECK(nv && nv->n_classes == 2 && nv->inputs == 2 && nv->n_components == 1);
+        CHECK(nv && nv->means[2] == 1.0f && nv->components[1] == 0.0f &&
+              nv->components[3] == 1.0f && nv->median == 1.0 && nv->threshold == 2.0 &&
+              nv->test_flagged == 0.0);
+        mlp_destroy(&net);
+        model_meta_destroy(&meta);
+    } else {
+        printf("  small not_a_digit: %s\n", err.msg);
+    }
+
+    // Written and read back bit for bit: floats of every kind, doubles that
+    // need 17 digits.
+    const size_t sizes[] = {6, 4, 3};
+    if (!make_net(&net, &meta, sizes, 3, 2, 3, 5))
+        return;
+    novelty nv;
+    CHECK(novelty_init(&nv, 3, 6, 2, &err));
+    size_t n = 3 * 6 * 3;
+    for (size_t i = 0; i < n; i++) {
+        uint32_t bits = (uint32_t)next_random();
+        float f;
+        memcpy(&f, &bits, sizeof f);
+        nv.block[i] = isfinite(f) ? f : (float)i / 7.0f;
+    }
+    nv.block[0] = -0.0f;
+    nv.block[1] = 1e-45f;
+    nv.median = 1.0 / 3.0;
+    nv.threshold = 2.0 / 3.0 + 1e-17;
+    nv.test_flagged = 0.02;
+    novelty keep;
+    CHECK(novelty_copy(&keep, &nv, &err));
+    CHECK(model_meta_set_not_a_digit(&meta, &nv, &err) && nv.block == NULL);
+    char *a = NULL, *b = NULL;
+    size_t alen = 0, blen = 0;
+    if (CHECK(model_file_write(&net, &meta, &a, &alen, &err)) &&
+        CHECK(parse_exact(a, alen, &back, &mback, &err))) {
+        const novelty *r = mback.not_a_digit;
+        CHECK(r && r->n_classes == 3 && r->inputs == 6 && r->n_components == 2);
+        CHECK(r && memcmp(r->block, keep.block, n * sizeof(float)) == 0);
+        CHECK(r && memcmp(&r->median, &keep.median, sizeof(double)) == 0 &&
+              memcmp(&r->threshold, &keep.threshold, sizeof(double)) == 0 &&
+              memcmp(&r->test_flagged, &keep.test_flagged, sizeof(double)) == 0);
+        CHECK(strstr(a, "\"not_a_digit\": {\n    \"method\": \"class-subspace\", "
+                        "\"components\": 2, \"median\": 0.3333333333333333,") != NULL);
+        // The same bytes again, and a copy of the meta keeps its own detector.
+        CHECK(model_file_write(&back, &mback, &b, &blen, &err) && alen == blen &&
+              memcmp(a, b, alen) == 0);
+        model_meta copy;
+        if (CHECK(model_meta_copy(&copy, &mback, &err))) {
+            CHECK(copy.not_a_digit && copy.not_a_digit != mback.not_a_digit &&
+                  copy.not_a_digit->block != mback.not_a_digit->block &&
+                  memcmp(copy.not_a_digit->block, keep.block, n * sizeof(float)) == 0);
+            model_meta_destroy(&copy);
+        }
+        mlp_destroy(&back);
+        model_meta_destroy(&mback);
+    } else {
+        printf("  not_a_digit round trip: %s\n", err.msg);
+    }
+    free(a);
+    free(b);
+    // A detector for another shape is not written beside this network.
+    novelty other;
+    CHECK(novelty_init(&other, 3, 5, 1, &err));
+    other.median = other.threshold = 1.0;
+    CHECK(model_meta_set_not_a_digit(&meta, &other, &err));
+    CHECK(!model_file_write(&net, &meta, &a, &alen, &err) &&
+          strstr(err.msg, "the not-a-digit detector is for 5 inputs and 3 classes") != NULL);
+    CHECK(model_meta_set_not_a_digit(&meta, NULL, &err) && meta.not_a_digit == NULL);
+    novelty_destroy(&keep);
+    mlp_destroy(&net);
+    model_meta_destroy(&meta);
 }
 
 /* --------------------------------------------------------------- meta */
@@ -852,6 +1031,7 @@ int main(void)
     test_broken_models();
     test_saving();
     test_meta();
+    test_not_a_digit();
     test_locale();
     printf("%d passed, %d failed\n", passed, failed);
     return failed ? 1 : 0;

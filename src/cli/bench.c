@@ -15,6 +15,7 @@
  *   - one-image inference latency (p50, p99) from a 28x28 uint8 drawing to
  *     probabilities, without and with normalize_mnist;
  *   - model JSON write/parse in memory and save/load through a file;
+ *   - the not-a-digit detector (novelty.h): its fit, and one drawing's score;
  *   - peak resident memory; and (without --quick) the wall time and test
  *     accuracy of the article's 5-epoch training.
  *
@@ -55,6 +56,7 @@
 #include "mlp.h"
 #include "model_file.h"
 #include "normalize.h"
+#include "novelty.h"
 #include "simd.h"
 #include "train.h"
 
@@ -208,6 +210,11 @@ typedef struct bench_report {
     double rss_total_mib;    // peak RSS of the whole bench
     double cpu_share;        // CPU time / wall time: well below 1, others took the CPU
     augment_figures augment;
+    // The not-a-digit detector (novelty.h) of the article's model:
+    bool has_novelty;
+    double novelty_fit_s;    // novelty_fit on the training and test sets, one run
+    double novelty_p50_us, novelty_p99_us; // novelty_score of one drawing
+    char novelty_error[256];
 } bench_report;
 
 /* How many repetitions: --quick keeps the whole run well under 30 s. */
@@ -1056,6 +1063,13 @@ static void print_table(const bench_report *rep)
         printf("  a distorted batch's forward + backward: sparse %.1f us, dense %.1f us\n",
                af->sparse_path_us, af->dense_path_us);
     }
+    if (rep->has_novelty)
+        printf("Not a digit (novelty.h), 784-128-10: fitted in %.2f s; one drawing scored "
+               "against the answer: p50 %.2f us, p99 %.2f us\n",
+               rep->novelty_fit_s, rep->novelty_p50_us, rep->novelty_p99_us);
+    else
+        printf("Not a digit: not measured: %s\n", rep->novelty_error);
+
     printf("\n");
     if (rep->has_full)
         printf("Article's training, 784-128-10, batch 32, %d epochs: %.2f s (median of %zu runs, "
@@ -1186,10 +1200,71 @@ static void print_json(const bench_report *rep)
     } else {
         printf("null");
     }
+    printf(",\"not_a_digit\":");
+    if (rep->has_novelty) {
+        printf("{");
+        json_number("fit_s", rep->novelty_fit_s, ",");
+        json_number("score_p50_us", rep->novelty_p50_us, ",");
+        json_number("score_p99_us", rep->novelty_p99_us, "}");
+    } else {
+        printf("{\"error\":");
+        cli_json_string(stdout, rep->novelty_error);
+        printf("}");
+    }
     printf(",\"peak_rss_mib\":{");
     json_number("training", rep->rss_training_mib, ",");
     json_number("total", rep->rss_total_mib, "},");
     json_number("cpu_share", rep->cpu_share, "}\n");
+}
+
+/* ---------------------------------------------------------------------------
+ * The not-a-digit detector: its fit once, and scoring one drawing against
+ * the network's answer (what the window adds to each stroke's prediction). */
+
+static void measure_novelty(const mlp *net, const mnist *data, const uint8_t *drawings,
+                            size_t n_drawings, const bench_reps *reps, bench_report *rep)
+{
+    novelty nv;
+    dp_error err;
+    double t0 = now_us();
+    if (!novelty_fit(&nv, net, &data->train, &data->test, NULL, &err)) {
+        snprintf(rep->novelty_error, sizeof rep->novelty_error, "%s", err.msg);
+        return;
+    }
+    rep->novelty_fit_s = (now_us() - t0) * 1e-6;
+    size_t n_in = net->sizes[0], n_out = net->sizes[net->n_layers];
+    size_t reps_n = reps->infer, warm = reps_n / 10 + 100;
+    float *x = malloc(n_in * sizeof *x), *probs = malloc(n_out * sizeof *probs);
+    float *scratch = malloc(2 * mlp_max_width(net) * sizeof *scratch);
+    double *t = malloc(reps_n * sizeof *t);
+    if (x && probs && scratch && t) {
+        volatile double sink = 0;
+        for (size_t i = 0; i < warm + reps_n; i++) {
+            const uint8_t *d = drawings + (i % n_drawings) * n_in;
+            for (size_t p = 0; p < n_in; p++)
+                x[p] = (float)d[p] / 255.0f;
+            mlp_predict(net, x, probs, scratch);
+            size_t guess = argmax(probs, n_out);
+            novelty_result res;
+            double t1 = now_us();
+            novelty_score(&nv, x, guess, &res);
+            double t2 = now_us();
+            sink += res.score;
+            if (i >= warm)
+                t[i - warm] = t2 - t1;
+        }
+        (void)sink;
+        rep->novelty_p50_us = percentile(t, reps_n, 50.0);
+        rep->novelty_p99_us = percentile(t, reps_n, 99.0);
+        rep->has_novelty = true;
+    } else {
+        snprintf(rep->novelty_error, sizeof rep->novelty_error, "out of memory");
+    }
+    free(x);
+    free(probs);
+    free(scratch);
+    free(t);
+    novelty_destroy(&nv);
 }
 
 /* ---------------------------------------------------------------------------
@@ -1435,6 +1510,9 @@ int cli_bench(int argc, char **argv)
     progress("distorted batches: sparse or dense");
     if (!measure_augment_paths(&data.train, reps.steps, af, &err))
         goto fail;
+    progress("not-a-digit detector: fit and score");
+    measure_novelty(rep.has_full ? &trained : &runs[0].net, &data, drawings, n_drawings, &reps,
+                    &rep);
 
     progress("sgemm peak");
     if (!measure_peak(&rep, &reps, &err))

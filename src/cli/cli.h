@@ -13,6 +13,7 @@ int cli_eval(int argc, char **argv);
 int cli_predict(int argc, char **argv);
 int cli_info(int argc, char **argv);
 int cli_bench(int argc, char **argv);
+int cli_convert(int argc, char **argv);
 
 /* Prints "digitpad: what: msg" on stderr as one line. what may be NULL. */
 void cli_error(const char *what, const char *fmt, ...)

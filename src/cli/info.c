@@ -56,7 +56,11 @@ int cli_info(int argc, char **argv)
         format_thousands(num, sizeof num, p);
         strncat(formula, num, sizeof formula - strlen(formula) - 1);
         snprintf(name, sizeof name, "%zu", l + 1);
-        snprintf(type, sizeof type, "Dense, %s", L->act == MLP_ACT_RELU ? "ReLU" : "softmax");
+        static const char *const shown[] = {[MLP_ACT_RELU] = "ReLU", [MLP_ACT_SOFTMAX] = "softmax",
+                                            [MLP_ACT_LINEAR] = "linear",
+                                            [MLP_ACT_SIGMOID] = "sigmoid", [MLP_ACT_TANH] = "tanh"};
+        snprintf(type, sizeof type, "Dense, %s",
+                 (size_t)L->act < sizeof shown / sizeof shown[0] ? shown[L->act] : "?");
         printf("%-8s %-22s %8zu %28s\n", name, type, L->out, formula);
     }
     format_thousands(num, sizeof num, total);

@@ -14,6 +14,7 @@
 #include "mlp.h"
 #include "model_file.h"
 #include "model_load.h"
+#include "novelty.h"
 #include "paths.h"
 #include "train.h"
 
@@ -124,7 +125,8 @@ int cli_train(int argc, char **argv)
     size_t epochs = 5, limit = 0;
     train_config cfg = train_config_default();
     double lr_decay = 1.0;
-    bool quiet = false;
+    mlp_activation act = MLP_ACT_RELU;
+    bool quiet = false, act_given = false, not_a_digit = false;
     dp_error err;
     // A recipe first, wherever it is given: the other flags then change it.
     const recipe *rec = NULL;
@@ -204,9 +206,19 @@ int cli_train(int argc, char **argv)
         } else if (flags_opt(argc, argv, &i, "--lr", &v, &err)) {
             if (!flags_parse_float("--lr", v, 1e-9, 10.0, &cfg.lr, &err))
                 return cli_fail(&err);
+        } else if (flags_opt(argc, argv, &i, "--activation", &v, &err)) {
+            if (!v)
+                return cli_fail(&err);
+            if (!mlp_activation_from_name(v, &act) || !mlp_activation_is_hidden(act)) {
+                cli_error("--activation", "'%s' is not relu, linear, sigmoid or tanh", v);
+                return 2;
+            }
+            act_given = true;
         } else if (flags_opt(argc, argv, &i, "--seed", &v, &err)) {
             if (!flags_parse_seed("--seed", v, &cfg.seed, &err))
                 return cli_fail(&err);
+        } else if (!strcmp(argv[i], "--not-a-digit")) {
+            not_a_digit = true;
         } else if (!strcmp(argv[i], "--quiet") || !strcmp(argv[i], "-q")) {
             quiet = true;
         } else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
@@ -214,6 +226,7 @@ int cli_train(int argc, char **argv)
                  "                      [--model FILE] [--layers 128] [--epochs 5] [--batch 32]\n"
                  "                      [--lr 0.001] [--lr-decay 1] [--augment affine|elastic|both]\n"
                  "                      [--seed 1] [--limit N] [--out model.json]\n"
+                 "                      [--activation relu|linear|sigmoid|tanh] [--not-a-digit]\n"
                  "\n"
                  "  --recipe NAME  a whole configuration: article (the defaults) or simard\n"
                  "                 (784-800-10, elastic and mild affine distortions, 60 epochs\n"
@@ -228,12 +241,16 @@ int cli_train(int argc, char **argv)
                  "  --lr-decay X   multiply the learning rate by X after every epoch\n"
                  "  --model FILE   start from this model's architecture and weights\n"
                  "  --layers LIST  hidden layer widths, e.g. 128 or 256,128,64\n"
+                 "  --activation A the hidden layers' activation: relu (default), linear,\n"
+                 "                 sigmoid or tanh\n"
                  "  --epochs N     passes over the training set (0: load and save only)\n"
                  "  --batch N      samples per Adam step\n"
                  "  --lr X         Adam's learning rate\n"
                  "  --seed N       initialisation and shuffling seed\n"
                  "  --limit N      train on the first N training samples only\n"
                  "  --out FILE     where to save the model\n"
+                 "  --not-a-digit  fit the not-a-digit detector on MNIST and save it with the\n"
+                 "                 model (about a second; with --epochs 0, adds it to --model)\n"
                  "  -q, --quiet    only the final figures");
             return 0;
         } else {
@@ -247,6 +264,10 @@ int cli_train(int argc, char **argv)
     mlp net;
     model_meta meta;
     char used[PATHS_MAX];
+    if (model_path && act_given) {
+        cli_error("--activation", "applies to a fresh network; --model %s brings its own", model_path);
+        return 2;
+    }
     if (model_path) {
         if (!model_load(model_path, NULL, &net, &meta, used, sizeof used, &err)) {
             cli_fail(&err);
@@ -263,6 +284,7 @@ int cli_train(int argc, char **argv)
             cli_error("--layers", "%s", err.msg);
             return 2;
         }
+        mlp_set_hidden_activation(&net, act, NULL); // a hidden one: checked above
         mlp_init_glorot(&net, cfg.seed);
         if (!model_meta_default(&meta, 28, 28, 10, &err)) {
             cli_error(NULL, "%s", err.msg);
@@ -279,7 +301,7 @@ int cli_train(int argc, char **argv)
     // The model's own input scale, in training as in evaluation (1/255 unless it says).
     cfg.input_scale = meta.scale;
     eval_options val_opt = {.input_scale = meta.scale};
-    if (epochs > 0) {
+    if (epochs > 0 || not_a_digit) {
         char dir[PATHS_MAX];
         if (!paths_find_mnist(data_dir, NULL, dir, sizeof dir, &err) ||
             !dataset_load_mnist(dir, &data, &err)) {
@@ -309,7 +331,7 @@ int cli_train(int argc, char **argv)
             if (!quiet)
                 printf("Added %zu training samples from %s\n", n_extra, also_dir);
         }
-        if (!quiet) {
+        if (!quiet && epochs > 0) {
             print_summary(stdout, &net);
             printf("Training on %zu samples from %s, validating on %zu; batch %zu, Adam lr %g, "
                    "seed %llu, %s\n",
@@ -330,7 +352,7 @@ int cli_train(int argc, char **argv)
                        "redrawn every %zu images)\n",
                        (double)a->sigma, (double)a->alpha, a->field_bank, a->field_refresh);
         }
-        if (!train_session_init(&sess, &net, &data.train, &cfg, &err)) {
+        if (epochs > 0 && !train_session_init(&sess, &net, &data.train, &cfg, &err)) {
             cli_error(model_path, "%s", err.msg);
             goto out;
         }
@@ -406,10 +428,34 @@ int cli_train(int argc, char **argv)
         if (!quiet)
             printf("Wall time %.1fs (loading, training and evaluating)\n", now_s() - t_start);
     }
-    if (!model_file_save(out_path, &net, &meta, &err)) {
+    if (not_a_digit) {
+        // Fitted on the training digits this run was given (--limit's slice,
+        // if any), calibrated on the whole test set.
+        novelty nv;
+        novelty_options nopt = {.input_scale = meta.scale};
+        double t0 = now_s();
+        if (!novelty_fit(&nv, &net, &data.train, &data.test, &nopt, &err)) {
+            cli_error("--not-a-digit", "%s", err.msg);
+            goto out;
+        }
+        double fit_s = now_s() - t0;
+        if (!quiet)
+            printf("Not-a-digit detector fitted in %.2fs: %.1f%% of the test digits above its "
+                   "threshold\n",
+                   fit_s, 100.0 * nv.test_flagged);
+        if (!model_meta_set_not_a_digit(&meta, &nv, &err)) {
+            novelty_destroy(&nv);
+            cli_error(NULL, "%s", err.msg);
+            goto out;
+        }
+    }
+    char note[256];
+    if (!model_file_save_noted(out_path, &net, &meta, note, sizeof note, &err)) {
         cli_error(out_path, "%s", err.msg);
         goto out;
     }
+    if (note[0])
+        cli_error(out_path, "saved, but %s", note);
     if (!quiet)
         printf("Saved %s\n", out_path);
     status = 0;

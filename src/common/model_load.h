@@ -10,7 +10,8 @@
 #include "model_file.h"
 #include "paths.h"
 
-/* Loads the model at path, or the bundled one when path is NULL (found
+/* Loads the model at path (digitpad JSON, Keras .keras or .h5, TF.js
+ * model.json, ONNX: model_any_load), or the bundled one when path is NULL (found
  * with paths_bundled_model and env). The path used is written to used
  * (used_len bytes) when used is not NULL. On success net and meta belong
  * to the caller; on failure nothing is left to free and err holds one line

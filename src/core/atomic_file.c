@@ -2,9 +2,13 @@
  * new one, never half of either (atomic_file.h). */
 #include "atomic_file.h"
 
+#include "read_file.h"
+
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <stdint.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -37,8 +41,19 @@ static bool sync_dir_of(const char *path, dp_error *err)
     return ok;
 }
 
-/* Temporary files are named "<file>.tmp-<pid>-XXXXXX". One whose process
- * is gone was left by a save that was killed mid-write: remove it. */
+/* A temporary's name is "<stem>.tmp-<pid>-XXXXXX", the stem being the
+ * file's name, or as much of it as leaves room for the suffix within
+ * NAME_MAX: a 250-byte name still gets a temporary (issue 14). */
+#define TEMP_SUFFIX_ROOM 32 // ".tmp-" + a pid of up to 20 digits + "-XXXXXX" is at most 32
+
+static size_t temp_stem_len(const char *base)
+{
+    size_t n = strlen(base), room = NAME_MAX - TEMP_SUFFIX_ROOM;
+    return n < room ? n : room;
+}
+
+/* One whose process is gone was left by a save that was killed mid-write:
+ * remove it. */
 size_t dp_sweep_stale_temps(const char *path)
 {
     const char *slash = strrchr(path, '/');
@@ -52,7 +67,7 @@ size_t dp_sweep_stale_temps(const char *path)
         snprintf(dir, sizeof dir, "%.*s", (int)(slash - path), path);
     else
         return 0;
-    size_t base_len = strlen(base);
+    size_t base_len = temp_stem_len(base);
     DIR *d = opendir(dir);
     if (!d)
         return 0;
@@ -79,30 +94,110 @@ size_t dp_sweep_stale_temps(const char *path)
     return removed;
 }
 
+/* The file a save to path replaces: path itself, or the end of its chain of
+ * symbolic links (created when the last link dangles), so that the save
+ * writes through a link to its target, in the target's folder, and the
+ * link stays a link. A new string (caller frees), or NULL with err. */
+static char *save_target(const char *path, dp_error *err)
+{
+    char *p = strdup(path);
+    for (int hops = 0; p; hops++) {
+        struct stat st;
+        if (lstat(p, &st) != 0 || !S_ISLNK(st.st_mode))
+            return p; // the file (or a new one, or an error the save will meet and name)
+        if (hops == 40) {
+            free(p);
+            dp_fail(err, "a loop of symbolic links");
+            return NULL;
+        }
+        char link[4096];
+        ssize_t n = readlink(p, link, sizeof link - 1);
+        if (n < 0) {
+            int e = errno;
+            free(p);
+            dp_fail(err, "cannot read the symbolic link: %s", strerror(e));
+            return NULL;
+        }
+        link[n] = '\0';
+        const char *slash = strrchr(p, '/');
+        char *next;
+        if (link[0] == '/' || !slash) {
+            next = strdup(link);
+        } else {
+            // A relative target is relative to the link's own folder.
+            size_t dir_len = (size_t)(slash - p) + 1;
+            next = malloc(dir_len + (size_t)n + 1);
+            if (next) {
+                memcpy(next, p, dir_len);
+                memcpy(next + dir_len, link, (size_t)n + 1);
+            }
+        }
+        free(p);
+        p = next;
+    }
+    dp_fail(err, "out of memory");
+    return NULL;
+}
+
 bool dp_write_file_atomic(const char *path, const void *data, size_t len, dp_error *err)
 {
-    size_t n = strlen(path);
-    if (n == 0)
+    return dp_write_file_atomic_noted(path, data, len, NULL, 0, err);
+}
+
+bool dp_write_file_atomic_noted(const char *path, const void *data, size_t len, char *note,
+                                size_t note_len, dp_error *err)
+{
+    if (note && note_len)
+        note[0] = '\0';
+    if (path[0] == '\0')
         return dp_fail(err, "empty file name");
-    dp_sweep_stale_temps(path);
+    char *target = save_target(path, err);
+    if (!target)
+        return false;
+
+    // What is there now: a regular file keeps its permissions and owner;
+    // anything else (a device, a FIFO, a folder) is refused, never replaced.
+    struct stat old;
+    bool had = lstat(target, &old) == 0;
+    if (had && !S_ISREG(old.st_mode)) {
+        free(target);
+        return dp_fail(err, "is %s, not a regular file: not replaced", dp_file_kind(old.st_mode));
+    }
+    if (had && old.st_nlink > 1 && note && note_len)
+        snprintf(note, note_len, "it had %ju hard links; the save gave this name a file of its "
+                 "own, the other names keep the old contents", (uintmax_t)old.st_nlink);
+
+    dp_sweep_stale_temps(target);
+    const char *slash = strrchr(target, '/');
+    const char *base = slash ? slash + 1 : target;
+    size_t dir_len = (size_t)(base - target), stem = temp_stem_len(base);
     char suffix[48];
     snprintf(suffix, sizeof suffix, ".tmp-%ld-XXXXXX", (long)getpid());
     size_t suffix_len = strlen(suffix);
-    char *tmp = malloc(n + suffix_len + 1);
-    if (!tmp)
+    char *tmp = malloc(dir_len + stem + suffix_len + 1);
+    if (!tmp) {
+        free(target);
         return dp_fail(err, "out of memory");
-    memcpy(tmp, path, n);
-    memcpy(tmp + n, suffix, suffix_len + 1);
+    }
+    memcpy(tmp, target, dir_len + stem);
+    memcpy(tmp + dir_len + stem, suffix, suffix_len + 1);
 
     int fd = mkstemp(tmp);
     if (fd < 0) {
         int e = errno;
         free(tmp);
+        free(target);
         return dp_fail(err, "cannot create a temporary file next to it: %s", strerror(e));
     }
     const char *step = "cannot set the permissions of the temporary file";
-    if (fchmod(fd, 0644) != 0)
+    if (fchmod(fd, had ? old.st_mode & 07777 : 0644) != 0)
         goto fail;
+    if (had && (old.st_uid != geteuid() || old.st_gid != getegid()) &&
+        fchown(fd, old.st_uid, old.st_gid) != 0) {
+        // Only root can give a file away; the owner may still set the group.
+        if (fchown(fd, (uid_t)-1, old.st_gid) != 0 && note && note_len && !note[0])
+            snprintf(note, note_len, "it now belongs to you: its owner could not be kept");
+    }
     step = "cannot write";
     const char *p = data;
     size_t left = len;
@@ -127,10 +222,12 @@ bool dp_write_file_atomic(const char *path, const void *data, size_t len, dp_err
     if (rc != 0)
         goto fail;
     step = "cannot replace the file";
-    if (rename(tmp, path) != 0)
+    if (rename(tmp, target) != 0)
         goto fail;
     free(tmp);
-    return sync_dir_of(path, err);
+    bool synced = sync_dir_of(target, err);
+    free(target);
+    return synced;
 
 fail:;
     int e = errno;
@@ -138,5 +235,6 @@ fail:;
         close(fd);
     unlink(tmp);
     free(tmp);
+    free(target);
     return dp_fail(err, "%s: %s", step, strerror(e));
 }

@@ -15,68 +15,6 @@
 
 #define MNIST_SIDE 28
 
-bool dp_read_file(const char *path, size_t max_len, uint8_t **out, size_t *out_len, dp_error *err)
-{
-    *out = NULL;
-    *out_len = 0;
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return dp_fail(err, "cannot open: %s", strerror(errno));
-
-    /* The buffer never grows past limit; reading limit bytes means the file
-     * is over the cap (no allocation may exceed PTRDIFF_MAX anyway). */
-    size_t limit = max_len < PTRDIFF_MAX ? max_len + 1 : PTRDIFF_MAX;
-    /* Start from the size the file claims (one byte more, to see the end in
-     * the first read), but trust only what reading gives. */
-    size_t cap = 64 * 1024;
-    struct stat st;
-    if (fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode) && st.st_size >= 0) {
-        if ((uint64_t)st.st_size > max_len) {
-            fclose(f);
-            return dp_fail(err, "file is %llu bytes, more than the cap of %zu",
-                           (unsigned long long)st.st_size, max_len);
-        }
-        cap = (size_t)st.st_size + 1;
-    }
-    if (cap > limit)
-        cap = limit;
-    uint8_t *buf = malloc(cap);
-    if (!buf) {
-        fclose(f);
-        return dp_fail(err, "out of memory (%zu bytes)", cap);
-    }
-    size_t len = 0;
-    for (;;) {
-        len += fread(buf + len, 1, cap - len, f);
-        if (len < cap)
-            break; // end of file or an error, told apart below
-        if (cap == limit) {
-            free(buf);
-            fclose(f);
-            return dp_fail(err, "file is more than the cap of %zu bytes", max_len);
-        }
-        size_t grown = cap < limit / 2 ? cap * 2 : limit;
-        uint8_t *bigger = realloc(buf, grown);
-        if (!bigger) {
-            free(buf);
-            fclose(f);
-            return dp_fail(err, "out of memory (%zu bytes)", grown);
-        }
-        buf = bigger;
-        cap = grown;
-    }
-    if (ferror(f)) {
-        int e = errno;
-        free(buf);
-        fclose(f);
-        return dp_fail(err, "cannot read: %s", e ? strerror(e) : "read error");
-    }
-    fclose(f);
-    *out = buf;
-    *out_len = len;
-    return true;
-}
-
 /* The names MNIST goes by: Yann LeCun's, the dotted one of some mirrors,
  * and both gzipped. Raw files first, as they load fastest. */
 static const char *const name_patterns[] = {
@@ -93,18 +31,33 @@ static bool is_regular_file(const char *path)
     return stat(path, &st) == 0 && S_ISREG(st.st_mode);
 }
 
-/* Writes the first existing variant of dir/prefix-kind-idxN-ubyte to out
- * (size out_len); if none exists, writes the plain name and returns false. */
+/* Whether something is at path at all (a FIFO, a dangling link, a loop). */
+static bool exists(const char *path)
+{
+    struct stat st;
+    return lstat(path, &st) == 0;
+}
+
+/* Writes the first variant of dir/prefix-kind-idxN-ubyte that is a regular
+ * file to out (size out_len), or else the first that is there at all (a
+ * FIFO, a symlink loop...: reading it then says what it is, rather than
+ * "not found"); if none is there, writes the plain name and returns
+ * false. */
 static bool find_file(const char *dir, const char *prefix, const char *kind, int dims, char *out,
                       size_t out_len)
 {
+    int other = -1;
     for (size_t i = 0; i < N_NAME_PATTERNS; i++) {
         int n = snprintf(out, out_len, name_patterns[i], dir, prefix, kind, dims);
-        if (n > 0 && (size_t)n < out_len && is_regular_file(out))
+        if (n <= 0 || (size_t)n >= out_len)
+            continue;
+        if (is_regular_file(out))
             return true;
+        if (other < 0 && exists(out))
+            other = (int)i;
     }
-    snprintf(out, out_len, name_patterns[0], dir, prefix, kind, dims);
-    return false;
+    snprintf(out, out_len, name_patterns[other < 0 ? 0 : other], dir, prefix, kind, dims);
+    return other >= 0;
 }
 
 static bool holds_mnist(const char *dir)

@@ -11,6 +11,7 @@
 
 #include "error.h"
 #include "idx.h"
+#include "read_file.h" // dp_read_file
 #include "mlp.h"
 #include "rng.h"
 #include "sparse.h" // the ink index and sparse batches of a dataset
@@ -82,8 +83,5 @@ size_t dataset_classes(const dataset *ds);
 
 /* Fisher-Yates shuffle of idx[0..n) with r. */
 void dataset_shuffle(uint32_t *idx, size_t n, dp_rng *r);
-
-/* Reads a whole file (at most max_len bytes) into a new buffer. */
-bool dp_read_file(const char *path, size_t max_len, uint8_t **out, size_t *out_len, dp_error *err);
 
 #endif

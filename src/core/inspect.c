@@ -51,7 +51,7 @@ void inspect_input_gradient(const mlp *net, const float *x, size_t cls, float *o
     float *dprev = d + 2 * width;
     inspect_forward(net, x, acts);
     // d logit_cls / d logits is the one-hot of cls; walk it back through
-    // each dense layer, gated by the ReLU that fed it.
+    // each dense layer and the activation that fed it.
     size_t L = net->n_layers;
     memset(d, 0, net->sizes[L] * sizeof *d);
     d[cls] = 1.0f;
@@ -67,8 +67,8 @@ void inspect_input_gradient(const mlp *net, const float *x, size_t cls, float *o
         }
         if (l > 0) {
             const float *a = acts + inspect_layer_offset(net, l - 1);
-            for (size_t i = 0; i < ly->in; i++)
-                d[i] = a[i] > 0.0f ? dprev[i] : 0.0f;
+            memcpy(d, dprev, ly->in * sizeof *d);
+            activation_backward(net->layers[l - 1].act, d, a, ly->in);
         }
     }
 }

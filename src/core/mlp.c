@@ -1,7 +1,9 @@
 /* mlp.c: dense layers, ReLU, softmax and cross-entropy, forward and
- * backward, over one parameter block. Matrix products go to CBLAS. */
+ * backward, over one parameter block. The matrix products are our own
+ * (dense_kernels.c); CBLAS is left only for its version and thread count. */
 #include "mlp.h"
 
+#include "dense_kernels.h"
 #include "simd.h"
 
 #include <cblas.h>
@@ -65,6 +67,26 @@ bool mlp_init(mlp *net, const size_t *sizes, size_t n_sizes, dp_error *err)
     return true;
 }
 
+bool mlp_set_activation(mlp *net, size_t layer, mlp_activation act, dp_error *err)
+{
+    if (layer + 1 >= net->n_layers)
+        return dp_fail(err, "layer %zu is not a hidden layer (the network has %zu hidden)", layer,
+                       net->n_layers - 1);
+    if (!mlp_activation_is_hidden(act))
+        return dp_fail(err, "%s is not a hidden layer's activation (relu, linear, sigmoid or "
+                       "tanh)", mlp_activation_name(act));
+    net->layers[layer].act = act;
+    return true;
+}
+
+bool mlp_set_hidden_activation(mlp *net, mlp_activation act, dp_error *err)
+{
+    for (size_t l = 0; l + 1 < net->n_layers; l++)
+        if (!mlp_set_activation(net, l, act, err))
+            return false;
+    return true;
+}
+
 void mlp_destroy(mlp *net)
 {
     free(net->params);
@@ -95,6 +117,8 @@ bool mlp_clone(mlp *dst, const mlp *src, dp_error *err)
 void mlp_copy_params(mlp *dst, const mlp *src)
 {
     memcpy(dst->params, src->params, src->n_params * sizeof *src->params);
+    for (size_t l = 0; l < src->n_layers; l++)
+        dst->layers[l].act = src->layers[l].act;
 }
 
 bool mlp_same_shape(const mlp *a, const mlp *b)
@@ -128,13 +152,12 @@ size_t mlp_max_width(const mlp *net)
 /* ---------------------------------------------------------------------------
  * Layers. */
 
+/* Our own products, not the BLAS's: their bits do not depend on the CPU
+ * or on a BLAS's version (dense_kernels.h). */
 void dense_forward(float *out, const float *inp, const float *kernel, const float *bias,
                    size_t batch, size_t in, size_t out_n)
 {
-    for (size_t b = 0; b < batch; b++)
-        memcpy(out + b * out_n, bias, out_n * sizeof *out);
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)batch, (int)out_n, (int)in, 1.0f,
-                inp, (int)in, kernel, (int)out_n, 1.0f, out, (int)out_n);
+    dense_kernels_forward(out, inp, kernel, bias, batch, in, out_n);
 }
 
 /* dbias (out) += the column sums of dout (batch, out). */
@@ -151,13 +174,11 @@ void dense_backward(float *dinp, float *dkernel, float *dbias, const float *dout
                     const float *inp, const float *kernel, size_t batch, size_t in, size_t out_n)
 {
     // dkernel (in, out) += inp^T (in, batch) . dout (batch, out)
-    cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)in, (int)out_n, (int)batch, 1.0f,
-                inp, (int)in, dout, (int)out_n, 1.0f, dkernel, (int)out_n);
+    dense_kernels_backward_kernel(dkernel, dout, inp, batch, in, out_n);
     bias_backward(dbias, dout, batch, out_n);
     // dinp (batch, in) = dout (batch, out) . kernel^T (out, in)
     if (dinp)
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)batch, (int)in, (int)out_n,
-                    1.0f, dout, (int)out_n, kernel, (int)out_n, 0.0f, dinp, (int)in);
+        dense_kernels_backward_input(dinp, dout, kernel, batch, in, out_n);
 }
 
 void relu_forward(float *out, const float *inp, size_t n)
@@ -178,6 +199,91 @@ void relu_gate(float *restrict d, const float *restrict out, size_t n)
 {
     for (size_t i = 0; i < n; i++)
         d[i] = out[i] > 0.0f ? d[i] : 0.0f;
+}
+
+static const char *const activation_names[] = {
+    [MLP_ACT_RELU] = "relu",       [MLP_ACT_SOFTMAX] = "softmax", [MLP_ACT_LINEAR] = "linear",
+    [MLP_ACT_SIGMOID] = "sigmoid", [MLP_ACT_TANH] = "tanh",
+};
+#define N_ACTIVATIONS (sizeof activation_names / sizeof activation_names[0])
+
+const char *mlp_activation_name(mlp_activation act)
+{
+    return (size_t)act < N_ACTIVATIONS ? activation_names[act] : "unknown";
+}
+
+bool mlp_activation_from_name(const char *name, mlp_activation *act)
+{
+    for (size_t i = 0; i < N_ACTIVATIONS; i++)
+        if (strcmp(name, activation_names[i]) == 0) {
+            *act = (mlp_activation)i;
+            return true;
+        }
+    return false;
+}
+
+bool mlp_activation_is_hidden(mlp_activation act)
+{
+    return act == MLP_ACT_RELU || act == MLP_ACT_LINEAR || act == MLP_ACT_SIGMOID ||
+           act == MLP_ACT_TANH;
+}
+
+static void sigmoid_forward(float *restrict out, const float *restrict inp, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        out[i] = 1.0f / (1.0f + expf(-inp[i]));
+}
+
+static void tanh_forward(float *restrict out, const float *restrict inp, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        out[i] = tanhf(inp[i]);
+}
+
+void activation_forward(mlp_activation act, float *out, const float *inp, size_t n)
+{
+    switch (act) {
+    case MLP_ACT_RELU:
+        relu_forward(out, inp, n);
+        break;
+    case MLP_ACT_SIGMOID:
+        if (out == inp) // in place: restrict would not hold
+            for (size_t i = 0; i < n; i++)
+                out[i] = 1.0f / (1.0f + expf(-out[i]));
+        else
+            sigmoid_forward(out, inp, n);
+        break;
+    case MLP_ACT_TANH:
+        if (out == inp)
+            for (size_t i = 0; i < n; i++)
+                out[i] = tanhf(out[i]);
+        else
+            tanh_forward(out, inp, n);
+        break;
+    default: // linear (and softmax, which is not applied here)
+        if (out != inp)
+            memcpy(out, inp, n * sizeof *out);
+    }
+}
+
+void activation_backward(mlp_activation act, float *restrict d, const float *restrict out,
+                         size_t n)
+{
+    switch (act) {
+    case MLP_ACT_RELU:
+        relu_gate(d, out, n);
+        break;
+    case MLP_ACT_SIGMOID:
+        for (size_t i = 0; i < n; i++)
+            d[i] *= out[i] * (1.0f - out[i]);
+        break;
+    case MLP_ACT_TANH:
+        for (size_t i = 0; i < n; i++)
+            d[i] *= 1.0f - out[i] * out[i];
+        break;
+    default: // linear: the gradient passes as it is
+        break;
+    }
 }
 
 void softmax_forward(float *probs, const float *logits, size_t batch, size_t n)
@@ -283,8 +389,10 @@ static void activate(const mlp_layer *L, float *out, size_t batch)
 {
     if (L->act == MLP_ACT_RELU)
         relu_forward(out, out, batch * L->out);
-    else
+    else if (L->act == MLP_ACT_SOFTMAX)
         softmax_forward(out, out, batch, L->out);
+    else
+        activation_forward(L->act, out, out, batch * L->out);
 }
 
 /* Layers from..n_layers-1, the input of `from` being inp. */
@@ -337,8 +445,13 @@ static int backward_layers(const mlp *net, mlp_workspace *ws, float *grads, cons
         float *dinp = ws->delta[cur ^ 1];
         dense_backward(dinp, grads + o.kernel, grads + o.bias, ws->delta[cur], ws->acts[l],
                        ly->kernel, batch, ly->in, ly->out);
-        // acts[l] is the ReLU output of layer l-1: its zeros gate the gradient.
-        relu_gate(dinp, ws->acts[l], batch * ly->in);
+        // acts[l] is the activation's output of layer l-1: ReLU's zeros gate
+        // the gradient; the others scale it by their derivative.
+        mlp_activation act = net->layers[l - 1].act;
+        if (act == MLP_ACT_RELU)
+            relu_gate(dinp, ws->acts[l], batch * ly->in);
+        else
+            activation_backward(act, dinp, ws->acts[l], batch * ly->in);
         cur ^= 1;
     }
     return cur;

@@ -1,6 +1,7 @@
 /* mlp.h: a multilayer perceptron of dense layers.
  *
- * Hidden layers use ReLU, the last layer softmax. Every parameter lives in
+ * Hidden layers use ReLU unless set otherwise (linear, sigmoid or tanh;
+ * mlp_set_activation), the last layer softmax. Every parameter lives in
  * one float block (`params`); `layers[l].kernel` and `layers[l].bias` point
  * into it. Gradients and the optimiser's moments are float blocks of the
  * same length and layout, so `mlp_offsets` finds a layer's slice in any of
@@ -25,10 +26,23 @@
 #define MLP_MAX_UNITS 4096
 #define MLP_MAX_PARAMS ((size_t)64 * 1024 * 1024)
 
+/* A layer's activation. Hidden layers take any but softmax (ReLU unless
+ * set otherwise); the last layer is always softmax, whose gradient comes
+ * fused with the cross-entropy's. */
 typedef enum mlp_activation {
-    MLP_ACT_RELU,
-    MLP_ACT_SOFTMAX,
+    MLP_ACT_RELU,    // max(0, x)
+    MLP_ACT_SOFTMAX, // the last layer's
+    MLP_ACT_LINEAR,  // x: without it a stack of layers is still one straight line
+    MLP_ACT_SIGMOID, // 1 / (1 + e^-x)
+    MLP_ACT_TANH,    // tanh x
 } mlp_activation;
+
+/* Keras's name for act: "relu", "softmax", "linear", "sigmoid", "tanh". */
+const char *mlp_activation_name(mlp_activation act);
+/* The activation called name (Keras's names above); false when none is. */
+bool mlp_activation_from_name(const char *name, mlp_activation *act);
+/* Whether act may be a hidden layer's activation: all but softmax. */
+bool mlp_activation_is_hidden(mlp_activation act);
 
 typedef struct mlp_layer {
     size_t in, out;
@@ -65,15 +79,22 @@ bool mlp_init(mlp *net, const size_t *sizes, size_t n_sizes, dp_error *err);
 /* Frees the parameter block. Safe on a zeroed struct. */
 void mlp_destroy(mlp *net);
 
+/* Sets hidden layer `layer`'s activation (0 .. n_layers-2); act must be a
+ * hidden one (mlp_activation_is_hidden). Parameters are left alone. */
+bool mlp_set_activation(mlp *net, size_t layer, mlp_activation act, dp_error *err);
+/* The same for every hidden layer. */
+bool mlp_set_hidden_activation(mlp *net, mlp_activation act, dp_error *err);
+
 /* Keras's defaults: Glorot-uniform kernels (limit sqrt(6 / (in + out))) and
  * zero biases, from a deterministic generator seeded with seed. */
 void mlp_init_glorot(mlp *net, uint64_t seed);
 
-/* Makes dst an independent copy of src (dst must be uninitialised or
- * destroyed). */
+/* Makes dst an independent copy of src, activations included (dst must be
+ * uninitialised or destroyed). */
 bool mlp_clone(mlp *dst, const mlp *src, dp_error *err);
 
-/* Copies parameters between two networks of the same shape. */
+/* Copies parameters (and the layers' activations) between two networks of
+ * the same shape. */
 void mlp_copy_params(mlp *dst, const mlp *src);
 
 /* True when a and b have the same layer sizes. */
@@ -101,6 +122,13 @@ void relu_forward(float *out, const float *inp, size_t n);
 void relu_backward(float *dinp, const float *dout, const float *out, size_t n);
 /* The same in place: d = 0 where the ReLU's output was not positive. */
 void relu_gate(float *d, const float *out, size_t n);
+/* out = act(inp) over n values (in place when out == inp), for a hidden
+ * activation. */
+void activation_forward(mlp_activation act, float *out, const float *inp, size_t n);
+/* In place: d (d loss / d a layer's output, n values) becomes d loss / d its
+ * input, given out = act(input): gated by ReLU, times 1 for linear, y (1 -
+ * y) for sigmoid, 1 - y^2 for tanh. */
+void activation_backward(mlp_activation act, float *d, const float *out, size_t n);
 /* Row-wise numerically stable softmax, (batch, n). */
 void softmax_forward(float *probs, const float *logits, size_t batch, size_t n);
 /* Fused softmax + sparse categorical cross-entropy. Given probs (batch, n)

@@ -10,6 +10,8 @@
 
 #include "float_text.h"
 #include "json_string.h"
+#include "novelty.h"
+#include "read_file.h"
 
 #include <cjson/cJSON.h>
 #include <errno.h>
@@ -26,7 +28,10 @@
 #include <unistd.h>
 
 #define FORMAT_NAME "digitpad-mlp"
-#define FORMAT_VERSION 1
+/* Version 2 added the hidden activations linear, sigmoid and tanh: a file
+ * that uses one says version 2, so an older digitpad refuses it by its
+ * version; a ReLU network is still written as version 1. Both are read. */
+#define FORMAT_VERSION 2
 
 /* Deeper nesting than this is refused before cJSON sees it: the format
  * needs five levels, and cJSON recurses once per level, which a thread with
@@ -162,6 +167,7 @@ static void copy_floats(float *dst, const cJSON *arr)
 typedef struct layer_json {
     const cJSON *kernel, *bias;
     size_t in, out;
+    mlp_activation act;
 } layer_json;
 
 /* Checks layer l of n: an object with a known activation in the right place
@@ -188,17 +194,15 @@ static bool check_layer(const cJSON *layer, size_t l, size_t n, layer_json *lj, 
     if (!cJSON_IsString(act))
         return dp_fail(err, "%s.activation: expected a string, got %s", where, json_kind(act));
     bool last = l + 1 == n;
-    if (strcmp(act->valuestring, "relu") == 0) {
-        if (last)
-            return dp_fail(err, "%s.activation: the last layer must be softmax, not relu", where);
-    } else if (strcmp(act->valuestring, "softmax") == 0) {
-        if (!last)
-            return dp_fail(err, "%s.activation: softmax is only for the last layer (hidden layers "
-                           "are relu)", where);
-    } else {
-        return dp_fail(err, "%s.activation: unknown activation \"%s\" (relu or softmax)", where,
-                       shown(act->valuestring, tmp));
-    }
+    if (!mlp_activation_from_name(act->valuestring, &lj->act))
+        return dp_fail(err, "%s.activation: unknown activation \"%s\" (relu, linear, sigmoid, "
+                       "tanh or softmax)", where, shown(act->valuestring, tmp));
+    if (last && lj->act != MLP_ACT_SOFTMAX)
+        return dp_fail(err, "%s.activation: the last layer must be softmax, not %s", where,
+                       mlp_activation_name(lj->act));
+    if (!last && lj->act == MLP_ACT_SOFTMAX)
+        return dp_fail(err, "%s.activation: softmax is only for the last layer (hidden layers "
+                       "are relu, linear, sigmoid or tanh)", where);
 
     const cJSON *kernel = get(layer, "kernel");
     if (!kernel)
@@ -433,6 +437,108 @@ static void fill_history(const cJSON *tr, model_epoch *out)
     }
 }
 
+/* The optional "not_a_digit" section (novelty.h): checked whole before
+ * anything is allocated; its arrays are copied in by fill_not_a_digit. */
+typedef struct not_a_digit_json {
+    const cJSON *means, *directions;
+    size_t components;
+    double median, threshold, test_flagged;
+} not_a_digit_json;
+
+/* A rows x cols array of arrays of finite floats at `where`. */
+static bool check_rows(const cJSON *arr, const char *where, size_t rows, size_t cols,
+                       dp_error *err)
+{
+    if (!arr)
+        return dp_fail(err, "%s: missing", where);
+    if (!cJSON_IsArray(arr))
+        return dp_fail(err, "%s: expected an array of rows, got %s", where, json_kind(arr));
+    size_t n = count_items(arr);
+    if (n != rows)
+        return dp_fail(err, "%s has %zu rows, expected %zu", where, n, rows);
+    size_t r = 0;
+    char at[64];
+    for (const cJSON *row = arr->child; row; row = row->next, r++) {
+        snprintf(at, sizeof at, "%s[%zu]", where, r);
+        if (!cJSON_IsArray(row))
+            return dp_fail(err, "%s: expected an array of numbers, got %s", at, json_kind(row));
+        size_t c = count_items(row);
+        if (c != cols)
+            return dp_fail(err, "%s: row %zu has %zu values, expected %zu", where, r, c, cols);
+        if (!check_floats(row, at, err))
+            return false;
+    }
+    return true;
+}
+
+static bool check_not_a_digit(const cJSON *v, size_t inputs, size_t outputs,
+                              not_a_digit_json *nj, dp_error *err)
+{
+    memset(nj, 0, sizeof *nj);
+    if (!v)
+        return true;
+    if (!cJSON_IsObject(v))
+        return dp_fail(err, "not_a_digit: expected an object, got %s", json_kind(v));
+    char tmp[48];
+    const cJSON *method = get(v, "method");
+    if (!method)
+        return dp_fail(err, "not_a_digit: missing \"method\"");
+    if (!cJSON_IsString(method))
+        return dp_fail(err, "not_a_digit.method: expected a string, got %s", json_kind(method));
+    if (strcmp(method->valuestring, "class-subspace") != 0)
+        return dp_fail(err, "not_a_digit.method: unknown method \"%s\" (class-subspace)",
+                       shown(method->valuestring, tmp));
+    double k;
+    const cJSON *c = get(v, "components");
+    if (!c)
+        return dp_fail(err, "not_a_digit: missing \"components\"");
+    double most = inputs < NOVELTY_MAX_COMPONENTS ? (double)inputs : NOVELTY_MAX_COMPONENTS;
+    if (!get_integer(c, "not_a_digit.components", 1, most, &k, err))
+        return false;
+    nj->components = (size_t)k;
+    if ((1 + nj->components) * outputs * inputs > MLP_MAX_PARAMS)
+        return dp_fail(err, "not_a_digit: more than %zu numbers", MLP_MAX_PARAMS);
+    const cJSON *median = get(v, "median"), *threshold = get(v, "threshold");
+    if (!median || !threshold)
+        return dp_fail(err, "not_a_digit: missing \"%s\"", median ? "threshold" : "median");
+    if (!get_real(median, "not_a_digit.median", true, &nj->median, err) ||
+        !get_real(threshold, "not_a_digit.threshold", true, &nj->threshold, err))
+        return false;
+    const cJSON *flagged = get(v, "test_flagged");
+    if (flagged && !get_real(flagged, "not_a_digit.test_flagged", false, &nj->test_flagged, err))
+        return false;
+    nj->means = get(v, "means");
+    nj->directions = get(v, "directions");
+    return check_rows(nj->means, "not_a_digit.means", outputs, inputs, err) &&
+           check_rows(nj->directions, "not_a_digit.directions", outputs * nj->components, inputs,
+                      err);
+}
+
+/* Makes the detector that check_not_a_digit accepted. */
+static bool fill_not_a_digit(const not_a_digit_json *nj, size_t inputs, size_t outputs,
+                             model_meta *m, dp_error *err)
+{
+    if (!nj->means)
+        return true;
+    novelty nv;
+    if (!novelty_init(&nv, outputs, inputs, nj->components, err))
+        return false;
+    float *p = nv.means;
+    for (const cJSON *row = nj->means->child; row; row = row->next, p += inputs)
+        copy_floats(p, row);
+    p = nv.components;
+    for (const cJSON *row = nj->directions->child; row; row = row->next, p += inputs)
+        copy_floats(p, row);
+    nv.median = nj->median;
+    nv.threshold = nj->threshold;
+    nv.test_flagged = nj->test_flagged;
+    if (!model_meta_set_not_a_digit(m, &nv, err)) {
+        novelty_destroy(&nv);
+        return false;
+    }
+    return true;
+}
+
 static bool is_space(uint8_t c)
 {
     return c == ' ' || c == '\t' || c == '\n' || c == '\r';
@@ -606,6 +712,9 @@ bool model_file_parse(const uint8_t *buf, size_t len, mlp *net, model_meta *meta
     const cJSON *training = get(root, "training");
     if (!check_training(training, &m, &n_history, err))
         goto out;
+    not_a_digit_json nj;
+    if (!check_not_a_digit(get(root, "not_a_digit"), sizes[0], outputs, &nj, err))
+        goto out;
 
     // Everything is known to be good: only now allocate.
     if (!mlp_init(&tmp_net, sizes, n_layers + 1, err))
@@ -618,6 +727,8 @@ bool model_file_parse(const uint8_t *buf, size_t len, mlp *net, model_meta *meta
         dp_fail(err, "out of memory");
         goto out;
     }
+    for (l = 0; l + 1 < n_layers; l++)
+        tmp_net.layers[l].act = lj[l].act; // checked: a hidden activation
     l = 0;
     for (const cJSON *layer = layers->child; layer; layer = layer->next, l++) {
         float *k = tmp_net.layers[l].kernel;
@@ -635,6 +746,8 @@ bool model_file_parse(const uint8_t *buf, size_t len, mlp *net, model_meta *meta
     }
     m.n_history = n_history;
     fill_history(training, m.history);
+    if (!fill_not_a_digit(&nj, sizes[0], outputs, &m, err))
+        goto out;
     ok = true;
 
 out:
@@ -781,6 +894,12 @@ static bool check_for_write(const mlp *net, const model_meta *meta, dp_error *er
     if (net->n_layers < 1 || net->n_layers > MLP_MAX_LAYERS || !net->params)
         return dp_fail(err, "the network has no layers");
     size_t inputs = net->sizes[0], outputs = net->sizes[net->n_layers];
+    for (size_t l = 0; l + 1 < net->n_layers; l++)
+        if (!mlp_activation_is_hidden(net->layers[l].act))
+            return dp_fail(err, "layer %zu's activation %s is not a hidden one", l,
+                           mlp_activation_name(net->layers[l].act));
+    if (net->layers[net->n_layers - 1].act != MLP_ACT_SOFTMAX)
+        return dp_fail(err, "the last layer's activation must be softmax");
     if (meta->height < 1 || meta->width < 1 || meta->height > MLP_MAX_UNITS ||
         meta->width > MLP_MAX_UNITS || meta->height * meta->width != inputs)
         return dp_fail(err, "the input is %zux%zu pixels but the network takes %zu inputs",
@@ -795,6 +914,16 @@ static bool check_for_write(const mlp *net, const model_meta *meta, dp_error *er
         if (!label_ok(meta->labels[i]))
             return dp_fail(err, "label %zu is empty or longer than %d bytes", i,
                            MODEL_LABEL_MAX - 1);
+    const novelty *nv = meta->not_a_digit;
+    if (nv && (nv->inputs != inputs || nv->n_classes != outputs || !nv->block ||
+               nv->n_components < 1 || nv->n_components > NOVELTY_MAX_COMPONENTS))
+        return dp_fail(err, "the not-a-digit detector is for %zu inputs and %zu classes, the "
+                       "network has %zu and %zu", nv->inputs, nv->n_classes, inputs, outputs);
+    if (nv && (!(nv->median > 0 && isfinite(nv->median)) ||
+               !(nv->threshold > 0 && isfinite(nv->threshold)) ||
+               !(nv->test_flagged >= 0 && nv->test_flagged < 1)))
+        return dp_fail(err, "the not-a-digit detector's median, threshold or test share is out "
+                       "of range");
     if (!meta->has_training)
         return true;
     if (strnlen(meta->dataset, sizeof meta->dataset) == 0 ||
@@ -823,10 +952,44 @@ static bool check_for_write(const mlp *net, const model_meta *meta, dp_error *er
     return true;
 }
 
+/* The "not_a_digit" section: the settings on a line, then one row per
+ * class mean and per direction. */
+static bool write_not_a_digit(text *t, const novelty *nv, dp_error *err)
+{
+    text_printf(t, ",\n  \"not_a_digit\": {\n    \"method\": \"class-subspace\", "
+                   "\"components\": %zu, \"median\": ",
+                nv->n_components);
+    text_double(t, nv->median);
+    text_puts(t, ", \"threshold\": ");
+    text_double(t, nv->threshold);
+    text_puts(t, ", \"test_flagged\": ");
+    text_double(t, nv->test_flagged);
+    text_puts(t, ",\n    \"means\": [\n");
+    size_t rows[2] = {nv->n_classes, nv->n_classes * nv->n_components};
+    const float *data[2] = {nv->means, nv->components};
+    const char *what[2] = {"not_a_digit.means", "not_a_digit.directions"};
+    for (int a = 0; a < 2; a++) {
+        if (a == 1)
+            text_puts(t, "    ],\n    \"directions\": [\n");
+        for (size_t r = 0; r < rows[a]; r++) {
+            text_puts(t, "      ");
+            if (!text_floats(t, data[a] + r * nv->inputs, nv->inputs, what[a], r, err))
+                return false;
+            text_puts(t, r + 1 < rows[a] ? ",\n" : "\n");
+        }
+    }
+    text_puts(t, "    ]\n  }");
+    return true;
+}
+
 static bool write_text(text *t, const mlp *net, const model_meta *meta, dp_error *err)
 {
     text_puts(t, "{\n  \"format\": \"" FORMAT_NAME "\",\n");
-    text_printf(t, "  \"version\": %d,\n", FORMAT_VERSION);
+    int version = 1;
+    for (size_t l = 0; l + 1 < net->n_layers; l++)
+        if (net->layers[l].act != MLP_ACT_RELU)
+            version = 2;
+    text_printf(t, "  \"version\": %d,\n", version);
     text_printf(t, "  \"input\": {\"height\": %zu, \"width\": %zu, \"scale\": ", meta->height,
                 meta->width);
     text_double(t, meta->scale);
@@ -844,7 +1007,7 @@ static bool write_text(text *t, const mlp *net, const model_meta *meta, dp_error
         const mlp_layer *L = &net->layers[l];
         text_printf(t, "    {\n      \"type\": \"dense\",\n      \"activation\": \"%s\",\n"
                        "      \"kernel\": [\n",
-                    l + 1 == net->n_layers ? "softmax" : "relu");
+                    l + 1 == net->n_layers ? "softmax" : mlp_activation_name(L->act));
         snprintf(what, sizeof what, "layers[%zu].kernel", l);
         for (size_t r = 0; r < L->in; r++) {
             text_puts(t, "        ");
@@ -887,6 +1050,8 @@ static bool write_text(text *t, const mlp *net, const model_meta *meta, dp_error
         }
         text_puts(t, meta->n_history ? "\n    ]\n  }" : "]\n  }");
     }
+    if (meta->not_a_digit && !write_not_a_digit(t, meta->not_a_digit, err))
+        return false;
     text_puts(t, "\n}\n");
     if (t->oom)
         return dp_fail(err, "out of memory");
@@ -908,7 +1073,11 @@ bool model_file_write(const mlp *net, const model_meta *meta, char **out, size_t
 
     text t = {0};
     // About 11 bytes per number in practice; one reservation covers most models.
-    text_reserve(&t, net->n_params * 12 + meta->n_labels * 40 + meta->n_history * 160 + 4096);
+    size_t numbers = net->n_params;
+    if (meta->not_a_digit)
+        numbers += meta->not_a_digit->n_classes * meta->not_a_digit->inputs *
+                   (1 + meta->not_a_digit->n_components);
+    text_reserve(&t, numbers * 12 + meta->n_labels * 40 + meta->n_history * 160 + 4096);
     t.oom = false;
     bool ok = write_text(&t, net, meta, err);
     uselocale(old);
@@ -931,26 +1100,18 @@ static bool read_all(const char *path, size_t max_len, uint8_t **out, size_t *ou
 {
     *out = NULL;
     *out_len = 0;
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return dp_fail(err, "cannot open: %s", strerror(errno));
+    // Not blocking on a FIFO, refusing what is not a regular file.
     struct stat st;
-    if (fstat(fd, &st) != 0) {
-        int e = errno;
-        close(fd);
-        return dp_fail(err, "cannot read: %s", strerror(e));
-    }
-    if (S_ISDIR(st.st_mode)) {
-        close(fd);
-        return dp_fail(err, "is a folder, not a model file");
-    }
-    if (S_ISREG(st.st_mode) && (uintmax_t)st.st_size > max_len) {
+    int fd = dp_open_regular(path, &st, err);
+    if (fd < 0)
+        return false;
+    if ((uintmax_t)st.st_size > max_len) {
         close(fd);
         return dp_fail(err, "%jd bytes is more than the %zu MiB limit", (intmax_t)st.st_size,
                        max_len >> 20);
     }
     // The size is a hint only: the file may change while it is read.
-    size_t cap = S_ISREG(st.st_mode) ? (size_t)st.st_size + 1 : 65536, len = 0;
+    size_t cap = (size_t)st.st_size + 1, len = 0;
     uint8_t *buf = malloc(cap);
     if (!buf) {
         close(fd);
@@ -1009,11 +1170,19 @@ bool model_file_load(const char *path, mlp *net, model_meta *meta, dp_error *err
 
 bool model_file_save(const char *path, const mlp *net, const model_meta *meta, dp_error *err)
 {
+    return model_file_save_noted(path, net, meta, NULL, 0, err);
+}
+
+bool model_file_save_noted(const char *path, const mlp *net, const model_meta *meta, char *note,
+                           size_t note_len, dp_error *err)
+{
     char *text;
     size_t len;
+    if (note && note_len)
+        note[0] = '\0';
     if (!model_file_write(net, meta, &text, &len, err))
         return false;
-    bool ok = dp_write_file_atomic(path, text, len, err);
+    bool ok = dp_write_file_atomic_noted(path, text, len, note, note_len, err);
     free(text);
     return ok;
 }

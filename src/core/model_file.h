@@ -36,4 +36,9 @@ bool model_file_load(const char *path, mlp *net, model_meta *meta, dp_error *err
  * and no temporary behind. */
 bool model_file_save(const char *path, const mlp *net, const model_meta *meta, dp_error *err);
 
+/* The same, with what the save could not keep (hard links, the owner) in
+ * note; see dp_write_file_atomic_noted. */
+bool model_file_save_noted(const char *path, const mlp *net, const model_meta *meta, char *note,
+                           size_t note_len, dp_error *err);
+
 #endif

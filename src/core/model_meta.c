@@ -2,6 +2,8 @@
  * (model_meta.h). */
 #include "model_meta.h"
 
+#include "novelty.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,6 +52,7 @@ bool model_meta_copy(model_meta *dst, const model_meta *src, dp_error *err)
     model_meta m = *src;
     m.labels = NULL;
     m.history = NULL;
+    m.not_a_digit = NULL;
     if (src->n_labels > 0) {
         m.labels = malloc(src->n_labels * sizeof *m.labels);
         if (!m.labels)
@@ -62,9 +65,16 @@ bool model_meta_copy(model_meta *dst, const model_meta *src, dp_error *err)
             goto oom;
         memcpy(m.history, src->history, src->n_history * sizeof *m.history);
     }
+    if (src->not_a_digit) {
+        m.not_a_digit = malloc(sizeof *m.not_a_digit);
+        if (!m.not_a_digit || !novelty_copy(m.not_a_digit, src->not_a_digit, NULL))
+            goto oom;
+    }
     *dst = m;
     return true;
 oom:
+    free(m.not_a_digit);
+    free(m.history);
     free(m.labels);
     memset(dst, 0, sizeof *dst);
     return dp_fail(err, "out of memory");
@@ -89,8 +99,30 @@ bool model_meta_add_epoch(model_meta *meta, const model_epoch *e, dp_error *err)
     return true;
 }
 
+bool model_meta_set_not_a_digit(model_meta *meta, novelty *nv, dp_error *err)
+{
+    novelty *own = NULL;
+    if (nv) {
+        own = malloc(sizeof *own);
+        if (!own)
+            return dp_fail(err, "out of memory");
+        *own = *nv;
+        memset(nv, 0, sizeof *nv);
+    }
+    if (meta->not_a_digit) {
+        novelty_destroy(meta->not_a_digit);
+        free(meta->not_a_digit);
+    }
+    meta->not_a_digit = own;
+    return true;
+}
+
 void model_meta_destroy(model_meta *meta)
 {
+    if (meta->not_a_digit) {
+        novelty_destroy(meta->not_a_digit);
+        free(meta->not_a_digit);
+    }
     free(meta->labels);
     free(meta->history);
     memset(meta, 0, sizeof *meta);

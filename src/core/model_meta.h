@@ -11,6 +11,8 @@
 
 #include "error.h"
 
+struct novelty; // novelty.h: the not-a-digit detector
+
 #define MODEL_MAX_HISTORY 1000
 #define MODEL_LABEL_MAX 32
 /* The seed is held as a JSON number, which readers (cJSON among them) hold
@@ -42,21 +44,30 @@ typedef struct model_meta {
     double learning_rate, beta_1, beta_2, epsilon;
     size_t n_history;
     model_epoch *history;       // (n_history), owned
+    struct novelty *not_a_digit; // the file's "not_a_digit" section: NULL when it has
+                                 // none; owned (novelty_destroy, then free)
 } model_meta;
 
 /* Defaults for a network with `outputs` classes: 28x28, scale 1/255,
  * "mnist" preprocessing, labels "0".."outputs-1", no training section. */
 bool model_meta_default(model_meta *meta, size_t height, size_t width, size_t outputs, dp_error *err);
-/* Makes dst an independent copy of src (labels and history copied). */
+/* Makes dst an independent copy of src (labels, history and the not-a-digit
+ * detector copied). */
 bool model_meta_copy(model_meta *dst, const model_meta *src, dp_error *err);
 /* Appends one epoch to the history (for continued training). */
 bool model_meta_add_epoch(model_meta *meta, const model_epoch *e, dp_error *err);
-/* Frees the labels and history and zeroes meta. Safe on a zeroed struct. */
+/* Frees the labels, history and not-a-digit detector and zeroes meta. Safe
+ * on a zeroed struct. */
 void model_meta_destroy(model_meta *meta);
 
 /* Sets the training section's fields to what a file without them means:
  * dataset "mnist", 0 epochs, batch 32, seed 1, Adam 0.001, 0.9, 0.999,
  * 1e-7 (has_training and the history are left alone). */
 void model_meta_training_defaults(model_meta *meta);
+
+/* Gives meta the detector nv (moved: nv is zeroed, and meta frees it),
+ * replacing any it had; NULL removes it. False when out of memory, leaving
+ * meta as it was and nv still the caller's. */
+bool model_meta_set_not_a_digit(model_meta *meta, struct novelty *nv, dp_error *err);
 
 #endif

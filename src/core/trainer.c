@@ -39,6 +39,8 @@ static void push_event(trainer *t, const trainer_event *ev)
     t->ring[(t->ring_head + t->ring_len) % TRAINER_RING] = *ev;
     t->ring_len++;
     pthread_mutex_unlock(&t->ring_lock);
+    if (t->cfg.wake)
+        t->cfg.wake(t->cfg.wake_ctx);
 }
 
 bool trainer_poll(trainer *t, trainer_event *ev)
@@ -200,8 +202,11 @@ static void *trainer_thread(void *arg)
     for (;;) {
         pthread_mutex_lock(&t->lock);
         while (!atomic_load(&t->cmd_stop) && !atomic_load(&t->cmd_reset) &&
-               !atomic_load(&t->cmd_eval) && !atomic_load(&t->cmd_run))
+               !atomic_load(&t->cmd_eval) && !atomic_load(&t->cmd_run)) {
+            atomic_store(&t->waiting, true);
             pthread_cond_wait(&t->wake, &t->lock);
+        }
+        atomic_store(&t->waiting, false);
         /* trainer_start set RUNNING itself, under this lock: the thread
          * only learns that a run (re)starts, to time its epoch afresh. */
         bool resumed = t->started;
@@ -293,6 +298,7 @@ bool trainer_init(trainer *t, const trainer_config *cfg, const mlp *start, const
     t->data = data;
     atomic_init(&t->newest_slot, -1);
     atomic_init(&t->state, TRAINER_IDLE);
+    atomic_init(&t->waiting, false);
     atomic_init(&t->cmd_run, false);
     atomic_init(&t->cmd_stop, false);
     atomic_init(&t->cmd_reset, false);

@@ -75,6 +75,8 @@ typedef struct trainer_config {
     uint64_t init_seed;            // for reset
     size_t snapshot_every;         // publish weights every N batches (also at least every 50 ms)
     size_t step_event_every;       // a STEP event every N batches
+    void (*wake)(void *ctx);       // called by the thread after each event it queues (may be NULL)
+    void *wake_ctx;
 } trainer_config;
 
 typedef struct trainer {
@@ -89,6 +91,8 @@ typedef struct trainer {
     pthread_cond_t wake;
     _Atomic bool cmd_run, cmd_stop, cmd_reset, cmd_eval; // read by the thread between batches
     bool started;                  // under lock: trainer_start moved the state to RUNNING
+    _Atomic bool waiting;          // the thread is parked until a command: a pause has taken
+                                   // effect, the batch in flight is done
     _Atomic int state;             // trainer_state
     uint64_t resets;
     uint64_t global_step;

@@ -1,0 +1,524 @@
+/* test_novelty: the not-a-digit detector.
+ *
+ * By hand: a tiny detector whose distances are worked out on paper. Then,
+ * with MNIST, the detector fitted on the bundled model and measured on four
+ * sets: MNIST's test digits, digits and letters drawn from the strokes in
+ * tests/data/drawn.txt, and scribbles from a seeded generator, each drawing
+ * rendered through the window's own canvas (src/app/canvas.c) and
+ * normalised as the window normalises it. The targets (issue 12): at most
+ * 2 % of the digits flagged, at least 70 % of the letters and of the
+ * scribbles; the letters' 70 % is not reached (54.7 %), and the check below
+ * holds the detector to what it does. Today's "sure" rule (top probability >= 50 % and a normalised
+ * entropy <= 0.55, src/app/views.h) is measured on the same sets beside it. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "app/canvas.h"
+#include "dataset.h"
+#include "mlp.h"
+#include "model_file.h"
+#include "novelty.h"
+
+#include "check.h"
+
+/* ---------------------------------------------------------------------------
+ * By hand. */
+
+/* 2 classes, 2 inputs, 1 component each: class 0's mean image is
+ * (0.5, 0.5) and its component (1, 0); class 1's mean (0, 0) and component
+ * (0, 1). Median 0.5, threshold 1. */
+static void hand_detector(novelty *nv)
+{
+    novelty_init(nv, 2, 2, 1, NULL);
+    const float means[4] = {0.5f, 0.5f, 0.0f, 0.0f}, comps[4] = {1.0f, 0.0f, 0.0f, 1.0f};
+    memcpy(nv->means, means, sizeof means);
+    memcpy(nv->components, comps, sizeof comps);
+    nv->median = 0.5;
+    nv->threshold = 1.0;
+}
+
+static void test_by_hand(void)
+{
+    novelty nv;
+    hand_detector(&nv);
+    novelty_result r;
+    // x = (1, 0.75) against class 0: x - mean = (0.5, 0.25), squared
+    // distance 0.3125; the component (1, 0) rebuilds 0.5^2 = 0.25, leaving
+    // 0.0625. Score 0.0625 / sqrt(0.3125) = 0.111803, 0.2236 of the median.
+    const float x1[2] = {1.0f, 0.75f};
+    novelty_score(&nv, x1, 0, &r);
+    CHECK(r.cls == 0 && r.distance == 0.3125 && r.residual == 0.0625 &&
+              fabs(r.score - 0.1118034) < 1e-6 && fabs(r.ratio - 0.2236068) < 1e-6 &&
+              r.threshold_ratio == 2.0 && !r.not_a_digit,
+          "x1 vs class 0: 0.3125 - 0.25 = 0.0625, score 0.1118 (got %g, %g, %g)", r.distance,
+          r.residual, r.score);
+    // x = (0.5, 2.5) against class 0: (0, 2), none of it along (1, 0): 4 of
+    // 4 left, score 4 / 2 = 2, 4 times the median, above the threshold 1.
+    const float x2[2] = {0.5f, 2.5f};
+    novelty_score(&nv, x2, 0, &r);
+    CHECK(r.residual == 4.0 && r.score == 2.0 && r.ratio == 4.0 && r.not_a_digit,
+          "x2 vs class 0: 4 left of 4, score 2, not a digit (got %g, %g)", r.residual, r.score);
+    // The same x against class 1: (0.5, 2.5), of which (0, 1) rebuilds 6.25
+    // of 6.5: 0.25 left, score 0.25 / sqrt(6.5) = 0.0981, a digit of class 1.
+    novelty_score(&nv, x2, 1, &r);
+    CHECK(r.distance == 6.5 && r.residual == 0.25 && fabs(r.score - 0.0980581) < 1e-6 &&
+              !r.not_a_digit,
+          "x2 vs class 1: 6.5 - 6.25 = 0.25 (got %g, %g)", r.residual, r.score);
+    // At the mean itself there is nothing to measure: score 0.
+    const float m0[2] = {0.5f, 0.5f};
+    novelty_score(&nv, m0, 0, &r);
+    CHECK(r.distance == 0.0 && r.score == 0.0 && !r.not_a_digit, "the class mean scores 0");
+
+    novelty copy;
+    CHECK(novelty_copy(&copy, &nv, NULL), "copy");
+    novelty_score(&copy, x2, 0, &r);
+    CHECK(r.score == 2.0 && r.not_a_digit && copy.means != nv.means,
+          "a copy scores the same, owning its arrays");
+    novelty_destroy(&copy);
+    novelty_destroy(&nv);
+
+    dp_error err;
+    CHECK(!novelty_init(&nv, 2, 2, 0, &err) && nv.block == NULL && strstr(err.msg, "components"),
+          "no components refused (%s)", err.msg);
+    CHECK(!novelty_init(&nv, 2, 2, 3, &err), "more components than inputs refused");
+}
+
+/* ---------------------------------------------------------------------------
+ * Drawings. */
+
+#define MAX_PTS 512
+#define MAX_STROKES 8
+#define MAX_DRAWINGS 128
+
+typedef struct drawing {
+    char set[8];
+    char glyph;
+    char hand;
+    size_t n_strokes;
+    size_t len[MAX_STROKES];
+    float pts[MAX_STROKES][MAX_PTS][2];
+} drawing;
+
+static void add_pt(drawing *d, float x, float y)
+{
+    size_t s = d->n_strokes - 1;
+    if (d->len[s] < MAX_PTS) {
+        d->pts[s][d->len[s]][0] = x;
+        d->pts[s][d->len[s]][1] = y;
+        d->len[s]++;
+    }
+}
+
+/* Reads tests/data/drawn.txt (format in its header). */
+static size_t read_drawings(const char *path, drawing *out, size_t cap)
+{
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return 0;
+    char line[2048];
+    size_t n = 0;
+    while (fgets(line, sizeof line, f) && n < cap) {
+        if (line[0] == '#' || line[0] == '\n')
+            continue;
+        drawing *d = &out[n];
+        memset(d, 0, sizeof *d);
+        char glyph[8], hand[8];
+        int used = 0;
+        if (sscanf(line, "%7s %7s %7[^:]:%n", d->set, glyph, hand, &used) != 3)
+            continue;
+        d->glyph = glyph[0];
+        d->hand = hand[0];
+        d->n_strokes = 1;
+        char *p = line + used;
+        for (char *tok = strtok(p, " \t\n"); tok; tok = strtok(NULL, " \t\n")) {
+            float a[6];
+            if (!strcmp(tok, "/")) {
+                if (d->n_strokes < MAX_STROKES)
+                    d->n_strokes++;
+            } else if (!strncmp(tok, "a:", 2) &&
+                       sscanf(tok + 2, "%f,%f,%f,%f,%f,%f", &a[0], &a[1], &a[2], &a[3], &a[4],
+                              &a[5]) == 6) {
+                int steps = (int)ceilf(fabsf(a[5] - a[4]) / 10.0f);
+                for (int i = 0; i <= steps; i++) {
+                    float t = (a[4] + (a[5] - a[4]) * (float)i / (float)steps) * 3.14159265f / 180;
+                    add_pt(d, a[0] + a[2] * cosf(t), a[1] + a[3] * sinf(t));
+                }
+            } else if (sscanf(tok, "%f,%f", &a[0], &a[1]) == 2) {
+                add_pt(d, a[0], a[1]);
+            }
+        }
+        n++;
+    }
+    fclose(f);
+    return n;
+}
+
+/* A variant of a drawing: how big, slanted, turned, wide and where on the
+ * canvas the same hand draws it, and with which pen. */
+typedef struct variant {
+    float scale, slant, turn_deg, wide, dx, dy, pen;
+} variant;
+
+static const variant variants[] = {
+    {1.00f, 0.00f, 0.0f, 1.00f, 0.0f, 0.0f, 1.25f},   // as written
+    {0.55f, 0.20f, 0.0f, 1.00f, -5.0f, -5.0f, 0.8f},  // small, leaning, top left, thin pen
+    {0.70f, -0.15f, 0.0f, 1.00f, 4.0f, 3.0f, 2.0f},   // leaning back, thick pen
+    {0.90f, 0.00f, 10.0f, 0.85f, 0.0f, 1.0f, 1.25f},  // turned, narrow
+    {0.80f, 0.00f, -8.0f, 1.15f, 2.0f, -2.0f, 1.6f},  // turned the other way, wide
+    {0.45f, 0.30f, 0.0f, 1.00f, 6.0f, 6.0f, 1.0f},    // tiny, bottom right
+};
+#define N_VARIANTS (sizeof variants / sizeof variants[0])
+
+static void transform(const variant *v, float x, float y, float *ox, float *oy)
+{
+    float u = (x - 14.0f) * v->wide, w = y - 14.0f;
+    u += v->slant * -w;
+    float t = v->turn_deg * 3.14159265f / 180.0f, c = cosf(t), s = sinf(t);
+    *ox = 14.0f + v->dx + v->scale * (c * u - s * w);
+    *oy = 14.0f + v->dy + v->scale * (s * u + c * w);
+}
+
+/* Renders strokes through the window's canvas and its MNIST normalisation. */
+static bool render(canvas *cv, const drawing *d, const variant *v, float *out)
+{
+    canvas_clear(cv);
+    cv->pen_radius = v ? v->pen : CANVAS_PEN_RADIUS;
+    for (size_t s = 0; s < d->n_strokes; s++) {
+        for (size_t i = 0; i < d->len[s]; i++) {
+            float x = d->pts[s][i][0], y = d->pts[s][i][1];
+            if (v)
+                transform(v, x, y, &x, &y);
+            if (i == 0)
+                canvas_begin_stroke(cv, x, y, false);
+            else
+                canvas_add_point(cv, x, y);
+        }
+        canvas_end_stroke(cv);
+    }
+    return canvas_render_mnist(cv, out);
+}
+
+/* ---------------------------------------------------------------------------
+ * Scribbles: shapes no digit has, from a seeded generator. */
+
+#define N_KINDS 10
+static const char *const kind_names[N_KINDS] = {
+    "random walk", "zig-zag", "horizontal line", "circle with a cross", "spiral",
+    "hatching",    "grid",    "star",            "dots",                "filled patch"};
+
+static float uni(dp_rng *r, float lo, float hi)
+{
+    return lo + (hi - lo) * (float)dp_rng_uniform(r);
+}
+
+static void new_stroke(drawing *d)
+{
+    if (d->n_strokes < MAX_STROKES)
+        d->n_strokes++;
+}
+
+static void circle(drawing *d, float cx, float cy, float r)
+{
+    new_stroke(d);
+    for (int i = 0; i <= 36; i++) {
+        float t = (float)i * 3.14159265f / 18.0f;
+        add_pt(d, cx + r * cosf(t), cy + r * sinf(t));
+    }
+}
+
+static void line(drawing *d, float x0, float y0, float x1, float y1)
+{
+    new_stroke(d);
+    add_pt(d, x0, y0);
+    add_pt(d, x1, y1);
+}
+
+static void scribble(drawing *d, int kind, dp_rng *r)
+{
+    memset(d, 0, sizeof *d);
+    strcpy(d->set, "scribble");
+    d->glyph = (char)('0' + kind);
+    float cx = uni(r, 11, 17), cy = uni(r, 11, 17);
+    switch (kind) {
+    case 0: { // a random walk that turns freely
+        new_stroke(d);
+        float x = cx, y = cy, a = uni(r, 0, 6.283f);
+        int n = 40 + (int)dp_rng_below(r, 100);
+        for (int i = 0; i < n; i++) {
+            add_pt(d, x, y);
+            a += uni(r, -1.2f, 1.2f);
+            x += 1.5f * cosf(a);
+            y += 1.5f * sinf(a);
+            if (x < 3 || x > 25)
+                a = 3.14159f - a, x = fminf(fmaxf(x, 3), 25);
+            if (y < 3 || y > 25)
+                a = -a, y = fminf(fmaxf(y, 3), 25);
+        }
+        break;
+    }
+    case 1: { // zig-zag, across or down
+        new_stroke(d);
+        int teeth = 3 + (int)dp_rng_below(r, 6);
+        float amp = uni(r, 2, 8), len = uni(r, 12, 22);
+        bool down = dp_rng_below(r, 2);
+        for (int i = 0; i <= 2 * teeth; i++) {
+            float along = -len / 2 + len * (float)i / (float)(2 * teeth);
+            float off = i % 2 ? amp : -amp;
+            add_pt(d, down ? cx + off : cx + along, down ? cy + along : cy + off);
+        }
+        break;
+    }
+    case 2: { // a line within 15 degrees of horizontal
+        float a = uni(r, -0.26f, 0.26f), len = uni(r, 8, 22);
+        line(d, cx - len / 2 * cosf(a), cy - len / 2 * sinf(a), cx + len / 2 * cosf(a),
+             cy + len / 2 * sinf(a));
+        break;
+    }
+    case 3: { // a circle with an x or a + through it
+        float rad = uni(r, 6, 10), a = dp_rng_below(r, 2) ? 0.785f : 0.0f;
+        circle(d, cx, cy, rad);
+        for (int k = 0; k < 2; k++) {
+            float t = a + (float)k * 1.5708f;
+            line(d, cx - rad * cosf(t), cy - rad * sinf(t), cx + rad * cosf(t),
+                 cy + rad * sinf(t));
+        }
+        break;
+    }
+    case 4: { // a spiral of two to four turns
+        new_stroke(d);
+        float turns = uni(r, 2, 4), rmax = uni(r, 7, 11), a0 = uni(r, 0, 6.283f);
+        for (int i = 0; i <= (int)(turns * 24); i++) {
+            float t = (float)i / 24.0f * 6.283f, rad = rmax * (float)i / (turns * 24);
+            add_pt(d, cx + rad * cosf(a0 + t), cy + rad * sinf(a0 + t));
+        }
+        break;
+    }
+    case 5: { // parallel hatching, 3 to 6 strokes
+        int k = 3 + (int)dp_rng_below(r, 4);
+        float a = uni(r, 0.3f, 1.2f), len = uni(r, 10, 18), gap = uni(r, 2.5f, 4);
+        for (int i = 0; i < k; i++) {
+            float o = ((float)i - (float)(k - 1) / 2) * gap;
+            float px = cx + o * sinf(a), py = cy - o * cosf(a);
+            line(d, px - len / 2 * cosf(a), py - len / 2 * sinf(a), px + len / 2 * cosf(a),
+                 py + len / 2 * sinf(a));
+        }
+        break;
+    }
+    case 6: { // a # grid
+        float s = uni(r, 3, 5), len = uni(r, 14, 20);
+        line(d, cx - len / 2, cy - s, cx + len / 2, cy - s);
+        line(d, cx - len / 2, cy + s, cx + len / 2, cy + s);
+        line(d, cx - s, cy - len / 2, cx - s, cy + len / 2);
+        line(d, cx + s, cy - len / 2, cx + s, cy + len / 2);
+        break;
+    }
+    case 7: { // a star of 3 or 4 lines through one point
+        int k = 3 + (int)dp_rng_below(r, 2);
+        float len = uni(r, 14, 20), a0 = uni(r, 0, 1);
+        for (int i = 0; i < k; i++) {
+            float a = a0 + (float)i * 3.14159f / (float)k;
+            line(d, cx - len / 2 * cosf(a), cy - len / 2 * sinf(a), cx + len / 2 * cosf(a),
+                 cy + len / 2 * sinf(a));
+        }
+        break;
+    }
+    case 8: { // 4 to 7 dots
+        int k = 4 + (int)dp_rng_below(r, 4);
+        for (int i = 0; i < k; i++) {
+            new_stroke(d);
+            add_pt(d, uni(r, 5, 23), uni(r, 5, 23));
+        }
+        break;
+    }
+    default: { // a patch scribbled over, back and forth
+        new_stroke(d);
+        float w = uni(r, 6, 12), h = uni(r, 6, 12);
+        int n = 8 + (int)dp_rng_below(r, 8);
+        for (int i = 0; i <= n; i++)
+            add_pt(d, cx + (i % 2 ? w : -w) / 2 + uni(r, -1, 1),
+                   cy - h / 2 + h * (float)i / (float)n);
+        break;
+    }
+    }
+}
+
+/* ---------------------------------------------------------------------------
+ * Measuring. */
+
+/* Today's rule, as src/app/views.c has it. */
+static bool sure_rule(const float *p, size_t n)
+{
+    float top = p[argmax(p, n)];
+    double h = 0.0;
+    for (size_t i = 0; i < n; i++)
+        if (p[i] > 0.0f)
+            h -= (double)p[i] * log((double)p[i]);
+    return top >= 0.5f && h / log((double)n) <= 0.55;
+}
+
+typedef struct tally {
+    size_t n, flagged, unsure, correct;
+} tally;
+
+typedef struct scorer {
+    const mlp *net;
+    const novelty *nv;
+    float *probs, *scratch;
+} scorer;
+
+/* Scores one input as the window would (the network's answer, then the
+ * detector against it); counts it in t. */
+static bool score(const scorer *sc, const float *x, int label, tally *t, novelty_result *res)
+{
+    mlp_predict(sc->net, x, sc->probs, sc->scratch);
+    size_t n = sc->net->sizes[sc->net->n_layers], guess = argmax(sc->probs, n);
+    novelty_score(sc->nv, x, guess, res);
+    t->n++;
+    t->flagged += res->not_a_digit;
+    t->unsure += !sure_rule(sc->probs, n);
+    t->correct += label >= 0 && guess == (size_t)label;
+    return res->not_a_digit;
+}
+
+static void report(const char *name, const tally *t)
+{
+    printf("%-16s %5zu drawings: not a digit %5.1f %%   'not sure' (today's rule) %5.1f %%", name,
+           t->n, 100.0 * (double)t->flagged / (double)t->n,
+           100.0 * (double)t->unsure / (double)t->n);
+    if (t->correct)
+        printf("   read right %5.1f %%", 100.0 * (double)t->correct / (double)t->n);
+    printf("\n");
+}
+
+static double rate(const tally *t)
+{
+    return t->n ? (double)t->flagged / (double)t->n : 0.0;
+}
+
+static double seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+static void test_measured(void)
+{
+    const char *src = getenv("DIGITPAD_SOURCE_DIR"), *data = getenv("DIGITPAD_DATA");
+    char path[4096];
+    snprintf(path, sizeof path, "%s/models/mnist-784-128-10.json", src ? src : ".");
+    mlp net;
+    model_meta meta;
+    dp_error err;
+    if (!model_file_load(path, &net, &meta, &err)) {
+        CHECK(0, "bundled model: %s", err.msg);
+        return;
+    }
+    mnist m;
+    if (!data || !dataset_load_mnist(data, &m, &err)) {
+        printf("MNIST not found: the measured part is skipped\n");
+        model_meta_destroy(&meta);
+        mlp_destroy(&net);
+        return;
+    }
+    novelty nv;
+    double t0 = seconds();
+    bool fitted = novelty_fit(&nv, &net, &m.train, &m.test, NULL, &err);
+    double fit_s = seconds() - t0;
+    CHECK(fitted, "fit: %s", err.msg);
+    if (!fitted)
+        goto out_data;
+    printf("fitted in %.2f s (%zu components a class on 60,000 training digits, threshold on "
+           "10,000 test digits): median score %.3f, threshold %.3f (%.2fx)\n",
+           fit_s, nv.n_components, nv.median, nv.threshold, nv.threshold / nv.median);
+    CHECK(novelty_fits(&nv, &net), "fits the network's shape");
+
+    scorer sc = {&net, &nv, malloc(16 * sizeof(float)),
+                 malloc(2 * mlp_max_width(&net) * sizeof(float))};
+    float x[784];
+    novelty_result res;
+
+    tally test = {0};
+    uint8_t y;
+    for (size_t s = 0; s < m.test.count; s++) {
+        dataset_batch(&m.test, NULL, s, 1, x, &y);
+        score(&sc, x, y, &test, &res);
+    }
+
+    static drawing drawings[MAX_DRAWINGS];
+    snprintf(path, sizeof path, "%s/tests/data/drawn.txt", src ? src : ".");
+    size_t nd = read_drawings(path, drawings, MAX_DRAWINGS);
+    CHECK(nd == 69, "tests/data/drawn.txt: 30 digits and 39 letters (read %zu)", nd);
+    canvas cv;
+    canvas_init(&cv);
+    tally digits = {0}, letters = {0}, scribbles = {0};
+    tally per_glyph[128] = {{0}};
+    for (size_t i = 0; i < nd; i++) {
+        const drawing *d = &drawings[i];
+        bool digit = !strcmp(d->set, "digit");
+        for (size_t v = 0; v < N_VARIANTS; v++) {
+            if (!render(&cv, d, &variants[v], x))
+                continue;
+            score(&sc, x, digit ? d->glyph - '0' : -1, digit ? &digits : &letters, &res);
+            score(&sc, x, digit ? d->glyph - '0' : -1, &per_glyph[(unsigned char)d->glyph], &res);
+        }
+    }
+    tally per_kind[N_KINDS] = {{0}};
+    dp_rng r;
+    dp_rng_seed(&r, 12);
+    for (int k = 0; k < N_KINDS; k++) {
+        for (int i = 0; i < 20; i++) {
+            drawing d;
+            scribble(&d, k, &r);
+            if (!render(&cv, &d, NULL, x))
+                continue;
+            score(&sc, x, -1, &scribbles, &res);
+            score(&sc, x, -1, &per_kind[k], &res);
+        }
+    }
+
+    printf("\n");
+    report("MNIST test", &test);
+    report("drawn digits", &digits);
+    report("drawn letters", &letters);
+    report("scribbles", &scribbles);
+    printf("\nby glyph (flagged / drawings):");
+    for (int g = 0; g < 128; g++)
+        if (per_glyph[g].n)
+            printf(" %c %zu/%zu", g, per_glyph[g].flagged, per_glyph[g].n);
+    printf("\nscribbles by kind:");
+    for (int k = 0; k < N_KINDS; k++)
+        printf(" %s %zu/%zu;", kind_names[k], per_kind[k].flagged, per_kind[k].n);
+    printf("\n");
+
+    CHECK(rate(&test) <= 0.02, "at most 2 %% of MNIST test digits flagged (%.2f %%)",
+          100 * rate(&test));
+    CHECK(fabs(rate(&test) - nv.test_flagged) < 1e-12, "the fit's own calibration figure");
+    CHECK(rate(&digits) <= 0.02, "at most 2 %% of drawn digits flagged (%.2f %%)",
+          100 * rate(&digits));
+    // Issue 12 asks for 70 % of the letters; this detector catches 54.7 %
+    // (README, "Not a digit"): the test holds it to what it does, so that a
+    // change making it worse fails.
+    CHECK(rate(&letters) >= 0.50, "at least 50 %% of drawn letters flagged (%.2f %%)",
+          100 * rate(&letters));
+    CHECK(rate(&scribbles) >= 0.70, "at least 70 %% of scribbles flagged (%.2f %%)",
+          100 * rate(&scribbles));
+    canvas_destroy(&cv);
+    free(sc.probs);
+    free(sc.scratch);
+    novelty_destroy(&nv);
+out_data:
+    mnist_destroy(&m);
+    model_meta_destroy(&meta);
+    mlp_destroy(&net);
+}
+
+int main(void)
+{
+    test_by_hand();
+    test_measured();
+    return check_summary();
+}

@@ -1,0 +1,54 @@
+#!/bin/sh
+# test_train_not_a_digit.sh DIGITPAD MODEL: `digitpad train --not-a-digit`
+# adds the not-a-digit section to an existing model (--epochs 0) without
+# touching the rest of its bytes, the result reloads and saves to the same
+# bytes, the fit gives the same bits with another BLAS kernel, and without
+# MNIST it fails with one line. Skips the fit without MNIST.
+set -u
+digitpad=${1:?usage: test_train_not_a_digit.sh path/to/digitpad model.json}
+model=${2:?usage: test_train_not_a_digit.sh path/to/digitpad model.json}
+tmp=$(mktemp -d) || exit 1
+trap 'rm -rf "$tmp"' EXIT INT TERM
+passed=0
+failed=0
+ok() { passed=$((passed + 1)); }
+fail() { failed=$((failed + 1)); echo "FAIL: $*"; }
+
+# Without MNIST: one line naming what is missing, and no file.
+"$digitpad" train --model "$model" --epochs 0 --not-a-digit --data "$tmp/none" --out "$tmp/x.json" \
+    > "$tmp/out" 2> "$tmp/err"
+status=$?
+if [ "$status" -ne 0 ] && [ "$(wc -l < "$tmp/err")" -eq 1 ] && [ ! -e "$tmp/x.json" ]; then ok
+else fail "no MNIST: status $status, stderr: $(cat "$tmp/err")"; fi
+
+if [ ! -e "${DIGITPAD_DATA:-/nonexistent}/train-images-idx3-ubyte" ] &&
+   [ ! -e "${DIGITPAD_DATA:-/nonexistent}/train-images-idx3-ubyte.gz" ]; then
+    echo "MNIST not found: skipped the fit"
+    echo "$passed passed, $failed failed"
+    [ "$failed" -eq 0 ] && exit 77 || exit 1
+fi
+
+if "$digitpad" train --model "$model" --epochs 0 --not-a-digit -q --out "$tmp/m.json" > "$tmp/out" 2>&1; then ok
+else fail "fit: $(cat "$tmp/out")"; fi
+if grep -qF '"not_a_digit": {' "$tmp/m.json" &&
+   grep -qF '"method": "class-subspace", "components": 16, "median": ' "$tmp/m.json"; then ok
+else fail "no not_a_digit section in the saved model"; fi
+# The old file but its closing "\n}\n" is where the new one starts.
+keep=$(($(wc -c < "$model") - 3))
+if [ "$(head -c "$keep" "$model" | cksum)" = "$(head -c "$keep" "$tmp/m.json" | cksum)" ]; then ok
+else fail "the rest of the model changed"; fi
+# 10 rows of means and 160 of directions, 784 numbers each.
+rows=$(sed -n '/"means": \[/,/^  }/p' "$tmp/m.json" | grep -c '^      \[')
+if [ "$rows" -eq 170 ]; then ok; else fail "$rows rows in the section, expected 170"; fi
+if "$digitpad" train --model "$tmp/m.json" --epochs 0 -q --out "$tmp/m2.json" > "$tmp/out" 2>&1 &&
+   cmp -s "$tmp/m.json" "$tmp/m2.json"; then ok
+else fail "reload and save changed the bytes: $(cat "$tmp/out")"; fi
+
+# The same bits whichever kernels OpenBLAS picks: the fit makes its products
+# with digitpad's own (dense_kernels.h).
+if OPENBLAS_CORETYPE=Prescott "$digitpad" train --model "$model" --epochs 0 --not-a-digit -q \
+       --out "$tmp/p.json" > "$tmp/out" 2>&1 && cmp -s "$tmp/m.json" "$tmp/p.json"; then ok
+else fail "another BLAS kernel fitted other bits: $(cat "$tmp/out")"; fi
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
