@@ -14,7 +14,7 @@
 
 #include "app/canvas.h"
 #include "app/layout.h"
-#include "app/state.h"
+#include "app/window.h"
 #include "core/model_file.h"
 #include "core/normalize.h"
 
@@ -285,48 +285,48 @@ static void test_state_events(void)
     cfg.data_dir = "/nonexistent/digitpad-test";
     app_state *s = calloc(1, sizeof *s);
     captured *cap = calloc(1, sizeof *cap);
-    CHECK(app_state_init(s, &cfg, 1280, 800, 1.0f, capture, cap), "init");
+    CHECK(app_state_init(s, &cfg, 1280, 800, 1.0f, capture, cap, NULL, NULL), "init");
     tiny_model(s);
     app_update(s, 0.0);
-    CHECK(!s->has_guess, "a guess on an empty canvas");
+    CHECK(!s->score.has_guess, "a guess on an empty canvas");
 
     // Drawing through the handler gives a prediction and an event.
     static const float line[] = {14, 4, 14, 24};
     draw(s, line, 2);
     app_update(s, 0.1);
-    CHECK(s->has_guess, "no guess after drawing");
+    CHECK(s->score.has_guess, "no guess after drawing");
     const char *ev = last_event(cap, "prediction");
-    CHECK(ev && event_index(ev) == (int)s->guess, "prediction event: %s", ev ? ev : "none");
+    CHECK(ev && event_index(ev) == (int)s->score.guess, "prediction event: %s", ev ? ev : "none");
     float sum = 0;
-    for (size_t i = 0; i < s->n_classes; i++)
-        sum += s->probs[i];
+    for (size_t i = 0; i < s->score.n_classes; i++)
+        sum += s->score.probs[i];
     CHECK(fabsf(sum - 1.0f) < 1e-4f, "probabilities sum to %f", (double)sum);
 
     // Undo (Ctrl+Z) takes the stroke away: no guess, and an event saying so.
     size_t before = cap->n;
     key(s, APP_KEY_Z, true);
     app_update(s, 0.2);
-    CHECK(!s->has_guess, "guess after undo");
+    CHECK(!s->score.has_guess, "guess after undo");
     CHECK(cap->n > before && event_index(last_event(cap, "prediction")) == -1, "no empty prediction event");
 
     // P switches the input to the raw canvas and back.
     draw(s, line, 2);
     app_update(s, 0.3);
     float normalised[784];
-    memcpy(normalised, s->input, sizeof normalised);
+    memcpy(normalised, s->score.input, sizeof normalised);
     key(s, APP_KEY_P, false);
     app_update(s, 0.4);
-    CHECK(s->meta.preprocess == MODEL_PREPROCESS_NONE, "P did not switch to raw");
-    CHECK(memcmp(normalised, s->input, sizeof normalised) != 0, "raw input equals normalised");
-    CHECK(memcmp(s->raw, s->input, sizeof normalised) == 0, "raw input is not the canvas");
+    CHECK(s->model.meta.preprocess == MODEL_PREPROCESS_NONE, "P did not switch to raw");
+    CHECK(memcmp(normalised, s->score.input, sizeof normalised) != 0, "raw input equals normalised");
+    CHECK(memcmp(s->score.raw, s->score.input, sizeof normalised) == 0, "raw input is not the canvas");
     key(s, APP_KEY_P, false);
     app_update(s, 0.5);
-    CHECK(s->meta.preprocess == MODEL_PREPROCESS_MNIST, "P did not switch back");
+    CHECK(s->model.meta.preprocess == MODEL_PREPROCESS_MNIST, "P did not switch back");
 
     // C clears; the right button erases; E makes the left one erase.
     key(s, APP_KEY_C, false);
     app_update(s, 0.6);
-    CHECK(canvas_is_empty(&s->canvas) && !s->has_guess, "C did not clear");
+    CHECK(canvas_is_empty(&s->canvas) && !s->score.has_guess, "C did not clear");
     draw(s, line, 2);
     mouse(s, APP_IN_MOUSE_DOWN, 10, 14, 3);
     mouse(s, APP_IN_MOUSE_MOVE, 18, 14, 0);
@@ -347,7 +347,7 @@ static void test_state_events(void)
     // Training without data says how to get it.
     before = cap->n;
     key(s, APP_KEY_SPACE, false);
-    CHECK(s->status_error && strstr(s->status, "scripts/fetch-mnist"), "status: %s", s->status);
+    CHECK(s->report.status_error && strstr(s->report.status, "scripts/fetch-mnist"), "status: %s", s->report.status);
     CHECK(cap->n > before && last_event(cap, "error"), "no error event");
 
     // Help opens and closes.
@@ -362,7 +362,7 @@ static void test_state_events(void)
     CHECK(s->layout.canvas.w > 800, "canvas %d after resize", s->layout.canvas.w);
     draw(s, line, 2);
     app_update(s, 0.7);
-    CHECK(s->has_guess && s->canvas.points[0].x > 13.5f && s->canvas.points[0].x < 14.5f,
+    CHECK(s->score.has_guess && s->canvas.points[0].x > 13.5f && s->canvas.points[0].x < 14.5f,
           "drawing after resize at %.2f", (double)s->canvas.points[0].x);
 
     // A broken file dropped on the window: the reason shows, the model stays.
@@ -373,30 +373,32 @@ static void test_state_events(void)
     FILE *f = fopen(bad, "w");
     fputs("{\"format\": \"digitpad-mlp\", \"layers\": [", f);
     fclose(f);
-    const float *params = s->net.params;
-    uint64_t nv = s->net_version;
+    const float *params = s->model.net.params;
+    uint64_t nv = s->model.version;
     before = cap->n;
     app_input_event drop = {.kind = APP_IN_DROP_FILE, .path = bad};
     app_handle(s, &drop);
-    CHECK(s->status_error && strstr(s->status, "broken.json"), "status: %s", s->status);
-    CHECK(s->net.params == params && s->net_version == nv, "the model changed");
+    loader_wait(&s->model.loader); // read on the loader thread; app_update takes the result
+    app_update(s, 0.8);
+    CHECK(s->report.status_error && strstr(s->report.status, "broken.json"), "status: %s", s->report.status);
+    CHECK(s->model.net.params == params && s->model.version == nv, "the model changed");
     CHECK(cap->n > before && last_event(cap, "error"), "no error event for a broken file");
 
     // Ctrl+S saves under $XDG_DATA_HOME (never over the bundled model), and it loads back.
     setenv("XDG_DATA_HOME", dir, 1);
     key(s, APP_KEY_S, true);
     const char *saved = last_event(cap, "saved");
-    CHECK(saved != NULL, "no saved event; status: %s", s->status);
+    CHECK(saved != NULL, "no saved event; status: %s", s->report.status);
     char path[1024] = "";
     if (saved) {
         const char *p = strstr(saved, "\"path\":\"") + 8;
         snprintf(path, sizeof path, "%.*s", (int)(strchr(p, '"') - p), p);
         CHECK(strstr(path, "/digitpad/models/digitpad-") && access(path, R_OK) == 0, "saved to %s",
               path);
-        float p0 = s->net.params[0];
+        float p0 = s->model.net.params[0];
         drop.path = path;
-        CHECK(app_state_load(s, path), "loading the saved model: %s", s->status);
-        CHECK(s->net.params[0] == p0, "saved weights differ");
+        CHECK(app_state_load(s, path), "loading the saved model: %s", s->report.status);
+        CHECK(s->model.net.params[0] == p0, "saved weights differ");
         CHECK(last_event(cap, "loaded") != NULL, "no loaded event");
         remove(path);
     }
@@ -435,9 +437,9 @@ static void test_bundled_model(void)
     cfg.data_dir = "/nonexistent/digitpad-test";
     app_state *s = calloc(1, sizeof *s);
     captured *cap = calloc(1, sizeof *cap);
-    CHECK(app_state_init(s, &cfg, 1280, 800, 1.0f, capture, cap), "init");
+    CHECK(app_state_init(s, &cfg, 1280, 800, 1.0f, capture, cap, NULL, NULL), "init");
     app_state_start(s);
-    CHECK(s->have_model && s->model_path[0], "bundled model not loaded: %s", s->status);
+    CHECK(s->model.have && s->model.path[0], "bundled model not loaded: %s", s->report.status);
 
     static const float one[] = {15, 5, 14, 23};
     static const float one_small[] = {4, 3, 4, 10};

@@ -20,7 +20,7 @@
 
 #include "app/canvas.h"
 #include "app/layout.h"
-#include "app/state.h"
+#include "app/window.h"
 #include "app/views.h"
 #include "core/inspect.h"
 #include "core/model_file.h"
@@ -28,6 +28,9 @@
 
 #include "check.h"
 #include "events.h"
+
+/* What the views read of s, as a pointer for one call. */
+#define VC(s) ((view_ctx[1]){app_view_ctx(s)})
 
 static size_t count_events(const captured *c, const char *kind)
 {
@@ -45,7 +48,7 @@ static app_state *new_state(captured *cap, int w, int h, float scale)
     app_config_default(&cfg);
     cfg.data_dir = "/nonexistent/digitpad-test";
     app_state *s = calloc(1, sizeof *s);
-    CHECK(app_state_init(s, &cfg, w, h, scale, capture, cap), "init");
+    CHECK(app_state_init(s, &cfg, w, h, scale, capture, cap, NULL, NULL), "init");
     return s;
 }
 
@@ -107,21 +110,21 @@ static void test_hidden_cells(void)
     use_net(s, sizes, 3, &net);
     // Pixel 0 lit: unit 0 gets +1, unit 1 gets -1 (off); unit 2 has bias
     // 0.5, unit 3 bias -1 (off).
-    mlp_layer *L = &s->net.layers[0];
+    mlp_layer *L = &s->model.net.layers[0];
     L->kernel[0 * 4 + 0] = 1.0f;
     L->kernel[0 * 4 + 1] = -1.0f;
     L->bias[2] = 0.5f;
     L->bias[3] = -1.0f;
-    s->net_version++;
+    s->model.version++;
     float img[784] = {0};
     img[0] = 1.0f;
     uint8_t rgb[4 * 3];
-    CHECK(view_hidden_cells(s, 0, rgb) == 0, "cells without a drawing report zeros");
+    CHECK(view_hidden_cells(&s->views, VC(s), 0, rgb) == 0, "cells without a drawing report zeros");
     put_bitmap(s, img, 1.0);
-    CHECK(s->has_guess, "no guess for the bitmap");
-    size_t zeros = view_hidden_cells(s, 0, rgb);
+    CHECK(s->score.has_guess, "no guess for the bitmap");
+    size_t zeros = view_hidden_cells(&s->views, VC(s), 0, rgb);
     CHECK(zeros == 2, "ReLU switched off %zu of 4, want 2", zeros);
-    CHECK(zeros == inspect_zero_units(&s->net, s->acts, 0), "zero count differs from inspect's");
+    CHECK(zeros == inspect_zero_units(&s->model.net, s->views.hidden.acts, 0), "zero count differs from inspect's");
     uint8_t want[3], off[3] = {VIEW_OFF_R, VIEW_OFF_G, VIEW_OFF_B};
     inspect_color(1.0f, 1.0f, want); // the largest activation: the top of the map
     CHECK(same_rgb(rgb, want) && want[0] == 255 && want[1] == 120 && want[2] == 40,
@@ -138,34 +141,34 @@ static void test_hidden_cells(void)
     // Hover and click a unit in the view: its value shows, it is pinned,
     // and the weights view keeps it.
     view_hidden_layout hl;
-    view_hidden_layout_of(s, &hl);
+    view_hidden_layout_of(VC(s), &hl);
     CHECK(hl.n_grids == 1 && hl.grid[0].n == 4, "hidden layout: %zu grids", hl.n_grids);
     app_rect cell = view_grid_cell(&hl.grid[0], 2);
     click_rect(s, cell);
-    CHECK(s->hover_layer == 0 && s->hover_unit == 2, "hover %d/%d", s->hover_layer, s->hover_unit);
-    CHECK(s->sel_layer == 0 && s->sel_unit == 2, "click did not pin unit 2");
+    CHECK(s->views.hover_layer == 0 && s->views.hover_unit == 2, "hover %d/%d", s->views.hover_layer, s->views.hover_unit);
+    CHECK(s->views.sel_layer == 0 && s->views.sel_unit == 2, "click did not pin unit 2");
     key(s, APP_KEY_2, false);
-    CHECK(s->view == VIEW_WEIGHTS && s->sel_unit == 2, "the weights view lost the pinned unit");
+    CHECK(s->views.view == VIEW_WEIGHTS && s->views.sel_unit == 2, "the weights view lost the pinned unit");
     view_weights_layout wl;
-    view_weights_layout_of(s, &wl);
+    view_weights_layout_of(&s->views, VC(s), &wl);
     click_rect(s, view_grid_cell(&wl.grid, 2));
-    CHECK(s->sel_unit == -1, "clicking the pinned tile again did not let it go");
+    CHECK(s->views.sel_unit == -1, "clicking the pinned tile again did not let it go");
     click_rect(s, view_grid_cell(&wl.grid, 3));
-    CHECK(s->sel_layer == 0 && s->sel_unit == 3, "clicking tile 3 did not pin unit 3");
+    CHECK(s->views.sel_layer == 0 && s->views.sel_unit == 3, "clicking tile 3 did not pin unit 3");
     key(s, APP_KEY_1, false);
-    CHECK(s->view == VIEW_HIDDEN && s->sel_unit == 3, "the hidden view does not show tile 3's unit");
+    CHECK(s->views.view == VIEW_HIDDEN && s->views.sel_unit == 3, "the hidden view does not show tile 3's unit");
 
     // Deeper models: one grid per hidden layer, incoming weights from the layer before.
     size_t deep[] = {784, 6, 5, 10};
     mlp net2;
     use_net(s, deep, 4, &net2);
-    CHECK(s->sel_unit == 3, "pinned unit 3 of layer 1 is still valid in 784-6-5-10");
-    view_hidden_layout_of(s, &hl);
+    CHECK(s->views.sel_unit == 3, "pinned unit 3 of layer 1 is still valid in 784-6-5-10");
+    view_hidden_layout_of(VC(s), &hl);
     CHECK(hl.n_grids == 2 && hl.grid[0].n == 6 && hl.grid[1].n == 5, "deep layout");
-    s->net.layers[1].kernel[4 * 5 + 2] = -0.5f; // layer 2's unit 2 from layer 1's unit 4
-    s->net.layers[1].kernel[1 * 5 + 2] = 0.25f;
+    s->model.net.layers[1].kernel[4 * 5 + 2] = -0.5f; // layer 2's unit 2 from layer 1's unit 4
+    s->model.net.layers[1].kernel[1 * 5 + 2] = 0.25f;
     uint8_t in[6 * 3];
-    float sc = view_incoming_colors(s, 1, 2, in);
+    float sc = view_incoming_colors(VC(s), 1, 2, in);
     inspect_color(-0.5f, 0.5f, want);
     CHECK(sc == 0.5f && same_rgb(in + 12, want), "incoming colours of a deeper unit");
     free_state(s);
@@ -181,7 +184,7 @@ static void test_weight_tiles(void)
     size_t sizes[] = {784, 3, 10};
     mlp net;
     use_net(s, sizes, 3, &net);
-    mlp_layer *L = &s->net.layers[0];
+    mlp_layer *L = &s->model.net.layers[0];
     // Unit 1: a hand-set kernel with a known largest magnitude 0.8.
     for (size_t i = 0; i < 784; i++)
         L->kernel[i * 3 + 1] = 0.4f * sinf((float)i * 0.37f);
@@ -189,7 +192,7 @@ static void test_weight_tiles(void)
     L->kernel[200 * 3 + 1] = -0.8f;
     L->kernel[300 * 3 + 1] = 0.0f;
     uint8_t rgba[784 * 4];
-    float scale = view_weight_tile(s, 1, rgba);
+    float scale = view_weight_tile(VC(s), 1, rgba);
     CHECK(scale == 0.8f, "tile scale %g", (double)scale);
     int bad = 0;
     for (size_t i = 0; i < 784; i++) {
@@ -209,21 +212,21 @@ static void test_weight_tiles(void)
     // Live tiles: they follow new weights at most four times a second.
     key(s, APP_KEY_2, false);
     app_update(s, 10.0);
-    uint64_t v0 = s->tiles_net;
+    uint64_t v0 = s->views.tiles_net;
     int changes = 0;
     uint64_t last = v0;
     for (int f = 1; f <= 120; f++) { // two seconds of frames at 60 Hz, a snapshot every frame
-        s->net_version++;
+        s->model.version++;
         app_update(s, 10.0 + f / 60.0);
-        if (s->tiles_net != last) {
+        if (s->views.tiles_net != last) {
             changes++;
-            last = s->tiles_net;
+            last = s->views.tiles_net;
         }
     }
     CHECK(changes >= 6 && changes <= 9, "tiles re-made %d times in 2 s", changes);
-    s->net_version++;
+    s->model.version++;
     app_update(s, 13.0);
-    CHECK(s->tiles_net == s->net_version, "the last weights never reached the tiles");
+    CHECK(s->views.tiles_net == s->model.version, "the last weights never reached the tiles");
     free_state(s);
     free(cap);
 }
@@ -238,7 +241,7 @@ static void test_saliency_view(void)
     mlp net;
     use_net(s, sizes, 3, &net);
     const size_t p = 100, q = 200;
-    mlp_layer *L1 = &s->net.layers[0], *L2 = &s->net.layers[1];
+    mlp_layer *L1 = &s->model.net.layers[0], *L2 = &s->model.net.layers[1];
     L1->kernel[p * 2 + 0] = 2.0f;
     L1->kernel[q * 2 + 0] = -1.0f;
     L1->bias[0] = 0.5f; // h0 = 2 x_p - x_q + 0.5 = 0.5 (on)
@@ -249,75 +252,75 @@ static void test_saliency_view(void)
     for (int i = 0; i < 2; i++)
         for (int c = 0; c < 3; c++)
             L2->kernel[i * 3 + c] = w2[i][c];
-    s->net_version++;
+    s->model.version++;
     key(s, APP_KEY_3, false);
-    CHECK(s->view == VIEW_WHY, "3 did not open the why view");
+    CHECK(s->views.view == VIEW_WHY, "3 did not open the why view");
     float img[784] = {0};
     img[p] = 0.5f;
     img[q] = 1.0f;
     put_bitmap(s, img, 1.0);
     // Logits 0.5, -0.5, 0.25: class 0, but flat enough not to be announced.
-    CHECK(s->has_guess && s->guess == 0, "guess %zu", s->guess);
-    CHECK(!s->sure, "a 42/16/33 split announced as sure");
+    CHECK(s->score.has_guess && s->score.guess == 0, "guess %zu", s->score.guess);
+    CHECK(!s->score.sure, "a 42/16/33 split announced as sure");
     const char *pe = last_event(cap, "prediction");
     CHECK(pe && strstr(pe, "\"sure\":false"), "prediction event: %s", pe ? pe : "none");
-    CHECK(s->has_saliency && s->saliency_class == 0, "no saliency of class 0");
+    CHECK(s->views.why.has_saliency && s->views.why.saliency_class == 0, "no saliency of class 0");
     /* d logit_0 / dx = W1[:,0] * w2[0][0] (h1 is off): x_p * 2 = 1, x_q * -1 = -1. */
     int bad = 0;
     for (size_t i = 0; i < 784; i++) {
         float want = i == p ? 1.0f : i == q ? -1.0f : 0.0f;
-        bad += fabsf(s->saliency[i] - want) > 1e-6f;
+        bad += fabsf(s->views.why.saliency[i] - want) > 1e-6f;
     }
-    CHECK(bad == 0, "class 0's map: %d pixels off (p %g, q %g)", bad, (double)s->saliency[p],
-          (double)s->saliency[q]);
+    CHECK(bad == 0, "class 0's map: %d pixels off (p %g, q %g)", bad, (double)s->views.why.saliency[p],
+          (double)s->views.why.saliency[q]);
     float up, down;
-    view_saliency_sums(s, &up, &down);
+    view_saliency_sums(&s->views, &up, &down);
     CHECK(fabsf(up - 1.0f) < 1e-6f && fabsf(down + 1.0f) < 1e-6f, "sums %g %g", (double)up, (double)down);
     const char *se = last_event(cap, "saliency");
     CHECK(se && strstr(se, "\"class\":0"), "saliency event: %s", se ? se : "none");
 
     // A click on class 1's bar explains class 1: the signs flip (w2[0][1] = -1).
     app_rect b = s->layout.bars;
-    size_t n = s->n_classes;
+    size_t n = s->score.n_classes;
     click_at(s, (float)b.x + 10.0f, (float)b.y + (float)(b.h / (int)n) * 1.5f);
     app_update(s, 2.0);
-    CHECK(s->why_class == 1 && view_why_class(s) == 1 && s->saliency_class == 1, "bar click: class %d",
-          s->why_class);
-    CHECK(fabsf(s->saliency[p] + 1.0f) < 1e-6f && fabsf(s->saliency[q] - 1.0f) < 1e-6f,
-          "class 1's map: p %g q %g", (double)s->saliency[p], (double)s->saliency[q]);
+    CHECK(s->views.why.why_class == 1 && view_why_class(&s->views, VC(s)) == 1 && s->views.why.saliency_class == 1, "bar click: class %d",
+          s->views.why.why_class);
+    CHECK(fabsf(s->views.why.saliency[p] + 1.0f) < 1e-6f && fabsf(s->views.why.saliency[q] - 1.0f) < 1e-6f,
+          "class 1's map: p %g q %g", (double)s->views.why.saliency[p], (double)s->views.why.saliency[q]);
     se = last_event(cap, "saliency");
     CHECK(se && strstr(se, "\"class\":1"), "saliency event: %s", se ? se : "none");
     // The same bar again: back to the answer.
     click_at(s, (float)b.x + 10.0f, (float)b.y + (float)(b.h / (int)n) * 1.5f);
     app_update(s, 3.0);
-    CHECK(s->why_class == -1 && s->saliency_class == 0, "second click kept class %d", s->why_class);
+    CHECK(s->views.why.why_class == -1 && s->views.why.saliency_class == 0, "second click kept class %d", s->views.why.why_class);
     // Against inspect_saliency directly, for class 2.
-    s->why_class = 2;
+    s->views.why.why_class = 2;
     app_update(s, 4.0);
     float direct[784], scratch[4 * 784 + 8];
-    inspect_saliency(&s->net, s->input, 2, direct, scratch);
-    CHECK(memcmp(direct, s->saliency, sizeof direct) == 0, "the view's map is not inspect_saliency's");
+    inspect_saliency(&s->model.net, s->score.input, 2, direct, scratch);
+    CHECK(memcmp(direct, s->views.why.saliency, sizeof direct) == 0, "the view's map is not inspect_saliency's");
     // G: the plain gradient, which is not zero where there is no ink. For
     // class 2 (h1 off): d logit_2 / dx = W1[:,0] * 0.5, so pixel p gives 1
     // and an empty pixel r with a weight of its own gives 0.5 * 4.
     const size_t r = 300;
     L1->kernel[r * 2 + 0] = 4.0f;
-    s->net_version++;
+    s->model.version++;
     key(s, APP_KEY_G, false);
     app_update(s, 4.5);
-    CHECK(s->why_gradient && s->has_saliency, "G did not switch to the gradient");
-    CHECK(fabsf(s->saliency[p] - 1.0f) < 1e-6f && fabsf(s->saliency[r] - 2.0f) < 1e-6f,
-          "gradient map: p %g (want 1), empty r %g (want 2)", (double)s->saliency[p],
-          (double)s->saliency[r]);
+    CHECK(s->views.why.gradient && s->views.why.has_saliency, "G did not switch to the gradient");
+    CHECK(fabsf(s->views.why.saliency[p] - 1.0f) < 1e-6f && fabsf(s->views.why.saliency[r] - 2.0f) < 1e-6f,
+          "gradient map: p %g (want 1), empty r %g (want 2)", (double)s->views.why.saliency[p],
+          (double)s->views.why.saliency[r]);
     se = last_event(cap, "saliency");
     CHECK(se && strstr(se, "\"mode\":\"gradient\""), "saliency event: %s", se ? se : "none");
     key(s, APP_KEY_G, false);
     app_update(s, 4.6);
-    CHECK(!s->why_gradient && s->saliency[r] == 0.0f, "G again: gradient x input, 0 where no ink");
+    CHECK(!s->views.why.gradient && s->views.why.saliency[r] == 0.0f, "G again: gradient x input, 0 where no ink");
     // Clearing the canvas: nothing to explain.
     key(s, APP_KEY_C, false);
     app_update(s, 5.0);
-    CHECK(!s->has_saliency && view_why_class(s) == -1, "saliency without a drawing");
+    CHECK(!s->views.why.has_saliency && view_why_class(&s->views, VC(s)) == -1, "saliency without a drawing");
     free_state(s);
     free(cap);
 }
@@ -338,17 +341,17 @@ static void test_not_sure(void)
     two[1] = 0.6f;
     two[7] = 0.4f;
     spread[2] = 0.55f;
-    CHECK(fabsf(view_entropy(flat, 10) - 1.0f) < 1e-5f, "uniform entropy %g", (double)view_entropy(flat, 10));
+    CHECK(fabsf(scoring_entropy(flat, 10) - 1.0f) < 1e-5f, "uniform entropy %g", (double)scoring_entropy(flat, 10));
     float onehot[10] = {0};
     onehot[4] = 1.0f;
-    CHECK(view_entropy(onehot, 10) == 0.0f, "one-hot entropy");
-    CHECK(!view_is_sure(flat, 10), "a flat distribution is sure");
-    CHECK(view_is_sure(peaked, 10), "a peaked distribution is not sure");
-    CHECK(view_is_sure(onehot, 10), "one-hot is not sure");
-    CHECK(!view_is_sure(low, 10), "top 0.45 is sure");
-    CHECK(view_is_sure(two, 10), "0.6 / 0.4 between two classes is not sure");
-    CHECK(!view_is_sure(spread, 10), "0.55 over an even spread (entropy %.2f) is sure",
-          (double)view_entropy(spread, 10));
+    CHECK(scoring_entropy(onehot, 10) == 0.0f, "one-hot entropy");
+    CHECK(!scoring_is_sure(flat, 10), "a flat distribution is sure");
+    CHECK(scoring_is_sure(peaked, 10), "a peaked distribution is not sure");
+    CHECK(scoring_is_sure(onehot, 10), "one-hot is not sure");
+    CHECK(!scoring_is_sure(low, 10), "top 0.45 is sure");
+    CHECK(scoring_is_sure(two, 10), "0.6 / 0.4 between two classes is not sure");
+    CHECK(!scoring_is_sure(spread, 10), "0.55 over an even spread (entropy %.2f) is sure",
+          (double)scoring_entropy(spread, 10));
 }
 
 /* ---- switching views --------------------------------------------------- */
@@ -360,12 +363,12 @@ static void test_switching(void)
     size_t sizes[] = {784, 8, 10};
     mlp net;
     use_net(s, sizes, 3, &net);
-    CHECK(s->view == VIEW_HIDDEN, "first view %d", s->view);
+    CHECK(s->views.view == VIEW_HIDDEN, "first view %d", s->views.view);
     static const app_key keys[] = {APP_KEY_2, APP_KEY_3, APP_KEY_4, APP_KEY_5, APP_KEY_1};
     for (int i = 0; i < 5; i++) {
         key(s, keys[i], false);
         app_view want = (app_view)((i + 1) % VIEW_COUNT);
-        CHECK(s->view == want, "key %d: view %d", i + 2, s->view);
+        CHECK(s->views.view == want, "key %d: view %d", i + 2, s->views.view);
         char ev[64];
         snprintf(ev, sizeof ev, "{\"event\":\"view\",\"name\":\"%s\"}", view_name(want));
         const char *got = last_event(cap, "view");
@@ -375,20 +378,20 @@ static void test_switching(void)
     key(s, APP_KEY_1, false); // already shown: no event
     CHECK(count_events(cap, "view") == before, "switching to the shown view emitted an event");
     key(s, APP_KEY_TAB, false);
-    CHECK(s->view == VIEW_WEIGHTS, "Tab: %d", s->view);
+    CHECK(s->views.view == VIEW_WEIGHTS, "Tab: %d", s->views.view);
     key(s, APP_KEY_TAB, true);
     key(s, APP_KEY_TAB, true);
-    CHECK(s->view == VIEW_LOG, "Shift+Tab twice from weights: %d", s->view);
+    CHECK(s->views.view == VIEW_LOG, "Shift+Tab twice from weights: %d", s->views.view);
     key(s, APP_KEY_TAB, false);
-    CHECK(s->view == VIEW_HIDDEN, "Tab wraps: %d", s->view);
+    CHECK(s->views.view == VIEW_HIDDEN, "Tab wraps: %d", s->views.view);
     // Ctrl+digit does nothing (a platform shortcut, not a view).
     app_input_event ctrl2 = {.kind = APP_IN_KEY, .key = APP_KEY_2, .ctrl = true};
     app_handle(s, &ctrl2);
-    CHECK(s->view == VIEW_HIDDEN, "Ctrl+2 switched views");
+    CHECK(s->views.view == VIEW_HIDDEN, "Ctrl+2 switched views");
     // The tabs with the mouse.
     for (int v = VIEW_COUNT - 1; v >= 0; v--) {
         click_rect(s, s->layout.buttons[BTN_TAB_HIDDEN + v]);
-        CHECK(s->view == (app_view)v, "tab %d: view %d", v, s->view);
+        CHECK(s->views.view == (app_view)v, "tab %d: view %d", v, s->views.view);
     }
     // Names round-trip; a wrong one is refused.
     for (int v = 0; v < VIEW_COUNT; v++) {
@@ -399,9 +402,9 @@ static void test_switching(void)
     CHECK(!view_from_name("gallery", &dummy), "an unknown view name was accepted");
     // The mistakes view without MNIST says how to get it, T too.
     key(s, APP_KEY_4, false);
-    CHECK(s->data_state == APP_DATA_MISSING, "data state %d", s->data_state);
+    CHECK(s->train.data_state == TRAINING_DATA_MISSING, "data state %d", s->train.data_state);
     key(s, APP_KEY_T, false);
-    CHECK(s->status_error && strstr(s->status, "scripts/fetch-mnist"), "T without MNIST: %s", s->status);
+    CHECK(s->report.status_error && strstr(s->report.status, "scripts/fetch-mnist"), "T without MNIST: %s", s->report.status);
     free_state(s);
     free(cap);
 }
@@ -476,7 +479,7 @@ static void check_views_at(int w, int h, float scale, const size_t *sizes, size_
     snprintf(what, sizeof what, "%dx%d@%g %zu-layer", w, h, (double)scale, n_sizes - 1);
 
     view_hidden_layout hl;
-    view_hidden_layout_of(s, &hl);
+    view_hidden_layout_of(VC(s), &hl);
     for (size_t i = 0; i < hl.n_grids; i++) {
         app_rect g = grid_box(&hl.grid[i]);
         CHECK(hl.grid[i].n == sizes[i + 1], "%s: hidden grid %zu has %zu of %zu", what, i,
@@ -490,7 +493,7 @@ static void check_views_at(int w, int h, float scale, const size_t *sizes, size_
     CHECK(hl.detail.h == 0 || inside(hl.detail, v), "%s: the unit detail leaves the view", what);
 
     view_weights_layout wl;
-    view_weights_layout_of(s, &wl);
+    view_weights_layout_of(&s->views, VC(s), &wl);
     app_rect tiles = grid_box(&wl.grid);
     CHECK(inside(tiles, v) && !overlap(tiles, wl.footer) && !overlap(tiles, wl.caption),
           "%s: weight tiles leave their room", what);
@@ -501,17 +504,17 @@ static void check_views_at(int w, int h, float scale, const size_t *sizes, size_
               wl.grid.cell);
 
     view_why_layout yl;
-    view_why_layout_of(s, &yl);
+    view_why_layout_of(VC(s), &yl);
     CHECK(inside(yl.heat, v) && inside(yl.side, v) && !overlap(yl.heat, yl.side) &&
               yl.heat.w == yl.heat.h && yl.heat.w >= (int)(100 * scale),
           "%s: why map %dx%d", what, yl.heat.w, yl.heat.h);
 
     for (int open = 0; open < 2; open++) {
         if (open)
-            views_open_gallery(s, 5, 3);
-        s->n_gallery = 40; // as if answers were there
+            views_open_gallery(&s->views, VC(s), 5, 3);
+        s->views.mistakes.n_gallery = 40; // as if answers were there
         view_mistakes_layout ml;
-        view_mistakes_layout_of(s, &ml);
+        view_mistakes_layout_of(&s->views, VC(s), &ml);
         if (ml.show_matrix) {
             CHECK(inside(ml.matrix, v) && ml.cell_h >= (int)(14 * scale) && ml.cell_w >= (int)(18 * scale),
                   "%s: matrix cells %dx%d", what, ml.cell_w, ml.cell_h);
@@ -527,7 +530,7 @@ static void check_views_at(int w, int h, float scale, const size_t *sizes, size_
             CHECK(inside(ml.close, ml.gallery) && inside(ml.prev, ml.gallery) && !overlap(ml.prev, ml.next),
                   "%s: gallery buttons", what);
         }
-        views_close_gallery(s);
+        views_close_gallery(&s->views);
     }
     free_state(s);
     free(cap);
@@ -551,7 +554,7 @@ static void test_geometry(void)
     mlp net;
     use_net(s, one, 3, &net);
     view_weights_layout wl;
-    view_weights_layout_of(s, &wl);
+    view_weights_layout_of(&s->views, VC(s), &wl);
     CHECK(wl.pages == 1 && wl.grid.n == 128 && wl.grid.cell == 28, "1280x800: %zu pages, %d px",
           wl.pages, wl.grid.cell);
     // A wide layer pages: PgDn / PgUp and the wheel move through it.
@@ -559,23 +562,23 @@ static void test_geometry(void)
     size_t huge[] = {784, 1000, 10};
     use_net(s, huge, 3, &net2);
     key(s, APP_KEY_2, false);
-    view_weights_layout_of(s, &wl);
+    view_weights_layout_of(&s->views, VC(s), &wl);
     CHECK(wl.pages > 1 && wl.first == 0, "1000 units in %zu pages", wl.pages);
     key(s, APP_KEY_PAGE_DOWN, false);
-    view_weights_layout_of(s, &wl);
+    view_weights_layout_of(&s->views, VC(s), &wl);
     CHECK(wl.page == 1 && wl.first == wl.per_page, "PgDn: page %zu", wl.page);
     app_input_event wheel = {.kind = APP_IN_WHEEL, .x = (float)s->layout.view.x + 20,
                              .y = (float)s->layout.view.y + 60, .wheel = 1};
     app_handle(s, &wheel);
-    view_weights_layout_of(s, &wl);
+    view_weights_layout_of(&s->views, VC(s), &wl);
     CHECK(wl.page == 0, "wheel up: page %zu", wl.page);
     for (int i = 0; i < 50; i++)
         key(s, APP_KEY_PAGE_DOWN, false);
-    view_weights_layout_of(s, &wl);
+    view_weights_layout_of(&s->views, VC(s), &wl);
     CHECK(wl.page == wl.pages - 1 && wl.first + wl.grid.n == 1000, "last page ends at %zu",
           wl.first + wl.grid.n);
     click_rect(s, view_grid_cell(&wl.grid, wl.grid.n - 1));
-    CHECK(s->sel_unit == 999, "the last tile is unit %d", s->sel_unit);
+    CHECK(s->views.sel_unit == 999, "the last tile is unit %d", s->views.sel_unit);
     free_state(s);
     free(cap);
 }
@@ -632,21 +635,21 @@ static void test_mistakes_with_mnist(void)
     cfg.gallery_pred = 3;
     captured *cap = calloc(1, sizeof *cap);
     app_state *s = calloc(1, sizeof *s);
-    CHECK(app_state_init(s, &cfg, 1280, 800, 1.0f, capture, cap), "init");
+    CHECK(app_state_init(s, &cfg, 1280, 800, 1.0f, capture, cap, NULL, NULL), "init");
     app_state_start(s);
-    CHECK(s->data_state == APP_DATA_LOADING, "MNIST is not read in the background at start (%d)",
-          s->data_state);
-    CHECK(wait_for(s, &s->has_confusion, 60.0), "no confusion matrix after reading MNIST");
-    CHECK(wait_for(s, &s->has_preds, 10.0), "no per-image answers");
+    CHECK(s->train.data_state == TRAINING_DATA_LOADING, "MNIST is not read in the background at start (%d)",
+          s->train.data_state);
+    CHECK(wait_for(s, &s->views.mistakes.has_confusion, 60.0), "no confusion matrix after reading MNIST");
+    CHECK(wait_for(s, &s->views.mistakes.has_preds, 10.0), "no per-image answers");
     int differ = 0;
     for (int t = 0; t < 10; t++)
         for (int p = 0; p < 10; p++)
-            differ += s->confusion[t][p] != whole.confusion[t][p];
+            differ += s->views.mistakes.confusion[t][p] != whole.confusion[t][p];
     CHECK(differ == 0, "%d cells differ from evaluate() on the whole test set", differ);
-    CHECK(fabs(s->confusion_accuracy - whole.accuracy) < 1e-9, "accuracy %g vs %g",
-          s->confusion_accuracy, whole.accuracy);
-    CHECK(s->confusion_epoch == (size_t)meta.epochs, "confusion after epoch %zu, model has %d",
-          s->confusion_epoch, meta.epochs);
+    CHECK(fabs(s->views.mistakes.confusion_accuracy - whole.accuracy) < 1e-9, "accuracy %g vs %g",
+          s->views.mistakes.confusion_accuracy, whole.accuracy);
+    CHECK(s->views.mistakes.confusion_epoch == (size_t)meta.epochs, "confusion after epoch %zu, model has %d",
+          s->views.mistakes.confusion_epoch, meta.epochs);
     const char *ce = last_event(cap, "confusion");
     char row5[128];
     snprintf(row5, sizeof row5, "[%u,%u,%u,%u,%u,%u,%u,%u,%u,%u]", whole.confusion[5][0],
@@ -665,7 +668,7 @@ static void test_mistakes_with_mnist(void)
     eval_result part;
     CHECK(evaluate(&net, &slice, &part, NULL), "evaluate the slice");
     uint32_t counts[10][10];
-    view_confusion_counts(m.test.labels, s->test_pred, 2000, 1000, counts);
+    view_confusion_counts(m.test.labels, s->views.mistakes.test_pred, 2000, 1000, counts);
     differ = 0;
     uint32_t sum = 0;
     for (int t = 0; t < 10; t++)
@@ -674,62 +677,62 @@ static void test_mistakes_with_mnist(void)
             sum += counts[t][p];
         }
     CHECK(differ == 0 && sum == 1000, "slice: %d cells differ, %u counted", differ, sum);
-    CHECK(memcmp(pred, s->test_pred, m.test.count) == 0, "per-image answers differ");
+    CHECK(memcmp(pred, s->views.mistakes.test_pred, m.test.count) == 0, "per-image answers differ");
 
     // The gallery of 5 read as 3 (opened by the config): its images, the most confident first.
-    CHECK(s->gallery_true == 5 && s->gallery_pred == 3, "gallery cell");
-    CHECK(s->n_gallery == whole.confusion[5][3], "gallery of %zu, cell says %u", s->n_gallery,
+    CHECK(s->views.mistakes.gallery_true == 5 && s->views.mistakes.gallery_pred == 3, "gallery cell");
+    CHECK(s->views.mistakes.n_gallery == whole.confusion[5][3], "gallery of %zu, cell says %u", s->views.mistakes.n_gallery,
           whole.confusion[5][3]);
     bool ordered = true, right = true;
-    for (size_t i = 0; i < s->n_gallery; i++) {
-        uint32_t k = s->gallery[i];
-        right &= m.test.labels[k] == 5 && s->test_pred[k] == 3;
+    for (size_t i = 0; i < s->views.mistakes.n_gallery; i++) {
+        uint32_t k = s->views.mistakes.gallery[i];
+        right &= m.test.labels[k] == 5 && s->views.mistakes.test_pred[k] == 3;
         if (i)
-            ordered &= s->test_conf[s->gallery[i - 1]] >= s->test_conf[k];
+            ordered &= s->views.mistakes.test_conf[s->views.mistakes.gallery[i - 1]] >= s->views.mistakes.test_conf[k];
     }
     CHECK(right && ordered, "gallery images right %d, ordered %d", right, ordered);
     CHECK(last_event(cap, "gallery") != NULL, "no gallery event");
 
     // Clicking a cell opens its gallery; clicking an image puts it on the canvas.
     view_mistakes_layout ml;
-    view_mistakes_layout_of(s, &ml);
+    view_mistakes_layout_of(&s->views, VC(s), &ml);
     app_rect cell = {ml.matrix.x + 7 * ml.cell_w, ml.matrix.y + 2 * ml.cell_h, ml.cell_w, ml.cell_h};
     click_rect(s, cell);
-    CHECK(s->gallery_true == 2 && s->gallery_pred == 7 && s->n_gallery == whole.confusion[2][7],
-          "cell 2/7: %d/%d with %zu", s->gallery_true, s->gallery_pred, s->n_gallery);
-    view_mistakes_layout_of(s, &ml);
+    CHECK(s->views.mistakes.gallery_true == 2 && s->views.mistakes.gallery_pred == 7 && s->views.mistakes.n_gallery == whole.confusion[2][7],
+          "cell 2/7: %d/%d with %zu", s->views.mistakes.gallery_true, s->views.mistakes.gallery_pred, s->views.mistakes.n_gallery);
+    view_mistakes_layout_of(&s->views, VC(s), &ml);
     CHECK(ml.thumbs.n > 0, "no image shown");
     click_rect(s, view_grid_cell(&ml.thumbs, 0));
     app_update(s, 500.0);
-    uint32_t first = s->gallery[0];
+    uint32_t first = s->views.mistakes.gallery[0];
     CHECK(s->canvas.has_bitmap && s->shown_test == (long)first && s->shown_label == 2,
           "image on the canvas: %ld label %d", s->shown_test, s->shown_label);
     int off = 0;
     for (size_t i = 0; i < 784; i++)
-        off += fabsf(s->input[i] - (float)m.test.images[first * 784 + i] / 255.0f) > 1e-6f;
+        off += fabsf(s->score.input[i] - (float)m.test.images[first * 784 + i] / 255.0f) > 1e-6f;
     CHECK(off == 0, "%d input pixels differ from the test image", off);
-    CHECK(s->has_guess && s->guess == 7, "the network's answer for it is %zu, its cell says 7", s->guess);
+    CHECK(s->score.has_guess && s->score.guess == 7, "the network's answer for it is %zu, its cell says 7", s->score.guess);
     const char *te = last_event(cap, "test_digit");
     char want[96];
     snprintf(want, sizeof want, "{\"event\":\"test_digit\",\"index\":%u,\"label\":2}", first);
     CHECK(te && !strcmp(te, want), "test_digit event %s", te ? te : "none");
     // The gallery's close button closes it; clicking the cell opens it again.
-    view_mistakes_layout_of(s, &ml);
+    view_mistakes_layout_of(&s->views, VC(s), &ml);
     click_rect(s, ml.close);
-    CHECK(s->gallery_true == APP_NO_CELL, "the close button kept the gallery");
+    CHECK(s->views.mistakes.gallery_true == VIEW_NO_CELL, "the close button kept the gallery");
     click_rect(s, cell);
-    CHECK(s->gallery_true == 2 && s->gallery_pred == 7, "the cell did not reopen its gallery");
+    CHECK(s->views.mistakes.gallery_true == 2 && s->views.mistakes.gallery_pred == 7, "the cell did not reopen its gallery");
     // Other views explain it.
     key(s, APP_KEY_3, false);
     app_update(s, 501.0);
-    CHECK(s->has_saliency && s->saliency_class == 7, "why does not explain the image");
+    CHECK(s->views.why.has_saliency && s->views.why.saliency_class == 7, "why does not explain the image");
     // Esc closes the gallery; C clears the image.
     key(s, APP_KEY_4, false);
     key(s, APP_KEY_ESCAPE, false);
-    CHECK(s->gallery_true == APP_NO_CELL, "Esc kept the gallery");
+    CHECK(s->views.mistakes.gallery_true == VIEW_NO_CELL, "Esc kept the gallery");
     key(s, APP_KEY_C, false);
     app_update(s, 502.0);
-    CHECK(!s->canvas.has_bitmap && s->shown_test == -1 && !s->has_guess, "C kept the image");
+    CHECK(!s->canvas.has_bitmap && s->shown_test == -1 && !s->score.has_guess, "C kept the image");
     // T: a random test digit with its label.
     key(s, APP_KEY_T, false);
     app_update(s, 503.0);
@@ -737,7 +740,7 @@ static void test_mistakes_with_mnist(void)
     CHECK(s->shown_test >= 0 && te, "T put no test digit");
     if (s->shown_test >= 0)
         CHECK(s->shown_label == m.test.labels[s->shown_test], "T's label %d", s->shown_label);
-    CHECK(strstr(s->status, "true label"), "status: %s", s->status);
+    CHECK(strstr(s->report.status, "true label"), "status: %s", s->report.status);
 
     app_state_destroy(s);
     free(s);
@@ -748,8 +751,109 @@ static void test_mistakes_with_mnist(void)
     mnist_destroy(&m);
 }
 
+/* The views on their own (no app_state): what they ask of the window comes
+ * back as a view_request, never as a call. */
+static void test_requests(void)
+{
+    captured *cap = calloc(1, sizeof *cap);
+    events ev;
+    events_init(&ev, capture, cap);
+    model_slot m;
+    model_slot_init(&m, NULL, NULL, NULL, NULL);
+    size_t hidden[] = {8};
+    mlp net;
+    model_meta meta;
+    CHECK(model_slot_make_fresh(hidden, 1, 1, &net, &meta, NULL), "fresh");
+    model_slot_take(&m, &net, &meta, "");
+    scoring sc;
+    scoring_init(&sc);
+    CHECK(scoring_fit(&sc, &m.net), "fit");
+    app_layout l;
+    layout_compute(&l, 1280, 800, 1.0f, 2);
+    view_ctx c = {.model = &m, .score = &sc, .layout = &l, .data = NULL, .events = &ev};
+    views v;
+    views_init(&v, VIEW_HIDDEN, -1, -1);
+    views_on_model(&v, &c);
+
+    // Showing the mistakes view asks for MNIST and says so once.
+    view_request r = views_show(&v, &c, VIEW_MISTAKES);
+    CHECK((r.want & VIEW_WANT_DATA) && v.view == VIEW_MISTAKES &&
+              !strcmp(last_event(cap, "view"), "{\"event\":\"view\",\"name\":\"mistakes\"}"),
+          "show mistakes: want %u", r.want);
+    size_t n = cap->n;
+    r = views_show(&v, &c, VIEW_MISTAKES);
+    CHECK(r.want == 0 && cap->n == n, "showing the shown view again");
+
+    // An evaluation is wanted for a new model, but only asked for once MNIST is there.
+    r = views_update(&v, &c);
+    CHECK(!(r.want & VIEW_WANT_EVAL), "an evaluation without data");
+    mnist data;
+    memset(&data, 0, sizeof data);
+    data.test.count = 40;
+    data.test.rows = data.test.cols = 28;
+    data.test.labels = calloc(40, 1);
+    data.test.images = calloc(40, 784);
+    for (size_t i = 0; i < 40; i++)
+        data.test.labels[i] = (uint8_t)(i % 10);
+    c.data = &data;
+    views_on_data(&v, &c);
+    r = views_update(&v, &c);
+    CHECK(r.want & VIEW_WANT_EVAL, "no evaluation asked for");
+    views_eval_sent(&v);
+    r = views_update(&v, &c);
+    CHECK(!(r.want & VIEW_WANT_EVAL), "asked twice");
+
+    // The answers arrive: the fives (5, 15, 25, 35) read as 3 with rising confidence.
+    uint8_t *pred;
+    float *conf;
+    views_answer_buffers(&v, &pred, &conf);
+    for (size_t i = 0; i < 40; i++) {
+        pred[i] = data.test.labels[i];
+        conf[i] = 0.9f;
+    }
+    for (size_t i = 5; i < 40; i += 10) {
+        pred[i] = 3;
+        conf[i] = 0.5f + (float)i / 100.0f;
+    }
+    trainer_event e;
+    memset(&e, 0, sizeof e);
+    e.kind = TRAINER_EV_EVAL;
+    e.has_confusion = true;
+    e.confusion[5][3] = 4;
+    e.val_accuracy = 0.9;
+    views_on_confusion(&v, &c, &e, 0);
+    views_on_answers(&v, &c);
+    CHECK(v.mistakes.has_confusion && v.mistakes.has_preds && last_event(cap, "confusion"),
+          "confusion kept");
+    views_open_gallery(&v, &c, 5, 3);
+    CHECK(v.mistakes.n_gallery == 4 && v.mistakes.gallery[0] == 35 && v.mistakes.gallery[3] == 5,
+          "gallery: %zu images, first %u", v.mistakes.n_gallery, v.mistakes.gallery[0]);
+    CHECK(!strcmp(last_event(cap, "gallery"),
+                  "{\"event\":\"gallery\",\"true\":5,\"predicted\":3,\"count\":4}"),
+          "gallery event");
+    // A click on the first image asks for it on the canvas.
+    view_mistakes_layout ml;
+    view_mistakes_layout_of(&v, &c, &ml);
+    app_rect t0 = view_grid_cell(&ml.thumbs, 0);
+    r = views_click(&v, &c, (float)t0.x + 2, (float)t0.y + 2);
+    CHECK(r.handled && (r.want & VIEW_WANT_TEST_IMAGE) && r.test_image == 35,
+          "click on an image: want %u, image %ld", r.want, r.test_image);
+    // Escape closes the gallery; a click outside the views is not theirs.
+    CHECK(views_escape(&v) && v.mistakes.gallery_true == VIEW_NO_CELL, "escape");
+    r = views_click(&v, &c, 1.0f, 1.0f);
+    CHECK(!r.handled && r.want == 0, "a click outside the views");
+
+    views_destroy(&v);
+    free(data.test.labels);
+    free(data.test.images);
+    scoring_destroy(&sc);
+    model_slot_destroy(&m);
+    free(cap);
+}
+
 int main(void)
 {
+    test_requests();
     test_hidden_cells();
     test_weight_tiles();
     test_saliency_view();

@@ -1,15 +1,19 @@
-/* app.c: the window's command line and its loop.
+/* app.c: the window's loop, as SDL's test programs write it: options
+ * parsed first (options.c), the parts set up (window.h), then
  *
- * The loop reads like SDL's test programs: poll events (translated into
- * app_input_event and handed to app_handle), update (trainer snapshot and
- * events, re-scoring), draw (ui_draw), present. Everything the window
- * knows lives in app_state (state.h); only this file and the ui_*.c files
- * touch SDL. */
+ *     poll events -> update -> draw the panels that changed -> present
+ *
+ * until the window closes, and the parts torn down. SDL's events become
+ * app_input_event for app_handle; the trainer and the loader threads wake
+ * the loop with an SDL user event (SDL_PushEvent is thread-safe), so a
+ * window that waits for nothing sleeps, and one that trains redraws when
+ * there is news. Only this file and the ui*.c files touch SDL. */
 #include "app.h"
 
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <string.h>
 #include <time.h>
@@ -17,219 +21,33 @@
 #include <SDL.h>
 #include <SDL_image.h>
 
-#include "cli/cli.h"
-#include "state.h"
+#include "options.h"
 #include "text.h"
 #include "ui.h"
 #include "views.h"
+#include "window.h"
 
 #define MAX_DRAW_POINTS 4096
 
-typedef struct app_options {
-    app_config cfg;
-    bool print_events;
-    const char *screenshot;       // --screenshot FILE
-    double screenshot_after_ms;   // --screenshot-after-ms
-    size_t screenshot_epoch;      // --screenshot-after-epoch (0: not waiting for training)
-    double quit_after_ms;         // --quit-after-ms (0: never)
-    const char *draw;             // --draw "x,y;x,y|x,y;..." in canvas units
-    const char *drop;             // --drop FILE: as if FILE were dropped on the window
-    int width, height;            // --size WxH
-    double ui_scale;              // --ui-scale
-} app_options;
+/* --- waking the loop from other threads ------------------------------- */
 
-static void help_window(FILE *f)
+/* One SDL user event type, registered once; at most one of ours waits in
+ * SDL's queue at a time (pending), however often the threads call. */
+typedef struct waker {
+    Uint32 type;
+    _Atomic bool pending;
+} waker;
+
+static void wake_loop(void *ctx)
 {
-    fputs("usage: digitpad [OPTIONS]\n"
-          "\n"
-          "Opens the window: draw a digit with the mouse, see the network's answer,\n"
-          "train it live on MNIST.\n"
-          "\n"
-          "  --model FILE        the model to start with (default: the bundled one);\n"
-          "                      Ctrl+S saves back to it\n"
-          "  --data DIR          the MNIST folder (default: $DIGITPAD_DATA, ./data/mnist,\n"
-          "                      $XDG_DATA_HOME/digitpad/mnist)\n"
-          "  --fresh             start from fresh random weights, not a model file\n"
-          "  --train             start training at once\n"
-          "  --layers 128        hidden layer widths, e.g. 256,128,64 (fresh weights\n"
-          "                      when they differ from the model's)\n"
-          "  --epochs 5  --batch 32  --lr 0.001  --seed 1\n"
-          "  --limit N           train on the first N training images only\n"
-          "  --size WxH          the window's size (default 1280x800)\n"
-          "  --ui-scale X        enlarge everything X times (on top of HiDPI)\n"
-          "  --print-events      JSON lines on stdout: ready, prediction, progress,\n"
-          "                      epoch, confusion, view, saliency, gallery, test_digit,\n"
-          "                      saved, loaded, error, screenshot, stats\n"
-          "  --screenshot FILE   save the window as PNG after the first frames\n"
-          "  --screenshot-after-ms N   ... or after N ms\n"
-          "  --screenshot-after-epoch N   ... or halfway through the epoch after the N-th\n"
-          "  --draw STROKES      draw strokes through the mouse handler at start:\n"
-          "                      \"x,y;x,y;...|x,y;...\" in canvas cells (0 to 28)\n"
-          "  --drop FILE         act as if FILE were dropped on the window (after --draw)\n"
-          "  --view NAME         the view shown first: hidden, weights, why, mistakes, log\n"
-          "  --gallery T,P       open the mistakes view's cell: true T read as P\n"
-          "  --test-digit N      put test image N on the canvas once MNIST is read\n"
-          "  --quit-after-ms N   close the window after N ms\n"
-          "  --quit-after-training   close the window when the planned epochs are done\n"
-          "  --help-window       this help\n"
-          "\n"
-          "In the window, ? or F1 lists the keys.\n",
-          f);
-}
-
-static bool need_value(const char *flag, const char *v)
-{
-    if (!v || !v[0]) {
-        cli_error(flag, "needs a value");
-        return false;
-    }
-    return true;
-}
-
-/* Returns -1 to go on, or an exit status. */
-static int parse_args(int argc, char **argv, app_options *o)
-{
-    memset(o, 0, sizeof *o);
-    app_config_default(&o->cfg);
-    o->width = 1280;
-    o->height = 800;
-    o->ui_scale = 1.0;
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        const char *v = i + 1 < argc ? argv[i + 1] : NULL;
-        double d;
-        unsigned long long u;
-        if (!strcmp(a, "--help-window") || !strcmp(a, "-h") || !strcmp(a, "--help")) {
-            help_window(stdout);
-            return 0;
-        } else if (!strcmp(a, "--train")) {
-            o->cfg.train = true;
-        } else if (!strcmp(a, "--fresh")) {
-            o->cfg.fresh = true;
-        } else if (!strcmp(a, "--quit-after-training")) {
-            o->cfg.quit_when_trained = true;
-        } else if (!strcmp(a, "--print-events")) {
-            o->print_events = true;
-        } else if (!strcmp(a, "--model")) {
-            if (!need_value(a, v))
-                return 2;
-            o->cfg.model_path = v;
-            i++;
-        } else if (!strcmp(a, "--data")) {
-            if (!need_value(a, v))
-                return 2;
-            o->cfg.data_dir = v;
-            i++;
-        } else if (!strcmp(a, "--layers")) {
-            if (!cli_parse_layers(a, v, o->cfg.hidden, MLP_MAX_LAYERS - 1, &o->cfg.n_hidden))
-                return 2;
-            o->cfg.layers_given = true;
-            i++;
-        } else if (!strcmp(a, "--epochs")) {
-            if (!cli_parse_size(a, v, 1, 1000, &o->cfg.epochs))
-                return 2;
-            i++;
-        } else if (!strcmp(a, "--batch")) {
-            if (!cli_parse_size(a, v, 1, 65536, &o->cfg.batch))
-                return 2;
-            i++;
-        } else if (!strcmp(a, "--limit")) {
-            if (!cli_parse_size(a, v, 1, (size_t)1 << 30, &o->cfg.limit))
-                return 2;
-            i++;
-        } else if (!strcmp(a, "--lr")) {
-            if (!cli_parse_float(a, v, 1e-9, 10.0, &o->cfg.lr))
-                return 2;
-            i++;
-        } else if (!strcmp(a, "--seed")) {
-            if (!cli_parse_u64(a, v, &u))
-                return 2;
-            o->cfg.seed = u;
-            i++;
-        } else if (!strcmp(a, "--screenshot")) {
-            if (!need_value(a, v))
-                return 2;
-            o->screenshot = v;
-            i++;
-        } else if (!strcmp(a, "--screenshot-after-ms")) {
-            if (!cli_parse_float(a, v, 0, 1e9, &o->screenshot_after_ms))
-                return 2;
-            i++;
-        } else if (!strcmp(a, "--screenshot-after-epoch")) {
-            if (!cli_parse_size(a, v, 1, 1000, &o->screenshot_epoch))
-                return 2;
-            i++;
-        } else if (!strcmp(a, "--quit-after-ms")) {
-            if (!cli_parse_float(a, v, 0, 1e12, &o->quit_after_ms))
-                return 2;
-            if (o->quit_after_ms <= 0)
-                o->quit_after_ms = 1;
-            i++;
-        } else if (!strcmp(a, "--draw")) {
-            if (!need_value(a, v))
-                return 2;
-            o->draw = v;
-            i++;
-        } else if (!strcmp(a, "--drop")) {
-            if (!need_value(a, v))
-                return 2;
-            o->drop = v;
-            i++;
-        } else if (!strcmp(a, "--view")) {
-            if (!v || !view_from_name(v, &o->cfg.view)) {
-                cli_error(a, "'%s' is not a view (hidden, weights, why, mistakes, log)", v ? v : "");
-                return 2;
-            }
-            i++;
-        } else if (!strcmp(a, "--gallery")) {
-            int t = -1, p = -1;
-            char extra;
-            if (!v || sscanf(v, "%d,%d%c", &t, &p, &extra) != 2 || t < 0 || t > 9 || p < 0 || p > 9) {
-                cli_error(a, "'%s' is not a cell like 5,3 (true digit, answer)", v ? v : "");
-                return 2;
-            }
-            o->cfg.gallery_true = t;
-            o->cfg.gallery_pred = p;
-            i++;
-        } else if (!strcmp(a, "--test-digit")) {
-            size_t n;
-            if (!cli_parse_size(a, v, 0, 1000000, &n))
-                return 2;
-            o->cfg.test_digit = (long)n;
-            i++;
-        } else if (!strcmp(a, "--size")) {
-            int w = 0, h = 0;
-            char extra;
-            if (!v || sscanf(v, "%dx%d%c", &w, &h, &extra) != 2 || w < LAYOUT_MIN_W ||
-                h < LAYOUT_MIN_H || w > 16384 || h > 16384) {
-                cli_error(a, "'%s' is not a size like 1280x800 (at least %dx%d)", v ? v : "",
-                          LAYOUT_MIN_W, LAYOUT_MIN_H);
-                return 2;
-            }
-            o->width = w;
-            o->height = h;
-            i++;
-        } else if (!strcmp(a, "--ui-scale")) {
-            if (!cli_parse_float(a, v, 0.5, 4.0, &d))
-                return 2;
-            o->ui_scale = d;
-            i++;
-        } else {
-            cli_error(a, "unknown option (try digitpad --help-window)");
-            return 2;
-        }
-    }
-    return -1;
-}
-
-/* --- events out -------------------------------------------------------- */
-
-static void emit_stdout(void *ctx, const char *line)
-{
-    (void)ctx;
-    fputs(line, stdout);
-    fputc('\n', stdout);
-    fflush(stdout);
+    waker *w = ctx;
+    if (w->type == (Uint32)-1 || atomic_exchange(&w->pending, true))
+        return;
+    SDL_Event e;
+    memset(&e, 0, sizeof e);
+    e.type = w->type;
+    if (SDL_PushEvent(&e) != 1)
+        atomic_store(&w->pending, false);
 }
 
 static double now_s(void)
@@ -321,8 +139,12 @@ static app_key translate_key(SDL_Keycode k)
     }
 }
 
-static void handle_sdl_event(app_state *s, window *w, ui_ctx *ui, const SDL_Event *e)
+static void handle_sdl_event(app_state *s, window *w, ui_ctx *ui, waker *wk, const SDL_Event *e)
 {
+    if (e->type == wk->type) { // a thread has news: app_update takes it
+        atomic_store(&wk->pending, false);
+        return;
+    }
     app_input_event in;
     memset(&in, 0, sizeof in);
     switch (e->type) {
@@ -337,8 +159,10 @@ static void handle_sdl_event(app_state *s, window *w, ui_ctx *ui, const SDL_Even
         if (e->window.event != SDL_WINDOWEVENT_SIZE_CHANGED &&
             e->window.event != SDL_WINDOWEVENT_RESIZED &&
             e->window.event != SDL_WINDOWEVENT_DISPLAY_CHANGED) {
-            if (e->window.event == SDL_WINDOWEVENT_LEAVE)
-                s->hover = BTN_NONE;
+            if (e->window.event == SDL_WINDOWEVENT_LEAVE) {
+                in.kind = APP_IN_LEAVE;
+                app_handle(s, &in);
+            }
             if (e->window.event == SDL_WINDOWEVENT_EXPOSED)
                 ui_invalidate(ui);
             return;
@@ -534,26 +358,23 @@ static bool screenshot(app_state *s, const window *w, const char *path)
     SDL_Surface *surf = SDL_CreateRGBSurfaceWithFormat(0, w->draw_w, w->draw_h, 32,
                                                        SDL_PIXELFORMAT_ARGB8888);
     if (!surf) {
-        app_set_status(s, true, "screenshot: %s", SDL_GetError());
+        report_status(&s->report, true, "screenshot: %s", SDL_GetError());
         return false;
     }
     bool ok = SDL_RenderReadPixels(w->ren, NULL, SDL_PIXELFORMAT_ARGB8888, surf->pixels,
                                    surf->pitch) == 0;
     if (!ok)
-        app_set_status(s, true, "screenshot: %s", SDL_GetError());
+        report_status(&s->report, true, "screenshot: %s", SDL_GetError());
     else if (IMG_SavePNG(surf, path) != 0) {
-        app_set_status(s, true, "%s: cannot save the screenshot: %s", path, IMG_GetError());
+        report_status(&s->report, true, "%s: cannot save the screenshot: %s", path,
+                      IMG_GetError());
         ok = false;
     }
     SDL_FreeSurface(surf);
-    if (ok && s->emit) {
-        char jpath[APP_PATH_MAX + 64], line[APP_PATH_MAX + 128];
-        app_json_string(jpath, sizeof jpath, path);
-        snprintf(line, sizeof line, "{\"event\":\"screenshot\",\"path\":%s}", jpath);
-        s->emit(s->emit_ctx, line);
+    if (ok) {
+        event_screenshot(&s->events, path);
+        report_status(&s->report, false, "screenshot saved to %s", path);
     }
-    if (ok)
-        app_set_status(s, false, "screenshot saved to %s", path);
     return ok;
 }
 
@@ -573,21 +394,6 @@ static void default_screenshot_path(char *out, size_t len)
         fclose(f);
         snprintf(out, len, "digitpad-%s-%d.png", stamp, i);
     }
-}
-
-/* True once training has gone half an epoch past epoch n (or finished);
- * always true for n == 0. */
-static bool training_reached(const app_state *s, size_t n)
-{
-    if (n == 0)
-        return true;
-    if (app_training_state(s) == TRAINER_FINISHED)
-        return true;
-    if (!s->have_progress || !s->last_event.steps_per_epoch)
-        return false;
-    double done = (double)(s->last_event.epoch - 1) +
-                  (double)s->last_event.step / (double)s->last_event.steps_per_epoch;
-    return done >= (double)n + 0.5;
 }
 
 /* --- frame statistics -------------------------------------------------- */
@@ -630,30 +436,43 @@ static bool stats_add(frame_stats *st, double now, double work_ms, bool drew)
     return true;
 }
 
-typedef struct rect_text {
-    char s[80];
-} rect_text;
-
-/* A layout rectangle in window coordinates as {"x":..,"y":..,"w":..,"h":..}. */
-static rect_text rect_json(app_rect r, float ratio)
+/* A layout rectangle in window coordinates. */
+static events_rect window_rect(app_rect r, float ratio)
 {
-    rect_text t;
-    snprintf(t.s, sizeof t.s, "{\"x\":%d,\"y\":%d,\"w\":%d,\"h\":%d}", (int)lroundf((float)r.x / ratio),
-             (int)lroundf((float)r.y / ratio), (int)lroundf((float)r.w / ratio),
-             (int)lroundf((float)r.h / ratio));
-    return t;
+    return (events_rect){(int)lroundf((float)r.x / ratio), (int)lroundf((float)r.y / ratio),
+                         (int)lroundf((float)r.w / ratio), (int)lroundf((float)r.h / ratio)};
 }
 
 /* --- the loop ---------------------------------------------------------- */
+
+/* Sends the ready event: where the canvas, the tabs, the bars and the view
+ * are, for tests that click them. */
+static void announce_ready(app_state *s, const window *w, double startup_ms)
+{
+    SDL_RendererInfo info = {0};
+    SDL_GetRendererInfo(w->ren, &info);
+    events_rect tabs[VIEW_COUNT];
+    for (int i = 0; i < VIEW_COUNT; i++)
+        tabs[i] = window_rect(s->layout.buttons[BTN_TAB_HIDDEN + i], w->ratio);
+    event_ready(&s->events, window_rect(s->layout.canvas, w->ratio), w->win_w, w->win_h,
+                (double)w->ratio, info.name, startup_ms, tabs, VIEW_COUNT,
+                window_rect(s->layout.bars, w->ratio), window_rect(s->layout.view, w->ratio));
+}
+
+/* Is a file still being read that the first screenshot should show? */
+static bool loading_model(app_state *s)
+{
+    return loader_poll(&s->model.loader) == LOADER_RUNNING;
+}
 
 int app_main(int argc, char **argv)
 {
     double t0 = now_s();
     app_options o;
-    int rc = parse_args(argc, argv, &o);
+    int rc = options_parse(argc, argv, &o);
     if (rc >= 0)
         return rc;
-    o.cfg.bundled_path = cli_default_model_path();
+    o.cfg.bundled_path = options_bundled_model();
 
     SDL_SetHint(SDL_HINT_MOUSE_FOCUS_CLICKTHROUGH, "1");
     /* The window's surface as plain memory sent to the window (X11's shared
@@ -662,9 +481,12 @@ int app_main(int argc, char **argv)
     SDL_SetHint(SDL_HINT_FRAMEBUFFER_ACCELERATION, "0");
     SDL_SetHint(SDL_HINT_VIDEO_X11_NET_WM_BYPASS_COMPOSITOR, "0");
     if (SDL_Init(SDL_INIT_VIDEO) != 0) {
-        cli_error(NULL, "cannot open a window: %s", SDL_GetError());
+        options_error(NULL, "cannot open a window: %s", SDL_GetError());
         return 1;
     }
+    static waker wake;
+    wake.type = SDL_RegisterEvents(1);
+    atomic_init(&wake.pending, false);
     window w = {0};
     w.ui_scale = (float)o.ui_scale;
     int ww = o.width, wh = o.height;
@@ -679,7 +501,7 @@ int app_main(int argc, char **argv)
     w.win = SDL_CreateWindow("digitpad", SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED, ww, wh,
                              SDL_WINDOW_RESIZABLE | SDL_WINDOW_ALLOW_HIGHDPI);
     if (!w.win) {
-        cli_error(NULL, "cannot open a window: %s", SDL_GetError());
+        options_error(NULL, "cannot open a window: %s", SDL_GetError());
         SDL_Quit();
         return 1;
     }
@@ -687,7 +509,7 @@ int app_main(int argc, char **argv)
     bool surface_mode = false;
     w.ren = create_renderer(w.win, &surface_mode);
     if (!w.ren) {
-        cli_error(NULL, "cannot draw in the window: %s", SDL_GetError());
+        options_error(NULL, "cannot draw in the window: %s", SDL_GetError());
         SDL_DestroyWindow(w.win);
         SDL_Quit();
         return 1;
@@ -701,54 +523,59 @@ int app_main(int argc, char **argv)
     char err[512];
     bool have_text = false, have_ui = false, have_state = false;
     if (!text || !ui || !s) {
-        cli_error(NULL, "out of memory");
+        options_error(NULL, "out of memory");
         goto out;
     }
     if (!(have_text = text_init(text, w.ren, w.ratio * w.ui_scale, err, sizeof err))) {
-        cli_error(NULL, "%s", err);
+        options_error(NULL, "%s", err);
         goto out;
     }
     if (!(have_ui = ui_init(ui, w.ren, text, surface_mode))) {
-        cli_error(NULL, "cannot create textures: %s", SDL_GetError());
+        options_error(NULL, "cannot create textures: %s", SDL_GetError());
         goto out;
     }
     if (!(have_state = app_state_init(s, &o.cfg, w.draw_w, w.draw_h, w.ratio * w.ui_scale,
-                                      o.print_events ? emit_stdout : NULL, NULL))) {
-        cli_error(NULL, "out of memory");
+                                      o.print_events ? events_stdout : NULL, NULL, wake_loop,
+                                      &wake))) {
+        options_error(NULL, "out of memory");
         goto out;
     }
     app_state_start(s);
-    ui->profile = getenv("DIGITPAD_PROFILE") != NULL;
+    bool profile = getenv("DIGITPAD_PROFILE") != NULL;
+    ui->profile = profile;
 
     frame_stats st = {0};
     st.window_start = now_s();
     bool ready = false, shot_done = o.screenshot == NULL;
     int frames = 0;
-    bool profile = getenv("DIGITPAD_PROFILE") != NULL;
     double last_frame = now_s();
     char shot_path[APP_PATH_MAX];
     while (!s->quit) {
-        // Idle (nothing moving): sleep until an event, at most 100 ms.
-        trainer_state ts = app_training_state(s);
-        bool busy = profile || ts == TRAINER_RUNNING || s->data_state == APP_DATA_LOADING || s->drawing ||
-                    !ready || !shot_done;
+        /* Poll. With nothing moving, sleep until an event: input, or the
+         * trainer's or the loader's wake-up (at most 100 ms, for the
+         * once-a-second statistics and --quit-after-ms). */
+        bool busy = profile || s->drawing || !ready || !shot_done;
         SDL_Event e;
         if (!busy && SDL_WaitEventTimeout(&e, 100))
-            handle_sdl_event(s, &w, ui, &e);
+            handle_sdl_event(s, &w, ui, &wake, &e);
         double frame_start = now_s();
         while (SDL_PollEvent(&e))
-            handle_sdl_event(s, &w, ui, &e);
+            handle_sdl_event(s, &w, ui, &wake, &e);
         if (fabsf(text->scale - s->layout.scale) > 1e-3f &&
             !text_set_scale(text, s->layout.scale, err, sizeof err)) {
-            cli_error(NULL, "%s", err);
+            options_error(NULL, "%s", err);
             goto out;
         }
+
+        // Update.
         double now = now_s();
         app_update(s, now - t0);
         double t_upd = now_s();
+
+        // Draw the panels that changed, and present them.
         bool want_shot = (!shot_done && frames >= 1 &&
                           (now_s() - t0) * 1000.0 >= o.screenshot_after_ms &&
-                          training_reached(s, o.screenshot_epoch)) ||
+                          app_training_reached(s, o.screenshot_epoch) && !loading_model(s)) ||
                          s->want_screenshot;
         bool drew = ui_draw(ui, s, &st.shown, want_shot || frames == 0);
         double t_draw = now_s();
@@ -773,49 +600,29 @@ int app_main(int argc, char **argv)
 
         if (!ready) {
             ready = true;
-            if (o.print_events) {
-                app_rect c = s->layout.canvas;
-                SDL_RendererInfo info = {0};
-                SDL_GetRendererInfo(w.ren, &info);
-                // Where the tabs, the bars and the view are, for tests that click them.
-                char tabs[256], bars[96], view[96];
-                size_t at = 0;
-                for (int i = 0; i < VIEW_COUNT; i++)
-                    at += (size_t)snprintf(tabs + at, sizeof tabs - at, "%s%s", i ? "," : "",
-                                           rect_json(s->layout.buttons[BTN_TAB_HIDDEN + i], w.ratio).s);
-                snprintf(bars, sizeof bars, "%s", rect_json(s->layout.bars, w.ratio).s);
-                snprintf(view, sizeof view, "%s", rect_json(s->layout.view, w.ratio).s);
-                printf("{\"event\":\"ready\",\"canvas\":%s,"
-                       "\"window\":{\"w\":%d,\"h\":%d},\"scale\":%g,\"renderer\":\"%s\","
-                       "\"startup_ms\":%.1f,\"tabs\":[%s],\"bars\":%s,\"view\":%s}\n",
-                       rect_json(c, w.ratio).s, w.win_w, w.win_h, (double)w.ratio,
-                       info.name ? info.name : "?", (now_s() - t0) * 1000.0, tabs, bars, view);
-                fflush(stdout);
-            }
+            announce_ready(s, &w, (now_s() - t0) * 1000.0);
             if (o.draw && !queue_draw(o.draw, s, &w)) {
-                cli_error("--draw", "'%s' is not a list of strokes like \"14,4;14,24|...\"",
-                          o.draw);
+                options_error("--draw", "'%s' is not a list of strokes like \"14,4;14,24|...\"",
+                              o.draw);
                 status = 2;
                 goto out;
             }
             if (o.drop) {
-                SDL_Event e;
-                memset(&e, 0, sizeof e);
-                e.type = SDL_DROPFILE;
-                e.drop.file = SDL_strdup(o.drop);
-                e.drop.windowID = SDL_GetWindowID(w.win);
-                SDL_PushEvent(&e);
+                SDL_Event d;
+                memset(&d, 0, sizeof d);
+                d.type = SDL_DROPFILE;
+                d.drop.file = SDL_strdup(o.drop);
+                d.drop.windowID = SDL_GetWindowID(w.win);
+                SDL_PushEvent(&d);
             }
         }
         double now2 = now_s();
         // The first frame (fonts, textures, every panel) counts as startup, not as a frame.
-        if (stats_add(&st, now2, work_ms, drew && frames > 1) && o.print_events) {
-            double sps = app_training_state(s) == TRAINER_RUNNING && s->have_progress
-                             ? s->samples_per_s
+        if (stats_add(&st, now2, work_ms, drew && frames > 1)) {
+            double sps = training_running(&s->train) && s->train.have_progress
+                             ? s->train.samples_per_s
                              : 0.0;
-            printf("{\"event\":\"stats\",\"fps\":%.1f,\"frame_ms_p99\":%.2f,\"samples_per_s\":%.0f}\n",
-                   st.shown.fps, st.shown.frame_ms_p99, sps);
-            fflush(stdout);
+            event_stats(&s->events, st.shown.fps, st.shown.frame_ms_p99, sps);
         }
         if (o.quit_after_ms > 0 && (now2 - t0) * 1000.0 >= o.quit_after_ms)
             break;

@@ -346,27 +346,6 @@ ui_chart ui_chart_axes_log_x(ui_ctx *u, SDL_Rect area, float x0, float x1, float
 
 /* ---- header, status, overlay ------------------------------------------ */
 
-static void shape_text(const app_state *s, char *out, size_t len)
-{
-    size_t o = 0;
-    out[0] = '\0';
-    for (size_t i = 0; s->have_model && i <= s->net.n_layers && o < len; i++)
-        o += (size_t)snprintf(out + o, len - o, "%s%zu", i ? "-" : "", s->net.sizes[i]);
-}
-
-static uint64_t header_sig(const app_state *s)
-{
-    uint64_t h = UI_SIG_INIT;
-    h = ui_sig(h, s->model_name, strlen(s->model_name));
-    char shape[128];
-    shape_text(s, shape, sizeof shape);
-    h = ui_sig(h, shape, strlen(shape));
-    bool hover = s->hover == BTN_HELP;
-    UI_SIG(h, hover);
-    UI_SIG(h, s->help_visible);
-    return h;
-}
-
 static void draw_header(ui_ctx *u, const app_state *s)
 {
     const app_layout *l = &s->layout;
@@ -377,50 +356,36 @@ static void draw_header(ui_ctx *u, const app_state *s)
     int tw = text_draw_in(u->text, FONT_TITLE, "digitpad", (SDL_Rect){x, h.y, h.w, h.h}, UI_TEXT,
                           TEXT_LEFT);
     x += tw + ui_px(u, 14);
-    char buf[512], shape[128];
-    shape_text(s, shape, sizeof shape);
-    snprintf(buf, sizeof buf, "%s  ·  %s", s->model_name, shape);
+    const panel_header *p = &u->now.header;
+    char buf[512];
+    snprintf(buf, sizeof buf, "%s  ·  %s", p->model, p->shape);
     text_draw_in(u->text, FONT_BODY, buf, (SDL_Rect){x, h.y + ui_px(u, 1), h.w, h.h}, UI_DIM,
                  TEXT_LEFT);
-    ui_button(u, s, BTN_HELP, "?", s->help_visible, true);
+    ui_button(u, s, BTN_HELP, "?", p->help_on, true);
     SDL_Rect hb = ui_rect(l->buttons[BTN_HELP]);
     text_draw_in(u->text, FONT_SMALL, "shortcuts", (SDL_Rect){hb.x - ui_px(u, 8), h.y, 0, h.h},
                  UI_FAINT, TEXT_RIGHT);
 }
 
-static uint64_t status_sig(const app_state *s, const ui_frame_info *info)
-{
-    uint64_t h = UI_SIG_INIT;
-    UI_SIG(h, s->status_version);
-    int fps = info ? (int)lround(info->fps) : 0;
-    int p99 = info ? (int)lround(info->frame_ms_p99 * 10) : 0;
-    UI_SIG(h, fps);
-    UI_SIG(h, p99);
-    return h;
-}
-
 static void draw_status(ui_ctx *u, const app_state *s)
 {
-    const ui_frame_info *info = &u->info;
+    const panel_status *p = &u->now.status;
     SDL_Rect r = ui_rect(s->layout.status);
-    ui_fill(u, r, s->status_error ? (SDL_Color){58, 24, 30, 255} : (SDL_Color){21, 24, 30, 255});
-    ui_fill(u, (SDL_Rect){r.x, r.y, r.w, 1}, s->status_error ? ui_alpha(UI_BAD, 160) : UI_PANEL_EDGE);
+    ui_fill(u, r, p->error ? (SDL_Color){58, 24, 30, 255} : (SDL_Color){21, 24, 30, 255});
+    ui_fill(u, (SDL_Rect){r.x, r.y, r.w, 1}, p->error ? ui_alpha(UI_BAD, 160) : UI_PANEL_EDGE);
     int pad = s->layout.pad;
-    char right[96] = "";
-    if (info->fps > 0)
-        snprintf(right, sizeof right, "%.0f fps  ·  p99 %.1f ms", info->fps, info->frame_ms_p99);
     int rw = 0;
-    if (right[0])
-        rw = text_draw_in(u->text, FONT_SMALL, right, (SDL_Rect){r.x + r.w - pad, r.y, 0, r.h},
+    if (p->right[0])
+        rw = text_draw_in(u->text, FONT_SMALL, p->right, (SDL_Rect){r.x + r.w - pad, r.y, 0, r.h},
                           UI_FAINT, TEXT_RIGHT);
     SDL_Rect left = {r.x + pad, r.y, r.w - 2 * pad - rw - ui_px(u, 16), r.h};
     ui_clip(u, left);
-    if (s->status_error) {
+    if (p->error) {
         int w = text_draw_in(u->text, FONT_BOLD, "!", left, UI_BAD, TEXT_LEFT);
         left.x += w + ui_px(u, 8);
     }
-    text_draw_in(u->text, FONT_BODY, s->status, left,
-                 s->status_error ? (SDL_Color){255, 196, 196, 255} : UI_DIM, TEXT_LEFT);
+    text_draw_in(u->text, FONT_BODY, p->text, left,
+                 p->error ? (SDL_Color){255, 196, 196, 255} : UI_DIM, TEXT_LEFT);
     ui_unclip(u);
 }
 
@@ -498,47 +463,36 @@ static void draw_help(ui_ctx *u, const app_state *s)
 
 typedef struct region_def {
     size_t rect;                       // offset of its app_rect in app_layout
+    size_t panel, panel_size;          // its struct in ui_panels
     void (*draw)(ui_ctx *, const app_state *);
 } region_def;
 
+#define PANEL(field) offsetof(ui_panels, field), sizeof(((ui_panels *)0)->field)
+
 static const region_def regions[UI_R_COUNT] = {
-    [UI_R_HEADER] = {offsetof(app_layout, header), draw_header},
-    [UI_R_STATUS] = {offsetof(app_layout, status), draw_status},
-    [UI_R_BOARD] = {offsetof(app_layout, canvas), ui_draw_board},
-    [UI_R_TOOLS] = {offsetof(app_layout, tools), ui_draw_tools},
-    [UI_R_PARAMS] = {offsetof(app_layout, params), ui_draw_params},
-    [UI_R_PREVIEW] = {offsetof(app_layout, preview), ui_draw_preview},
-    [UI_R_GUESS] = {offsetof(app_layout, guess), ui_draw_guess},
-    [UI_R_BARS] = {offsetof(app_layout, bars), ui_draw_bars},
-    [UI_R_DIGIT] = {offsetof(app_layout, digit_chart), ui_draw_digit},
-    [UI_R_CONTROLS] = {offsetof(app_layout, controls), ui_draw_controls},
-    [UI_R_PROGRESS] = {offsetof(app_layout, progress), ui_draw_progress},
-    [UI_R_LOSS] = {offsetof(app_layout, loss_chart), ui_draw_loss},
-    [UI_R_ACC] = {offsetof(app_layout, acc_chart), ui_draw_accuracy},
-    [UI_R_TABS] = {offsetof(app_layout, tabs), ui_draw_tabs},
-    [UI_R_VIEW] = {offsetof(app_layout, view), ui_draw_view},
+    [UI_R_HEADER] = {offsetof(app_layout, header), PANEL(header), draw_header},
+    [UI_R_STATUS] = {offsetof(app_layout, status), PANEL(status), draw_status},
+    [UI_R_BOARD] = {offsetof(app_layout, canvas), PANEL(board), ui_draw_board},
+    [UI_R_TOOLS] = {offsetof(app_layout, tools), PANEL(tools), ui_draw_tools},
+    [UI_R_PARAMS] = {offsetof(app_layout, params), PANEL(params), ui_draw_params},
+    [UI_R_PREVIEW] = {offsetof(app_layout, preview), PANEL(preview), ui_draw_preview},
+    [UI_R_GUESS] = {offsetof(app_layout, guess), PANEL(guess), ui_draw_guess},
+    [UI_R_BARS] = {offsetof(app_layout, bars), PANEL(bars), ui_draw_bars},
+    [UI_R_DIGIT] = {offsetof(app_layout, digit_chart), PANEL(digit), ui_draw_digit},
+    [UI_R_CONTROLS] = {offsetof(app_layout, controls), PANEL(controls), ui_draw_controls},
+    [UI_R_PROGRESS] = {offsetof(app_layout, progress), PANEL(progress), ui_draw_progress},
+    [UI_R_LOSS] = {offsetof(app_layout, loss_chart), PANEL(curves), ui_draw_loss},
+    [UI_R_ACC] = {offsetof(app_layout, acc_chart), PANEL(curves), ui_draw_accuracy},
+    [UI_R_TABS] = {offsetof(app_layout, tabs), PANEL(tabs), ui_draw_tabs},
+    [UI_R_VIEW] = {offsetof(app_layout, view), PANEL(view), ui_draw_view},
 };
 
-static void signatures(const app_state *s, const ui_frame_info *info, uint64_t *sig)
+/* Has region i's struct changed since it was last drawn? */
+static bool panel_changed(const ui_ctx *u, int i)
 {
-    uint64_t lay = ui_sig(UI_SIG_INIT, &s->layout, sizeof s->layout);
-    sig[UI_R_HEADER] = header_sig(s);
-    sig[UI_R_STATUS] = status_sig(s, info);
-    sig[UI_R_BOARD] = ui_board_sig(s);
-    sig[UI_R_TOOLS] = ui_tools_sig(s);
-    sig[UI_R_PARAMS] = ui_params_sig(s);
-    sig[UI_R_PREVIEW] = ui_preview_sig(s);
-    sig[UI_R_GUESS] = ui_guess_sig(s);
-    sig[UI_R_BARS] = ui_bars_sig(s);
-    sig[UI_R_DIGIT] = ui_digit_sig(s);
-    sig[UI_R_CONTROLS] = ui_controls_sig(s);
-    sig[UI_R_PROGRESS] = ui_progress_sig(s);
-    sig[UI_R_LOSS] = ui_curves_sig(s);
-    sig[UI_R_ACC] = sig[UI_R_LOSS];
-    sig[UI_R_TABS] = ui_tabs_sig(s);
-    sig[UI_R_VIEW] = ui_view_sig(s);
-    for (int i = 0; i < UI_R_COUNT; i++)
-        sig[i] = ui_sig(sig[i], &lay, sizeof lay);
+    const char *now = (const char *)&u->now + regions[i].panel;
+    const char *was = (const char *)&u->shown + regions[i].panel;
+    return memcmp(now, was, regions[i].panel_size) != 0;
 }
 
 /* Makes sure the frame texture matches the layout; false when render
@@ -573,8 +527,11 @@ bool ui_draw(ui_ctx *u, const app_state *s, const ui_frame_info *info, bool forc
     u->scale = s->layout.scale;
     if (info)
         u->info = *info;
-    uint64_t sig[UI_R_COUNT];
-    signatures(s, &u->info, sig);
+    panels_of(s, u->info.fps, u->info.frame_ms_p99, &u->now);
+    if (memcmp(&s->layout, &u->shown_layout, sizeof s->layout) != 0) {
+        u->shown_layout = s->layout;
+        u->all_dirty = true;
+    }
     bool target = !u->surface_mode && ensure_frame(u, s->layout.w, s->layout.h);
     if (u->surface_mode && (u->frame_w != s->layout.w || u->frame_h != s->layout.h)) {
         u->frame_w = s->layout.w;
@@ -584,7 +541,7 @@ bool ui_draw(ui_ctx *u, const app_state *s, const ui_frame_info *info, bool forc
     bool any = force || u->all_dirty || (!target && !u->surface_mode) ||
                s->help_visible != u->help_drawn;
     for (int i = 0; i < UI_R_COUNT && !any; i++)
-        any = sig[i] != u->sig[i];
+        any = panel_changed(u, i);
     if (!any)
         return false;
 
@@ -603,11 +560,10 @@ bool ui_draw(ui_ctx *u, const app_state *s, const ui_frame_info *info, bool forc
     u->redrawn = 0;
     u->n_dirty = 0;
     for (int i = 0; i < UI_R_COUNT; i++) {
-        if (!all && sig[i] == u->sig[i])
+        if (!all && !panel_changed(u, i))
             continue;
         const app_rect *ar = (const app_rect *)((const char *)&s->layout + regions[i].rect);
         SDL_Rect r = ui_rect(*ar);
-        u->sig[i] = sig[i];
         if (r.w <= 0 || r.h <= 0)
             continue;
         u->clip = r;
@@ -636,6 +592,7 @@ bool ui_draw(ui_ctx *u, const app_state *s, const ui_frame_info *info, bool forc
     if (s->help_visible)
         draw_help(u, s);
     ui_flush(u);
+    u->shown = u->now;
     u->help_drawn = s->help_visible;
     u->dirty_full = all;
     u->all_dirty = false;

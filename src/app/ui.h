@@ -4,8 +4,10 @@
  * The window is drawn panel by panel into pixels that persist between
  * frames: a render-target texture on a GPU, or, with SDL's software
  * renderer (chosen where OpenGL is itself emulated in software, as under
- * Xvfb), the window's own surface. Each panel has a signature (a hash of
- * what it shows); a frame redraws only the panels whose signature changed.
+ * Xvfb), the window's own surface. What each panel shows is a small
+ * struct made by a pure function (panels.h); a frame redraws only the
+ * panels whose struct differs from the one last drawn, and the draw
+ * functions paint from that struct (u->now).
  * On a GPU the texture is then copied to the screen; in software only the
  * changed rectangles are sent to the window. So a frame while training
  * redraws the curves and the progress, not the canvas, table and captions,
@@ -25,7 +27,8 @@
 
 #include <SDL.h>
 
-#include "state.h"
+#include "window.h"
+#include "panels.h"
 #include "text.h"
 
 /* The theme: a dark one, with one accent for "the answer" and one for
@@ -89,7 +92,9 @@ typedef struct ui_ctx {
     SDL_Rect dirty[UI_R_COUNT]; // surface mode: what the last ui_draw changed
     int n_dirty;
     bool dirty_full;          // ... or everything
-    uint64_t sig[UI_R_COUNT]; // what each panel showed when last drawn
+    ui_panels now;            // what the panels show in the frame being drawn
+    ui_panels shown;          // ... and what they showed when last drawn
+    app_layout shown_layout;
     bool all_dirty;
     bool help_drawn;          // the help overlay is on the screen
     SDL_Rect clip;            // the panel being drawn
@@ -116,7 +121,7 @@ typedef struct ui_ctx {
     SDL_FPoint pts2[UI_MAX_COLUMNS];
     SDL_FRect rects[UI_MAX_COLUMNS];
     // The log panel's wrapped lines, recomputed when the log or width changes.
-    char wrapped[48][APP_LOG_LINE];
+    char wrapped[48][REPORT_LOG_LINE];
     SDL_Color wrapped_color[48];
     size_t n_wrapped;
     uint64_t wrapped_version;
@@ -140,15 +145,17 @@ void ui_present(ui_ctx *u, SDL_Window *window);
 /* Forgets what is on the screen (after SDL loses render targets). */
 void ui_invalidate(ui_ctx *u);
 
+/* Keys of the views' textures (re-made when their key changes): FNV-1a
+ * over the bytes of what a picture shows. */
+#define UI_SIG_INIT 1469598103934665603ull
+uint64_t ui_sig(uint64_t h, const void *data, size_t n);
+#define UI_SIG(h, v) ((h) = ui_sig((h), &(v), sizeof(v)))
+
 /* Clipping inside the current panel: clip to r intersected with the panel;
  * unclip returns to the panel's own rectangle. */
 void ui_clip(ui_ctx *u, SDL_Rect r);
 void ui_unclip(ui_ctx *u);
 
-/* Signatures: FNV-1a over the bytes of what a panel shows. */
-#define UI_SIG_INIT 1469598103934665603ull
-uint64_t ui_sig(uint64_t h, const void *data, size_t n);
-#define UI_SIG(h, v) ((h) = ui_sig((h), &(v), sizeof(v)))
 
 /* Shared helpers (ui.c). */
 SDL_Rect ui_rect(app_rect r);
@@ -185,37 +192,24 @@ ui_chart ui_chart_axes_log_x(ui_ctx *u, SDL_Rect area, float x0, float x1, float
 float ui_chart_x(const ui_chart *c, float x);
 float ui_chart_y(const ui_chart *c, float y);
 
-/* Each panel: its signature and its drawing (inside its layout rect). */
-uint64_t ui_board_sig(const app_state *s);
+/* Each panel's drawing (inside its layout rect), from u->now and s. */
 void ui_draw_board(ui_ctx *u, const app_state *s);
-uint64_t ui_tools_sig(const app_state *s);
 void ui_draw_tools(ui_ctx *u, const app_state *s);
-uint64_t ui_preview_sig(const app_state *s);
 void ui_draw_preview(ui_ctx *u, const app_state *s);
 
-uint64_t ui_guess_sig(const app_state *s);
 void ui_draw_guess(ui_ctx *u, const app_state *s);
-uint64_t ui_bars_sig(const app_state *s);
 void ui_draw_bars(ui_ctx *u, const app_state *s);
-uint64_t ui_digit_sig(const app_state *s);
 void ui_draw_digit(ui_ctx *u, const app_state *s);
 
-uint64_t ui_controls_sig(const app_state *s);
 void ui_draw_controls(ui_ctx *u, const app_state *s);
-uint64_t ui_progress_sig(const app_state *s);
 void ui_draw_progress(ui_ctx *u, const app_state *s);
-uint64_t ui_curves_sig(const app_state *s);
 void ui_draw_loss(ui_ctx *u, const app_state *s);
 void ui_draw_accuracy(ui_ctx *u, const app_state *s);
-uint64_t ui_params_sig(const app_state *s);
 void ui_draw_params(ui_ctx *u, const app_state *s);
-uint64_t ui_log_sig(const app_state *s);
 /* The log's lines inside r (the log view). */
 void ui_draw_log(ui_ctx *u, const app_state *s, SDL_Rect r);
 
-uint64_t ui_tabs_sig(const app_state *s);
 void ui_draw_tabs(ui_ctx *u, const app_state *s);
-uint64_t ui_view_sig(const app_state *s);
 void ui_draw_view(ui_ctx *u, const app_state *s);
 /* Creates the views' textures (false when out of memory); frees them. */
 bool ui_views_init(ui_ctx *u);

@@ -47,32 +47,15 @@ static void draw_cursor(ui_ctx *u, const app_state *s)
     ui_flush(u);
 }
 
-uint64_t ui_board_sig(const app_state *s)
-{
-    uint64_t h = UI_SIG_INIT;
-    UI_SIG(h, s->scored_canvas);
-    UI_SIG(h, s->drawing);
-    UI_SIG(h, s->shown_test);
-    // The pen's outline follows the mouse over the canvas.
-    bool in = rect_contains(s->layout.canvas, s->mouse_x, s->mouse_y) && !s->help_visible;
-    UI_SIG(h, in);
-    if (in) {
-        UI_SIG(h, s->mouse_x);
-        UI_SIG(h, s->mouse_y);
-        UI_SIG(h, s->erase_mode);
-    }
-    return h;
-}
-
 void ui_draw_board(ui_ctx *u, const app_state *s)
 {
     SDL_Rect outer = ui_rect(s->layout.canvas);
     int e = ui_px(u, 1) > 0 ? ui_px(u, 1) : 1;
     ui_fill(u, outer, s->drawing ? UI_ACCENT_DIM : UI_PANEL_EDGE);
     SDL_Rect r = {outer.x + e, outer.y + e, outer.w - 2 * e, outer.h - 2 * e};
-    if (u->canvas_tex_version != s->scored_canvas) {
-        upload(u->canvas_tex, s->raw);
-        u->canvas_tex_version = s->scored_canvas;
+    if (u->canvas_tex_version != s->score.scored_canvas) {
+        upload(u->canvas_tex, s->score.raw);
+        u->canvas_tex_version = s->score.scored_canvas;
     }
     SDL_RenderCopy(u->renderer, u->canvas_tex, NULL, &r);
 
@@ -88,11 +71,10 @@ void ui_draw_board(ui_ctx *u, const app_state *s)
     SDL_SetRenderDrawColor(u->renderer, 92, 170, 255, 40);
     SDL_RenderDrawRect(u->renderer, &(SDL_Rect){r.x + b0, r.y + b0, b1 - b0, b1 - b0});
 
-    if (s->shown_test >= 0) {
+    const panel_board *p = &u->now.board;
+    if (p->badge[0]) {
         // A test image on the canvas: which one, and its true label.
-        char buf[96];
-        snprintf(buf, sizeof buf, "test image #%ld  ·  true label %s", s->shown_test,
-                 app_label(s, (size_t)s->shown_label));
+        const char *buf = p->badge;
         int tw, th;
         text_size(u->text, FONT_SMALL, buf, &tw, &th);
         SDL_Rect badge = {r.x + ui_px(u, 8), r.y + ui_px(u, 8), tw + ui_px(u, 16), th + ui_px(u, 8)};
@@ -110,40 +92,21 @@ void ui_draw_board(ui_ctx *u, const app_state *s)
 }
 
 
-uint64_t ui_tools_sig(const app_state *s)
-{
-    uint64_t h = UI_SIG_INIT;
-    bool empty = s->canvas.n_strokes == 0 && !s->canvas.has_bitmap;
-    UI_SIG(h, empty);
-    UI_SIG(h, s->hover);
-    UI_SIG(h, s->erase_mode);
-    UI_SIG(h, s->meta.preprocess);
-    return h;
-}
-
 void ui_draw_tools(ui_ctx *u, const app_state *s)
 {
-    bool empty = s->canvas.n_strokes == 0 && !s->canvas.has_bitmap;
+    const panel_tools *p = &u->now.tools;
+    bool empty = p->empty;
     ui_button(u, s, BTN_CLEAR, "Clear", false, !empty);
     ui_button(u, s, BTN_UNDO, "Undo", false, !empty);
-    ui_button(u, s, BTN_ERASE, "Eraser", s->erase_mode, true);
-    bool mnist = s->meta.preprocess == MODEL_PREPROCESS_MNIST;
+    ui_button(u, s, BTN_ERASE, "Eraser", p->erase, true);
+    bool mnist = p->mnist;
     ui_button(u, s, BTN_PREPROCESS, mnist ? "Normalise: on|MNIST: on" : "Normalise: off|MNIST: off", mnist, true);
-}
-
-uint64_t ui_preview_sig(const app_state *s)
-{
-    uint64_t h = UI_SIG_INIT;
-    UI_SIG(h, s->input_version);
-    UI_SIG(h, s->meta.preprocess);
-    UI_SIG(h, s->canvas.has_bitmap);
-    return h;
 }
 
 void ui_draw_preview(ui_ctx *u, const app_state *s)
 {
     SDL_Rect p = ui_rect(s->layout.preview);
-    bool mnist = s->meta.preprocess == MODEL_PREPROCESS_MNIST;
+    bool mnist = s->model.meta.preprocess == MODEL_PREPROCESS_MNIST;
     int cap_h = text_height(u->text, FONT_CAPTION);
     text_draw(u->text, FONT_CAPTION, "NETWORK INPUT", p.x, p.y, UI_DIM, TEXT_LEFT);
     int top = p.y + cap_h + ui_px(u, 8);
@@ -154,9 +117,9 @@ void ui_draw_preview(ui_ctx *u, const app_state *s)
     SDL_Rect img = {p.x, top, side, side};
     int e = ui_px(u, 1) > 0 ? ui_px(u, 1) : 1;
     ui_fill(u, (SDL_Rect){img.x - e, img.y - e, img.w + 2 * e, img.h + 2 * e}, UI_PANEL_EDGE);
-    if (u->input_tex_version != s->input_version) {
-        upload(u->input_tex, s->input);
-        u->input_tex_version = s->input_version;
+    if (u->input_tex_version != s->score.input_version) {
+        upload(u->input_tex, s->score.image);
+        u->input_tex_version = s->score.input_version;
     }
     SDL_RenderCopy(u->renderer, u->input_tex, NULL, &img);
     // Beside it: what the numbers are.

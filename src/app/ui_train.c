@@ -1,6 +1,6 @@
 /* ui_train.c: training controls, progress, loss and accuracy curves, the
  * layer table and the log (ui.h). */
-#include "cli/cli.h"
+#include "common/format.h"
 #include "ui.h"
 
 #include <limits.h>
@@ -8,144 +8,49 @@
 #include <stdio.h>
 #include <string.h>
 
-uint64_t ui_controls_sig(const app_state *s)
-{
-    uint64_t h = UI_SIG_INIT;
-    trainer_state st = app_training_state(s);
-    UI_SIG(h, st);
-    UI_SIG(h, s->data_state);
-    UI_SIG(h, s->start_when_loaded);
-    UI_SIG(h, s->hover);
-    return h;
-}
-
 void ui_draw_controls(ui_ctx *u, const app_state *s)
 {
-    trainer_state st = app_training_state(s);
-    const char *label = "Train";
-    bool enabled = s->data_state != APP_DATA_MISSING && s->data_state != APP_DATA_FAILED;
-    if (s->data_state == APP_DATA_LOADING)
-        label = s->start_when_loaded ? "Loading…" : "Train";
-    else if (st == TRAINER_RUNNING)
-        label = "Pause";
-    else if (st == TRAINER_PAUSED)
-        label = "Resume";
-    else if (st == TRAINER_FINISHED)
-        label = "Train more";
-    ui_button(u, s, BTN_TRAIN, label, st == TRAINER_RUNNING, enabled);
+    const panel_controls *p = &u->now.controls;
+    ui_button(u, s, BTN_TRAIN, p->train, p->train_active, p->train_enabled);
     ui_button(u, s, BTN_RESET, "Reset", false, true);
     ui_button(u, s, BTN_SAVE, "Save", false, true);
 }
 
-static void format_duration(char *out, size_t len, double secs)
-{
-    if (!isfinite(secs) || secs < 0)
-        snprintf(out, len, "–");
-    else if (secs < 60)
-        snprintf(out, len, "%.0f s", secs);
-    else
-        snprintf(out, len, "%d:%02d", (int)(secs / 60), (int)fmod(secs, 60));
-}
-
-uint64_t ui_progress_sig(const app_state *s)
-{
-    uint64_t h = UI_SIG_INIT;
-    trainer_state st = app_training_state(s);
-    UI_SIG(h, st);
-    UI_SIG(h, s->data_state);
-    UI_SIG(h, s->have_progress);
-    UI_SIG(h, s->epoch_base);
-    if (s->have_progress) {
-        UI_SIG(h, s->last_event.global_step);
-        UI_SIG(h, s->last_event.epochs);
-        long rate = lround(s->samples_per_s);
-        UI_SIG(h, rate);
-    }
-    return h;
-}
-
 void ui_draw_progress(ui_ctx *u, const app_state *s)
 {
+    const panel_progress *p = &u->now.progress;
     SDL_Rect r = ui_rect(s->layout.progress);
     ui_panel(u, r);
     int inset = ui_px(u, 12);
     SDL_Rect in = {r.x + inset, r.y + ui_px(u, 7), r.w - 2 * inset, r.h - ui_px(u, 14)};
     int lh = text_height(u->text, FONT_BODY);
-    char buf[512], num[32];
-    if (!s->have_progress) {
-        snprintf(buf, sizeof buf, "%zu epoch%s  ·  batch %zu  ·  Adam, lr %g", s->cfg.epochs,
-                 s->cfg.epochs == 1 ? "" : "s", s->cfg.batch, s->cfg.lr);
-        text_draw(u->text, FONT_BODY, buf, in.x, in.y, UI_DIM, TEXT_LEFT);
-        SDL_Color c = UI_FAINT;
-        switch (s->data_state) {
-        case APP_DATA_MISSING:
-            snprintf(buf, sizeof buf, "no MNIST found: run scripts/fetch-mnist");
-            c = UI_TRAIN;
-            break;
-        case APP_DATA_FAILED:
-            snprintf(buf, sizeof buf, "cannot read MNIST: %s", s->data_error);
-            c = UI_BAD;
-            break;
-        case APP_DATA_LOADING:
-            snprintf(buf, sizeof buf, "reading MNIST…");
-            break;
-        case APP_DATA_LOADED:
-            cli_thousands(num, sizeof num, (unsigned long long)s->data.train.count);
-            snprintf(buf, sizeof buf, "%s training images ready: Space starts", num);
-            break;
-        case APP_DATA_FOUND:
-        case APP_DATA_UNKNOWN:
-            snprintf(buf, sizeof buf, "MNIST found: Space starts training");
-            break;
-        }
+    if (!p->active) {
+        text_draw(u->text, FONT_BODY, p->settings, in.x, in.y, UI_DIM, TEXT_LEFT);
+        SDL_Color c = p->note_tone == PANEL_TONE_WARN  ? UI_TRAIN
+                      : p->note_tone == PANEL_TONE_BAD ? UI_BAD
+                                                       : UI_FAINT;
         ui_clip(u, in);
-        text_draw(u->text, FONT_SMALL, buf, in.x, in.y + lh + ui_px(u, 5), c, TEXT_LEFT);
+        text_draw(u->text, FONT_SMALL, p->note, in.x, in.y + lh + ui_px(u, 5), c, TEXT_LEFT);
         ui_unclip(u);
         return;
     }
-    const trainer_event *ev = &s->last_event;
-    size_t epochs = s->epoch_base + ev->epochs;
-    size_t epoch = s->epoch_base + ev->epoch;
-    snprintf(buf, sizeof buf, "Epoch %zu/%zu", epoch, epochs);
-    int w = text_draw(u->text, FONT_BOLD, buf, in.x, in.y, UI_TEXT, TEXT_LEFT);
-    cli_thousands(num, sizeof num, (unsigned long long)ev->step);
-    char tot[32];
-    cli_thousands(tot, sizeof tot, (unsigned long long)ev->steps_per_epoch);
-    snprintf(buf, sizeof buf, "step %s/%s", num, tot);
-    text_draw(u->text, FONT_SMALL, buf, in.x + w + ui_px(u, 10), in.y + ui_px(u, 2), UI_DIM,
-              TEXT_LEFT);
-
-    trainer_state st = app_training_state(s);
-    double left_steps = (double)(ev->epochs - ev->epoch) * (double)ev->steps_per_epoch +
-                        (double)(ev->steps_per_epoch - ev->step);
-    char eta[32];
-    if (st == TRAINER_RUNNING && s->samples_per_s > 0) {
-        format_duration(eta, sizeof eta, left_steps * (double)s->cfg.batch / s->samples_per_s);
-        cli_thousands(num, sizeof num, (unsigned long long)(uint64_t)llround(s->samples_per_s));
-        snprintf(buf, sizeof buf, "%s samples/s  ·  %s left", num, eta);
-    } else if (st == TRAINER_FINISHED) {
-        snprintf(buf, sizeof buf, "done");
-    } else if (st == TRAINER_PAUSED) {
-        snprintf(buf, sizeof buf, "paused");
-    } else {
-        buf[0] = '\0';
-    }
-    text_draw(u->text, FONT_SMALL, buf, in.x + in.w, in.y + ui_px(u, 2), UI_DIM, TEXT_RIGHT);
-
-    double done = ev->epochs ? ((double)(ev->epoch - 1) +
-                                (ev->steps_per_epoch ? (double)ev->step / (double)ev->steps_per_epoch
-                                                     : 0.0)) /
-                                   (double)ev->epochs
-                             : 0.0;
-    if (done > 1)
-        done = 1;
+    int w = text_draw(u->text, FONT_BOLD, p->title, in.x, in.y, UI_TEXT, TEXT_LEFT);
+    int sw = 0, rw = 0;
+    text_size(u->text, FONT_SMALL, p->step, &sw, NULL);
+    if (p->right[0])
+        text_size(u->text, FONT_SMALL, p->right, &rw, NULL);
+    // In a narrow window the step gives way to the speed and the time left.
+    if (w + ui_px(u, 10) + sw + ui_px(u, 12) + rw <= in.w)
+        text_draw(u->text, FONT_SMALL, p->step, in.x + w + ui_px(u, 10), in.y + ui_px(u, 2),
+                  UI_DIM, TEXT_LEFT);
+    text_draw(u->text, FONT_SMALL, p->right, in.x + in.w, in.y + ui_px(u, 2), UI_DIM, TEXT_RIGHT);
     int bh = ui_px(u, 6);
     SDL_Rect track = {in.x, in.y + in.h - bh, in.w, bh};
     ui_fill_round(u, track, (float)bh / 2, UI_TRACK);
-    int fw = (int)lround(done * in.w);
+    int fw = p->bar_fill;
     if (fw > 0)
         ui_fill_round(u, (SDL_Rect){track.x, track.y, fw < bh ? bh : fw, bh}, (float)bh / 2,
-                      st == TRAINER_RUNNING ? UI_TRAIN : ui_alpha(UI_TRAIN, 150));
+                      p->running ? UI_TRAIN : ui_alpha(UI_TRAIN, 150));
 }
 
 /* Small coloured legend entries along the caption line, right to left. */
@@ -189,18 +94,19 @@ static void caption_values(ui_ctx *u, SDL_Rect panel, const char *caption, const
     legend(u, lx, y, "train", UI_TRAIN);
 }
 
-static float chart_x_end(const app_state *s)
+static float chart_x_end(const ui_ctx *u, const app_state *s)
 {
-    float end = (float)s->n_epochs ? (float)s->epochs[s->n_epochs - 1].epoch : 0.0f;
+    const panel_curves *p = &u->now.curves;
+    float end = (float)s->curves.n_epochs ? (float)s->curves.epochs[s->curves.n_epochs - 1].epoch : 0.0f;
     // The planned epochs once training has begun (an idle trainer may exist
     // only to evaluate the loaded model on the test set).
-    if (s->have_trainer && (s->have_progress || app_training_state(s) != TRAINER_IDLE)) {
-        float planned = (float)(s->epoch_base + s->epochs_planned);
+    if (p->planned_shown) {
+        float planned = (float)(p->base + p->planned);
         if (planned > end)
             end = planned;
     }
-    if (s->n_loss && s->loss[s->n_loss - 1].x > end)
-        end = s->loss[s->n_loss - 1].x;
+    if (s->curves.loss.n && curves_loss(&s->curves, s->curves.loss.n - 1)->x > end)
+        end = curves_loss(&s->curves, s->curves.loss.n - 1)->x;
     end = end < 1.0f ? 1.0f : end;
     return end * 1.02f; // room for the last epoch's dots
 }
@@ -210,32 +116,22 @@ static void empty_hint(ui_ctx *u, SDL_Rect in, const char *msg)
     text_draw_in(u->text, FONT_SMALL, msg, in, UI_FAINT, TEXT_CENTER);
 }
 
-uint64_t ui_curves_sig(const app_state *s)
-{
-    uint64_t h = UI_SIG_INIT;
-    UI_SIG(h, s->curves_version);
-    UI_SIG(h, s->have_trainer);
-    UI_SIG(h, s->epochs_planned);
-    UI_SIG(h, s->epoch_base);
-    return h;
-}
-
 void ui_draw_loss(ui_ctx *u, const app_state *s)
 {
     SDL_Rect r = ui_rect(s->layout.loss_chart);
     ui_panel(u, r);
     SDL_Rect in = ui_caption(u, r, "LOSS", NULL);
-    if (s->n_loss == 0 && s->n_epochs == 0) {
+    if (s->curves.loss.n == 0 && s->curves.n_epochs == 0) {
         empty_hint(u, in, "appears while training");
         return;
     }
     float ymax = 0.1f;
-    for (size_t i = 0; i < s->n_loss; i++)
-        ymax = fmaxf(ymax, s->loss[i].smooth);
-    for (size_t i = 0; i < s->n_epochs; i++)
-        ymax = fmaxf(ymax, fmaxf((float)s->epochs[i].loss, (float)s->epochs[i].val_loss));
+    for (size_t i = 0; i < s->curves.loss.n; i++)
+        ymax = fmaxf(ymax, curves_loss(&s->curves, i)->smooth);
+    for (size_t i = 0; i < s->curves.n_epochs; i++)
+        ymax = fmaxf(ymax, fmaxf((float)s->curves.epochs[i].loss, (float)s->curves.epochs[i].val_loss));
     ymax *= 1.12f;
-    ui_chart c = ui_chart_axes(u, in, 0.0f, chart_x_end(s), 0.0f, ymax, false, "epoch");
+    ui_chart c = ui_chart_axes(u, in, 0.0f, chart_x_end(u, s), 0.0f, ymax, false, "epoch");
     if (c.plot.w < 10)
         return;
     ui_clip(u, c.plot);
@@ -243,8 +139,8 @@ void ui_draw_loss(ui_ctx *u, const app_state *s)
     /* One entry per pixel column: the batch losses' range as a faint band,
      * the smoothed loss as a line. */
     int n = 0, col = INT_MIN;
-    for (size_t i = 0; i < s->n_loss && n < UI_MAX_COLUMNS; i++) {
-        const app_loss_point *p = &s->loss[i];
+    for (size_t i = 0; i < s->curves.loss.n && n < UI_MAX_COLUMNS; i++) {
+        const curve_loss_point *p = curves_loss(&s->curves, i);
         float px = floorf(ui_chart_x(&c, p->x));
         float y = ui_chart_y(&c, fminf(p->loss, ymax));
         if ((int)px != col) {
@@ -264,23 +160,23 @@ void ui_draw_loss(ui_ctx *u, const app_state *s)
     SDL_RenderFillRectsF(u->renderer, u->rects, n);
     ui_polyline(u, u->pts, n, lw, UI_TRAIN);
     float dot = fmaxf(2.5f, (float)ui_px(u, 3.5f));
-    for (size_t i = 0; i < s->n_epochs; i++) {
-        const model_epoch *e = &s->epochs[i];
+    for (size_t i = 0; i < s->curves.n_epochs; i++) {
+        const model_epoch *e = &s->curves.epochs[i];
         if (i > 0)
-            ui_line(u, ui_chart_x(&c, (float)s->epochs[i - 1].epoch),
-                    ui_chart_y(&c, (float)s->epochs[i - 1].val_loss), ui_chart_x(&c, (float)e->epoch),
+            ui_line(u, ui_chart_x(&c, (float)s->curves.epochs[i - 1].epoch),
+                    ui_chart_y(&c, (float)s->curves.epochs[i - 1].val_loss), ui_chart_x(&c, (float)e->epoch),
                     ui_chart_y(&c, (float)e->val_loss), lw * 0.75f, ui_alpha(UI_ACCENT, 170));
         ui_dot(u, ui_chart_x(&c, (float)e->epoch), ui_chart_y(&c, (float)e->loss), dot, UI_TRAIN);
         ui_dot(u, ui_chart_x(&c, (float)e->epoch), ui_chart_y(&c, (float)e->val_loss), dot, UI_ACCENT);
     }
     ui_unclip(u);
     char train[32] = "", test[32] = "";
-    if (s->n_loss)
-        snprintf(train, sizeof train, "%.4f", (double)s->loss[s->n_loss - 1].smooth);
-    else if (s->n_epochs)
-        snprintf(train, sizeof train, "%.4f", s->epochs[s->n_epochs - 1].loss);
-    if (s->n_epochs)
-        snprintf(test, sizeof test, "%.4f", s->epochs[s->n_epochs - 1].val_loss);
+    if (s->curves.loss.n)
+        snprintf(train, sizeof train, "%.4f", (double)curves_loss(&s->curves, s->curves.loss.n - 1)->smooth);
+    else if (s->curves.n_epochs)
+        snprintf(train, sizeof train, "%.4f", s->curves.epochs[s->curves.n_epochs - 1].loss);
+    if (s->curves.n_epochs)
+        snprintf(test, sizeof test, "%.4f", s->curves.epochs[s->curves.n_epochs - 1].val_loss);
     caption_values(u, r, "LOSS", train, test);
 }
 
@@ -289,23 +185,23 @@ void ui_draw_accuracy(ui_ctx *u, const app_state *s)
     SDL_Rect r = ui_rect(s->layout.acc_chart);
     ui_panel(u, r);
     SDL_Rect in = ui_caption(u, r, "ACCURACY", NULL);
-    if (s->n_loss == 0 && s->n_epochs == 0) {
+    if (s->curves.loss.n == 0 && s->curves.n_epochs == 0) {
         empty_hint(u, in, "train and test, per epoch");
         return;
     }
     float lo = 1.0f;
     // Skip the first, noisy points of each epoch's running mean when choosing the range.
-    for (size_t i = 0; i < s->n_loss; i++)
-        if (s->loss[i].x - floorf(s->loss[i].x) > 0.1f || s->loss[i].x < 0.1f)
-            lo = fminf(lo, s->loss[i].accuracy);
-    for (size_t i = 0; i < s->n_epochs; i++)
-        lo = fminf(lo, fminf((float)s->epochs[i].accuracy, (float)s->epochs[i].val_accuracy));
+    for (size_t i = 0; i < s->curves.loss.n; i++)
+        if (curves_loss(&s->curves, i)->x - floorf(curves_loss(&s->curves, i)->x) > 0.1f || curves_loss(&s->curves, i)->x < 0.1f)
+            lo = fminf(lo, curves_loss(&s->curves, i)->accuracy);
+    for (size_t i = 0; i < s->curves.n_epochs; i++)
+        lo = fminf(lo, fminf((float)s->curves.epochs[i].accuracy, (float)s->curves.epochs[i].val_accuracy));
     lo = floorf(lo * 10.0f) / 10.0f;
     if (lo > 0.9f)
         lo = 0.9f;
     if (lo < 0.0f)
         lo = 0.0f;
-    ui_chart c = ui_chart_axes(u, in, 0.0f, chart_x_end(s), lo, 1.0f, true, "epoch");
+    ui_chart c = ui_chart_axes(u, in, 0.0f, chart_x_end(u, s), lo, 1.0f, true, "epoch");
     if (c.plot.w < 10)
         return;
     ui_clip(u, c.plot);
@@ -314,8 +210,8 @@ void ui_draw_accuracy(ui_ctx *u, const app_state *s)
      * epoch (each epoch's running mean starts afresh). */
     int n = 0, col = INT_MIN;
     float epoch = -1.0f;
-    for (size_t i = 0; i <= s->n_loss; i++) {
-        const app_loss_point *p = i < s->n_loss ? &s->loss[i] : NULL;
+    for (size_t i = 0; i <= s->curves.loss.n; i++) {
+        const curve_loss_point *p = i < s->curves.loss.n ? curves_loss(&s->curves, i) : NULL;
         // An epoch's last step lands exactly on the next whole number: it still belongs to it.
         float e = p ? ceilf(p->x) - 1.0f : -2.0f;
         if (!p || e != epoch || n == UI_MAX_COLUMNS) {
@@ -336,11 +232,11 @@ void ui_draw_accuracy(ui_ctx *u, const app_state *s)
         }
     }
     float dot = fmaxf(2.5f, (float)ui_px(u, 3.5f));
-    for (size_t i = 0; i < s->n_epochs; i++) {
-        const model_epoch *e = &s->epochs[i];
+    for (size_t i = 0; i < s->curves.n_epochs; i++) {
+        const model_epoch *e = &s->curves.epochs[i];
         if (i > 0)
-            ui_line(u, ui_chart_x(&c, (float)s->epochs[i - 1].epoch),
-                    ui_chart_y(&c, (float)s->epochs[i - 1].val_accuracy),
+            ui_line(u, ui_chart_x(&c, (float)s->curves.epochs[i - 1].epoch),
+                    ui_chart_y(&c, (float)s->curves.epochs[i - 1].val_accuracy),
                     ui_chart_x(&c, (float)e->epoch), ui_chart_y(&c, (float)e->val_accuracy), lw,
                     UI_ACCENT);
         ui_dot(u, ui_chart_x(&c, (float)e->epoch), ui_chart_y(&c, (float)e->accuracy), dot, UI_TRAIN);
@@ -349,35 +245,22 @@ void ui_draw_accuracy(ui_ctx *u, const app_state *s)
     }
     ui_unclip(u);
     char train[32] = "", test[32] = "";
-    if (s->n_loss)
-        snprintf(train, sizeof train, "%.2f%%", 100.0 * (double)s->loss[s->n_loss - 1].accuracy);
-    else if (s->n_epochs)
-        snprintf(train, sizeof train, "%.2f%%", 100.0 * s->epochs[s->n_epochs - 1].accuracy);
-    if (s->n_epochs)
-        snprintf(test, sizeof test, "%.2f%%", 100.0 * s->epochs[s->n_epochs - 1].val_accuracy);
+    if (s->curves.loss.n)
+        snprintf(train, sizeof train, "%.2f%%", 100.0 * (double)curves_loss(&s->curves, s->curves.loss.n - 1)->accuracy);
+    else if (s->curves.n_epochs)
+        snprintf(train, sizeof train, "%.2f%%", 100.0 * s->curves.epochs[s->curves.n_epochs - 1].accuracy);
+    if (s->curves.n_epochs)
+        snprintf(test, sizeof test, "%.2f%%", 100.0 * s->curves.epochs[s->curves.n_epochs - 1].val_accuracy);
     caption_values(u, r, "ACCURACY", train, test);
-}
-
-uint64_t ui_params_sig(const app_state *s)
-{
-    uint64_t h = UI_SIG_INIT;
-    UI_SIG(h, s->have_model);
-    if (s->have_model) {
-        UI_SIG(h, s->net.n_layers);
-        h = ui_sig(h, s->net.sizes, (s->net.n_layers + 1) * sizeof s->net.sizes[0]);
-        UI_SIG(h, s->meta.height);
-        UI_SIG(h, s->meta.width);
-    }
-    return h;
 }
 
 void ui_draw_params(ui_ctx *u, const app_state *s)
 {
     SDL_Rect r = ui_rect(s->layout.params);
     ui_panel(u, r);
-    if (!s->have_model)
+    if (!s->model.have)
         return;
-    const mlp *net = &s->net;
+    const mlp *net = &s->model.net;
     int inset = ui_px(u, 12);
     int row = (r.h - ui_px(u, 12)) / (int)(net->n_layers + 3);
     int x = r.x + inset, w = r.w - 2 * inset;
@@ -388,9 +271,9 @@ void ui_draw_params(ui_ctx *u, const app_state *s)
     text_draw_in(u->text, FONT_CAPTION, "NEURONS", (SDL_Rect){c1, y, 0, row}, UI_DIM, TEXT_RIGHT);
     text_draw_in(u->text, FONT_CAPTION, "PARAMETERS", (SDL_Rect){c2, y, 0, row}, UI_DIM, TEXT_RIGHT);
     y += row;
-    snprintf(a, sizeof a, "Input %zu×%zu", s->meta.height, s->meta.width);
+    snprintf(a, sizeof a, "Input %zu×%zu", s->model.meta.height, s->model.meta.width);
     text_draw_in(u->text, FONT_SMALL, a, (SDL_Rect){x, y, w, row}, UI_TEXT, TEXT_LEFT);
-    cli_thousands(b, sizeof b, (unsigned long long)net->sizes[0]);
+    format_thousands(b, sizeof b, (unsigned long long)net->sizes[0]);
     text_draw_in(u->text, FONT_MONO, b, (SDL_Rect){c1, y, 0, row}, UI_TEXT, TEXT_RIGHT);
     text_draw_in(u->text, FONT_MONO, "0", (SDL_Rect){c2, y, 0, row}, UI_FAINT, TEXT_RIGHT);
     y += row;
@@ -399,35 +282,36 @@ void ui_draw_params(ui_ctx *u, const app_state *s)
         const mlp_layer *L = &net->layers[l];
         uint64_t n = (uint64_t)L->in * L->out + L->out;
         total += n;
-        snprintf(a, sizeof a, "Dense, %s", L->act == MLP_ACT_RELU ? "ReLU" : "softmax");
+        snprintf(a, sizeof a, "Dense, %s",
+                 L->act == MLP_ACT_RELU ? "ReLU" : mlp_activation_name(L->act));
         text_draw_in(u->text, FONT_SMALL, a, (SDL_Rect){x, y, w, row}, UI_TEXT, TEXT_LEFT);
-        cli_thousands(b, sizeof b, (unsigned long long)L->out);
+        format_thousands(b, sizeof b, (unsigned long long)L->out);
         text_draw_in(u->text, FONT_MONO, b, (SDL_Rect){c1, y, 0, row}, UI_TEXT, TEXT_RIGHT);
-        cli_thousands(b, sizeof b, (unsigned long long)n);
+        format_thousands(b, sizeof b, (unsigned long long)n);
         text_draw_in(u->text, FONT_MONO, b, (SDL_Rect){c2, y, 0, row}, UI_TEXT, TEXT_RIGHT);
     }
     ui_fill(u, (SDL_Rect){x, y, w, 1}, UI_PANEL_EDGE);
     text_draw_in(u->text, FONT_BOLD, "Total trainable", (SDL_Rect){x, y, w, row}, UI_TEXT, TEXT_LEFT);
-    cli_thousands(b, sizeof b, (unsigned long long)total);
+    format_thousands(b, sizeof b, (unsigned long long)total);
     text_draw_in(u->text, FONT_BOLD, b, (SDL_Rect){c2, y, 0, row}, UI_ACCENT, TEXT_RIGHT);
 }
 
 /* Splits the log into lines that fit width, breaking at " - ". */
 static void wrap_log(ui_ctx *u, const app_state *s, int width)
 {
-    if (u->wrapped_version == s->log_version && u->wrapped_width == width)
+    if (u->wrapped_version == s->report.log_version && u->wrapped_width == width)
         return;
-    u->wrapped_version = s->log_version;
+    u->wrapped_version = s->report.log_version;
     u->wrapped_width = width;
     u->n_wrapped = 0;
     const size_t cap = sizeof u->wrapped / sizeof u->wrapped[0];
-    for (size_t i = 0; i < s->n_log; i++) {
-        const char *line = app_log_line(s, i);
-        char rest[APP_LOG_LINE];
+    for (size_t i = 0; i < s->report.n_log; i++) {
+        const char *line = report_log_line(&s->report, i);
+        char rest[REPORT_LOG_LINE];
         snprintf(rest, sizeof rest, "%s", line);
         bool first = true;
         while (rest[0]) {
-            char piece[APP_LOG_LINE + 8];
+            char piece[REPORT_LOG_LINE + 8];
             snprintf(piece, sizeof piece, "%s%s", first ? "" : "   ", rest);
             int w;
             text_size(u->text, FONT_MONO, piece, &w, NULL);
@@ -460,8 +344,8 @@ static void wrap_log(ui_ctx *u, const app_state *s, int width)
             char *dst = u->wrapped[u->n_wrapped++];
             size_t at = first ? 0 : 3;
             memcpy(dst, "   ", at);
-            if (cut > APP_LOG_LINE - 1 - at)
-                cut = APP_LOG_LINE - 1 - at;
+            if (cut > REPORT_LOG_LINE - 1 - at)
+                cut = REPORT_LOG_LINE - 1 - at;
             memcpy(dst + at, rest, cut);
             dst[at + cut] = '\0';
             const char *next = rest + cut;
@@ -473,13 +357,6 @@ static void wrap_log(ui_ctx *u, const app_state *s, int width)
             first = false;
         }
     }
-}
-
-uint64_t ui_log_sig(const app_state *s)
-{
-    uint64_t h = UI_SIG_INIT;
-    UI_SIG(h, s->log_version);
-    return h;
 }
 
 void ui_draw_log(ui_ctx *u, const app_state *s, SDL_Rect r)

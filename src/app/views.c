@@ -1,5 +1,7 @@
-/* views.c: what the views beside the canvas show, where their parts go,
- * and what input does to them (views.h). No SDL here. */
+/* views.c: the views' names, switching, the once-a-frame update, the
+ * shared geometry and what input does to them (views.h). Each view's own
+ * contents are in view_hidden.c, view_weights.c, view_why.c and
+ * view_mistakes.c. No SDL here. */
 #include "views.h"
 
 #include <math.h>
@@ -8,6 +10,37 @@
 #include <string.h>
 
 #include "core/inspect.h"
+
+/* ---- life cycle --------------------------------------------------------- */
+
+void views_init(views *v, app_view first, int gallery_t, int gallery_p)
+{
+    memset(v, 0, sizeof *v);
+    v->view = (unsigned)first < VIEW_COUNT ? first : VIEW_HIDDEN;
+    v->why.why_class = -1;
+    v->sel_layer = v->sel_unit = -1;
+    v->hover_layer = v->hover_unit = v->hover_cell = v->hover_thumb = -1;
+    v->mistakes.gallery_true = v->mistakes.gallery_pred = VIEW_NO_CELL;
+    if (gallery_t >= 0 && gallery_t < 10 && gallery_p >= 0 && gallery_p < 10) {
+        v->mistakes.gallery_true = gallery_t;
+        v->mistakes.gallery_pred = gallery_p;
+    }
+}
+
+void views_destroy(views *v)
+{
+    free(v->hidden.acts);
+    free(v->inspect_scratch);
+    free(v->mistakes.test_pred);
+    free(v->mistakes.test_conf);
+    free(v->mistakes.gallery);
+    memset(v, 0, sizeof *v);
+}
+
+const char *view_class_label(const view_ctx *c, size_t i)
+{
+    return model_slot_label(c->model, i);
+}
 
 /* ---- names and switching ----------------------------------------------- */
 
@@ -37,470 +70,142 @@ bool view_from_name(const char *name, app_view *out)
     return false;
 }
 
-void views_show(app_state *s, app_view v)
+view_request views_show(views *v, const view_ctx *c, app_view id)
 {
-    if ((unsigned)v >= VIEW_COUNT || v == s->view)
-        return;
-    s->view = v;
-    s->hover_layer = s->hover_unit = s->hover_cell = s->hover_thumb = -1;
-    s->hover_nav = VIEW_NAV_NONE;
-    app_emitf(s, "{\"event\":\"view\",\"name\":\"%s\"}", view_name(v));
-    views_hover(s, s->mouse_x, s->mouse_y);
-    if (v == VIEW_MISTAKES)
-        app_want_data(s); // the test set's answers need MNIST
+    view_request r = {0};
+    if ((unsigned)id >= VIEW_COUNT || id == v->view)
+        return r;
+    v->view = id;
+    v->hover_layer = v->hover_unit = v->hover_cell = v->hover_thumb = -1;
+    v->hover_nav = VIEW_NAV_NONE;
+    event_view(c->events, view_name(id));
+    views_hover(v, c, c->mouse_x, c->mouse_y);
+    if (id == VIEW_MISTAKES)
+        r.want |= VIEW_WANT_DATA; // the test set's answers need MNIST
+    return r;
 }
 
-/* ---- not sure ---------------------------------------------------------- */
+/* ---- the model and the data --------------------------------------------- */
 
-float view_entropy(const float *p, size_t n)
+void views_on_model(views *v, const view_ctx *c)
 {
-    if (n < 2)
-        return 0.0f;
-    double h = 0.0;
-    for (size_t i = 0; i < n; i++)
-        if (p[i] > 0.0f)
-            h -= (double)p[i] * log((double)p[i]);
-    return (float)(h / log((double)n));
-}
-
-bool view_is_sure(const float *p, size_t n)
-{
-    if (n == 0)
-        return false;
-    float top = p[argmax(p, n)];
-    return top >= VIEW_SURE_MIN_TOP && view_entropy(p, n) <= VIEW_SURE_MAX_ENTROPY;
-}
-
-/* ---- hidden layer ------------------------------------------------------ */
-
-void view_activation_color(float a, float max, uint8_t rgb[3])
-{
-    if (!(a > 0.0f) || !(max > 0.0f)) {
-        rgb[0] = VIEW_OFF_R;
-        rgb[1] = VIEW_OFF_G;
-        rgb[2] = VIEW_OFF_B;
-        return;
+    const mlp *net = &c->model->net;
+    size_t units = inspect_units(net);
+    size_t width = mlp_max_width(net);
+    // Never a buffer too small for this network: without room there is none.
+    free(v->hidden.acts);
+    free(v->inspect_scratch);
+    v->hidden.acts = malloc(units * sizeof *v->hidden.acts);
+    v->inspect_scratch = malloc((4 * width + units) * sizeof *v->inspect_scratch);
+    if (!v->hidden.acts || !v->inspect_scratch) {
+        free(v->hidden.acts);
+        free(v->inspect_scratch);
+        v->hidden.acts = v->inspect_scratch = NULL;
     }
-    inspect_color(0.2f * max + 0.8f * fminf(a, max), max, rgb);
-}
-
-static bool have_acts(const app_state *s)
-{
-    return s->have_model && s->acts && s->has_guess && s->acts_input == s->views_input;
-}
-
-size_t view_hidden_cells(const app_state *s, size_t layer, uint8_t *rgb)
-{
-    if (!s->have_model || layer + 1 >= s->net.n_layers)
-        return 0;
-    size_t n = s->net.sizes[layer + 1];
-    if (!have_acts(s)) {
-        for (size_t u = 0; u < n; u++)
-            view_activation_color(0.0f, 0.0f, rgb + 3 * u);
-        return 0;
-    }
-    const float *a = s->acts + inspect_layer_offset(&s->net, layer);
-    float max = 0.0f;
-    for (size_t u = 0; u < n; u++)
-        max = a[u] > max ? a[u] : max;
-    for (size_t u = 0; u < n; u++)
-        view_activation_color(a[u], max, rgb + 3 * u);
-    return inspect_zero_units(&s->net, s->acts, layer);
-}
-
-float view_incoming_colors(const app_state *s, size_t layer, size_t unit, uint8_t *rgb)
-{
-    if (!s->have_model || layer >= s->net.n_layers)
-        return 0.0f;
-    const mlp_layer *L = &s->net.layers[layer];
-    if (unit >= L->out)
-        return 0.0f;
-    float scale = 0.0f;
-    for (size_t i = 0; i < L->in; i++)
-        scale = fmaxf(scale, fabsf(L->kernel[i * L->out + unit]));
-    for (size_t i = 0; i < L->in; i++)
-        inspect_color(L->kernel[i * L->out + unit], scale, rgb + 3 * i);
-    return scale;
-}
-
-/* ---- weight images ----------------------------------------------------- */
-
-float view_weight_tile(const app_state *s, size_t unit, uint8_t *rgba)
-{
-    if (!s->have_model || unit >= s->net.sizes[1]) {
-        memset(rgba, 0, CANVAS_N * CANVAS_N * 4);
-        return 0.0f;
-    }
-    return inspect_weight_tile(&s->net, unit, CANVAS_N, CANVAS_N, rgba);
-}
-
-/* ---- why this answer --------------------------------------------------- */
-
-int view_why_class(const app_state *s)
-{
-    if (!s->has_guess)
-        return -1;
-    if (s->why_class >= 0 && (size_t)s->why_class < s->n_classes)
-        return s->why_class;
-    return (int)s->guess;
-}
-
-void view_saliency_sums(const app_state *s, float *pushed_up, float *pulled_down)
-{
-    float up = 0.0f, down = 0.0f;
-    for (size_t i = 0; s->has_saliency && i < CANVAS_N * CANVAS_N; i++) {
-        if (s->saliency[i] > 0.0f)
-            up += s->saliency[i];
-        else
-            down += s->saliency[i];
-    }
-    *pushed_up = up;
-    *pulled_down = down;
-}
-
-float view_saliency_scale(const app_state *s)
-{
-    float m = 0.0f;
-    for (size_t i = 0; s->has_saliency && i < CANVAS_N * CANVAS_N; i++)
-        m = fmaxf(m, fabsf(s->saliency[i]));
-    return 0.6f * m;
-}
-
-bool view_saliency(app_state *s)
-{
-    int cls = view_why_class(s);
-    if (cls < 0 || !s->have_model || !s->inspect_scratch || s->net.sizes[0] != CANVAS_N * CANVAS_N) {
-        if (s->has_saliency) {
-            s->has_saliency = false;
-            s->saliency_version++;
-        }
-        return false;
-    }
-    bool same_subject = s->has_saliency && s->saliency_class == (size_t)cls &&
-                        s->saliency_input == s->views_input;
-    if (same_subject && s->saliency_net == s->views_net)
-        return true;
-    if (s->why_gradient) // where ink would push the class, ink or not
-        inspect_input_gradient(&s->net, s->input, (size_t)cls, s->saliency, s->inspect_scratch);
-    else
-        inspect_saliency(&s->net, s->input, (size_t)cls, s->saliency, s->inspect_scratch);
-    s->saliency_class = (size_t)cls;
-    s->saliency_input = s->views_input;
-    s->saliency_net = s->views_net;
-    s->has_saliency = true;
-    s->saliency_version++;
-    if (!same_subject) {
-        float up, down;
-        view_saliency_sums(s, &up, &down);
-        char label[MODEL_LABEL_MAX * 2 + 8];
-        app_json_string(label, sizeof label, app_label(s, (size_t)cls));
-        app_emitf(s, "{\"event\":\"saliency\",\"class\":%d,\"label\":%s,\"mode\":\"%s\","
-                     "\"pushed_up\":%.5g,\"pulled_down\":%.5g}",
-                  cls, label, s->why_gradient ? "gradient" : "gradient_x_input", (double)up,
-                  (double)down);
-    }
-    return true;
-}
-
-/* ---- mistakes ---------------------------------------------------------- */
-
-void view_confusion_counts(const uint8_t *labels, const uint8_t *predicted, size_t first,
-                           size_t n, uint32_t out[10][10])
-{
-    memset(out, 0, 10 * sizeof out[0]);
-    for (size_t i = first; i < first + n; i++)
-        if (labels[i] < 10 && predicted[i] < 10)
-            out[labels[i]][predicted[i]]++;
-}
-
-static uint8_t mix(int a, int b, float t)
-{
-    return (uint8_t)lrintf((float)a + ((float)b - (float)a) * t);
-}
-
-void view_confusion_color(uint32_t count, uint32_t row_total, uint32_t max_off, bool diagonal,
-                          uint8_t rgb[3])
-{
-    static const int empty[3] = {30, 33, 42}, good[3] = {62, 168, 110}, bad[3] = {232, 84, 84};
-    float t = 0.0f;
-    if (diagonal && row_total)
-        t = (float)count / (float)row_total;
-    else if (!diagonal && max_off && count)
-        t = 0.12f + 0.88f * sqrtf((float)count / (float)max_off);
-    const int *end = diagonal ? good : bad;
-    for (int k = 0; k < 3; k++)
-        rgb[k] = mix(empty[k], end[k], t > 1.0f ? 1.0f : t);
-}
-
-typedef struct ranked {
-    float key;
-    uint32_t index;
-} ranked;
-
-static int by_key(const void *a, const void *b)
-{
-    const ranked *x = a, *y = b;
-    if (x->key != y->key)
-        return x->key < y->key ? -1 : 1;
-    return (x->index > y->index) - (x->index < y->index);
-}
-
-/* Lists the open cell's images from the latest answers. */
-static void fill_gallery(app_state *s)
-{
-    s->n_gallery = 0;
-    s->gallery_version++;
-    if (s->gallery_true == APP_NO_CELL || !s->has_preds || !s->gallery ||
-        s->data_state != APP_DATA_LOADED)
-        return;
-    size_t n = s->data.test.count;
-    ranked *r = malloc(n * sizeof *r);
-    if (!r)
-        return;
-    size_t m = 0;
-    bool diagonal = s->gallery_true == s->gallery_pred;
-    for (size_t i = 0; i < n; i++) {
-        if (s->data.test.labels[i] != s->gallery_true || s->test_pred[i] != s->gallery_pred)
-            continue;
-        // Off the diagonal the most confident mistakes first; on it the closest calls.
-        r[m].key = diagonal ? s->test_conf[i] : -s->test_conf[i];
-        r[m].index = (uint32_t)i;
-        m++;
-    }
-    qsort(r, m, sizeof *r, by_key);
-    for (size_t i = 0; i < m; i++)
-        s->gallery[i] = r[i].index;
-    free(r);
-    s->n_gallery = m;
-    if (s->gallery_first >= m)
-        s->gallery_first = 0;
-}
-
-void views_open_gallery(app_state *s, int t, int p)
-{
-    if (t < 0 || t >= 10 || p < 0 || p >= 10)
-        return;
-    s->gallery_true = t;
-    s->gallery_pred = p;
-    s->gallery_first = 0;
-    fill_gallery(s);
-    if (s->has_preds)
-        app_emitf(s, "{\"event\":\"gallery\",\"true\":%d,\"predicted\":%d,\"count\":%zu}", t, p,
-                  s->n_gallery);
-}
-
-void views_close_gallery(app_state *s)
-{
-    s->gallery_true = s->gallery_pred = APP_NO_CELL;
-    s->n_gallery = 0;
-    s->gallery_first = 0;
-    s->hover_thumb = -1;
-    s->gallery_version++;
-}
-
-bool views_put_test_image(app_state *s, size_t i)
-{
-    if (s->data_state != APP_DATA_LOADED || i >= s->data.test.count)
-        return false;
-    const dataset *d = &s->data.test;
-    if (d->rows != CANVAS_N || d->cols != CANVAS_N)
-        return false;
-    float img[CANVAS_N * CANVAS_N];
-    for (size_t k = 0; k < CANVAS_N * CANVAS_N; k++)
-        img[k] = (float)d->images[i * CANVAS_N * CANVAS_N + k] / 255.0f;
-    canvas_set_bitmap(&s->canvas, img);
-    s->drawing = false;
-    s->shown_test = (long)i;
-    s->shown_label = d->labels[i];
-    char num[32];
-    snprintf(num, sizeof num, "%zu", i);
-    app_set_status(s, false, "test image #%s: its true label is %s (T: another, C: clear)", num,
-                   app_label(s, (size_t)s->shown_label));
-    app_emitf(s, "{\"event\":\"test_digit\",\"index\":%zu,\"label\":%d}", i, s->shown_label);
-    return true;
-}
-
-void views_random_test_digit(app_state *s)
-{
-    if (s->data_state == APP_DATA_LOADED && s->data.test.count) {
-        views_put_test_image(s, (size_t)dp_rng_below(&s->test_rng, s->data.test.count));
-        return;
-    }
-    if (!app_want_data(s)) {
-        app_set_status(s, true, "no MNIST found: run scripts/fetch-mnist for test digits");
-        return;
-    }
-    s->want_test_digit = true;
-    app_set_status(s, false, "reading MNIST for a test digit ...");
-}
-
-void views_on_confusion(app_state *s, const trainer_event *ev, size_t epoch)
-{
-    memcpy(s->confusion, ev->confusion, sizeof s->confusion);
-    s->has_confusion = true;
-    s->confusion_epoch = epoch;
-    s->confusion_accuracy = ev->val_accuracy;
-    s->confusion_version++;
-    char m[1400];
-    size_t o = 0;
-    for (int t = 0; t < 10 && o < sizeof m; t++) {
-        o += (size_t)snprintf(m + o, sizeof m - o, "%s[", t ? "," : "");
-        for (int p = 0; p < 10 && o < sizeof m; p++)
-            o += (size_t)snprintf(m + o, sizeof m - o, "%s%u", p ? "," : "", s->confusion[t][p]);
-        if (o < sizeof m)
-            o += (size_t)snprintf(m + o, sizeof m - o, "]");
-    }
-    app_emitf(s, "{\"event\":\"confusion\",\"epoch\":%zu,\"source\":\"%s\",\"accuracy\":%.4f,"
-                 "\"matrix\":[%s]}",
-              epoch, ev->kind == TRAINER_EV_EPOCH ? "epoch" : "eval", ev->val_accuracy, m);
-    if (s->have_trainer && s->test_pred &&
-        trainer_take_predictions(&s->trainer, s->test_pred, s->test_conf, &s->pred_version)) {
-        bool first = !s->has_preds;
-        s->has_preds = true;
-        fill_gallery(s);
-        if (first && s->gallery_true != APP_NO_CELL)
-            app_emitf(s, "{\"event\":\"gallery\",\"true\":%d,\"predicted\":%d,\"count\":%zu}",
-                      s->gallery_true, s->gallery_pred, s->n_gallery);
-    }
-}
-
-void views_on_data(app_state *s)
-{
-    size_t n = s->data.test.count ? s->data.test.count : 1;
-    free(s->test_pred);
-    free(s->test_conf);
-    free(s->gallery);
-    s->test_pred = calloc(n, 1);
-    s->test_conf = calloc(n, sizeof *s->test_conf);
-    s->gallery = calloc(n, sizeof *s->gallery);
-    if (!s->test_pred || !s->test_conf || !s->gallery) {
-        free(s->test_pred);
-        free(s->test_conf);
-        free(s->gallery);
-        s->test_pred = NULL;
-        s->test_conf = NULL;
-        s->gallery = NULL;
-    }
-    s->has_preds = false;
-    s->pred_version = 0;
-}
-
-void views_on_model(app_state *s)
-{
-    size_t units = inspect_units(&s->net);
-    size_t width = mlp_max_width(&s->net);
-    float *acts = realloc(s->acts, units * sizeof *acts);
-    if (acts)
-        s->acts = acts;
-    float *scratch = realloc(s->inspect_scratch, (4 * width + units) * sizeof *scratch);
-    if (scratch)
-        s->inspect_scratch = scratch;
-    if (!acts || !scratch) {
-        free(s->acts);
-        free(s->inspect_scratch);
-        s->acts = s->inspect_scratch = NULL;
-    }
-    s->acts_input = s->acts_net = UINT64_MAX;
+    v->hidden.acts_input = v->hidden.acts_net = UINT64_MAX;
     // A new model shows at once, not after the throttles' next turn.
-    s->views_net_time = s->tiles_net_time = s->views_input_time = -1e9;
-    s->has_saliency = false;
-    s->saliency_version++;
-    if (s->sel_layer >= 0 && ((size_t)s->sel_layer + 1 >= s->net.n_layers ||
-                              (size_t)s->sel_unit >= s->net.sizes[s->sel_layer + 1]))
-        s->sel_layer = s->sel_unit = -1;
-    s->hover_layer = s->hover_unit = -1;
-    s->weights_page = 0;
-    s->has_confusion = false;
-    s->has_preds = false;
-    s->pred_version = 0;
-    s->confusion_version++;
-    fill_gallery(s);
-    s->want_eval = true;
+    v->views_net_time = v->tiles_net_time = v->views_input_time = -1e9;
+    v->why.has_saliency = false;
+    v->why.saliency_version++;
+    if (v->sel_layer >= 0 && ((size_t)v->sel_layer + 1 >= net->n_layers ||
+                              (size_t)v->sel_unit >= net->sizes[v->sel_layer + 1]))
+        v->sel_layer = v->sel_unit = -1;
+    v->hover_layer = v->hover_unit = -1;
+    v->weights.page = 0;
+    views_forget_answers(v, c);
+    v->want_eval = true;
 }
 
-void views_destroy(app_state *s)
+void views_on_data(views *v, const view_ctx *c)
 {
-    free(s->acts);
-    free(s->inspect_scratch);
-    free(s->test_pred);
-    free(s->test_conf);
-    free(s->gallery);
-    s->acts = s->inspect_scratch = s->test_conf = NULL;
-    s->test_pred = NULL;
-    s->gallery = NULL;
+    view_mistakes_state *m = &v->mistakes;
+    size_t n = c->data && c->data->test.count ? c->data->test.count : 1;
+    free(m->test_pred);
+    free(m->test_conf);
+    free(m->gallery);
+    m->test_pred = calloc(n, 1);
+    m->test_conf = calloc(n, sizeof *m->test_conf);
+    m->gallery = calloc(n, sizeof *m->gallery);
+    m->n_test = n;
+    if (!m->test_pred || !m->test_conf || !m->gallery) {
+        free(m->test_pred);
+        free(m->test_conf);
+        free(m->gallery);
+        m->test_pred = NULL;
+        m->test_conf = NULL;
+        m->gallery = NULL;
+        m->n_test = 0;
+    }
+    m->has_preds = false;
 }
 
 /* ---- once a frame ------------------------------------------------------ */
 
-void views_update(app_state *s)
+view_request views_update(views *v, const view_ctx *c)
 {
+    view_request r = {0};
+    uint64_t net_version = c->model->version;
     // Follow the weights, but not at every snapshot: the views need not
     // change faster than a person reads them.
-    if (s->views_net != s->net_version && s->now - s->views_net_time >= 0.1) {
-        s->views_net = s->net_version;
-        s->views_net_time = s->now;
+    if (v->views_net != net_version && c->now - v->views_net_time >= 0.1) {
+        v->views_net = net_version;
+        v->views_net_time = c->now;
     }
-    if (s->tiles_net != s->net_version && s->now - s->tiles_net_time >= 0.25) {
-        s->tiles_net = s->net_version;
-        s->tiles_net_time = s->now;
+    if (v->tiles_net != net_version && c->now - v->tiles_net_time >= 0.25) {
+        v->tiles_net = net_version;
+        v->tiles_net_time = c->now;
     }
     // The drawing too: the bars answer every frame, the views 25 times a second.
-    if (s->views_input != s->input_version && s->now - s->views_input_time >= 0.04) {
-        s->views_input = s->input_version;
-        s->views_input_time = s->now;
+    if (v->views_input != c->score->input_version && c->now - v->views_input_time >= 0.04) {
+        v->views_input = c->score->input_version;
+        v->views_input_time = c->now;
     }
-    if (s->have_model && s->acts && s->has_guess &&
-        (s->acts_input != s->views_input || s->acts_net != s->views_net)) {
-        inspect_forward(&s->net, s->input, s->acts);
-        s->acts_input = s->views_input;
-        s->acts_net = s->views_net;
-    }
-    if (s->view == VIEW_WHY)
-        view_saliency(s);
-    if (!s->canvas.has_bitmap)
-        s->shown_test = -1;
+    view_hidden_update(v, c);
+    if (v->view == VIEW_WHY)
+        view_saliency(v, c);
+    if (v->want_eval && c->data)
+        r.want |= VIEW_WANT_EVAL;
+    return r;
+}
 
-    if (s->data_state == APP_DATA_LOADED) {
-        if (s->want_eval && !s->have_trainer)
-            app_ensure_trainer(s);
-        if (s->want_eval && s->have_trainer) {
-            trainer_request_eval(&s->trainer);
-            s->want_eval = false;
-        }
-        if (s->pending_test_digit >= 0) {
-            if (!views_put_test_image(s, (size_t)s->pending_test_digit))
-                app_set_status(s, true, "--test-digit %ld: there are %zu test images",
-                               s->pending_test_digit, s->data.test.count);
-            s->pending_test_digit = -1;
-        }
-        if (s->want_test_digit) {
-            s->want_test_digit = false;
-            views_random_test_digit(s);
-        }
-    } else if (s->data_state == APP_DATA_MISSING || s->data_state == APP_DATA_FAILED) {
-        s->want_test_digit = false;
-        s->pending_test_digit = -1;
-    }
+void views_eval_sent(views *v)
+{
+    v->want_eval = false;
 }
 
 /* ---- geometry ---------------------------------------------------------- */
 
-static int px(const app_state *s, float v)
+int view_px(const view_ctx *c, float v)
 {
-    return (int)lroundf(v * s->layout.scale);
+    return (int)lroundf(v * c->layout->scale);
 }
 
-static app_rect rect(int x, int y, int w, int h)
+app_rect view_rect(int x, int y, int w, int h)
 {
     return (app_rect){x, y, w < 0 ? 0 : w, h < 0 ? 0 : h};
 }
 
-/* The view panel's inside, under nothing (each view puts its own caption). */
-static app_rect inner(const app_state *s)
+app_rect view_inner(const view_ctx *c)
 {
-    app_rect v = s->layout.view;
-    int ix = px(s, 12), top = px(s, 8), bottom = px(s, 10);
-    return rect(v.x + ix, v.y + top, v.w - 2 * ix, v.h - top - bottom);
+    app_rect v = c->layout->view;
+    int ix = view_px(c, 12), top = view_px(c, 8), bottom = view_px(c, 10);
+    return view_rect(v.x + ix, v.y + top, v.w - 2 * ix, v.h - top - bottom);
+}
+
+int view_caption_h(const view_ctx *c)
+{
+    return view_px(c, 24);
+}
+
+view_nav view_nav_at(app_rect prev, app_rect next, app_rect close, float x, float y)
+{
+    if (prev.w > 0 && rect_contains(prev, x, y))
+        return VIEW_NAV_PREV;
+    if (next.w > 0 && rect_contains(next, x, y))
+        return VIEW_NAV_NEXT;
+    if (close.w > 0 && rect_contains(close, x, y))
+        return VIEW_NAV_CLOSE;
+    return VIEW_NAV_NONE;
 }
 
 view_grid view_grid_fit(app_rect area, size_t n, int gap, int max_cell, int snap)
@@ -547,9 +252,9 @@ view_grid view_grid_fit(app_rect area, size_t n, int gap, int max_cell, int snap
 app_rect view_grid_cell(const view_grid *g, size_t i)
 {
     if (g->cols <= 0)
-        return rect(0, 0, 0, 0);
+        return view_rect(0, 0, 0, 0);
     int col = (int)(i % (size_t)g->cols), row = (int)(i / (size_t)g->cols);
-    return rect(g->x + col * g->pitch, g->y + row * g->pitch_y, g->cell, g->cell);
+    return view_rect(g->x + col * g->pitch, g->y + row * g->pitch_y, g->cell, g->cell);
 }
 
 int view_grid_at(const view_grid *g, float x, float y)
@@ -568,206 +273,10 @@ int view_grid_at(const view_grid *g, float x, float y)
     return i < g->n ? (int)i : -1;
 }
 
-static int caption_h(const app_state *s)
+int views_bar_at(const view_ctx *c, float x, float y)
 {
-    return px(s, 24);
-}
-
-/* Lays the hidden layers' grids into area, one under the other, each with
- * a share of the height in proportion to its units (so their cells come
- * out about the same size); returns the smallest cell. */
-static int hidden_grids(const app_state *s, app_rect area, view_hidden_layout *l)
-{
-    int cap = caption_h(s), gap = px(s, 10);
-    int n = (int)l->n_grids;
-    size_t total = 0;
-    for (int i = 0; i < n; i++)
-        total += s->net.sizes[i + 1];
-    int room = area.h - (n - 1) * gap - n * cap;
-    int smallest = 1 << 30, y = area.y;
-    for (int i = 0; i < n; i++) {
-        size_t units = s->net.sizes[i + 1];
-        int share = i + 1 == n ? area.y + area.h - y - cap
-                               : (int)((double)room * (double)units / (double)total);
-        int cgap = units > 512 ? 1 : px(s, 2) > 1 ? px(s, 2) : 1;
-        l->grid[i] = view_grid_fit(rect(area.x, y + cap, area.w, share), units, cgap, px(s, 40), 1);
-        l->caption[i] = rect(area.x, y, area.w, cap);
-        if (l->grid[i].cell < smallest)
-            smallest = l->grid[i].cell;
-        y += cap + share + gap;
-    }
-    return smallest;
-}
-
-void view_hidden_layout_of(const app_state *s, view_hidden_layout *l)
-{
-    memset(l, 0, sizeof *l);
-    if (!s->have_model || s->net.n_layers < 2)
-        return;
-    app_rect v = inner(s);
-    size_t hidden = s->net.n_layers - 1;
-    l->n_grids = hidden < VIEW_MAX_GRIDS ? hidden : VIEW_MAX_GRIDS;
-    int det_h = px(s, 96), det_w = px(s, 168), gap = px(s, 12);
-    /* The unit's details under the grids, or beside them where that gives
-     * clearly bigger cells; where either would leave cells too small to
-     * point at, no details box (the caption line then shows the hovered
-     * unit's value, and the weights view its weights). */
-    view_hidden_layout below = *l, right = *l, none = *l;
-    int cb = hidden_grids(s, rect(v.x, v.y, v.w, v.h - det_h - gap), &below);
-    int cr = hidden_grids(s, rect(v.x, v.y, v.w - det_w - gap, v.h), &right);
-    int cn = hidden_grids(s, v, &none);
-    int small = px(s, 8);
-    if (cb < small && cr < small && cn > cb && cn > cr) {
-        *l = none;
-        l->detail = rect(v.x, v.y + v.h, v.w, 0);
-    } else if (4 * cr > 5 * cb) { // beside only when that gives clearly bigger cells
-        *l = right;
-        l->detail = rect(v.x + v.w - det_w, v.y, det_w, v.h);
-        l->detail_right = true;
-    } else {
-        *l = below;
-        l->detail = rect(v.x, v.y + v.h - det_h, v.w, det_h);
-    }
-    for (size_t i = 0; i < l->n_grids; i++) { // captions start where the grid does
-        int dx = l->grid[i].x - l->caption[i].x;
-        if (dx > 0) {
-            l->caption[i].x += dx;
-            l->caption[i].w -= dx;
-        }
-    }
-}
-
-void view_weights_layout_of(const app_state *s, view_weights_layout *l)
-{
-    memset(l, 0, sizeof *l);
-    if (!s->have_model || s->net.n_layers < 1)
-        return;
-    app_rect v = inner(s);
-    int cap = caption_h(s), foot = px(s, 40);
-    l->caption = rect(v.x, v.y, v.w, cap);
-    l->footer = rect(v.x, v.y + v.h - foot, v.w, foot);
-    app_rect area = rect(v.x, v.y + cap, v.w, v.h - cap - foot - px(s, 6));
-    size_t units = s->net.sizes[1];
-    int gap = px(s, 2) > 1 ? px(s, 2) : 1;
-    int min_cell = px(s, 14);
-    size_t cols = (size_t)((area.w + gap) / (min_cell + gap));
-    size_t rows = (size_t)((area.h + gap) / (min_cell + gap));
-    size_t fit = cols * rows;
-    if (fit < 1)
-        fit = 1;
-    l->per_page = units < fit ? units : fit;
-    if (l->per_page > 256)
-        l->per_page = 256;
-    if (l->per_page == 0)
-        return;
-    l->pages = (units + l->per_page - 1) / l->per_page;
-    l->page = s->weights_page < l->pages ? s->weights_page : l->pages - 1;
-    l->first = l->page * l->per_page;
-    l->grid = view_grid_fit(area, l->per_page, gap, 4 * CANVAS_N, CANVAS_N);
-    l->grid.n = units - l->first < l->per_page ? units - l->first : l->per_page;
-    // Centre the grid vertically too, when it is smaller than its room.
-    int used = l->grid.rows * l->grid.pitch - gap;
-    if (used < area.h)
-        l->grid.y += (area.h - used) / 4;
-    if (l->pages > 1) {
-        int bw = px(s, 26), bh = cap - px(s, 4);
-        l->next = rect(v.x + v.w - bw, v.y, bw, bh);
-        l->prev = rect(l->next.x - px(s, 4) - bw, v.y, bw, bh);
-    }
-}
-
-void view_why_layout_of(const app_state *s, view_why_layout *l)
-{
-    memset(l, 0, sizeof *l);
-    app_rect v = inner(s);
-    int cap = caption_h(s), gap = px(s, 16);
-    l->caption = rect(v.x, v.y, v.w, cap);
-    app_rect area = rect(v.x, v.y + cap, v.w, v.h - cap);
-    int side = area.w - px(s, 172) - gap;
-    if (side > area.h)
-        side = area.h;
-    if (side >= CANVAS_N)
-        side = side / CANVAS_N * CANVAS_N;
-    l->heat = rect(area.x, area.y, side, side);
-    l->side = rect(area.x + side + gap, area.y, area.x + area.w - (area.x + side + gap), area.h);
-}
-
-void view_mistakes_layout_of(const app_state *s, view_mistakes_layout *l)
-{
-    memset(l, 0, sizeof *l);
-    app_rect v = inner(s);
-    int cap = caption_h(s), label = px(s, 18), hint = px(s, 18), gap = px(s, 14);
-    l->caption = rect(v.x, v.y, v.w, cap);
-    app_rect area = rect(v.x, v.y + cap, v.w, v.h - cap);
-    int by_h = (area.h - label - hint) / 10;
-    if (by_h < px(s, 20)) { // a small window: no line under the matrix
-        hint = 0;
-        by_h = (area.h - label) / 10;
-    }
-    int cap_cell = px(s, 40);
-    l->show_matrix = true;
-    l->hint = hint > 0;
-    bool open = s->gallery_true != APP_NO_CELL;
-    /* Square cells, with the gallery (or, with no cell open, a hint) beside
-     * the matrix where there is room for both; in a small window the cells
-     * take the width they can (wider than high) and an open gallery takes
-     * the whole view. */
-    int min_gallery = px(s, 150);
-    int beside = (area.w - label - gap - min_gallery) / 10;
-    if (beside > by_h)
-        beside = by_h;
-    if (beside > cap_cell)
-        beside = cap_cell;
-    if (beside >= px(s, 18)) {
-        l->cell_w = l->cell_h = beside;
-        int gx = area.x + label + 10 * beside + gap;
-        l->gallery = rect(gx, area.y, area.x + area.w - gx, area.h);
-    } else {
-        int by_w = (area.w - label) / 10;
-        l->cell_h = by_h < cap_cell ? by_h : cap_cell;
-        l->cell_w = by_w < cap_cell ? by_w : cap_cell;
-        if (l->cell_w > 2 * l->cell_h)
-            l->cell_w = 2 * l->cell_h;
-        if (open) {
-            l->show_matrix = false;
-            l->gallery = area;
-        }
-    }
-    l->matrix = rect(area.x + label, area.y + label, 10 * l->cell_w, 10 * l->cell_h);
-    if (!open)
-        return;
-    app_rect g = l->gallery;
-    int gc = px(s, 24);
-    l->gallery_caption = rect(g.x, g.y, g.w, gc);
-    int b = gc - px(s, 2);
-    l->close = rect(g.x + g.w - b, g.y, b, b);
-    l->next = rect(l->close.x - px(s, 6) - b, g.y, b, b);
-    l->prev = rect(l->next.x - px(s, 4) - b, g.y, b, b);
-    app_rect t = rect(g.x, g.y + gc + px(s, 6), g.w, g.h - gc - px(s, 6));
-    int thumb = px(s, 44), tgap = px(s, 16), text = px(s, 16);
-    view_grid *tg = &l->thumbs;
-    tg->cell = thumb;
-    tg->pitch = thumb + tgap;
-    tg->pitch_y = thumb + text + px(s, 6);
-    tg->cols = (t.w + tgap) / tg->pitch;
-    tg->rows = (t.h + px(s, 6)) / tg->pitch_y;
-    if (tg->cols < 1 || tg->rows < 1) {
-        tg->cols = tg->rows = 0;
-        return;
-    }
-    tg->x = t.x;
-    tg->y = t.y;
-    size_t page = (size_t)tg->cols * (size_t)tg->rows;
-    if (page > UI_VIEW_MAX_THUMBS)
-        page = UI_VIEW_MAX_THUMBS;
-    size_t left = s->n_gallery > s->gallery_first ? s->n_gallery - s->gallery_first : 0;
-    tg->n = left < page ? left : page;
-}
-
-int views_bar_at(const app_state *s, float x, float y)
-{
-    app_rect r = s->layout.bars;
-    size_t n = s->n_classes ? s->n_classes : 10;
+    app_rect r = c->layout->bars;
+    size_t n = c->score->n_classes ? c->score->n_classes : 10;
     int row = r.h / (int)n;
     if (row <= 0 || !rect_contains(r, x, y))
         return -1;
@@ -777,134 +286,119 @@ int views_bar_at(const app_state *s, float x, float y)
 
 /* ---- input ------------------------------------------------------------- */
 
-static void select_unit(app_state *s, int layer, int unit)
+static void select_unit(views *v, int layer, int unit)
 {
-    if (s->sel_layer == layer && s->sel_unit == unit)
-        s->sel_layer = s->sel_unit = -1;
+    if (v->sel_layer == layer && v->sel_unit == unit)
+        v->sel_layer = v->sel_unit = -1;
     else {
-        s->sel_layer = layer;
-        s->sel_unit = unit;
+        v->sel_layer = layer;
+        v->sel_unit = unit;
     }
 }
 
-/* The confusion cell at (x, y) as true * 10 + predicted, or -1. */
-static int matrix_cell_at(const view_mistakes_layout *l, float x, float y)
+void views_page(views *v, const view_ctx *c, int dir)
 {
-    if (!l->show_matrix || l->cell_w <= 0 || l->cell_h <= 0 || !rect_contains(l->matrix, x, y))
-        return -1;
-    int p = (int)((x - (float)l->matrix.x) / (float)l->cell_w);
-    int t = (int)((y - (float)l->matrix.y) / (float)l->cell_h);
-    return t >= 0 && t < 10 && p >= 0 && p < 10 ? t * 10 + p : -1;
-}
-
-static view_nav nav_at(app_rect prev, app_rect next, app_rect close, float x, float y)
-{
-    if (prev.w > 0 && rect_contains(prev, x, y))
-        return VIEW_NAV_PREV;
-    if (next.w > 0 && rect_contains(next, x, y))
-        return VIEW_NAV_NEXT;
-    if (close.w > 0 && rect_contains(close, x, y))
-        return VIEW_NAV_CLOSE;
-    return VIEW_NAV_NONE;
-}
-
-void views_page(app_state *s, int dir)
-{
-    if (s->view == VIEW_WEIGHTS) {
+    view_mistakes_state *m = &v->mistakes;
+    if (v->view == VIEW_WEIGHTS) {
         view_weights_layout l;
-        view_weights_layout_of(s, &l);
+        view_weights_layout_of(v, c, &l);
         if (l.pages < 2)
             return;
         if (dir < 0 && l.page > 0)
-            s->weights_page = l.page - 1;
+            v->weights.page = l.page - 1;
         else if (dir > 0 && l.page + 1 < l.pages)
-            s->weights_page = l.page + 1;
-    } else if (s->view == VIEW_MISTAKES && s->gallery_true != APP_NO_CELL) {
+            v->weights.page = l.page + 1;
+    } else if (v->view == VIEW_MISTAKES && m->gallery_true != VIEW_NO_CELL) {
         view_mistakes_layout l;
-        view_mistakes_layout_of(s, &l);
+        view_mistakes_layout_of(v, c, &l);
         size_t page = (size_t)l.thumbs.cols * (size_t)l.thumbs.rows;
         if (page > UI_VIEW_MAX_THUMBS)
             page = UI_VIEW_MAX_THUMBS;
         if (page == 0)
             return;
         if (dir < 0)
-            s->gallery_first = s->gallery_first > page ? s->gallery_first - page : 0;
-        else if (s->gallery_first + page < s->n_gallery)
-            s->gallery_first += page;
-        s->gallery_version++;
+            m->gallery_first = m->gallery_first > page ? m->gallery_first - page : 0;
+        else if (m->gallery_first + page < m->n_gallery)
+            m->gallery_first += page;
+        m->gallery_version++;
     }
 }
 
-bool views_click(app_state *s, float x, float y)
+view_request views_click(views *v, const view_ctx *c, float x, float y)
 {
-    int bar = views_bar_at(s, x, y);
+    view_request r = {0};
+    int bar = views_bar_at(c, x, y);
     if (bar >= 0) {
-        if (s->view == VIEW_WHY && s->why_class == bar)
-            s->why_class = -1; // back to explaining the guess
+        if (v->view == VIEW_WHY && v->why.why_class == bar)
+            v->why.why_class = -1; // back to explaining the guess
         else
-            s->why_class = bar;
-        views_show(s, VIEW_WHY);
-        return true;
+            v->why.why_class = bar;
+        r = views_show(v, c, VIEW_WHY);
+        r.handled = true;
+        return r;
     }
-    if (!rect_contains(s->layout.view, x, y))
-        return false;
+    if (!rect_contains(c->layout->view, x, y))
+        return r;
+    r.handled = true;
     // What is under the pointer is what views_hover finds; a click acts on it.
-    views_hover(s, x, y);
-    if (s->hover_nav == VIEW_NAV_CLOSE) {
-        views_close_gallery(s);
-    } else if (s->hover_nav != VIEW_NAV_NONE) {
-        views_page(s, s->hover_nav == VIEW_NAV_PREV ? -1 : 1);
-    } else if (s->hover_unit >= 0) {
-        select_unit(s, s->hover_layer, s->hover_unit);
-    } else if (s->hover_thumb >= 0 && s->gallery_first + (size_t)s->hover_thumb < s->n_gallery) {
-        views_put_test_image(s, s->gallery[s->gallery_first + (size_t)s->hover_thumb]);
-    } else if (s->hover_cell >= 0) {
-        int c = s->hover_cell;
-        if (s->gallery_true == c / 10 && s->gallery_pred == c % 10)
-            views_close_gallery(s);
+    views_hover(v, c, x, y);
+    view_mistakes_state *m = &v->mistakes;
+    if (v->hover_nav == VIEW_NAV_CLOSE) {
+        views_close_gallery(v);
+    } else if (v->hover_nav != VIEW_NAV_NONE) {
+        views_page(v, c, v->hover_nav == VIEW_NAV_PREV ? -1 : 1);
+    } else if (v->hover_unit >= 0) {
+        select_unit(v, v->hover_layer, v->hover_unit);
+    } else if (v->hover_thumb >= 0 && m->gallery_first + (size_t)v->hover_thumb < m->n_gallery) {
+        r.want |= VIEW_WANT_TEST_IMAGE;
+        r.test_image = (long)m->gallery[m->gallery_first + (size_t)v->hover_thumb];
+    } else if (v->hover_cell >= 0) {
+        int cell = v->hover_cell;
+        if (m->gallery_true == cell / 10 && m->gallery_pred == cell % 10)
+            views_close_gallery(v);
         else
-            views_open_gallery(s, c / 10, c % 10);
+            views_open_gallery(v, c, cell / 10, cell % 10);
     }
-    views_hover(s, x, y); // what is there now
-    return true;
+    views_hover(v, c, x, y); // what is there now
+    return r;
 }
 
-void views_hover(app_state *s, float x, float y)
+void views_hover(views *v, const view_ctx *c, float x, float y)
 {
-    s->hover_layer = s->hover_unit = s->hover_cell = s->hover_thumb = -1;
-    s->hover_nav = VIEW_NAV_NONE;
-    if (!rect_contains(s->layout.view, x, y))
+    v->hover_layer = v->hover_unit = v->hover_cell = v->hover_thumb = -1;
+    v->hover_nav = VIEW_NAV_NONE;
+    if (!rect_contains(c->layout->view, x, y))
         return;
-    switch (s->view) {
+    switch (v->view) {
     case VIEW_HIDDEN: {
         view_hidden_layout l;
-        view_hidden_layout_of(s, &l);
+        view_hidden_layout_of(c, &l);
         for (size_t i = 0; i < l.n_grids; i++) {
             int u = view_grid_at(&l.grid[i], x, y);
             if (u >= 0) {
-                s->hover_layer = (int)i;
-                s->hover_unit = u;
+                v->hover_layer = (int)i;
+                v->hover_unit = u;
             }
         }
         break;
     }
     case VIEW_WEIGHTS: {
         view_weights_layout l;
-        view_weights_layout_of(s, &l);
-        s->hover_nav = nav_at(l.prev, l.next, (app_rect){0, 0, 0, 0}, x, y);
+        view_weights_layout_of(v, c, &l);
+        v->hover_nav = view_nav_at(l.prev, l.next, (app_rect){0, 0, 0, 0}, x, y);
         int i = view_grid_at(&l.grid, x, y);
         if (i >= 0) {
-            s->hover_layer = 0;
-            s->hover_unit = (int)l.first + i;
+            v->hover_layer = 0;
+            v->hover_unit = (int)l.first + i;
         }
         break;
     }
     case VIEW_MISTAKES: {
         view_mistakes_layout l;
-        view_mistakes_layout_of(s, &l);
-        s->hover_nav = nav_at(l.prev, l.next, l.close, x, y);
-        s->hover_cell = matrix_cell_at(&l, x, y);
-        s->hover_thumb = view_grid_at(&l.thumbs, x, y);
+        view_mistakes_layout_of(v, c, &l);
+        v->hover_nav = view_nav_at(l.prev, l.next, l.close, x, y);
+        v->hover_cell = view_matrix_cell_at(&l, x, y);
+        v->hover_thumb = view_grid_at(&l.thumbs, x, y);
         break;
     }
     case VIEW_WHY:
@@ -914,10 +408,30 @@ void views_hover(app_state *s, float x, float y)
     }
 }
 
-void views_wheel(app_state *s, float x, float y, int wheel)
+void views_wheel(views *v, const view_ctx *c, float x, float y, int wheel)
 {
-    if (!rect_contains(s->layout.view, x, y) || wheel == 0)
+    if (!rect_contains(c->layout->view, x, y) || wheel == 0)
         return;
-    views_page(s, wheel > 0 ? -1 : 1);
-    views_hover(s, x, y);
+    views_page(v, c, wheel > 0 ? -1 : 1);
+    views_hover(v, c, x, y);
+}
+
+view_request views_toggle_gradient(views *v, const view_ctx *c)
+{
+    v->why.gradient = !v->why.gradient;
+    v->why.has_saliency = false; // recompute in the other mode
+    view_request r = {0};
+    if (v->view != VIEW_WHY)
+        r = views_show(v, c, VIEW_WHY);
+    view_saliency(v, c);
+    return r;
+}
+
+bool views_escape(views *v)
+{
+    if (v->view == VIEW_MISTAKES && v->mistakes.gallery_true != VIEW_NO_CELL) {
+        views_close_gallery(v);
+        return true;
+    }
+    return false;
 }

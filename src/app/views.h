@@ -2,20 +2,23 @@
  *
  *   1 Hidden layer  each hidden unit as a cell coloured by its activation for
  *                   the drawing, with ReLU's "switched off" count; hovering a
- *                   unit shows its value and its incoming weights.
+ *                   unit shows its value and its incoming weights (view_hidden.c).
  *   2 Weights       the first layer's kernels as 28x28 tiles, live while
- *                   training (paged when a layer is too wide to show at once).
+ *                   training, paged when a layer is too wide (view_weights.c).
  *   3 Why           gradient x input of a class's score over the network's
- *                   input: which pixels pushed it up (red) or pulled it down.
+ *                   input: which pixels pushed it up or pulled it down (view_why.c).
  *   4 Mistakes      the test set's confusion matrix, its cells' images, and
- *                   a click that puts one of them on the canvas.
- *   5 Log           the Keras-like epoch lines.
+ *                   a click that puts one of them on the canvas (view_mistakes.c).
+ *   5 Log           the Keras-like epoch lines (drawn from the report).
  *
- * Everything here is a plain function of app_state, without SDL: what each
- * view shows (cell colours, tile pixels, the saliency map, the confusion
- * counts, the gallery), where its parts go inside layout.view, and what a
- * click, a key or the wheel does there. ui_views.c only paints what these
- * functions say, so tests check the views without a display. */
+ * The views own their state (struct views and one struct per view) and
+ * read the rest of the window through a view_ctx the window makes for
+ * them: the network, the answer, the layout, the test set. They never call
+ * back into the window: what they need from it (MNIST read, a test-set
+ * evaluation, a test image on the canvas, a status line) they return as a
+ * view_request, which the window acts on. Everything here is plain
+ * functions without SDL; ui_views.c only paints what these say, so tests
+ * check the views without a display. */
 #ifndef DIGITPAD_APP_VIEWS_H
 #define DIGITPAD_APP_VIEWS_H
 
@@ -23,7 +26,115 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "state.h"
+#include "canvas.h"
+#include "core/dataset.h"
+#include "core/trainer.h"
+#include "events.h"
+#include "layout.h"
+#include "model_slot.h"
+#include "scoring.h"
+
+/* The views beside the canvas, in the tabs' order. */
+typedef enum app_view {
+    VIEW_HIDDEN,   // each hidden unit's activation for this drawing
+    VIEW_WEIGHTS,  // the first layer's kernels as 28x28 tiles
+    VIEW_WHY,      // gradient x input saliency of a class
+    VIEW_MISTAKES, // the test set's confusion matrix and its images
+    VIEW_LOG,      // the Keras-like epoch lines
+    VIEW_COUNT,
+} app_view;
+
+/* The mistakes view's gallery: no cell open. */
+#define VIEW_NO_CELL (-1)
+
+/* What the views read of the window, made fresh by the window each time. */
+typedef struct view_ctx {
+    const model_slot *model;  // the network (model->have) and its labels
+    const scoring *score;     // the drawing's input and answer
+    const app_layout *layout;
+    const mnist *data;        // NULL until MNIST is read
+    float mouse_x, mouse_y;
+    double now;               // seconds
+    events *events;           // where view, saliency and gallery events go (may be NULL)
+} view_ctx;
+
+/* What a view asks of the window. */
+enum {
+    VIEW_WANT_DATA = 1,       // read MNIST (the mistakes view, a test image)
+    VIEW_WANT_EVAL = 2,       // evaluate the weights on the test set
+    VIEW_WANT_TEST_IMAGE = 4, // put test image test_image on the canvas
+    VIEW_WANT_STATUS = 8,     // show status (an error when status_error)
+};
+
+typedef struct view_request {
+    unsigned want;
+    bool handled;             // input: the event was the views'
+    long test_image;
+    bool status_error;
+    char status[256];
+} view_request;
+
+/* ---- each view's own state --------------------------------------------- */
+
+typedef struct view_hidden_state {
+    float *acts;                      // (inspect_units) every layer's output for the input
+    uint64_t acts_input, acts_net;    // what acts were computed for
+} view_hidden_state;
+
+typedef struct view_weights_state {
+    size_t page;                      // weights_page
+} view_weights_state;
+
+typedef struct view_why_state {
+    float saliency[CANVAS_N * CANVAS_N]; // of saliency_class
+    size_t saliency_class;
+    bool has_saliency;
+    uint64_t saliency_input, saliency_net;
+    uint64_t saliency_version;        // bumps when the map changes
+    int why_class;                    // the class explained; -1: the predicted one
+    bool gradient;                    // the plain input gradient, not gradient x input
+} view_why_state;
+
+typedef struct view_mistakes_state {
+    bool has_confusion;
+    uint32_t confusion[10][10];       // [true][predicted]
+    size_t confusion_epoch;           // epochs the evaluated weights had been trained
+    double confusion_accuracy;
+    uint64_t confusion_version;
+    uint8_t *test_pred;               // (n_test) each test image's predicted class
+    float *test_conf;                 // (n_test) and its probability
+    size_t n_test;
+    bool has_preds;
+    int gallery_true, gallery_pred;   // the open cell (VIEW_NO_CELL: none)
+    uint32_t *gallery;                // (n_test) indices of its images, most telling first
+    size_t n_gallery, gallery_first;
+    uint64_t gallery_version;
+} view_mistakes_state;
+
+typedef struct views {
+    app_view view;                    // the one shown
+    uint64_t views_net;               // the model version the views show (at most 10x/s)
+    double views_net_time;
+    uint64_t views_input;             // the input version they show (at most 25x/s)
+    double views_input_time;
+    uint64_t tiles_net;               // the version the weight tiles show (at most 4x/s)
+    double tiles_net_time;
+    float *inspect_scratch;           // (4 * max width + inspect_units) for the saliency
+    int sel_layer, sel_unit;          // the unit pinned in views 1 and 2 (-1: none)
+    int hover_layer, hover_unit;      // the unit under the mouse (-1: none)
+    int hover_cell, hover_thumb;      // confusion cell (true * 10 + predicted) / gallery image
+    int hover_nav;                    // a view's small button under the mouse (view_nav)
+    bool want_eval;                   // the weights' test-set answers are wanted
+    view_hidden_state hidden;
+    view_weights_state weights;
+    view_why_state why;
+    view_mistakes_state mistakes;
+} views;
+
+/* Views on view first (with the gallery of cell gallery_t, gallery_p open
+ * when both are 0..9). Nothing allocated until views_on_model. */
+void views_init(views *v, app_view first, int gallery_t, int gallery_p);
+void views_destroy(views *v);
 
 /* ---- names and switching ----------------------------------------------- */
 
@@ -35,113 +146,45 @@ const char *view_label(app_view v);
 /* Parses a view's name; false when it is none of them. */
 bool view_from_name(const char *name, app_view *out);
 
-/* Shows view v; emits {"event":"view","name":...} when it changes. */
-void views_show(app_state *s, app_view v);
+/* Shows view id; emits {"event":"view","name":...} when it changes. */
+view_request views_show(views *v, const view_ctx *c, app_view id);
 
-/* Once a frame (from app_update, after the drawing was scored): follows the
- * weights at most 10 times a second (the weight tiles 4 times), recomputes
- * the activations and the saliency map when what they depend on changed,
- * asks the trainer for a test-set evaluation when one is wanted, and puts a
- * test digit on the canvas when one was asked for before MNIST was read. */
-void views_update(app_state *s);
+/* Once a frame (after the drawing was scored): follows the weights at most
+ * 10 times a second (the tiles 4 times), recomputes the activations and
+ * the saliency when what they depend on changed, and asks for a test-set
+ * evaluation when one is wanted and MNIST is read. */
+view_request views_update(views *v, const view_ctx *c);
+/* The evaluation asked for went to the trainer. */
+void views_eval_sent(views *v);
 
-/* ---- not sure ---------------------------------------------------------- */
-
-/* The guess is announced only when its probability is at least this ... */
-#define VIEW_SURE_MIN_TOP 0.5f
-/* ... and the distribution's normalised entropy at most this. */
-#define VIEW_SURE_MAX_ENTROPY 0.55f
-
-/* Entropy of n probabilities divided by log(n): 0 when one class has all
- * of it, 1 when all are equal. */
-float view_entropy(const float *p, size_t n);
-/* True when the top probability is at least VIEW_SURE_MIN_TOP and the
- * normalised entropy at most VIEW_SURE_MAX_ENTROPY; otherwise the window
- * says "not sure: is this a digit?" instead of a label. */
-bool view_is_sure(const float *p, size_t n);
-
-/* ---- hidden layer ------------------------------------------------------ */
-
-/* Colour of an activation a >= 0 in a layer whose largest activation is
- * max: an unlit slate (VIEW_OFF_RGB) at zero, else the positive half of
- * inspect_color, starting a fifth of the way up so that a barely-on unit
- * is still told from an off one. */
-#define VIEW_OFF_R 40
-#define VIEW_OFF_G 44
-#define VIEW_OFF_B 56
-void view_activation_color(float a, float max, uint8_t rgb[3]);
-
-/* Hidden layer l's units coloured by their activation for the current
- * input (rgb: 3 bytes per unit, sizes[l + 1] units). Returns how many are
- * at zero (inspect_zero_units); with no drawing every unit is drawn off
- * and the count is 0. */
-size_t view_hidden_cells(const app_state *s, size_t layer, uint8_t *rgb);
-
-/* Unit u of hidden layer l's incoming weights, coloured by inspect_color
- * on the scale of their largest magnitude (rgb: 3 bytes per input of the
- * layer). Returns that scale. */
-float view_incoming_colors(const app_state *s, size_t layer, size_t unit, uint8_t *rgb);
-
-/* ---- weight images ----------------------------------------------------- */
-
-/* First-layer unit u's kernel as a 28x28 RGBA tile (inspect_weight_tile on
- * the window's weights). Returns the scale (its largest |weight|). */
-float view_weight_tile(const app_state *s, size_t unit, uint8_t *rgba);
-
-/* ---- why this answer --------------------------------------------------- */
-
-/* The class the why view explains: the one clicked in the bars, else the
- * guess; -1 when there is nothing to explain. */
-int view_why_class(const app_state *s);
-
-/* Brings s->saliency up to date: inspect_saliency of the explained class
- * for the network's input. Returns s->has_saliency. */
-bool view_saliency(app_state *s);
-
-/* Sums of the saliency map's positive and negative values. */
-void view_saliency_sums(const app_state *s, float *pushed_up, float *pulled_down);
-
-/* The colour scale of the map: its largest |value| times 0.6, so that the
- * strongest few pixels saturate and the rest stay visible. */
-float view_saliency_scale(const app_state *s);
-
-/* ---- mistakes ---------------------------------------------------------- */
-
-/* Counts [true][predicted] over test samples first .. first + n - 1 from
- * their labels and predicted classes (classes beyond 10 are not counted). */
-void view_confusion_counts(const uint8_t *labels, const uint8_t *predicted, size_t first,
-                           size_t n, uint32_t out[10][10]);
-
-/* A confusion cell's colour: on the diagonal green by the share of its row
- * read right, elsewhere red growing with the square root of its share of
- * the largest mistake count (max_off), near the panel colour at zero. */
-void view_confusion_color(uint32_t count, uint32_t row_total, uint32_t max_off, bool diagonal,
-                          uint8_t rgb[3]);
-
-/* Opens the gallery of confusion cell (true t, predicted p): its test
- * images, the most confident first off the diagonal (the strangest
- * mistakes) and the least confident first on it (the closest calls). */
-void views_open_gallery(app_state *s, int t, int p);
-void views_close_gallery(app_state *s);
-
-/* Puts test image i on the canvas as a bitmap, with its true label shown.
- * False when MNIST is not read or i is out of range. */
-bool views_put_test_image(app_state *s, size_t i);
-/* A random test image (T): at once when MNIST is read, else once it is. */
-void views_random_test_digit(app_state *s);
-
-/* What the state does when the trainer reports a test-set evaluation
- * (EPOCH or EVAL with a confusion matrix): keeps it, emits
- * {"event":"confusion","epoch":N,"matrix":[[...]]}, takes the per-image
- * answers and refreshes an open gallery. */
-void views_on_confusion(app_state *s, const trainer_event *ev, size_t epoch);
-
-/* After MNIST was read: room for the per-image answers. */
-void views_on_data(app_state *s);
 /* After the model changed (loaded, fresh): sizes the scratch, forgets the
- * old answers and asks for an evaluation of the new weights. */
-void views_on_model(app_state *s);
-void views_destroy(app_state *s);
+ * old answers and wants an evaluation of the new weights. */
+void views_on_model(views *v, const view_ctx *c);
+/* After MNIST was read: room for the per-image answers. */
+void views_on_data(views *v, const view_ctx *c);
+
+/* Class i's label as the model names it. */
+const char *view_class_label(const view_ctx *c, size_t i);
+
+/* ---- input ------------------------------------------------------------- */
+
+/* A left click at (x, y): a bar (explains that class, in the why view), a
+ * view's contents (a unit, a tile, a cell, an image, a page button).
+ * handled says whether it was theirs. */
+view_request views_click(views *v, const view_ctx *c, float x, float y);
+/* The mouse moved to (x, y): what it hovers in the view. */
+void views_hover(views *v, const view_ctx *c, float x, float y);
+/* The wheel over the view: pages of tiles or images. */
+void views_wheel(views *v, const view_ctx *c, float x, float y, int wheel);
+/* The next (+1) or previous (-1) page of the weights or the gallery. */
+void views_page(views *v, const view_ctx *c, int dir);
+/* G: the why view's plain gradient / gradient x input (and that view shown). */
+view_request views_toggle_gradient(views *v, const view_ctx *c);
+/* Escape: closes an open gallery in the mistakes view; true when it did. */
+bool views_escape(views *v);
+
+/* The class whose bar is at (x, y), or -1. */
+int views_bar_at(const view_ctx *c, float x, float y);
 
 /* ---- geometry: where each view's parts go inside layout.view --------- */
 
@@ -174,6 +217,39 @@ typedef enum view_nav {
     VIEW_NAV_CLOSE,
 } view_nav;
 
+/* Shared by the view modules: design pixels to drawable pixels, a
+ * rectangle with negative sides made empty, the view's inside, a caption's
+ * height, and the small buttons at (x, y). */
+int view_px(const view_ctx *c, float v);
+app_rect view_rect(int x, int y, int w, int h);
+app_rect view_inner(const view_ctx *c);
+int view_caption_h(const view_ctx *c);
+view_nav view_nav_at(app_rect prev, app_rect next, app_rect close, float x, float y);
+
+/* ---- 1 hidden layer (view_hidden.c) ------------------------------------ */
+
+/* Colour of an activation a >= 0 in a layer whose largest activation is
+ * max: an unlit slate (VIEW_OFF_RGB) at zero, else the positive half of
+ * inspect_color, starting a fifth of the way up so that a barely-on unit
+ * is still told from an off one. */
+#define VIEW_OFF_R 40
+#define VIEW_OFF_G 44
+#define VIEW_OFF_B 56
+void view_activation_color(float a, float max, uint8_t rgb[3]);
+
+/* Hidden layer l's units coloured by their activation for the current
+ * input (rgb: 3 bytes per unit, sizes[l + 1] units). Returns how many are
+ * at zero (inspect_zero_units); with no drawing every unit is drawn off
+ * and the count is 0. */
+size_t view_hidden_cells(const views *v, const view_ctx *c, size_t layer, uint8_t *rgb);
+/* Are the activations current for what the views show? */
+bool view_have_acts(const views *v, const view_ctx *c);
+
+/* Unit u of layer l's incoming weights, coloured by inspect_color on the
+ * scale of their largest magnitude (rgb: 3 bytes per input of the layer).
+ * Returns that scale. */
+float view_incoming_colors(const view_ctx *c, size_t layer, size_t unit, uint8_t *rgb);
+
 typedef struct view_hidden_layout {
     size_t n_grids;                   // hidden layers shown (the first VIEW_MAX_GRIDS)
     app_rect caption[VIEW_MAX_GRIDS];
@@ -181,6 +257,15 @@ typedef struct view_hidden_layout {
     app_rect detail;                  // the hovered or chosen unit
     bool detail_right;                // detail beside the grids rather than below
 } view_hidden_layout;
+void view_hidden_layout_of(const view_ctx *c, view_hidden_layout *l);
+/* Recomputes the activations when the input or the weights shown changed. */
+void view_hidden_update(views *v, const view_ctx *c);
+
+/* ---- 2 weights (view_weights.c) ---------------------------------------- */
+
+/* First-layer unit u's kernel as a 28x28 RGBA tile (inspect_weight_tile on
+ * the window's weights). Returns the scale (its largest |weight|). */
+float view_weight_tile(const view_ctx *c, size_t unit, uint8_t *rgba);
 
 typedef struct view_weights_layout {
     app_rect caption;
@@ -189,12 +274,57 @@ typedef struct view_weights_layout {
     app_rect footer;                  // the hovered unit, the legend
     app_rect prev, next;              // page buttons (empty with one page)
 } view_weights_layout;
+void view_weights_layout_of(const views *v, const view_ctx *c, view_weights_layout *l);
+
+/* ---- 3 why (view_why.c) ------------------------------------------------- */
+
+/* The class the why view explains: the one clicked in the bars, else the
+ * guess; -1 when there is nothing to explain. */
+int view_why_class(const views *v, const view_ctx *c);
+/* Brings the saliency map up to date (inspect_saliency, or the plain input
+ * gradient, of the explained class); a new subject sends a saliency event.
+ * Returns why.has_saliency. */
+bool view_saliency(views *v, const view_ctx *c);
+/* Sums of the map's positive and negative values. */
+void view_saliency_sums(const views *v, float *pushed_up, float *pulled_down);
+/* The colour scale of the map: its largest |value| times 0.6, so that the
+ * strongest few pixels saturate and the rest stay visible. */
+float view_saliency_scale(const views *v);
 
 typedef struct view_why_layout {
     app_rect caption;
     app_rect heat;                    // the map, square
     app_rect side;                    // class, legend, sums
 } view_why_layout;
+void view_why_layout_of(const view_ctx *c, view_why_layout *l);
+
+/* ---- 4 mistakes (view_mistakes.c) --------------------------------------- */
+
+/* Counts [true][predicted] over test samples first .. first + n - 1 from
+ * their labels and predicted classes (classes beyond 10 are not counted). */
+void view_confusion_counts(const uint8_t *labels, const uint8_t *predicted, size_t first,
+                           size_t n, uint32_t out[10][10]);
+/* A confusion cell's colour: on the diagonal green by the share of its row
+ * read right, elsewhere red growing with the square root of its share of
+ * the largest mistake count (max_off), near the panel colour at zero. */
+void view_confusion_color(uint32_t count, uint32_t row_total, uint32_t max_off, bool diagonal,
+                          uint8_t rgb[3]);
+
+/* Opens the gallery of confusion cell (true t, predicted p): its test
+ * images, the most confident first off the diagonal (the strangest
+ * mistakes) and the least confident first on it (the closest calls). */
+void views_open_gallery(views *v, const view_ctx *c, int t, int p);
+void views_close_gallery(views *v);
+
+/* A test-set evaluation (EPOCH or EVAL with a confusion matrix) after
+ * epoch: keeps it and emits {"event":"confusion",...}. */
+void views_on_confusion(views *v, const view_ctx *c, const trainer_event *ev, size_t epoch);
+/* Where the window copies each test image's answer (n_test of each), and
+ * the call after it did: refreshes an open gallery. */
+void views_answer_buffers(views *v, uint8_t **predicted, float **confidence);
+void views_on_answers(views *v, const view_ctx *c);
+/* A new model: the old evaluation and answers are forgotten. */
+void views_forget_answers(views *v, const view_ctx *c);
 
 typedef struct view_mistakes_layout {
     app_rect caption;
@@ -207,26 +337,8 @@ typedef struct view_mistakes_layout {
     view_grid thumbs;                 // images gallery_first .. + thumbs.n - 1
     app_rect prev, next, close;
 } view_mistakes_layout;
-
-void view_hidden_layout_of(const app_state *s, view_hidden_layout *l);
-void view_weights_layout_of(const app_state *s, view_weights_layout *l);
-void view_why_layout_of(const app_state *s, view_why_layout *l);
-void view_mistakes_layout_of(const app_state *s, view_mistakes_layout *l);
-
-/* The class whose bar is at (x, y), or -1. */
-int views_bar_at(const app_state *s, float x, float y);
-
-/* ---- input ------------------------------------------------------------- */
-
-/* A left click at (x, y): a bar (explains that class, in the why view), a
- * tab's contents (a unit, a tile, a cell, an image, a page button). True
- * when it was theirs. */
-bool views_click(app_state *s, float x, float y);
-/* The mouse moved to (x, y): what it hovers in the view. */
-void views_hover(app_state *s, float x, float y);
-/* The wheel over the view: pages of tiles or images. */
-void views_wheel(app_state *s, float x, float y, int wheel);
-/* The next (+1) or previous (-1) page of the weights or the gallery. */
-void views_page(app_state *s, int dir);
+void view_mistakes_layout_of(const views *v, const view_ctx *c, view_mistakes_layout *l);
+/* The confusion cell at (x, y) as true * 10 + predicted, or -1. */
+int view_matrix_cell_at(const view_mistakes_layout *l, float x, float y);
 
 #endif

@@ -2,6 +2,7 @@
  * build per vector unit of one loop (dense_kernels.inc). */
 #include "dense_kernels.h"
 
+#include <stdbool.h>
 #include <string.h>
 
 #include "simd.h"
@@ -21,8 +22,8 @@
  * of res and each column j < cols,
  *   res[r][j] = init[r][j] (0 when init is NULL)
  *             + sum over t < n_t, ascending, of a(r, t) * m[t][j],
- * a(r, t) = scal[r * scal_row + t * scal_step], terms with a zero a left
- * out. init may be res itself (a sum resumed). */
+ * a(r, t) = scal[r * scal_row + t * scal_step]. init may be res itself
+ * (a sum resumed). */
 typedef struct dense_op {
     float *res;
     size_t ld_res;
@@ -35,7 +36,9 @@ typedef struct dense_op {
     size_t n_rows, n_t, cols;
 } dense_op;
 
-enum { DENSE_MAX_VECS = 8 };
+/* Accumulators: DENSE_MAX_ROWS rows by up to DENSE_MAX_VECS vectors. The
+ * narrowest columns are copied DENSE_CHUNK terms at a time. */
+enum { DENSE_MAX_ROWS = 4, DENSE_MAX_VECS = 4, DENSE_CHUNK = 256 };
 
 typedef float dp_dvec16 __attribute__((vector_size(64)));
 typedef float dp_dvec8 __attribute__((vector_size(32)));
@@ -65,36 +68,22 @@ typedef float dp_dvec4 __attribute__((vector_size(16)));
 #undef KLANES
 #undef KNAME
 
-#define KVEC float
-#define KLANES 1
-#define KNAME(n) dense_##n##_v1
-#include "dense_kernels.inc"
-#undef KVEC
-#undef KLANES
-#undef KNAME
-
-/* One build per vector unit: the widest vectors its registers hold, then
- * narrower ones for the last columns (each column's sum is the same
- * whatever the width that computes it). */
+/* One build per vector unit, with as many accumulators as its registers
+ * hold beside the loaded vectors: 4 rows by 4 vectors of 16 (AVX-512, 32
+ * registers), 4 by 2 of 8 or 4 (AVX2 and SSE2, 16 registers). */
 DP_TARGET_AVX512 static void dense_run_avx512(const dense_op *op)
 {
-    size_t j = dense_columns_v16(op, 0);
-    j = dense_columns_v8(op, j);
-    j = dense_columns_v4(op, j);
-    dense_columns_v1(op, j);
+    dense_run_v16(op, 4);
 }
 
 DP_TARGET_AVX2 static void dense_run_avx2(const dense_op *op)
 {
-    size_t j = dense_columns_v8(op, 0);
-    j = dense_columns_v4(op, j);
-    dense_columns_v1(op, j);
+    dense_run_v8(op, 2);
 }
 
 static void dense_run_sse2(const dense_op *op)
 {
-    size_t j = dense_columns_v4(op, 0);
-    dense_columns_v1(op, j);
+    dense_run_v4(op, 2);
 }
 
 static void dense_run(const dense_op *op)

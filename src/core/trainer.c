@@ -39,6 +39,8 @@ static void push_event(trainer *t, const trainer_event *ev)
     t->ring[(t->ring_head + t->ring_len) % TRAINER_RING] = *ev;
     t->ring_len++;
     pthread_mutex_unlock(&t->ring_lock);
+    if (t->cfg.wake)
+        t->cfg.wake(t->cfg.wake_ctx);
 }
 
 bool trainer_poll(trainer *t, trainer_event *ev)

@@ -75,6 +75,8 @@ typedef struct trainer_config {
     uint64_t init_seed;            // for reset
     size_t snapshot_every;         // publish weights every N batches (also at least every 50 ms)
     size_t step_event_every;       // a STEP event every N batches
+    void (*wake)(void *ctx);       // called by the thread after each event it queues (may be NULL)
+    void *wake_ctx;
 } trainer_config;
 
 typedef struct trainer {

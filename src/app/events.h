@@ -1,0 +1,64 @@
+/* events.h: the one writer of the window's --print-events lines.
+ *
+ * Every JSON line the window sends (tests and scripts read them) is made
+ * here and nowhere else: the parts call one function per event with plain
+ * values (strings through the one JSON escaper, json_string), and the line goes to the sink the window installed (stdout with
+ * --print-events, a test's capture buffer, or nowhere). The names and
+ * fields are the window's interface; docs/architecture.md lists them. */
+#ifndef DIGITPAD_APP_EVENTS_H
+#define DIGITPAD_APP_EVENTS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Where lines go: one complete JSON object per call, without the newline. */
+typedef void (*events_sink)(void *ctx, const char *json_line);
+
+typedef struct events {
+    events_sink sink; // NULL: events are dropped
+    void *ctx;
+} events;
+
+/* Sets up the writer with its sink (which may be NULL). Nothing to free. */
+void events_init(events *e, events_sink sink, void *ctx);
+/* True when lines go somewhere (so callers can skip costly formatting). */
+bool events_enabled(const events *e);
+
+/* The sink that prints each line and a newline on stdout, flushed. */
+void events_stdout(void *ctx, const char *json_line);
+
+/* A rectangle in window coordinates, for the ready event. */
+typedef struct events_rect {
+    int x, y, w, h;
+} events_rect;
+
+/* ---- one function per event --------------------------------------------- */
+
+void event_ready(events *e, events_rect canvas, int win_w, int win_h, double scale,
+                 const char *renderer, double startup_ms, const events_rect *tabs, size_t n_tabs,
+                 events_rect bars, events_rect view);
+void event_error(events *e, const char *message);
+void event_prediction(events *e, const char *label, size_t index, float confidence, bool sure,
+                      const float *probs, size_t n);
+void event_no_prediction(events *e);
+void event_progress(events *e, size_t epoch, size_t epochs, size_t step, size_t steps_per_epoch,
+                    double loss, double accuracy, double batch_loss, double samples_per_s);
+void event_epoch(events *e, int epoch, size_t epochs, double loss, double accuracy,
+                 double val_loss, double val_accuracy, double seconds, double samples_per_s);
+void event_done(events *e, size_t epochs);
+void event_confusion(events *e, size_t epoch, bool from_epoch, double accuracy,
+                     const uint32_t matrix[10][10]);
+void event_trainer_stopped(events *e, bool was_running, double ms);
+void event_loaded(events *e, const char *path, const char *shape);
+void event_saved(events *e, const char *path);
+void event_swept(events *e, size_t count);
+void event_view(events *e, const char *name);
+void event_saliency(events *e, int cls, const char *label, bool gradient, float pushed_up,
+                    float pulled_down);
+void event_gallery(events *e, int true_label, int predicted, size_t count);
+void event_test_digit(events *e, size_t index, int label);
+void event_screenshot(events *e, const char *path);
+void event_stats(events *e, double fps, double frame_ms_p99, double samples_per_s);
+
+#endif

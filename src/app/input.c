@@ -1,0 +1,223 @@
+/* input.c: what a click, a key, the wheel or a dropped file does to the
+ * window (app_handle, window.h): each input goes to the part it is for.
+ * No SDL here: app.c translates SDL's events into app_input_event. */
+#include "window.h"
+
+#include <stddef.h>
+
+static void toggle_preprocess(app_state *s)
+{
+    if (!s->model.have)
+        return;
+    model_meta *m = &s->model.meta;
+    m->preprocess = m->preprocess == MODEL_PREPROCESS_MNIST ? MODEL_PREPROCESS_NONE
+                                                             : MODEL_PREPROCESS_MNIST;
+    if (m->preprocess == MODEL_PREPROCESS_MNIST)
+        report_status(&s->report, false,
+                      "network input: MNIST-normalised (20x20 box, centre of mass)");
+    else
+        report_status(&s->report, false, "network input: the canvas as drawn (P normalises again)");
+}
+
+static void click(app_state *s, layout_button b)
+{
+    switch (b) {
+    case BTN_CLEAR:
+        canvas_clear(&s->canvas);
+        break;
+    case BTN_UNDO:
+        canvas_undo(&s->canvas);
+        break;
+    case BTN_ERASE:
+        s->erase_mode = !s->erase_mode;
+        break;
+    case BTN_PREPROCESS:
+        toggle_preprocess(s);
+        break;
+    case BTN_TRAIN:
+        app_toggle_training(s);
+        break;
+    case BTN_RESET:
+        app_reset_weights(s);
+        break;
+    case BTN_SAVE:
+        app_state_save(s);
+        break;
+    case BTN_HELP:
+        s->help_visible = !s->help_visible;
+        break;
+    case BTN_TAB_HIDDEN:
+    case BTN_TAB_WEIGHTS:
+    case BTN_TAB_WHY:
+    case BTN_TAB_MISTAKES:
+    case BTN_TAB_LOG:
+        app_show_view(s, (app_view)(b - BTN_TAB_HIDDEN));
+        break;
+    case BTN_NONE:
+    case BTN_COUNT:
+        break;
+    }
+}
+
+static void key(app_state *s, const app_input_event *ev)
+{
+    if (s->help_visible && (ev->key == APP_KEY_ESCAPE || ev->key == APP_KEY_HELP)) {
+        s->help_visible = false;
+        return;
+    }
+    if (ev->key == APP_KEY_ESCAPE && views_escape(&s->views))
+        return;
+    view_ctx c = app_view_ctx(s);
+    switch (ev->key) {
+    case APP_KEY_SPACE:
+        app_toggle_training(s);
+        break;
+    case APP_KEY_R:
+        if (!ev->ctrl)
+            app_reset_weights(s);
+        break;
+    case APP_KEY_C:
+    case APP_KEY_BACKSPACE:
+        if (!ev->ctrl) {
+            canvas_clear(&s->canvas);
+            s->drawing = false;
+        }
+        break;
+    case APP_KEY_Z:
+        if (ev->ctrl) {
+            canvas_undo(&s->canvas);
+            s->drawing = false;
+        }
+        break;
+    case APP_KEY_S:
+        if (ev->ctrl)
+            app_state_save(s);
+        break;
+    case APP_KEY_P:
+        toggle_preprocess(s);
+        break;
+    case APP_KEY_E:
+        s->erase_mode = !s->erase_mode;
+        break;
+    case APP_KEY_HELP:
+        s->help_visible = true;
+        break;
+    case APP_KEY_F12:
+        s->want_screenshot = true;
+        break;
+    case APP_KEY_Q:
+        if (ev->ctrl)
+            s->quit = true;
+        break;
+    case APP_KEY_1:
+    case APP_KEY_2:
+    case APP_KEY_3:
+    case APP_KEY_4:
+    case APP_KEY_5:
+        if (!ev->ctrl)
+            app_show_view(s, (app_view)(ev->key - APP_KEY_1));
+        break;
+    case APP_KEY_TAB:
+        if (!ev->ctrl)
+            app_show_view(s, (app_view)((s->views.view + (ev->shift ? VIEW_COUNT - 1 : 1)) %
+                                    VIEW_COUNT));
+        break;
+    case APP_KEY_T:
+        if (!ev->ctrl)
+            app_random_test_digit(s);
+        break;
+    case APP_KEY_G:
+        if (!ev->ctrl) {
+            view_request r = views_toggle_gradient(&s->views, &c);
+            app_act_on(s, &r);
+        }
+        break;
+    case APP_KEY_PAGE_UP:
+    case APP_KEY_PAGE_DOWN:
+        views_page(&s->views, &c, ev->key == APP_KEY_PAGE_UP ? -1 : 1);
+        views_hover(&s->views, &c, s->mouse_x, s->mouse_y);
+        break;
+    case APP_KEY_ESCAPE:
+    case APP_KEY_NONE:
+        break;
+    }
+}
+
+void app_handle(app_state *s, const app_input_event *ev)
+{
+    switch (ev->kind) {
+    case APP_IN_RESIZE:
+        s->draw_w = ev->w;
+        s->draw_h = ev->h;
+        s->scale = ev->scale > 0 ? ev->scale : 1.0f;
+        app_relayout(s);
+        break;
+    case APP_IN_MOUSE_MOVE: {
+        s->mouse_x = ev->x;
+        s->mouse_y = ev->y;
+        s->hover = layout_button_at(&s->layout, ev->x, ev->y);
+        view_ctx c = app_view_ctx(s);
+        views_hover(&s->views, &c, ev->x, ev->y);
+        if (s->drawing) {
+            float cx, cy;
+            app_canvas_units(s, ev->x, ev->y, &cx, &cy);
+            canvas_add_point(&s->canvas, cx, cy);
+        }
+        break;
+    }
+    case APP_IN_MOUSE_DOWN: {
+        s->mouse_x = ev->x;
+        s->mouse_y = ev->y;
+        if (s->help_visible) {
+            s->help_visible = false;
+            break;
+        }
+        layout_button b = layout_button_at(&s->layout, ev->x, ev->y);
+        if (b != BTN_NONE) {
+            if (ev->button == 1)
+                click(s, b);
+            break;
+        }
+        if (ev->button == 1) {
+            view_ctx c = app_view_ctx(s);
+            view_request r = views_click(&s->views, &c, ev->x, ev->y);
+            app_act_on(s, &r);
+            if (r.handled)
+                break;
+        }
+        if ((ev->button == 1 || ev->button == 3) && rect_contains(s->layout.canvas, ev->x, ev->y)) {
+            float cx, cy;
+            app_canvas_units(s, ev->x, ev->y, &cx, &cy);
+            s->drawing = canvas_begin_stroke(&s->canvas, cx, cy, ev->button == 3 || s->erase_mode);
+        }
+        break;
+    }
+    case APP_IN_MOUSE_UP:
+        if (s->drawing) {
+            float cx, cy;
+            app_canvas_units(s, ev->x, ev->y, &cx, &cy);
+            canvas_add_point(&s->canvas, cx, cy);
+            canvas_end_stroke(&s->canvas);
+            s->drawing = false;
+        }
+        break;
+    case APP_IN_KEY:
+        key(s, ev);
+        break;
+    case APP_IN_DROP_FILE:
+        if (ev->path)
+            app_open_dropped(s, ev->path);
+        break;
+    case APP_IN_QUIT:
+        s->quit = true;
+        break;
+    case APP_IN_WHEEL: {
+        view_ctx c = app_view_ctx(s);
+        views_wheel(&s->views, &c, ev->x, ev->y, ev->wheel);
+        break;
+    }
+    case APP_IN_LEAVE:
+        s->hover = BTN_NONE;
+        break;
+    }
+}

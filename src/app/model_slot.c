@@ -1,0 +1,211 @@
+/* model_slot.c: the current model (model_slot.h). */
+#define _XOPEN_SOURCE 700 // realpath, localtime_r
+#include "model_slot.h"
+
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "canvas.h"
+#include "common/paths.h"
+#include "config.h"
+
+void model_slot_init(model_slot *m, const char *save_to, const char *bundled,
+                     loader_wake_fn wake, void *wake_ctx)
+{
+    memset(m, 0, sizeof *m);
+    snprintf(m->save_to, sizeof m->save_to, "%s", save_to ? save_to : "");
+    snprintf(m->bundled, sizeof m->bundled, "%s", bundled ? bundled : "");
+    loader_init(&m->loader, wake, wake_ctx);
+}
+
+static void drop_model(model_slot *m)
+{
+    if (m->have) {
+        mlp_destroy(&m->net);
+        model_meta_destroy(&m->meta);
+    }
+    m->have = false;
+}
+
+void model_slot_destroy(model_slot *m)
+{
+    loader_destroy(&m->loader);
+    drop_model(m);
+    memset(m, 0, sizeof *m);
+}
+
+const char *model_slot_base_name(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    return slash ? slash + 1 : path;
+}
+
+void model_slot_shape(const mlp *net, char *out, size_t len)
+{
+    size_t o = 0;
+    out[0] = '\0';
+    for (size_t l = 0; l <= net->n_layers && o < len; l++)
+        o += (size_t)snprintf(out + o, len - o, "%s%zu", l ? "-" : "", net->sizes[l]);
+}
+
+const char *model_slot_label(const model_slot *m, size_t i)
+{
+    if (m->have && i < m->meta.n_labels && m->meta.labels)
+        return m->meta.labels[i];
+    return "?";
+}
+
+bool model_slot_check(const mlp *net, const model_meta *meta, size_t min_classes,
+                      dp_error *err)
+{
+    size_t out = net->sizes[net->n_layers];
+    if (meta->height != CANVAS_N || meta->width != CANVAS_N || net->sizes[0] != 784)
+        return dp_fail(err, "the window draws 28x28 digits; this model takes %zux%zu inputs",
+                       meta->height, meta->width);
+    if (out > MODEL_SLOT_MAX_CLASSES)
+        return dp_fail(err, "the window shows at most %d classes; this model has %zu",
+                       MODEL_SLOT_MAX_CLASSES, out);
+    if (out < min_classes)
+        return dp_fail(err, "this model has %zu output%s, fewer than the data's %zu labels", out,
+                       out == 1 ? "" : "s", min_classes);
+    return true;
+}
+
+bool model_slot_read(const char *path, size_t min_classes, mlp *net, model_meta *meta,
+                     dp_error *err)
+{
+    if (!model_file_load(path, net, meta, err))
+        return false;
+    if (!model_slot_check(net, meta, min_classes, err)) {
+        mlp_destroy(net);
+        model_meta_destroy(meta);
+        return false;
+    }
+    return true;
+}
+
+void model_slot_take(model_slot *m, mlp *net, model_meta *meta, const char *path)
+{
+    drop_model(m);
+    m->net = *net;
+    m->meta = *meta;
+    memset(net, 0, sizeof *net);
+    memset(meta, 0, sizeof *meta);
+    // The layer views into params moved with the struct copy but still point into the same block.
+    m->have = true;
+    m->dirty = false;
+    snprintf(m->path, sizeof m->path, "%s", path ? path : "");
+    if (path && path[0])
+        snprintf(m->name, sizeof m->name, "%.200s%s", model_slot_base_name(path),
+                 model_slot_is_bundled(m, path) ? " (bundled)" : "");
+    else
+        snprintf(m->name, sizeof m->name, "fresh random weights");
+    m->version++;
+}
+
+bool model_slot_make_fresh(const size_t *hidden, size_t n_hidden, uint64_t seed, mlp *net,
+                           model_meta *meta, dp_error *err)
+{
+    size_t sizes[MLP_MAX_LAYERS + 1];
+    size_t n = 0;
+    sizes[n++] = 784;
+    for (size_t i = 0; i < n_hidden && n < MLP_MAX_LAYERS; i++)
+        sizes[n++] = hidden[i];
+    sizes[n++] = 10;
+    if (!mlp_init(net, sizes, n, err))
+        return false;
+    if (!model_meta_default(meta, 28, 28, 10, err)) {
+        mlp_destroy(net);
+        return false;
+    }
+    mlp_init_glorot(net, seed);
+    return true;
+}
+
+void model_slot_forget_training(model_slot *m)
+{
+    m->meta.has_training = false;
+    m->meta.n_history = 0; // the history's storage stays with meta and is freed with it
+    m->meta.epochs = 0;
+    m->dirty = true;
+    snprintf(m->name, sizeof m->name, "fresh random weights");
+}
+
+void model_slot_reset(model_slot *m, uint64_t seed)
+{
+    if (!m->have)
+        return;
+    mlp_init_glorot(&m->net, seed + (++m->resets));
+    model_slot_forget_training(m);
+    m->version++;
+}
+
+void model_slot_touch(model_slot *m)
+{
+    m->version++;
+    m->dirty = true;
+}
+
+bool model_slot_open(model_slot *m, const char *path, dp_error *err)
+{
+    return loader_start_model(&m->loader, path, err);
+}
+
+bool model_slot_poll(model_slot *m, mlp *net, model_meta *meta, bool *failed, dp_error *err,
+                     char *path, size_t path_len)
+{
+    loader_status st = loader_poll(&m->loader);
+    if (st != LOADER_OK && st != LOADER_FAILED)
+        return false;
+    snprintf(path, path_len, "%s", m->loader.path);
+    *failed = st == LOADER_FAILED;
+    if (*failed) {
+        if (err)
+            *err = m->loader.err;
+        loader_discard(&m->loader);
+    } else {
+        loader_take_model(&m->loader, net, meta);
+    }
+    return true;
+}
+
+bool model_slot_is_bundled(const model_slot *m, const char *path)
+{
+    char a[PATH_MAX], b[PATH_MAX];
+    if (!realpath(path, a))
+        return false;
+    if (m->bundled[0] && realpath(m->bundled, b) && !strcmp(a, b))
+        return true;
+    if (realpath(DIGITPAD_MODELS_DIR, b)) {
+        size_t n = strlen(b);
+        if (!strncmp(a, b, n) && a[n] == '/')
+            return true;
+    }
+    return false;
+}
+
+bool model_slot_save_path(const model_slot *m, char *out, size_t len, dp_error *err)
+{
+    if (m->save_to[0] && !model_slot_is_bundled(m, m->save_to)) {
+        snprintf(out, len, "%s", m->save_to);
+        return true;
+    }
+    dp_error why = {{0}};
+    if (!paths_new_model_path(NULL, out, len, &why))
+        return dp_fail(err, "cannot save: %s", why.msg);
+    return true;
+}
+
+bool model_slot_save(model_slot *m, const char *path, dp_error *err)
+{
+    if (!m->have)
+        return dp_fail(err, "no model to save");
+    if (!model_file_save(path, &m->net, &m->meta, err))
+        return false;
+    snprintf(m->path, sizeof m->path, "%s", path);
+    snprintf(m->name, sizeof m->name, "%.255s", model_slot_base_name(path));
+    m->dirty = false;
+    return true;
+}

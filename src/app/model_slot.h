@@ -1,0 +1,102 @@
+/* model_slot.h: the window's current model: its network and file
+ * metadata, where it came from, whether it has changes not saved, opening
+ * another (from a file on the loader thread, or at once) and saving it.
+ *
+ * The slot owns net and meta. Its version bumps whenever the weights
+ * change (a load, fresh weights, a trainer snapshot), so the parts that
+ * show them know when to look again. No SDL here. */
+#ifndef DIGITPAD_APP_MODEL_SLOT_H
+#define DIGITPAD_APP_MODEL_SLOT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/error.h"
+#include "core/mlp.h"
+#include "core/model_file.h"
+#include "loader.h"
+
+#define MODEL_SLOT_PATH_MAX 4096
+/* The window shows at most this many classes (bars). */
+#define MODEL_SLOT_MAX_CLASSES 16
+
+typedef struct model_slot {
+    mlp net;
+    model_meta meta;
+    bool have;                          // net and meta hold a model
+    char path[MODEL_SLOT_PATH_MAX];     // where it came from ("" for fresh weights)
+    char name[256];                     // for the header
+    char save_to[MODEL_SLOT_PATH_MAX];  // --model: Ctrl+S writes back there ("": a new file)
+    char bundled[MODEL_SLOT_PATH_MAX];  // the bundled model (never overwritten)
+    bool dirty;                         // changed since it was loaded or saved
+    uint64_t version;                   // bumps when the weights change
+    uint64_t resets;                    // fresh weights made here
+    loader loader;                      // a dropped file being read
+} model_slot;
+
+/* An empty slot. save_to (--model, or NULL) is where saves go unless it is
+ * the bundled model (bundled may be NULL). wake is handed to the loader. */
+void model_slot_init(model_slot *m, const char *save_to, const char *bundled,
+                     loader_wake_fn wake, void *wake_ctx);
+/* Waits for a file being read and frees the model. */
+void model_slot_destroy(model_slot *m);
+
+/* Can the window use this model: 28x28 inputs, at most
+ * MODEL_SLOT_MAX_CLASSES classes and at least min_classes (the data's
+ * labels)? False with the reason in err. */
+bool model_slot_check(const mlp *net, const model_meta *meta, size_t min_classes,
+                      dp_error *err);
+
+/* Reads path and checks it (model_slot_check); on failure nothing is left
+ * to free. */
+bool model_slot_read(const char *path, size_t min_classes, mlp *net, model_meta *meta,
+                     dp_error *err);
+
+/* Takes ownership of net and meta (left empty) as the current model, from
+ * path ("" or NULL for fresh weights). */
+void model_slot_take(model_slot *m, mlp *net, model_meta *meta, const char *path);
+
+/* Fresh Glorot weights 784 - hidden... - 10 with default metadata (for
+ * model_slot_take); on failure nothing is left to free. */
+bool model_slot_make_fresh(const size_t *hidden, size_t n_hidden, uint64_t seed, mlp *net,
+                           model_meta *meta, dp_error *err);
+
+/* Fresh weights in the current shape (seed + the resets so far), and the
+ * training record forgotten. */
+void model_slot_reset(model_slot *m, uint64_t seed);
+/* The trainer's record forgotten, the weights kept (they arrive as a
+ * snapshot); the header says fresh weights. */
+void model_slot_forget_training(model_slot *m);
+
+/* The weights changed (a snapshot): bumps the version, marks it unsaved. */
+void model_slot_touch(model_slot *m);
+
+/* Starts reading a file on the loader thread; model_slot_poll says when it
+ * is read. False (err says why) when one is being read already. */
+bool model_slot_open(model_slot *m, const char *path, dp_error *err);
+/* A file started with model_slot_open, once read: true with net and meta
+ * owned by the caller (path: which file), or true with *failed and err set.
+ * False while nothing has arrived. */
+bool model_slot_poll(model_slot *m, mlp *net, model_meta *meta, bool *failed, dp_error *err,
+                     char *path, size_t path_len);
+
+/* Where Ctrl+S writes: save_to unless it is the bundled model, else a new
+ * file named by the time in the user's models folder (made if missing;
+ * paths_new_model_path). */
+bool model_slot_save_path(const model_slot *m, char *out, size_t len, dp_error *err);
+/* Saves the model to path (atomically); on success it is the slot's path
+ * and no longer dirty. */
+bool model_slot_save(model_slot *m, const char *path, dp_error *err);
+
+/* Is path the bundled model or in the installed models folder? */
+bool model_slot_is_bundled(const model_slot *m, const char *path);
+
+/* Class i's label ("?" beyond the model's). */
+const char *model_slot_label(const model_slot *m, size_t i);
+/* "784-128-10". */
+void model_slot_shape(const mlp *net, char *out, size_t len);
+/* The last path component. */
+const char *model_slot_base_name(const char *path);
+
+#endif
