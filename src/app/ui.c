@@ -563,8 +563,10 @@ bool ui_draw(ui_ctx *u, const app_state *s, const ui_frame_info *info, bool forc
         if (!all && !panel_changed(u, i))
             continue;
         const app_rect *ar = (const app_rect *)((const char *)&s->layout + regions[i].rect);
-        SDL_Rect r = ui_rect(*ar);
-        if (r.w <= 0 || r.h <= 0)
+        /* Nothing is drawn, or sent to the window, outside the drawable
+         * (only a window below 450x300 has panels past its edge). */
+        SDL_Rect whole = ui_rect(*ar), r;
+        if (!SDL_IntersectRect(&whole, &(SDL_Rect){0, 0, s->layout.w, s->layout.h}, &r))
             continue;
         u->clip = r;
         u->clipping = true;
@@ -599,6 +601,18 @@ bool ui_draw(ui_ctx *u, const app_state *s, const ui_frame_info *info, bool forc
     return true;
 }
 
+/* Copies the parts of in[0..n) that lie inside a w x h window to out;
+ * returns how many. */
+static int rects_inside(const SDL_Rect *in, int n, int w, int h, SDL_Rect *out)
+{
+    SDL_Rect all = {0, 0, w, h};
+    int k = 0;
+    for (int i = 0; i < n; i++)
+        if (SDL_IntersectRect(&in[i], &all, &out[k]))
+            k++;
+    return k;
+}
+
 void ui_present(ui_ctx *u, SDL_Window *window)
 {
     if (!u->surface_mode || u->dirty_full) {
@@ -606,6 +620,15 @@ void ui_present(ui_ctx *u, SDL_Window *window)
         return;
     }
     SDL_RenderFlush(u->renderer);
-    if (u->n_dirty && SDL_UpdateWindowSurfaceRects(window, u->dirty, u->n_dirty) != 0)
+    /* Only what lies inside the window as it is now: X11 refuses a shared
+     * memory image past its edge (BadValue from X_ShmPutImage, which Xlib
+     * makes fatal), and the window may have shrunk since this frame was
+     * laid out. */
+    int ww = 0, wh = 0;
+    SDL_GetWindowSize(window, &ww, &wh);
+    SDL_Rect rects[UI_R_COUNT];
+    int n = rects_inside(u->dirty, u->n_dirty, ww, wh, rects);
+    if (n && SDL_UpdateWindowSurfaceRects(window, rects, n) != 0)
         SDL_RenderPresent(u->renderer);
 }
+
