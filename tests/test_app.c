@@ -34,10 +34,19 @@ static bool inside(app_rect in, app_rect out)
            in.y + in.h <= out.y + out.h;
 }
 
-static void check_layout(int w, int h, float scale, size_t n_layers)
+static void check_layout(int w, int h, float asked, size_t n_layers)
 {
     app_layout l;
-    layout_compute(&l, w, h, scale, n_layers);
+    layout_compute(&l, w, h, asked, n_layers);
+    // The minimum (900 x 600 design pixels) is honoured by shrinking the scale.
+    float scale = l.scale;
+    CHECK(l.w == w && l.h == h, "%dx%d@%g: laid out as %dx%d", w, h, (double)asked, l.w, l.h);
+    CHECK(scale <= asked && (float)LAYOUT_MIN_W * scale <= (float)w + 0.5f &&
+              (float)LAYOUT_MIN_H * scale <= (float)h + 0.5f,
+          "%dx%d@%g: laid out at scale %g", w, h, (double)asked, (double)scale);
+    float fit = fminf((float)w / LAYOUT_MIN_W, (float)h / LAYOUT_MIN_H);
+    CHECK(scale >= fminf(asked, fit) - 0.0501f,
+          "%dx%d@%g: shrunk further than needed, to %g", w, h, (double)asked, (double)scale);
     app_rect win = {0, 0, w, h};
     app_rect r[32];
     const char *name[32];
@@ -52,8 +61,10 @@ static void check_layout(int w, int h, float scale, size_t n_layers)
                   name[j]);
     }
     CHECK(l.canvas.w == l.canvas.h, "canvas is not square");
-    CHECK(l.canvas.w >= (int)(300 * scale), "%dx%d@%g: canvas only %d px", w, h, (double)scale,
-          l.canvas.w);
+    // A deeper network's longer layer table takes some of the canvas's height.
+    int min_canvas = n_layers <= 2 ? 300 : 250;
+    CHECK(l.canvas.w >= (int)((float)min_canvas * scale), "%dx%d@%g: canvas only %d px", w, h,
+          (double)scale, l.canvas.w);
     CHECK(l.loss_chart.h >= (int)(80 * scale), "%dx%d@%g: loss chart only %d px high", w, h,
           (double)scale, l.loss_chart.h);
     // The views beside the canvas: under their tabs, with room to show something.
@@ -95,6 +106,29 @@ static void test_layout(void)
     layout_compute(&a, 1280, 800, 1.0f, 2);
     layout_compute(&b, 2560, 1600, 2.0f, 2);
     CHECK(abs(b.canvas.w - 2 * a.canvas.w) <= 2, "HiDPI canvas %d vs %d", b.canvas.w, a.canvas.w);
+
+    /* Issue 14: every --ui-scale in every window size, the window given
+     * (900x600, 1280x800, 1920x1080, 1400x900) and a HiDPI one. The layout
+     * used to be clamped to 900*s x 600*s, past the window's edge. */
+    static const float scales[] = {1.0f, 1.1f, 1.2f, 1.45f, 1.5f, 2.0f, 2.5f, 3.0f, 4.0f};
+    static const int sizes[][2] = {{900, 600}, {1280, 800}, {1920, 1080}, {1400, 900},
+                                   {2560, 1600}, {1000, 1000}, {2400, 620}};
+    for (size_t i = 0; i < sizeof scales / sizeof scales[0]; i++)
+        for (size_t j = 0; j < sizeof sizes / sizeof sizes[0]; j++)
+            for (size_t n = 2; n <= 4; n += 2)
+                check_layout(sizes[j][0], sizes[j][1], scales[i], n);
+    // Hand-worked: 1280x800 fits 800/600 = 1.33, so scale 2 becomes 1.3;
+    // 1920x1080 fits 1.8, so 1.5 stays 1.5.
+    layout_compute(&a, 1280, 800, 2.0f, 2);
+    CHECK(fabsf(a.scale - 1.3f) < 1e-4f, "1280x800@2 laid out at %g", (double)a.scale);
+    layout_compute(&a, 1920, 1080, 1.5f, 2);
+    CHECK(a.scale == 1.5f, "1920x1080@1.5 laid out at %g", (double)a.scale);
+    CHECK(layout_fit_scale(900, 600, 1.1f) == 1.0f, "900x600@1.1: %g",
+          (double)layout_fit_scale(900, 600, 1.1f));
+    // Below 450x300 the scale stops at its floor; the drawable stays the window.
+    layout_compute(&a, 300, 200, 1.0f, 2);
+    CHECK(a.scale == LAYOUT_MIN_SCALE && a.w == 300 && a.h == 200, "300x200: %gx at %dx%d",
+          (double)a.scale, a.w, a.h);
 }
 
 /* ---- canvas ------------------------------------------------------------ */

@@ -443,6 +443,25 @@ static events_rect window_rect(app_rect r, float ratio)
                          (int)lroundf((float)r.w / ratio), (int)lroundf((float)r.h / ratio)};
 }
 
+/* --- exits that bypass the loop ----------------------------------------- */
+
+/* An X protocol or I/O error ends the process from inside Xlib: SDL's
+ * handler chains to Xlib's, which prints the error and calls exit(1). An
+ * error handler may not talk to the X server, and the window's state is
+ * mid-call, so nothing is drawn or saved there; but exit() runs atexit
+ * functions before the shared libraries' destructors (OpenBLAS frees its
+ * buffers in one), so this one stops the trainer and the loaders first.
+ * SIGINT and SIGTERM need nothing here: SDL turns them into SDL_QUIT, and
+ * the loop ends as if the window were closed. */
+static app_state *live_state;
+
+static void stop_threads_at_exit(void)
+{
+    if (live_state)
+        app_state_stop_threads(live_state);
+    live_state = NULL;
+}
+
 /* --- the loop ---------------------------------------------------------- */
 
 /* Sends the ready event: where the canvas, the tabs, the bars and the view
@@ -540,6 +559,8 @@ int app_main(int argc, char **argv)
         options_error(NULL, "out of memory");
         goto out;
     }
+    live_state = s;
+    atexit(stop_threads_at_exit);
     app_state_start(s);
     bool profile = getenv("DIGITPAD_PROFILE") != NULL;
     ui->profile = profile;
@@ -634,6 +655,7 @@ int app_main(int argc, char **argv)
     }
     status = 0;
 out:
+    live_state = NULL;
     if (have_state)
         app_state_destroy(s);
     if (have_ui)

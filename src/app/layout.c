@@ -42,10 +42,32 @@ static void row_of_buttons(app_layout *l, app_rect r, const layout_button *ids,
     }
 }
 
+float layout_fit_scale(int w, int h, float scale)
+{
+    if (!(scale > 0.0f) || !isfinite(scale))
+        scale = 1.0f;
+    if (scale > LAYOUT_MAX_SCALE)
+        scale = LAYOUT_MAX_SCALE;
+    float fit = fminf((float)w / LAYOUT_MIN_W, (float)h / LAYOUT_MIN_H);
+    if (scale <= fit)
+        return scale;
+    /* In steps of 1/20, so that a window being dragged smaller does not
+     * reload the fonts at every pixel. */
+    fit = floorf(fit * 20.0f) / 20.0f;
+    return fit < LAYOUT_MIN_SCALE ? LAYOUT_MIN_SCALE : fit;
+}
+
 void layout_compute(app_layout *l, int w, int h, float scale, size_t n_layers)
 {
-    if (!(scale > 0.25f))
-        scale = 1.0f;
+    if (w < 1)
+        w = 1;
+    if (h < 1)
+        h = 1;
+    l->w = w;
+    l->h = h;
+    scale = layout_fit_scale(w, h, scale);
+    /* Only a drawable smaller than the minimum at LAYOUT_MIN_SCALE is laid
+     * out larger than itself; the drawing is clipped to l->w x l->h. */
     w = w < px(LAYOUT_MIN_W, scale) ? px(LAYOUT_MIN_W, scale) : w;
     h = h < px(LAYOUT_MIN_H, scale) ? px(LAYOUT_MIN_H, scale) : h;
     if (n_layers < 1)
@@ -53,8 +75,6 @@ void layout_compute(app_layout *l, int w, int h, float scale, size_t n_layers)
     if (n_layers > 16)
         n_layers = 16;
 
-    l->w = w;
-    l->h = h;
     l->scale = scale;
     int pad = l->pad = px(16, scale);
     int gap = l->gap = px(14, scale);

@@ -11,9 +11,15 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-/* The smallest window (in window coordinates) the layout is made for. */
+/* The smallest window (in window coordinates at UI scale 1) the layout is
+ * made for: at scale s it needs 900*s x 600*s drawable pixels. */
 #define LAYOUT_MIN_W 900
 #define LAYOUT_MIN_H 600
+/* The effective scale (drawable pixels per design pixel: the HiDPI ratio
+ * times --ui-scale) never goes below this, where text would be unreadable,
+ * nor above the largest --ui-scale on a 4x screen. */
+#define LAYOUT_MIN_SCALE 0.5f
+#define LAYOUT_MAX_SCALE 16.0f
 
 typedef struct app_rect {
     int x, y, w, h;
@@ -64,10 +70,18 @@ typedef struct app_layout {
     app_rect buttons[BTN_COUNT];
 } app_layout;
 
-/* Arranges a drawable of w x h pixels at the given scale, for a network of
- * n_layers dense layers (the parameter table gets one row per layer). Sizes
- * below the minimum are laid out as if they were the minimum (the window
- * refuses to shrink further, so this only matters for odd platforms). */
+/* The scale a w x h drawable is laid out at when scale is asked for: scale
+ * itself when 900*scale x 600*scale fits, else the largest multiple of 0.05
+ * that fits (so the whole window stays visible at any size and UI scale,
+ * only smaller), never below LAYOUT_MIN_SCALE. */
+float layout_fit_scale(int w, int h, float scale);
+
+/* Arranges a drawable of w x h pixels at the given scale (shrunk by
+ * layout_fit_scale so that it fits; l->scale is the one used), for a
+ * network of n_layers dense layers (the parameter table gets one row per
+ * layer). l->w x l->h is always the drawable: every panel lies inside it
+ * unless the drawable is smaller than 450 x 300, where the panels are
+ * laid out at that size and the drawing is clipped. */
 void layout_compute(app_layout *l, int w, int h, float scale, size_t n_layers);
 
 /* The top-level panels, for tests and debugging: fills up to max rects

@@ -265,6 +265,24 @@ static void format_tick(char *out, size_t len, float v, float step, bool percent
     snprintf(out, len, "%.*f", dec, (double)v);
 }
 
+/* A nice step for range, at most `most` of them, whose ticks lie at least
+ * min_px apart on an axis len pixels long (fewer ticks on a small chart,
+ * so that their labels do not run into each other). */
+static float roomy_step(float range, int most, int len, float min_px)
+{
+    float step = nice_step(range, most);
+    for (int t = most - 1; t >= 1 && (float)len * step / range < min_px; t--)
+        step = nice_step(range, t);
+    if (step > range * 1.001f) { // one tick only: the largest nice value inside, if it has room
+        float mag = powf(10.0f, floorf(log10f(range)));
+        float f = range / mag;
+        float inside = (f >= 5.0f ? 5.0f : f >= 2.0f ? 2.0f : 1.0f) * mag;
+        if ((float)len * inside / range >= 0.8f * min_px) // two labels need less room than many
+            step = inside;
+    }
+    return step;
+}
+
 float ui_chart_x(const ui_chart *c, float x)
 {
     float span = c->x1 - c->x0;
@@ -296,7 +314,8 @@ static ui_chart chart_axes(ui_ctx *u, SDL_Rect area, float x0, float x1, float y
     ui_fill(u, c.plot, (SDL_Color){20, 23, 29, 255});
     char buf[32];
     // Horizontal grid lines with y labels.
-    float ys = nice_step(y1 - y0, c.plot.h > ui_px(u, 120) ? 5 : 3);
+    float ys = roomy_step(y1 - y0, c.plot.h > ui_px(u, 120) ? 5 : 3, c.plot.h,
+                          (float)label_h * 1.25f);
     for (float v = ceilf(y0 / ys - 1e-4f) * ys; v <= y1 + ys * 1e-3f; v += ys) {
         float py = floorf(ui_chart_y(&c, v));
         ui_fill(u, (SDL_Rect){c.plot.x, (int)py, c.plot.w, 1}, UI_GRID);
@@ -305,9 +324,22 @@ static ui_chart chart_axes(ui_ctx *u, SDL_Rect area, float x0, float x1, float y
                   TEXT_RIGHT);
     }
     // Vertical grid lines with x labels.
-    float xs = nice_step(x1 - x0, c.plot.w > ui_px(u, 300) ? 6 : 4);
-    if (xs < 1.0f && (x1 - x0 >= 1.0f || x_log))
-        xs = 1.0f; // whole epochs (or powers of ten)
+    int most = c.plot.w > ui_px(u, 300) ? 6 : 4;
+    float xs = 1.0f;
+    for (int t = most; t >= 1; t--) {
+        xs = nice_step(x1 - x0, t);
+        if (xs < 1.0f && (x1 - x0 >= 1.0f || x_log))
+            xs = 1.0f; // whole epochs (or powers of ten)
+        // The widest label (the last one, or "100k" on the log axis) and a gap.
+        int lw = 0;
+        if (x_log)
+            snprintf(buf, sizeof buf, "100k");
+        else
+            format_tick(buf, sizeof buf, x1, xs, false);
+        text_size(u->text, FONT_SMALL, buf, &lw, NULL);
+        if ((float)c.plot.w * xs / (x1 - x0 > 0 ? x1 - x0 : 1.0f) >= (float)(lw + ui_px(u, 8)))
+            break;
+    }
     int first_left = c.plot.x; // where the first x label starts
     bool first = true;
     for (float v = ceilf(x0 / xs - 1e-4f) * xs; v <= x1 + xs * 1e-3f; v += xs) {
@@ -563,8 +595,10 @@ bool ui_draw(ui_ctx *u, const app_state *s, const ui_frame_info *info, bool forc
         if (!all && !panel_changed(u, i))
             continue;
         const app_rect *ar = (const app_rect *)((const char *)&s->layout + regions[i].rect);
-        SDL_Rect r = ui_rect(*ar);
-        if (r.w <= 0 || r.h <= 0)
+        /* Nothing is drawn, or sent to the window, outside the drawable
+         * (only a window below 450x300 has panels past its edge). */
+        SDL_Rect whole = ui_rect(*ar), r;
+        if (!SDL_IntersectRect(&whole, &(SDL_Rect){0, 0, s->layout.w, s->layout.h}, &r))
             continue;
         u->clip = r;
         u->clipping = true;
@@ -599,6 +633,18 @@ bool ui_draw(ui_ctx *u, const app_state *s, const ui_frame_info *info, bool forc
     return true;
 }
 
+/* Copies the parts of in[0..n) that lie inside a w x h window to out;
+ * returns how many. */
+static int rects_inside(const SDL_Rect *in, int n, int w, int h, SDL_Rect *out)
+{
+    SDL_Rect all = {0, 0, w, h};
+    int k = 0;
+    for (int i = 0; i < n; i++)
+        if (SDL_IntersectRect(&in[i], &all, &out[k]))
+            k++;
+    return k;
+}
+
 void ui_present(ui_ctx *u, SDL_Window *window)
 {
     if (!u->surface_mode || u->dirty_full) {
@@ -606,6 +652,15 @@ void ui_present(ui_ctx *u, SDL_Window *window)
         return;
     }
     SDL_RenderFlush(u->renderer);
-    if (u->n_dirty && SDL_UpdateWindowSurfaceRects(window, u->dirty, u->n_dirty) != 0)
+    /* Only what lies inside the window as it is now: X11 refuses a shared
+     * memory image past its edge (BadValue from X_ShmPutImage, which Xlib
+     * makes fatal), and the window may have shrunk since this frame was
+     * laid out. */
+    int ww = 0, wh = 0;
+    SDL_GetWindowSize(window, &ww, &wh);
+    SDL_Rect rects[UI_R_COUNT];
+    int n = rects_inside(u->dirty, u->n_dirty, ww, wh, rects);
+    if (n && SDL_UpdateWindowSurfaceRects(window, rects, n) != 0)
         SDL_RenderPresent(u->renderer);
 }
+

@@ -43,7 +43,10 @@ void ui_draw_progress(ui_ctx *u, const app_state *s)
     if (w + ui_px(u, 10) + sw + ui_px(u, 12) + rw <= in.w)
         text_draw(u->text, FONT_SMALL, p->step, in.x + w + ui_px(u, 10), in.y + ui_px(u, 2),
                   UI_DIM, TEXT_LEFT);
-    text_draw(u->text, FONT_SMALL, p->right, in.x + in.w, in.y + ui_px(u, 2), UI_DIM, TEXT_RIGHT);
+    // Narrower still (below the window's minimum), the speed gives way to the title.
+    if (w + ui_px(u, 10) + rw <= in.w)
+        text_draw(u->text, FONT_SMALL, p->right, in.x + in.w, in.y + ui_px(u, 2), UI_DIM,
+                  TEXT_RIGHT);
     int bh = ui_px(u, 6);
     SDL_Rect track = {in.x, in.y + in.h - bh, in.w, bh};
     ui_fill_round(u, track, (float)bh / 2, UI_TRACK);

@@ -94,6 +94,31 @@ void uv_legend_bar(ui_ctx *u, SDL_Rect r)
 /* Text clipped to the width w from x. */
 void uv_text_fit(ui_ctx *u, text_font f, const char *txt, int x, int y, int w, SDL_Color c)
 {
+    int tw;
+    text_size(u->text, f, txt, &tw, NULL);
+    char cut[256];
+    if (tw > w) {
+        /* Too wide (a small window, or a large UI scale fitted into one):
+         * whole words and an ellipsis, never a word cut in half; nothing
+         * when not even the first word fits. */
+        snprintf(cut, sizeof cut, "%s", txt);
+        size_t n = strlen(cut);
+        if (n > sizeof cut - sizeof "\u2026")
+            n = sizeof cut - sizeof "\u2026"; // room for the ellipsis
+        for (;;) {
+            while (n > 0 && cut[n - 1] != ' ')
+                n--;
+            while (n > 0 && strchr(" ,;:(", cut[n - 1]))
+                n--;
+            if (n == 0)
+                return;
+            memcpy(cut + n, "\u2026", sizeof "\u2026");
+            text_size(u->text, f, cut, &tw, NULL);
+            if (tw <= w)
+                break;
+        }
+        txt = cut;
+    }
     ui_clip(u, (SDL_Rect){x, y, w, text_height(u->text, f) + 2});
     text_draw(u->text, f, txt, x, y, c, TEXT_LEFT);
     ui_unclip(u);
@@ -131,6 +156,13 @@ int uv_text_wrap(ui_ctx *u, text_font f, const char *txt, SDL_Rect r, int y, SDL
             int tw;
             text_size(u->text, f, trial, &tw, NULL);
             wrap = tw > r.w;
+        }
+        if (used && wrap && y + 2 * lh > r.y + r.h) {
+            // The last line with room: what is left, ended with an ellipsis.
+            char rest[256 + 512];
+            snprintf(rest, sizeof rest, "%s %s", line, p);
+            uv_text_fit(u, f, rest, r.x, y, r.w, c);
+            return y + lh;
         }
         if (used && wrap) {
             uv_text_fit(u, f, line, r.x, y, r.w, c);

@@ -111,6 +111,12 @@ bool app_state_init(app_state *s, const app_config *cfg, int w, int h, float sca
     return true;
 }
 
+void app_state_stop_threads(app_state *s)
+{
+    training_destroy(&s->train); // leaves it as training_init would, without data
+    loader_destroy(&s->model.loader);
+}
+
 void app_state_destroy(app_state *s)
 {
     // The threads first: the trainer reads the data, the loaders write theirs.

@@ -147,6 +147,11 @@ bool app_state_init(app_state *s, const app_config *cfg, int w, int h, float sca
                     events_sink sink, void *sink_ctx, loader_wake_fn wake, void *wake_ctx);
 /* Stops the trainer (within one batch) and the loaders, frees everything. */
 void app_state_destroy(app_state *s);
+/* Stops the trainer (within one batch) and joins the loaders, and frees
+ * only what they used; app_state_destroy may still follow. For exit paths
+ * that do not return through the loop (exit() from Xlib's error handler):
+ * the trainer must not be inside BLAS when the library's destructors run. */
+void app_state_stop_threads(app_state *s);
 
 /* Loads the startup model: --model, else the bundled one; when that fails
  * (or --layers asks for another shape), fresh Glorot weights, with the
