@@ -125,16 +125,23 @@ void app_state_destroy(app_state *s)
 
 /* ---- the model -------------------------------------------------------- */
 
-void app_state_use_model(app_state *s, mlp *net, model_meta *meta, const char *path)
+/* app_state_use_model of a model read from a file in format. */
+static void use_model(app_state *s, mlp *net, model_meta *meta, const char *path,
+                      model_format format)
 {
     training_drop_trainer(&s->train);
-    model_slot_take(&s->model, net, meta, path);
+    model_slot_take_format(&s->model, net, meta, path, format);
     if (!scoring_fit(&s->score, &s->model.net))
         report_status(&s->report, true, "out of memory for this network's answers");
     app_relayout(s);
     curves_from_history(&s->curves, &s->model.meta);
     view_ctx c = app_view_ctx(s);
     views_on_model(&s->views, &c);
+}
+
+void app_state_use_model(app_state *s, mlp *net, model_meta *meta, const char *path)
+{
+    use_model(s, net, meta, path, MODEL_FORMAT_DIGITPAD);
 }
 
 /* The training a loaded model records, as the log lines it was trained with. */
@@ -166,10 +173,11 @@ static void announce_loaded(app_state *s, const char *path)
 }
 
 /* A model read from path (now or on the loader) becomes the window's. */
-static void loaded(app_state *s, mlp *net, model_meta *meta, const char *path)
+static void loaded(app_state *s, mlp *net, model_meta *meta, const char *path,
+                   model_format format)
 {
     bool was_training = training_running(&s->train);
-    app_state_use_model(s, net, meta, path);
+    use_model(s, net, meta, path, format);
     announce_loaded(s, path);
     char shape[128];
     model_slot_shape(&s->model.net, shape, sizeof shape);
@@ -187,12 +195,13 @@ bool app_state_load(app_state *s, const char *path)
 {
     mlp net;
     model_meta meta;
+    model_format format = MODEL_FORMAT_DIGITPAD;
     dp_error err = {{0}};
-    if (!model_slot_read(path, training_classes(&s->train), &net, &meta, &err)) {
+    if (!model_slot_read_any(path, training_classes(&s->train), &net, &meta, &format, &err)) {
         report_status(&s->report, true, "%s: %s (the current model is unchanged)", path, err.msg);
         return false;
     }
-    loaded(s, &net, &meta, path);
+    loaded(s, &net, &meta, path, format);
     return true;
 }
 
@@ -211,7 +220,8 @@ static void take_dropped(app_state *s)
     bool failed = false;
     dp_error err = {{0}};
     char path[APP_PATH_MAX];
-    if (!model_slot_poll(&s->model, &net, &meta, &failed, &err, path, sizeof path))
+    model_format format = MODEL_FORMAT_DIGITPAD;
+    if (!model_slot_poll_any(&s->model, &net, &meta, &format, &failed, &err, path, sizeof path))
         return;
     if (!failed && !model_slot_check(&net, &meta, training_classes(&s->train), &err)) {
         mlp_destroy(&net);
@@ -222,7 +232,7 @@ static void take_dropped(app_state *s)
         report_status(&s->report, true, "%s: %s (the current model is unchanged)", path, err.msg);
         return;
     }
-    loaded(s, &net, &meta, path);
+    loaded(s, &net, &meta, path, format);
 }
 
 static bool same_hidden(const mlp *net, const size_t *hidden, size_t n_hidden)
@@ -258,8 +268,9 @@ void app_state_start(app_state *s)
     if (path && path[0]) {
         mlp net;
         model_meta meta;
+        model_format format = MODEL_FORMAT_DIGITPAD;
         dp_error err = {{0}};
-        if (!model_slot_read(path, training_classes(&s->train), &net, &meta, &err)) {
+        if (!model_slot_read_any(path, training_classes(&s->train), &net, &meta, &format, &err)) {
             report_status(&s->report, true,
                           "%s: %s; starting with fresh random weights (press Train)", path,
                           err.msg);
@@ -270,7 +281,7 @@ void app_state_start(app_state *s)
                           "--layers differs from %s: fresh random weights (press Train)",
                           model_slot_base_name(path));
         } else {
-            app_state_use_model(s, &net, &meta, path);
+            use_model(s, &net, &meta, path, format);
             ok = true;
             announce_loaded(s, path);
             char shape[128];
@@ -306,12 +317,38 @@ void app_state_start(app_state *s)
         app_toggle_training(s);
 }
 
+/* "a Keras file", for the status line. */
+static const char *format_label(model_format f)
+{
+    switch (f) {
+    case MODEL_FORMAT_KERAS:
+        return "a Keras file";
+    case MODEL_FORMAT_KERAS_H5:
+        return "a Keras HDF5 file";
+    case MODEL_FORMAT_TFJS:
+        return "a TF.js model";
+    case MODEL_FORMAT_ONNX:
+        return "an ONNX file";
+    case MODEL_FORMAT_DIGITPAD:
+        break;
+    }
+    return "in another format";
+}
+
 bool app_state_save(app_state *s)
 {
     if (!s->model.have)
         return false;
     char path[APP_PATH_MAX];
     dp_error err = {{0}};
+    // A model read from a .keras, .h5, TF.js or ONNX file is saved as a new
+    // digitpad file: that file is never written over with JSON.
+    char from[APP_PATH_MAX] = "";
+    if (s->model.format != MODEL_FORMAT_DIGITPAD && s->model.path[0])
+        snprintf(from, sizeof from, "%s", s->model.path);
+    else if (s->model.save_to[0] && model_slot_is_foreign(s->model.save_to))
+        snprintf(from, sizeof from, "%s", s->model.save_to);
+    model_format from_format = s->model.format;
     if (!model_slot_save_path(&s->model, path, sizeof path, &err)) {
         report_status(&s->report, true, "%s", err.msg);
         return false;
@@ -321,7 +358,12 @@ bool app_state_save(app_state *s)
         return false;
     }
     event_saved(&s->events, path);
-    report_status(&s->report, false, "saved %s", path);
+    if (from[0])
+        report_status(&s->report, false,
+                      "saved as a digitpad model to %s (%s is %s and stays as it was)", path,
+                      model_slot_base_name(from), format_label(from_format));
+    else
+        report_status(&s->report, false, "saved %s", path);
     report_log(&s->report, "Saved %s", model_slot_base_name(path));
     return true;
 }
