@@ -7,6 +7,7 @@
 
 #include "common/flags.h"
 #include "common/paths.h"
+#include "recent.h"
 
 void options_help(FILE *f)
 {
@@ -69,6 +70,14 @@ const char *options_bundled_model(void)
     return path;
 }
 
+const char *options_recent_file(void)
+{
+    static char path[RECENT_PATH_MAX];
+    if (!path[0] && !recent_default_file(NULL, path, sizeof path, NULL))
+        return NULL;
+    return path;
+}
+
 /* A flag without a value: exactly `name` (so "--train=1" is an error). */
 static bool is_flag(const char *a, const char *name, bool *bad)
 {
@@ -97,6 +106,7 @@ int options_parse(int argc, char **argv, app_options *o)
 {
     memset(o, 0, sizeof *o);
     app_config_default(&o->cfg);
+    o->cfg.recent_file = options_recent_file();
     o->width = 1280;
     o->height = 800;
     o->ui_scale = 1.0;

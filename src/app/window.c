@@ -100,6 +100,8 @@ bool app_state_init(app_state *s, const app_config *cfg, int w, int h, float sca
         .epochs = cfg->epochs, .batch = cfg->batch, .lr = cfg->lr, .seed = cfg->seed};
     training_init(&s->train, &ts, cfg->data_dir, cfg->limit, &s->events, wake, wake_ctx);
     views_init(&s->views, cfg->view, cfg->gallery_true, cfg->gallery_pred);
+    recent_init(&s->recent, cfg->recent_file);
+    recent_load(&s->recent);
     s->draw_w = w;
     s->draw_h = h;
     s->scale = scale;
@@ -164,8 +166,21 @@ static void log_history(app_state *s, const char *path)
     }
 }
 
-static void announce_loaded(app_state *s, const char *path)
+/* A model opened or saved: first in the recent list. A list that cannot be
+ * written costs a log line, nothing more. */
+static void remember(app_state *s, const char *path)
 {
+    dp_error err = {{0}};
+    if (!recent_remember(&s->recent, path, &err))
+        report_log(&s->report, "The recent models are not kept: %s", err.msg);
+}
+
+/* A model read: the log, the event and (when it was asked for, not the
+ * bundled one the window starts with) the recent list. */
+static void announce_loaded(app_state *s, const char *path, bool asked_for)
+{
+    if (asked_for)
+        remember(s, path);
     log_history(s, path);
     char shape[128];
     model_slot_shape(&s->model.net, shape, sizeof shape);
@@ -178,7 +193,7 @@ static void loaded(app_state *s, mlp *net, model_meta *meta, const char *path,
 {
     bool was_training = training_running(&s->train);
     use_model(s, net, meta, path, format);
-    announce_loaded(s, path);
+    announce_loaded(s, path, true);
     char shape[128];
     model_slot_shape(&s->model.net, shape, sizeof shape);
     const model_meta *m = &s->model.meta;
@@ -283,7 +298,7 @@ void app_state_start(app_state *s)
         } else {
             use_model(s, &net, &meta, path, format);
             ok = true;
-            announce_loaded(s, path);
+            announce_loaded(s, path, s->cfg.model_path != NULL);
             char shape[128];
             model_slot_shape(&s->model.net, shape, sizeof shape);
             const model_meta *m = &s->model.meta;
@@ -358,6 +373,7 @@ bool app_state_save(app_state *s)
         return false;
     }
     event_saved(&s->events, path);
+    remember(s, path);
     if (from[0])
         report_status(&s->report, false,
                       "saved as a digitpad model to %s (%s is %s and stays as it was)", path,

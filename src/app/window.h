@@ -21,6 +21,7 @@
 #include "events.h"
 #include "layout.h"
 #include "model_slot.h"
+#include "recent.h"
 #include "report.h"
 #include "scoring.h"
 #include "training.h"
@@ -85,6 +86,7 @@ typedef struct app_input_event {
 typedef struct app_config {
     const char *model_path;   // --model, or NULL for the bundled one
     const char *bundled_path; // the bundled model's path
+    const char *recent_file;  // where the recent models are kept (NULL: not kept; recent.h)
     const char *data_dir;     // --data, or NULL to search
     bool train;               // --train: start training at once
     bool fresh;               // --fresh: fresh random weights instead of a model file
@@ -130,6 +132,7 @@ typedef struct app_state {
     curves curves;            // the charts
     training train;           // MNIST and the trainer
     views views;              // the views beside the canvas
+    recent recent;            // the models opened or saved, most recent first
 
     // A test image on the canvas.
     long shown_test;          // its index (-1: none)
