@@ -70,7 +70,7 @@ _digitpad()
         --to) _digitpad_words "digitpad onnx tfjs keras" "$cur"; return ;;
         --activation) _digitpad_words "relu linear sigmoid tanh" "$cur"; return ;;
         --layers) _digitpad_words "128 256,128,64" "$cur"; return ;;
-        --epochs|--batch|--lr|--seed|--limit|--size|--ui-scale|--gallery|--test-digit|\
+        --epochs|--batch|--lr|--seed|--limit|--speed|--size|--ui-scale|--gallery|--test-digit|\
         --quit-after-ms|--screenshot-after-ms|--screenshot-after-epoch|--draw)
             return ;;
     esac
@@ -86,7 +86,7 @@ _digitpad()
         bench) opts="--json --quick --data --layers --help -h" ;;
         *) opts="--help -h --version -V --help-window
                  --model --data --fresh --train --layers --epochs --batch --lr --seed
-                 --limit --size --ui-scale --view --print-events --screenshot
+                 --limit --speed --size --ui-scale --view --print-events --screenshot
                  --screenshot-after-ms --screenshot-after-epoch --draw --drop --gallery
                  --test-digit --quit-after-ms --quit-after-training" ;;
     esac

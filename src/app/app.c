@@ -135,6 +135,10 @@ static app_key translate_key(SDL_Keycode k)
         return APP_KEY_PAGE_UP;
     case SDLK_PAGEDOWN:
         return APP_KEY_PAGE_DOWN;
+    case SDLK_LEFTBRACKET:
+        return APP_KEY_SLOWER;
+    case SDLK_RIGHTBRACKET:
+        return APP_KEY_FASTER;
     default:
         return APP_KEY_NONE;
     }

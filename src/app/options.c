@@ -26,6 +26,8 @@ void options_help(FILE *f)
           "                      when they differ from the model's)\n"
           "  --epochs 5  --batch 32  --lr 0.001  --seed 1\n"
           "  --limit N           train on the first N training images only\n"
+          "  --speed N           train at N batches a second (0: full speed, the\n"
+          "                      default); [ and ] in the window step it\n"
           "  --size WxH          the window's size (default 1280x800)\n"
           "  --ui-scale X        enlarge everything X times (on top of HiDPI)\n"
           "  --print-events      JSON lines on stdout: ready, prediction, progress,\n"
@@ -145,6 +147,9 @@ int options_parse(int argc, char **argv, app_options *o)
             ok = flags_parse_size("--batch", v, 1, 65536, &o->cfg.batch, &err);
         } else if (flags_opt(argc, argv, &i, "--limit", &v, &err)) {
             ok = flags_parse_size("--limit", v, 1, (size_t)1 << 30, &o->cfg.limit, &err);
+        } else if (flags_opt(argc, argv, &i, "--speed", &v, &err)) {
+            if ((ok = flags_parse_size("--speed", v, 0, 100000, &n, &err)))
+                o->cfg.speed = (unsigned)n;
         } else if (flags_opt(argc, argv, &i, "--lr", &v, &err)) {
             ok = flags_parse_float("--lr", v, 1e-9, 10.0, &o->cfg.lr, &err);
         } else if (flags_opt(argc, argv, &i, "--seed", &v, &err)) {

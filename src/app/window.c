@@ -97,7 +97,8 @@ bool app_state_init(app_state *s, const app_config *cfg, int w, int h, float sca
     model_slot_init(&s->model, cfg->model_path, cfg->bundled_path, wake, wake_ctx);
     scoring_init(&s->score);
     training_settings ts = {
-        .epochs = cfg->epochs, .batch = cfg->batch, .lr = cfg->lr, .seed = cfg->seed};
+        .epochs = cfg->epochs, .batch = cfg->batch, .lr = cfg->lr, .seed = cfg->seed,
+        .speed = cfg->speed};
     training_init(&s->train, &ts, cfg->data_dir, cfg->limit, &s->events, wake, wake_ctx);
     views_init(&s->views, cfg->view, cfg->gallery_true, cfg->gallery_pred);
     recent_init(&s->recent, cfg->recent_file);
@@ -324,6 +325,7 @@ void app_state_start(app_state *s)
             report_status(&s->report, false,
                           "fresh random weights: press Train (Space) to teach them");
     }
+    app_emit_settings(s);
     training_find_data(&s->train);
     // Read MNIST in the background at once when it is there: the mistakes
     // view shows the model's test-set answers, and Train starts sooner.
@@ -385,6 +387,38 @@ bool app_state_save(app_state *s)
 }
 
 /* ---- training --------------------------------------------------------- */
+
+void app_emit_settings(app_state *s)
+{
+    size_t hidden[MLP_MAX_LAYERS];
+    size_t n = 0;
+    const char *act = "relu";
+    if (s->model.have) {
+        for (size_t l = 1; l < s->model.net.n_layers; l++)
+            hidden[n++] = s->model.net.sizes[l];
+        if (s->model.net.n_layers > 1)
+            act = mlp_activation_name(s->model.net.layers[0].act);
+    } else {
+        for (size_t i = 0; i < s->cfg.n_hidden && i < MLP_MAX_LAYERS; i++)
+            hidden[n++] = s->cfg.hidden[i];
+    }
+    const training_settings *t = &s->train.next;
+    event_settings(&s->events, t->lr, t->batch, t->epochs, hidden, n, act, t->speed);
+}
+
+void app_set_speed(app_state *s, unsigned speed)
+{
+    bool changed = speed != s->train.next.speed;
+    training_set_speed(&s->train, speed);
+    if (speed)
+        report_status(&s->report, false,
+                      "speed: %u batch%s a second ([ slower, ] faster)", speed,
+                      speed == 1 ? "" : "es");
+    else
+        report_status(&s->report, false, "speed: full ([ slower)");
+    if (changed)
+        app_emit_settings(s);
+}
 
 static bool ensure_trainer(app_state *s)
 {
