@@ -87,6 +87,12 @@ def main():
         layers = "-".join(str(n) for n in dp[0]["models"][1]["layers"])
         row(f"{layers} training, batch {32 * 4 ** b}, samples/s", d, p, "{:,.0f}", True)
 
+    if len(dp[0]["models"]) > 2 and len(pt[0]["models"]) > 2:
+        for b in (0, 1):
+            d, p = both(["models", 2, "train", b, "samples_per_s"],
+                        ["models", 2, "train", b, "samples_per_s"])
+            row(f"784-800-10 training, batch {32 * 4 ** b}, samples/s", d, p, "{:,.0f}", True)
+
     m = dp[0]["machine"]
     print(f"Machine: {m['cpu']} ({platform.machine()}), {m['blas']}, {m['blas_threads']} thread; "
           f"torch {pt[0]['machine']['torch']}, numpy {pt[0]['machine']['numpy']}.")
@@ -120,6 +126,20 @@ def main():
     ]
     for text, ok in checks:
         print(f"  {'met' if ok else 'NOT MET'}: {text}")
+
+    # Issue 13: distortions cost at most a fifth of plain training's rate
+    # (784-128-10, batch 32, same run), and 784-800-10 at least 5x PyTorch.
+    if "augment" in dp[0]["models"][0] and len(dp[0]["models"]) > 2 and len(pt[0]["models"]) > 2:
+        print("\nIssue 13's targets, as measured:")
+        ratios = {k: median_of(dp, ["models", 0, "augment", k, "vs_plain"])
+                  for k in ("affine", "elastic", "both")}
+        d800 = median_of(dp, ["models", 2, "train", 0, "samples_per_s"])
+        p800 = median_of(pt, ["models", 2, "train", 0, "samples_per_s"])
+        for k, r in ratios.items():
+            print(f"  {'met' if r >= 0.8 else 'NOT MET'}: training with {k} distortions "
+                  f"≥ 80 % of plain's samples/s: {100 * r:.0f} %")
+        print(f"  {'met' if d800 >= 5 * p800 else 'NOT MET'}: 784-800-10 at batch 32 ≥ 5× "
+              f"PyTorch: {d800:,.0f} against {p800:,.0f} samples/s ({d800 / p800:.1f}×)")
     print(f"  (step parts, µs: batch {t['batch_us']:.1f}, forward {t['forward_us']:.1f}, "
           f"backward {t['backward_us']:.1f}, Adam + first kernel's gradient {t['update_us']:.1f}; "
           f"Adam alone {t['adam_us']:.1f})")

@@ -244,7 +244,9 @@ def main():
     y_test = torch.from_numpy(test_y.astype(np.int64))
 
     chunks, chunk_samples, infer_reps = (9, 3200, 5001) if args.quick else (31, 6400, 20001)
-    models = [[784, 128, 10], [784] + [int(w) for w in args.layers.split(",")] + [10]]
+    # The article's model, a deeper one, and Simard et al.'s 784-800-10 (issue 13).
+    models = [[784, 128, 10], [784] + [int(w) for w in args.layers.split(",")] + [10],
+              [784, 800, 10]]
     report = {
         "machine": {"cpu": cpu_name(), "python": platform.python_version(),
                     "torch": torch.__version__, "numpy": np.__version__, "blas": blas_library(),

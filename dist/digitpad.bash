@@ -69,15 +69,20 @@ _digitpad()
         --view) _digitpad_words "hidden weights why mistakes log" "$cur"; return ;;
         --to) _digitpad_words "digitpad onnx tfjs keras" "$cur"; return ;;
         --activation) _digitpad_words "relu linear sigmoid tanh" "$cur"; return ;;
+        --recipe) _digitpad_words "article simard" "$cur"; return ;;
+        --augment) _digitpad_words "affine elastic both none" "$cur"; return ;;
+        --also) compopt -o filenames 2>/dev/null; local IFS=$'\n'
+            COMPREPLY=($(compgen -d -- "$cur")); return ;;
         --layers) _digitpad_words "128 256,128,64" "$cur"; return ;;
-        --epochs|--batch|--lr|--seed|--limit|--speed|--size|--ui-scale|--gallery|--test-digit|\
+        --epochs|--batch|--lr|--lr-decay|--seed|--limit|--speed|--size|--ui-scale|--gallery|--test-digit|\
         --quit-after-ms|--screenshot-after-ms|--screenshot-after-epoch|--draw)
             return ;;
     esac
 
     local opts
     case $cmd in
-        train) opts="--data --model --layers --activation --not-a-digit --epochs --batch --lr --seed --limit --out
+        train) opts="--data --model --layers --activation --not-a-digit --recipe --augment --lr-decay --also
+                     --epochs --batch --lr --seed --limit --out
                      --quiet -q --help -h" ;;
         eval) opts="--model --data --json --help -h" ;;
         predict) opts="--model --json --raw --help -h --" ;;

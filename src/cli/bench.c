@@ -45,6 +45,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "augment.h"
+#include "augment_feed.h"
 #include "cli.h"
 #include "clock.h"
 #include "dataset.h"
@@ -58,7 +60,8 @@
 #include "simd.h"
 #include "train.h"
 
-#define BENCH_MAX_MODELS 2
+#define BENCH_MAX_MODELS 3 // the article's, a deeper one, Simard's 784-800-10
+#define BENCH_AUGMENT_KINDS 3 // affine, elastic, both
 #define BENCH_MAX_SHAPES (3 * MLP_MAX_LAYERS)
 #define BENCH_PEAK_SIDE 1024
 #define BENCH_FULL_EPOCHS 5
@@ -171,6 +174,21 @@ typedef struct model_figures {
     char json_error[256];
 } model_figures;
 
+/* Training with distortions (issue 13), 784-128-10 at batch 32, measured in
+ * turn with the plain runs. */
+typedef struct augment_figures {
+    bool measured;
+    size_t batch;
+    double plain_samples_per_s;                  // models[0].train[0]
+    double samples_per_s[BENCH_AUGMENT_KINDS];   // median over chunks
+    double waited_share[BENCH_AUGMENT_KINDS];    // steps that found no batch ready
+    double producer_us[BENCH_AUGMENT_KINDS];     // the producer's CPU per image, alone
+    double nnz_per_image, stored_nnz_per_image;  // ink pixels, distorted (both) and stored
+    double sparse_path_us, dense_path_us;        // a distorted batch's forward + backward
+} augment_figures;
+
+static const char *const augment_kinds[BENCH_AUGMENT_KINDS] = {"affine", "elastic", "both"};
+
 typedef struct bench_report {
     char cpu[128];
     char blas[160];     // "OpenBLAS 0.3.21 (Cooperlake kernels)"
@@ -191,6 +209,7 @@ typedef struct bench_report {
     double rss_training_mib; // peak RSS with one training session on the full data
     double rss_total_mib;    // peak RSS of the whole bench
     double cpu_share;        // CPU time / wall time: well below 1, others took the CPU
+    augment_figures augment;
     // The not-a-digit detector (novelty.h) of the article's model:
     bool has_novelty;
     double novelty_fit_s;    // novelty_fit on the training and test sets, one run
@@ -472,6 +491,7 @@ typedef struct train_run {
     train_session s;
     bool live;
     size_t batch, steps; // steps per chunk
+    augment_config augment; // distortions (none when both kinds are off)
     double *t;           // (chunks) samples/s
 } train_run;
 
@@ -509,6 +529,8 @@ static bool measure_throughput(train_run *runs, size_t n_runs, const bench_reps 
         train_run *r = &runs[i];
         train_config cfg = train_config_default();
         cfg.batch = r->batch;
+        if (r->augment.affine || r->augment.elastic)
+            cfg.augment = r->augment;
         r->steps = (reps->chunk_samples + r->batch - 1) / r->batch;
         r->t = malloc(reps->chunks * sizeof *r->t);
         if (!r->t)
@@ -592,6 +614,110 @@ static bool measure_breakdown(const mlp *src, const dataset *train, size_t batch
     free(m);
     free(v);
     train_session_destroy(&s);
+    mlp_destroy(&net);
+    return ok;
+}
+
+/* ---------------------------------------------------------------------------
+ * Distortions: the producer thread alone, and the two ways a distorted batch
+ * can take through the first layer. */
+
+/* The producer's own CPU time per image (its thread's clock), for each kind,
+ * with the batches taken as fast as they come; and the ink of the distorted
+ * images against the stored ones. */
+static bool measure_producer(const dataset *train, size_t batches, augment_figures *af,
+                             dp_error *err)
+{
+    augment_batch b;
+    if (!augment_batch_init(&b, 32, train->rows * train->cols, err))
+        return false;
+    bool ok = true;
+    for (size_t k = 0; ok && k < BENCH_AUGMENT_KINDS; k++) {
+        augment_config c = augment_config_default(k != 1, k != 0);
+        augment_feed f;
+        if (!augment_feed_init(&f, train, &c, 32, 0, 1, err)) {
+            ok = false;
+            break;
+        }
+        clockid_t clock;
+        struct timespec t0 = {0}, t1 = {0};
+        bool timed = pthread_getcpuclockid(f.thread, &clock) == 0 && clock_gettime(clock, &t0) == 0;
+        size_t images = 0, nnz = 0;
+        for (size_t i = 0; i < batches && augment_feed_next(&f, &b); i++) {
+            images += b.n;
+            nnz += b.sx.nnz;
+        }
+        timed = timed && clock_gettime(clock, &t1) == 0;
+        // The ring's batches made ahead are counted in the time too: a few.
+        size_t made = atomic_load(&f.images_made);
+        augment_feed_destroy(&f);
+        af->producer_us[k] = timed && made ? ((double)(t1.tv_sec - t0.tv_sec) * 1e6 +
+                                              (double)(t1.tv_nsec - t0.tv_nsec) * 1e-3) /
+                                                 (double)made
+                                           : NAN;
+        if (k == 2 && images)
+            af->nnz_per_image = (double)nnz / (double)images;
+    }
+    size_t px = train->rows * train->cols, stored = 0;
+    for (size_t i = 0; i < train->count * px; i++)
+        stored += train->images[i] != 0;
+    af->stored_nnz_per_image = train->count ? (double)stored / (double)train->count : 0.0;
+    augment_batch_destroy(&b);
+    return ok;
+}
+
+/* A distorted batch's forward and backward passes (no Adam) on the sparse
+ * path (its sparse form, which the producer builds) and on the dense one
+ * (its bytes made floats here, then the dense products): which is faster. */
+static bool measure_augment_paths(const dataset *train, size_t batches, augment_figures *af,
+                                  dp_error *err)
+{
+    const size_t sizes[] = {784, 128, 10};
+    mlp net;
+    if (!mlp_init(&net, sizes, 3, err))
+        return false;
+    mlp_init_glorot(&net, 1);
+    mlp_workspace ws;
+    augment_batch b;
+    augment_feed f;
+    augment_config c = augment_config_default(true, true);
+    memset(&f, 0, sizeof f);
+    memset(&b, 0, sizeof b);
+    float *grads = dp_floats(net.n_params), *x = dp_floats(32 * 784);
+    double *ts = malloc(2 * batches * sizeof *ts), *td = ts ? ts + batches : NULL;
+    bool ok = grads && x && ts;
+    if (!ok) {
+        dp_fail(err, "out of memory");
+    } else if (!mlp_workspace_init(&ws, &net, 32, err)) {
+        ok = false;
+    } else {
+        ok = augment_batch_init(&b, 32, 784, err) && augment_feed_init(&f, train, &c, 32, 0, 1, err);
+        size_t n = 0;
+        while (ok && n < batches && augment_feed_next(&f, &b)) {
+            if (!b.sparse || b.n != 32)
+                continue;
+            double t0 = now_us();
+            mlp_forward_sparse(&net, &ws, &b.sx);
+            mlp_backward_sparse(&net, &ws, grads, &b.sx, b.labels, NULL);
+            double t1 = now_us();
+            augment_batch_floats(&b, x);
+            mlp_forward(&net, &ws, x, b.n);
+            mlp_backward(&net, &ws, grads, x, b.labels, b.n, NULL);
+            double t2 = now_us();
+            memset(grads, 0, net.n_params * sizeof *grads);
+            ts[n] = t1 - t0;
+            td[n] = t2 - t1;
+            n++;
+        }
+        af->sparse_path_us = median(ts, n);
+        af->dense_path_us = median(td, n);
+        mlp_workspace_destroy(&ws);
+    }
+    augment_feed_destroy(&f);
+    augment_batch_destroy(&b);
+    free(grads);
+    free(x);
+    free(ts);
     mlp_destroy(&net);
     return ok;
 }
@@ -921,6 +1047,22 @@ static void print_table(const bench_report *rep)
         if (!rep->models[m].has_json)
             printf("  model JSON not measured: %s\n", rep->models[m].json_error);
 
+    const augment_figures *af = &rep->augment;
+    if (af->measured) {
+        printf("\nTraining with distortions, 784-128-10, batch %zu (in turn with the plain runs)\n",
+               af->batch);
+        printf("  %-36s%12.0f\n", "plain, samples/s", af->plain_samples_per_s);
+        for (size_t k = 0; k < BENCH_AUGMENT_KINDS; k++)
+            printf("  %-8s samples/s %9.0f (%5.1f%% of plain; %4.1f%% of steps waited for a "
+                   "batch); producer alone %.2f us an image\n",
+                   augment_kinds[k], af->samples_per_s[k],
+                   100.0 * af->samples_per_s[k] / af->plain_samples_per_s,
+                   100.0 * af->waited_share[k], af->producer_us[k]);
+        printf("  ink pixels an image: %.1f distorted (both), %.1f stored\n", af->nnz_per_image,
+               af->stored_nnz_per_image);
+        printf("  a distorted batch's forward + backward: sparse %.1f us, dense %.1f us\n",
+               af->sparse_path_us, af->dense_path_us);
+    }
     if (rep->has_novelty)
         printf("Not a digit (novelty.h), 784-128-10: fitted in %.2f s; one drawing scored "
                "against the answer: p50 %.2f us, p99 %.2f us\n",
@@ -1013,6 +1155,24 @@ static void print_json(const bench_report *rep)
         json_number("p99_us", mf->infer_p99_us, ",");
         json_number("normalized_p50_us", mf->norm_p50_us, ",");
         json_number("normalized_p99_us", mf->norm_p99_us, "},");
+        const augment_figures *af = &rep->augment;
+        if (m == 0 && af->measured) {
+            printf("\"augment\":{\"batch\":%zu,", af->batch);
+            json_number("plain_samples_per_s", af->plain_samples_per_s, ",");
+            for (size_t k = 0; k < BENCH_AUGMENT_KINDS; k++) {
+                printf("\"%s\":{", augment_kinds[k]);
+                json_number("samples_per_s", af->samples_per_s[k], ",");
+                json_number("vs_plain", af->samples_per_s[k] / af->plain_samples_per_s, ",");
+                json_number("waited_share", af->waited_share[k], ",");
+                json_number("producer_us_per_image", af->producer_us[k], "},");
+            }
+            json_number("nnz_per_image", af->nnz_per_image, ",");
+            json_number("stored_nnz_per_image", af->stored_nnz_per_image, ",");
+            json_number("sparse_path_us", af->sparse_path_us, ",");
+            json_number("dense_path_us", af->dense_path_us, "},");
+            json_number("augment_both_vs_plain", af->samples_per_s[2] / af->plain_samples_per_s,
+                        ",");
+        }
         if (mf->has_json) {
             printf("\"json\":{\"bytes\":%zu,", mf->json_bytes);
             json_number("write_ms", mf->write_ms, ",");
@@ -1114,8 +1274,8 @@ static void usage(FILE *f)
 {
     fputs("usage: digitpad bench [--json] [--quick] [--data DIR] [--layers 256,128,64]\n"
           "\n"
-          "Measures, on one BLAS thread, for 784-128-10 and a deeper model: training samples/s\n"
-          "at batch 32 and 128, the step's GFLOP/s against this machine's sgemm peak, where the\n"
+          "Measures, on one BLAS thread, for 784-128-10, a deeper model and 784-800-10: training\n"
+          "samples/s at batch 32 and 128 (784-128-10 at batch 32 also with distortions), the step's GFLOP/s against this machine's sgemm peak, where the\n"
           "step's time goes, one-image inference latency, model JSON speed and peak memory;\n"
           "without --quick also the article's 5-epoch training (wall time, test accuracy).\n"
           "\n"
@@ -1223,7 +1383,7 @@ int cli_bench(int argc, char **argv)
     int status = 1;
     mlp trained;
     memset(&trained, 0, sizeof trained);
-    train_run runs[2 * BENCH_MAX_MODELS];
+    train_run runs[2 * BENCH_MAX_MODELS + BENCH_AUGMENT_KINDS];
     memset(runs, 0, sizeof runs);
 
     // A warm-up: one training session of the article's model on the full
@@ -1257,9 +1417,9 @@ int cli_bench(int argc, char **argv)
     for (size_t l = 0; l < n_hidden; l++)
         second[l + 1] = hidden[l];
     second[n_hidden + 1] = 10;
-    const size_t article[] = {784, 128, 10};
-    const size_t *model_sizes[BENCH_MAX_MODELS] = {article, second};
-    const size_t model_n[BENCH_MAX_MODELS] = {3, n_hidden + 2};
+    const size_t article[] = {784, 128, 10}, simard[] = {784, 800, 10};
+    const size_t *model_sizes[BENCH_MAX_MODELS] = {article, second, simard};
+    const size_t model_n[BENCH_MAX_MODELS] = {3, n_hidden + 2, 3};
     const size_t batches[2] = {32, 128};
     rep.n_models = BENCH_MAX_MODELS;
     for (size_t m = 0; m < rep.n_models; m++) {
@@ -1277,10 +1437,33 @@ int cli_bench(int argc, char **argv)
             mf->n_params = r->net.n_params;
         }
     }
+    // The article's model at batch 32 with each kind of distortion, timed in
+    // turn with the plain runs.
+    size_t n_plain = 2 * rep.n_models;
+    for (size_t k = 0; k < BENCH_AUGMENT_KINDS; k++) {
+        train_run *r = &runs[n_plain + k];
+        r->batch = 32;
+        r->data = &data.train;
+        r->augment = augment_config_default(k != 1, k != 0);
+        if (!mlp_init(&r->net, article, 3, &err))
+            goto fail;
+        mlp_init_glorot(&r->net, 1);
+    }
     progress("training throughput, every model and batch in turn");
-    if (!measure_throughput(runs, 2 * rep.n_models, &reps, &err))
+    if (!measure_throughput(runs, n_plain + BENCH_AUGMENT_KINDS, &reps, &err))
         goto fail;
-    for (size_t i = 0; i < 2 * rep.n_models; i++) {
+    augment_figures *af = &rep.augment;
+    af->measured = true;
+    af->batch = 32;
+    for (size_t k = 0; k < BENCH_AUGMENT_KINDS; k++) {
+        train_run *r = &runs[n_plain + k];
+        af->samples_per_s[k] = median(r->t, reps.chunks);
+        const augment_feed *f = r->s.feed;
+        af->waited_share[k] = f && f->taken ? (double)f->waited / (double)f->taken : NAN;
+        train_session_destroy(&r->s);
+        r->live = false;
+    }
+    for (size_t i = 0; i < n_plain; i++) {
         train_figures *tf = &rep.models[i / 2].train[i % 2];
         tf->batch = runs[i].batch;
         tf->samples_per_s = median(runs[i].t, reps.chunks);
@@ -1320,6 +1503,13 @@ int cli_bench(int argc, char **argv)
         json_figures(use, &reps, mf);
     }
 
+    af->plain_samples_per_s = rep.models[0].train[0].samples_per_s;
+    progress("the distortion producer alone");
+    if (!measure_producer(&data.train, reps.steps, af, &err))
+        goto fail;
+    progress("distorted batches: sparse or dense");
+    if (!measure_augment_paths(&data.train, reps.steps, af, &err))
+        goto fail;
     progress("not-a-digit detector: fit and score");
     measure_novelty(rep.has_full ? &trained : &runs[0].net, &data, drawings, n_drawings, &reps,
                     &rep);
@@ -1347,7 +1537,7 @@ fail:
         fprintf(stderr, "\n");
     cli_error("bench", "%s", err.msg);
 out:
-    for (size_t i = 0; i < 2 * BENCH_MAX_MODELS; i++)
+    for (size_t i = 0; i < 2 * BENCH_MAX_MODELS + BENCH_AUGMENT_KINDS; i++)
         train_run_destroy(&runs[i]);
     mlp_destroy(&trained);
     mnist_destroy(&data);

@@ -14,6 +14,7 @@ train_config train_config_default(void)
     train_config c = {
         .batch = 32, .lr = 0.001, .beta_1 = 0.9, .beta_2 = 0.999, .epsilon = 1e-7, .seed = 1,
         .input_scale = DATASET_DEFAULT_SCALE,
+        .augment = augment_config_default(false, false),
     };
     return c;
 }
@@ -73,11 +74,30 @@ bool train_session_init(train_session *s, mlp *net, const dataset *data, const t
         s->order[i] = (uint32_t)i;
     dp_rng_seed(&s->rng, cfg->seed);
     s->steps_per_epoch = (data->count + cfg->batch - 1) / cfg->batch;
+    if (cfg->augment.affine || cfg->augment.elastic) {
+        s->feed = malloc(sizeof *s->feed);
+        if (!s->feed) {
+            train_session_destroy(s);
+            return dp_fail(err, "out of memory for training");
+        }
+        if (!augment_batch_init(&s->fed, cfg->batch, net->sizes[0], err) ||
+            !augment_feed_init(s->feed, data, &cfg->augment, cfg->batch, s->cfg.input_scale,
+                               cfg->seed, err)) {
+            free(s->feed); // a failed init left nothing in it
+            s->feed = NULL;
+            train_session_destroy(s);
+            return false;
+        }
+    }
     return true;
 }
 
 void train_session_destroy(train_session *s)
 {
+    if (s->feed) // stopped before anything it reads is freed
+        augment_feed_destroy(s->feed);
+    free(s->feed);
+    augment_batch_destroy(&s->fed);
     free(s->grads);
     free(s->m);
     free(s->v);
@@ -176,7 +196,24 @@ float train_session_step(train_session *s, bool *epoch_done)
     size_t n = count - first < batch ? count - first : batch;
     size_t next = first + n, next_n = count - next < batch ? count - next : batch;
     bool sparse;
-    if (s->next_ready) {
+    if (s->feed) {
+        // Made by the producer thread from the same order, distorted. The
+        // ink index is of the stored images, so the producer built the
+        // sparse batch from the distorted ones themselves.
+        if (!augment_feed_next(s->feed, &s->fed))
+            return NAN; // the feed is only stopped by train_session_destroy
+        n = s->fed.n;
+        next_n = 0;
+        sparse = s->fed.sparse;
+        memcpy(s->y, s->fed.labels, n);
+        if (sparse) {
+            mlp_sparse_batch t = s->sx;
+            s->sx = s->fed.sx;
+            s->fed.sx = t;
+        } else {
+            augment_batch_floats(&s->fed, s->x);
+        }
+    } else if (s->next_ready) {
         // Made during the last step, while its index entries were in cache.
         mlp_sparse_batch t = s->sx;
         s->sx = s->sx_next;
@@ -269,6 +306,17 @@ double train_session_accuracy(const train_session *s)
 
 void train_session_reset(train_session *s)
 {
+    if (s->feed) {
+        // From the seed again, as a fresh session. Without the memory for
+        // that (a failed init frees what it made), undistorted batches.
+        dp_error ignored;
+        augment_feed_destroy(s->feed);
+        if (!augment_feed_init(s->feed, s->data, &s->cfg.augment, s->cfg.batch,
+                               s->cfg.input_scale, s->cfg.seed, &ignored)) {
+            free(s->feed);
+            s->feed = NULL;
+        }
+    }
     size_t n = s->net->n_params;
     memset(s->grads, 0, n * sizeof *s->grads);
     memset(s->m, 0, n * sizeof *s->m);

@@ -14,6 +14,8 @@
 #include <stdint.h>
 
 #include "adam.h"
+#include "augment.h"
+#include "augment_feed.h"
 #include "dataset.h"
 #include "error.h"
 #include "mlp.h"
@@ -29,10 +31,12 @@ typedef struct train_config {
     uint64_t seed;      // shuffling (and initialisation, done by the caller)
     double input_scale; // what an input byte is multiplied by: the model's input.scale
                         // (DATASET_DEFAULT_SCALE; 0 means that too)
+    augment_config augment; // distortions made as batches are (none: both kinds off)
 } train_config;
 
 /* Keras's defaults for Adam and fit(): batch 32, lr 1e-3, 0.9, 0.999, 1e-7,
- * seed 1, inputs / 255. */
+ * seed 1, inputs / 255; no distortions (augment holds augment.h's documented
+ * ranges with both kinds off). */
 train_config train_config_default(void);
 
 /* Where a step's time went (digitpad bench): filled by train_session_step
@@ -73,11 +77,16 @@ typedef struct train_session {
     double loss_sum;       // this epoch so far
     size_t correct, seen;  // this epoch so far
     train_step_times *times; // when not NULL, each step says where its time went
+    augment_feed *feed;    // when distorting: the thread making the batches (owned)
+    augment_batch fed;     // the batch last taken from it
 } train_session;
 
 /* Sets up training net on data with cfg. Refuses a network whose inputs
  * are not the images' pixels or that has fewer outputs than the data has
- * labels. net and data are not owned and must outlive the session. */
+ * labels. net and data are not owned and must outlive the session. When
+ * cfg->augment asks for distortions, the session starts their producer
+ * thread (augment_feed.h: the same order, the batches distorted, made on the
+ * other core), which train_session_destroy stops. */
 bool train_session_init(train_session *s, mlp *net, const dataset *data, const train_config *cfg,
                         dp_error *err);
 void train_session_destroy(train_session *s);
@@ -92,7 +101,8 @@ float train_session_step(train_session *s, bool *epoch_done);
 double train_session_loss(const train_session *s);
 double train_session_accuracy(const train_session *s);
 
-/* Forgets Adam's state and the epoch count (for a reset to fresh weights). */
+/* Forgets Adam's state and the epoch count (for a reset to fresh weights);
+ * a distorting session restarts its producer from the seed. */
 void train_session_reset(train_session *s);
 
 typedef struct eval_result {

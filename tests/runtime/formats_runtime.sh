@@ -4,8 +4,10 @@
 # them in build/npm-formats) or MNIST.
 # usage: formats_runtime.sh DIGITPAD NPM_DIR
 set -euo pipefail
-digitpad=$1
-export DIGITPAD_NPM_DIR=$2
+# Absolute paths: node resolves the packages from a file URL, and the
+# script's callers (meson test, .ci/run) give either kind.
+digitpad=$(realpath -m "$1")
+export DIGITPAD_NPM_DIR=$(realpath -m "$2")
 src=$(cd "$(dirname "$0")" && pwd)
 command -v node >/dev/null || { echo "skip: no node"; exit 77; }
 [ -d "$DIGITPAD_NPM_DIR/node_modules/onnxruntime-web" ] ||
