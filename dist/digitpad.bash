@@ -74,7 +74,7 @@ _digitpad()
         --also) compopt -o filenames 2>/dev/null; local IFS=$'\n'
             COMPREPLY=($(compgen -d -- "$cur")); return ;;
         --layers) _digitpad_words "128 256,128,64" "$cur"; return ;;
-        --epochs|--batch|--lr|--lr-decay|--seed|--limit|--size|--ui-scale|--gallery|--test-digit|\
+        --epochs|--batch|--lr|--lr-decay|--seed|--limit|--speed|--size|--ui-scale|--gallery|--test-digit|\
         --quit-after-ms|--screenshot-after-ms|--screenshot-after-epoch|--draw)
             return ;;
     esac
@@ -91,7 +91,7 @@ _digitpad()
         bench) opts="--json --quick --data --layers --help -h" ;;
         *) opts="--help -h --version -V --help-window
                  --model --data --fresh --train --layers --epochs --batch --lr --seed
-                 --limit --size --ui-scale --view --print-events --screenshot
+                 --limit --speed --size --ui-scale --view --print-events --screenshot
                  --screenshot-after-ms --screenshot-after-epoch --draw --drop --gallery
                  --test-digit --quit-after-ms --quit-after-training" ;;
     esac

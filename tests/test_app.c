@@ -15,7 +15,9 @@
 #include "app/canvas.h"
 #include "app/layout.h"
 #include "app/window.h"
+#include "core/model_any.h"
 #include "core/model_file.h"
+#include "core/read_file.h"
 #include "core/normalize.h"
 
 #include "check.h"
@@ -434,6 +436,41 @@ static void test_state_events(void)
         CHECK(app_state_load(s, path), "loading the saved model: %s", s->report.status);
         CHECK(s->model.net.params[0] == p0, "saved weights differ");
         CHECK(last_event(cap, "loaded") != NULL, "no loaded event");
+        // A model from a Keras file: Ctrl+S writes a new digitpad file and
+        // says so, the .keras file stays byte for byte (issue 15); both are
+        // in the recent list, the save first (issue 16).
+        char keras[1100];
+        snprintf(keras, sizeof keras, "%s/m.keras", dir);
+        CHECK(model_any_save(keras, MODEL_FORMAT_KERAS, &s->model.net, &s->model.meta, NULL),
+              "writing m.keras");
+        uint8_t *kb = NULL, *ka = NULL;
+        size_t kb_len = 0, ka_len = 0;
+        CHECK(dp_read_file(keras, 1 << 26, &kb, &kb_len, NULL), "reading m.keras");
+        CHECK(app_state_load(s, keras) && s->model.format == MODEL_FORMAT_KERAS,
+              "loading m.keras: %s", s->report.status);
+        key(s, APP_KEY_S, true);
+        CHECK(!s->report.status_error && strstr(s->report.status, "saved as a digitpad model to ") &&
+                  strstr(s->report.status, "(m.keras is a Keras file and stays as it was)"),
+              "status: %s", s->report.status);
+        saved = last_event(cap, "saved");
+        char again[1024] = "";
+        if (saved) {
+            const char *p = strstr(saved, "\"path\":\"") + 8;
+            snprintf(again, sizeof again, "%.*s", (int)(strchr(p, '"') - p), p);
+        }
+        CHECK(strstr(again, "/digitpad/models/digitpad-") && strcmp(again, path) &&
+                  access(again, R_OK) == 0,
+              "the Keras model saved to %s", again);
+        CHECK(dp_read_file(keras, 1 << 26, &ka, &ka_len, NULL) && ka_len == kb_len &&
+                  !memcmp(ka, kb, kb_len),
+              "m.keras was written over");
+        CHECK(recent_count(&s->recent) >= 2 && strstr(recent_get(&s->recent, 0), "/digitpad-") &&
+                  strstr(recent_get(&s->recent, 1), "/m.keras"),
+              "recent: %s, %s", recent_get(&s->recent, 0), recent_get(&s->recent, 1));
+        free(kb);
+        free(ka);
+        remove(again);
+        remove(keras);
         remove(path);
     }
     remove(bad);

@@ -80,7 +80,16 @@ static void test_lines(void)
                   "{\"x\":5,\"y\":6,\"w\":7,\"h\":8}],\"bars\":{\"x\":0,\"y\":0,\"w\":9,\"h\":9},"
                   "\"view\":{\"x\":1,\"y\":1,\"w\":2,\"h\":2}}"),
           "%s", cap->lines[14]);
-    CHECK(cap->n == 15, "%zu lines", cap->n);
+    size_t layers[] = {256, 128, 64};
+    event_settings(&e, 0.001, 32, 5, layers, 3, "relu", 10);
+    CHECK(!strcmp(cap->lines[15], "{\"event\":\"settings\",\"lr\":0.001,\"batch\":32,\"epochs\":5,"
+                                  "\"layers\":[256,128,64],\"activation\":\"relu\",\"speed\":10}"),
+          "%s", cap->lines[15]);
+    event_settings(&e, 3e-5, 1, 1, NULL, 0, "tanh", 0);
+    CHECK(!strcmp(cap->lines[16], "{\"event\":\"settings\",\"lr\":3e-05,\"batch\":1,\"epochs\":1,"
+                                  "\"layers\":[],\"activation\":\"tanh\",\"speed\":0}"),
+          "%s", cap->lines[16]);
+    CHECK(cap->n == 17, "%zu lines", cap->n);
     CHECK(last_event(cap, "done") == cap->lines[13], "the newest done line");
 
     // Without a sink nothing is written and nothing breaks.

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "app/model_slot.h"
+#include "core/read_file.h"
 
 #include "check.h"
 
@@ -124,6 +125,80 @@ int main(void)
     CHECK(m.have && m.net.sizes[2] == 10, "the model stays");
     // A file still being read when the slot goes is waited for, not leaked.
     CHECK(model_slot_open(&m, ten, &err), "open");
+    model_slot_destroy(&m);
+
+    // Issue 15: every format the core reads opens in the window, and a save
+    // never writes digitpad JSON over the foreign file.
+    char keras[4200], onnx[4200], tfjs[4200], tfjs_json[4200];
+    snprintf(keras, sizeof keras, "%s/ten.keras", dir);
+    snprintf(onnx, sizeof onnx, "%s/ten.onnx", dir);
+    snprintf(tfjs, sizeof tfjs, "%s/tfjs", dir);
+    snprintf(tfjs_json, sizeof tfjs_json, "%s/tfjs/model.json", dir);
+    CHECK(small_model(10, &net, &meta), "ten again");
+    float first = net.params[0];
+    CHECK(model_any_save(keras, MODEL_FORMAT_KERAS, &net, &meta, &err), "keras: %s", err.msg);
+    CHECK(model_any_save(onnx, MODEL_FORMAT_ONNX, &net, &meta, &err), "onnx: %s", err.msg);
+    CHECK(model_any_save(tfjs, MODEL_FORMAT_TFJS, &net, &meta, &err), "tfjs: %s", err.msg);
+    mlp_destroy(&net);
+    model_meta_destroy(&meta);
+    CHECK(model_slot_is_foreign(keras) && model_slot_is_foreign(onnx) &&
+              model_slot_is_foreign(tfjs_json) && !model_slot_is_foreign(ten),
+          "foreign by content");
+    snprintf(path, sizeof path, "%s/not-yet.KERAS", dir);
+    CHECK(model_slot_is_foreign(path), "a .keras not written yet, by its name");
+    snprintf(path, sizeof path, "%s/not-yet.json", dir);
+    CHECK(!model_slot_is_foreign(path), "a .json not written yet");
+    const char *foreign[] = {keras, onnx, tfjs_json};
+    const model_format want[] = {MODEL_FORMAT_KERAS, MODEL_FORMAT_ONNX, MODEL_FORMAT_TFJS};
+    for (int i = 0; i < 3; i++) {
+        model_format got_format = MODEL_FORMAT_DIGITPAD;
+        CHECK(model_slot_read_any(foreign[i], 10, &net, &meta, &got_format, &err) &&
+                  got_format == want[i] && net.sizes[1] == 4 && net.sizes[2] == 10 &&
+                  net.params[0] == first,
+              "%s: %s", foreign[i], err.msg);
+        mlp_destroy(&net);
+        model_meta_destroy(&meta);
+    }
+    // --model ten.keras: Ctrl+S writes a new digitpad file in the models folder,
+    // the .keras file stays byte for byte, and the next save goes to the new file.
+    uint8_t *before = NULL, *after = NULL;
+    size_t before_len = 0, after_len = 0;
+    CHECK(dp_read_file(keras, 1 << 24, &before, &before_len, NULL), "read keras");
+    model_slot_init(&m, keras, ten, count_wake, NULL);
+    model_format kf = MODEL_FORMAT_DIGITPAD;
+    CHECK(model_slot_read_any(keras, 10, &net, &meta, &kf, &err), "%s", err.msg);
+    model_slot_take_format(&m, &net, &meta, keras, kf);
+    CHECK(m.format == MODEL_FORMAT_KERAS && !strcmp(m.name, "ten.keras"), "taken keras");
+    setenv("XDG_DATA_HOME", xdg, 1);
+    CHECK(model_slot_save_path(&m, path, sizeof path, &err) &&
+              !strncmp(path, models, strlen(models)) && strstr(path, ".json"),
+          "keras save path %s", path);
+    CHECK(model_slot_save(&m, path, &err) && m.format == MODEL_FORMAT_DIGITPAD &&
+              !strcmp(m.save_to, path) && !strcmp(m.path, path),
+          "keras save: %s", err.msg);
+    CHECK(dp_read_file(keras, 1 << 24, &after, &after_len, NULL) && after_len == before_len &&
+              !memcmp(before, after, before_len),
+          "the .keras file was changed by a save");
+    free(before);
+    free(after);
+    char again[4200];
+    CHECK(model_slot_save_path(&m, again, sizeof again, NULL) && !strcmp(again, path),
+          "the next save: %s", again);
+    CHECK(model_slot_read_any(path, 10, &net, &meta, &kf, &err) && kf == MODEL_FORMAT_DIGITPAD &&
+              net.params[0] == first,
+          "the saved file: %s", err.msg);
+    mlp_destroy(&net);
+    model_meta_destroy(&meta);
+    // A dropped ONNX file on the loader thread arrives with its format.
+    CHECK(model_slot_open(&m, onnx, &err), "open onnx: %s", err.msg);
+    loader_wait(&m.loader);
+    kf = MODEL_FORMAT_DIGITPAD;
+    CHECK(model_slot_poll_any(&m, &net, &meta, &kf, &failed, &err, got, sizeof got) && !failed &&
+              kf == MODEL_FORMAT_ONNX && !strcmp(got, onnx),
+          "async onnx: %s", err.msg);
+    model_slot_take_format(&m, &net, &meta, got, kf);
+    CHECK(model_slot_save_path(&m, again, sizeof again, NULL) && !strcmp(again, path),
+          "a dropped onnx model saves to the digitpad file --model became: %s", again);
     model_slot_destroy(&m);
 
     char cmd[4400];

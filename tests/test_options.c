@@ -34,6 +34,11 @@ int main(void)
               o.height == 600 && o.ui_scale == 1.5,
           "--size, --ui-scale");
     CHECK(parse(&o, "--quit-after-ms", "0", NULL) == -1 && o.quit_after_ms == 1, "0 ms is at once");
+    CHECK(parse(&o, NULL, NULL, NULL) == -1 && o.cfg.speed == 0, "full speed by default");
+    CHECK(parse(&o, "--speed", "10", NULL) == -1 && o.cfg.speed == 10, "--speed 10");
+    CHECK(parse(&o, "--speed=0", NULL, NULL) == -1 && o.cfg.speed == 0, "--speed=0: full");
+    CHECK(parse(&o, "--speed", "-1", NULL) == 2, "--speed -1");
+    CHECK(parse(&o, "--speed", "fast", NULL) == 2, "--speed fast");
     // Refused, with status 2 (the reason goes to stderr).
     CHECK(parse(&o, "--train=1", NULL, NULL) == 2, "a value on a switch");
     CHECK(parse(&o, "--model", NULL, NULL) == 2, "--model without a file");

@@ -3,7 +3,10 @@
  * hundreds of times; another takes weight snapshots and runs predictions
  * with them as fast as it can, the way the window does. Built normally it
  * checks every snapshot gives a probability distribution; under ThreadSanitizer
- * (-Db_sanitize=thread) it must also report no race. */
+ * (-Db_sanitize=thread) it must also report no race. The speed is changed
+ * among the commands too, and a paced trainer is checked to keep its pace
+ * (never faster: a loaded machine only makes it slower), to go at full speed
+ * again when told, and to stop at once while it waits between batches. */
 #include <math.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -100,6 +103,10 @@ int main(int argc, char **argv)
     dp_rng r;
     dp_rng_seed(&r, 9);
     for (int i = 0; i < rounds; i++) {
+        if (dp_rng_below(&r, 8) == 0) {
+            static const unsigned speeds[] = {0, 1000, 0, 5000};
+            trainer_set_speed(&t, speeds[dp_rng_below(&r, 4)]);
+        }
         switch (dp_rng_below(&r, 4)) {
         case 0:
             trainer_start(&t);
@@ -123,6 +130,46 @@ int main(int argc, char **argv)
         trainer_start(&u);
         sleep_us((long)dp_rng_below(&r, 3000));
         trainer_destroy(&u);
+    }
+    // Paced: 2 batches a second. The first goes at once, the next 0.5 s
+    // later, so 0.6 s holds at most 2 (a loaded machine only makes it fewer).
+    {
+        trainer_config slow = cfg;
+        slow.speed = 2;
+        trainer v;
+        CHECK(trainer_init(&v, &slow, &net, &m, &err), "paced trainer_init: %s", err.msg);
+        CHECK(trainer_get_speed(&v) == 2, "the speed given");
+        trainer_start(&v);
+        sleep_us(600000);
+        trainer_pause(&v);
+        uint64_t steps = 0;
+        size_t step_events = 0;
+        trainer_event ev;
+        sleep_us(50000);
+        while (trainer_poll(&v, &ev))
+            if (ev.kind == TRAINER_EV_STEP) {
+                steps = ev.global_step;
+                step_events++;
+            }
+        CHECK(steps >= 1 && steps <= 2 && step_events == steps,
+              "at 2 batches/s, 0.6 s gave %llu batches (%zu step events: one a batch)",
+              (unsigned long long)steps, step_events);
+        // Full speed again: many batches follow (bounded wait, no timing asserted).
+        trainer_set_speed(&v, 0);
+        trainer_start(&v);
+        uint64_t at = steps;
+        for (int i = 0; i < 3000 && at < steps + 100; i++) {
+            sleep_us(10000);
+            while (trainer_poll(&v, &ev))
+                if (ev.kind == TRAINER_EV_STEP)
+                    at = ev.global_step;
+        }
+        CHECK(at >= steps + 100, "full speed again: %llu batches", (unsigned long long)at);
+        // Stopped while it waits a second between batches: it ends (the wait
+        // is on the command's condition variable).
+        trainer_set_speed(&v, 1);
+        sleep_us(20000);
+        trainer_destroy(&v);
     }
     trainer_start(&t);
     sleep_us(20000);

@@ -39,8 +39,33 @@ static double now_s(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
+/* [ and ]: full, 100, 10, 1 batches a second, and a speed between two of
+ * them goes to the next one. */
+static void test_speed_steps(void)
+{
+    CHECK(training_speed_step(0, -1) == 100 && training_speed_step(100, -1) == 10 &&
+              training_speed_step(10, -1) == 1 && training_speed_step(1, -1) == 1,
+          "slower: %u %u %u %u", training_speed_step(0, -1), training_speed_step(100, -1),
+          training_speed_step(10, -1), training_speed_step(1, -1));
+    CHECK(training_speed_step(1, 1) == 10 && training_speed_step(10, 1) == 100 &&
+              training_speed_step(100, 1) == 0 && training_speed_step(0, 1) == 0,
+          "faster");
+    CHECK(training_speed_step(50, -1) == 10 && training_speed_step(50, 1) == 100 &&
+              training_speed_step(5000, -1) == 100 && training_speed_step(5000, 1) == 0 &&
+              training_speed_step(3, 0) == 3,
+          "between");
+    training t;
+    training_settings ts = {.epochs = 1, .batch = 32, .lr = 0.001, .seed = 1, .speed = 10};
+    training_init(&t, &ts, NULL, 0, NULL, NULL, NULL);
+    CHECK(t.next.speed == 10, "the speed given");
+    training_set_speed(&t, 1);
+    CHECK(t.next.speed == 1 && t.running.speed == 1, "set without a trainer");
+    training_destroy(&t);
+}
+
 int main(void)
 {
+    test_speed_steps();
     mlp_blas_threads(1);
     char dir[] = "/tmp/digitpad-training-XXXXXX";
     CHECK(mkdtemp(dir) != NULL, "mkdtemp");

@@ -21,6 +21,7 @@
 #include <SDL.h>
 #include <SDL_image.h>
 
+#include "icon_svg.h"
 #include "options.h"
 #include "text.h"
 #include "ui.h"
@@ -134,6 +135,10 @@ static app_key translate_key(SDL_Keycode k)
         return APP_KEY_PAGE_UP;
     case SDLK_PAGEDOWN:
         return APP_KEY_PAGE_DOWN;
+    case SDLK_LEFTBRACKET:
+        return APP_KEY_SLOWER;
+    case SDLK_RIGHTBRACKET:
+        return APP_KEY_FASTER;
     default:
         return APP_KEY_NONE;
     }
@@ -525,6 +530,12 @@ int app_main(int argc, char **argv)
         return 1;
     }
     SDL_SetWindowMinimumSize(w.win, LAYOUT_MIN_W, LAYOUT_MIN_H);
+    // The icon: the built-in SVG (dist/, the same the desktop's PNGs are drawn from).
+    SDL_Surface *icon = IMG_Load_RW(SDL_RWFromConstMem(dp_icon_svg, (int)sizeof dp_icon_svg), 1);
+    if (icon) {
+        SDL_SetWindowIcon(w.win, icon);
+        SDL_FreeSurface(icon);
+    }
     bool surface_mode = false;
     w.ren = create_renderer(w.win, &surface_mode);
     if (!w.ren) {

@@ -174,6 +174,23 @@ void event_trainer_stopped(events *e, bool was_running, double ms)
           was_running ? "true" : "false", ms);
 }
 
+void event_settings(events *e, double lr, size_t batch, size_t epochs, const size_t *layers,
+                    size_t n_layers, const char *activation, unsigned speed)
+{
+    if (!events_enabled(e))
+        return;
+    char list[16 * 24] = "";
+    size_t o = 0;
+    for (size_t i = 0; i < n_layers && o < sizeof list; i++)
+        o += (size_t)snprintf(list + o, sizeof list - o, "%s%zu", i ? "," : "", layers[i]);
+    char act[64];
+    json_string(act, sizeof act, activation);
+    emitf(e,
+          "{\"event\":\"settings\",\"lr\":%s,\"batch\":%zu,\"epochs\":%zu,\"layers\":[%s],"
+          "\"activation\":%s,\"speed\":%u}",
+          jnum(lr).s, batch, epochs, list, act, speed);
+}
+
 void event_loaded(events *e, const char *path, const char *shape)
 {
     if (!events_enabled(e))

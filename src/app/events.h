@@ -51,6 +51,12 @@ void event_confusion(events *e, size_t epoch, bool from_epoch, double accuracy,
                      const uint32_t matrix[10][10]);
 void event_trainer_stopped(events *e, bool was_running, double ms);
 void event_loaded(events *e, const char *path, const char *shape);
+/* {"event":"settings","lr":…,"batch":…,"epochs":…,"layers":[…],
+ * "activation":"relu","speed":…}: what training runs with (layers: the
+ * hidden widths; speed: batches a second, 0 full), once at start and
+ * whenever one changes. */
+void event_settings(events *e, double lr, size_t batch, size_t epochs, const size_t *layers,
+                    size_t n_layers, const char *activation, unsigned speed);
 void event_saved(events *e, const char *path);
 void event_swept(events *e, size_t count);
 void event_view(events *e, const char *name);

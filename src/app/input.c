@@ -132,6 +132,12 @@ static void key(app_state *s, const app_input_event *ev)
             app_act_on(s, &r);
         }
         break;
+    case APP_KEY_SLOWER:
+    case APP_KEY_FASTER:
+        if (!ev->ctrl)
+            app_set_speed(s, training_speed_step(s->train.next.speed,
+                                                 ev->key == APP_KEY_SLOWER ? -1 : 1));
+        break;
     case APP_KEY_PAGE_UP:
     case APP_KEY_PAGE_DOWN:
         views_page(&s->views, &c, ev->key == APP_KEY_PAGE_UP ? -1 : 1);

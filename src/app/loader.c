@@ -22,7 +22,7 @@ static void *loader_main(void *arg)
         if (ok && l->limit && l->limit < l->data.train.count)
             dataset_truncate(&l->data.train, l->limit);
     } else {
-        ok = model_file_load(l->path, &l->net, &l->meta, &l->err);
+        ok = model_any_load(l->path, &l->net, &l->meta, &l->format, &l->err);
     }
     atomic_store_explicit(&l->done, ok ? 1 : 2, memory_order_release);
     if (l->wake)

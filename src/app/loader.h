@@ -2,7 +2,7 @@
  * waits on the disk.
  *
  * One loader reads one thing at a time: MNIST from a folder, or a model
- * file. The thread gets only what the job needs (a copy of the path, the
+ * file (any format model_any_load reads). The thread gets only what the job needs (a copy of the path, the
  * sample limit) and writes only into the loader's own result, which the
  * window thread takes once loader_poll says the job is over (the done flag
  * is released by the thread and acquired by the poll, so the result is
@@ -20,6 +20,7 @@
 #include "core/dataset.h"
 #include "core/error.h"
 #include "core/mlp.h"
+#include "core/model_any.h"
 #include "core/model_file.h"
 
 #define LOADER_PATH_MAX 4096
@@ -49,6 +50,7 @@ typedef struct loader {
     mnist data;
     mlp net;
     model_meta meta;
+    model_format format;         // the model file's format
     dp_error err;
     pthread_t thread;
     bool started;                // a thread to join

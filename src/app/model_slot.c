@@ -9,6 +9,7 @@
 
 #include "canvas.h"
 #include "common/paths.h"
+#include "core/read_file.h"
 #include "config.h"
 
 void model_slot_init(model_slot *m, const char *save_to, const char *bundled,
@@ -73,10 +74,10 @@ bool model_slot_check(const mlp *net, const model_meta *meta, size_t min_classes
     return true;
 }
 
-bool model_slot_read(const char *path, size_t min_classes, mlp *net, model_meta *meta,
-                     dp_error *err)
+bool model_slot_read_any(const char *path, size_t min_classes, mlp *net, model_meta *meta,
+                         model_format *format, dp_error *err)
 {
-    if (!model_file_load(path, net, meta, err))
+    if (!model_any_load(path, net, meta, format, err))
         return false;
     if (!model_slot_check(net, meta, min_classes, err)) {
         mlp_destroy(net);
@@ -86,7 +87,19 @@ bool model_slot_read(const char *path, size_t min_classes, mlp *net, model_meta 
     return true;
 }
 
+bool model_slot_read(const char *path, size_t min_classes, mlp *net, model_meta *meta,
+                     dp_error *err)
+{
+    return model_slot_read_any(path, min_classes, net, meta, NULL, err);
+}
+
 void model_slot_take(model_slot *m, mlp *net, model_meta *meta, const char *path)
+{
+    model_slot_take_format(m, net, meta, path, MODEL_FORMAT_DIGITPAD);
+}
+
+void model_slot_take_format(model_slot *m, mlp *net, model_meta *meta, const char *path,
+                            model_format format)
 {
     drop_model(m);
     m->net = *net;
@@ -96,6 +109,7 @@ void model_slot_take(model_slot *m, mlp *net, model_meta *meta, const char *path
     // The layer views into params moved with the struct copy but still point into the same block.
     m->have = true;
     m->dirty = false;
+    m->format = path && path[0] ? format : MODEL_FORMAT_DIGITPAD;
     snprintf(m->path, sizeof m->path, "%s", path ? path : "");
     if (path && path[0])
         snprintf(m->name, sizeof m->name, "%.200s%s", model_slot_base_name(path),
@@ -156,6 +170,12 @@ bool model_slot_open(model_slot *m, const char *path, dp_error *err)
 bool model_slot_poll(model_slot *m, mlp *net, model_meta *meta, bool *failed, dp_error *err,
                      char *path, size_t path_len)
 {
+    return model_slot_poll_any(m, net, meta, NULL, failed, err, path, path_len);
+}
+
+bool model_slot_poll_any(model_slot *m, mlp *net, model_meta *meta, model_format *format,
+                         bool *failed, dp_error *err, char *path, size_t path_len)
+{
     loader_status st = loader_poll(&m->loader);
     if (st != LOADER_OK && st != LOADER_FAILED)
         return false;
@@ -166,6 +186,8 @@ bool model_slot_poll(model_slot *m, mlp *net, model_meta *meta, bool *failed, dp
             *err = m->loader.err;
         loader_discard(&m->loader);
     } else {
+        if (format)
+            *format = m->loader.format;
         loader_take_model(&m->loader, net, meta);
     }
     return true;
@@ -186,9 +208,39 @@ bool model_slot_is_bundled(const model_slot *m, const char *path)
     return false;
 }
 
+static bool ends_with(const char *s, const char *tail)
+{
+    size_t n = strlen(s), t = strlen(tail);
+    if (n < t)
+        return false;
+    for (size_t i = 0; i < t; i++) {
+        char c = s[n - t + i];
+        if (c >= 'A' && c <= 'Z')
+            c = (char)(c - 'A' + 'a');
+        if (c != tail[i])
+            return false;
+    }
+    return true;
+}
+
+bool model_slot_is_foreign(const char *path)
+{
+    uint8_t *buf = NULL;
+    size_t len = 0;
+    if (dp_read_file(path, (size_t)1 << 30, &buf, &len, NULL)) {
+        model_format f = model_format_detect(buf, len);
+        free(buf);
+        if (len > 0)
+            return f != MODEL_FORMAT_DIGITPAD;
+    }
+    return ends_with(path, ".keras") || ends_with(path, ".h5") || ends_with(path, ".hdf5") ||
+           ends_with(path, ".onnx");
+}
+
 bool model_slot_save_path(const model_slot *m, char *out, size_t len, dp_error *err)
 {
-    if (m->save_to[0] && !model_slot_is_bundled(m, m->save_to)) {
+    if (m->save_to[0] && !model_slot_is_bundled(m, m->save_to) &&
+        !model_slot_is_foreign(m->save_to)) {
         snprintf(out, len, "%s", m->save_to);
         return true;
     }
@@ -204,8 +256,13 @@ bool model_slot_save(model_slot *m, const char *path, dp_error *err)
         return dp_fail(err, "no model to save");
     if (!model_file_save(path, &m->net, &m->meta, err))
         return false;
+    // --model named a file in another format: the digitpad file saved instead
+    // is where the next Ctrl+S goes.
+    if (m->save_to[0] && strcmp(m->save_to, path) && model_slot_is_foreign(m->save_to))
+        snprintf(m->save_to, sizeof m->save_to, "%s", path);
     snprintf(m->path, sizeof m->path, "%s", path);
     snprintf(m->name, sizeof m->name, "%.255s", model_slot_base_name(path));
     m->dirty = false;
+    m->format = MODEL_FORMAT_DIGITPAD;
     return true;
 }

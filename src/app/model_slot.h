@@ -14,6 +14,7 @@
 
 #include "core/error.h"
 #include "core/mlp.h"
+#include "core/model_any.h"
 #include "core/model_file.h"
 #include "loader.h"
 
@@ -29,6 +30,7 @@ typedef struct model_slot {
     char name[256];                     // for the header
     char save_to[MODEL_SLOT_PATH_MAX];  // --model: Ctrl+S writes back there ("": a new file)
     char bundled[MODEL_SLOT_PATH_MAX];  // the bundled model (never overwritten)
+    model_format format;                // the format it was read from (a save is always digitpad's)
     bool dirty;                         // changed since it was loaded or saved
     uint64_t version;                   // bumps when the weights change
     uint64_t resets;                    // fresh weights made here
@@ -48,14 +50,22 @@ void model_slot_destroy(model_slot *m);
 bool model_slot_check(const mlp *net, const model_meta *meta, size_t min_classes,
                       dp_error *err);
 
-/* Reads path and checks it (model_slot_check); on failure nothing is left
- * to free. */
+/* Reads path in any format model_any_load reads (.keras, .h5, TF.js
+ * model.json, ONNX, digitpad JSON) and checks it (model_slot_check); on
+ * failure nothing is left to free. format (may be NULL) gets the format. */
+bool model_slot_read_any(const char *path, size_t min_classes, mlp *net, model_meta *meta,
+                         model_format *format, dp_error *err);
+/* model_slot_read_any without the format. */
 bool model_slot_read(const char *path, size_t min_classes, mlp *net, model_meta *meta,
                      dp_error *err);
 
 /* Takes ownership of net and meta (left empty) as the current model, from
  * path ("" or NULL for fresh weights). */
 void model_slot_take(model_slot *m, mlp *net, model_meta *meta, const char *path);
+/* model_slot_take of a model read from a file in format (so that a save
+ * never writes digitpad JSON over a foreign file). */
+void model_slot_take_format(model_slot *m, mlp *net, model_meta *meta, const char *path,
+                            model_format format);
 
 /* Fresh Glorot weights 784 - hidden... - 10 with default metadata (for
  * model_slot_take); on failure nothing is left to free. */
@@ -80,14 +90,24 @@ bool model_slot_open(model_slot *m, const char *path, dp_error *err);
  * False while nothing has arrived. */
 bool model_slot_poll(model_slot *m, mlp *net, model_meta *meta, bool *failed, dp_error *err,
                      char *path, size_t path_len);
+/* model_slot_poll that also gives the file's format (may be NULL). */
+bool model_slot_poll_any(model_slot *m, mlp *net, model_meta *meta, model_format *format,
+                         bool *failed, dp_error *err, char *path, size_t path_len);
 
-/* Where Ctrl+S writes: save_to unless it is the bundled model, else a new
- * file named by the time in the user's models folder (made if missing;
- * paths_new_model_path). */
+/* Where Ctrl+S writes: save_to unless it is the bundled model or a file
+ * in another format (model_slot_is_foreign), else a new file named by the
+ * time in the user's models folder (made if missing; paths_new_model_path).
+ * Saves are digitpad JSON, so a .keras, .h5, TF.js or ONNX file is never
+ * written over. */
 bool model_slot_save_path(const model_slot *m, char *out, size_t len, dp_error *err);
-/* Saves the model to path (atomically); on success it is the slot's path
- * and no longer dirty. */
+/* Saves the model to path (atomically, digitpad JSON); on success it is
+ * the slot's path, in digitpad's format, and no longer dirty; when save_to
+ * was a file in another format, path takes its place. */
 bool model_slot_save(model_slot *m, const char *path, dp_error *err);
+
+/* Is path a model file in a format other than digitpad's: by its content
+ * when it can be read, else by its name (.keras, .h5, .hdf5, .onnx)? */
+bool model_slot_is_foreign(const char *path);
 
 /* Is path the bundled model or in the installed models folder? */
 bool model_slot_is_bundled(const model_slot *m, const char *path);

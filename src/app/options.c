@@ -7,6 +7,7 @@
 
 #include "common/flags.h"
 #include "common/paths.h"
+#include "recent.h"
 
 void options_help(FILE *f)
 {
@@ -15,8 +16,9 @@ void options_help(FILE *f)
           "Opens the window: draw a digit with the mouse, see the network's answer,\n"
           "train it live on MNIST.\n"
           "\n"
-          "  --model FILE        the model to start with (default: the bundled one);\n"
-          "                      Ctrl+S saves back to it\n"
+          "  --model FILE        the model to start with (default: the bundled one):\n"
+          "                      digitpad .json, .keras, .h5, TF.js model.json or ONNX;\n"
+          "                      Ctrl+S saves back to it (a new .json for the others)\n"
           "  --data DIR          the MNIST folder (default: $DIGITPAD_DATA, ./data/mnist,\n"
           "                      $XDG_DATA_HOME/digitpad/mnist)\n"
           "  --fresh             start from fresh random weights, not a model file\n"
@@ -25,6 +27,8 @@ void options_help(FILE *f)
           "                      when they differ from the model's)\n"
           "  --epochs 5  --batch 32  --lr 0.001  --seed 1\n"
           "  --limit N           train on the first N training images only\n"
+          "  --speed N           train at N batches a second (0: full speed, the\n"
+          "                      default); [ and ] in the window step it\n"
           "  --size WxH          the window's size (default 1280x800)\n"
           "  --ui-scale X        enlarge everything X times (on top of HiDPI), as far\n"
           "                      as the window has room for (0.5 to 4)\n"
@@ -70,6 +74,14 @@ const char *options_bundled_model(void)
     return path;
 }
 
+const char *options_recent_file(void)
+{
+    static char path[RECENT_PATH_MAX];
+    if (!path[0] && !recent_default_file(NULL, path, sizeof path, NULL))
+        return NULL;
+    return path;
+}
+
 /* A flag without a value: exactly `name` (so "--train=1" is an error). */
 static bool is_flag(const char *a, const char *name, bool *bad)
 {
@@ -98,6 +110,7 @@ int options_parse(int argc, char **argv, app_options *o)
 {
     memset(o, 0, sizeof *o);
     app_config_default(&o->cfg);
+    o->cfg.recent_file = options_recent_file();
     o->width = 1280;
     o->height = 800;
     o->ui_scale = 1.0;
@@ -136,6 +149,9 @@ int options_parse(int argc, char **argv, app_options *o)
             ok = flags_parse_size("--batch", v, 1, 65536, &o->cfg.batch, &err);
         } else if (flags_opt(argc, argv, &i, "--limit", &v, &err)) {
             ok = flags_parse_size("--limit", v, 1, (size_t)1 << 30, &o->cfg.limit, &err);
+        } else if (flags_opt(argc, argv, &i, "--speed", &v, &err)) {
+            if ((ok = flags_parse_size("--speed", v, 0, 100000, &n, &err)))
+                o->cfg.speed = (unsigned)n;
         } else if (flags_opt(argc, argv, &i, "--lr", &v, &err)) {
             ok = flags_parse_float("--lr", v, 1e-9, 10.0, &o->cfg.lr, &err);
         } else if (flags_opt(argc, argv, &i, "--seed", &v, &err)) {

@@ -41,5 +41,8 @@ void options_error(const char *what, const char *fmt, ...)
 
 /* The bundled model's path. */
 const char *options_bundled_model(void);
+/* Where the window keeps the recent models (recent_default_file), or NULL
+ * when there is nowhere (no HOME). */
+const char *options_recent_file(void);
 
 #endif

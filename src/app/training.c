@@ -139,6 +139,7 @@ bool training_ensure_trainer(training *t, const mlp *net, dp_error *err)
     tc.init_seed = t->next.seed;
     tc.snapshot_every = 25;
     tc.step_event_every = 10;
+    tc.speed = t->next.speed;
     tc.wake = t->wake;
     tc.wake_ctx = t->wake_ctx;
     if (!trainer_init(&t->trainer, &tc, net, &t->data, err))
@@ -178,6 +179,40 @@ void training_reset(training *t)
     trainer_reset(&t->trainer);
     t->shown_state = TRAINER_IDLE;
     t->have_progress = false;
+}
+
+/* A speed's order: slower is smaller, full speed (0) the fastest of all. */
+static unsigned long long pace_rank(unsigned speed)
+{
+    return speed ? speed : ~0ull;
+}
+
+unsigned training_speed_step(unsigned speed, int dir)
+{
+    static const unsigned speeds[] = TRAINING_SPEEDS;
+    const size_t n = sizeof speeds / sizeof speeds[0];
+    unsigned long long at = pace_rank(speed);
+    if (dir < 0) {
+        for (size_t i = n; i-- > 0;)
+            if (pace_rank(speeds[i]) < at)
+                return speeds[i];
+        return speeds[0];
+    }
+    if (dir > 0) {
+        for (size_t i = 0; i < n; i++)
+            if (pace_rank(speeds[i]) > at)
+                return speeds[i];
+        return speeds[n - 1];
+    }
+    return speed;
+}
+
+void training_set_speed(training *t, unsigned speed)
+{
+    t->next.speed = speed;
+    t->running.speed = speed;
+    if (t->have_trainer)
+        trainer_set_speed(&t->trainer, speed);
 }
 
 trainer_state training_state(const training *t)

@@ -42,7 +42,11 @@ typedef struct training_settings {
     size_t batch;    // 32
     double lr;       // 0.001, as the person gave it (saved as such)
     uint64_t seed;   // 1
+    unsigned speed;  // batches a second, 0: full speed (--speed, [ and ]); live
 } training_settings;
+
+/* The speeds [ and ] step through, slowest first (0: full speed last). */
+#define TRAINING_SPEEDS {1u, 10u, 100u, 0u}
 
 typedef struct training {
     // The data.
@@ -113,6 +117,14 @@ void training_start(training *t);
 void training_pause(training *t);
 /* Fresh weights in the trainer (they arrive as a snapshot). */
 void training_reset(training *t);
+
+/* The speed one step slower (dir < 0) or faster (dir > 0) than speed in
+ * TRAINING_SPEEDS: full, 100, 10, 1 batches a second. A speed between two
+ * of them (--speed 50) goes to the next one that way; 1 and full stay. */
+unsigned training_speed_step(unsigned speed, int dir);
+/* Sets the speed for this run and the next: a running trainer keeps it
+ * from its next batch on. */
+void training_set_speed(training *t, unsigned speed);
 
 /* The state as the window shows it (IDLE without a trainer). */
 trainer_state training_state(const training *t);

@@ -97,9 +97,12 @@ bool app_state_init(app_state *s, const app_config *cfg, int w, int h, float sca
     model_slot_init(&s->model, cfg->model_path, cfg->bundled_path, wake, wake_ctx);
     scoring_init(&s->score);
     training_settings ts = {
-        .epochs = cfg->epochs, .batch = cfg->batch, .lr = cfg->lr, .seed = cfg->seed};
+        .epochs = cfg->epochs, .batch = cfg->batch, .lr = cfg->lr, .seed = cfg->seed,
+        .speed = cfg->speed};
     training_init(&s->train, &ts, cfg->data_dir, cfg->limit, &s->events, wake, wake_ctx);
     views_init(&s->views, cfg->view, cfg->gallery_true, cfg->gallery_pred);
+    recent_init(&s->recent, cfg->recent_file);
+    recent_load(&s->recent);
     s->draw_w = w;
     s->draw_h = h;
     s->scale = scale;
@@ -131,16 +134,23 @@ void app_state_destroy(app_state *s)
 
 /* ---- the model -------------------------------------------------------- */
 
-void app_state_use_model(app_state *s, mlp *net, model_meta *meta, const char *path)
+/* app_state_use_model of a model read from a file in format. */
+static void use_model(app_state *s, mlp *net, model_meta *meta, const char *path,
+                      model_format format)
 {
     training_drop_trainer(&s->train);
-    model_slot_take(&s->model, net, meta, path);
+    model_slot_take_format(&s->model, net, meta, path, format);
     if (!scoring_fit(&s->score, &s->model.net))
         report_status(&s->report, true, "out of memory for this network's answers");
     app_relayout(s);
     curves_from_history(&s->curves, &s->model.meta);
     view_ctx c = app_view_ctx(s);
     views_on_model(&s->views, &c);
+}
+
+void app_state_use_model(app_state *s, mlp *net, model_meta *meta, const char *path)
+{
+    use_model(s, net, meta, path, MODEL_FORMAT_DIGITPAD);
 }
 
 /* The training a loaded model records, as the log lines it was trained with. */
@@ -163,8 +173,21 @@ static void log_history(app_state *s, const char *path)
     }
 }
 
-static void announce_loaded(app_state *s, const char *path)
+/* A model opened or saved: first in the recent list. A list that cannot be
+ * written costs a log line, nothing more. */
+static void remember(app_state *s, const char *path)
 {
+    dp_error err = {{0}};
+    if (!recent_remember(&s->recent, path, &err))
+        report_log(&s->report, "The recent models are not kept: %s", err.msg);
+}
+
+/* A model read: the log, the event and (when it was asked for, not the
+ * bundled one the window starts with) the recent list. */
+static void announce_loaded(app_state *s, const char *path, bool asked_for)
+{
+    if (asked_for)
+        remember(s, path);
     log_history(s, path);
     char shape[128];
     model_slot_shape(&s->model.net, shape, sizeof shape);
@@ -172,11 +195,12 @@ static void announce_loaded(app_state *s, const char *path)
 }
 
 /* A model read from path (now or on the loader) becomes the window's. */
-static void loaded(app_state *s, mlp *net, model_meta *meta, const char *path)
+static void loaded(app_state *s, mlp *net, model_meta *meta, const char *path,
+                   model_format format)
 {
     bool was_training = training_running(&s->train);
-    app_state_use_model(s, net, meta, path);
-    announce_loaded(s, path);
+    use_model(s, net, meta, path, format);
+    announce_loaded(s, path, true);
     char shape[128];
     model_slot_shape(&s->model.net, shape, sizeof shape);
     const model_meta *m = &s->model.meta;
@@ -193,12 +217,13 @@ bool app_state_load(app_state *s, const char *path)
 {
     mlp net;
     model_meta meta;
+    model_format format = MODEL_FORMAT_DIGITPAD;
     dp_error err = {{0}};
-    if (!model_slot_read(path, training_classes(&s->train), &net, &meta, &err)) {
+    if (!model_slot_read_any(path, training_classes(&s->train), &net, &meta, &format, &err)) {
         report_status(&s->report, true, "%s: %s (the current model is unchanged)", path, err.msg);
         return false;
     }
-    loaded(s, &net, &meta, path);
+    loaded(s, &net, &meta, path, format);
     return true;
 }
 
@@ -217,7 +242,8 @@ static void take_dropped(app_state *s)
     bool failed = false;
     dp_error err = {{0}};
     char path[APP_PATH_MAX];
-    if (!model_slot_poll(&s->model, &net, &meta, &failed, &err, path, sizeof path))
+    model_format format = MODEL_FORMAT_DIGITPAD;
+    if (!model_slot_poll_any(&s->model, &net, &meta, &format, &failed, &err, path, sizeof path))
         return;
     if (!failed && !model_slot_check(&net, &meta, training_classes(&s->train), &err)) {
         mlp_destroy(&net);
@@ -228,7 +254,7 @@ static void take_dropped(app_state *s)
         report_status(&s->report, true, "%s: %s (the current model is unchanged)", path, err.msg);
         return;
     }
-    loaded(s, &net, &meta, path);
+    loaded(s, &net, &meta, path, format);
 }
 
 static bool same_hidden(const mlp *net, const size_t *hidden, size_t n_hidden)
@@ -264,8 +290,9 @@ void app_state_start(app_state *s)
     if (path && path[0]) {
         mlp net;
         model_meta meta;
+        model_format format = MODEL_FORMAT_DIGITPAD;
         dp_error err = {{0}};
-        if (!model_slot_read(path, training_classes(&s->train), &net, &meta, &err)) {
+        if (!model_slot_read_any(path, training_classes(&s->train), &net, &meta, &format, &err)) {
             report_status(&s->report, true,
                           "%s: %s; starting with fresh random weights (press Train)", path,
                           err.msg);
@@ -276,9 +303,9 @@ void app_state_start(app_state *s)
                           "--layers differs from %s: fresh random weights (press Train)",
                           model_slot_base_name(path));
         } else {
-            app_state_use_model(s, &net, &meta, path);
+            use_model(s, &net, &meta, path, format);
             ok = true;
-            announce_loaded(s, path);
+            announce_loaded(s, path, s->cfg.model_path != NULL);
             char shape[128];
             model_slot_shape(&s->model.net, shape, sizeof shape);
             const model_meta *m = &s->model.meta;
@@ -304,6 +331,7 @@ void app_state_start(app_state *s)
             report_status(&s->report, false,
                           "fresh random weights: press Train (Space) to teach them");
     }
+    app_emit_settings(s);
     training_find_data(&s->train);
     // Read MNIST in the background at once when it is there: the mistakes
     // view shows the model's test-set answers, and Train starts sooner.
@@ -312,12 +340,38 @@ void app_state_start(app_state *s)
         app_toggle_training(s);
 }
 
+/* "a Keras file", for the status line. */
+static const char *format_label(model_format f)
+{
+    switch (f) {
+    case MODEL_FORMAT_KERAS:
+        return "a Keras file";
+    case MODEL_FORMAT_KERAS_H5:
+        return "a Keras HDF5 file";
+    case MODEL_FORMAT_TFJS:
+        return "a TF.js model";
+    case MODEL_FORMAT_ONNX:
+        return "an ONNX file";
+    case MODEL_FORMAT_DIGITPAD:
+        break;
+    }
+    return "in another format";
+}
+
 bool app_state_save(app_state *s)
 {
     if (!s->model.have)
         return false;
     char path[APP_PATH_MAX];
     dp_error err = {{0}};
+    // A model read from a .keras, .h5, TF.js or ONNX file is saved as a new
+    // digitpad file: that file is never written over with JSON.
+    char from[APP_PATH_MAX] = "";
+    if (s->model.format != MODEL_FORMAT_DIGITPAD && s->model.path[0])
+        snprintf(from, sizeof from, "%s", s->model.path);
+    else if (s->model.save_to[0] && model_slot_is_foreign(s->model.save_to))
+        snprintf(from, sizeof from, "%s", s->model.save_to);
+    model_format from_format = s->model.format;
     if (!model_slot_save_path(&s->model, path, sizeof path, &err)) {
         report_status(&s->report, true, "%s", err.msg);
         return false;
@@ -327,12 +381,50 @@ bool app_state_save(app_state *s)
         return false;
     }
     event_saved(&s->events, path);
-    report_status(&s->report, false, "saved %s", path);
+    remember(s, path);
+    if (from[0])
+        report_status(&s->report, false,
+                      "saved as a digitpad model to %s (%s is %s and stays as it was)", path,
+                      model_slot_base_name(from), format_label(from_format));
+    else
+        report_status(&s->report, false, "saved %s", path);
     report_log(&s->report, "Saved %s", model_slot_base_name(path));
     return true;
 }
 
 /* ---- training --------------------------------------------------------- */
+
+void app_emit_settings(app_state *s)
+{
+    size_t hidden[MLP_MAX_LAYERS];
+    size_t n = 0;
+    const char *act = "relu";
+    if (s->model.have) {
+        for (size_t l = 1; l < s->model.net.n_layers; l++)
+            hidden[n++] = s->model.net.sizes[l];
+        if (s->model.net.n_layers > 1)
+            act = mlp_activation_name(s->model.net.layers[0].act);
+    } else {
+        for (size_t i = 0; i < s->cfg.n_hidden && i < MLP_MAX_LAYERS; i++)
+            hidden[n++] = s->cfg.hidden[i];
+    }
+    const training_settings *t = &s->train.next;
+    event_settings(&s->events, t->lr, t->batch, t->epochs, hidden, n, act, t->speed);
+}
+
+void app_set_speed(app_state *s, unsigned speed)
+{
+    bool changed = speed != s->train.next.speed;
+    training_set_speed(&s->train, speed);
+    if (speed)
+        report_status(&s->report, false,
+                      "speed: %u batch%s a second ([ slower, ] faster)", speed,
+                      speed == 1 ? "" : "es");
+    else
+        report_status(&s->report, false, "speed: full ([ slower)");
+    if (changed)
+        app_emit_settings(s);
+}
 
 static bool ensure_trainer(app_state *s)
 {

@@ -21,6 +21,7 @@
 #include "events.h"
 #include "layout.h"
 #include "model_slot.h"
+#include "recent.h"
 #include "report.h"
 #include "scoring.h"
 #include "training.h"
@@ -64,6 +65,8 @@ typedef enum app_key {
     APP_KEY_PAGE_UP,   // the previous page of weight tiles or gallery images
     APP_KEY_PAGE_DOWN, // the next page
     APP_KEY_G,         // the why view: gradient x input / plain gradient
+    APP_KEY_SLOWER,    // [: train slower
+    APP_KEY_FASTER,    // ]: train faster
 } app_key;
 
 /* One input, with SDL's details taken out. Positions are in drawable pixels
@@ -85,6 +88,7 @@ typedef struct app_input_event {
 typedef struct app_config {
     const char *model_path;   // --model, or NULL for the bundled one
     const char *bundled_path; // the bundled model's path
+    const char *recent_file;  // where the recent models are kept (NULL: not kept; recent.h)
     const char *data_dir;     // --data, or NULL to search
     bool train;               // --train: start training at once
     bool fresh;               // --fresh: fresh random weights instead of a model file
@@ -96,6 +100,7 @@ typedef struct app_config {
     double lr;                // 0.001
     uint64_t seed;            // 1
     size_t limit;             // --limit: train on the first N samples only (0 = all)
+    unsigned speed;           // --speed: batches a second (0 = full)
     bool quit_when_trained;   // --quit-after-training: close when the planned epochs are done
     app_view view;            // --view: the view shown first
     int gallery_true, gallery_pred; // --gallery T,P: open that confusion cell (-1: none)
@@ -130,6 +135,7 @@ typedef struct app_state {
     curves curves;            // the charts
     training train;           // MNIST and the trainer
     views views;              // the views beside the canvas
+    recent recent;            // the models opened or saved, most recent first
 
     // A test image on the canvas.
     long shown_test;          // its index (-1: none)
@@ -175,6 +181,12 @@ void app_update(app_state *s, double now);
 
 /* Train / pause / resume, as the button and Space do. */
 void app_toggle_training(app_state *s);
+/* Training's speed (batches a second, 0: full) from now on: the status
+ * line and a settings event say so. */
+void app_set_speed(app_state *s, unsigned speed);
+/* The settings event: what training runs with (training.next, the model's
+ * hidden widths and activation). */
+void app_emit_settings(app_state *s);
 void app_reset_weights(app_state *s);
 
 /* What the views read of the window (events NULL in the const form, for

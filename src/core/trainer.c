@@ -2,8 +2,10 @@
  * of the hand-over). */
 #include "trainer.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "clock.h"
 
@@ -194,10 +196,61 @@ static void do_reset(trainer *t)
     push_event(t, &ev);
 }
 
+/* At a set speed, waits until 1/speed seconds after the last batch began
+ * (last_batch), on the command condition variable: true when the next batch
+ * may go, false when a command came first (the loop then looks at it). The
+ * speed is read again after each wake-up, so a faster one takes effect at
+ * once. */
+static bool pace(trainer *t, double last_batch)
+{
+    if (!atomic_load(&t->speed))
+        return true;
+    bool go = true;
+    pthread_mutex_lock(&t->lock);
+    for (;;) {
+        unsigned speed = atomic_load(&t->speed);
+        if (atomic_load(&t->cmd_stop) || atomic_load(&t->cmd_reset) ||
+            atomic_load(&t->cmd_eval) || !atomic_load(&t->cmd_run)) {
+            go = false;
+            break;
+        }
+        double wait = speed ? last_batch + 1.0 / speed - now_s() : 0.0;
+        if (wait <= 0)
+            break;
+        // pthread_cond_timedwait takes a CLOCK_REALTIME deadline; the pace
+        // itself is measured on the monotonic clock, so a clock step costs
+        // at most one early or late wake-up.
+        struct timespec ts;
+        clock_gettime(CLOCK_REALTIME, &ts);
+        long ns = ts.tv_nsec + (long)(wait * 1e9);
+        ts.tv_sec += ns / 1000000000L;
+        ts.tv_nsec = ns % 1000000000L;
+        int rc = pthread_cond_timedwait(&t->wake, &t->lock, &ts);
+        if (rc != 0 && rc != ETIMEDOUT && rc != EINTR)
+            break;
+    }
+    pthread_mutex_unlock(&t->lock);
+    return go;
+}
+
+void trainer_set_speed(trainer *t, unsigned batches_per_s)
+{
+    pthread_mutex_lock(&t->lock);
+    atomic_store(&t->speed, batches_per_s);
+    pthread_cond_signal(&t->wake);
+    pthread_mutex_unlock(&t->lock);
+}
+
+unsigned trainer_get_speed(trainer *t)
+{
+    return atomic_load(&t->speed);
+}
+
 static void *trainer_thread(void *arg)
 {
     trainer *t = arg;
     double last_publish = now_s();
+    double last_batch = 0.0;
     double epoch_t0 = last_publish;
     for (;;) {
         pthread_mutex_lock(&t->lock);
@@ -240,6 +293,11 @@ static void *trainer_thread(void *arg)
         }
         if (resumed)
             epoch_t0 = now_s();
+        if (!pace(t, last_batch))
+            continue;
+        last_batch = now_s();
+        unsigned speed = atomic_load(&t->speed);
+        bool every_batch = speed && speed <= TRAINER_EVERY_BATCH_SPEED;
 
         bool epoch_done = false;
         float batch_loss = train_session_step(&t->sess, &epoch_done);
@@ -249,14 +307,15 @@ static void *trainer_thread(void *arg)
          * first steps of learning; later every snapshot_every steps, and the
          * weights also at least every 50 ms. */
         bool early = (t->global_step & (t->global_step - 1)) == 0;
-        bool report = early || t->global_step % t->cfg.snapshot_every == 0 || epoch_done;
+        bool report = early || every_batch || t->global_step % t->cfg.snapshot_every == 0 ||
+                      epoch_done;
         if (report || now - last_publish > 0.05) {
             publish(t);
             last_publish = now;
         }
         if (report && atomic_load(&t->probe_on))
             report_probe(t);
-        if (t->global_step % t->cfg.step_event_every == 0 || epoch_done) {
+        if (every_batch || t->global_step % t->cfg.step_event_every == 0 || epoch_done) {
             trainer_event ev;
             base_event(t, &ev, TRAINER_EV_STEP);
             ev.batch_loss = batch_loss;
@@ -305,6 +364,7 @@ bool trainer_init(trainer *t, const trainer_config *cfg, const mlp *start, const
     atomic_init(&t->cmd_eval, false);
     atomic_init(&t->probe_on, false);
     atomic_init(&t->version, 0);
+    atomic_init(&t->speed, cfg->speed);
 
     int made_slots = 0;
     size_t n_test = data->test.count ? data->test.count : 1;

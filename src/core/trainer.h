@@ -10,7 +10,11 @@
  *     every frame (a full ring drops the oldest step events, never epochs);
  *   - and takes commands (start, pause, resume, reset, stop) through a
  *     mutex and a condition variable, checked between batches, so a stop is
- *     seen within one batch.
+ *     seen within one batch;
+ *   - and a speed (batches a second, 0 for full speed) read atomically
+ *     before each batch: at a set speed the thread waits between batches
+ *     on the same condition variable, so a command or a new speed is seen
+ *     at once, not after the wait.
  * POSIX threads rather than C11's <threads.h>: glibc's thrd_create starts
  * threads behind ThreadSanitizer's back (it has no interceptor for it), so
  * the race checker could not watch the hand-over. */
@@ -75,6 +79,7 @@ typedef struct trainer_config {
     uint64_t init_seed;            // for reset
     size_t snapshot_every;         // publish weights every N batches (also at least every 50 ms)
     size_t step_event_every;       // a STEP event every N batches
+    unsigned speed;                // batches a second (0: full speed); trainer_set_speed changes it
     void (*wake)(void *ctx);       // called by the thread after each event it queues (may be NULL)
     void *wake_ctx;
 } trainer_config;
@@ -94,6 +99,7 @@ typedef struct trainer {
     _Atomic bool waiting;          // the thread is parked until a command: a pause has taken
                                    // effect, the batch in flight is done
     _Atomic int state;             // trainer_state
+    _Atomic unsigned speed;        // batches a second, 0: full speed (read before each batch)
     uint64_t resets;
     uint64_t global_step;
 
@@ -141,6 +147,14 @@ void trainer_start(trainer *t);  // begin or resume training
 void trainer_pause(trainer *t);
 void trainer_reset(trainer *t);  // fresh Glorot weights, Adam and epochs forgotten; stays paused/idle
 trainer_state trainer_get_state(trainer *t);
+
+/* Batches a second from now on (0: full speed), seen before the next
+ * batch; a wait for the old speed ends early. At TRAINER_EVERY_BATCH_SPEED
+ * or slower every batch publishes its weights and sends a STEP event (and
+ * a PROBE one when a probe is set), so the window can show each batch. */
+#define TRAINER_EVERY_BATCH_SPEED 100u
+void trainer_set_speed(trainer *t, unsigned batches_per_s);
+unsigned trainer_get_speed(trainer *t);
 
 /* If a snapshot newer than *have_version exists, copies it into dst (same
  * shape as the trainer's network), updates *have_version and returns true. */
