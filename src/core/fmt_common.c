@@ -146,6 +146,14 @@ void fmt_buf_byte(fmt_buf *b, uint8_t c)
     fmt_buf_put(b, &c, 1);
 }
 
+bool fmt_check_finite(const mlp *net, dp_error *err)
+{
+    for (size_t i = 0; i < net->n_params; i++)
+        if (!isfinite(net->params[i]))
+            return dp_fail(err, "a weight is not a finite number (parameter %zu)", i);
+    return true;
+}
+
 /* ------------------------------------------------------------- JSON */
 
 cJSON *fmt_json_parse(const uint8_t *buf, size_t len, const char *what, dp_error *err)

@@ -89,6 +89,10 @@ typedef struct fmt_buf {
 void fmt_buf_put(fmt_buf *b, const void *p, size_t n);
 void fmt_buf_byte(fmt_buf *b, uint8_t c);
 
+/* False, with "a weight is not a finite number (parameter i)" in err, when
+ * any of net's parameters is NaN or infinite: every reader's last check. */
+bool fmt_check_finite(const mlp *net, dp_error *err);
+
 /* Little-endian float32 from/to bytes. */
 float fmt_f32le(const uint8_t *p);
 void fmt_put_f32le(uint8_t *p, float f);

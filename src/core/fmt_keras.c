@@ -345,11 +345,8 @@ static bool read_dense_weights(hid_t f, const fmt_topology *t, locate_fn locate,
         if (bias[l].id >= 0 && !h5_read_f32(&bias[l], net->layers[l].bias, &t->dense[l], "bias", err))
             goto done;
     }
-    for (size_t i = 0; i < net->n_params; i++)
-        if (!(net->params[i] - net->params[i] == 0)) {
-            dp_fail(err, "a weight is not a finite number (parameter %zu)", i);
-            goto done;
-        }
+    if (!fmt_check_finite(net, err))
+        goto done;
     ok = true;
 done:
     for (size_t l = 0; l < t->n_dense; l++) {

@@ -620,13 +620,11 @@ bool onnx_parse(const uint8_t *buf, size_t len, mlp *net, model_meta *meta, dp_e
             goto done;
         }
     }
-    for (size_t i = 0; i < net->n_params; i++)
-        if (!isfinite(net->params[i])) {
-            mlp_destroy(net);
-            model_meta_destroy(meta);
-            dp_fail(err, "a weight is not a finite number (parameter %zu)", i);
-            goto done;
-        }
+    if (!fmt_check_finite(net, err)) {
+        mlp_destroy(net);
+        model_meta_destroy(meta);
+        goto done;
+    }
     ok = true;
 done:
     free(nodes);

@@ -333,13 +333,11 @@ bool tfjs_parse(const uint8_t *json, size_t len, tfjs_shard_fn get_shard, void *
         if (bias[l])
             put_values(L->bias, group_data[bias[l]->group] + bias[l]->offset, L->out);
     }
-    for (size_t i = 0; i < net->n_params; i++)
-        if (!isfinite(net->params[i])) {
-            mlp_destroy(net);
-            model_meta_destroy(meta);
-            dp_fail(err, "a weight is not a finite number (parameter %zu)", i);
-            goto done;
-        }
+    if (!fmt_check_finite(net, err)) {
+        mlp_destroy(net);
+        model_meta_destroy(meta);
+        goto done;
+    }
     ok = true;
 done:
     if (group_data)
