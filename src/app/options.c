@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "common/flags.h"
+#include "common/format.h"
 #include "common/paths.h"
 #include "recent.h"
 
@@ -55,15 +56,10 @@ void options_help(FILE *f)
 
 void options_error(const char *what, const char *fmt, ...)
 {
-    char msg[1024];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
+    format_error_v(what, fmt, ap);
     va_end(ap);
-    if (what)
-        fprintf(stderr, "digitpad: %s: %s\n", what, msg);
-    else
-        fprintf(stderr, "digitpad: %s\n", msg);
 }
 
 const char *options_bundled_model(void)

@@ -12,15 +12,10 @@
 
 void cli_error(const char *what, const char *fmt, ...)
 {
-    char msg[1024];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
+    format_error_v(what, fmt, ap);
     va_end(ap);
-    if (what)
-        fprintf(stderr, "digitpad: %s: %s\n", what, msg);
-    else
-        fprintf(stderr, "digitpad: %s\n", msg);
 }
 
 void cli_json_string(FILE *f, const char *s)

@@ -66,3 +66,13 @@ size_t format_terminal(char *out, size_t len, const char *s)
         out[o] = '\0';
     return need;
 }
+
+void format_error_v(const char *what, const char *fmt, va_list ap)
+{
+    char msg[1024];
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    if (what)
+        fprintf(stderr, "digitpad: %s: %s\n", what, msg);
+    else
+        fprintf(stderr, "digitpad: %s\n", msg);
+}

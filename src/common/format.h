@@ -7,6 +7,7 @@
 #ifndef DIGITPAD_FORMAT_H
 #define DIGITPAD_FORMAT_H
 
+#include <stdarg.h>
 #include <stddef.h>
 
 #include "float_text.h"  // float_text, float_text_double
@@ -24,5 +25,10 @@ void format_thousands(char *out, size_t len, unsigned long long v);
  * a label holding "\x1b[2J" cannot clear the screen. Returns the length
  * the whole text needs (without the NUL), as snprintf does. */
 size_t format_terminal(char *out, size_t len, const char *s);
+
+/* Prints "digitpad: what: message" (or "digitpad: message" when what is
+ * NULL) on stderr as one line: the one error printer, behind both faces'
+ * own names (cli_error, options_error). */
+void format_error_v(const char *what, const char *fmt, va_list ap);
 
 #endif
