@@ -52,6 +52,26 @@ static size_t temp_stem_len(const char *base)
     return n < room ? n : room;
 }
 
+/* A new mkstemp template "<folder>/<stem>.tmp-<pid>-XXXXXX" beside target
+ * (caller frees), with the length of target's folder part (through its last
+ * '/') in *dir_len; NULL when out of memory. */
+static char *temp_template(const char *target, size_t *dir_len)
+{
+    const char *slash = strrchr(target, '/');
+    const char *base = slash ? slash + 1 : target;
+    size_t stem = temp_stem_len(base);
+    *dir_len = (size_t)(base - target);
+    char suffix[48];
+    snprintf(suffix, sizeof suffix, ".tmp-%ld-XXXXXX", (long)getpid());
+    size_t suffix_len = strlen(suffix);
+    char *tmp = malloc(*dir_len + stem + suffix_len + 1);
+    if (tmp) {
+        memcpy(tmp, target, *dir_len + stem);
+        memcpy(tmp + *dir_len + stem, suffix, suffix_len + 1);
+    }
+    return tmp;
+}
+
 /* One whose process is gone was left by a save that was killed mid-write:
  * remove it. */
 size_t dp_sweep_stale_temps(const char *path)
@@ -168,19 +188,12 @@ bool dp_write_file_atomic_noted(const char *path, const void *data, size_t len, 
                  "own, the other names keep the old contents", (uintmax_t)old.st_nlink);
 
     dp_sweep_stale_temps(target);
-    const char *slash = strrchr(target, '/');
-    const char *base = slash ? slash + 1 : target;
-    size_t dir_len = (size_t)(base - target), stem = temp_stem_len(base);
-    char suffix[48];
-    snprintf(suffix, sizeof suffix, ".tmp-%ld-XXXXXX", (long)getpid());
-    size_t suffix_len = strlen(suffix);
-    char *tmp = malloc(dir_len + stem + suffix_len + 1);
+    size_t dir_len;
+    char *tmp = temp_template(target, &dir_len);
     if (!tmp) {
         free(target);
         return dp_fail(err, "out of memory");
     }
-    memcpy(tmp, target, dir_len + stem);
-    memcpy(tmp + dir_len + stem, suffix, suffix_len + 1);
 
     int fd = mkstemp(tmp);
     if (fd < 0) {
@@ -251,19 +264,12 @@ bool dp_check_atomic_write(const char *path, dp_error *err)
         free(target);
         return dp_fail(err, "is %s, not a regular file: not replaced", dp_file_kind(st.st_mode));
     }
-    const char *slash = strrchr(target, '/');
-    const char *base = slash ? slash + 1 : target;
-    size_t dir_len = (size_t)(base - target), stem = temp_stem_len(base);
-    char suffix[48];
-    snprintf(suffix, sizeof suffix, ".tmp-%ld-XXXXXX", (long)getpid());
-    size_t suffix_len = strlen(suffix);
-    char *tmp = malloc(dir_len + stem + suffix_len + 1);
+    size_t dir_len;
+    char *tmp = temp_template(target, &dir_len);
     if (!tmp) {
         free(target);
         return dp_fail(err, "out of memory");
     }
-    memcpy(tmp, target, dir_len + stem);
-    memcpy(tmp + dir_len + stem, suffix, suffix_len + 1);
     // The folder, as the save will meet it.
     char *dir = strndup(target, dir_len > 1 ? dir_len - 1 : dir_len); // without its last '/'
     bool ok = dir != NULL;
