@@ -117,6 +117,23 @@ static bool append_dataset(dataset *dst, const dataset *src, dp_error *err)
     return true;
 }
 
+/* Writes the training record a run leaves in its model file: the one the
+ * check before the first epoch tries and the one the save writes. The
+ * decimals the run was asked for, not their float roundings. */
+static void record_training(model_meta *m, const train_config *cfg, int first_epoch,
+                            size_t epochs)
+{
+    m->has_training = true;
+    snprintf(m->dataset, sizeof m->dataset, "mnist");
+    m->epochs = first_epoch + (int)epochs;
+    m->batch_size = cfg->batch;
+    m->seed = cfg->seed;
+    m->learning_rate = cfg->lr;
+    m->beta_1 = cfg->beta_1;
+    m->beta_2 = cfg->beta_2;
+    m->epsilon = cfg->epsilon;
+}
+
 int cli_train(int argc, char **argv)
 {
     double t_start = now_s();
@@ -316,15 +333,7 @@ int cli_train(int argc, char **argv)
             cli_error(NULL, "%s", err.msg);
             goto out;
         }
-        after.has_training = true;
-        snprintf(after.dataset, sizeof after.dataset, "mnist");
-        after.epochs = first_epoch + (int)epochs;
-        after.batch_size = cfg.batch;
-        after.seed = cfg.seed;
-        after.learning_rate = cfg.lr;
-        after.beta_1 = cfg.beta_1;
-        after.beta_2 = cfg.beta_2;
-        after.epsilon = cfg.epsilon;
+        record_training(&after, &cfg, first_epoch, epochs);
         bool fits = model_file_check(&net, &after, &err);
         model_meta_destroy(&after);
         if (!fits) {
@@ -444,16 +453,7 @@ int cli_train(int argc, char **argv)
     }
     if (epochs > 0) {
         const model_epoch *last = &meta.history[meta.n_history - 1];
-        meta.has_training = true;
-        snprintf(meta.dataset, sizeof meta.dataset, "mnist");
-        meta.epochs = first_epoch + (int)epochs;
-        meta.batch_size = cfg.batch;
-        meta.seed = cfg.seed;
-        // The decimals the run was asked for, not their float roundings.
-        meta.learning_rate = cfg.lr;
-        meta.beta_1 = cfg.beta_1;
-        meta.beta_2 = cfg.beta_2;
-        meta.epsilon = cfg.epsilon;
+        record_training(&meta, &cfg, first_epoch, epochs);
         printf("Trained %zu epoch%s in %.2fs (%.0f samples/s); test accuracy: %.4f, test loss: "
                "%.4f\n",
                epochs, epochs == 1 ? "" : "s", t_total, (double)(epochs * data.train.count) / t_total, last->val_accuracy,
