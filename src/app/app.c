@@ -139,6 +139,12 @@ static app_key translate_key(SDL_Keycode k)
         return APP_KEY_SLOWER;
     case SDLK_RIGHTBRACKET:
         return APP_KEY_FASTER;
+    case SDLK_l:
+        return APP_KEY_L;
+    case SDLK_LEFT:
+        return APP_KEY_LEFT;
+    case SDLK_RIGHT:
+        return APP_KEY_RIGHT;
     default:
         return APP_KEY_NONE;
     }
@@ -200,6 +206,11 @@ static void handle_sdl_event(app_state *s, window *w, ui_ctx *ui, waker *wk, con
         in.key = translate_key(e->key.keysym.sym);
         in.ctrl = (e->key.keysym.mod & (KMOD_CTRL | KMOD_GUI)) != 0;
         in.shift = (e->key.keysym.mod & KMOD_SHIFT) != 0;
+        // Shift+digit: the label whose loss is shown (scores.h).
+        if (in.shift && !in.ctrl && e->key.keysym.sym >= SDLK_0 && e->key.keysym.sym <= SDLK_9) {
+            in.key = APP_KEY_PICK_LABEL;
+            in.digit = (int)(e->key.keysym.sym - SDLK_0);
+        }
         if (in.key == APP_KEY_NONE)
             return;
         break;

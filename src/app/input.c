@@ -67,6 +67,8 @@ static void key(app_state *s, const app_input_event *ev)
     }
     if (ev->key == APP_KEY_ESCAPE && views_escape(&s->views))
         return;
+    if (app_scores_key(s, ev))
+        return;
     view_ctx c = app_view_ctx(s);
     switch (ev->key) {
     case APP_KEY_SPACE:
@@ -145,6 +147,7 @@ static void key(app_state *s, const app_input_event *ev)
         break;
     case APP_KEY_ESCAPE:
     case APP_KEY_NONE:
+    default: // the scores' and the lesson's keys (app_scores_key)
         break;
     }
 }
@@ -178,6 +181,8 @@ void app_handle(app_state *s, const app_input_event *ev)
             s->help_visible = false;
             break;
         }
+        if (ev->button == 1 && app_scores_click(s, ev->x, ev->y))
+            break;
         layout_button b = layout_button_at(&s->layout, ev->x, ev->y);
         if (b != BTN_NONE) {
             if (ev->button == 1)

@@ -437,6 +437,7 @@ static void draw_help(ui_ctx *u, const app_state *s)
         {"Ctrl+S", "save the model"},
         {"Drop a model file", "load it (.json .keras .h5 .onnx)"},
         {"F12", "screenshot (PNG)"},
+        {"L", "the lesson: the article step by step"},
         {"?  or  F1", "this help (Esc closes)"},
         {"Ctrl+Q", "quit"},
     };
@@ -450,6 +451,8 @@ static void draw_help(ui_ctx *u, const app_state *s)
         {"Tab  /  Shift+Tab", "next / previous view"},
         {"Click a tab", "that view"},
         {"Click a bar", "why that class (in view 3)"},
+        {"Click a bar's digit", "its loss (also Shift+digit)"},
+        {"Click the answer", "softmax worked out"},
         {"Click a unit or tile", "pin it in views 1 and 2"},
         {"Click a matrix cell", "its test images"},
         {"Click an image", "put it on the canvas"},
@@ -571,8 +574,9 @@ bool ui_draw(ui_ctx *u, const app_state *s, const ui_frame_info *info, bool forc
         u->frame_h = s->layout.h;
         u->all_dirty = true;
     }
+    bool lesson_changed = memcmp(&u->now.lesson, &u->shown.lesson, sizeof u->now.lesson) != 0;
     bool any = force || u->all_dirty || (!target && !u->surface_mode) ||
-               s->help_visible != u->help_drawn;
+               s->help_visible != u->help_drawn || lesson_changed;
     for (int i = 0; i < UI_R_COUNT && !any; i++)
         any = panel_changed(u, i);
     if (!any)
@@ -581,7 +585,8 @@ bool ui_draw(ui_ctx *u, const app_state *s, const ui_frame_info *info, bool forc
     /* Without a render target, or in surface mode under the help overlay,
      * nothing on screen can be kept: draw it all. */
     bool all = u->all_dirty || force || (!target && !u->surface_mode) ||
-               (u->surface_mode && (s->help_visible || u->help_drawn));
+               (u->surface_mode && (s->help_visible || u->help_drawn)) ||
+               (u->surface_mode && (s->lesson.on || u->shown.lesson.on));
     text_frame(u->text);
     SDL_SetRenderDrawBlendMode(u->renderer, SDL_BLENDMODE_BLEND);
     if (target)
@@ -624,6 +629,7 @@ bool ui_draw(ui_ctx *u, const app_state *s, const ui_frame_info *info, bool forc
         SDL_Rect dst = {0, 0, u->frame_w, u->frame_h};
         SDL_RenderCopy(u->renderer, u->frame, NULL, &dst);
     }
+    ui_lesson_draw(u, s);
     if (s->help_visible)
         draw_help(u, s);
     ui_flush(u);

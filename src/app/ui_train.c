@@ -126,6 +126,7 @@ void ui_draw_loss(ui_ctx *u, const app_state *s)
     SDL_Rect in = ui_caption(u, r, "LOSS", NULL);
     if (s->curves.loss.n == 0 && s->curves.n_epochs == 0) {
         empty_hint(u, in, "appears while training");
+        ui_scores_draw_loss_text(u, s, in);
         return;
     }
     float ymax = 0.1f;
@@ -172,6 +173,7 @@ void ui_draw_loss(ui_ctx *u, const app_state *s)
         ui_dot(u, ui_chart_x(&c, (float)e->epoch), ui_chart_y(&c, (float)e->loss), dot, UI_TRAIN);
         ui_dot(u, ui_chart_x(&c, (float)e->epoch), ui_chart_y(&c, (float)e->val_loss), dot, UI_ACCENT);
     }
+    ui_scores_draw_loss(u, s, &c);
     ui_unclip(u);
     char train[32] = "", test[32] = "";
     if (s->curves.loss.n)
@@ -246,6 +248,7 @@ void ui_draw_accuracy(ui_ctx *u, const app_state *s)
         ui_dot(u, ui_chart_x(&c, (float)e->epoch), ui_chart_y(&c, (float)e->val_accuracy), dot,
                UI_ACCENT);
     }
+    ui_scores_draw_chance(u, s, &c);
     ui_unclip(u);
     char train[32] = "", test[32] = "";
     if (s->curves.loss.n)

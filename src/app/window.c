@@ -102,6 +102,8 @@ bool app_state_init(app_state *s, const app_config *cfg, int w, int h, float sca
     training_init(&s->train, &ts, cfg->data_dir, cfg->limit, &s->events, wake, wake_ctx);
     views_init(&s->views, cfg->view, cfg->gallery_true, cfg->gallery_pred);
     recent_init(&s->recent, cfg->recent_file);
+    scores_init(&s->scores);
+    lesson_init(&s->lesson, false);
     recent_load(&s->recent);
     s->draw_w = w;
     s->draw_h = h;
@@ -336,6 +338,8 @@ void app_state_start(app_state *s)
     // Read MNIST in the background at once when it is there: the mistakes
     // view shows the model's test-set answers, and Train starts sooner.
     want_data(s);
+    if (s->cfg.lesson)
+        app_lesson_toggle(s);
     if (s->cfg.train)
         app_toggle_training(s);
 }
@@ -743,10 +747,12 @@ static void score(app_state *s)
         curves_clear_digit(&s->curves); // a new drawing: its history starts now
     if (ch & SCORING_ANNOUNCE) {
         const scoring *sc = &s->score;
-        if (sc->has_guess)
+        if (sc->has_guess) {
             event_prediction(&s->events, model_slot_label(&s->model, sc->guess), sc->guess,
                              sc->probs[sc->guess], sc->sure, sc->probs, sc->n_classes);
-        else
+            event_scores(&s->events, sc->input, s->model.net.sizes[0], sc->logits, sc->probs,
+                         sc->n_classes);
+        } else
             event_no_prediction(&s->events);
     }
 }

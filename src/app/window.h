@@ -23,6 +23,8 @@
 #include "model_slot.h"
 #include "recent.h"
 #include "report.h"
+#include "lesson.h"
+#include "scores.h"
 #include "scoring.h"
 #include "training.h"
 #include "views.h"
@@ -67,6 +69,10 @@ typedef enum app_key {
     APP_KEY_G,         // the why view: gradient x input / plain gradient
     APP_KEY_SLOWER,    // [: train slower
     APP_KEY_FASTER,    // ]: train faster
+    APP_KEY_L,         // the lesson on / off
+    APP_KEY_LEFT,      // the lesson: back
+    APP_KEY_RIGHT,     // the lesson: next
+    APP_KEY_PICK_LABEL, // Shift+digit: the label whose loss is shown (digit)
 } app_key;
 
 /* One input, with SDL's details taken out. Positions are in drawable pixels
@@ -82,6 +88,7 @@ typedef struct app_input_event {
     int w, h;         // RESIZE
     float scale;      // RESIZE
     const char *path; // DROP_FILE (not kept)
+    int digit;        // PICK_LABEL: 0..9
 } app_input_event;
 
 /* What the command line asked for (options.c parses it). */
@@ -105,6 +112,7 @@ typedef struct app_config {
     app_view view;            // --view: the view shown first
     int gallery_true, gallery_pred; // --gallery T,P: open that confusion cell (-1: none)
     long test_digit;          // --test-digit N: test image N on the canvas at start (-1: none)
+    bool lesson;              // --lesson: the lesson open at start
 } app_config;
 
 void app_config_default(app_config *cfg);
@@ -136,6 +144,8 @@ typedef struct app_state {
     training train;           // MNIST and the trainer
     views views;              // the views beside the canvas
     recent recent;            // the models opened or saved, most recent first
+    scores_state scores;      // softmax worked out or not, the label whose loss is shown
+    lesson lesson;            // the lesson's step, when open
 
     // A test image on the canvas.
     long shown_test;          // its index (-1: none)
@@ -207,6 +217,15 @@ void app_open_dropped(app_state *s, const char *path);
 void app_random_test_digit(app_state *s);
 void app_act_on(app_state *s, const view_request *r);
 void app_show_view(app_state *s, app_view v);
+/* The lesson: open or close it, or move by dir (+1, -1); what the step
+ * shows (its view, softmax worked out) is put on screen. */
+void app_lesson_toggle(app_state *s);
+void app_lesson_move(app_state *s, int dir);
+/* The scores' and the lesson's share of input (input_scores.c): a click on
+ * the lesson's card, the answer (softmax worked out on / off) or a bar's
+ * digit (that label's loss), and their keys. True when the input was theirs. */
+bool app_scores_click(app_state *s, float x, float y);
+bool app_scores_key(app_state *s, const app_input_event *ev);
 /* The layout again, for the drawable size and scale and the model's depth. */
 void app_relayout(app_state *s);
 

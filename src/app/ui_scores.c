@@ -1,0 +1,146 @@
+/* ui_scores.c: painting the scores' panels (scores.h): softmax worked out
+ * in the chart's place under the bars, this drawing's loss beside the loss
+ * curve, where the curves start (random weights), the hovered pixel of the
+ * network's input. Only paints what panels_of put in u->now. */
+#include "ui.h"
+#include "ui_views.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+void ui_scores_draw_worked(ui_ctx *u, const app_state *s)
+{
+    const panel_digit *d = &u->now.digit;
+    const panel_worked *w = &d->worked;
+    SDL_Rect r = ui_rect(s->layout.digit_chart);
+    ui_panel(u, r);
+    SDL_Rect in = ui_caption(u, r, "SOFTMAX, WORKED OUT", NULL);
+    in.h = r.y + r.h - in.y - ui_px(u, 6);
+    int lh = text_height(u->text, FONT_SMALL) + ui_px(u, 2);
+    int y = in.y;
+    if (!w->has_guess) {
+        uv_text_wrap(u, FONT_SMALL, "Draw a digit: its ten raw scores become ten "
+                     "probabilities here.", in, y, UI_FAINT);
+        return;
+    }
+    char line[128];
+    // The numbers first (they are what the panel is for), the words where there is room.
+    snprintf(line, sizeof line, "e^(z - %s) for each, total %s", w->max, w->total);
+    uv_text_fit(u, FONT_MONO, line, in.x, y, in.w, UI_TEXT);
+    y += lh;
+    snprintf(line, sizeof line, "p = e / %s, sum %s", w->total, w->sum);
+    uv_text_fit(u, FONT_MONO, line, in.x, y, in.w, UI_ACCENT);
+    y += lh;
+    if (d->loss.has && y + lh <= in.y + in.h) {
+        snprintf(line, sizeof line, "loss %s", d->loss.formula);
+        uv_text_fit(u, FONT_MONO, line, in.x, y, in.w, UI_TRAIN);
+        y += lh;
+    }
+    y += ui_px(u, 4);
+    SDL_Rect words = {in.x, y, in.w, in.y + in.h - y};
+    uv_text_wrap(u, FONT_SMALL,
+                 "Softmax makes the scores positive (e to the power of each, less the largest, "
+                 "which changes no share) and divides each by their total: ten shares of 1. "
+                 "Click a digit by the bars (or Shift+digit) to name the true label; click the "
+                 "answer to go back.",
+                 words, y, UI_FAINT);
+}
+
+/* The drawing's loss as a level across the loss chart, labelled: the
+ * curve is the mean of this same -log p over the training images. */
+void ui_scores_draw_loss(ui_ctx *u, const app_state *s, const ui_chart *c)
+{
+    const panel_loss_named *l = &u->now.curves.loss;
+    (void)s;
+    if (!l->has || c->plot.w < 40)
+        return;
+    float v = (float)l->loss;
+    bool above = v > c->y1;
+    float y = ui_chart_y(c, above ? c->y1 : v);
+    SDL_Color col = ui_alpha(UI_TEXT, 200);
+    // Dashed: it is a level, not a series.
+    int dash = ui_px(u, 6);
+    for (int x = c->plot.x; x < c->plot.x + c->plot.w; x += 2 * dash)
+        ui_fill(u, (SDL_Rect){x, (int)y, dash, ui_px(u, 1) > 1 ? ui_px(u, 1) : 1}, col);
+    char buf[80];
+    snprintf(buf, sizeof buf, "%s%s", above ? "^ " : "", l->short_text);
+    int th = text_height(u->text, FONT_SMALL);
+    int ty = (int)y - th - ui_px(u, 1);
+    if (ty < c->plot.y)
+        ty = (int)y + ui_px(u, 2);
+    int tw;
+    text_size(u->text, FONT_SMALL, buf, &tw, NULL);
+    int tx = c->plot.x + c->plot.w - ui_px(u, 4);
+    ui_fill_round(u, (SDL_Rect){tx - tw - ui_px(u, 4), ty, tw + ui_px(u, 8), th},
+                  (float)ui_px(u, 3), ui_alpha(UI_PANEL, 230));
+    text_draw(u->text, FONT_SMALL, buf, tx, ty, UI_TEXT, TEXT_RIGHT);
+}
+
+void ui_scores_draw_loss_text(ui_ctx *u, const app_state *s, SDL_Rect in)
+{
+    const panel_loss_named *l = &u->now.curves.loss;
+    (void)s;
+    if (!l->has)
+        return;
+    int th = text_height(u->text, FONT_SMALL);
+    int y = in.y + in.h - th - ui_px(u, 4);
+    char buf[128];
+    snprintf(buf, sizeof buf, "this drawing %s", l->short_text);
+    uv_text_fit(u, FONT_SMALL, buf, in.x, y, in.w, UI_TEXT);
+}
+
+/* Where the curves start: at epoch 0 the weights are random, and a
+ * random answer is right one time in ten. */
+void ui_scores_draw_chance(ui_ctx *u, const app_state *s, const ui_chart *c)
+{
+    const panel_loss_named *l = &u->now.curves.loss;
+    (void)s;
+    if (c->plot.w < 60)
+        return;
+    float chance = 0.1f;
+    int th = text_height(u->text, FONT_SMALL);
+    int x = c->plot.x + ui_px(u, 4);
+    if (chance >= c->y0) {
+        float y = ui_chart_y(c, chance);
+        ui_dot(u, (float)c->plot.x, y, (float)ui_px(u, 3.5f), UI_TEXT);
+        text_draw(u->text, FONT_SMALL, l->chance, x + ui_px(u, 4), (int)y - th - ui_px(u, 2),
+                  UI_TEXT, TEXT_LEFT);
+        return;
+    }
+    // The chart starts above 10 %: said at its foot, by epoch 0.
+    const char *txt = l->chance;
+    int tw;
+    text_size(u->text, FONT_SMALL, txt, &tw, NULL);
+    if (tw > c->plot.w - ui_px(u, 8))
+        txt = "epoch 0: ~10 %";
+    text_size(u->text, FONT_SMALL, txt, &tw, NULL);
+    if (tw > c->plot.w - ui_px(u, 8))
+        return;
+    int y = c->plot.y + c->plot.h - th - ui_px(u, 3);
+    ui_fill_round(u, (SDL_Rect){x - ui_px(u, 3), y, tw + ui_px(u, 6), th}, (float)ui_px(u, 3),
+                  ui_alpha(UI_PANEL, 230));
+    text_draw(u->text, FONT_SMALL, txt, x, y, UI_DIM, TEXT_LEFT);
+}
+
+bool ui_scores_draw_pixel(ui_ctx *u, const app_state *s, SDL_Rect img, SDL_Rect side)
+{
+    const panel_pixel *p = &u->now.preview.pixel;
+    (void)s;
+    if (!p->on || img.w < CANVAS_N)
+        return false;
+    int cell = img.w / CANVAS_N;
+    SDL_Rect c = {img.x + p->col * cell, img.y + p->row * cell, cell, cell};
+    uv_outline(u, c, uv_line_w(u), UI_TRAIN);
+    if (side.w <= 0)
+        return true;
+    int lh = text_height(u->text, FONT_SMALL) + ui_px(u, 2);
+    int y = side.y;
+    uv_text_fit(u, FONT_BOLD, "pixel", side.x, y, side.w, UI_TRAIN);
+    y += text_height(u->text, FONT_BOLD) + ui_px(u, 4);
+    const char *lines[] = {p->where, p->value, p->div, p->input_text};
+    for (size_t i = 0; i < 4 && y + lh <= side.y + side.h; i++, y += lh)
+        uv_text_fit(u, i >= 2 ? FONT_MONO : FONT_SMALL, lines[i], side.x, y, side.w,
+                    i == 3 ? UI_ACCENT : UI_TEXT);
+    return true;
+}
