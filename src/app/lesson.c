@@ -10,46 +10,44 @@
 /* Our own words, one step a row. */
 static const lesson_step steps[LESSON_STEPS] = {
     {"The data",
-     "MNIST holds 70,000 handwritten digits, each {h}x{w} pixels with a value from 0 (no ink) "
-     "to 255 (full ink). The network is given each value divided by 255, a number from 0 to 1. "
-     "Hover the outlined picture to read one pixel both ways.",
+     "MNIST's 70,000 handwritten digits are {h}x{w} pixels, each a value from 0 (no ink) to "
+     "255 (full ink). The network gets each value divided by 255: a number from 0 to 1. Hover "
+     "the outlined picture to read a pixel both ways.",
      LESSON_AT_PREVIEW, -1, false},
     {"Flatten",
-     "Flatten lays the {h}x{w} grid out as one line of {in} numbers, row after row. From here "
-     "on the network has no idea which pixels were neighbours. The table's first row: {in} "
+     "Flatten lays the {h}x{w} grid out as one line of {in} numbers, row after row; from then "
+     "on the network does not know which pixels were neighbours. The table's first row: {in} "
      "inputs, nothing to learn.",
      LESSON_AT_PARAMS, -1, false},
     {"Dense",
-     "Each of the {hidden} hidden units multiplies every one of the {in} inputs by a weight of "
-     "its own, adds the products up and adds a bias. View 2 draws each unit's {in} weights as a "
-     "{h}x{w} tile: orange where ink raises the unit, blue where it lowers it.",
+     "Each of the {hidden} hidden units multiplies each of the {in} inputs by a weight of its "
+     "own, adds up the products and a bias. View 2 draws a unit's {in} weights as a {h}x{w} "
+     "tile: orange where ink raises the unit, blue where it lowers it.",
      LESSON_AT_VIEW, VIEW_WEIGHTS, false},
     {"ReLU",
-     "ReLU lets a positive sum through and turns a negative one into 0. View 1 lights each "
-     "hidden unit by its output for your drawing and counts the ones switched off: usually "
-     "more than half.",
+     "ReLU passes a positive sum on and turns a negative one into 0. View 1 lights each hidden "
+     "unit by its output for your drawing and counts those switched off: usually more than "
+     "half of them.",
      LESSON_AT_VIEW, VIEW_HIDDEN, false},
     {"Softmax",
-     "The last layer gives {out} raw scores, one per digit. Softmax raises e to each score, "
-     "adds the results and divides each by that total, so the {out} shares always sum to 1. "
-     "The scores are beside the bars; below, the division worked out (click the answer to "
-     "switch back).",
+     "The last layer gives {out} raw scores, one per digit (beside the bars). Softmax raises e "
+     "to each, adds them up and divides each by that total, so the {out} shares sum to 1: "
+     "worked out here, in place of the bars.",
      LESSON_AT_BARS, -1, true},
     {"Counting parameters",
-     "Every weight and every bias is a number training adjusts: {in} x {hidden} + {hidden} = "
-     "{p1} for the hidden layer, {hidden} x {out} + {out} = {p2} for the output, {total} in "
-     "all. The table adds them up.",
+     "Every weight and bias is a number that training adjusts: {in} x {hidden} + {hidden} = "
+     "{p1} in the hidden layer, {hidden} x {out} + {out} = {p2} in the output layer, {total} in "
+     "all, as the table adds up.",
      LESSON_AT_PARAMS, -1, false},
     {"Training",
-     "Training shows the network a batch of images, compares its answers with the true labels "
-     "(the loss: -log of the probability it gave the right digit), nudges every parameter to "
-     "lower it, and repeats. Press Space: the loss falls, and the accuracy climbs from the "
-     "10 % of random weights.",
+     "Training shows the network a batch of images, compares its answers with the labels (the "
+     "loss, -log of the right digit's share), nudges every parameter to lower it, and repeats. "
+     "Space starts it: the loss falls and accuracy climbs from 10 %.",
      LESSON_AT_CURVES, -1, false},
     {"Deeper networks",
-     "More hidden layers can be stacked: digitpad --layers 256,128,64 trains one with three. "
-     "This network has {layers}. On MNIST a deeper one ends close to the single layer's "
-     "97-98 %, with more than twice the parameters.",
+     "More hidden layers can be stacked: digitpad --layers 256,128,64 trains three. This "
+     "network has {layers}. On MNIST the deeper one ends near the single layer's 97-98 %, with "
+     "more than twice the parameters.",
      LESSON_AT_PARAMS, -1, false},
 };
 

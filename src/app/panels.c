@@ -20,8 +20,8 @@ void panel_guess_of(const scoring *sc, const model_slot *m, panel_guess *out)
     if (sc->has_novelty) {
         // What the detector measured, in one line (novelty.h).
         out->detector = true;
-        snprintf(out->measure, sizeof out->measure, "%.1fx a typical %s's leftover (limit %.1fx)",
-                 sc->novelty.ratio, out->label, sc->novelty.threshold_ratio);
+        snprintf(out->measure, sizeof out->measure, "unlike %ss: %.1fx (limit %.1fx)", out->label,
+                 sc->novelty.ratio, sc->novelty.threshold_ratio);
     }
     if (!sc->sure) {
         /* A low top probability or a flat distribution: no label is

@@ -28,7 +28,9 @@ typedef struct panel_guess {
     char runner_up[PANEL_LABEL_MAX];  // the second most probable class
     char how[64];                     // sure: "sure", "fairly sure" or "or 8? (31 %)"
     bool detector;                    // the verdict is the not-a-digit detector's
-    char measure[96];                 // then: "4.2x a typical 3's leftover (limit 2.9x)"
+    char measure[96];                 // then: "unlike 3s: 4.2x (limit 2.9x)": how much of the
+                                      // drawing MNIST's 3s cannot rebuild, against a
+                                      // typical 3's (novelty.h)
 } panel_guess;
 
 void panel_guess_of(const scoring *sc, const model_slot *m, panel_guess *out);

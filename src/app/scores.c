@@ -161,10 +161,10 @@ void scores_pixel_of(int row, int col, float input, double scale, panel_pixel *o
         snprintf(val, sizeof val, "%.1f", v);
     snprintf(out->value, sizeof out->value, "value %s of 255", val);
     if (fabs(scale * 255.0 - 1.0) < 1e-9)
-        snprintf(out->div, sizeof out->div, "%s / 255 =", val);
+        snprintf(out->div, sizeof out->div, "%s / 255", val);
     else
-        snprintf(out->div, sizeof out->div, "%s x %.3g =", val, scale);
-    snprintf(out->input_text, sizeof out->input_text, "%.4f goes in", (double)input);
+        snprintf(out->div, sizeof out->div, "%s x %.3g", val, scale);
+    snprintf(out->input_text, sizeof out->input_text, "= %.4f in", (double)input);
 }
 
 static int px(const app_layout *l, float v)

@@ -46,11 +46,12 @@ void ui_lesson_draw(ui_ctx *u, const app_state *s)
     const mlp *net = s->model.have ? &s->model.net : NULL;
     lesson_text(i, net, s->model.meta.height, s->model.meta.width, text, sizeof text);
     SDL_Rect body = {c.x + inset, y, c.w - 2 * inset, ll.next.y - ui_px(u, 4) - y};
-    uv_text_wrap(u, FONT_BODY, text, body, y, UI_TEXT);
+    // A narrow card (a small window) takes the smaller font to keep every word.
+    uv_text_wrap(u, ll.card.w < ui_px(u, 420) ? FONT_SMALL : FONT_BODY, text, body, y, UI_TEXT);
     button(u, ll.back, "Back", i > 0, false);
     button(u, ll.next, i + 1 < LESSON_STEPS ? "Next" : "Done", true, false);
     text_draw_in(u->text, FONT_BOLD, "×", ui_rect(ll.close), UI_DIM, TEXT_CENTER);
     int sh = text_height(u->text, FONT_SMALL);
-    uv_text_fit(u, FONT_SMALL, "Left / Right keys, L closes", c.x + inset,
+    uv_text_fit(u, FONT_SMALL, "keys: Left, Right", c.x + inset,
                 ll.next.y + (ll.next.h - sh) / 2, ll.back.x - c.x - inset - ui_px(u, 6), UI_DIM);
 }

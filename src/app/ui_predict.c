@@ -72,10 +72,10 @@ static void draw_bars_worked(ui_ctx *u, const app_state *s, const panel_bars *b)
         bool top = (int)i == b->top;
         SDL_Rect line = {r.x, y, lw, b->row};
         if ((int)i == b->picked)
-            ui_fill_round(u, (SDL_Rect){r.x - ui_px(u, 4), y, lw, b->row}, (float)ui_px(u, 4),
-                          UI_ACCENT_DIM);
-        text_draw_in(u->text, top ? FONT_BOLD : FONT_BODY, b->label[i], line,
-                     top ? UI_TEXT : UI_DIM, TEXT_LEFT);
+            uv_outline(u, (SDL_Rect){r.x - ui_px(u, 4), y + 1, lw - ui_px(u, 4), b->row - 2},
+                       uv_line_w(u), UI_TRAIN);
+        text_draw_in(u->text, top || (int)i == b->picked ? FONT_BOLD : FONT_BODY, b->label[i],
+                     line, top || (int)i == b->picked ? UI_TEXT : UI_DIM, TEXT_LEFT);
         if (!w->has_guess)
             continue;
         SDL_Color c = top ? UI_TEXT : UI_DIM;
@@ -106,10 +106,10 @@ void ui_draw_bars(ui_ctx *u, const app_state *s)
         SDL_Rect line = {r.x, y, b.label_w, b.row};
         // The label whose loss is shown (a click on the digit picks it).
         if ((int)i == b.picked)
-            ui_fill_round(u, (SDL_Rect){r.x - ui_px(u, 4), y, b.label_w, b.row},
-                          (float)ui_px(u, 4), UI_ACCENT_DIM);
-        text_draw_in(u->text, top ? FONT_BOLD : FONT_BODY, b.label[i], line,
-                     top ? UI_TEXT : UI_DIM, TEXT_LEFT);
+            uv_outline(u, (SDL_Rect){r.x - ui_px(u, 4), y + 1, b.label_w - ui_px(u, 4), b.row - 2},
+                       uv_line_w(u), UI_TRAIN);
+        text_draw_in(u->text, top || (int)i == b.picked ? FONT_BOLD : FONT_BODY, b.label[i],
+                     line, top || (int)i == b.picked ? UI_TEXT : UI_DIM, TEXT_LEFT);
         // The raw score before softmax.
         if (b.logit_w > 0 && b.has_guess)
             text_draw_in(u->text, FONT_MONO, b.worked.logit[i],

@@ -24,17 +24,37 @@ void ui_scores_draw_worked(ui_ctx *u, const app_state *s)
                      "probabilities here.", in, y, UI_FAINT);
         return;
     }
-    char line[128];
-    // The numbers first (they are what the panel is for), the words where there is room.
-    snprintf(line, sizeof line, "e^(z - %s) for each, total %s", w->max, w->total);
-    uv_text_fit(u, FONT_MONO, line, in.x, y, in.w, UI_TEXT);
-    y += lh;
-    snprintf(line, sizeof line, "p = e / %s, sum %s", w->total, w->sum);
-    uv_text_fit(u, FONT_MONO, line, in.x, y, in.w, UI_ACCENT);
-    y += lh;
-    if (d->loss.has && y + lh <= in.y + in.h) {
-        snprintf(line, sizeof line, "loss %s", d->loss.formula);
-        uv_text_fit(u, FONT_MONO, line, in.x, y, in.w, UI_TRAIN);
+    /* The numbers first (they are what the panel is for), each line in its
+     * long form where it fits, else its short one: never a cut word. */
+    char lng[128], shrt[96];
+    const struct {
+        SDL_Color c;
+        bool show;
+    } style[4] = {{UI_DIM, true}, {UI_TEXT, true}, {UI_ACCENT, true}, {UI_TRAIN, d->loss.has}};
+    for (int k = 0; k < 4 && y + lh <= in.y + in.h; k++) {
+        if (!style[k].show)
+            continue;
+        switch (k) {
+        case 0:
+            snprintf(lng, sizeof lng, "columns: z, e^(z - %s), p", w->max);
+            snprintf(shrt, sizeof shrt, "z, e^(z-%s), p", w->max);
+            break;
+        case 1:
+            snprintf(lng, sizeof lng, "total of the e's: %s", w->total);
+            snprintf(shrt, sizeof shrt, "total %s", w->total);
+            break;
+        case 2:
+            snprintf(lng, sizeof lng, "p = e / total; sum of p: %s", w->sum);
+            snprintf(shrt, sizeof shrt, "p = e/total, sum %s", w->sum);
+            break;
+        default:
+            snprintf(lng, sizeof lng, "loss %s", d->loss.formula);
+            snprintf(shrt, sizeof shrt, "loss %s", d->loss.short_text + strlen("drawing "));
+            break;
+        }
+        int tw;
+        text_size(u->text, FONT_MONO, lng, &tw, NULL);
+        uv_text_fit(u, FONT_MONO, tw <= in.w ? lng : shrt, in.x, y, in.w, style[k].c);
         y += lh;
     }
     y += ui_px(u, 4);
@@ -52,7 +72,6 @@ void ui_scores_draw_worked(ui_ctx *u, const app_state *s)
 void ui_scores_draw_loss(ui_ctx *u, const app_state *s, const ui_chart *c)
 {
     const panel_loss_named *l = &u->now.curves.loss;
-    (void)s;
     if (!l->has || c->plot.w < 40)
         return;
     float v = (float)l->loss;
@@ -65,12 +84,21 @@ void ui_scores_draw_loss(ui_ctx *u, const app_state *s, const ui_chart *c)
         ui_fill(u, (SDL_Rect){x, (int)y, dash, ui_px(u, 1) > 1 ? ui_px(u, 1) : 1}, col);
     char buf[80];
     snprintf(buf, sizeof buf, "%s%s", above ? "^ " : "", l->short_text);
+    int tw;
+    text_size(u->text, FONT_SMALL, buf, &tw, NULL);
+    if (tw > c->plot.w - ui_px(u, 8)) // "as 3: 0.0023" without "drawing"
+        snprintf(buf, sizeof buf, "%s%s", above ? "^ " : "", l->short_text + strlen("drawing "));
+    text_size(u->text, FONT_SMALL, buf, &tw, NULL);
+    if (tw > c->plot.w - ui_px(u, 8)) // "3: 0.00" in the narrowest chart
+        snprintf(buf, sizeof buf, "%s: %.2f", model_slot_label(&s->model, (size_t)l->label),
+                 l->loss);
+    text_size(u->text, FONT_SMALL, buf, &tw, NULL);
+    if (tw > c->plot.w - ui_px(u, 4))
+        return;
     int th = text_height(u->text, FONT_SMALL);
     int ty = (int)y - th - ui_px(u, 1);
     if (ty < c->plot.y)
         ty = (int)y + ui_px(u, 2);
-    int tw;
-    text_size(u->text, FONT_SMALL, buf, &tw, NULL);
     int tx = c->plot.x + c->plot.w - ui_px(u, 4);
     ui_fill_round(u, (SDL_Rect){tx - tw - ui_px(u, 4), ty, tw + ui_px(u, 8), th},
                   (float)ui_px(u, 3), ui_alpha(UI_PANEL, 230));
@@ -109,13 +137,15 @@ void ui_scores_draw_chance(ui_ctx *u, const app_state *s, const ui_chart *c)
         return;
     }
     // The chart starts above 10 %: said at its foot, by epoch 0.
-    const char *txt = l->chance;
-    int tw;
-    text_size(u->text, FONT_SMALL, txt, &tw, NULL);
-    if (tw > c->plot.w - ui_px(u, 8))
-        txt = "epoch 0: ~10 %";
-    text_size(u->text, FONT_SMALL, txt, &tw, NULL);
-    if (tw > c->plot.w - ui_px(u, 8))
+    const char *txt = NULL;
+    const char *const tries[] = {l->chance, "epoch 0, random: ~10 %", "epoch 0: ~10 %"};
+    int tw = 0;
+    for (size_t k = 0; k < 3 && !txt; k++) {
+        text_size(u->text, FONT_SMALL, tries[k], &tw, NULL);
+        if (tw <= c->plot.w - ui_px(u, 8))
+            txt = tries[k];
+    }
+    if (!txt)
         return;
     int y = c->plot.y + c->plot.h - th - ui_px(u, 3);
     ui_fill_round(u, (SDL_Rect){x - ui_px(u, 3), y, tw + ui_px(u, 6), th}, (float)ui_px(u, 3),
