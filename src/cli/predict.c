@@ -369,12 +369,6 @@ static int predict_main(int argc, char **argv, const char **images)
         goto done;
     }
 
-    if (!isfinite((float)(255.0 * meta.scale))) {
-        cli_error(model_path, "input scale %g makes a pixel of 255 overflow a float: the model "
-                  "gives no finite probabilities", meta.scale);
-        status = 1;
-        goto done;
-    }
     bool mnist_style = !raw && meta.preprocess == MODEL_PREPROCESS_MNIST;
     bool sdl_ready = false;
     for (int k = 0; k < n_images; k++) {
