@@ -98,12 +98,23 @@ static void test_loss(void)
     CHECK(fabs(l.loss - 0.693147) < 1e-5, "ln 2: %g", l.loss);
     CHECK(!strcmp(l.formula, "-log p[0] = -log 0.5000 = 0.6931"), "%s", l.formula);
     CHECK(!strcmp(l.short_text, "drawing as 0: 0.6931"), "%s", l.short_text);
-    CHECK(!strcmp(l.chance, "epoch 0, random weights: about 10 %"), "%s", l.chance);
+    CHECK(!strcmp(l.chance, "epoch 0, random weights: about 10 %") &&
+              !strcmp(l.chance_short, "epoch 0: ~10 %"),
+          "%s", l.chance);
 
     // A test image's true label comes before the guess, a picked label before both.
     scores_loss_of(&st, &sc, &m, 3, 0.0983, &l);
     CHECK(l.label == 3 && !strcmp(l.why, "true label"), "true label %d", l.label);
-    CHECK(!strcmp(l.chance, "epoch 0, random weights: 9.8 % (chance 10 %)"), "%s", l.chance);
+    CHECK(!strcmp(l.chance, "epoch 0, random weights: 9.8 % (chance 10 %)") &&
+              !strcmp(l.chance_mid, "epoch 0, random: 9.8 %") &&
+              !strcmp(l.chance_short, "epoch 0: 9.8 %"),
+          "%s / %s / %s", l.chance, l.chance_mid, l.chance_short);
+    // Where the accuracy curve starts: a fresh network's evaluation, kept.
+    scores_on_eval(&st, 0, false, 0.97);
+    scores_on_eval(&st, 1, true, 0.90);
+    CHECK(st.random_acc < 0, "a trained or loaded network is not random weights");
+    scores_on_eval(&st, 0, true, 0.0983);
+    CHECK(st.random_acc == 0.0983, "fresh weights at epoch 0: %g", st.random_acc);
     CHECK(scores_pick_label(&st, 7, 10) && st.label == 7, "pick 7");
     scores_loss_of(&st, &sc, &m, 3, -1.0, &l);
     /* p[7] = e^-40 / 2 = 2.1e-18, clipped at 1e-7 as training clips it:
@@ -465,13 +476,13 @@ static void test_scores_event(void)
     cJSON_Delete(ev);
     cJSON_Delete(model);
 
-    // The label pick: a click on a bar's digit, and Shift+digit.
+    // The label pick: a right click on a bar, and Shift+digit.
     app_rect b = s->layout.bars;
     int row = b.h / 10;
-    app_input_event click = {.kind = APP_IN_MOUSE_DOWN, .button = 1, .x = (float)b.x + 4,
+    app_input_event click = {.kind = APP_IN_MOUSE_DOWN, .button = 3, .x = (float)b.x + 40,
                              .y = (float)(b.y + 4 * row + row / 2)};
     app_handle(s, &click);
-    CHECK(s->scores.label == 4 && s->views.view != VIEW_WHY, "clicked digit 4: %d",
+    CHECK(s->scores.label == 4 && s->views.view != VIEW_WHY, "right click on bar 4: %d",
           s->scores.label);
     app_input_event key = {.kind = APP_IN_KEY, .key = APP_KEY_PICK_LABEL, .digit = 9, .shift = true};
     app_handle(s, &key);

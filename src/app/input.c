@@ -181,7 +181,8 @@ void app_handle(app_state *s, const app_input_event *ev)
             s->help_visible = false;
             break;
         }
-        if (ev->button == 1 && app_scores_click(s, ev->x, ev->y))
+        if ((ev->button == 1 && app_scores_click(s, ev->x, ev->y)) ||
+            (ev->button == 3 && app_scores_right_click(s, ev->x, ev->y)))
             break;
         layout_button b = layout_button_at(&s->layout, ev->x, ev->y);
         if (b != BTN_NONE) {

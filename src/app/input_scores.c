@@ -47,18 +47,18 @@ bool app_scores_click(app_state *s, float x, float y)
         s->scores.worked = !s->scores.worked;
         return true;
     }
-    // A bar's digit (left of the scores and the bar) names the true label.
-    app_rect b = s->layout.bars;
-    int label_w = (int)(22.0f * s->layout.scale + 0.5f);
-    if (x >= (float)(b.x - s->layout.pad / 2) && x < (float)(b.x + label_w)) {
-        view_ctx c = app_view_ctx(s);
-        int i = views_bar_at(&c, (float)b.x, y);
-        if (i >= 0) {
-            scores_pick_label(&s->scores, i, s->score.n_classes ? s->score.n_classes : 10);
-            return true;
-        }
-    }
     return false;
+}
+
+bool app_scores_right_click(app_state *s, float x, float y)
+{
+    // A right click on a bar names its digit as the true label (a left click explains it).
+    view_ctx c = app_view_ctx(s);
+    int i = views_bar_at(&c, x, y);
+    if (i < 0)
+        return false;
+    scores_pick_label(&s->scores, i, s->score.n_classes ? s->score.n_classes : 10);
+    return true;
 }
 
 bool app_scores_key(app_state *s, const app_input_event *ev)

@@ -362,10 +362,7 @@ static void scores_panels_of(const app_state *s, ui_panels *out)
             }
         }
     }
-    double measured = -1.0;
-    if (s->views.mistakes.has_confusion && s->views.mistakes.confusion_epoch == 0 &&
-        !s->model.path[0]) // fresh weights, evaluated before any training
-        measured = s->views.mistakes.confusion_accuracy;
+    double measured = s->scores.random_acc;
     int test_label = s->shown_test >= 0 ? s->shown_label : -1;
     scores_loss_of(&s->scores, sc, &s->model, test_label, measured, &out->curves.loss);
     out->digit.worked = b->worked;

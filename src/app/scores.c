@@ -11,6 +11,13 @@ void scores_init(scores_state *st)
 {
     st->worked = false;
     st->label = -1;
+    st->random_acc = -1.0;
+}
+
+void scores_on_eval(scores_state *st, size_t epoch, bool fresh, double accuracy)
+{
+    if (epoch == 0 && fresh && accuracy >= 0 && accuracy <= 1)
+        st->random_acc = accuracy;
 }
 
 bool scores_pick_label(scores_state *st, int label, size_t n_classes)
@@ -117,12 +124,18 @@ void scores_loss_of(const scores_state *st, const scoring *sc, const model_slot 
 {
     memset(out, 0, sizeof *out);
     size_t n = sc->n_classes ? sc->n_classes : 10;
-    if (measured_acc >= 0)
+    char acc[16];
+    if (measured_acc >= 0) {
         snprintf(out->chance, sizeof out->chance, "epoch 0, random weights: %.1f %% (chance %.0f %%)",
                  100.0 * measured_acc, 100.0 * explain_chance_accuracy(n));
-    else
+        snprintf(acc, sizeof acc, "%.1f %%", 100.0 * measured_acc);
+    } else {
         snprintf(out->chance, sizeof out->chance, "epoch 0, random weights: about %.0f %%",
                  100.0 * explain_chance_accuracy(n));
+        snprintf(acc, sizeof acc, "~%.0f %%", 100.0 * explain_chance_accuracy(n));
+    }
+    snprintf(out->chance_mid, sizeof out->chance_mid, "epoch 0, random: %s", acc);
+    snprintf(out->chance_short, sizeof out->chance_short, "epoch 0: %s", acc);
     const char *why = "";
     int label = scores_loss_label(st, sc, test_label, &why);
     if (label < 0)

@@ -23,13 +23,18 @@
 
 /* The person's choices: softmax worked out in place of the bars and the
  * chart (a click on the answer toggles it), and the label whose loss is
- * shown (a click on a bar's digit, Shift+digit; -1: none picked). */
+ * shown (a right click on its bar, Shift+digit; -1: none picked). */
 typedef struct scores_state {
     bool worked;
     int label;
+    double random_acc;               // test accuracy measured of fresh weights (-1: none yet)
 } scores_state;
 
 void scores_init(scores_state *st);
+
+/* A test-set evaluation of weights trained `epoch` epochs: of fresh random
+ * weights (fresh, epoch 0) it is where the accuracy curve starts, kept. */
+void scores_on_eval(scores_state *st, size_t epoch, bool fresh, double accuracy);
 
 /* Picks label (or drops it when it is the one picked); out-of-range labels
  * are ignored. Returns true when the choice changed. */
@@ -79,6 +84,8 @@ typedef struct panel_loss_named {
     char formula[96];                 // "-log p[3] = -log 0.9977 = 0.0023"
     char why[32];                     // "picked", "true label", "the guess"
     char chance[96];                  // "epoch 0, random weights: about 10 %"
+    char chance_mid[48];              // "epoch 0, random: ~10 %" ("9.8 %" when measured)
+    char chance_short[32];            // "epoch 0: ~10 %"
 } panel_loss_named;
 
 /* The loss of this drawing for the label (scores_loss_label), and the

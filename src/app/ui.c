@@ -451,7 +451,7 @@ static void draw_help(ui_ctx *u, const app_state *s)
         {"Tab  /  Shift+Tab", "next / previous view"},
         {"Click a tab", "that view"},
         {"Click a bar", "why that class (in view 3)"},
-        {"Click a bar's digit", "its loss (also Shift+digit)"},
+        {"Right-click a bar", "its loss (also Shift+digit)"},
         {"Click the answer", "softmax worked out"},
         {"Click a unit or tile", "pin it in views 1 and 2"},
         {"Click a matrix cell", "its test images"},

@@ -221,6 +221,7 @@ void ui_scores_draw_loss(ui_ctx *u, const app_state *s, const ui_chart *c);
 /* ... or, before there is a curve, as a line of text at the foot of in. */
 void ui_scores_draw_loss_text(ui_ctx *u, const app_state *s, SDL_Rect in);
 void ui_scores_draw_chance(ui_ctx *u, const app_state *s, const ui_chart *c);
+void ui_scores_draw_chance_text(ui_ctx *u, const app_state *s, SDL_Rect in);
 bool ui_scores_draw_pixel(ui_ctx *u, const app_state *s, SDL_Rect img, SDL_Rect side);
 void ui_lesson_draw(ui_ctx *u, const app_state *s);
 

@@ -104,7 +104,7 @@ void ui_draw_bars(ui_ctx *u, const app_state *s)
         int y = r.y + (int)i * b.row;
         bool top = (int)i == b.top;
         SDL_Rect line = {r.x, y, b.label_w, b.row};
-        // The label whose loss is shown (a click on the digit picks it).
+        // The label whose loss is shown (a right click on the bar picks it).
         if ((int)i == b.picked)
             uv_outline(u, (SDL_Rect){r.x - ui_px(u, 4), y + 1, b.label_w - ui_px(u, 4), b.row - 2},
                        uv_line_w(u), UI_TRAIN);

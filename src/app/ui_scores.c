@@ -5,6 +5,8 @@
 #include "ui.h"
 #include "ui_views.h"
 
+#include "core/explain.h"
+
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -62,8 +64,8 @@ void ui_scores_draw_worked(ui_ctx *u, const app_state *s)
     uv_text_wrap(u, FONT_SMALL,
                  "Softmax makes the scores positive (e to the power of each, less the largest, "
                  "which changes no share) and divides each by their total: ten shares of 1. "
-                 "Click a digit by the bars (or Shift+digit) to name the true label; click the "
-                 "answer to go back.",
+                 "Right-click a bar (or Shift+digit) to name the true label; click the answer to "
+                 "go back.",
                  words, y, UI_FAINT);
 }
 
@@ -72,7 +74,24 @@ void ui_scores_draw_worked(ui_ctx *u, const app_state *s)
 void ui_scores_draw_loss(ui_ctx *u, const app_state *s, const ui_chart *c)
 {
     const panel_loss_named *l = &u->now.curves.loss;
-    if (!l->has || c->plot.w < 40)
+    if (c->plot.w < 40)
+        return;
+    // Random weights start at the loss of a uniform guess, ln 10 = 2.30.
+    float chance = (float)explain_chance_loss(s->score.n_classes ? s->score.n_classes : 10);
+    if (chance <= c->y1 && c->plot.w >= 80) {
+        float cy = ui_chart_y(c, chance);
+        ui_dot(u, (float)c->plot.x + (float)ui_px(u, 3.5f), cy, (float)ui_px(u, 3.5f), UI_TEXT);
+        char t[48];
+        snprintf(t, sizeof t, "epoch 0, random: ln %zu = %.2f", s->score.n_classes ? s->score.n_classes : 10,
+                 (double)chance);
+        int tw0;
+        text_size(u->text, FONT_SMALL, t, &tw0, NULL);
+        if (tw0 > c->plot.w - ui_px(u, 16))
+            snprintf(t, sizeof t, "random: %.2f", (double)chance);
+        text_draw(u->text, FONT_SMALL, t, c->plot.x + ui_px(u, 10), (int)cy + ui_px(u, 2), UI_DIM,
+                  TEXT_LEFT);
+    }
+    if (!l->has)
         return;
     float v = (float)l->loss;
     bool above = v > c->y1;
@@ -118,6 +137,15 @@ void ui_scores_draw_loss_text(ui_ctx *u, const app_state *s, SDL_Rect in)
     uv_text_fit(u, FONT_SMALL, buf, in.x, y, in.w, UI_TEXT);
 }
 
+/* Before there is a curve: where it will start, at the foot of in. */
+void ui_scores_draw_chance_text(ui_ctx *u, const app_state *s, SDL_Rect in)
+{
+    const panel_loss_named *l = &u->now.curves.loss;
+    (void)s;
+    int th = text_height(u->text, FONT_SMALL);
+    uv_text_fit(u, FONT_SMALL, l->chance, in.x, in.y + in.h - th - ui_px(u, 4), in.w, UI_TEXT);
+}
+
 /* Where the curves start: at epoch 0 the weights are random, and a
  * random answer is right one time in ten. */
 void ui_scores_draw_chance(ui_ctx *u, const app_state *s, const ui_chart *c)
@@ -131,14 +159,14 @@ void ui_scores_draw_chance(ui_ctx *u, const app_state *s, const ui_chart *c)
     int x = c->plot.x + ui_px(u, 4);
     if (chance >= c->y0) {
         float y = ui_chart_y(c, chance);
-        ui_dot(u, (float)c->plot.x, y, (float)ui_px(u, 3.5f), UI_TEXT);
+        ui_dot(u, (float)c->plot.x + (float)ui_px(u, 3.5f), y, (float)ui_px(u, 3.5f), UI_TEXT);
         text_draw(u->text, FONT_SMALL, l->chance, x + ui_px(u, 4), (int)y - th - ui_px(u, 2),
                   UI_TEXT, TEXT_LEFT);
         return;
     }
     // The chart starts above 10 %: said at its foot, by epoch 0.
     const char *txt = NULL;
-    const char *const tries[] = {l->chance, "epoch 0, random: ~10 %", "epoch 0: ~10 %"};
+    const char *const tries[] = {l->chance, l->chance_mid, l->chance_short};
     int tw = 0;
     for (size_t k = 0; k < 3 && !txt; k++) {
         text_size(u->text, FONT_SMALL, tries[k], &tw, NULL);

@@ -571,6 +571,7 @@ static void on_confusion(app_state *s, const trainer_event *ev, size_t epoch)
 {
     view_ctx c = app_view_ctx(s);
     views_on_confusion(&s->views, &c, ev, epoch);
+    scores_on_eval(&s->scores, epoch, !s->model.path[0], ev->val_accuracy);
     uint8_t *pred;
     float *conf;
     views_answer_buffers(&s->views, &pred, &conf);

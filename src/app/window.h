@@ -222,9 +222,11 @@ void app_show_view(app_state *s, app_view v);
 void app_lesson_toggle(app_state *s);
 void app_lesson_move(app_state *s, int dir);
 /* The scores' and the lesson's share of input (input_scores.c): a click on
- * the lesson's card, the answer (softmax worked out on / off) or a bar's
- * digit (that label's loss), and their keys. True when the input was theirs. */
+ * the lesson's card or the answer (softmax worked out on / off), a right
+ * click on a bar (that label's loss), and their keys. True when the input
+ * was theirs. */
 bool app_scores_click(app_state *s, float x, float y);
+bool app_scores_right_click(app_state *s, float x, float y);
 bool app_scores_key(app_state *s, const app_input_event *ev);
 /* The layout again, for the drawable size and scale and the model's depth. */
 void app_relayout(app_state *s);

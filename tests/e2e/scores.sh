@@ -4,7 +4,7 @@
 # is drawn (--draw), the scores event is checked (784 inputs between 0 and
 # 1, ten logits, ten probabilities summing to 1, the same argmax as the
 # prediction), the network's input is hovered (the pixel's value), the
-# answer is clicked (softmax worked out), a bar's digit is clicked and
+# answer is clicked (softmax worked out), a bar is right-clicked and
 # Shift+8 pressed (the loss named), L opens the lesson and Right walks it
 # to its softmax step and on to the end, Ctrl+Q closes. A screenshot of
 # each state is kept (KEEP_DIR) for people to look at.
@@ -104,11 +104,11 @@ for run in 900x600:1 1280x800:1 1920x1080:1 1280x800:1.5 1280x800:2 1920x1080:2;
     xdotool mousemove $(at $((bx + $(sp 55))) $((by - $(sp 150))))
     sleep 0.4
     shoot pixel
-    # The answer clicked: softmax worked out; a bar's digit clicked (8), then Shift+5.
+    # The answer clicked: softmax worked out; bar 8 right-clicked, then Shift+5.
     xdotool mousemove $(at $((bx + $(sp 40))) $((by - $(sp 40)))) click 1
     sleep 0.3
     row=$((bh / 10))
-    xdotool mousemove $(at $((bx + 3)) $((by + 8 * row + row / 2))) click 1
+    xdotool mousemove $(at $((bx + $(sp 60))) $((by + 8 * row + row / 2))) click 3
     sleep 0.3
     shoot worked
     xdotool key shift+5
