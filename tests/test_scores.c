@@ -175,17 +175,17 @@ static void test_pixels(void)
     panel_pixel p;
     // A test image's byte 204: the network gets 204 / 255 = 0.8.
     scores_pixel_of(12, 7, explain_pixel_input(204, 1.0 / 255.0), 1.0 / 255.0, &p);
-    CHECK(p.on && !strcmp(p.where, "row 12, col 7") && !strcmp(p.value, "value 204 of 255"),
+    CHECK(p.on && !strcmp(p.where, "row 12, col 7") && !strcmp(p.value, "204 of 255"),
           "%s / %s", p.where, p.value);
     CHECK(!strcmp(p.div, "204 / 255") && !strcmp(p.input_text, "= 0.8000 in"), "%s %s",
           p.div, p.input_text);
     // A drawn pixel between bytes: 0.5 stands for 127.5.
     scores_pixel_of(0, 27, 0.5f, 1.0 / 255.0, &p);
-    CHECK(!strcmp(p.value, "value 127.5 of 255") && !strcmp(p.input_text, "= 0.5000 in"),
+    CHECK(!strcmp(p.value, "127.5 of 255") && !strcmp(p.input_text, "= 0.5000 in"),
           "%s %s", p.value, p.input_text);
     // A model fed 0..255 (scale 1): the value goes in as it is.
     scores_pixel_of(1, 1, 51.0f, 1.0, &p);
-    CHECK(!strcmp(p.value, "value 51 of 255") && !strcmp(p.div, "51 x 1"), "%s %s", p.value,
+    CHECK(!strcmp(p.value, "51 of 255") && !strcmp(p.div, "51 x 1"), "%s %s", p.value,
           p.div);
 
     // Where the cells of the network's input are, in every size the window is tried at.

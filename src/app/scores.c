@@ -172,7 +172,7 @@ void scores_pixel_of(int row, int col, float input, double scale, panel_pixel *o
         snprintf(val, sizeof val, "%.0f", whole);
     else
         snprintf(val, sizeof val, "%.1f", v);
-    snprintf(out->value, sizeof out->value, "value %s of 255", val);
+    snprintf(out->value, sizeof out->value, "%s of 255", val);
     if (fabs(scale * 255.0 - 1.0) < 1e-9)
         snprintf(out->div, sizeof out->div, "%s / 255", val);
     else

@@ -101,7 +101,7 @@ typedef struct panel_pixel {
     int row, col;
     float input;                      // what the network gets
     char where[32];                   // "row 12, col 7"
-    char value[32];                   // "value 204 of 255"
+    char value[32];                   // "204 of 255"
     char div[32];                     // "204 / 255"
     char input_text[32];              // "= 0.8000 in": what the network gets
 } panel_pixel;

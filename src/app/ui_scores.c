@@ -61,12 +61,15 @@ void ui_scores_draw_worked(ui_ctx *u, const app_state *s)
     }
     y += ui_px(u, 4);
     SDL_Rect words = {in.x, y, in.w, in.y + in.h - y};
-    uv_text_wrap(u, FONT_SMALL,
-                 "Softmax makes the scores positive (e to the power of each, less the largest, "
-                 "which changes no share) and divides each by their total: ten shares of 1. "
-                 "Right-click a bar (or Shift+digit) to name the true label; click the answer to "
-                 "go back.",
-                 words, y, UI_FAINT);
+    static const char *const why[] = {
+        "Softmax makes the scores positive (e to the power of each, less the largest, which "
+        "changes no share) and divides each by their total: ten shares of 1. Right-click a bar "
+        "(or Shift+digit) to name the true label; click the answer to go back.",
+        "Softmax: e to each score, divided by their total, so the ten shares sum to 1. "
+        "Right-click a bar to name the true label.",
+        "Each share: e^(z - max) / total.",
+    };
+    uv_text_wrap_alt(u, FONT_SMALL, why, 3, words, y, UI_FAINT);
 }
 
 /* The drawing's loss as a level across the loss chart, labelled: the

@@ -101,7 +101,7 @@ for run in 900x600:1 1280x800:1 1920x1080:1 1280x800:1.5 1280x800:2 1920x1080:2;
 
     # The network's input, hovered in the middle of its picture (the guess panel is
     # at most 84 design pixels under it, the gaps 14).
-    xdotool mousemove $(at $((bx + $(sp 55))) $((by - $(sp 150))))
+    xdotool mousemove $(at $((bx + $(sp 55))) $((by - $(sp 170))))
     sleep 0.4
     shoot pixel
     # The answer clicked: softmax worked out; bar 8 right-clicked, then Shift+5.
