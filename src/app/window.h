@@ -67,6 +67,12 @@ typedef enum app_key {
     APP_KEY_G,         // the why view: gradient x input / plain gradient
     APP_KEY_SLOWER,    // [: train slower
     APP_KEY_FASTER,    // ]: train faster
+    APP_KEY_6,         // the neuron view (again: back to the most active unit)
+    APP_KEY_7,         // the network view
+    APP_KEY_LEFT,      // the neuron view: the previous / next unit
+    APP_KEY_RIGHT,
+    APP_KEY_UP,        // the neuron view: the layer below / above
+    APP_KEY_DOWN,
 } app_key;
 
 /* One input, with SDL's details taken out. Positions are in drawable pixels
