@@ -464,6 +464,27 @@ static void test_onnx_broken(void)
     bool ok = onnx_parse(buf, len, &net, &meta, &err);
     CHECK(!ok && strstr(err.msg, "Conv is not supported here; digitpad runs dense networks"),
           "onnx Conv: %s", ok ? "(loaded)" : err.msg);
+    // An input scale no float32 can carry (found by the fuzzer: written as
+    // 255 * scale in the Mul node it became inf, and the copy did not read
+    // back): "0.25" in the metadata changed in place to "1e99".
+    make_net(&net, &meta, sizes, 3, 2, 2, 3);
+    meta.scale = 0.25;
+    uint8_t *scaled;
+    size_t slen;
+    CHECK(onnx_write(&net, &meta, &scaled, &slen, &err), "%s", err.msg);
+    mlp_destroy(&net);
+    model_meta_destroy(&meta);
+    bool replaced = false;
+    for (size_t i = 0; i + 4 <= slen && !replaced; i++)
+        if (!memcmp(scaled + i, "0.25", 4)) {
+            memcpy(scaled + i, "1e99", 4);
+            replaced = true;
+        }
+    CHECK(replaced, "the scale is in the metadata");
+    ok = onnx_parse(scaled, slen, &net, &meta, &err);
+    CHECK(!ok && strstr(err.msg, "input scale 1e+99 is not between"), "onnx scale 1e99: %s",
+          ok ? "(loaded)" : err.msg);
+    free(scaled);
     const uint8_t junk[] = {0x08, 0x07, 0x3a, 0xff, 0xff, 0xff, 0xff, 0x0f};
     ok = onnx_parse(junk, sizeof junk, &net, &meta, &err);
     CHECK(!ok && strstr(err.msg, "damaged protobuf"), "onnx length past the end: %s", err.msg);

@@ -484,6 +484,12 @@ bool fmt_build(const fmt_topology *t, size_t inputs, mlp *net, model_meta *meta,
         mlp_destroy(net);
         return false;
     }
+    if (!model_meta_scale_ok(t->scale)) {
+        dp_fail(err, "input scale %g is not between %g and %g", t->scale, MODEL_SCALE_MIN, MODEL_SCALE_MAX);
+        model_meta_destroy(meta);
+        mlp_destroy(net);
+        return false;
+    }
     meta->scale = t->scale;
     if (h != 28 || w != 28)
         meta->preprocess = MODEL_PREPROCESS_NONE;

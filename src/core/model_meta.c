@@ -22,6 +22,11 @@ void model_meta_training_defaults(model_meta *meta)
     meta->epsilon = 1e-7;
 }
 
+bool model_meta_scale_ok(double scale)
+{
+    return scale >= MODEL_SCALE_MIN && scale <= MODEL_SCALE_MAX; // false for NaN too
+}
+
 bool model_meta_default(model_meta *meta, size_t height, size_t width, size_t outputs, dp_error *err)
 {
     memset(meta, 0, sizeof *meta);
