@@ -217,9 +217,10 @@ static void test_lesson(void)
         CHECK(st && !strcmp(st->title, titles[i]), "step %zu: %s", i, st ? st->title : "none");
     }
     CHECK(lesson_step_at(LESSON_STEPS) == NULL, "past the end");
-    CHECK(lesson_step_at(2)->view == VIEW_WEIGHTS && lesson_step_at(3)->view == VIEW_HIDDEN &&
-              lesson_step_at(4)->worked,
-          "Dense shows the weights, ReLU the hidden layer, softmax is worked out");
+    CHECK(lesson_step_at(2)->view == VIEW_NEURON && lesson_step_at(3)->view == VIEW_HIDDEN &&
+              lesson_step_at(4)->worked && lesson_step_at(7)->view == VIEW_NETWORK,
+          "Dense shows a unit worked out, ReLU the hidden layer, softmax is worked out, deeper "
+          "networks the diagram");
 
     // The numbers come from the network: 784 x 128 + 128 = 100,480, 128 x 10 + 10 = 1,290.
     size_t sizes[] = {784, 128, 10};
@@ -238,12 +239,12 @@ static void test_lesson(void)
               "step %zu: %zu chars: %s", i, strlen(t), t);
     }
     lesson_text(7, &net, 28, 28, t, sizeof t);
-    CHECK(strstr(t, "This network has 1 hidden layer."), "%s", t);
+    CHECK(strstr(t, "This network has 1 hidden layer;"), "%s", t);
     mlp_destroy(&net);
     size_t deep[] = {784, 256, 128, 64, 10};
     CHECK(mlp_init(&net, deep, 5, NULL), "deep");
     lesson_text(7, &net, 28, 28, t, sizeof t);
-    CHECK(strstr(t, "This network has 3 hidden layers."), "%s", t);
+    CHECK(strstr(t, "This network has 3 hidden layers;"), "%s", t);
     mlp_destroy(&net);
     char small[8];
     lesson_text(5, NULL, 28, 28, small, sizeof small);

@@ -21,9 +21,9 @@ static const lesson_step steps[LESSON_STEPS] = {
      LESSON_AT_PARAMS, -1, false},
     {"Dense",
      "Each of the {hidden} hidden units multiplies each of the {in} inputs by a weight of its "
-     "own, adds up the products and a bias. View 2 draws a unit's {in} weights as a {h}x{w} "
-     "tile: orange where ink raises the unit, blue where it lowers it.",
-     LESSON_AT_VIEW, VIEW_WEIGHTS, false},
+     "own, adds up the products and a bias. View 6 works one unit out for your drawing; view 2 "
+     "draws every unit's {in} weights as a {h}x{w} tile.",
+     LESSON_AT_VIEW, VIEW_NEURON, false},
     {"ReLU",
      "ReLU passes a positive sum on and turns a negative one into 0. View 1 lights each hidden "
      "unit by its output for your drawing and counts those switched off: usually more than "
@@ -46,9 +46,9 @@ static const lesson_step steps[LESSON_STEPS] = {
      LESSON_AT_CURVES, -1, false},
     {"Deeper networks",
      "More hidden layers can be stacked: digitpad --layers 256,128,64 trains three. This "
-     "network has {layers}. On MNIST the deeper one ends near the single layer's 97-98 %, with "
-     "more than twice the parameters.",
-     LESSON_AT_PARAMS, -1, false},
+     "network has {layers}; view 7 draws it whole. On MNIST the deeper one ends near the single "
+     "layer's 97-98 %, with more than twice the parameters.",
+     LESSON_AT_VIEW, VIEW_NETWORK, false},
 };
 
 const lesson_step *lesson_step_at(size_t i)

@@ -4,7 +4,8 @@
  * softmax, the parameter count, training, deeper networks), each a short
  * text in our own words that points at the part of the window showing it:
  * that part is outlined, and a step may ask for the view that shows it
- * (weights for Dense, the hidden layer for ReLU) or for softmax worked out.
+ * (one unit worked out for Dense, the hidden layer for ReLU, the diagram
+ * for deeper networks) or for softmax worked out.
  * The texts are a plain table; the numbers in them (784, 128, 100,480, ...)
  * are filled in from the network shown, so they stay true for any model.
  * No SDL: ui_lesson.c paints the card that lesson_layout places. */
