@@ -69,9 +69,9 @@ void teach_layout_compute(const teach *t, const app_layout *l, teach_layout *out
     out->result = rect(x, bottom - cap, w, cap);
     bottom -= cap + gap;
     int bh = (int)lroundf(26 * s);
-    static const int weights[] = {[TEACH_BTN_PREV] = 3, [TEACH_BTN_NEXT] = 3,
-                                  [TEACH_BTN_DELETE] = 6, [TEACH_BTN_FINETUNE] = 9,
-                                  [TEACH_BTN_AUGMENT] = 9, [TEACH_BTN_DATASET] = 12};
+    static const int weights[] = {[TEACH_BTN_PREV] = 2, [TEACH_BTN_NEXT] = 2,
+                                  [TEACH_BTN_DELETE] = 5, [TEACH_BTN_FINETUNE] = 8,
+                                  [TEACH_BTN_AUGMENT] = 8, [TEACH_BTN_DATASET] = 11};
     int total = 0;
     for (int b = TEACH_BTN_PREV; b < TEACH_BTN_COUNT; b++)
         total += weights[b];
@@ -276,13 +276,20 @@ static void finished(app_state *s)
     t->result = r;
     event_finetune(&s->events, r.samples, r.trained, r.held, r.before_mine, r.after_mine,
                    r.before_mnist, r.after_mnist);
+    // The panel's line, with a shorter form after '|' for a narrow panel.
     snprintf(t->message, sizeof t->message,
-             "your held-out %zu: %.0f%% -> %.0f%%   MNIST test: %.2f%% -> %.2f%%", r.held,
-             100.0 * r.before_mine, 100.0 * r.after_mine, 100.0 * r.before_mnist,
+             "your held-out %zu: %.0f%% -> %.0f%%   MNIST test: %.2f%% -> %.2f%%|"
+             "yours %.0f%% -> %.0f%%, MNIST %.1f%% -> %.1f%%",
+             r.held, 100.0 * r.before_mine, 100.0 * r.after_mine, 100.0 * r.before_mnist,
+             100.0 * r.after_mnist, 100.0 * r.before_mine, 100.0 * r.after_mine,
+             100.0 * r.before_mnist, 100.0 * r.after_mnist);
+    char line[160];
+    snprintf(line, sizeof line, "your held-out %zu: %.0f%% -> %.0f%%, MNIST test: %.2f%% -> %.2f%%",
+             r.held, 100.0 * r.before_mine, 100.0 * r.after_mine, 100.0 * r.before_mnist,
              100.0 * r.after_mnist);
     report_log(&s->report, "Fine-tuned on %zu of your digits (%zu held out): %s", r.trained,
-               r.held, t->message);
-    report_status(&s->report, false, "fine-tuned: %s (Ctrl+S saves)", t->message);
+               r.held, line);
+    report_status(&s->report, false, "fine-tuned: %s (Ctrl+S saves)", line);
 }
 
 void app_teach_toggle_augment(app_state *s)

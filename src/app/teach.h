@@ -78,7 +78,8 @@ typedef struct teach {
     uint64_t model_version;    // the window's weights the job started from
     bool have_result;
     finetune_result result;
-    char message[160];         // the panel's line about it ("fine-tuning 40 digits ...")
+    char message[200];         // the panel's line about it ("fine-tuning 40 digits ..."; a
+                               // shorter form may follow a '|')
     // The distortions' preview.
     augment_work preview_work;
     bool have_preview_work;
