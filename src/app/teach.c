@@ -185,6 +185,18 @@ static bool on_mnist(const app_state *s)
     return s->teach.choice.current == 0;
 }
 
+/* FNV-1a over the network's parameters: the weights a fine-tuning started
+ * from, told apart from any others (a version number also moves when a
+ * trainer made only to evaluate hands back the same weights). */
+static uint64_t params_sig(const mlp *net)
+{
+    uint64_t h = 1469598103934665603ull;
+    const unsigned char *p = (const unsigned char *)net->params;
+    for (size_t i = 0; i < net->n_params * sizeof(float); i++)
+        h = (h ^ p[i]) * 1099511628211ull;
+    return h;
+}
+
 static void start_job(app_state *s)
 {
     teach *t = &s->teach;
@@ -202,7 +214,7 @@ static void start_job(app_state *s)
         report_status(&s->report, true, "cannot fine-tune: %s", err.msg);
         return;
     }
-    t->model_version = s->model.version;
+    t->model_sig = params_sig(&s->model.net);
     snprintf(t->message, sizeof t->message, "fine-tuning on %zu of your digits and MNIST ...",
              t->samples.count);
     report_status(&s->report, false, "%s", t->message);
@@ -258,7 +270,16 @@ static void finished(app_state *s)
     teach *t = &s->teach;
     finetune_result r;
     dp_error err = {{0}};
-    if (s->model.version != t->model_version) {
+    /* A trainer made meanwhile (to evaluate, for the mistakes view) holds
+     * the old weights: it goes, so that no snapshot of it overwrites the
+     * result. */
+    if (s->train.have_trainer) {
+        if (training_update(&s->train, s->now, &s->model.net))
+            model_slot_touch(&s->model);
+        training_drop_trainer(&s->train);
+    }
+    if (!mlp_same_shape(&s->model.net, &t->job.net) ||
+        params_sig(&s->model.net) != t->model_sig) {
         /* The weights changed meanwhile (training, a reset, another model):
          * the result belongs to weights no longer shown. */
         finetune_job_destroy(&t->job);

@@ -75,7 +75,7 @@ typedef struct teach {
     teach_button hover;
     // Fine-tuning.
     bool pending;              // F pressed while MNIST is read: start when it is
-    uint64_t model_version;    // the window's weights the job started from
+    uint64_t model_sig;        // the window's weights the job started from (a hash)
     bool have_result;
     finetune_result result;
     char message[200];         // the panel's line about it ("fine-tuning 40 digits ..."; a
