@@ -873,12 +873,6 @@ static bool text_floats(text *t, const float *v, size_t n, const char *what, siz
     return true;
 }
 
-static bool label_ok(const char *s)
-{
-    size_t n = strnlen(s, MODEL_LABEL_MAX);
-    return n > 0 && n < MODEL_LABEL_MAX && json_utf8_valid(s, NULL);
-}
-
 /* Checks that meta describes net and holds only what the format can say. */
 static bool check_for_write(const mlp *net, const model_meta *meta, dp_error *err)
 {
@@ -903,7 +897,7 @@ static bool check_for_write(const mlp *net, const model_meta *meta, dp_error *er
     if (meta->n_labels != outputs || !meta->labels)
         return dp_fail(err, "%zu labels for %zu outputs", meta->n_labels, outputs);
     for (size_t i = 0; i < meta->n_labels; i++)
-        if (!label_ok(meta->labels[i]))
+        if (!model_meta_label_ok(meta->labels[i]))
             return dp_fail(err, "label %zu is empty, longer than %d bytes or not UTF-8", i,
                            MODEL_LABEL_MAX - 1);
     const novelty *nv = meta->not_a_digit;
