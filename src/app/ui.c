@@ -465,7 +465,7 @@ static void draw_help(ui_ctx *u, const app_state *s)
         {"Click a matrix cell", "its test images"},
         {"Click an image", "put it on the canvas"},
         {"PgUp / PgDn, wheel", "pages of tiles or images"},
-        {"Esc", "close the images"},
+        {"Esc", "close the images, or the lesson"},
     };
     const size_t n = sizeof keys / sizeof keys[0], m = sizeof views / sizeof views[0];
     ui_fill(u, (SDL_Rect){0, 0, s->layout.w, s->layout.h}, (SDL_Color){8, 9, 12, 200});
@@ -495,9 +495,19 @@ static void draw_help(ui_ctx *u, const app_state *s)
         const char *const(*list)[2] = c == 0 ? keys : views;
         size_t k = c == 0 ? n : m;
         ui_clip(u, (SDL_Rect){x, p.y, col_w - ui_px(u, 12), p.h});
+        /* Where a description is wider than its column (a small window),
+         * the column's descriptions take the smaller font: no word is cut. */
+        text_font df = FONT_BODY;
+        for (size_t i = 0; i < k; i++) {
+            int dw;
+            text_size(u->text, FONT_BODY, list[i][1], &dw, NULL);
+            if (x + key_w + dw > x + col_w - ui_px(u, 12))
+                df = FONT_SMALL;
+        }
         for (size_t i = 0; i < k; i++, y += row) {
             text_draw(u->text, FONT_BOLD, list[i][0], x, y, UI_ACCENT, TEXT_LEFT);
-            text_draw(u->text, FONT_BODY, list[i][1], x + key_w, y, UI_TEXT, TEXT_LEFT);
+            text_draw(u->text, df, list[i][1], x + key_w, y + (df == FONT_SMALL ? ui_px(u, 1) : 0),
+                      UI_TEXT, TEXT_LEFT);
         }
         ui_unclip(u);
     }
