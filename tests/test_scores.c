@@ -162,8 +162,9 @@ static void test_guess_detector(void)
     sc.sure = false;
     panel_guess g;
     panel_guess_of(&sc, &m, &g);
-    CHECK(g.has_guess && !g.sure && g.detector && !strcmp(g.measure, "unlike 4s: 3.1x (limit 2.9x)"),
-          "%s", g.measure);
+    CHECK(g.has_guess && !g.sure && g.detector && !strcmp(g.measure, "unlike 4s: 3.1x (limit 2.9x)") &&
+              !strcmp(g.measure_short, "3.1x, limit 2.9x"),
+          "%s / %s", g.measure, g.measure_short);
     sc.has_novelty = false;
     panel_guess_of(&sc, &m, &g);
     CHECK(!g.detector && !g.measure[0], "no detector, no measure");

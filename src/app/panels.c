@@ -22,6 +22,8 @@ void panel_guess_of(const scoring *sc, const model_slot *m, panel_guess *out)
         out->detector = true;
         snprintf(out->measure, sizeof out->measure, "unlike %ss: %.1fx (limit %.1fx)", out->label,
                  sc->novelty.ratio, sc->novelty.threshold_ratio);
+        snprintf(out->measure_short, sizeof out->measure_short, "%.1fx, limit %.1fx",
+                 sc->novelty.ratio, sc->novelty.threshold_ratio);
     }
     if (!sc->sure) {
         /* A low top probability or a flat distribution: no label is

@@ -31,6 +31,7 @@ typedef struct panel_guess {
     char measure[96];                 // then: "unlike 3s: 4.2x (limit 2.9x)": how much of the
                                       // drawing MNIST's 3s cannot rebuild, against a
                                       // typical 3's (novelty.h)
+    char measure_short[48];           // "4.2x, limit 2.9x" where the line is narrow
 } panel_guess;
 
 void panel_guess_of(const scoring *sc, const model_slot *m, panel_guess *out);

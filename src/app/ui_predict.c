@@ -34,10 +34,22 @@ void ui_draw_guess(ui_ctx *u, const app_state *s)
             /* The detector's verdict, and what it measured: the drawing
              * against the training digits of the class chosen. */
             int sh = text_height(u->text, FONT_SMALL) + ui_px(u, 1);
-            y = r.y + (r.h - th - 2 * sh - ui_px(u, 4)) / 2;
+            // What the figure measures, in a line, where the panel has room for it.
+            bool room = r.h >= th + 3 * sh + ui_px(u, 14);
+            int lines = room ? 3 : 2;
+            y = r.y + (r.h - th - lines * sh - ui_px(u, 4)) / 2;
             uv_text_fit(u, FONT_BOLD, "not a digit?", x, y, tw, UI_TRAIN);
-            uv_text_fit(u, FONT_SMALL, g.measure, x, y + th + ui_px(u, 3), tw, UI_TEXT);
-            uv_text_fit(u, FONT_SMALL, g.best_guess, x, y + th + sh + ui_px(u, 3), tw, UI_DIM);
+            const char *const measure[] = {g.measure, g.measure_short};
+            uv_text_fit_alt(u, FONT_SMALL, measure, 2, x, y + th + ui_px(u, 3), tw, UI_TEXT);
+            int ly = y + th + sh + ui_px(u, 3);
+            if (room) {
+                char what[96];
+                snprintf(what, sizeof what, "what MNIST's %ss cannot rebuild", g.label);
+                const char *const whats[] = {what, "vs. the training digits"};
+                uv_text_fit_alt(u, FONT_SMALL, whats, 2, x, ly, tw, UI_DIM);
+                ly += sh;
+            }
+            uv_text_fit(u, FONT_SMALL, g.best_guess, x, ly, tw, UI_DIM);
             return;
         }
         ui_clip(u, (SDL_Rect){x, r.y, tw, r.h});
