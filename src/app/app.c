@@ -139,6 +139,20 @@ static app_key translate_key(SDL_Keycode k)
         return APP_KEY_SLOWER;
     case SDLK_RIGHTBRACKET:
         return APP_KEY_FASTER;
+    case SDLK_PERIOD:
+    case SDLK_KP_PERIOD:
+        return APP_KEY_PERIOD;
+    case SDLK_UP:
+        return APP_KEY_UP;
+    case SDLK_DOWN:
+        return APP_KEY_DOWN;
+    case SDLK_LEFT:
+        return APP_KEY_LEFT;
+    case SDLK_RIGHT:
+        return APP_KEY_RIGHT;
+    case SDLK_RETURN:
+    case SDLK_KP_ENTER:
+        return APP_KEY_RETURN;
     default:
         return APP_KEY_NONE;
     }

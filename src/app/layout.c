@@ -133,7 +133,9 @@ void layout_compute(app_layout *l, int w, int h, float scale, size_t n_layers)
     int wr = w - pad - x3;
     y = top;
     l->controls = rect(x3, y, wr, px(36, scale));
-    y += l->controls.h + gap;
+    y += l->controls.h + px(6, scale);
+    l->trainbar = rect(x3, y, wr, px(28, scale));
+    y += l->trainbar.h + gap;
     l->progress = rect(x3, y, wr, px(50, scale));
     y += l->progress.h + gap;
     int rest = bottom - y;
@@ -155,6 +157,10 @@ void layout_compute(app_layout *l, int w, int h, float scale, size_t n_layers)
     static const layout_button ctl[] = {BTN_TRAIN, BTN_RESET, BTN_SAVE};
     static const float ctl_w[] = {1.6f, 1.0f, 1.0f};
     row_of_buttons(l, l->controls, ctl, ctl_w, 3, sp);
+    static const layout_button bar[] = {BTN_STEP,      BTN_SPEED_1,    BTN_SPEED_10,
+                                        BTN_SPEED_100, BTN_SPEED_FULL, BTN_SETTINGS};
+    static const float bar_w[] = {1.0f, 0.75f, 0.85f, 0.95f, 0.85f, 1.6f};
+    row_of_buttons(l, l->trainbar, bar, bar_w, 6, px(4, scale));
     static const layout_button tabs[] = {BTN_TAB_HIDDEN, BTN_TAB_WEIGHTS, BTN_TAB_WHY,
                                          BTN_TAB_MISTAKES, BTN_TAB_LOG};
     static const float tab_w[] = {1.25f, 1.0f, 1.35f, 1.05f, 0.7f};
@@ -172,8 +178,9 @@ size_t layout_panels(const app_layout *l, app_rect *rects, const char **names, s
         {"header", l->header},         {"status", l->status},     {"canvas", l->canvas},
         {"tools", l->tools},           {"params", l->params},     {"preview", l->preview},
         {"guess", l->guess},           {"bars", l->bars},         {"digit_chart", l->digit_chart},
-        {"controls", l->controls},     {"progress", l->progress}, {"loss_chart", l->loss_chart},
+        {"controls", l->controls},     {"progress", l->progress},     {"loss_chart", l->loss_chart},
         {"acc_chart", l->acc_chart},   {"tabs", l->tabs},         {"view", l->view},
+        {"trainbar", l->trainbar},
     };
     size_t n = sizeof all / sizeof all[0];
     for (size_t i = 0; i < n && i < max; i++) {

@@ -42,6 +42,7 @@ void ui_destroy(ui_ctx *u)
         SDL_DestroyTexture(u->input_tex);
     u->canvas_tex = u->input_tex = NULL;
     ui_views_destroy(u);
+    ui_controls_destroy(u);
 }
 
 /* ---- helpers ---------------------------------------------------------- */
@@ -428,11 +429,13 @@ static void draw_help(ui_ctx *u, const app_state *s)
         {"Right mouse", "erase"},
         {"E", "eraser on / off for the left button"},
         {"C  or  Backspace", "clear the canvas"},
-        {"Ctrl+Z", "undo the last stroke"},
+        {"Ctrl+Z", "undo a stroke, Clear or Reset"},
         {"P", "input: MNIST-normalised / raw"},
         {"T", "a random test digit and its label"},
         {"Space", "train / pause / resume"},
         {"[  /  ]", "train slower / faster (1 to full)"},
+        {".", "one step: train one batch, show it"},
+        {"S", "settings: lr, batch, epochs, layers"},
         {"R", "reset to fresh random weights"},
         {"Ctrl+S", "save the model"},
         {"Drop a model file", "load it (.json .keras .h5 .onnx)"},
@@ -518,6 +521,7 @@ static const region_def regions[UI_R_COUNT] = {
     [UI_R_ACC] = {offsetof(app_layout, acc_chart), PANEL(curves), ui_draw_accuracy},
     [UI_R_TABS] = {offsetof(app_layout, tabs), PANEL(tabs), ui_draw_tabs},
     [UI_R_VIEW] = {offsetof(app_layout, view), PANEL(view), ui_draw_view},
+    [UI_R_TRAINBAR] = {offsetof(app_layout, trainbar), PANEL(trainbar), ui_draw_trainbar},
 };
 
 /* Has region i's struct changed since it was last drawn? */
@@ -571,8 +575,10 @@ bool ui_draw(ui_ctx *u, const app_state *s, const ui_frame_info *info, bool forc
         u->frame_h = s->layout.h;
         u->all_dirty = true;
     }
+    bool overlays = ui_controls_overlay_visible(&u->now);
     bool any = force || u->all_dirty || (!target && !u->surface_mode) ||
-               s->help_visible != u->help_drawn;
+               s->help_visible != u->help_drawn || overlays != u->overlays_drawn ||
+               (overlays && memcmp(&u->now.overlays, &u->shown.overlays, sizeof u->now.overlays));
     for (int i = 0; i < UI_R_COUNT && !any; i++)
         any = panel_changed(u, i);
     if (!any)
@@ -581,7 +587,8 @@ bool ui_draw(ui_ctx *u, const app_state *s, const ui_frame_info *info, bool forc
     /* Without a render target, or in surface mode under the help overlay,
      * nothing on screen can be kept: draw it all. */
     bool all = u->all_dirty || force || (!target && !u->surface_mode) ||
-               (u->surface_mode && (s->help_visible || u->help_drawn));
+               (u->surface_mode && (s->help_visible || u->help_drawn)) ||
+               (u->surface_mode && (overlays || u->overlays_drawn));
     text_frame(u->text);
     SDL_SetRenderDrawBlendMode(u->renderer, SDL_BLENDMODE_BLEND);
     if (target)
@@ -624,11 +631,14 @@ bool ui_draw(ui_ctx *u, const app_state *s, const ui_frame_info *info, bool forc
         SDL_Rect dst = {0, 0, u->frame_w, u->frame_h};
         SDL_RenderCopy(u->renderer, u->frame, NULL, &dst);
     }
+    if (overlays)
+        ui_draw_controls_overlays(u, s);
     if (s->help_visible)
         draw_help(u, s);
     ui_flush(u);
     u->shown = u->now;
     u->help_drawn = s->help_visible;
+    u->overlays_drawn = overlays;
     u->dirty_full = all;
     u->all_dirty = false;
     return true;

@@ -16,6 +16,7 @@
 #include <stdint.h>
 
 #include "canvas.h"
+#include "controls.h"
 #include "core/mlp.h"
 #include "curves.h"
 #include "events.h"
@@ -67,6 +68,12 @@ typedef enum app_key {
     APP_KEY_G,         // the why view: gradient x input / plain gradient
     APP_KEY_SLOWER,    // [: train slower
     APP_KEY_FASTER,    // ]: train faster
+    APP_KEY_PERIOD,    // .: one training step
+    APP_KEY_UP,        // the settings panel's rows
+    APP_KEY_DOWN,
+    APP_KEY_LEFT,      // the settings panel: a value down
+    APP_KEY_RIGHT,     // up
+    APP_KEY_RETURN,    // the settings' Apply, a question's first answer
 } app_key;
 
 /* One input, with SDL's details taken out. Positions are in drawable pixels
@@ -136,6 +143,7 @@ typedef struct app_state {
     training train;           // MNIST and the trainer
     views views;              // the views beside the canvas
     recent recent;            // the models opened or saved, most recent first
+    controls ctl;             // issue 11: step, speeds, settings, questions, undo
 
     // A test image on the canvas.
     long shown_test;          // its index (-1: none)
@@ -188,6 +196,11 @@ void app_set_speed(app_state *s, unsigned speed);
  * hidden widths and activation). */
 void app_emit_settings(app_state *s);
 void app_reset_weights(app_state *s);
+/* The trainer for the current model, made when MNIST is read (false, the
+ * status line saying why, when it cannot be). */
+bool app_ensure_trainer(app_state *s);
+/* A run begins from an idle trainer: the model records its settings. */
+void app_record_run(app_state *s);
 
 /* What the views read of the window (events NULL in the const form, for
  * drawing). */
