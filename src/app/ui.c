@@ -43,6 +43,7 @@ void ui_destroy(ui_ctx *u)
     u->canvas_tex = u->input_tex = NULL;
     ui_views_destroy(u);
     ui_controls_destroy(u);
+    ui_samples_destroy(u);
 }
 
 /* ---- helpers ---------------------------------------------------------- */
@@ -442,6 +443,11 @@ static void draw_help(ui_ctx *u, const app_state *s)
         {"F12", "screenshot (PNG)"},
         {"?  or  F1", "this help (Esc closes)"},
         {"Ctrl+Q", "quit"},
+        {"Ctrl+0 … Ctrl+9", "keep the drawing as that digit"},
+        {"M", "my digits: counts, browse, delete"},
+        {"F", "fine-tune on my digits (+ MNIST)"},
+        {"A", "train on distorted digits on / off"},
+        {"D", "next dataset (MNIST, Fashion, ...)"},
     };
     static const char *const views[][2] = {
         {"1", "hidden layer: units lit by the drawing"},
@@ -575,9 +581,13 @@ bool ui_draw(ui_ctx *u, const app_state *s, const ui_frame_info *info, bool forc
         u->frame_h = s->layout.h;
         u->all_dirty = true;
     }
+    uint64_t samples_key = s->teach.open ? ui_samples_key(s) : 0;
+    bool samples_changed = s->teach.open != u->samples_drawn ||
+                           (s->teach.open && samples_key != u->samples_shown);
     bool overlays = ui_controls_overlay_visible(&u->now);
     bool any = force || u->all_dirty || (!target && !u->surface_mode) ||
-               s->help_visible != u->help_drawn || overlays != u->overlays_drawn ||
+               s->help_visible != u->help_drawn || samples_changed ||
+               overlays != u->overlays_drawn ||
                (overlays && memcmp(&u->now.overlays, &u->shown.overlays, sizeof u->now.overlays));
     for (int i = 0; i < UI_R_COUNT && !any; i++)
         any = panel_changed(u, i);
@@ -588,6 +598,7 @@ bool ui_draw(ui_ctx *u, const app_state *s, const ui_frame_info *info, bool forc
      * nothing on screen can be kept: draw it all. */
     bool all = u->all_dirty || force || (!target && !u->surface_mode) ||
                (u->surface_mode && (s->help_visible || u->help_drawn)) ||
+               s->teach.open != u->samples_drawn || // the panel opened or closed
                (u->surface_mode && (overlays || u->overlays_drawn));
     text_frame(u->text);
     SDL_SetRenderDrawBlendMode(u->renderer, SDL_BLENDMODE_BLEND);
@@ -631,11 +642,18 @@ bool ui_draw(ui_ctx *u, const app_state *s, const ui_frame_info *info, bool forc
         SDL_Rect dst = {0, 0, u->frame_w, u->frame_h};
         SDL_RenderCopy(u->renderer, u->frame, NULL, &dst);
     }
+    if (s->teach.open) {
+        ui_draw_samples(u, s);
+        if (u->n_dirty < UI_R_COUNT + 1)
+            u->dirty[u->n_dirty++] = ui_rect(ui_samples_rect(s));
+    }
     if (overlays)
         ui_draw_controls_overlays(u, s);
     if (s->help_visible)
         draw_help(u, s);
     ui_flush(u);
+    u->samples_drawn = s->teach.open;
+    u->samples_shown = samples_key;
     u->shown = u->now;
     u->help_drawn = s->help_visible;
     u->overlays_drawn = overlays;
@@ -669,7 +687,7 @@ void ui_present(ui_ctx *u, SDL_Window *window)
      * laid out. */
     int ww = 0, wh = 0;
     SDL_GetWindowSize(window, &ww, &wh);
-    SDL_Rect rects[UI_R_COUNT];
+    SDL_Rect rects[UI_R_COUNT + 1];
     int n = rects_inside(u->dirty, u->n_dirty, ww, wh, rects);
     if (n && SDL_UpdateWindowSurfaceRects(window, rects, n) != 0)
         SDL_RenderPresent(u->renderer);
