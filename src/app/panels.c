@@ -365,6 +365,8 @@ void panels_of(const app_state *s, double fps, double frame_ms_p99, ui_panels *o
     panel_bars_of(&s->score, &s->model, &s->layout, why, &out->bars);
     digit_of(s, &out->digit);
     panel_controls_of(s, &out->controls);
+    panel_trainbar_of(s, &out->trainbar);
+    panel_overlays_of(s, &out->overlays);
     panel_progress_of(s, &out->progress);
     curves_key_of(s, &out->curves);
     out->tabs.view = (int)s->views.view;
