@@ -131,6 +131,7 @@ typedef struct view_neuron_state {
     float *products;                  // (max width) each input x weight of the shown unit
     float *scratch;                   // (explain_scratch_floats)
     int hover_input;                  // the input (pixel or unit below) under the mouse (-1)
+    int hover_button;                 // the chooser's button under it (view_neuron_button_at)
     bool emitted;                     // a neuron event went out for ...
     int sent_layer, sent_unit;        // ... this unit with these numbers
     float sent_bias, sent_sum, sent_output;
