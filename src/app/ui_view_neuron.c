@@ -111,8 +111,14 @@ void ui_view_neuron_draw(ui_ctx *u, const app_state *s)
     button(u, l.unit_prev, "‹", true, hb == 3);
     button(u, l.unit_next, "›", true, hb == 4);
     text_draw_in(u->text, FONT_SMALL, t.chooser_layer, uv_R(l.layer_label), UI_TEXT, TEXT_CENTER);
-    text_draw_in(u->text, FONT_SMALL, t.chooser_unit, uv_R(l.unit_label), UI_TEXT, TEXT_CENTER);
-    int after = l.unit_next.x + l.unit_next.w + ui_px(u, 10);
+    // "unit 128/128", or just "128/128" where that is too wide for its place.
+    int uw;
+    text_size(u->text, FONT_SMALL, t.chooser_unit, &uw, NULL);
+    const char *ul = t.chooser_unit;
+    if (uw > l.unit_label.w && !strncmp(ul, "unit ", 5))
+        ul += 5;
+    text_draw_in(u->text, FONT_SMALL, ul, uv_R(l.unit_label), UI_TEXT, TEXT_CENTER);
+    int after = l.unit_next.x + l.unit_next.w + ui_px(u, 8);
     app_rect in = view_inner(&vc);
     int how_w, short_w;
     text_size(u->text, FONT_SMALL, t.how, &how_w, NULL);

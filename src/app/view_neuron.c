@@ -302,10 +302,10 @@ void view_neuron_layout_of(const views *v, const view_ctx *c, view_neuron_layout
     // The chooser: ‹ layer 1 ›   ‹ unit 38/128 ›
     int x = in.x, y = in.y;
     l->layer_prev = view_rect(x, y, bw, bh);
-    l->layer_label = view_rect(x + bw, y, view_px(c, 50), bh);
+    l->layer_label = view_rect(x + bw, y, view_px(c, 46), bh);
     l->layer_next = view_rect(l->layer_label.x + l->layer_label.w, y, bw, bh);
-    l->unit_prev = view_rect(l->layer_next.x + bw + view_px(c, 12), y, bw, bh);
-    l->unit_label = view_rect(l->unit_prev.x + bw, y, view_px(c, 78), bh);
+    l->unit_prev = view_rect(l->layer_next.x + bw + view_px(c, 8), y, bw, bh);
+    l->unit_label = view_rect(l->unit_prev.x + bw, y, view_px(c, 76), bh);
     l->unit_next = view_rect(l->unit_label.x + l->unit_label.w, y, bw, bh);
 
     // The three pictures, as large as leaves room for the sums below.
