@@ -129,6 +129,7 @@ static void test_hand_neuron(void)
     check_line(t.term[0], "( 1, 2) 1.000 × +2.000 = +2.000", "largest term");
     check_line(t.term[1], "( 0, 0) 0.500 × +1.000 = +0.500", "second term");
     check_line(t.term[2], "(27,27) 0.250 × -1.000 = -0.250", "third term");
+    check_line(t.term_long[0], "pixel (1,2): 1.000 × +2.000 = +2.000", "largest term, long");
     check_line(t.rest, "the other 781 inputs are 0 and add 0", "the rest");
     check_line(t.sum, "sum of all 784 products +2.2500", "sum");
     check_line(t.bias, "+ bias +0.0000", "bias");

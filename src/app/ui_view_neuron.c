@@ -212,9 +212,16 @@ void ui_view_neuron_draw(ui_ctx *u, const app_state *s)
     }
 
     // The largest contributions, then the sum.
+    // "pixel (21,13): ..." where every line has room for it, else "(21,13) ...".
+    bool long_terms = true;
+    for (size_t i = 0; i < t.n_terms && long_terms; i++) {
+        int w;
+        text_size(u->text, FONT_MONO, t.term_long[i], &w, NULL);
+        long_terms = w <= l.terms.w;
+    }
     int y = l.terms.y;
     for (size_t i = 0; i < t.n_terms; i++)
-        y = line(u, t.term[i], l.terms, y,
+        y = line(u, long_terms ? t.term_long[i] : t.term[i], l.terms, y,
                  v->neuron.ex.top[i].product >= 0.0f ? UI_TRAIN : UI_ACCENT);
     line(u, t.rest, l.terms, y, UI_DIM);
     y = l.sums.y;

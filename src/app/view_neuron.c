@@ -229,13 +229,18 @@ void view_neuron_text_of(const views *v, const view_ctx *c, size_t max_terms, vi
     double shown = 0.0;
     for (size_t i = 0; i < k; i++) {
         const explain_term *term = &e->top[i];
-        if (pixels)
+        if (pixels) {
             snprintf(t->term[i], sizeof t->term[i], "(%2zu,%2zu) %.3f × %+.3f = %+.3f", term->row,
                      term->col, (double)term->value, (double)term->weight, (double)term->product);
-        else
+            snprintf(t->term_long[i], sizeof t->term_long[i], "pixel (%zu,%zu): %.3f × %+.3f = %+.3f",
+                     term->row, term->col, (double)term->value, (double)term->weight,
+                     (double)term->product);
+        } else {
             snprintf(t->term[i], sizeof t->term[i], "unit %zu: %.3f × %+.3f = %+.3f",
                      term->input + 1, (double)term->value, (double)term->weight,
                      (double)term->product);
+            snprintf(t->term_long[i], sizeof t->term_long[i], "%s", t->term[i]);
+        }
         shown += term->product;
     }
     t->n_terms = k;
