@@ -37,6 +37,7 @@
 #define TEACH_MIN_SAMPLES 8    // fewer and the held-out part is one or two digits
 #define TEACH_MAX_THUMBS 96
 #define TEACH_PREVIEW 12       // distorted digits in the strip
+#define TEACH_REPLAY 3.0       // MNIST digits replayed per sample of the person's shown
 
 typedef enum teach_button {
     TEACH_BTN_NONE = -1,
