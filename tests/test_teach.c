@@ -307,8 +307,12 @@ static void test_teaching(const char *root)
           err.msg);
     dataset_destroy(&back);
 
-    // The panel: M opens it, its thumbnails show the newest first, a click
-    // on one picks it, Delete removes it (and the counter drops).
+    // The panel: Ctrl+digit opened it (M closes and opens it), its
+    // thumbnails show the newest first, a click on one picks it, Delete
+    // removes it (and the counter drops).
+    CHECK(s->teach.open, "Ctrl+digit did not open the panel");
+    key_event(s, APP_KEY_M, false, 0);
+    CHECK(!s->teach.open, "M did not close the panel");
     key_event(s, APP_KEY_M, false, 0);
     teach_layout tl;
     teach_layout_compute(&s->teach, &s->layout, &tl);
@@ -378,6 +382,7 @@ static void test_teaching(const char *root)
     // A: distortions on for the next training, and a strip of them.
     key_event(s, APP_KEY_A, false, 0);
     key_event(s, APP_KEY_M, false, 0);
+    CHECK(s->teach.open, "M did not open the panel");
     app_update(s, t += 2.0);
     CHECK(s->train.next.augment && s->teach.n_preview == TEACH_PREVIEW,
           "augment %d, %zu previewed", s->train.next.augment, s->teach.n_preview);

@@ -148,6 +148,7 @@ void app_teach_label(app_state *s, int digit)
     }
     t->first = 0;
     t->selected = -1;
+    t->open = true; // the counters in sight while teaching (M or Esc closes)
     size_t n = samples_count(&t->samples, digit);
     event_sample(&s->events, digit, n, t->samples.count);
     report_status(&s->report, false, "kept as a %d (%zu of them, %zu in all%s)", digit, n,
@@ -236,7 +237,8 @@ void app_teach_finetune(app_state *s)
         return;
     if (t->samples.count < TEACH_MIN_SAMPLES) {
         report_status(&s->report, true,
-                      "keep at least %d of your digits first (draw one, Ctrl+its digit): %zu so far",
+                      "keep at least %d of your digits first (draw one, Ctrl+its digit): "
+                      "%zu so far",
                       TEACH_MIN_SAMPLES, t->samples.count);
         return;
     }
@@ -246,6 +248,13 @@ void app_teach_finetune(app_state *s)
     }
     if (s->model.net.sizes[0] != SAMPLES_PIXELS || s->model.net.sizes[s->model.net.n_layers] < 10) {
         report_status(&s->report, true, "fine-tuning needs a 784-input model of 10 digits");
+        return;
+    }
+    // The core trains on bytes / 255, as MNIST's models take them.
+    if (fabs(s->model.meta.scale * 255.0 - 1.0) > 1e-6) {
+        report_status(&s->report, true,
+                      "fine-tuning feeds pixels / 255: this model takes them times %g",
+                      s->model.meta.scale);
         return;
     }
     // The trainer stops (its newest weights taken first); a new one starts from the result.

@@ -3,7 +3,8 @@
  *
  *   Ctrl+0 ... Ctrl+9  keep what the network is given for the drawing as
  *                      that digit (samples.h; a sample event)
- *   M                  the "my digits" panel: a counter per digit, the
+ *   M                  the "my digits" panel (also opened by Ctrl+digit):
+ *                      a counter per digit, the
  *                      samples (click one, Delete removes it), the buttons
  *                      below, the last fine-tuning's figures, the preview
  *   F                  fine-tune the model on the samples mixed with MNIST

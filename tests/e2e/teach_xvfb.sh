@@ -116,8 +116,10 @@ grep -q '"event":"sample","label":7,"count":3,' "$events" || fail "not three 7s 
 # 16 header bytes and ten 28x28 images.
 [ "$(wc -c <"$mine/train-images-idx3-ubyte")" = $((16 + 10 * 784)) ] || fail "the image file's size"
 
-# M: the panel over the view; click its newest thumbnail (its first cell),
-# Delete removes it.
+# The panel over the view, opened by Ctrl+digit (M: closed, M: open again);
+# click its newest thumbnail (its first cell), Delete removes it.
+xdotool key m
+sleep 0.3
 xdotool key m
 sleep 0.5
 # The panel's first thumbnail: 10 px in, under the title and the counters
