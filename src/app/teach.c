@@ -314,10 +314,11 @@ static void finished(app_state *s)
     // The panel's line, with a shorter form after '|' for a narrow panel.
     snprintf(t->message, sizeof t->message,
              "your held-out %zu: %.0f%% -> %.0f%%   MNIST test: %.2f%% -> %.2f%%|"
-             "yours %.0f%% -> %.0f%%, MNIST %.1f%% -> %.1f%%",
+             "yours %.0f%% -> %.0f%%, MNIST %.1f%% -> %.1f%%|yours %.0f%% -> %.0f%%, MNIST %.1f%%",
              r.held, 100.0 * r.before_mine, 100.0 * r.after_mine, 100.0 * r.before_mnist,
              100.0 * r.after_mnist, 100.0 * r.before_mine, 100.0 * r.after_mine,
-             100.0 * r.before_mnist, 100.0 * r.after_mnist);
+             100.0 * r.before_mnist, 100.0 * r.after_mnist, 100.0 * r.before_mine,
+             100.0 * r.after_mine, 100.0 * r.after_mnist);
     char line[160];
     snprintf(line, sizeof line, "your held-out %zu: %.0f%% -> %.0f%%, MNIST test: %.2f%% -> %.2f%%",
              r.held, 100.0 * r.before_mine, 100.0 * r.after_mine, 100.0 * r.before_mnist,
