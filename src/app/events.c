@@ -259,3 +259,89 @@ void event_stats(events *e, double fps, double frame_ms_p99, double samples_per_
     emitf(e, "{\"event\":\"stats\",\"fps\":%.1f,\"frame_ms_p99\":%.2f,\"samples_per_s\":%.0f}",
           fps, frame_ms_p99, samples_per_s);
 }
+
+/* ---- issue 13: the person's digits ------------------------------------ */
+
+void event_sample(events *e, int label, size_t count, size_t total)
+{
+    emitf(e, "{\"event\":\"sample\",\"label\":%d,\"count\":%zu,\"total\":%zu}", label, count,
+          total);
+}
+
+void event_sample_deleted(events *e, int label, size_t count, size_t total)
+{
+    emitf(e, "{\"event\":\"sample_deleted\",\"label\":%d,\"count\":%zu,\"total\":%zu}", label,
+          count, total);
+}
+
+void event_finetune(events *e, size_t samples, size_t trained, size_t held, double before_mine,
+                    double after_mine, double before_mnist, double after_mnist)
+{
+    emitf(e,
+          "{\"event\":\"finetune\",\"samples\":%zu,\"trained\":%zu,\"held\":%zu,"
+          "\"before_mine\":%s,\"after_mine\":%s,\"before_mnist\":%s,\"after_mnist\":%s}",
+          samples, trained, held, jnum(before_mine).s, jnum(after_mine).s, jnum(before_mnist).s,
+          jnum(after_mnist).s);
+}
+
+void event_augment(events *e, bool on)
+{
+    emitf(e, "{\"event\":\"augment\",\"on\":%s}", on ? "true" : "false");
+}
+
+void event_dataset(events *e, const char *name, const char *dir)
+{
+    if (!events_enabled(e))
+        return;
+    char qn[600], qd[PATH_JSON_MAX];
+    json_string(qn, sizeof qn, name);
+    json_string(qd, sizeof qd, dir);
+    emitf(e, "{\"event\":\"dataset\",\"name\":%s,\"dir\":%s}", qn, qd);
+}
+
+/* ---- issue 12: one neuron, and the network ------------------------------ */
+
+void event_neuron(events *e, size_t layer, size_t unit, const char *activation, size_t inputs,
+                  size_t nonzero, float bias, double products, float sum, float output)
+{
+    if (!events_enabled(e))
+        return;
+    // Exactly the floats the view shows, so a test can redo the arithmetic.
+    char b[FLOAT_TEXT_MAX] = "null", z[FLOAT_TEXT_MAX] = "null", a[FLOAT_TEXT_MAX] = "null";
+    char p[FLOAT_TEXT_DOUBLE_MAX] = "null";
+    if (isfinite(bias))
+        float_text(b, bias);
+    if (isfinite(sum))
+        float_text(z, sum);
+    if (isfinite(output))
+        float_text(a, output);
+    if (isfinite(products))
+        float_text_double(p, products);
+    emitf(e,
+          "{\"event\":\"neuron\",\"layer\":%zu,\"unit\":%zu,\"activation\":\"%s\",\"inputs\":%zu,"
+          "\"nonzero\":%zu,\"bias\":%s,\"products\":%s,\"sum\":%s,\"output\":%s}",
+          layer, unit, activation, inputs, nonzero, b, p, z, a);
+}
+
+void event_network(events *e, const size_t *sizes, size_t n_layers, const events_grid *grids)
+{
+    if (!events_enabled(e))
+        return;
+    char line[EVENT_LINE_MAX];
+    size_t at = (size_t)snprintf(line, sizeof line, "{\"event\":\"network\",\"sizes\":[");
+    for (size_t l = 0; l <= n_layers && at < sizeof line; l++)
+        at += (size_t)snprintf(line + at, sizeof line - at, "%s%zu", l ? "," : "", sizes[l]);
+    if (at < sizeof line)
+        at += (size_t)snprintf(line + at, sizeof line - at, "],\"layers\":[");
+    for (size_t l = 0; l < n_layers && at < sizeof line; l++) {
+        const events_grid *g = &grids[l];
+        at += (size_t)snprintf(line + at, sizeof line - at,
+                               "%s{\"layer\":%zu,\"x\":%d,\"y\":%d,\"cell\":%d,\"pitch\":%d,"
+                               "\"pitch_y\":%d,\"cols\":%d,\"n\":%zu}",
+                               l ? "," : "", l + 1, g->x, g->y, g->cell, g->pitch, g->pitch_y,
+                               g->cols, g->n);
+    }
+    if (at < sizeof line)
+        snprintf(line + at, sizeof line - at, "]}");
+    e->sink(e->ctx, line);
+}

@@ -65,6 +65,34 @@ void event_saliency(events *e, int cls, const char *label, bool gradient, float 
 void event_gallery(events *e, int true_label, int predicted, size_t count);
 void event_test_digit(events *e, size_t index, int label);
 void event_screenshot(events *e, const char *path);
+/* Issue 13: {"event":"sample","label":L,"count":N,"total":T} (N of label L
+ * kept, T in all), its deletion, a fine-tuning's figures (accuracy on the
+ * held-out samples and on the test set, before and after), the augment
+ * toggle, the dataset chosen. */
+void event_sample(events *e, int label, size_t count, size_t total);
+void event_sample_deleted(events *e, int label, size_t count, size_t total);
+void event_finetune(events *e, size_t samples, size_t trained, size_t held, double before_mine,
+                    double after_mine, double before_mnist, double after_mnist);
+void event_augment(events *e, bool on);
+void event_dataset(events *e, const char *name, const char *dir);
 void event_stats(events *e, double fps, double frame_ms_p99, double samples_per_s);
+
+/* {"event":"neuron","layer":1,"unit":u,"activation":"relu","inputs":784,
+ * "nonzero":n,"bias":b,"products":p,"sum":z,"output":a}: the unit the neuron
+ * view shows, worked out (layer 1-based, unit from 0 as the kernel's column;
+ * products: the sum of every input x weight; sum: that + bias as the forward
+ * pass adds it, before the activation; output: after it). Floats exactly,
+ * as the shortest text that reads back to the same float. */
+void event_neuron(events *e, size_t layer, size_t unit, const char *activation, size_t inputs,
+                  size_t nonzero, float bias, double products, float sum, float output);
+/* {"event":"network","sizes":[...],"layers":[{"layer":1,"x":..,"y":..,
+ * "cell":..,"pitch":..,"pitch_y":..,"cols":..,"n":..},...]}: where the network
+ * view drew each dense layer's units (drawable pixels; unit u's cell is at
+ * column u % cols, row u / cols of the grid), for tests that click one. */
+typedef struct events_grid {
+    int x, y, cell, pitch, pitch_y, cols;
+    size_t n;
+} events_grid;
+void event_network(events *e, const size_t *sizes, size_t n_layers, const events_grid *grids);
 
 #endif

@@ -51,6 +51,8 @@ static void click(app_state *s, layout_button b)
     case BTN_TAB_WHY:
     case BTN_TAB_MISTAKES:
     case BTN_TAB_LOG:
+    case BTN_TAB_NEURON:
+    case BTN_TAB_NETWORK:
         app_show_view(s, (app_view)(b - BTN_TAB_HIDDEN));
         break;
     case BTN_NONE:
@@ -67,6 +69,15 @@ static void key(app_state *s, const app_input_event *ev)
     }
     if (ev->key == APP_KEY_ESCAPE && views_escape(&s->views))
         return;
+    if (s->teach.open && ev->key == APP_KEY_ESCAPE) {
+        app_teach_toggle_panel(s);
+        return;
+    }
+    // In the panel, Delete (Backspace) deletes the sample picked, not the drawing.
+    if (s->teach.open && ev->key == APP_KEY_BACKSPACE && s->teach.selected >= 0) {
+        app_teach_delete(s, s->teach.selected);
+        return;
+    }
     view_ctx c = app_view_ctx(s);
     switch (ev->key) {
     case APP_KEY_SPACE:
@@ -117,6 +128,27 @@ static void key(app_state *s, const app_input_event *ev)
         if (!ev->ctrl)
             app_show_view(s, (app_view)(ev->key - APP_KEY_1));
         break;
+    case APP_KEY_6:
+        if (!ev->ctrl) {
+            if (s->views.view == VIEW_NEURON)
+                view_neuron_choose(&s->views, &c, 0, 0); // back to the most active unit
+            else
+                app_show_view(s, VIEW_NEURON);
+        }
+        break;
+    case APP_KEY_7:
+        if (!ev->ctrl)
+            app_show_view(s, VIEW_NETWORK);
+        break;
+    case APP_KEY_LEFT:
+    case APP_KEY_RIGHT:
+    case APP_KEY_UP:
+    case APP_KEY_DOWN:
+        if (!ev->ctrl && s->views.view == VIEW_NEURON)
+            view_neuron_step(&s->views, &c,
+                             ev->key == APP_KEY_LEFT ? -1 : ev->key == APP_KEY_RIGHT ? 1 : 0,
+                             ev->key == APP_KEY_UP ? 1 : ev->key == APP_KEY_DOWN ? -1 : 0);
+        break;
     case APP_KEY_TAB:
         if (!ev->ctrl)
             app_show_view(s, (app_view)((s->views.view + (ev->shift ? VIEW_COUNT - 1 : 1)) %
@@ -143,6 +175,26 @@ static void key(app_state *s, const app_input_event *ev)
         views_page(&s->views, &c, ev->key == APP_KEY_PAGE_UP ? -1 : 1);
         views_hover(&s->views, &c, s->mouse_x, s->mouse_y);
         break;
+    case APP_KEY_LABEL:
+        if (ev->digit >= 0 && ev->digit <= 9)
+            app_teach_label(s, ev->digit);
+        break;
+    case APP_KEY_F:
+        if (!ev->ctrl)
+            app_teach_finetune(s);
+        break;
+    case APP_KEY_M:
+        if (!ev->ctrl)
+            app_teach_toggle_panel(s);
+        break;
+    case APP_KEY_A:
+        if (!ev->ctrl)
+            app_teach_toggle_augment(s);
+        break;
+    case APP_KEY_D:
+        if (!ev->ctrl)
+            app_teach_next_dataset(s);
+        break;
     case APP_KEY_ESCAPE:
     case APP_KEY_NONE:
         break;
@@ -162,6 +214,10 @@ void app_handle(app_state *s, const app_input_event *ev)
         s->mouse_x = ev->x;
         s->mouse_y = ev->y;
         s->hover = layout_button_at(&s->layout, ev->x, ev->y);
+        if (app_teach_mouse(s, ev->x, ev->y, false) && !s->drawing) {
+            s->hover = BTN_NONE;
+            break;
+        }
         view_ctx c = app_view_ctx(s);
         views_hover(&s->views, &c, ev->x, ev->y);
         if (s->drawing) {
@@ -178,6 +234,8 @@ void app_handle(app_state *s, const app_input_event *ev)
             s->help_visible = false;
             break;
         }
+        if (ev->button == 1 && app_teach_mouse(s, ev->x, ev->y, true))
+            break;
         layout_button b = layout_button_at(&s->layout, ev->x, ev->y);
         if (b != BTN_NONE) {
             if (ev->button == 1)
