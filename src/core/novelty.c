@@ -102,10 +102,13 @@ float novelty_round(float v)
     // e with 10^e <= a < 10^(e+1), by comparisons only (no log10: its last
     // bit may differ between the C library's variants for each CPU).
     int e = 0;
-    while (e < 18 && a >= p10[e + 1])
-        e++;
-    while (e > -18 && a * p10[-e] < 1.0)
-        e--;
+    if (a >= 1.0) {
+        while (e < 17 && a >= p10[e + 1])
+            e++;
+    } else {
+        while (e > -18 && a * p10[-e] < 1.0)
+            e--;
+    }
     double q = e <= 3 ? round((double)v * p10[3 - e]) / p10[3 - e]
                       : round((double)v / p10[e - 3]) * p10[e - 3];
     return (float)q;
