@@ -28,6 +28,13 @@ if [ ! -e "${DIGITPAD_DATA:-/nonexistent}/train-images-idx3-ubyte" ] &&
     [ "$failed" -eq 0 ] && exit 77 || exit 1
 fi
 
+# Too few training images: refused in one line before any training.
+"$digitpad" train --limit 5 --epochs 1 --not-a-digit --out "$tmp/few.json" > "$tmp/out" 2> "$tmp/err"
+status=$?
+if [ "$status" -ne 0 ] && [ "$(wc -l < "$tmp/err")" -eq 1 ] && grep -qF 'at least 12' "$tmp/err" &&
+   ! grep -q 'Trained' "$tmp/out" && [ ! -e "$tmp/few.json" ]; then ok
+else fail "--limit 5: status $status, stderr: $(cat "$tmp/err"), stdout: $(cat "$tmp/out")"; fi
+
 if "$digitpad" train --model "$model" --epochs 0 --not-a-digit -q --out "$tmp/m.json" > "$tmp/out" 2>&1; then ok
 else fail "fit: $(cat "$tmp/out")"; fi
 if grep -qF '"not_a_digit": {' "$tmp/m.json" &&

@@ -271,7 +271,7 @@ int cli_train(int argc, char **argv)
                  "  --limit N      train on the first N training samples only\n"
                  "  --out FILE     where to save the model\n"
                  "  --not-a-digit  fit the not-a-digit detector on MNIST and save it with the\n"
-                 "                 model (about a second; with --epochs 0, adds it to --model)\n"
+                 "                 model (a few seconds; with --epochs 0, adds it to --model)\n"
                  "  -q, --quiet    only the final figures");
             return 0;
         } else {
@@ -373,6 +373,13 @@ int cli_train(int argc, char **argv)
             }
             if (!quiet)
                 printf("Added %zu training samples from %s\n", n_extra, also_dir);
+        }
+        // Checked before training, so that no epochs are spent on a run
+        // whose detector cannot be fitted.
+        if (not_a_digit && data.train.count < NOVELTY_MIN_TRAIN) {
+            cli_error("--not-a-digit", "%zu training images are too few to fit the not-a-digit "
+                      "detector (at least %d)", data.train.count, NOVELTY_MIN_TRAIN);
+            goto out;
         }
         if (!quiet && epochs > 0) {
             print_summary(stdout, &net);

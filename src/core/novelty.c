@@ -16,6 +16,7 @@
 /* Every n-th training digit is held out of the components' fit, for the
  * median and the threshold. */
 #define HELD_OUT_STRIDE 6
+_Static_assert(NOVELTY_MIN_TRAIN >= 2 * HELD_OUT_STRIDE, "a fit holds out at least two images");
 
 static size_t block_floats(size_t n_classes, size_t features, size_t k)
 {
@@ -415,8 +416,9 @@ bool novelty_fit(novelty *nv, const mlp *net, const dataset *train, const datase
     if (train->rows * train->cols != inputs || (test && test->rows * test->cols != inputs))
         return dp_fail(err, "images of %zux%zu pixels for a network of %zu inputs", train->rows,
                        train->cols, inputs);
-    if (train->count < 2 * HELD_OUT_STRIDE)
-        return dp_fail(err, "too few images to fit the not-a-digit detector");
+    if (train->count < NOVELTY_MIN_TRAIN)
+        return dp_fail(err, "%zu training images are too few to fit the not-a-digit detector "
+                       "(at least %d)", train->count, NOVELTY_MIN_TRAIN);
     for (size_t s = 0; s < train->count; s++)
         if (train->labels[s] >= classes)
             return dp_fail(err, "training label %u of image %zu is not one of %zu classes",

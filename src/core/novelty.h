@@ -64,6 +64,8 @@
 #define NOVELTY_MAX_COMPONENTS 64
 #define NOVELTY_MAX_BINS 36
 #define NOVELTY_MAX_FEATURES 1024
+/* Training images a fit needs at least (two held out). */
+#define NOVELTY_MIN_TRAIN 12
 
 /* The paragraph the window shows beside the verdict. */
 #define NOVELTY_EXPLANATION                                                                       \
@@ -153,7 +155,8 @@ void novelty_score_features(const novelty *nv, const float *f, size_t cls, novel
 
 /* Scores one input x (inputs floats, as the network gets it) against class
  * cls (the network's answer, < n_classes): its features, then
- * novelty_score_features. Allocation-free; a few microseconds. */
+ * novelty_score_features. Allocation-free; tens of microseconds at most
+ * (digitpad bench measures it). */
 void novelty_score(const novelty *nv, const float *x, size_t cls, novelty_result *out);
 
 /* Rounds v to 4 significant decimal digits (as the fit stores its means and
