@@ -142,24 +142,28 @@ static void test_worked_and_detector(void)
     for (size_t i = 0; i < 10; i++)
         CHECK(fabs((double)s.exps[i] / total - (double)s.probs[i]) < 1e-6, "p %zu", i);
 
-    /* A detector whose means and components are all zero: the residual is
-     * the whole drawing, |x|^2, as is the distance, so the score is |x|. */
+    /* A detector whose means and components are all zero: nothing of the
+     * drawing's stroke features f is rebuilt, so the residual and the score
+     * are |f|^2. */
     novelty *nv = malloc(sizeof *nv);
-    CHECK(nv && novelty_init(nv, 10, 784, 1, NULL), "novelty_init");
+    CHECK(nv && novelty_init(nv, 10, 28, 28, 7, 12, 1, NULL), "novelty_init");
+    float feat[NOVELTY_MAX_FEATURES];
+    novelty_features(nv, s.input, feat);
     double norm2 = 0;
-    for (size_t i = 0; i < 784; i++)
-        norm2 += (double)s.input[i] * (double)s.input[i];
+    for (size_t i = 0; i < nv->features; i++)
+        norm2 += (double)feat[i] * (double)feat[i];
+    CHECK(norm2 > 0, "a stroke has no edges?");
     nv->median = 1.0;
-    nv->threshold = sqrt(norm2) * 0.5; // the drawing is twice the limit: not a digit
+    nv->threshold = norm2 * 0.5; // the drawing is twice the limit: not a digit
     meta.not_a_digit = nv;
     unsigned ch = scoring_update(&s, &c, &net, &meta, 2);
     CHECK(s.has_novelty && s.novelty.not_a_digit && !s.sure, "flagged: sure %d", s.sure);
-    CHECK(fabs(s.novelty.score - sqrt(norm2)) < 1e-3 * sqrt(norm2), "score %g, |x| %g",
-          s.novelty.score, sqrt(norm2));
+    CHECK(fabs(s.novelty.score - norm2) < 1e-4 * norm2, "score %g, |f|^2 %g", s.novelty.score,
+          norm2);
     CHECK(s.novelty.cls == s.guess, "compared with class %zu, the guess is %zu", s.novelty.cls,
           s.guess);
     bool was = s.sure;
-    nv->threshold = sqrt(norm2) * 2.0; // now well under the limit: a digit
+    nv->threshold = norm2 * 2.0; // now well under the limit: a digit
     ch = scoring_update(&s, &c, &net, &meta, 3);
     CHECK(s.has_novelty && !s.novelty.not_a_digit && s.sure, "not flagged");
     CHECK(was != s.sure && (ch & SCORING_ANNOUNCE), "a changed verdict is announced: %u", ch);

@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "controls.h"
 #include "layout.h"
 #include "model_slot.h"
 #include "scores.h"
@@ -189,6 +190,8 @@ typedef struct ui_panels {
     panel_curves curves;
     panel_tabs tabs;
     panel_view view;
+    panel_trainbar trainbar; // issue 11's controls
+    panel_overlays overlays;
     struct {
         bool on;
         size_t step;
