@@ -153,6 +153,12 @@ static app_key translate_key(SDL_Keycode k)
         return APP_KEY_SLOWER;
     case SDLK_RIGHTBRACKET:
         return APP_KEY_FASTER;
+    case SDLK_PERIOD:
+    case SDLK_KP_PERIOD:
+        return APP_KEY_PERIOD;
+    case SDLK_RETURN:
+    case SDLK_KP_ENTER:
+        return APP_KEY_RETURN;
     case SDLK_f:
         return APP_KEY_F;
     case SDLK_m:

@@ -191,6 +191,18 @@ void event_settings(events *e, double lr, size_t batch, size_t epochs, const siz
           jnum(lr).s, batch, epochs, list, act, speed);
 }
 
+void event_step(events *e, uint64_t global_step, double batch_loss, double batch_accuracy,
+                size_t batch, double weight_move)
+{
+    if (!events_enabled(e))
+        return;
+    emitf(e,
+          "{\"event\":\"step\",\"global_step\":%llu,\"batch_loss\":%s,\"batch_accuracy\":%s,"
+          "\"batch\":%zu,\"weight_move\":%s}",
+          (unsigned long long)global_step, jnum(batch_loss).s, jnum(batch_accuracy).s, batch,
+          jnum(weight_move).s);
+}
+
 void event_loaded(events *e, const char *path, const char *shape)
 {
     if (!events_enabled(e))

@@ -57,6 +57,10 @@ void event_loaded(events *e, const char *path, const char *shape);
  * whenever one changes. */
 void event_settings(events *e, double lr, size_t batch, size_t epochs, const size_t *layers,
                     size_t n_layers, const char *activation, unsigned speed);
+/* One batch trained on its own (Step, `.`): which batch since the start
+ * or reset, its mean loss and accuracy, its size, how far the weights moved. */
+void event_step(events *e, uint64_t global_step, double batch_loss, double batch_accuracy,
+                size_t batch, double weight_move);
 void event_saved(events *e, const char *path);
 void event_swept(events *e, size_t count);
 void event_view(events *e, const char *name);

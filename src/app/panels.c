@@ -329,6 +329,7 @@ static void view_of(const app_state *s, panel_view *out)
     case VIEW_NEURON:
         out->neuron_version = v->neuron.version;
         out->hover_input = v->neuron.hover_input;
+        out->hover_nav = v->neuron.hover_button;
         out->sel_layer = v->neuron.layer;
         out->sel_unit = v->neuron.unit;
         out->has_guess = s->score.has_guess;
@@ -365,6 +366,8 @@ void panels_of(const app_state *s, double fps, double frame_ms_p99, ui_panels *o
     panel_bars_of(&s->score, &s->model, &s->layout, why, &out->bars);
     digit_of(s, &out->digit);
     panel_controls_of(s, &out->controls);
+    panel_trainbar_of(s, &out->trainbar);
+    panel_overlays_of(s, &out->overlays);
     panel_progress_of(s, &out->progress);
     curves_key_of(s, &out->curves);
     out->tabs.view = (int)s->views.view;

@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "controls.h"
 #include "layout.h"
 #include "model_slot.h"
 #include "scoring.h"
@@ -176,6 +177,8 @@ typedef struct ui_panels {
     panel_curves curves;
     panel_tabs tabs;
     panel_view view;
+    panel_trainbar trainbar; // issue 11's controls
+    panel_overlays overlays;
 } ui_panels;
 
 /* What every panel shows for the window's state s, with the frame rate

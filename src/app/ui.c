@@ -42,6 +42,7 @@ void ui_destroy(ui_ctx *u)
         SDL_DestroyTexture(u->input_tex);
     u->canvas_tex = u->input_tex = NULL;
     ui_views_destroy(u);
+    ui_controls_destroy(u);
     ui_samples_destroy(u);
 }
 
@@ -429,11 +430,13 @@ static void draw_help(ui_ctx *u, const app_state *s)
         {"Right mouse", "erase"},
         {"E", "eraser on / off for the left button"},
         {"C  or  Backspace", "clear the canvas"},
-        {"Ctrl+Z", "undo the last stroke"},
+        {"Ctrl+Z", "undo a stroke, Clear or Reset"},
         {"P", "input: MNIST-normalised / raw"},
         {"T", "a random test digit and its label"},
         {"Space", "train / pause / resume"},
         {"[  /  ]", "train slower / faster (1 to full)"},
+        {".", "one step: train one batch, show it"},
+        {"S", "settings: lr, batch, epochs, layers"},
         {"R", "reset to fresh random weights"},
         {"Ctrl+S", "save the model"},
         {"Drop a model file", "load it (.json .keras .h5 .onnx)"},
@@ -453,8 +456,8 @@ static void draw_help(ui_ctx *u, const app_state *s)
         {"G", "why: gradient × input / plain gradient"},
         {"4", "mistakes: confusion on the test set"},
         {"5", "the training log"},
-        {"6  /  7", "one neuron worked out / the network"},
-        {"← → ↑ ↓", "view 6: unit, layer (6 again: most active)"},
+        {"6  /  7", "one neuron's sum / the network"},
+        {"← → ↑ ↓", "in view 6: another unit / layer"},
         {"Tab  /  Shift+Tab", "next / previous view"},
         {"Click a tab", "that view"},
         {"Click a bar", "why that class (in view 3)"},
@@ -526,6 +529,7 @@ static const region_def regions[UI_R_COUNT] = {
     [UI_R_ACC] = {offsetof(app_layout, acc_chart), PANEL(curves), ui_draw_accuracy},
     [UI_R_TABS] = {offsetof(app_layout, tabs), PANEL(tabs), ui_draw_tabs},
     [UI_R_VIEW] = {offsetof(app_layout, view), PANEL(view), ui_draw_view},
+    [UI_R_TRAINBAR] = {offsetof(app_layout, trainbar), PANEL(trainbar), ui_draw_trainbar},
 };
 
 /* Has region i's struct changed since it was last drawn? */
@@ -582,8 +586,11 @@ bool ui_draw(ui_ctx *u, const app_state *s, const ui_frame_info *info, bool forc
     uint64_t samples_key = s->teach.open ? ui_samples_key(s) : 0;
     bool samples_changed = s->teach.open != u->samples_drawn ||
                            (s->teach.open && samples_key != u->samples_shown);
+    bool overlays = ui_controls_overlay_visible(&u->now);
     bool any = force || u->all_dirty || (!target && !u->surface_mode) ||
-               s->help_visible != u->help_drawn || samples_changed;
+               s->help_visible != u->help_drawn || samples_changed ||
+               overlays != u->overlays_drawn ||
+               (overlays && memcmp(&u->now.overlays, &u->shown.overlays, sizeof u->now.overlays));
     for (int i = 0; i < UI_R_COUNT && !any; i++)
         any = panel_changed(u, i);
     if (!any)
@@ -593,7 +600,8 @@ bool ui_draw(ui_ctx *u, const app_state *s, const ui_frame_info *info, bool forc
      * nothing on screen can be kept: draw it all. */
     bool all = u->all_dirty || force || (!target && !u->surface_mode) ||
                (u->surface_mode && (s->help_visible || u->help_drawn)) ||
-               s->teach.open != u->samples_drawn; // the panel opened or closed
+               s->teach.open != u->samples_drawn || // the panel opened or closed
+               (u->surface_mode && (overlays || u->overlays_drawn));
     text_frame(u->text);
     SDL_SetRenderDrawBlendMode(u->renderer, SDL_BLENDMODE_BLEND);
     if (target)
@@ -641,6 +649,8 @@ bool ui_draw(ui_ctx *u, const app_state *s, const ui_frame_info *info, bool forc
         if (u->n_dirty < UI_R_COUNT + 1)
             u->dirty[u->n_dirty++] = ui_rect(ui_samples_rect(s));
     }
+    if (overlays)
+        ui_draw_controls_overlays(u, s);
     if (s->help_visible)
         draw_help(u, s);
     ui_flush(u);
@@ -648,6 +658,7 @@ bool ui_draw(ui_ctx *u, const app_state *s, const ui_frame_info *info, bool forc
     u->samples_shown = samples_key;
     u->shown = u->now;
     u->help_drawn = s->help_visible;
+    u->overlays_drawn = overlays;
     u->dirty_full = all;
     u->all_dirty = false;
     return true;

@@ -73,6 +73,7 @@ typedef enum ui_region {
     UI_R_ACC,
     UI_R_TABS,
     UI_R_VIEW,
+    UI_R_TRAINBAR,
     UI_R_COUNT,
 } ui_region;
 
@@ -130,6 +131,10 @@ typedef struct ui_ctx {
     size_t n_wrapped;
     uint64_t wrapped_version;
     int wrapped_width;
+    // issue 11's controls (ui_controls.c)
+    SDL_Texture *step_tex;    // the single step's images, 8 x 4 of 28x28
+    uint64_t step_key;
+    bool overlays_drawn;      // the step card, settings or a question is on the screen
     // Issue 13's "my digits" panel (ui_samples.c), drawn over the tabs and view.
     SDL_Texture *samples_tex; // its thumbnails and the distorted digits' strip
     uint64_t samples_tex_key;
@@ -219,6 +224,11 @@ void ui_draw_params(ui_ctx *u, const app_state *s);
 void ui_draw_log(ui_ctx *u, const app_state *s, SDL_Rect r);
 
 void ui_draw_tabs(ui_ctx *u, const app_state *s);
+void ui_draw_trainbar(ui_ctx *u, const app_state *s);
+/* The controls' overlays (step card, settings, question), over the panels. */
+bool ui_controls_overlay_visible(const ui_panels *p);
+void ui_draw_controls_overlays(ui_ctx *u, const app_state *s);
+void ui_controls_destroy(ui_ctx *u);
 void ui_draw_view(ui_ctx *u, const app_state *s);
 /* The "my digits" panel (ui_samples.c): what it shows, as a key that
  * changes when it should be drawn again; where it is; painting it; its

@@ -102,6 +102,7 @@ bool app_state_init(app_state *s, const app_config *cfg, int w, int h, float sca
     training_init(&s->train, &ts, cfg->data_dir, cfg->limit, &s->events, wake, wake_ctx);
     views_init(&s->views, cfg->view, cfg->gallery_true, cfg->gallery_pred);
     recent_init(&s->recent, cfg->recent_file);
+    controls_init(&s->ctl);
     recent_load(&s->recent);
     teach_init(&s->teach, cfg->samples_dir, cfg->data_dir, cfg->fashion_dir, wake, wake_ctx);
     s->draw_w = w;
@@ -132,6 +133,7 @@ void app_state_destroy(app_state *s)
     scoring_destroy(&s->score);
     curves_destroy(&s->curves);
     canvas_destroy(&s->canvas);
+    controls_destroy(&s->ctl);
     memset(s, 0, sizeof *s);
 }
 
@@ -432,7 +434,7 @@ void app_set_speed(app_state *s, unsigned speed)
         app_emit_settings(s);
 }
 
-static bool ensure_trainer(app_state *s)
+bool app_ensure_trainer(app_state *s)
 {
     if (s->train.have_trainer)
         return true;
@@ -449,11 +451,10 @@ static bool ensure_trainer(app_state *s)
     return true;
 }
 
-static void start_training(app_state *s)
+void app_record_run(app_state *s)
 {
-    if (!ensure_trainer(s))
-        return;
-    if (trainer_get_state(&s->train.trainer) == TRAINER_IDLE) {
+    if (s->train.have_trainer && trainer_get_state(&s->train.trainer) == TRAINER_IDLE &&
+        !s->model.trained) {
         /* Training begins: the model records this run's settings as they
          * were given (a trainer made only to evaluate the loaded model
          * leaves its record alone). */
@@ -469,6 +470,13 @@ static void start_training(app_state *s)
         report_log(&s->report, "Training on %zu samples, validating on %zu; batch %zu, Adam lr %g",
                    s->train.data.train.count, s->train.data.test.count, run->batch, run->lr);
     }
+}
+
+static void start_training(app_state *s)
+{
+    if (!app_ensure_trainer(s))
+        return;
+    app_record_run(s);
     training_start(&s->train);
     report_status(&s->report, false, "training on %s MNIST images (Space pauses)",
                   thousands(s->train.data.train.count).s);
@@ -604,6 +612,15 @@ static void drain_trainer(app_state *s)
         switch (ev.kind) {
         case TRAINER_EV_STEP:
             curves_add_step(&s->curves, &ev);
+            model_slot_mark_trained(&s->model);
+            break;
+        case TRAINER_EV_SINGLE:
+            app_on_single_step(s, &ev);
+            break;
+        case TRAINER_EV_SETTING:
+            report_status(&s->report, true, "batches of that size do not fit in memory: batch "
+                          "%zu kept", ev.batch);
+            app_emit_settings(s);
             break;
         case TRAINER_EV_EPOCH:
             on_epoch(s, &ev);
@@ -615,6 +632,7 @@ static void drain_trainer(app_state *s)
             break;
         case TRAINER_EV_RESET:
             curves_clear(&s->curves);
+            step_view_forget(&s->ctl.step);
             s->views.want_eval = true; // the mistakes of the fresh weights
             break;
         case TRAINER_EV_EVAL:
@@ -673,7 +691,7 @@ void app_act_on(app_state *s, const view_request *r)
         want_data(s);
     if (r->want & VIEW_WANT_EVAL) {
         // Asked once: a trainer that cannot be made has said why on the status line.
-        if (ensure_trainer(s))
+        if (app_ensure_trainer(s))
             training_request_eval(&s->train);
         views_eval_sent(&s->views);
     }

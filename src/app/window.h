@@ -16,6 +16,7 @@
 #include <stdint.h>
 
 #include "canvas.h"
+#include "controls.h"
 #include "core/mlp.h"
 #include "curves.h"
 #include "events.h"
@@ -68,6 +69,8 @@ typedef enum app_key {
     APP_KEY_G,         // the why view: gradient x input / plain gradient
     APP_KEY_SLOWER,    // [: train slower
     APP_KEY_FASTER,    // ]: train faster
+    APP_KEY_PERIOD,    // .: one training step
+    APP_KEY_RETURN,    // the settings' Apply, a question's first answer
     APP_KEY_LABEL,     // issue 13: Ctrl+0..9 keeps the drawing as digit `digit`
     APP_KEY_F,         // fine-tune on the person's digits
     APP_KEY_M,         // the "my digits" panel
@@ -75,9 +78,9 @@ typedef enum app_key {
     APP_KEY_D,         // the next dataset
     APP_KEY_6,         // the neuron view (again: back to the most active unit)
     APP_KEY_7,         // the network view
-    APP_KEY_LEFT,      // the neuron view: the previous / next unit
+    APP_KEY_LEFT,      // the neuron view: the previous / next unit; the settings: a value down / up
     APP_KEY_RIGHT,
-    APP_KEY_UP,        // the neuron view: the layer below / above
+    APP_KEY_UP,        // the neuron view: the layer below / above; the settings: the rows
     APP_KEY_DOWN,
 } app_key;
 
@@ -151,6 +154,7 @@ typedef struct app_state {
     training train;           // MNIST and the trainer
     views views;              // the views beside the canvas
     recent recent;            // the models opened or saved, most recent first
+    controls ctl;             // issue 11: step, speeds, settings, questions, undo
     teach teach;              // the person's digits, fine-tuning, distortions, datasets
 
     // A test image on the canvas.
@@ -204,6 +208,11 @@ void app_set_speed(app_state *s, unsigned speed);
  * hidden widths and activation). */
 void app_emit_settings(app_state *s);
 void app_reset_weights(app_state *s);
+/* The trainer for the current model, made when MNIST is read (false, the
+ * status line saying why, when it cannot be). */
+bool app_ensure_trainer(app_state *s);
+/* A run begins from an idle trainer: the model records its settings. */
+void app_record_run(app_state *s);
 
 /* What the views read of the window (events NULL in the const form, for
  * drawing). */
