@@ -542,6 +542,17 @@ static void test_measured(void)
            fit_s, nv.features, nv.n_components, nv.median, nv.threshold, nv.threshold / nv.median,
            100.0 * nv.held_out_flagged);
     CHECK(novelty_fits(&nv, &net), "fits the network's shape");
+    // A bundled model that carries a detector carries this one, bit for bit
+    // (digitpad train --not-a-digit on the same digits).
+    const novelty *saved = meta.not_a_digit;
+    if (saved) {
+        size_t n = nv.n_classes * nv.features * (1 + nv.n_components);
+        CHECK(saved->features == nv.features && saved->n_components == nv.n_components &&
+                  memcmp(saved->block, nv.block, n * sizeof(float)) == 0 &&
+                  saved->threshold == nv.threshold && saved->median == nv.median &&
+                  saved->test_flagged == nv.test_flagged,
+              "the bundled model's not_a_digit section is what the fit makes");
+    }
 
     scorer sc = {&net, &nv, malloc(16 * sizeof(float)),
                  malloc(2 * mlp_max_width(&net) * sizeof(float))};

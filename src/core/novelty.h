@@ -36,7 +36,7 @@
  * The fit makes its products with the dense layers' own kernels
  * (dense_kernels.h), not the BLAS, so it gives the same bits on every CPU;
  * the means and components are rounded to 4 significant digits, which keeps
- * the model file's section small (about 390 KB) and reads back bit for bit.
+ * the model file's section small (about 450 KB) and reads back bit for bit.
  *
  * The detector describes the training digits, not the weights: it stays
  * meaningful while the network trains (the class compared with is the live
