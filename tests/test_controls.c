@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "app/controls.h"
+#include "app/panels.h"
 #include "app/settings.h"
 #include "app/step_view.h"
 #include "app/window.h"
@@ -321,10 +322,30 @@ static void test_scratch_or_continue(const char *dir)
     FRAMES_UNTIL(s, &t, last_event(cap, "confusion") != NULL);
     const char *c = last_event(cap, "confusion");
     CHECK(c && strstr(c, "\"epoch\":0,\"source\":\"eval\""), "%s", c ? c : "none");
+    // ... and it is the curves' first point, at epoch 0, as the event says.
+    double acc0 = -1;
+    const char *a = c ? strstr(c, "\"accuracy\":") : NULL;
+    if (a)
+        acc0 = atof(a + 11);
+    CHECK(s->curves.n_epochs >= 1 && s->curves.epochs[0].epoch == 0 &&
+              fabs(s->curves.epochs[0].val_accuracy - acc0) < 1e-4,
+          "epoch 0 point: %zu points, first epoch %d, %g vs %g", s->curves.n_epochs,
+          s->curves.n_epochs ? s->curves.epochs[0].epoch : -1,
+          s->curves.n_epochs ? s->curves.epochs[0].val_accuracy : -1.0, acc0);
     FRAMES_UNTIL(s, &t, s->model.net.params[0] != trained0);
     CHECK(s->model.net.params[0] != trained0, "fresh weights");
     FRAMES_UNTIL(s, &t, last_event(cap, "done") != NULL);
     CHECK(last_event(cap, "done") != NULL, "one epoch from scratch done");
+    // The throughput is there even for an epoch this short (issue 11).
+    const char *ep = last_event(cap, "epoch");
+    CHECK(ep && strstr(ep, "\"samples_per_s\":") && !strstr(ep, "\"samples_per_s\":0}") &&
+              !strstr(ep, "\"samples_per_s\":0,"),
+          "%s", ep ? ep : "none");
+    // Idle, the status line's low frame rate is called rest, not shown as one.
+    ui_panels *pn = calloc(1, sizeof *pn);
+    panels_of(s, 1.0, 2.5, pn);
+    CHECK(!strncmp(pn->status.right, "idle", 4), "idle: %s", pn->status.right);
+    free(pn);
     app_state_destroy(s);
     free(s);
     free(cap);

@@ -147,6 +147,12 @@ void app_on_single_step(app_state *s, const trainer_event *ev)
                (double)ev->batch_accuracy, ev->weight_move);
 }
 
+void app_on_eval(app_state *s, const trainer_event *ev)
+{
+    if (ev->global_step == 0 && ev->has_confusion && !s->model.meta.n_history)
+        curves_add_start(&s->curves, ev->val_loss, ev->val_accuracy);
+}
+
 /* ---- settings that change at once -------------------------------------- */
 
 void app_set_lr(app_state *s, double lr)

@@ -54,6 +54,10 @@ void app_single_step(struct app_state *s);
 /* The single step's event arrived (from the trainer, via window.c). */
 void app_on_single_step(struct app_state *s, const struct trainer_event *ev);
 
+/* A test-set evaluation arrived: of untrained weights, it is the curves'
+ * epoch 0. */
+void app_on_eval(struct app_state *s, const struct trainer_event *ev);
+
 /* Settings that change at once (a running trainer from its next batch):
  * the status line and a settings event say so. */
 void app_set_lr(struct app_state *s, double lr);

@@ -638,6 +638,7 @@ static void drain_trainer(app_state *s)
         case TRAINER_EV_EVAL:
             if (ev.has_confusion)
                 on_confusion(s, &ev, s->curves.epoch_base + ev.epochs_done);
+            app_on_eval(s, &ev);
             break;
         case TRAINER_EV_PROBE:
             // A report for an earlier drawing (its tag is that input's version) is late.
