@@ -326,6 +326,8 @@ static void train_continued(app_state *s)
 
 void app_train_asked(app_state *s)
 {
+    // Training shows itself batch by batch in the views the card covers.
+    step_view_hide(&s->ctl.step);
     if (offer_scratch(s)) {
         s->ctl.question = QUESTION_SCRATCH;
         return;
@@ -529,6 +531,8 @@ bool app_controls_mouse_down(app_state *s, float x, float y, int button)
 bool app_controls_key(app_state *s, const app_input_event *ev)
 {
     controls *c = &s->ctl;
+    if (ev->key == APP_KEY_F12) // a screenshot shows the overlay too
+        return false;
     if (c->question != QUESTION_NONE) {
         if (ev->key == APP_KEY_RETURN)
             answer(s, true);
@@ -660,9 +664,8 @@ void panel_question_of(const app_state *s, panel_question *out)
     case QUESTION_RESET:
         snprintf(out->title, sizeof out->title, "Fresh random weights?");
         snprintf(out->text, sizeof out->text,
-                 "%.120s has training that is not saved. Fresh weights replace it; Ctrl+Z brings it "
-                 "back, Ctrl+S saves it first.",
-                 s->model.name);
+                 "These weights have training that is not saved. Fresh weights replace them; "
+                 "Ctrl+Z brings them back, Ctrl+S saves them first.");
         snprintf(out->yes, sizeof out->yes, "Fresh weights");
         snprintf(out->no, sizeof out->no, "Keep them");
         return;
