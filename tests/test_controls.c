@@ -151,6 +151,15 @@ static void nap(void)
         }                                                                                         \
     } while (0)
 
+/* The first line from line `from` on that holds text, or NULL. */
+static const char *first_after(const captured *c, size_t from, const char *text)
+{
+    for (size_t i = from; i < c->n; i++)
+        if (strstr(c->lines[i], text))
+            return c->lines[i];
+    return NULL;
+}
+
 static size_t count_events(const captured *c, const char *kind)
 {
     char k[64];
@@ -316,11 +325,13 @@ static void test_scratch_or_continue(const char *dir)
           "%s / %s / %s", q.text, q.yes, q.no);
     question_geom g;
     question_geom_of(&s->layout, &g);
+    size_t from = cap->n;
     click(s, g.no); // from scratch
     CHECK(s->ctl.question == QUESTION_NONE && s->model.have_undo, "from scratch, undoable");
     // The untrained weights' accuracy comes first (epoch 0), then training.
-    FRAMES_UNTIL(s, &t, last_event(cap, "confusion") != NULL);
-    const char *c = last_event(cap, "confusion");
+    // (A short epoch may be over within the frame that reads the evaluation.)
+    FRAMES_UNTIL(s, &t, first_after(cap, from, "\"epoch\":0,\"source\":\"eval\"") != NULL);
+    const char *c = first_after(cap, from, "\"epoch\":0,\"source\":\"eval\"");
     CHECK(c && strstr(c, "\"epoch\":0,\"source\":\"eval\""), "%s", c ? c : "none");
     // ... and it is the curves' first point, at epoch 0, as the event says.
     double acc0 = -1;

@@ -132,14 +132,16 @@ void layout_compute(app_layout *l, int w, int h, float scale, size_t n_layers)
     int x3 = x2 + wp + gap;
     int wr = w - pad - x3;
     y = top;
-    l->controls = rect(x3, y, wr, px(36, scale));
-    y += l->controls.h + px(6, scale);
-    l->trainbar = rect(x3, y, wr, px(28, scale));
-    y += l->trainbar.h + gap;
-    l->progress = rect(x3, y, wr, px(50, scale));
-    y += l->progress.h + gap;
+    /* Issue 11's training bar under Train / Reset / Save takes its room
+     * from the rows around it, so that the views keep theirs at 900 x 600. */
+    l->controls = rect(x3, y, wr, px(32, scale));
+    y += l->controls.h + px(4, scale);
+    l->trainbar = rect(x3, y, wr, px(26, scale));
+    y += l->trainbar.h + px(8, scale);
+    l->progress = rect(x3, y, wr, px(40, scale));
+    y += l->progress.h + px(10, scale);
     int rest = bottom - y;
-    int charts_h = clampi((int)(0.25f * (float)rest), px(92, scale), px(200, scale));
+    int charts_h = clampi((int)(0.25f * (float)rest), px(82, scale), px(200, scale));
     int loss_w = (wr - gap) / 2;
     l->loss_chart = rect(x3, y, loss_w, charts_h);
     l->acc_chart = rect(x3 + loss_w + gap, y, wr - loss_w - gap, charts_h);
@@ -161,10 +163,13 @@ void layout_compute(app_layout *l, int w, int h, float scale, size_t n_layers)
                                         BTN_SPEED_100, BTN_SPEED_FULL, BTN_SETTINGS};
     static const float bar_w[] = {1.0f, 0.75f, 0.85f, 0.95f, 0.85f, 1.6f};
     row_of_buttons(l, l->trainbar, bar, bar_w, 6, px(4, scale));
-    static const layout_button tabs[] = {BTN_TAB_HIDDEN, BTN_TAB_WEIGHTS, BTN_TAB_WHY,
-                                         BTN_TAB_MISTAKES, BTN_TAB_LOG};
-    static const float tab_w[] = {1.25f, 1.0f, 1.35f, 1.05f, 0.7f};
-    row_of_buttons(l, l->tabs, tabs, tab_w, 5, px(4, scale));
+    static const layout_button tabs[] = {BTN_TAB_HIDDEN,   BTN_TAB_WEIGHTS, BTN_TAB_WHY,
+                                         BTN_TAB_MISTAKES, BTN_TAB_LOG,     BTN_TAB_NEURON,
+                                         BTN_TAB_NETWORK};
+    // As wide as their short names ("Hidden", "Weights", "Why", ...), so that
+    // all seven fit a 900 x 600 window.
+    static const float tab_w[] = {1.12f, 1.24f, 0.78f, 1.36f, 0.68f, 1.17f, 0.7f};
+    row_of_buttons(l, l->tabs, tabs, tab_w, 7, px(4, scale));
     int hb = px(30, scale);
     l->buttons[BTN_HELP] = rect(w - pad - hb, (l->header.h - hb) / 2, hb, hb);
 }

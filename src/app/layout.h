@@ -40,6 +40,8 @@ typedef enum layout_button {
     BTN_TAB_WHY,
     BTN_TAB_MISTAKES,
     BTN_TAB_LOG,
+    BTN_TAB_NEURON,
+    BTN_TAB_NETWORK,
     BTN_STEP,         // issue 11's training bar: one batch, the speeds, the settings
     BTN_SPEED_1,
     BTN_SPEED_10,

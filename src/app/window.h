@@ -70,16 +70,19 @@ typedef enum app_key {
     APP_KEY_SLOWER,    // [: train slower
     APP_KEY_FASTER,    // ]: train faster
     APP_KEY_PERIOD,    // .: one training step
-    APP_KEY_UP,        // the settings panel's rows
-    APP_KEY_DOWN,
-    APP_KEY_LEFT,      // the settings panel: a value down
-    APP_KEY_RIGHT,     // up
-    APP_KEY_RETURN,    // the settings' Apply, a question's first answer
+    APP_KEY_RETURN,    // the settings' Apply, a question's first answer (the arrows
+                       // below also move in the settings panel while it is open)
     APP_KEY_LABEL,     // issue 13: Ctrl+0..9 keeps the drawing as digit `digit`
     APP_KEY_F,         // fine-tune on the person's digits
     APP_KEY_M,         // the "my digits" panel
     APP_KEY_A,         // train on distorted digits or not
     APP_KEY_D,         // the next dataset
+    APP_KEY_6,         // the neuron view (again: back to the most active unit)
+    APP_KEY_7,         // the network view
+    APP_KEY_LEFT,      // the neuron view: the previous / next unit
+    APP_KEY_RIGHT,
+    APP_KEY_UP,        // the neuron view: the layer below / above
+    APP_KEY_DOWN,
 } app_key;
 
 /* One input, with SDL's details taken out. Positions are in drawable pixels
