@@ -279,6 +279,20 @@ static void test_window(const char *dir)
     key(s, APP_KEY_Z, true);
     CHECK(s->canvas.n_strokes == strokes - 1, "then a stroke");
 
+    // Ctrl+Shift+S saves under a new name; the next Ctrl+S goes to that same file.
+    app_input_event save_as = {.kind = APP_IN_KEY, .key = APP_KEY_S, .ctrl = true, .shift = true};
+    app_handle(s, &save_as);
+    const char *sv = last_event(cap, "saved");
+    char first[4300] = "";
+    if (sv)
+        snprintf(first, sizeof first, "%s", sv);
+    CHECK(sv && strstr(sv, dir) && strstr(sv, "/digitpad/models/"), "save as: %s", sv ? sv : "none");
+    size_t saves = count_events(cap, "saved");
+    key(s, APP_KEY_S, true);
+    CHECK(count_events(cap, "saved") == saves + 1 && !strcmp(last_event(cap, "saved"), first),
+          "Ctrl+S after save-as: %s", last_event(cap, "saved"));
+    CHECK(!model_slot_unsaved_training(&s->model) && !s->model.dirty, "saved: nothing unsaved");
+
     app_state_destroy(s);
     free(s);
     free(cap);

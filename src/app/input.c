@@ -114,7 +114,7 @@ static void key(app_state *s, const app_input_event *ev)
         break;
     case APP_KEY_S:
         if (ev->ctrl)
-            app_state_save(s);
+            app_state_save_as(s, ev->shift);
         else
             app_toggle_settings(s);
         break;

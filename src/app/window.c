@@ -368,6 +368,11 @@ static const char *format_label(model_format f)
 
 bool app_state_save(app_state *s)
 {
+    return app_state_save_as(s, false);
+}
+
+bool app_state_save_as(app_state *s, bool new_file)
+{
     if (!s->model.have)
         return false;
     char path[APP_PATH_MAX];
@@ -380,7 +385,8 @@ bool app_state_save(app_state *s)
     else if (s->model.save_to[0] && model_slot_is_foreign(s->model.save_to))
         snprintf(from, sizeof from, "%s", s->model.save_to);
     model_format from_format = s->model.format;
-    if (!model_slot_save_path(&s->model, path, sizeof path, &err)) {
+    if (new_file ? !model_slot_new_path(path, sizeof path, &err)
+                 : !model_slot_save_path(&s->model, path, sizeof path, &err)) {
         report_status(&s->report, true, "%s", err.msg);
         return false;
     }

@@ -193,6 +193,9 @@ void app_state_use_model(app_state *s, mlp *net, model_meta *meta, const char *p
 /* Saves the model (back to --model unless that is the bundled one, else a
  * new file in the user's models folder); returns success. */
 bool app_state_save(app_state *s);
+/* Ctrl+Shift+S: the same into a new file in the user's models folder
+ * (new_file), which the next Ctrl+S then goes back to. */
+bool app_state_save_as(app_state *s, bool new_file);
 
 void app_handle(app_state *s, const app_input_event *ev);
 
