@@ -287,47 +287,6 @@ void event_stats(events *e, double fps, double frame_ms_p99, double samples_per_
           fps, frame_ms_p99, samples_per_s);
 }
 
-/* ---- issue 13: the person's digits ------------------------------------ */
-
-void event_sample(events *e, int label, size_t count, size_t total)
-{
-    emitf(e, "{\"event\":\"sample\",\"label\":%d,\"count\":%zu,\"total\":%zu}", label, count,
-          total);
-}
-
-void event_sample_deleted(events *e, int label, size_t count, size_t total)
-{
-    emitf(e, "{\"event\":\"sample_deleted\",\"label\":%d,\"count\":%zu,\"total\":%zu}", label,
-          count, total);
-}
-
-void event_finetune(events *e, size_t samples, size_t trained, size_t held, double before_mine,
-                    double after_mine, double before_mnist, double after_mnist)
-{
-    emitf(e,
-          "{\"event\":\"finetune\",\"samples\":%zu,\"trained\":%zu,\"held\":%zu,"
-          "\"before_mine\":%s,\"after_mine\":%s,\"before_mnist\":%s,\"after_mnist\":%s}",
-          samples, trained, held, jnum(before_mine).s, jnum(after_mine).s, jnum(before_mnist).s,
-          jnum(after_mnist).s);
-}
-
-void event_augment(events *e, bool on)
-{
-    emitf(e, "{\"event\":\"augment\",\"on\":%s}", on ? "true" : "false");
-}
-
-void event_dataset(events *e, const char *name, const char *dir)
-{
-    if (!events_enabled(e))
-        return;
-    char qn[600], qd[PATH_JSON_MAX];
-    json_string(qn, sizeof qn, name);
-    json_string(qd, sizeof qd, dir);
-    emitf(e, "{\"event\":\"dataset\",\"name\":%s,\"dir\":%s}", qn, qd);
-}
-
-/* ---- issue 12: one neuron, and the network ------------------------------ */
-
 void event_neuron(events *e, size_t layer, size_t unit, const char *activation, size_t inputs,
                   size_t nonzero, float bias, double products, float sum, float output)
 {
@@ -371,4 +330,43 @@ void event_network(events *e, const size_t *sizes, size_t n_layers, const events
     if (at < sizeof line)
         snprintf(line + at, sizeof line - at, "]}");
     e->sink(e->ctx, line);
+}
+
+/* ---- issue 13: the person's digits ------------------------------------ */
+
+void event_sample(events *e, int label, size_t count, size_t total)
+{
+    emitf(e, "{\"event\":\"sample\",\"label\":%d,\"count\":%zu,\"total\":%zu}", label, count,
+          total);
+}
+
+void event_sample_deleted(events *e, int label, size_t count, size_t total)
+{
+    emitf(e, "{\"event\":\"sample_deleted\",\"label\":%d,\"count\":%zu,\"total\":%zu}", label,
+          count, total);
+}
+
+void event_finetune(events *e, size_t samples, size_t trained, size_t held, double before_mine,
+                    double after_mine, double before_mnist, double after_mnist)
+{
+    emitf(e,
+          "{\"event\":\"finetune\",\"samples\":%zu,\"trained\":%zu,\"held\":%zu,"
+          "\"before_mine\":%s,\"after_mine\":%s,\"before_mnist\":%s,\"after_mnist\":%s}",
+          samples, trained, held, jnum(before_mine).s, jnum(after_mine).s, jnum(before_mnist).s,
+          jnum(after_mnist).s);
+}
+
+void event_augment(events *e, bool on)
+{
+    emitf(e, "{\"event\":\"augment\",\"on\":%s}", on ? "true" : "false");
+}
+
+void event_dataset(events *e, const char *name, const char *dir)
+{
+    if (!events_enabled(e))
+        return;
+    char qn[600], qd[PATH_JSON_MAX];
+    json_string(qn, sizeof qn, name);
+    json_string(qd, sizeof qd, dir);
+    emitf(e, "{\"event\":\"dataset\",\"name\":%s,\"dir\":%s}", qn, qd);
 }

@@ -96,8 +96,10 @@ void ui_view_network_draw(ui_ctx *u, const app_state *s)
     // The hovered unit's own strongest incoming weights, brighter.
     int hl = v->network.hover_layer, hu = v->network.hover_unit;
     if (hl > 0) {
-        explain_edge mine[24];
-        size_t n = explain_strongest_weights(&net->layers[hl - 1], (size_t)hu, 24, mine);
+        // Into a first-layer unit its 24 strongest of 784; deeper, all of them up to 128.
+        explain_edge mine[128];
+        size_t k = hl == 1 ? 24 : 128;
+        size_t n = explain_strongest_weights(&net->layers[hl - 1], (size_t)hu, k, mine);
         draw_edges(u, &l, (size_t)hl, mine, n, 1.5f * lw, 140);
     }
     ui_unclip(u);

@@ -192,9 +192,15 @@ void view_neuron_text_of(const views *v, const view_ctx *c, size_t max_terms, vi
     const char *act = explain_activation_name(net->layers[layer - 1].act);
     bool hidden = layer < net->n_layers;
     snprintf(t->chooser_layer, sizeof t->chooser_layer, "layer %zu", layer);
-    snprintf(t->chooser_unit, sizeof t->chooser_unit, "unit %zu/%zu", unit + 1, net->sizes[layer]);
-    snprintf(t->title, sizeof t->title, "Layer %zu (%s, %s), unit %zu of %zu", layer,
-             hidden ? "hidden" : "output", act, unit + 1, net->sizes[layer]);
+    if (hidden) {
+        snprintf(t->chooser_unit, sizeof t->chooser_unit, "unit %zu/%zu", unit + 1, net->sizes[layer]);
+        snprintf(t->title, sizeof t->title, "Layer %zu (hidden, %s), unit %zu of %zu", layer, act,
+                 unit + 1, net->sizes[layer]);
+    } else { // an output unit is its class's score
+        const char *label = view_class_label(c, unit);
+        snprintf(t->chooser_unit, sizeof t->chooser_unit, "class %.20s", label);
+        snprintf(t->title, sizeof t->title, "Output %.40s: its score, then %s", label, act);
+    }
     if (n->layer > 0) {
         snprintf(t->how, sizeof t->how, "chosen (6 again: the most active)");
         snprintf(t->how_short, sizeof t->how_short, "chosen");
@@ -313,8 +319,10 @@ void view_neuron_layout_of(const views *v, const view_ctx *c, view_neuron_layout
     int side = by_h < by_w ? by_h : by_w;
     if (side > view_px(c, 7 * CANVAS_N))
         side = view_px(c, 7 * CANVAS_N);
-    if (side >= CANVAS_N)
-        side = side / CANVAS_N * CANVAS_N;
+    // Whole screen pixels per input pixel where that costs little of the size.
+    int whole = side / CANVAS_N * CANVAS_N;
+    if (whole >= CANVAS_N && 10 * (side - whole) <= side)
+        side = whole;
     if (side < 0)
         side = 0;
     l->image = pictured(net, layer);
