@@ -293,6 +293,25 @@ static void test_window(const char *dir)
           "Ctrl+S after save-as: %s", last_event(cap, "saved"));
     CHECK(!model_slot_unsaved_training(&s->model) && !s->model.dirty, "saved: nothing unsaved");
 
+    // Ctrl+O lists it (saved, with its shape), and Enter opens the chosen one.
+    key(s, APP_KEY_O, true);
+    const open_panel *op = &s->ctl.open;
+    CHECK(op->visible && op->n >= 1 && !strcmp(op->e[0].source, "saved") &&
+              !strcmp(op->e[0].shape, "784-128-10") && !strcmp(op->e[0].accuracy, "–"),
+          "open panel: %zu, %s %s %s", op->n, op->n ? op->e[0].source : "",
+          op->n ? op->e[0].shape : "", op->n ? op->e[0].accuracy : "");
+    CHECK(op->n >= 1 && strstr(first, op->e[0].name), "the saved file listed: %s",
+          op->n ? op->e[0].name : "");
+    panel_open po;
+    panel_open_of(s, &po);
+    CHECK(po.visible && strstr(po.detail[0], "saved  ·  784-128-10  ·  test –"), "%s", po.detail[0]);
+    size_t loads = count_events(cap, "loaded");
+    key(s, APP_KEY_RETURN, false);
+    CHECK(!op->visible, "Enter closes the panel");
+    loader_wait(&s->model.loader);
+    app_update(s, t += 0.01);
+    CHECK(count_events(cap, "loaded") == loads + 1, "Enter opened it");
+
     app_state_destroy(s);
     free(s);
     free(cap);

@@ -156,6 +156,8 @@ static app_key translate_key(SDL_Keycode k)
     case SDLK_PERIOD:
     case SDLK_KP_PERIOD:
         return APP_KEY_PERIOD;
+    case SDLK_o:
+        return APP_KEY_O;
     case SDLK_RETURN:
     case SDLK_KP_ENTER:
         return APP_KEY_RETURN;

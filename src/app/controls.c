@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/paths.h"
 #include "window.h"
 
 /* The strokes (and the bitmap) a Clear removed, to put back. */
@@ -70,6 +71,7 @@ static void copy_restore(const canvas_copy *k, canvas *c)
 bool controls_init(controls *c)
 {
     memset(c, 0, sizeof *c);
+    open_panel_init(&c->open);
     step_view_init(&c->step);
     settings_init(&c->settings);
     return true;
@@ -398,11 +400,38 @@ void app_undo(app_state *s)
     s->drawing = false;
 }
 
+/* ---- open ------------------------------------------------------------ */
+
+void app_open_panel(app_state *s)
+{
+    open_panel *p = &s->ctl.open;
+    char dir[OPEN_PANEL_PATH] = "";
+    dp_error err = {{0}};
+    if (!paths_models_dir(NULL, false, dir, sizeof dir, &err))
+        dir[0] = '\0';
+    open_panel_collect(p, dir, s->model.bundled, &s->recent);
+    for (size_t i = 0; i < p->n; i++)
+        open_panel_describe(&p->e[i]);
+    p->visible = true;
+    if (!p->n)
+        report_status(&s->report, false, "no models yet in %s: Ctrl+S saves one there",
+                      dir[0] ? dir : "the models folder");
+}
+
+static void open_chosen(app_state *s, int i)
+{
+    open_panel *p = &s->ctl.open;
+    if (i < 0 || (size_t)i >= p->n)
+        return;
+    p->visible = false;
+    app_open_dropped(s, p->e[i].path);
+}
+
 /* ---- the overlays' input ---------------------------------------------- */
 
 bool app_controls_modal(const app_state *s)
 {
-    return s->ctl.question != QUESTION_NONE || s->ctl.settings.visible;
+    return s->ctl.question != QUESTION_NONE || s->ctl.settings.visible || s->ctl.open.visible;
 }
 
 static void answer(app_state *s, bool yes)
@@ -516,6 +545,16 @@ bool app_controls_mouse_down(app_state *s, float x, float y, int button)
             c->question = QUESTION_NONE; // a click beside it: asked nothing
         return true;
     }
+    if (c->open.visible) {
+        open_geom g;
+        open_geom_of(&c->open, &s->layout, &g);
+        int i = open_panel_at(&g, x, y);
+        if (button == 1 && i >= 0)
+            open_chosen(s, i);
+        else if (!rect_contains(g.card, x, y) || rect_contains(g.close, x, y))
+            c->open.visible = false;
+        return true;
+    }
     if (c->settings.visible)
         return button == 1 ? settings_mouse(s, x, y) : true;
     if (c->step.visible && rect_contains(s->layout.view, x, y)) {
@@ -538,6 +577,18 @@ bool app_controls_key(app_state *s, const app_input_event *ev)
             answer(s, true);
         else if (ev->key == APP_KEY_ESCAPE)
             c->question = QUESTION_NONE;
+        return true;
+    }
+    open_panel *o = &c->open;
+    if (o->visible) {
+        if (ev->key == APP_KEY_ESCAPE || (ev->key == APP_KEY_O && ev->ctrl))
+            o->visible = false;
+        else if (ev->key == APP_KEY_UP && o->n)
+            o->row = (o->row + (int)o->n - 1) % (int)o->n;
+        else if (ev->key == APP_KEY_DOWN && o->n)
+            o->row = (o->row + 1) % (int)o->n;
+        else if (ev->key == APP_KEY_RETURN)
+            open_chosen(s, o->row);
         return true;
     }
     settings_panel *p = &c->settings;
@@ -702,8 +753,33 @@ void question_geom_of(const app_layout *l, question_geom *g)
     g->no = (app_rect){g->yes.x - px(12, s) - bw, by, bw, bh};
 }
 
+void panel_open_of(const app_state *s, panel_open *out)
+{
+    memset(out, 0, sizeof *out);
+    const open_panel *p = &s->ctl.open;
+    if (!p->visible)
+        return;
+    out->visible = true;
+    out->row = p->row;
+    out->n = p->n;
+    for (size_t i = 0; i < p->n; i++) {
+        const open_entry *e = &p->e[i];
+        snprintf(out->name[i], sizeof out->name[i], "%s", e->name);
+        out->broken[i] = e->why[0] != '\0';
+        if (out->broken[i])
+            snprintf(out->detail[i], sizeof out->detail[i], "%s  ·  %s", e->source, e->why);
+        else
+            snprintf(out->detail[i], sizeof out->detail[i], "%s  ·  %s  ·  test %s", e->source,
+                     e->shape, e->accuracy);
+    }
+    open_geom g;
+    open_geom_of(p, &s->layout, &g);
+    out->hover = open_panel_at(&g, s->mouse_x, s->mouse_y);
+}
+
 void panel_overlays_of(const app_state *s, panel_overlays *out)
 {
+    panel_open_of(s, &out->open);
     panel_step_of(&s->ctl.step, &out->step);
     panel_settings_of(s, &out->settings);
     panel_question_of(s, &out->question);

@@ -122,6 +122,10 @@ static void key(app_state *s, const app_input_event *ev)
         if (!ev->ctrl)
             app_single_step(s);
         break;
+    case APP_KEY_O:
+        if (ev->ctrl)
+            app_open_panel(s);
+        break;
     case APP_KEY_RETURN:
         break;
     case APP_KEY_P:

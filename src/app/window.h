@@ -83,6 +83,7 @@ typedef enum app_key {
     APP_KEY_RIGHT,
     APP_KEY_UP,        // the neuron view: the layer below / above
     APP_KEY_DOWN,
+    APP_KEY_O,         // with ctrl: the Open panel
 } app_key;
 
 /* One input, with SDL's details taken out. Positions are in drawable pixels
