@@ -132,23 +132,26 @@ void layout_compute(app_layout *l, int w, int h, float scale, size_t n_layers)
     int x3 = x2 + wp + gap;
     int wr = w - pad - x3;
     y = top;
-    /* Issue 11's training bar under Train / Reset / Save takes its room
-     * from the rows around it, so that the views keep theirs at 900 x 600. */
-    l->controls = rect(x3, y, wr, px(32, scale));
-    y += l->controls.h + px(4, scale);
-    l->trainbar = rect(x3, y, wr, px(26, scale));
-    y += l->trainbar.h + px(8, scale);
-    l->progress = rect(x3, y, wr, px(40, scale));
-    y += l->progress.h + px(10, scale);
+    // A short window (900 x 600) is compact: the rows above the view give
+    // up a few pixels each, so that the view at the bottom (one neuron's
+    // sum needs its lines) keeps its room beside the training bar.
+    bool compact = bottom - top < px(520, scale);
+    l->controls = rect(x3, y, wr, px(compact ? 32 : 36, scale));
+    y += l->controls.h + px(compact ? 4 : 6, scale);
+    l->trainbar = rect(x3, y, wr, px(compact ? 26 : 28, scale));
+    y += l->trainbar.h + gap;
+    l->progress = rect(x3, y, wr, px(compact ? 46 : 50, scale));
+    y += l->progress.h + gap;
     int rest = bottom - y;
-    int charts_h = clampi((int)(0.25f * (float)rest), px(82, scale), px(200, scale));
+    int charts_h = clampi((int)((compact ? 0.2f : 0.25f) * (float)rest), px(compact ? 80 : 92, scale),
+                          px(200, scale));
     int loss_w = (wr - gap) / 2;
     l->loss_chart = rect(x3, y, loss_w, charts_h);
     l->acc_chart = rect(x3 + loss_w + gap, y, wr - loss_w - gap, charts_h);
     y += charts_h + gap;
-    int tabs_h = px(30, scale);
+    int tabs_h = px(compact ? 28 : 30, scale);
     l->tabs = rect(x3, y, wr, tabs_h);
-    y += tabs_h + px(6, scale);
+    y += tabs_h + px(compact ? 4 : 6, scale);
     l->view = rect(x3, y, wr, bottom - y);
 
     // Buttons.

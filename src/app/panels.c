@@ -334,6 +334,7 @@ static void view_of(const app_state *s, panel_view *out)
     case VIEW_NEURON:
         out->neuron_version = v->neuron.version;
         out->hover_input = v->neuron.hover_input;
+        out->hover_nav = v->neuron.hover_button;
         out->sel_layer = v->neuron.layer;
         out->sel_unit = v->neuron.unit;
         out->has_guess = s->score.has_guess;

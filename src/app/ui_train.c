@@ -22,7 +22,9 @@ void ui_draw_progress(ui_ctx *u, const app_state *s)
     SDL_Rect r = ui_rect(s->layout.progress);
     ui_panel(u, r);
     int inset = ui_px(u, 12);
-    SDL_Rect in = {r.x + inset, r.y + ui_px(u, 7), r.w - 2 * inset, r.h - ui_px(u, 14)};
+    bool tight = r.h < ui_px(u, 50); // a compact layout: less padding, the same two lines
+    int vpad = ui_px(u, tight ? 5 : 7);
+    SDL_Rect in = {r.x + inset, r.y + vpad, r.w - 2 * inset, r.h - 2 * vpad};
     int lh = text_height(u->text, FONT_BODY);
     if (!p->active) {
         text_draw(u->text, FONT_BODY, p->settings, in.x, in.y, UI_DIM, TEXT_LEFT);
@@ -30,7 +32,8 @@ void ui_draw_progress(ui_ctx *u, const app_state *s)
                       : p->note_tone == PANEL_TONE_BAD ? UI_BAD
                                                        : UI_FAINT;
         ui_clip(u, in);
-        text_draw(u->text, FONT_SMALL, p->note, in.x, in.y + lh + ui_px(u, 5), c, TEXT_LEFT);
+        text_draw(u->text, FONT_SMALL, p->note, in.x, in.y + lh + ui_px(u, tight ? 2 : 5), c,
+                  TEXT_LEFT);
         ui_unclip(u);
         return;
     }

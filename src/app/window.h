@@ -79,9 +79,9 @@ typedef enum app_key {
     APP_KEY_D,         // the next dataset
     APP_KEY_6,         // the neuron view (again: back to the most active unit)
     APP_KEY_7,         // the network view
-    APP_KEY_LEFT,      // the neuron view: the previous / next unit
+    APP_KEY_LEFT,      // the neuron view: the previous / next unit; the settings: a value down / up
     APP_KEY_RIGHT,
-    APP_KEY_UP,        // the neuron view: the layer below / above
+    APP_KEY_UP,        // the neuron view: the layer below / above; the settings: the rows
     APP_KEY_DOWN,
     APP_KEY_O,         // with ctrl: the Open panel
 } app_key;
