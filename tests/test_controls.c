@@ -312,6 +312,15 @@ static void test_window(const char *dir)
     app_update(s, t += 0.01);
     CHECK(count_events(cap, "loaded") == loads + 1, "Enter opened it");
 
+    // A save mid-training says how far training had got.
+    size_t steps = count_events(cap, "step");
+    key(s, APP_KEY_PERIOD, false);
+    FRAMES_UNTIL(s, &t, count_events(cap, "step") == steps + 1);
+    key(s, APP_KEY_S, true);
+    CHECK(strstr(s->report.status, "during epoch 1, after batch 1 of 40") &&
+              strstr(s->report.status, "the 0 epochs completed"),
+          "%s", s->report.status);
+
     app_state_destroy(s);
     free(s);
     free(cap);

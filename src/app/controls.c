@@ -400,6 +400,28 @@ void app_undo(app_state *s)
     s->drawing = false;
 }
 
+void app_report_saved(app_state *s, const char *path)
+{
+    const training *t = &s->train;
+    const trainer_event *ev = &t->last_event;
+    trainer_state st = training_state(t);
+    bool mid = t->have_trainer && t->have_progress && ev->steps_per_epoch &&
+               (st == TRAINER_RUNNING || st == TRAINER_PAUSED || st == TRAINER_IDLE) &&
+               ev->step > 0 && ev->step < ev->steps_per_epoch;
+    if (!mid) {
+        report_status(&s->report, false, "saved %s", path);
+        return;
+    }
+    size_t done = s->curves.epoch_base + ev->epochs_done;
+    report_status(&s->report, false,
+                  "saved %s during epoch %zu, after batch %zu of %zu (the file records the %zu "
+                  "epoch%s completed)",
+                  path, s->curves.epoch_base + ev->epoch, ev->step, ev->steps_per_epoch, done,
+                  done == 1 ? "" : "s");
+    report_log(&s->report, "Saved mid-epoch %zu: batch %zu/%zu, %zu epochs complete",
+               s->curves.epoch_base + ev->epoch, ev->step, ev->steps_per_epoch, done);
+}
+
 /* ---- open ------------------------------------------------------------ */
 
 void app_open_panel(app_state *s)

@@ -71,6 +71,9 @@ void app_toggle_settings(struct app_state *s);
  * first when the current weights have unsaved training. */
 void app_apply_shape(struct app_state *s);
 
+/* The status line after a save to path: where, and, mid-training, how far
+ * training had got (the file records the epochs completed). */
+void app_report_saved(struct app_state *s, const char *path);
 /* Ctrl+O: the Open panel, listing the saved, bundled and recent models. */
 void app_open_panel(struct app_state *s);
 

@@ -401,7 +401,7 @@ bool app_state_save_as(app_state *s, bool new_file)
                       "saved as a digitpad model to %s (%s is %s and stays as it was)", path,
                       model_slot_base_name(from), format_label(from_format));
     else
-        report_status(&s->report, false, "saved %s", path);
+        app_report_saved(s, path);
     report_log(&s->report, "Saved %s", model_slot_base_name(path));
     return true;
 }
