@@ -135,9 +135,25 @@ static void test_neuron_lines(void)
     free(cap);
 }
 
+/* The scores event: every float as the shortest text that reads back to
+ * it, a non-finite one as null. */
+static void test_scores_line(void)
+{
+    captured *cap = calloc(1, sizeof *cap);
+    events e;
+    events_init(&e, capture, cap);
+    float input[3] = {0.0f, 0.5f, 1.0f / 255.0f}, logits[2] = {8.7f, -1.25f}, probs[2] = {1.0f, NAN};
+    event_scores(&e, input, 3, logits, probs, 2);
+    CHECK(cap->n == 1 && !strcmp(cap->lines[0], "{\"event\":\"scores\",\"input\":[0,0.5,0.003921569],"
+                                                "\"logits\":[8.7,-1.25],\"probs\":[1,null]}"),
+          "%s", cap->lines[0]);
+    free(cap);
+}
+
 int main(void)
 {
     test_lines();
     test_neuron_lines();
+    test_scores_line();
     return check_summary();
 }

@@ -161,6 +161,8 @@ static app_key translate_key(SDL_Keycode k)
     case SDLK_RETURN:
     case SDLK_KP_ENTER:
         return APP_KEY_RETURN;
+    case SDLK_l:
+        return APP_KEY_L;
     case SDLK_f:
         return APP_KEY_F;
     case SDLK_m:
@@ -240,6 +242,10 @@ static void handle_sdl_event(app_state *s, window *w, ui_ctx *ui, waker *wk, con
         } else if (in.ctrl && e->key.keysym.sym == SDLK_KP_0) {
             in.key = APP_KEY_LABEL;
             in.digit = 0;
+        } else if (in.shift && e->key.keysym.sym >= SDLK_0 && e->key.keysym.sym <= SDLK_9) {
+            // Shift+digit: the label whose loss is shown (scores.h).
+            in.key = APP_KEY_PICK_LABEL;
+            in.digit = (int)(e->key.keysym.sym - SDLK_0);
         }
         if (in.key == APP_KEY_NONE)
             return;

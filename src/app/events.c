@@ -2,6 +2,7 @@
 #include "events.h"
 
 #include "common/format.h"
+#include "core/float_text.h"
 
 #include <math.h>
 #include <stdarg.h>
@@ -135,6 +136,42 @@ void event_prediction(events *e, const char *label, size_t index, float confiden
           "{\"event\":\"prediction\",\"label\":%s,\"index\":%zu,\"confidence\":%.4f,"
           "\"sure\":%s,\"probs\":[%s]}",
           jl, index, (double)confidence, sure ? "true" : "false", p);
+}
+
+/* Appends n floats, comma-separated, at out + *at (never past cap). */
+static void float_list(char *out, size_t cap, size_t *at, const float *v, size_t n)
+{
+    for (size_t i = 0; i < n && *at + FLOAT_TEXT_MAX + 2 < cap; i++) {
+        if (i)
+            out[(*at)++] = ',';
+        if (isfinite(v[i]))
+            *at += float_text(out + *at, v[i]);
+        else
+            *at += (size_t)snprintf(out + *at, cap - *at, "null");
+    }
+    out[*at] = '\0';
+}
+
+void event_scores(events *e, const float *input, size_t n_input, const float *logits,
+                  const float *probs, size_t n)
+{
+    if (!events_enabled(e))
+        return;
+    // 784 inputs do not fit emitf's line: this one is made here, to its size.
+    enum { CAP = (28 * 28 + 2 * 16) * (FLOAT_TEXT_MAX + 1) + 128 };
+    char line[CAP];
+    if (n_input > 28 * 28)
+        n_input = 28 * 28;
+    if (n > 16)
+        n = 16;
+    size_t at = (size_t)snprintf(line, CAP, "{\"event\":\"scores\",\"input\":[");
+    float_list(line, CAP, &at, input, n_input);
+    at += (size_t)snprintf(line + at, CAP - at, "],\"logits\":[");
+    float_list(line, CAP, &at, logits, n);
+    at += (size_t)snprintf(line + at, CAP - at, "],\"probs\":[");
+    float_list(line, CAP, &at, probs, n);
+    snprintf(line + at, CAP - at, "]}");
+    e->sink(e->ctx, line);
 }
 
 void event_progress(events *e, size_t epoch, size_t epochs, size_t step, size_t steps_per_epoch,

@@ -46,6 +46,12 @@ void event_error(events *e, const char *message);
 void event_prediction(events *e, const char *label, size_t index, float confidence, bool sure,
                       const float *probs, size_t n);
 void event_no_prediction(events *e);
+/* {"event":"scores","input":[…],"logits":[…],"probs":[…]}: what the network
+ * was fed (n_input floats, in the model's input scale), its raw scores
+ * before softmax and the probabilities, each float as the shortest text
+ * that reads back to it (float_text), so a test can redo the arithmetic. */
+void event_scores(events *e, const float *input, size_t n_input, const float *logits,
+                  const float *probs, size_t n);
 void event_progress(events *e, size_t epoch, size_t epochs, size_t step, size_t steps_per_epoch,
                     double loss, double accuracy, double batch_loss, double samples_per_s);
 void event_epoch(events *e, int epoch, size_t epochs, double loss, double accuracy,

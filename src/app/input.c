@@ -94,6 +94,8 @@ static void key(app_state *s, const app_input_event *ev)
         app_teach_delete(s, s->teach.selected);
         return;
     }
+    if (app_scores_key(s, ev))
+        return;
     view_ctx c = app_view_ctx(s);
     switch (ev->key) {
     case APP_KEY_SPACE:
@@ -221,6 +223,7 @@ static void key(app_state *s, const app_input_event *ev)
         break;
     case APP_KEY_ESCAPE:
     case APP_KEY_NONE:
+    default: // the scores' and the lesson's keys (app_scores_key)
         break;
     }
 }
@@ -260,7 +263,9 @@ void app_handle(app_state *s, const app_input_event *ev)
         }
         if (app_controls_mouse_down(s, ev->x, ev->y, ev->button))
             break;
-        if (ev->button == 1 && app_teach_mouse(s, ev->x, ev->y, true))
+        if ((ev->button == 1 && app_teach_mouse(s, ev->x, ev->y, true)) ||
+            (ev->button == 1 && app_scores_click(s, ev->x, ev->y)) ||
+            (ev->button == 3 && app_scores_right_click(s, ev->x, ev->y)))
             break;
         layout_button b = layout_button_at(&s->layout, ev->x, ev->y);
         if (b != BTN_NONE) {

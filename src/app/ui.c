@@ -443,6 +443,7 @@ static void draw_help(ui_ctx *u, const app_state *s)
         {"Ctrl+S", "save the model"},
         {"Drop a model file", "load it (.json .keras .h5 .onnx)"},
         {"F12", "screenshot (PNG)"},
+        {"L", "the lesson: the article step by step"},
         {"?  or  F1", "this help (Esc closes)"},
         {"Ctrl+Q", "quit"},
         {"Ctrl+0 … Ctrl+9", "keep the drawing as that digit"},
@@ -463,11 +464,13 @@ static void draw_help(ui_ctx *u, const app_state *s)
         {"Tab  /  Shift+Tab", "next / previous view"},
         {"Click a tab", "that view"},
         {"Click a bar", "why that class (in view 3)"},
+        {"Right-click a bar", "its loss (also Shift+digit)"},
+        {"Click the answer", "softmax worked out"},
         {"Click a unit or tile", "pin it in views 1, 2 (and 6)"},
         {"Click a matrix cell", "its test images"},
         {"Click an image", "put it on the canvas"},
         {"PgUp / PgDn, wheel", "pages of tiles or images"},
-        {"Esc", "close the images"},
+        {"Esc", "close the images, or the lesson"},
     };
     const size_t n = sizeof keys / sizeof keys[0], m = sizeof views / sizeof views[0];
     ui_fill(u, (SDL_Rect){0, 0, s->layout.w, s->layout.h}, (SDL_Color){8, 9, 12, 200});
@@ -497,9 +500,19 @@ static void draw_help(ui_ctx *u, const app_state *s)
         const char *const(*list)[2] = c == 0 ? keys : views;
         size_t k = c == 0 ? n : m;
         ui_clip(u, (SDL_Rect){x, p.y, col_w - ui_px(u, 12), p.h});
+        /* Where a description is wider than its column (a small window),
+         * the column's descriptions take the smaller font: no word is cut. */
+        text_font df = FONT_BODY;
+        for (size_t i = 0; i < k; i++) {
+            int dw;
+            text_size(u->text, FONT_BODY, list[i][1], &dw, NULL);
+            if (x + key_w + dw > x + col_w - ui_px(u, 12))
+                df = FONT_SMALL;
+        }
         for (size_t i = 0; i < k; i++, y += row) {
             text_draw(u->text, FONT_BOLD, list[i][0], x, y, UI_ACCENT, TEXT_LEFT);
-            text_draw(u->text, FONT_BODY, list[i][1], x + key_w, y, UI_TEXT, TEXT_LEFT);
+            text_draw(u->text, df, list[i][1], x + key_w, y + (df == FONT_SMALL ? ui_px(u, 1) : 0),
+                      UI_TEXT, TEXT_LEFT);
         }
         ui_unclip(u);
     }
@@ -592,7 +605,8 @@ bool ui_draw(ui_ctx *u, const app_state *s, const ui_frame_info *info, bool forc
     bool any = force || u->all_dirty || (!target && !u->surface_mode) ||
                s->help_visible != u->help_drawn || samples_changed ||
                overlays != u->overlays_drawn ||
-               (overlays && memcmp(&u->now.overlays, &u->shown.overlays, sizeof u->now.overlays));
+               (overlays && memcmp(&u->now.overlays, &u->shown.overlays, sizeof u->now.overlays)) ||
+               memcmp(&u->now.lesson, &u->shown.lesson, sizeof u->now.lesson) != 0;
     for (int i = 0; i < UI_R_COUNT && !any; i++)
         any = panel_changed(u, i);
     if (!any)
@@ -603,7 +617,8 @@ bool ui_draw(ui_ctx *u, const app_state *s, const ui_frame_info *info, bool forc
     bool all = u->all_dirty || force || (!target && !u->surface_mode) ||
                (u->surface_mode && (s->help_visible || u->help_drawn)) ||
                s->teach.open != u->samples_drawn || // the panel opened or closed
-               (u->surface_mode && (overlays || u->overlays_drawn));
+               (u->surface_mode && (overlays || u->overlays_drawn)) ||
+               (u->surface_mode && (s->lesson.on || u->shown.lesson.on));
     text_frame(u->text);
     SDL_SetRenderDrawBlendMode(u->renderer, SDL_BLENDMODE_BLEND);
     if (target)
@@ -646,6 +661,7 @@ bool ui_draw(ui_ctx *u, const app_state *s, const ui_frame_info *info, bool forc
         SDL_Rect dst = {0, 0, u->frame_w, u->frame_h};
         SDL_RenderCopy(u->renderer, u->frame, NULL, &dst);
     }
+    ui_lesson_draw(u, s);
     if (s->teach.open) {
         ui_draw_samples(u, s);
         if (u->n_dirty < UI_R_COUNT + 1)

@@ -129,6 +129,7 @@ void ui_draw_loss(ui_ctx *u, const app_state *s)
     SDL_Rect in = ui_caption(u, r, "LOSS", NULL);
     if (s->curves.loss.n == 0 && s->curves.n_epochs == 0) {
         empty_hint(u, in, "appears while training");
+        ui_scores_draw_loss_text(u, s, in);
         return;
     }
     float ymax = 0.1f;
@@ -136,6 +137,9 @@ void ui_draw_loss(ui_ctx *u, const app_state *s)
         ymax = fmaxf(ymax, curves_loss(&s->curves, i)->smooth);
     for (size_t i = 0; i < s->curves.n_epochs; i++)
         ymax = fmaxf(ymax, fmaxf((float)s->curves.epochs[i].loss, (float)s->curves.epochs[i].val_loss));
+    // Fresh weights: the chart reaches up to where they start, ln 10 (ui_scores.c).
+    if (!s->model.path[0] && s->curves.epoch_base == 0)
+        ymax = fmaxf(ymax, 2.3026f);
     ymax *= 1.12f;
     ui_chart c = ui_chart_axes(u, in, 0.0f, chart_x_end(u, s), 0.0f, ymax, false, "epoch");
     if (c.plot.w < 10)
@@ -175,6 +179,7 @@ void ui_draw_loss(ui_ctx *u, const app_state *s)
         ui_dot(u, ui_chart_x(&c, (float)e->epoch), ui_chart_y(&c, (float)e->loss), dot, UI_TRAIN);
         ui_dot(u, ui_chart_x(&c, (float)e->epoch), ui_chart_y(&c, (float)e->val_loss), dot, UI_ACCENT);
     }
+    ui_scores_draw_loss(u, s, &c);
     ui_unclip(u);
     char train[32] = "", test[32] = "";
     /* The epoch's running mean loss: the figure Keras's progress line and,
@@ -198,6 +203,7 @@ void ui_draw_accuracy(ui_ctx *u, const app_state *s)
     SDL_Rect in = ui_caption(u, r, "ACCURACY", NULL);
     if (s->curves.loss.n == 0 && s->curves.n_epochs == 0) {
         empty_hint(u, in, "train and test, per epoch");
+        ui_scores_draw_chance_text(u, s, in);
         return;
     }
     float lo = 1.0f;
@@ -254,6 +260,7 @@ void ui_draw_accuracy(ui_ctx *u, const app_state *s)
         ui_dot(u, ui_chart_x(&c, (float)e->epoch), ui_chart_y(&c, (float)e->val_accuracy), dot,
                UI_ACCENT);
     }
+    ui_scores_draw_chance(u, s, &c);
     ui_unclip(u);
     char train[32] = "", test[32] = "";
     if (s->curves.loss.n)

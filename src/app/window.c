@@ -103,6 +103,8 @@ bool app_state_init(app_state *s, const app_config *cfg, int w, int h, float sca
     views_init(&s->views, cfg->view, cfg->gallery_true, cfg->gallery_pred);
     recent_init(&s->recent, cfg->recent_file);
     controls_init(&s->ctl);
+    scores_init(&s->scores);
+    lesson_init(&s->lesson, false);
     recent_load(&s->recent);
     teach_init(&s->teach, cfg->samples_dir, cfg->data_dir, cfg->fashion_dir, wake, wake_ctx);
     s->draw_w = w;
@@ -344,6 +346,8 @@ void app_state_start(app_state *s)
     // Read MNIST in the background at once when it is there: the mistakes
     // view shows the model's test-set answers, and Train starts sooner.
     want_data(s);
+    if (s->cfg.lesson)
+        app_lesson_toggle(s);
     if (s->cfg.train)
         app_toggle_training(s);
 }
@@ -587,6 +591,7 @@ static void on_confusion(app_state *s, const trainer_event *ev, size_t epoch)
 {
     view_ctx c = app_view_ctx(s);
     views_on_confusion(&s->views, &c, ev, epoch);
+    scores_on_eval(&s->scores, epoch, !s->model.path[0], ev->val_accuracy);
     uint8_t *pred;
     float *conf;
     views_answer_buffers(&s->views, &pred, &conf);
@@ -774,10 +779,12 @@ static void score(app_state *s)
         curves_clear_digit(&s->curves); // a new drawing: its history starts now
     if (ch & SCORING_ANNOUNCE) {
         const scoring *sc = &s->score;
-        if (sc->has_guess)
+        if (sc->has_guess) {
             event_prediction(&s->events, model_slot_label(&s->model, sc->guess), sc->guess,
                              sc->probs[sc->guess], sc->sure, sc->probs, sc->n_classes);
-        else
+            event_scores(&s->events, sc->input, s->model.net.sizes[0], sc->logits, sc->probs,
+                         sc->n_classes);
+        } else
             event_no_prediction(&s->events);
     }
 }
