@@ -156,6 +156,8 @@ static app_key translate_key(SDL_Keycode k)
     case SDLK_PERIOD:
     case SDLK_KP_PERIOD:
         return APP_KEY_PERIOD;
+    case SDLK_o:
+        return APP_KEY_O;
     case SDLK_RETURN:
     case SDLK_KP_ENTER:
         return APP_KEY_RETURN;
@@ -526,6 +528,12 @@ static void announce_ready(app_state *s, const window *w, double startup_ms)
     event_ready(&s->events, window_rect(s->layout.canvas, w->ratio), w->win_w, w->win_h,
                 (double)w->ratio, info.name, startup_ms, tabs, VIEW_COUNT,
                 window_rect(s->layout.bars, w->ratio), window_rect(s->layout.view, w->ratio));
+    static const char *const names[] = {"step", "speed_1", "speed_10", "speed_100", "speed_full",
+                                        "settings"};
+    events_rect bar[6];
+    for (int i = 0; i < 6; i++)
+        bar[i] = window_rect(s->layout.buttons[BTN_STEP + i], w->ratio);
+    event_controls(&s->events, names, bar, 6);
 }
 
 /* Is a file still being read that the first screenshot should show? */

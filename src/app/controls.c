@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/paths.h"
 #include "window.h"
 
 /* The strokes (and the bitmap) a Clear removed, to put back. */
@@ -70,6 +71,7 @@ static void copy_restore(const canvas_copy *k, canvas *c)
 bool controls_init(controls *c)
 {
     memset(c, 0, sizeof *c);
+    open_panel_init(&c->open);
     step_view_init(&c->step);
     settings_init(&c->settings);
     return true;
@@ -145,6 +147,12 @@ void app_on_single_step(app_state *s, const trainer_event *ev)
     report_log(&s->report, "Step %llu - batch %zu - loss: %.4f - accuracy: %.4f - moved %.4g",
                (unsigned long long)ev->global_step, ev->batch, (double)ev->batch_loss,
                (double)ev->batch_accuracy, ev->weight_move);
+}
+
+void app_on_eval(app_state *s, const trainer_event *ev)
+{
+    if (ev->global_step == 0 && ev->has_confusion && !s->model.meta.n_history)
+        curves_add_start(&s->curves, ev->val_loss, ev->val_accuracy);
 }
 
 /* ---- settings that change at once -------------------------------------- */
@@ -320,6 +328,8 @@ static void train_continued(app_state *s)
 
 void app_train_asked(app_state *s)
 {
+    // Training shows itself batch by batch in the views the card covers.
+    step_view_hide(&s->ctl.step);
     if (offer_scratch(s)) {
         s->ctl.question = QUESTION_SCRATCH;
         return;
@@ -390,11 +400,60 @@ void app_undo(app_state *s)
     s->drawing = false;
 }
 
+void app_report_saved(app_state *s, const char *path)
+{
+    const training *t = &s->train;
+    const trainer_event *ev = &t->last_event;
+    trainer_state st = training_state(t);
+    bool mid = t->have_trainer && t->have_progress && ev->steps_per_epoch &&
+               (st == TRAINER_RUNNING || st == TRAINER_PAUSED || st == TRAINER_IDLE) &&
+               ev->step > 0 && ev->step < ev->steps_per_epoch;
+    if (!mid) {
+        report_status(&s->report, false, "saved %s", path);
+        return;
+    }
+    size_t done = s->curves.epoch_base + ev->epochs_done;
+    report_status(&s->report, false,
+                  "saved %s during epoch %zu, after batch %zu of %zu (the file records the %zu "
+                  "epoch%s completed)",
+                  path, s->curves.epoch_base + ev->epoch, ev->step, ev->steps_per_epoch, done,
+                  done == 1 ? "" : "s");
+    report_log(&s->report, "Saved mid-epoch %zu: batch %zu/%zu, %zu epochs complete",
+               s->curves.epoch_base + ev->epoch, ev->step, ev->steps_per_epoch, done);
+}
+
+/* ---- open ------------------------------------------------------------ */
+
+void app_open_panel(app_state *s)
+{
+    open_panel *p = &s->ctl.open;
+    char dir[OPEN_PANEL_PATH] = "";
+    dp_error err = {{0}};
+    if (!paths_models_dir(NULL, false, dir, sizeof dir, &err))
+        dir[0] = '\0';
+    open_panel_collect(p, dir, s->model.bundled, &s->recent);
+    for (size_t i = 0; i < p->n; i++)
+        open_panel_describe(&p->e[i]);
+    p->visible = true;
+    if (!p->n)
+        report_status(&s->report, false, "no models yet in %s: Ctrl+S saves one there",
+                      dir[0] ? dir : "the models folder");
+}
+
+static void open_chosen(app_state *s, int i)
+{
+    open_panel *p = &s->ctl.open;
+    if (i < 0 || (size_t)i >= p->n)
+        return;
+    p->visible = false;
+    app_open_dropped(s, p->e[i].path);
+}
+
 /* ---- the overlays' input ---------------------------------------------- */
 
 bool app_controls_modal(const app_state *s)
 {
-    return s->ctl.question != QUESTION_NONE || s->ctl.settings.visible;
+    return s->ctl.question != QUESTION_NONE || s->ctl.settings.visible || s->ctl.open.visible;
 }
 
 static void answer(app_state *s, bool yes)
@@ -508,6 +567,16 @@ bool app_controls_mouse_down(app_state *s, float x, float y, int button)
             c->question = QUESTION_NONE; // a click beside it: asked nothing
         return true;
     }
+    if (c->open.visible) {
+        open_geom g;
+        open_geom_of(&c->open, &s->layout, &g);
+        int i = open_panel_at(&g, x, y);
+        if (button == 1 && i >= 0)
+            open_chosen(s, i);
+        else if (!rect_contains(g.card, x, y) || rect_contains(g.close, x, y))
+            c->open.visible = false;
+        return true;
+    }
     if (c->settings.visible)
         return button == 1 ? settings_mouse(s, x, y) : true;
     if (c->step.visible && rect_contains(s->layout.view, x, y)) {
@@ -523,11 +592,25 @@ bool app_controls_mouse_down(app_state *s, float x, float y, int button)
 bool app_controls_key(app_state *s, const app_input_event *ev)
 {
     controls *c = &s->ctl;
+    if (ev->key == APP_KEY_F12) // a screenshot shows the overlay too
+        return false;
     if (c->question != QUESTION_NONE) {
         if (ev->key == APP_KEY_RETURN)
             answer(s, true);
         else if (ev->key == APP_KEY_ESCAPE)
             c->question = QUESTION_NONE;
+        return true;
+    }
+    open_panel *o = &c->open;
+    if (o->visible) {
+        if (ev->key == APP_KEY_ESCAPE || (ev->key == APP_KEY_O && ev->ctrl))
+            o->visible = false;
+        else if (ev->key == APP_KEY_UP && o->n)
+            o->row = (o->row + (int)o->n - 1) % (int)o->n;
+        else if (ev->key == APP_KEY_DOWN && o->n)
+            o->row = (o->row + 1) % (int)o->n;
+        else if (ev->key == APP_KEY_RETURN)
+            open_chosen(s, o->row);
         return true;
     }
     settings_panel *p = &c->settings;
@@ -654,9 +737,8 @@ void panel_question_of(const app_state *s, panel_question *out)
     case QUESTION_RESET:
         snprintf(out->title, sizeof out->title, "Fresh random weights?");
         snprintf(out->text, sizeof out->text,
-                 "%.120s has training that is not saved. Fresh weights replace it; Ctrl+Z brings it "
-                 "back, Ctrl+S saves it first.",
-                 s->model.name);
+                 "These weights have training that is not saved. Fresh weights replace them; "
+                 "Ctrl+Z brings them back, Ctrl+S saves them first.");
         snprintf(out->yes, sizeof out->yes, "Fresh weights");
         snprintf(out->no, sizeof out->no, "Keep them");
         return;
@@ -693,8 +775,33 @@ void question_geom_of(const app_layout *l, question_geom *g)
     g->no = (app_rect){g->yes.x - px(12, s) - bw, by, bw, bh};
 }
 
+void panel_open_of(const app_state *s, panel_open *out)
+{
+    memset(out, 0, sizeof *out);
+    const open_panel *p = &s->ctl.open;
+    if (!p->visible)
+        return;
+    out->visible = true;
+    out->row = p->row;
+    out->n = p->n;
+    for (size_t i = 0; i < p->n; i++) {
+        const open_entry *e = &p->e[i];
+        snprintf(out->name[i], sizeof out->name[i], "%s", e->name);
+        out->broken[i] = e->why[0] != '\0';
+        if (out->broken[i])
+            snprintf(out->detail[i], sizeof out->detail[i], "%s  ·  %s", e->source, e->why);
+        else
+            snprintf(out->detail[i], sizeof out->detail[i], "%s  ·  %s  ·  test %s", e->source,
+                     e->shape, e->accuracy);
+    }
+    open_geom g;
+    open_geom_of(p, &s->layout, &g);
+    out->hover = open_panel_at(&g, s->mouse_x, s->mouse_y);
+}
+
 void panel_overlays_of(const app_state *s, panel_overlays *out)
 {
+    panel_open_of(s, &out->open);
     panel_step_of(&s->ctl.step, &out->step);
     panel_settings_of(s, &out->settings);
     panel_question_of(s, &out->question);

@@ -16,6 +16,7 @@
 #include <stdint.h>
 
 #include "layout.h"
+#include "open_panel.h"
 #include "settings.h"
 #include "step_view.h"
 
@@ -41,6 +42,7 @@ typedef struct controls {
     bool have_clear_undo;
     struct canvas_copy *cleared;                    // the strokes a Clear removed (owned)
     bool continue_chosen;                           // this model's Train said "continue"
+    open_panel open;                                // Ctrl+O
 } controls;
 
 bool controls_init(controls *c);
@@ -54,6 +56,10 @@ void app_single_step(struct app_state *s);
 /* The single step's event arrived (from the trainer, via window.c). */
 void app_on_single_step(struct app_state *s, const struct trainer_event *ev);
 
+/* A test-set evaluation arrived: of untrained weights, it is the curves'
+ * epoch 0. */
+void app_on_eval(struct app_state *s, const struct trainer_event *ev);
+
 /* Settings that change at once (a running trainer from its next batch):
  * the status line and a settings event say so. */
 void app_set_lr(struct app_state *s, double lr);
@@ -64,6 +70,12 @@ void app_toggle_settings(struct app_state *s);
 /* Applies the settings' shape and activation as fresh weights, asking
  * first when the current weights have unsaved training. */
 void app_apply_shape(struct app_state *s);
+
+/* The status line after a save to path: where, and, mid-training, how far
+ * training had got (the file records the epochs completed). */
+void app_report_saved(struct app_state *s, const char *path);
+/* Ctrl+O: the Open panel, listing the saved, bundled and recent models. */
+void app_open_panel(struct app_state *s);
 
 /* Reset (R, the button): fresh weights, asking first over unsaved training. */
 void app_reset_asked(struct app_state *s);
@@ -131,11 +143,24 @@ typedef struct question_geom {
 
 void question_geom_of(const app_layout *l, question_geom *g);
 
+/* The Open panel: what each row shows. */
+typedef struct panel_open {
+    bool visible;
+    int row, hover;
+    size_t n;
+    char name[OPEN_PANEL_MAX][96];
+    char detail[OPEN_PANEL_MAX][200]; // "saved  ·  784-128-10  ·  test 97.55 %" or the reason
+    bool broken[OPEN_PANEL_MAX];
+} panel_open;
+
+void panel_open_of(const struct app_state *s, panel_open *out);
+
 /* Everything the controls draw over the other panels. */
 typedef struct panel_overlays {
     panel_step step;
     panel_settings settings;
     panel_question question;
+    panel_open open;
 } panel_overlays;
 
 void panel_overlays_of(const struct app_state *s, panel_overlays *out);

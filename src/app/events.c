@@ -75,6 +75,21 @@ static rect_text jrect(events_rect r)
     return t;
 }
 
+void event_controls(events *e, const char *const *names, const events_rect *rects, size_t n)
+{
+    if (!events_enabled(e))
+        return;
+    char list[1024] = "";
+    size_t at = 0;
+    for (size_t i = 0; i < n && at < sizeof list; i++) {
+        char name[64];
+        json_string(name, sizeof name, names[i]);
+        at += (size_t)snprintf(list + at, sizeof list - at, "%s%s:%s", i ? "," : "", name,
+                               jrect(rects[i]).s);
+    }
+    emitf(e, "{\"event\":\"controls\",\"buttons\":{%s}}", list);
+}
+
 void event_ready(events *e, events_rect canvas, int win_w, int win_h, double scale,
                  const char *renderer, double startup_ms, const events_rect *tabs, size_t n_tabs,
                  events_rect bars, events_rect view)

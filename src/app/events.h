@@ -35,6 +35,10 @@ typedef struct events_rect {
 
 /* ---- one function per event --------------------------------------------- */
 
+/* Where issue 11's training bar buttons are (window coordinates), right
+ * after ready, for tests that click them: names[i] at rects[i]. */
+void event_controls(events *e, const char *const *names, const events_rect *rects, size_t n);
+
 void event_ready(events *e, events_rect canvas, int win_w, int win_h, double scale,
                  const char *renderer, double startup_ms, const events_rect *tabs, size_t n_tabs,
                  events_rect bars, events_rect view);

@@ -116,13 +116,17 @@ static void key(app_state *s, const app_input_event *ev)
         break;
     case APP_KEY_S:
         if (ev->ctrl)
-            app_state_save(s);
+            app_state_save_as(s, ev->shift);
         else
             app_toggle_settings(s);
         break;
     case APP_KEY_PERIOD:
         if (!ev->ctrl)
             app_single_step(s);
+        break;
+    case APP_KEY_O:
+        if (ev->ctrl)
+            app_open_panel(s);
         break;
     case APP_KEY_RETURN:
         break;

@@ -39,7 +39,7 @@ void options_help(FILE *f)
           "                      epoch, confusion, view, saliency, gallery, test_digit,\n"
           "                      saved, loaded, error, screenshot, stats, sample,\n"
           "                      sample_deleted, finetune, augment, dataset, neuron,\n"
-          "                      network\n"
+          "                      network, settings, step, controls\n"
           "  --screenshot FILE   save the window as PNG after the first frames\n"
           "  --screenshot-after-ms N   ... or after N ms\n"
           "  --screenshot-after-epoch N   ... or halfway through the epoch after the N-th\n"

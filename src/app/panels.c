@@ -92,7 +92,12 @@ static void status_of(const app_state *s, double fps, double p99, panel_status *
 {
     snprintf(out->text, sizeof out->text, "%s", s->report.status);
     out->error = s->report.status_error;
-    if (fps > 0)
+    /* An idle window draws only when something changes (about once a
+     * second): a low rate then is rest, not a fault, and is said so. */
+    bool busy = training_running(&s->train) || s->drawing;
+    if (fps > 0 && !busy && fps < 20)
+        snprintf(out->right, sizeof out->right, "idle  ·  p99 %.1f ms", p99);
+    else if (fps > 0)
         snprintf(out->right, sizeof out->right, "%.0f fps  ·  p99 %.1f ms", fps, p99);
 }
 

@@ -40,7 +40,7 @@ void panel_step_of(const step_view *v, panel_step *out)
     size_t right = (size_t)lround((double)e->batch_accuracy * (double)e->batch);
     double rel = e->weight_norm > 0 ? 100.0 * e->weight_move / e->weight_norm : 0.0;
     snprintf(out->figures, sizeof out->figures,
-             "loss %.4f  ·  %zu/%zu right  ·  weights moved %.3g (%.2g %%)",
+             "loss %.4f · %zu/%zu right · weights moved %.3g (%.2g %%)",
              (double)e->batch_loss, right, e->batch, e->weight_move, rel);
     if (e->shown < e->batch)
         snprintf(out->caption, sizeof out->caption,

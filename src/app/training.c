@@ -300,6 +300,14 @@ static void measure_rate(training *t, const trainer_event *ev)
         return;
     }
     double dt = t->now - t->rate_t0;
+    /* The first figure as soon as a tenth of a second has gone by (an
+     * epoch of a limited set can be over within half a second), then one
+     * every half second. */
+    if (t->samples_per_s == 0 && dt >= 0.1 && ev->global_step > t->rate_step0) {
+        t->samples_per_s =
+            (double)(ev->global_step - t->rate_step0) * (double)t->running.batch / dt;
+        return;
+    }
     if (dt >= 0.5) {
         t->samples_per_s =
             (double)(ev->global_step - t->rate_step0) * (double)t->running.batch / dt;
@@ -322,6 +330,10 @@ bool training_next_event(training *t, trainer_event *ev)
     case TRAINER_EV_EPOCH:
         t->last_event = *ev;
         t->have_progress = true;
+        // An epoch shorter than the first measurement: its own figure.
+        if (t->samples_per_s == 0 && ev->seconds > 0 &&
+            t->data_state == TRAINING_DATA_LOADED)
+            t->samples_per_s = (double)t->data.train.count / ev->seconds;
         break;
     case TRAINER_EV_RESET:
         t->have_progress = false;

@@ -438,6 +438,8 @@ static void draw_help(ui_ctx *u, const app_state *s)
         {".", "one step: train one batch, show it"},
         {"S", "settings: lr, batch, epochs, layers"},
         {"R", "reset to fresh random weights"},
+        {"Ctrl+Shift+S", "save under a new name"},
+        {"Ctrl+O", "open: saved, bundled, recent models"},
         {"Ctrl+S", "save the model"},
         {"Drop a model file", "load it (.json .keras .h5 .onnx)"},
         {"F12", "screenshot (PNG)"},

@@ -205,9 +205,45 @@ static void draw_question(ui_ctx *u, const app_state *s)
     ui_unclip(u);
 }
 
+static void draw_open(ui_ctx *u, const app_state *s)
+{
+    const panel_open *p = &u->now.overlays.open;
+    open_geom g;
+    open_geom_of(&s->ctl.open, &s->layout, &g);
+    ui_fill(u, (SDL_Rect){0, 0, s->layout.w, s->layout.h}, (SDL_Color){8, 9, 12, 170});
+    SDL_Rect card = R(g.card);
+    ui_panel(u, card);
+    ui_clip(u, card);
+    int in = ui_px(u, 20);
+    text_draw(u->text, FONT_TITLE, "Open a model", card.x + in, g.title_y, UI_TEXT, TEXT_LEFT);
+    small_button(u, g.close, "×", false, rect_contains(g.close, s->mouse_x, s->mouse_y), true);
+    if (!p->n)
+        text_draw(u->text, FONT_BODY, "No models yet: Ctrl+S saves one; dropping a file opens it.",
+                  card.x + in, card.y + ui_px(u, 60), UI_DIM, TEXT_LEFT);
+    for (size_t i = 0; i < g.n_rows; i++) {
+        size_t k = g.first + i;
+        SDL_Rect r = R(g.row[i]);
+        if ((int)k == p->row || (int)k == p->hover)
+            ui_fill_round(u, r, (float)ui_px(u, 4),
+                          (int)k == p->row ? (SDL_Color){34, 38, 48, 255} : UI_BUTTON_HOVER);
+        SDL_Rect left = {r.x + ui_px(u, 8), r.y, r.w / 2, r.h};
+        ui_clip(u, (SDL_Rect){r.x, r.y, r.w * 9 / 20, r.h});
+        text_draw_in(u->text, FONT_BOLD, p->name[k], left, p->broken[k] ? UI_FAINT : UI_TEXT,
+                     TEXT_LEFT);
+        ui_unclip(u);
+        ui_clip(u, card);
+        SDL_Rect right = {r.x + r.w * 9 / 20, r.y, r.w * 11 / 20 - ui_px(u, 8), r.h};
+        text_draw_in(u->text, FONT_SMALL, p->detail[k], right, p->broken[k] ? UI_BAD : UI_DIM,
+                     TEXT_LEFT);
+    }
+    text_draw(u->text, FONT_SMALL, "↑↓ choose  ·  Enter or a click opens  ·  Esc closes",
+              card.x + in, card.y + card.h - ui_px(u, 28), UI_FAINT, TEXT_LEFT);
+    ui_unclip(u);
+}
+
 bool ui_controls_overlay_visible(const ui_panels *p)
 {
-    return p->overlays.step.visible || p->overlays.settings.visible ||
+    return p->overlays.open.visible || p->overlays.step.visible || p->overlays.settings.visible ||
            p->overlays.question.kind != QUESTION_NONE;
 }
 
@@ -220,6 +256,8 @@ void ui_draw_controls_overlays(ui_ctx *u, const app_state *s)
         draw_settings(u, s);
     if (p->question.kind != QUESTION_NONE)
         draw_question(u, s);
+    if (p->open.visible)
+        draw_open(u, s);
 }
 
 void ui_controls_destroy(ui_ctx *u)

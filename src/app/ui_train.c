@@ -182,7 +182,12 @@ void ui_draw_loss(ui_ctx *u, const app_state *s)
     ui_scores_draw_loss(u, s, &c);
     ui_unclip(u);
     char train[32] = "", test[32] = "";
-    if (s->curves.loss.n)
+    /* The epoch's running mean loss: the figure Keras's progress line and,
+     * at the epoch's end, the log's epoch line show (not the smoothed
+     * batch loss the curve draws). */
+    if (s->train.have_trainer && s->train.have_progress)
+        snprintf(train, sizeof train, "%.4f", s->train.last_event.loss);
+    else if (s->curves.loss.n)
         snprintf(train, sizeof train, "%.4f", (double)curves_loss(&s->curves, s->curves.loss.n - 1)->smooth);
     else if (s->curves.n_epochs)
         snprintf(train, sizeof train, "%.4f", s->curves.epochs[s->curves.n_epochs - 1].loss);

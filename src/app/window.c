@@ -372,6 +372,11 @@ static const char *format_label(model_format f)
 
 bool app_state_save(app_state *s)
 {
+    return app_state_save_as(s, false);
+}
+
+bool app_state_save_as(app_state *s, bool new_file)
+{
     if (!s->model.have)
         return false;
     char path[APP_PATH_MAX];
@@ -384,7 +389,8 @@ bool app_state_save(app_state *s)
     else if (s->model.save_to[0] && model_slot_is_foreign(s->model.save_to))
         snprintf(from, sizeof from, "%s", s->model.save_to);
     model_format from_format = s->model.format;
-    if (!model_slot_save_path(&s->model, path, sizeof path, &err)) {
+    if (new_file ? !model_slot_new_path(path, sizeof path, &err)
+                 : !model_slot_save_path(&s->model, path, sizeof path, &err)) {
         report_status(&s->report, true, "%s", err.msg);
         return false;
     }
@@ -399,7 +405,7 @@ bool app_state_save(app_state *s)
                       "saved as a digitpad model to %s (%s is %s and stays as it was)", path,
                       model_slot_base_name(from), format_label(from_format));
     else
-        report_status(&s->report, false, "saved %s", path);
+        app_report_saved(s, path);
     report_log(&s->report, "Saved %s", model_slot_base_name(path));
     return true;
 }
@@ -643,6 +649,7 @@ static void drain_trainer(app_state *s)
         case TRAINER_EV_EVAL:
             if (ev.has_confusion)
                 on_confusion(s, &ev, s->curves.epoch_base + ev.epochs_done);
+            app_on_eval(s, &ev);
             break;
         case TRAINER_EV_PROBE:
             // A report for an earlier drawing (its tag is that input's version) is late.

@@ -72,7 +72,8 @@ typedef enum app_key {
     APP_KEY_SLOWER,    // [: train slower
     APP_KEY_FASTER,    // ]: train faster
     APP_KEY_PERIOD,    // .: one training step
-    APP_KEY_RETURN,    // the settings' Apply, a question's first answer
+    APP_KEY_RETURN,    // the settings' Apply, a question's first answer (the arrows
+                       // below also move in the settings panel while it is open)
     APP_KEY_LABEL,     // issue 13: Ctrl+0..9 keeps the drawing as digit `digit`
     APP_KEY_F,         // fine-tune on the person's digits
     APP_KEY_M,         // the "my digits" panel
@@ -84,6 +85,7 @@ typedef enum app_key {
     APP_KEY_RIGHT,
     APP_KEY_UP,        // the neuron view: the layer below / above; the settings: the rows
     APP_KEY_DOWN,
+    APP_KEY_O,         // with ctrl: the Open panel
     APP_KEY_L,         // the lesson on / off (Left / Right move it while it is open)
     APP_KEY_PICK_LABEL, // Shift+digit: the label whose loss is shown (digit)
 } app_key;
@@ -199,6 +201,9 @@ void app_state_use_model(app_state *s, mlp *net, model_meta *meta, const char *p
 /* Saves the model (back to --model unless that is the bundled one, else a
  * new file in the user's models folder); returns success. */
 bool app_state_save(app_state *s);
+/* Ctrl+Shift+S: the same into a new file in the user's models folder
+ * (new_file), which the next Ctrl+S then goes back to. */
+bool app_state_save_as(app_state *s, bool new_file);
 
 void app_handle(app_state *s, const app_input_event *ev);
 
