@@ -77,7 +77,9 @@ void ui_scores_draw_worked(ui_ctx *u, const app_state *s)
 void ui_scores_draw_loss(ui_ctx *u, const app_state *s, const ui_chart *c)
 {
     const panel_loss_named *l = &u->now.curves.loss;
-    if (c->plot.w < 40)
+    // A plot too short for a label beside its curve (900 x 600) keeps only
+    // its curve: the worked-out panel under the bars says the same.
+    if (c->plot.w < 40 || c->plot.h < 3 * text_height(u->text, FONT_SMALL))
         return;
     // Random weights start at the loss of a uniform guess, ln 10 = 2.30.
     float chance = (float)explain_chance_loss(s->score.n_classes ? s->score.n_classes : 10);
@@ -155,10 +157,10 @@ void ui_scores_draw_chance(ui_ctx *u, const app_state *s, const ui_chart *c)
 {
     const panel_loss_named *l = &u->now.curves.loss;
     (void)s;
-    if (c->plot.w < 60)
+    int th = text_height(u->text, FONT_SMALL);
+    if (c->plot.w < 60 || c->plot.h < 3 * th)
         return;
     float chance = 0.1f;
-    int th = text_height(u->text, FONT_SMALL);
     int x = c->plot.x + ui_px(u, 4);
     if (chance >= c->y0) {
         float y = ui_chart_y(c, chance);
