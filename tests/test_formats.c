@@ -464,6 +464,27 @@ static void test_onnx_broken(void)
     bool ok = onnx_parse(buf, len, &net, &meta, &err);
     CHECK(!ok && strstr(err.msg, "Conv is not supported here; digitpad runs dense networks"),
           "onnx Conv: %s", ok ? "(loaded)" : err.msg);
+    // An input scale no float32 can carry (found by the fuzzer: written as
+    // 255 * scale in the Mul node it became inf, and the copy did not read
+    // back): "0.25" in the metadata changed in place to "1e99".
+    make_net(&net, &meta, sizes, 3, 2, 2, 3);
+    meta.scale = 0.25;
+    uint8_t *scaled;
+    size_t slen;
+    CHECK(onnx_write(&net, &meta, &scaled, &slen, &err), "%s", err.msg);
+    mlp_destroy(&net);
+    model_meta_destroy(&meta);
+    bool replaced = false;
+    for (size_t i = 0; i + 4 <= slen && !replaced; i++)
+        if (!memcmp(scaled + i, "0.25", 4)) {
+            memcpy(scaled + i, "1e99", 4);
+            replaced = true;
+        }
+    CHECK(replaced, "the scale is in the metadata");
+    ok = onnx_parse(scaled, slen, &net, &meta, &err);
+    CHECK(!ok && strstr(err.msg, "input scale 1e+99 is not between"), "onnx scale 1e99: %s",
+          ok ? "(loaded)" : err.msg);
+    free(scaled);
     const uint8_t junk[] = {0x08, 0x07, 0x3a, 0xff, 0xff, 0xff, 0xff, 0x0f};
     ok = onnx_parse(junk, sizeof junk, &net, &meta, &err);
     CHECK(!ok && strstr(err.msg, "damaged protobuf"), "onnx length past the end: %s", err.msg);
@@ -644,9 +665,108 @@ static void test_keras_fixtures(const char *dir)
     }
 }
 
+/* --------------------------------------------------------- labels */
+
+static bool has_bytes(const uint8_t *buf, size_t len, const char *s)
+{
+    size_t n = strlen(s);
+    for (size_t i = 0; i + n <= len; i++)
+        if (!memcmp(buf + i, s, n))
+            return true;
+    return false;
+}
+
+static bool same_labels(const model_meta *a, const model_meta *b)
+{
+    if (a->n_labels != b->n_labels)
+        return false;
+    for (size_t i = 0; i < a->n_labels; i++)
+        if (strcmp(a->labels[i], b->labels[i]) != 0)
+            return false;
+    return true;
+}
+
+/* A Fashion-MNIST-like model's class names survive ONNX, TF.js and Keras;
+ * a digit model's default labels add nothing to the files; labels that do
+ * not fit the model are refused. */
+static void test_labels(void)
+{
+    const size_t sizes[] = {4, 3, 3};
+    const char *names[] = {"T-shirt/top", "Trouser \"long\"", "Ankle boot \xc3\xa9"};
+    mlp net, back;
+    model_meta meta, bmeta;
+    dp_error err;
+    make_net(&net, &meta, sizes, 3, 2, 2, 11);
+    // Default labels: nothing is written.
+    uint8_t *onnx;
+    size_t olen;
+    CHECK(onnx_write(&net, &meta, &onnx, &olen, &err), "%s", err.msg);
+    CHECK(!has_bytes(onnx, olen, "digitpad.labels"), "onnx: default labels are not written");
+    free(onnx);
+    char *json;
+    uint8_t *bin;
+    size_t jlen, blen;
+    CHECK(tfjs_write(&net, &meta, "w.bin", &json, &jlen, &bin, &blen, &err), "%s", err.msg);
+    CHECK(!strstr(json, "userDefinedMetadata"), "tfjs: default labels are not written");
+    free(json);
+    free(bin);
+
+    for (size_t i = 0; i < 3; i++)
+        snprintf(meta.labels[i], MODEL_LABEL_MAX, "%s", names[i]);
+    CHECK(onnx_write(&net, &meta, &onnx, &olen, &err), "%s", err.msg);
+    bool ok = onnx_parse(onnx, olen, &back, &bmeta, &err);
+    CHECK(ok && same_labels(&meta, &bmeta), "onnx labels: %s", ok ? bmeta.labels[2] : err.msg);
+    if (ok) {
+        mlp_destroy(&back);
+        model_meta_destroy(&bmeta);
+    }
+    free(onnx);
+
+    CHECK(tfjs_write(&net, &meta, "w.bin", &json, &jlen, &bin, &blen, &err), "%s", err.msg);
+    shards sh = {{{"w.bin", bin, blen}}, 1};
+    ok = tfjs_parse((const uint8_t *)json, jlen, get_shard, &sh, &back, &bmeta, &err);
+    CHECK(ok && same_labels(&meta, &bmeta), "tfjs labels: %s", ok ? bmeta.labels[2] : err.msg);
+    if (ok) {
+        mlp_destroy(&back);
+        model_meta_destroy(&bmeta);
+    }
+    // Two labels for three outputs: refused, naming where.
+    char *cut = strstr(json, ",\"Ankle boot");
+    CHECK(cut != NULL, "the third label is in model.json");
+    if (cut) {
+        char *end = strchr(cut + 1, '"');
+        end = end ? strchr(end + 1, '"') : NULL;
+        if (end)
+            memmove(cut, end + 1, strlen(end + 1) + 1);
+        ok = tfjs_parse((const uint8_t *)json, strlen(json), get_shard, &sh, &back, &bmeta, &err);
+        CHECK(!ok && strstr(err.msg, "userDefinedMetadata.digitpad_labels: 2 labels for 3 outputs"),
+              "tfjs two labels: %s", ok ? "(loaded)" : err.msg);
+        if (ok) {
+            mlp_destroy(&back);
+            model_meta_destroy(&bmeta);
+        }
+    }
+    free(json);
+    free(bin);
+
+    uint8_t *zip;
+    size_t zlen;
+    CHECK(keras_write(&net, &meta, &zip, &zlen, &err), "%s", err.msg);
+    ok = keras_parse(zip, zlen, &back, &bmeta, &err);
+    CHECK(ok && same_labels(&meta, &bmeta), "keras labels: %s", ok ? bmeta.labels[2] : err.msg);
+    if (ok) {
+        mlp_destroy(&back);
+        model_meta_destroy(&bmeta);
+    }
+    free(zip);
+    mlp_destroy(&net);
+    model_meta_destroy(&meta);
+}
+
 int main(int argc, char **argv)
 {
     test_round_trips();
+    test_labels();
     test_tfjs_by_hand();
     test_tfjs_broken();
     test_onnx_broken();

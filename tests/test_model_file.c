@@ -480,6 +480,9 @@ static const bad_case bad_cases[] = {
     {"negative scale", "{\"format\": \"digitpad-mlp\", \"version\": 1, \"input\": {\"height\": 1, "
                        "\"width\": 2, \"scale\": -1}, " LAYERS(L0, L1) "}",
      "input.scale: expected a positive number, got -1"},
+    {"scale past float32", "{\"format\": \"digitpad-mlp\", \"version\": 1, \"input\": {\"height\": 1, "
+                           "\"width\": 2, \"scale\": 1e300}, " LAYERS(L0, L1) "}",
+     "input scale 1e+300 is not between 1e-09 and 1e+09"},
     {"unknown preprocessing", "{\"format\": \"digitpad-mlp\", \"version\": 1, \"input\": {\"height\": 1, "
                               "\"width\": 2, \"preprocess\": \"fancy\"}, " LAYERS(L0, L1) "}",
      "input.preprocess: unknown preprocessing \"fancy\" (mnist or none)"},

@@ -3,6 +3,7 @@
  * (every colour type, interlaced or not), JPEG marker streams, BMP (plain
  * and RLE) and PGM, then a table of broken and foreign ones, each with the
  * one line it must be refused with. */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -178,7 +179,7 @@ static bytes make_png(const png_spec *s)
  * holding a stuffed 0xff00 and a restart marker, EOI. */
 typedef struct jpeg_spec {
     unsigned sof, precision, w, h, comps, sampling;
-    bool no_sof, two_sofs, progressive_scans;
+    bool no_sof, two_sofs, progressive_scans, adobe;
 } jpeg_spec;
 
 static void jpeg_sof_segment(bytes *b, const jpeg_spec *s)
@@ -217,6 +218,11 @@ static bytes make_jpeg(const jpeg_spec *s)
     put_be16(&b, 0xffe0); // APP0 JFIF
     put_be16(&b, 16);
     put(&b, "JFIF\0\x01\x01\0\0\x01\0\x01\0\0", 14);
+    if (s->adobe) { // APP14 "Adobe": version 100, flags 0, 0, transform 0 (CMYK)
+        put_be16(&b, 0xffee);
+        put_be16(&b, 14);
+        put(&b, "Adobe\0\x64\0\0\0\0\0", 12);
+    }
     put_be16(&b, 0xffdb); // DQT: one table of 64 ones
     put_be16(&b, 67);
     put_u8(&b, 0);
@@ -246,7 +252,7 @@ static bytes make_jpeg(const jpeg_spec *s)
     return b;
 }
 
-static const jpeg_spec jpeg_ok = {0xc0, 8, 40, 30, 3, 0x22, false, false, false};
+static const jpeg_spec jpeg_ok = {0xc0, 8, 40, 30, 3, 0x22, false, false, false, false};
 
 /* A BMP: 24-bit uncompressed (bpp 24) or 8-bit RLE8 (bpp 8, a palette of
  * two colours), dib 40 or 124 header bytes; a negative h is top-down. */
@@ -482,27 +488,27 @@ static const bad_case bad_cases[] = {
      "the file ends inside the image data"},
     {"JPEG cut after 0xff", B_JPEG, {0}, NO_JPEG, NULL, 0, -1, -1, 0,
      "the file ends inside the image data"},
-    {"JPEG 65500x65500", B_JPEG, {0}, {0xc0, 8, 65500, 65500, 3, 0x22, false, false, false}, NULL,
+    {"JPEG 65500x65500", B_JPEG, {0}, {0xc0, 8, 65500, 65500, 3, 0x22, false, false, false, false}, NULL,
      0, 0, -1, 0, "picture is 65500x65500, over the cap of 16384 pixels a side"},
-    {"JPEG 8192x4097", B_JPEG, {0}, {0xc0, 8, 8192, 4097, 3, 0x22, false, false, false}, NULL, 0,
+    {"JPEG 8192x4097", B_JPEG, {0}, {0xc0, 8, 8192, 4097, 3, 0x22, false, false, false, false}, NULL, 0,
      0, -1, 0, "picture is 8192x4097, over the cap of 33554432 pixels"},
-    {"JPEG width 0", B_JPEG, {0}, {0xc0, 8, 0, 10, 3, 0x22, false, false, false}, NULL, 0, 0, -1,
+    {"JPEG width 0", B_JPEG, {0}, {0xc0, 8, 0, 10, 3, 0x22, false, false, false, false}, NULL, 0, 0, -1,
      0, "picture has zero size (0x10)"},
-    {"JPEG height by DNL", B_JPEG, {0}, {0xc0, 8, 10, 0, 3, 0x22, false, false, false}, NULL, 0, 0,
+    {"JPEG height by DNL", B_JPEG, {0}, {0xc0, 8, 10, 0, 3, 0x22, false, false, false, false}, NULL, 0, 0,
      -1, 0, "JPEG: the height is left to a DNL marker, which is not read"},
-    {"JPEG 12-bit", B_JPEG, {0}, {0xc1, 12, 10, 10, 3, 0x22, false, false, false}, NULL, 0, 0, -1,
+    {"JPEG 12-bit", B_JPEG, {0}, {0xc1, 12, 10, 10, 3, 0x22, false, false, false, false}, NULL, 0, 0, -1,
      0, "JPEG: 12-bit samples are not read (only 8-bit)"},
-    {"JPEG lossless", B_JPEG, {0}, {0xc3, 8, 10, 10, 3, 0x22, false, false, false}, NULL, 0, 0, -1,
+    {"JPEG lossless", B_JPEG, {0}, {0xc3, 8, 10, 10, 3, 0x22, false, false, false, false}, NULL, 0, 0, -1,
      0, "JPEG: lossless JPEG is not read"},
-    {"JPEG hierarchical", B_JPEG, {0}, {0xc5, 8, 10, 10, 3, 0x22, false, false, false}, NULL, 0, 0,
+    {"JPEG hierarchical", B_JPEG, {0}, {0xc5, 8, 10, 10, 3, 0x22, false, false, false, false}, NULL, 0, 0,
      -1, 0, "JPEG: hierarchical JPEG is not read"},
-    {"JPEG 2 components", B_JPEG, {0}, {0xc0, 8, 10, 10, 2, 0x22, false, false, false}, NULL, 0, 0,
+    {"JPEG 2 components", B_JPEG, {0}, {0xc0, 8, 10, 10, 2, 0x22, false, false, false, false}, NULL, 0, 0,
      -1, 0, "JPEG: 2 colour components are not read (1, 3 or 4)"},
-    {"JPEG sampling 5x1", B_JPEG, {0}, {0xc0, 8, 10, 10, 3, 0x51, false, false, false}, NULL, 0, 0,
+    {"JPEG sampling 5x1", B_JPEG, {0}, {0xc0, 8, 10, 10, 3, 0x51, false, false, false, false}, NULL, 0, 0,
      -1, 0, "JPEG: damaged: sampling factors 5x1 of component 0"},
-    {"JPEG scan without a frame", B_JPEG, {0}, {0xc0, 8, 10, 10, 3, 0x22, true, false, false},
+    {"JPEG scan without a frame", B_JPEG, {0}, {0xc0, 8, 10, 10, 3, 0x22, true, false, false, false},
      NULL, 0, 0, -1, 0, "JPEG: damaged: image data before the frame header"},
-    {"JPEG two frames", B_JPEG, {0}, {0xc0, 8, 10, 10, 3, 0x22, false, true, false}, NULL, 0, 0,
+    {"JPEG two frames", B_JPEG, {0}, {0xc0, 8, 10, 10, 3, 0x22, false, true, false, false}, NULL, 0, 0,
      -1, 0, "JPEG: damaged: a second frame header at byte"},
     {"JPEG EOI straight after SOI", B_BYTES, {0}, NO_JPEG, "\xff\xd8\xff\xd9", 4, 0, -1, 0,
      "JPEG: damaged: no image data before the end-of-image marker"},
@@ -674,9 +680,51 @@ static void test_pgm_decode(void)
     CHECK(strstr(err.msg, "PGM: the pixel is over 15 (at 1, 0)"), "%s", err.msg);
 }
 
+/* CMYK JPEGs: the check says how many components and whether Adobe's
+ * inverted storage applies; the brightness of CMYK samples worked by hand. */
+static void test_cmyk(void)
+{
+    jpeg_spec spec = jpeg_ok;
+    spec.comps = 4;
+    spec.adobe = true;
+    bytes b = make_jpeg(&spec);
+    picture_info info;
+    dp_error err = {"(no message)"};
+    CHECK(picture_check(b.p, b.len, &info, &err), "Adobe CMYK JPEG: %s", err.msg);
+    CHECK(info.jpeg_components == 4 && info.jpeg_adobe, "components %u, adobe %d",
+          info.jpeg_components, info.jpeg_adobe);
+    free(b.p);
+    b = make_jpeg(&jpeg_ok);
+    CHECK(picture_check(b.p, b.len, &info, &err), "%s", err.msg);
+    CHECK(info.jpeg_components == 3 && !info.jpeg_adobe, "YCbCr: components %u, adobe %d",
+          info.jpeg_components, info.jpeg_adobe);
+    free(b.p);
+
+    const struct {
+        uint8_t c, m, y, k;
+        bool inverted;
+        float want;
+    } table[] = {
+        {255, 255, 255, 255, true, 1.0f},  // Adobe: nothing inked, white
+        {0, 0, 0, 0, false, 1.0f},         // plain: nothing inked, white
+        {255, 255, 255, 0, true, 0.0f},    // Adobe: full black ink
+        {0, 0, 0, 255, false, 0.0f},       // plain: full black ink
+        {255, 255, 0, 255, true, 0.886f},  // Adobe yellow: 0.299 + 0.587
+        {255, 0, 0, 0, false, 0.701f},     // plain cyan: 0.587 + 0.114
+        {255, 255, 255, 51, true, 0.2f},   // Adobe: 80 % black, 51/255
+    };
+    for (size_t i = 0; i < sizeof table / sizeof table[0]; i++) {
+        float got = picture_cmyk_brightness(table[i].c, table[i].m, table[i].y, table[i].k,
+                                            table[i].inverted);
+        CHECK(fabsf(got - table[i].want) < 1e-6f, "cmyk %zu: %.7f, expected %.7f", i, got,
+              table[i].want);
+    }
+}
+
 int main(void)
 {
     test_valid();
+    test_cmyk();
     test_bad();
     test_pgm_decode();
     return check_summary();

@@ -160,10 +160,14 @@ if [ "$lines" -eq 7 ]; then ok; else fail "expected 7 error lines, got $lines: $
 pics=${DIGITPAD_SOURCE_DIR:?}/tests/fuzz/corpus/picture
 run "$pics/seven.png" "$pics/seven-interlaced.png" "$pics/seven-rgba.png" "$pics/seven.jpg" \
     "$pics/seven-progressive.jpg" "$pics/seven.bmp" "$pics/seven-rle.bmp" "$pics/seven.pgm" \
-    "$pics/seven-plain.pgm"
+    "$pics/seven-plain.pgm" "$pics/seven-cmyk.jpg"
 expect_status $status 0 "a 7 in every format"
 n=$(grep -c ': 7 (' "$tmp/out")
-if [ "$n" -eq 9 ]; then ok; else fail "expected 9 pictures read as 7, got $n: $(cat "$tmp/out" "$tmp/err")"; fi
+if [ "$n" -eq 10 ]; then ok; else fail "expected 10 pictures read as 7, got $n: $(cat "$tmp/out" "$tmp/err")"; fi
+# The CMYK JPEG (ImageMagick's, Adobe-inverted) gives the plain JPEG's answer.
+plain=$(grep '/seven.jpg: ' "$tmp/out" | sed 's/.*: //')
+cmyk=$(grep '/seven-cmyk.jpg: ' "$tmp/out" | sed 's/.*: //')
+if [ -n "$plain" ] && [ "$plain" = "$cmyk" ]; then ok; else fail "CMYK JPEG read as '$cmyk', the plain one as '$plain'"; fi
 
 # Hostile and damaged pictures: refused at once, one line each, nothing from
 # libpng or libjpeg. Before, these took gigabytes (the PNG 9.8 GB and 35 s),
@@ -193,7 +197,7 @@ if grep -q 'libpng\|libjpeg\|Corrupt' "$tmp/err"; then fail "a library's own mes
 sed 's/"scale": 0.00392156862745098/"scale": 1e300/' "$tmp/model.json" > "$tmp/scale.json"
 run --model "$tmp/scale.json" "$tmp/bar.pgm"
 expect_status $status 1 "scale 1e300"
-expect_in "$tmp/err" "digitpad: $tmp/scale.json: input scale 1e+300 makes a pixel of 255 overflow a float" "scale 1e300"
+expect_in "$tmp/err" "digitpad: $tmp/scale.json: input scale 1e+300 is not between 1e-09 and 1e+09" "scale 1e300"
 if [ -s "$tmp/out" ]; then fail "scale 1e300 printed an answer: $(cat "$tmp/out")"; else ok; fi
 sed 's/0\.2/3e38/g' "$tmp/model.json" > "$tmp/overflow.json"
 run --model "$tmp/overflow.json" "$tmp/bar.pgm" "$tmp/ring.pgm"

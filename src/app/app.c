@@ -139,6 +139,14 @@ static app_key translate_key(SDL_Keycode k)
         return APP_KEY_SLOWER;
     case SDLK_RIGHTBRACKET:
         return APP_KEY_FASTER;
+    case SDLK_f:
+        return APP_KEY_F;
+    case SDLK_m:
+        return APP_KEY_M;
+    case SDLK_a:
+        return APP_KEY_A;
+    case SDLK_d:
+        return APP_KEY_D;
     default:
         return APP_KEY_NONE;
     }
@@ -200,6 +208,17 @@ static void handle_sdl_event(app_state *s, window *w, ui_ctx *ui, waker *wk, con
         in.key = translate_key(e->key.keysym.sym);
         in.ctrl = (e->key.keysym.mod & (KMOD_CTRL | KMOD_GUI)) != 0;
         in.shift = (e->key.keysym.mod & KMOD_SHIFT) != 0;
+        // Issue 13: Ctrl+0 ... Ctrl+9 (top row or keypad) keeps the drawing as that digit.
+        if (in.ctrl && e->key.keysym.sym >= SDLK_0 && e->key.keysym.sym <= SDLK_9) {
+            in.key = APP_KEY_LABEL;
+            in.digit = (int)(e->key.keysym.sym - SDLK_0);
+        } else if (in.ctrl && e->key.keysym.sym >= SDLK_KP_1 && e->key.keysym.sym <= SDLK_KP_9) {
+            in.key = APP_KEY_LABEL;
+            in.digit = 1 + (int)(e->key.keysym.sym - SDLK_KP_1);
+        } else if (in.ctrl && e->key.keysym.sym == SDLK_KP_0) {
+            in.key = APP_KEY_LABEL;
+            in.digit = 0;
+        }
         if (in.key == APP_KEY_NONE)
             return;
         break;

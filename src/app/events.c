@@ -259,3 +259,42 @@ void event_stats(events *e, double fps, double frame_ms_p99, double samples_per_
     emitf(e, "{\"event\":\"stats\",\"fps\":%.1f,\"frame_ms_p99\":%.2f,\"samples_per_s\":%.0f}",
           fps, frame_ms_p99, samples_per_s);
 }
+
+/* ---- issue 13: the person's digits ------------------------------------ */
+
+void event_sample(events *e, int label, size_t count, size_t total)
+{
+    emitf(e, "{\"event\":\"sample\",\"label\":%d,\"count\":%zu,\"total\":%zu}", label, count,
+          total);
+}
+
+void event_sample_deleted(events *e, int label, size_t count, size_t total)
+{
+    emitf(e, "{\"event\":\"sample_deleted\",\"label\":%d,\"count\":%zu,\"total\":%zu}", label,
+          count, total);
+}
+
+void event_finetune(events *e, size_t samples, size_t trained, size_t held, double before_mine,
+                    double after_mine, double before_mnist, double after_mnist)
+{
+    emitf(e,
+          "{\"event\":\"finetune\",\"samples\":%zu,\"trained\":%zu,\"held\":%zu,"
+          "\"before_mine\":%s,\"after_mine\":%s,\"before_mnist\":%s,\"after_mnist\":%s}",
+          samples, trained, held, jnum(before_mine).s, jnum(after_mine).s, jnum(before_mnist).s,
+          jnum(after_mnist).s);
+}
+
+void event_augment(events *e, bool on)
+{
+    emitf(e, "{\"event\":\"augment\",\"on\":%s}", on ? "true" : "false");
+}
+
+void event_dataset(events *e, const char *name, const char *dir)
+{
+    if (!events_enabled(e))
+        return;
+    char qn[600], qd[PATH_JSON_MAX];
+    json_string(qn, sizeof qn, name);
+    json_string(qd, sizeof qd, dir);
+    emitf(e, "{\"event\":\"dataset\",\"name\":%s,\"dir\":%s}", qn, qd);
+}

@@ -65,6 +65,16 @@ void event_saliency(events *e, int cls, const char *label, bool gradient, float 
 void event_gallery(events *e, int true_label, int predicted, size_t count);
 void event_test_digit(events *e, size_t index, int label);
 void event_screenshot(events *e, const char *path);
+/* Issue 13: {"event":"sample","label":L,"count":N,"total":T} (N of label L
+ * kept, T in all), its deletion, a fine-tuning's figures (accuracy on the
+ * held-out samples and on the test set, before and after), the augment
+ * toggle, the dataset chosen. */
+void event_sample(events *e, int label, size_t count, size_t total);
+void event_sample_deleted(events *e, int label, size_t count, size_t total);
+void event_finetune(events *e, size_t samples, size_t trained, size_t held, double before_mine,
+                    double after_mine, double before_mnist, double after_mnist);
+void event_augment(events *e, bool on);
+void event_dataset(events *e, const char *name, const char *dir);
 void event_stats(events *e, double fps, double frame_ms_p99, double samples_per_s);
 
 #endif

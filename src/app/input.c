@@ -67,6 +67,15 @@ static void key(app_state *s, const app_input_event *ev)
     }
     if (ev->key == APP_KEY_ESCAPE && views_escape(&s->views))
         return;
+    if (s->teach.open && ev->key == APP_KEY_ESCAPE) {
+        app_teach_toggle_panel(s);
+        return;
+    }
+    // In the panel, Delete (Backspace) deletes the sample picked, not the drawing.
+    if (s->teach.open && ev->key == APP_KEY_BACKSPACE && s->teach.selected >= 0) {
+        app_teach_delete(s, s->teach.selected);
+        return;
+    }
     view_ctx c = app_view_ctx(s);
     switch (ev->key) {
     case APP_KEY_SPACE:
@@ -143,6 +152,26 @@ static void key(app_state *s, const app_input_event *ev)
         views_page(&s->views, &c, ev->key == APP_KEY_PAGE_UP ? -1 : 1);
         views_hover(&s->views, &c, s->mouse_x, s->mouse_y);
         break;
+    case APP_KEY_LABEL:
+        if (ev->digit >= 0 && ev->digit <= 9)
+            app_teach_label(s, ev->digit);
+        break;
+    case APP_KEY_F:
+        if (!ev->ctrl)
+            app_teach_finetune(s);
+        break;
+    case APP_KEY_M:
+        if (!ev->ctrl)
+            app_teach_toggle_panel(s);
+        break;
+    case APP_KEY_A:
+        if (!ev->ctrl)
+            app_teach_toggle_augment(s);
+        break;
+    case APP_KEY_D:
+        if (!ev->ctrl)
+            app_teach_next_dataset(s);
+        break;
     case APP_KEY_ESCAPE:
     case APP_KEY_NONE:
         break;
@@ -162,6 +191,10 @@ void app_handle(app_state *s, const app_input_event *ev)
         s->mouse_x = ev->x;
         s->mouse_y = ev->y;
         s->hover = layout_button_at(&s->layout, ev->x, ev->y);
+        if (app_teach_mouse(s, ev->x, ev->y, false) && !s->drawing) {
+            s->hover = BTN_NONE;
+            break;
+        }
         view_ctx c = app_view_ctx(s);
         views_hover(&s->views, &c, ev->x, ev->y);
         if (s->drawing) {
@@ -178,6 +211,8 @@ void app_handle(app_state *s, const app_input_event *ev)
             s->help_visible = false;
             break;
         }
+        if (ev->button == 1 && app_teach_mouse(s, ev->x, ev->y, true))
+            break;
         layout_button b = layout_button_at(&s->layout, ev->x, ev->y);
         if (b != BTN_NONE) {
             if (ev->button == 1)

@@ -2,6 +2,7 @@
 #include "options.h"
 
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -9,6 +10,7 @@
 #include "common/format.h"
 #include "common/paths.h"
 #include "recent.h"
+#include "dataset_choice.h"
 
 void options_help(FILE *f)
 {
@@ -35,7 +37,8 @@ void options_help(FILE *f)
           "                      as the window has room for (0.5 to 4)\n"
           "  --print-events      JSON lines on stdout: ready, prediction, progress,\n"
           "                      epoch, confusion, view, saliency, gallery, test_digit,\n"
-          "                      saved, loaded, error, screenshot, stats\n"
+          "                      saved, loaded, error, screenshot, stats, sample,\n"
+          "                      sample_deleted, finetune, augment, dataset\n"
           "  --screenshot FILE   save the window as PNG after the first frames\n"
           "  --screenshot-after-ms N   ... or after N ms\n"
           "  --screenshot-after-epoch N   ... or halfway through the epoch after the N-th\n"
@@ -78,6 +81,24 @@ const char *options_recent_file(void)
     return path;
 }
 
+/* Issue 13: where the person's digits are kept, <user data>/my-digits
+ * (NULL when there is no user data folder: then only in memory). */
+const char *options_samples_dir(void)
+{
+    static char path[PATHS_MAX];
+    char home[PATHS_MAX];
+    if (!path[0]) {
+        if (!paths_data_home(NULL, home, sizeof home, NULL))
+            return NULL;
+        int n = snprintf(path, sizeof path, "%s/my-digits", home);
+        if (n < 0 || (size_t)n >= sizeof path) {
+            path[0] = 0;
+            return NULL;
+        }
+    }
+    return path;
+}
+
 /* A flag without a value: exactly `name` (so "--train=1" is an error). */
 static bool is_flag(const char *a, const char *name, bool *bad)
 {
@@ -107,6 +128,8 @@ int options_parse(int argc, char **argv, app_options *o)
     memset(o, 0, sizeof *o);
     app_config_default(&o->cfg);
     o->cfg.recent_file = options_recent_file();
+    o->cfg.samples_dir = options_samples_dir();
+    o->cfg.fashion_dir = DATASET_FASHION_DIR;
     o->width = 1280;
     o->height = 800;
     o->ui_scale = 1.0;

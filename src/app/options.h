@@ -44,5 +44,7 @@ const char *options_bundled_model(void);
 /* Where the window keeps the recent models (recent_default_file), or NULL
  * when there is nowhere (no HOME). */
 const char *options_recent_file(void);
+/* Where the person's digits are kept: <user data>/my-digits (NULL: none). */
+const char *options_samples_dir(void);
 
 #endif

@@ -54,6 +54,24 @@ void training_destroy(training *t)
     memset(t, 0, sizeof *t);
 }
 
+void training_set_data(training *t, const char *dir)
+{
+    training_drop_trainer(t);
+    if (t->data_state == TRAINING_DATA_LOADING) {
+        loader_wait(&t->loader);
+        loader_discard(&t->loader);
+    }
+    if (t->data_state == TRAINING_DATA_LOADED)
+        mnist_destroy(&t->data);
+    memset(&t->data, 0, sizeof t->data);
+    t->data_arg = dir;
+    t->data_state = TRAINING_DATA_UNKNOWN;
+    t->data_dir[0] = 0;
+    t->data_error[0] = 0;
+    t->start_when_loaded = false;
+    t->pred_version = 0;
+}
+
 void training_find_data(training *t)
 {
     dp_error err = {{0}};
@@ -135,6 +153,8 @@ bool training_ensure_trainer(training *t, const mlp *net, dp_error *err)
     tc.train.batch = t->next.batch;
     tc.train.lr = t->next.lr;
     tc.train.seed = t->next.seed;
+    if (t->next.augment)
+        tc.train.augment = augment_config_default(true, true);
     tc.epochs = t->next.epochs;
     tc.init_seed = t->next.seed;
     tc.snapshot_every = 25;

@@ -43,6 +43,7 @@ typedef struct training_settings {
     double lr;       // 0.001, as the person gave it (saved as such)
     uint64_t seed;   // 1
     unsigned speed;  // batches a second, 0: full speed (--speed, [ and ]); live
+    bool augment;    // issue 13: distorted digits (affine + elastic, augment.h's defaults)
 } training_settings;
 
 /* The speeds [ and ] step through, slowest first (0: full speed last). */
@@ -89,6 +90,12 @@ void training_init(training *t, const training_settings *settings, const char *d
                    size_t limit, events *events, loader_wake_fn wake, void *wake_ctx);
 /* Stops the trainer (within one batch) and the loader, frees the data. */
 void training_destroy(training *t);
+
+/* Issue 13's dataset chooser: another IDX folder (MNIST's file names) from
+ * now on (dir is kept, not copied; NULL: search as at start). Drops the
+ * trainer, waits for a read in progress and frees the data read; the next
+ * training_want_data reads the new folder. */
+void training_set_data(training *t, const char *dir);
 
 /* Looks for MNIST (without reading it): FOUND or MISSING. */
 void training_find_data(training *t);

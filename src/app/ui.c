@@ -42,6 +42,7 @@ void ui_destroy(ui_ctx *u)
         SDL_DestroyTexture(u->input_tex);
     u->canvas_tex = u->input_tex = NULL;
     ui_views_destroy(u);
+    ui_samples_destroy(u);
 }
 
 /* ---- helpers ---------------------------------------------------------- */
@@ -439,6 +440,11 @@ static void draw_help(ui_ctx *u, const app_state *s)
         {"F12", "screenshot (PNG)"},
         {"?  or  F1", "this help (Esc closes)"},
         {"Ctrl+Q", "quit"},
+        {"Ctrl+0 … Ctrl+9", "keep the drawing as that digit"},
+        {"M", "my digits: counts, browse, delete"},
+        {"F", "fine-tune on my digits (+ MNIST)"},
+        {"A", "train on distorted digits on / off"},
+        {"D", "next dataset (MNIST, Fashion, ...)"},
     };
     static const char *const views[][2] = {
         {"1", "hidden layer: units lit by the drawing"},
@@ -571,8 +577,11 @@ bool ui_draw(ui_ctx *u, const app_state *s, const ui_frame_info *info, bool forc
         u->frame_h = s->layout.h;
         u->all_dirty = true;
     }
+    uint64_t samples_key = s->teach.open ? ui_samples_key(s) : 0;
+    bool samples_changed = s->teach.open != u->samples_drawn ||
+                           (s->teach.open && samples_key != u->samples_shown);
     bool any = force || u->all_dirty || (!target && !u->surface_mode) ||
-               s->help_visible != u->help_drawn;
+               s->help_visible != u->help_drawn || samples_changed;
     for (int i = 0; i < UI_R_COUNT && !any; i++)
         any = panel_changed(u, i);
     if (!any)
@@ -581,7 +590,8 @@ bool ui_draw(ui_ctx *u, const app_state *s, const ui_frame_info *info, bool forc
     /* Without a render target, or in surface mode under the help overlay,
      * nothing on screen can be kept: draw it all. */
     bool all = u->all_dirty || force || (!target && !u->surface_mode) ||
-               (u->surface_mode && (s->help_visible || u->help_drawn));
+               (u->surface_mode && (s->help_visible || u->help_drawn)) ||
+               s->teach.open != u->samples_drawn; // the panel opened or closed
     text_frame(u->text);
     SDL_SetRenderDrawBlendMode(u->renderer, SDL_BLENDMODE_BLEND);
     if (target)
@@ -624,9 +634,16 @@ bool ui_draw(ui_ctx *u, const app_state *s, const ui_frame_info *info, bool forc
         SDL_Rect dst = {0, 0, u->frame_w, u->frame_h};
         SDL_RenderCopy(u->renderer, u->frame, NULL, &dst);
     }
+    if (s->teach.open) {
+        ui_draw_samples(u, s);
+        if (u->n_dirty < UI_R_COUNT + 1)
+            u->dirty[u->n_dirty++] = ui_rect(ui_samples_rect(s));
+    }
     if (s->help_visible)
         draw_help(u, s);
     ui_flush(u);
+    u->samples_drawn = s->teach.open;
+    u->samples_shown = samples_key;
     u->shown = u->now;
     u->help_drawn = s->help_visible;
     u->dirty_full = all;
@@ -659,7 +676,7 @@ void ui_present(ui_ctx *u, SDL_Window *window)
      * laid out. */
     int ww = 0, wh = 0;
     SDL_GetWindowSize(window, &ww, &wh);
-    SDL_Rect rects[UI_R_COUNT];
+    SDL_Rect rects[UI_R_COUNT + 1];
     int n = rects_inside(u->dirty, u->n_dirty, ww, wh, rects);
     if (n && SDL_UpdateWindowSurfaceRects(window, rects, n) != 0)
         SDL_RenderPresent(u->renderer);

@@ -89,7 +89,7 @@ typedef struct ui_ctx {
     bool surface_mode;        // software renderer drawing into the window's surface
     SDL_Texture *frame;       // GPU: the window's panels, kept between frames (NULL: no targets)
     int frame_w, frame_h;
-    SDL_Rect dirty[UI_R_COUNT]; // surface mode: what the last ui_draw changed
+    SDL_Rect dirty[UI_R_COUNT + 1]; // surface mode: what the last ui_draw changed (+ my digits)
     int n_dirty;
     bool dirty_full;          // ... or everything
     ui_panels now;            // what the panels show in the frame being drawn
@@ -126,6 +126,11 @@ typedef struct ui_ctx {
     size_t n_wrapped;
     uint64_t wrapped_version;
     int wrapped_width;
+    // Issue 13's "my digits" panel (ui_samples.c), drawn over the tabs and view.
+    SDL_Texture *samples_tex; // its thumbnails and the distorted digits' strip
+    uint64_t samples_tex_key;
+    uint64_t samples_shown;   // ui_samples_key of what is on the screen
+    bool samples_drawn;       // the panel is on the screen
 } ui_ctx;
 
 /* surface_mode: the renderer is SDL's software renderer on the window's
@@ -211,6 +216,14 @@ void ui_draw_log(ui_ctx *u, const app_state *s, SDL_Rect r);
 
 void ui_draw_tabs(ui_ctx *u, const app_state *s);
 void ui_draw_view(ui_ctx *u, const app_state *s);
+/* The "my digits" panel (ui_samples.c): what it shows, as a key that
+ * changes when it should be drawn again; where it is; painting it; its
+ * texture freed. */
+uint64_t ui_samples_key(const app_state *s);
+app_rect ui_samples_rect(const app_state *s);
+void ui_draw_samples(ui_ctx *u, const app_state *s);
+void ui_samples_destroy(ui_ctx *u);
+
 /* Creates the views' textures (false when out of memory); frees them. */
 bool ui_views_init(ui_ctx *u);
 void ui_views_destroy(ui_ctx *u);

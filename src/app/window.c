@@ -103,6 +103,7 @@ bool app_state_init(app_state *s, const app_config *cfg, int w, int h, float sca
     views_init(&s->views, cfg->view, cfg->gallery_true, cfg->gallery_pred);
     recent_init(&s->recent, cfg->recent_file);
     recent_load(&s->recent);
+    teach_init(&s->teach, cfg->samples_dir, cfg->data_dir, cfg->fashion_dir, wake, wake_ctx);
     s->draw_w = w;
     s->draw_h = h;
     s->scale = scale;
@@ -116,6 +117,7 @@ bool app_state_init(app_state *s, const app_config *cfg, int w, int h, float sca
 
 void app_state_stop_threads(app_state *s)
 {
+    finetune_job_destroy(&s->teach.job); // it reads MNIST: stopped before the data goes
     training_destroy(&s->train); // leaves it as training_init would, without data
     loader_destroy(&s->model.loader);
 }
@@ -123,6 +125,7 @@ void app_state_stop_threads(app_state *s)
 void app_state_destroy(app_state *s)
 {
     // The threads first: the trainer reads the data, the loaders write theirs.
+    teach_destroy(&s->teach);
     training_destroy(&s->train);
     model_slot_destroy(&s->model);
     views_destroy(&s->views);
@@ -231,6 +234,8 @@ bool app_state_load(app_state *s, const char *path)
 void app_open_dropped(app_state *s, const char *path)
 {
     dp_error err = {{0}};
+    if (app_teach_drop_folder(s, path)) // a folder of IDX files: a dataset
+        return;
     if (!model_slot_open(&s->model, path, &err))
         report_status(&s->report, true, "%s: %s", path, err.msg);
 }
@@ -286,6 +291,7 @@ void app_state_start(app_state *s)
     }
     if (s->cfg.fresh)
         path = NULL;
+    app_teach_start(s);
     bool ok = false;
     if (path && path[0]) {
         mlp net;
@@ -778,4 +784,5 @@ void app_update(app_state *s, double now)
     view_request r = views_update(&s->views, &c);
     app_act_on(s, &r);
     test_digit_news(s);
+    app_teach_update(s);
 }

@@ -24,6 +24,7 @@
 #include "recent.h"
 #include "report.h"
 #include "scoring.h"
+#include "teach.h"
 #include "training.h"
 #include "views.h"
 
@@ -67,6 +68,11 @@ typedef enum app_key {
     APP_KEY_G,         // the why view: gradient x input / plain gradient
     APP_KEY_SLOWER,    // [: train slower
     APP_KEY_FASTER,    // ]: train faster
+    APP_KEY_LABEL,     // issue 13: Ctrl+0..9 keeps the drawing as digit `digit`
+    APP_KEY_F,         // fine-tune on the person's digits
+    APP_KEY_M,         // the "my digits" panel
+    APP_KEY_A,         // train on distorted digits or not
+    APP_KEY_D,         // the next dataset
 } app_key;
 
 /* One input, with SDL's details taken out. Positions are in drawable pixels
@@ -82,6 +88,7 @@ typedef struct app_input_event {
     int w, h;         // RESIZE
     float scale;      // RESIZE
     const char *path; // DROP_FILE (not kept)
+    int digit;        // KEY with APP_KEY_LABEL: 0..9
 } app_input_event;
 
 /* What the command line asked for (options.c parses it). */
@@ -105,6 +112,8 @@ typedef struct app_config {
     app_view view;            // --view: the view shown first
     int gallery_true, gallery_pred; // --gallery T,P: open that confusion cell (-1: none)
     long test_digit;          // --test-digit N: test image N on the canvas at start (-1: none)
+    const char *samples_dir;  // where the person's digits are kept (NULL: in memory only)
+    const char *fashion_dir;  // where Fashion-MNIST is looked for (NULL: not offered)
 } app_config;
 
 void app_config_default(app_config *cfg);
@@ -136,6 +145,7 @@ typedef struct app_state {
     training train;           // MNIST and the trainer
     views views;              // the views beside the canvas
     recent recent;            // the models opened or saved, most recent first
+    teach teach;              // the person's digits, fine-tuning, distortions, datasets
 
     // A test image on the canvas.
     long shown_test;          // its index (-1: none)
@@ -209,6 +219,24 @@ void app_act_on(app_state *s, const view_request *r);
 void app_show_view(app_state *s, app_view v);
 /* The layout again, for the drawable size and scale and the model's depth. */
 void app_relayout(app_state *s);
+
+/* Issue 13 (teach.c): the samples read at start; Ctrl+digit; deleting
+ * sample i; F; A; choosing dataset i of teach.choice, or the next one (D);
+ * a dropped folder of IDX files (false when path is not one); once a
+ * frame; is a fine-tuning under way; M; a mouse event over the panel
+ * (true when it was the panel's). */
+void app_teach_start(app_state *s);
+void app_teach_label(app_state *s, int digit);
+bool app_teach_delete(app_state *s, long i);
+void app_teach_finetune(app_state *s);
+void app_teach_toggle_augment(app_state *s);
+void app_teach_choose_dataset(app_state *s, size_t i);
+void app_teach_next_dataset(app_state *s);
+bool app_teach_drop_folder(app_state *s, const char *path);
+void app_teach_update(app_state *s);
+bool app_teach_busy(const app_state *s);
+void app_teach_toggle_panel(app_state *s);
+bool app_teach_mouse(app_state *s, float x, float y, bool down);
 
 /* True once training has gone half an epoch past epoch n (or finished);
  * always true for n == 0. */

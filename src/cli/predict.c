@@ -105,6 +105,33 @@ static bool sdl_decode(uint8_t **buf, size_t len, const picture_info *info, pict
                 info->height);
         goto fail;
     }
+    if (info->format == PICTURE_JPEG && info->jpeg_components == 4) {
+        // SDL2_image gives a CMYK JPEG's four channels as they are stored,
+        // in a 32-bit surface whose bytes are C, M, Y, K in memory; read as
+        // RGBA they would make the K channel transparency (a white page
+        // with see-through strokes: "no ink found").
+        if (loaded->format->BytesPerPixel != 4) {
+            dp_fail(err, "JPEG: a CMYK picture decoded as %d bytes a pixel",
+                    loaded->format->BytesPerPixel);
+            goto fail;
+        }
+        if (!picture_grey_init(img, (size_t)loaded->w, (size_t)loaded->h, err))
+            goto fail;
+        if (SDL_MUSTLOCK(loaded) && SDL_LockSurface(loaded) != 0) {
+            dp_fail(err, "cannot read the picture: %s", SDL_GetError());
+            goto fail;
+        }
+        for (size_t y = 0; y < img->height; y++) {
+            const uint8_t *row = (const uint8_t *)loaded->pixels + y * (size_t)loaded->pitch;
+            for (size_t x = 0; x < img->width; x++)
+                img->px[y * img->width + x] = picture_cmyk_brightness(
+                    row[4 * x], row[4 * x + 1], row[4 * x + 2], row[4 * x + 3], info->jpeg_adobe);
+        }
+        if (SDL_MUSTLOCK(loaded))
+            SDL_UnlockSurface(loaded);
+        SDL_FreeSurface(loaded);
+        return true;
+    }
     s = SDL_ConvertSurfaceFormat(loaded, SDL_PIXELFORMAT_RGBA32, 0);
     SDL_FreeSurface(loaded); // before the grey copy: two full pictures at most at a time
     loaded = NULL;
@@ -369,12 +396,6 @@ static int predict_main(int argc, char **argv, const char **images)
         goto done;
     }
 
-    if (!isfinite((float)(255.0 * meta.scale))) {
-        cli_error(model_path, "input scale %g makes a pixel of 255 overflow a float: the model "
-                  "gives no finite probabilities", meta.scale);
-        status = 1;
-        goto done;
-    }
     bool mnist_style = !raw && meta.preprocess == MODEL_PREPROCESS_MNIST;
     bool sdl_ready = false;
     for (int k = 0; k < n_images; k++) {

@@ -484,6 +484,12 @@ bool fmt_build(const fmt_topology *t, size_t inputs, mlp *net, model_meta *meta,
         mlp_destroy(net);
         return false;
     }
+    if (!model_meta_scale_ok(t->scale)) {
+        dp_fail(err, "input scale %g is not between %g and %g", t->scale, MODEL_SCALE_MIN, MODEL_SCALE_MAX);
+        model_meta_destroy(meta);
+        mlp_destroy(net);
+        return false;
+    }
     meta->scale = t->scale;
     if (h != 28 || w != 28)
         meta->preprocess = MODEL_PREPROCESS_NONE;
@@ -509,6 +515,34 @@ void fmt_dense_name(char out[32], size_t l)
         snprintf(out, 32, "dense");
     else
         snprintf(out, 32, "dense_%zu", l);
+}
+
+cJSON *fmt_labels_json(const model_meta *meta)
+{
+    if (model_meta_labels_default(meta))
+        return NULL;
+    cJSON *a = cJSON_CreateArray();
+    for (size_t i = 0; a && i < meta->n_labels; i++)
+        cJSON_AddItemToArray(a, cJSON_CreateString(meta->labels[i]));
+    return a;
+}
+
+bool fmt_labels_read(const cJSON *labels, model_meta *meta, const char *what, dp_error *err)
+{
+    if (!cJSON_IsArray(labels))
+        return dp_fail(err, "%s: the labels are not an array of strings", what);
+    size_t n = (size_t)cJSON_GetArraySize(labels);
+    if (n != meta->n_labels)
+        return dp_fail(err, "%s: %zu labels for %zu outputs", what, n, meta->n_labels);
+    size_t i = 0;
+    for (const cJSON *it = labels->child; it; it = it->next, i++)
+        if (!cJSON_IsString(it) || !model_meta_label_ok(it->valuestring))
+            return dp_fail(err, "%s: label %zu is not a string of 1 to %d bytes of UTF-8", what, i,
+                           MODEL_LABEL_MAX - 1);
+    i = 0;
+    for (const cJSON *it = labels->child; it; it = it->next, i++)
+        snprintf(meta->labels[i], MODEL_LABEL_MAX, "%s", it->valuestring);
+    return true;
 }
 
 bool fmt_scale_is_default(double scale)

@@ -80,6 +80,15 @@ void fmt_dense_name(char out[32], size_t l);
 /* True when scale is 1/255, the scale the exported formats assume. */
 bool fmt_scale_is_default(double scale);
 
+/* The labels other formats cannot say themselves travel as a JSON array of
+ * strings (ONNX's "digitpad.labels" metadata, TF.js's userDefinedMetadata,
+ * Keras's metadata.json). fmt_labels_json gives that array, or NULL when
+ * the labels are the digits' defaults (nothing is written then); the
+ * caller frees it. fmt_labels_read checks such an array against meta's
+ * outputs and copies it into meta->labels; what names it in a message. */
+cJSON *fmt_labels_json(const model_meta *meta);
+bool fmt_labels_read(const cJSON *labels, model_meta *meta, const char *what, dp_error *err);
+
 /* A growing byte buffer. A failed append sets failed and keeps what it had. */
 typedef struct fmt_buf {
     uint8_t *data;

@@ -552,6 +552,28 @@ static bool zip_get(zip_t *za, const char *name, size_t cap, uint8_t **out, size
     return true;
 }
 
+/* The labels digitpad keeps in metadata.json ("digitpad_labels"), when the
+ * file has them; a file without metadata.json, or whose metadata says
+ * nothing of labels, keeps the default ones. */
+static bool keras_labels(zip_t *za, model_meta *meta, dp_error *err)
+{
+    if (zip_name_locate(za, "metadata.json", 0) < 0)
+        return true;
+    uint8_t *text;
+    size_t n;
+    if (!zip_get(za, "metadata.json", FMT_MAX_JSON_BYTES, &text, &n, err))
+        return false;
+    cJSON *md = fmt_json_parse(text, n, "metadata.json", err);
+    free(text);
+    if (!md)
+        return false;
+    const cJSON *labels = cJSON_IsObject(md) ? cJSON_GetObjectItemCaseSensitive(md, "digitpad_labels")
+                                             : NULL;
+    bool ok = !labels || fmt_labels_read(labels, meta, "metadata.json: digitpad_labels", err);
+    cJSON_Delete(md);
+    return ok;
+}
+
 bool keras_parse(const uint8_t *buf, size_t len, mlp *net, model_meta *meta, dp_error *err)
 {
     if (len > MODEL_FILE_MAX_BYTES)
@@ -601,6 +623,11 @@ bool keras_parse(const uint8_t *buf, size_t len, mlp *net, model_meta *meta, dp_
         H5Fclose(f);
     }
     h5_leave();
+    if (ok && !keras_labels(za, meta, err)) {
+        mlp_destroy(net);
+        model_meta_destroy(meta);
+        ok = false;
+    }
 done:
     cJSON_Delete(json);
     free(config);
@@ -750,16 +777,25 @@ bool keras_write(const mlp *net, const model_meta *meta, uint8_t **out, size_t *
     cJSON *cfg = fmt_config_json(net, meta, true);
     char *config = cfg ? cJSON_PrintUnformatted(cfg) : NULL;
     cJSON_Delete(cfg);
-    const char *metadata = "{\"keras_version\": \"3.0.0\", \"date_saved\": \"1980-01-01@12:00:00\", "
-                           "\"generated_by\": \"digitpad\"}";
+    cJSON *md = cJSON_CreateObject();
+    cJSON_AddStringToObject(md, "keras_version", "3.0.0");
+    cJSON_AddStringToObject(md, "date_saved", "1980-01-01@12:00:00");
+    cJSON_AddStringToObject(md, "generated_by", "digitpad");
+    cJSON *labels = fmt_labels_json(meta);
+    if (labels)
+        cJSON_AddItemToObject(md, "digitpad_labels", labels);
+    char *metadata = cJSON_PrintUnformatted(md);
+    cJSON_Delete(md);
     uint8_t *weights = NULL;
     size_t weights_len = 0;
-    if (!config) {
+    if (!config || !metadata) {
         free(config);
+        free(metadata);
         return dp_fail(err, "out of memory");
     }
     if (!weights_h5(net, &weights, &weights_len, err)) {
         free(config);
+        free(metadata);
         return false;
     }
     bool ok = false;
@@ -811,6 +847,7 @@ bool keras_write(const mlp *net, const model_meta *meta, uint8_t **out, size_t *
     zip_source_free(src);
 done:
     free(config);
+    free(metadata);
     free(weights);
     return ok;
 }

@@ -177,6 +177,17 @@ bool onnx_write(const mlp *net, const model_meta *meta, uint8_t **out, size_t *o
     meta_prop(&m, "digitpad.width", v);
     snprintf(v, sizeof v, "%.17g", meta->scale);
     meta_prop(&m, "digitpad.scale", v);
+    cJSON *labels = fmt_labels_json(meta);
+    if (labels) {
+        char *text = cJSON_PrintUnformatted(labels);
+        cJSON_Delete(labels);
+        if (!text) {
+            free(m.data);
+            return dp_fail(err, "out of memory");
+        }
+        meta_prop(&m, "digitpad.labels", text);
+        free(text);
+    }
     if (m.failed) {
         free(m.data);
         return dp_fail(err, "out of memory");
@@ -417,7 +428,7 @@ bool onnx_parse(const uint8_t *buf, size_t len, mlp *net, model_meta *meta, dp_e
 {
     if (len > MODEL_FILE_MAX_BYTES)
         return dp_fail(err, "more than %zu MiB", MODEL_FILE_MAX_BYTES >> 20);
-    pb_span s = {buf, len}, graph = {0};
+    pb_span s = {buf, len}, graph = {0}, labels = {0};
     pb_field f;
     bool bad = false, has_graph = false;
     size_t height = 0, width = 0;
@@ -435,6 +446,10 @@ bool onnx_parse(const uint8_t *buf, size_t len, mlp *net, model_meta *meta, dp_e
                     key = pf.data;
                 else if (pf.wire == 2 && pf.field == 2)
                     val = pf.data;
+            if (!pbad && span_is(key, "digitpad.labels")) {
+                labels = val;
+                continue;
+            }
             char v[64];
             if (pbad || val.n >= sizeof v)
                 continue;
@@ -624,6 +639,16 @@ bool onnx_parse(const uint8_t *buf, size_t len, mlp *net, model_meta *meta, dp_e
         mlp_destroy(net);
         model_meta_destroy(meta);
         goto done;
+    }
+    if (labels.p) {
+        cJSON *j = fmt_json_parse(labels.p, labels.n, "metadata digitpad.labels", err);
+        bool read = j && fmt_labels_read(j, meta, "metadata digitpad.labels", err);
+        cJSON_Delete(j);
+        if (!read) {
+            mlp_destroy(net);
+            model_meta_destroy(meta);
+            goto done;
+        }
     }
     ok = true;
 done:

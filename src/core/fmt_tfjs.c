@@ -333,7 +333,10 @@ bool tfjs_parse(const uint8_t *json, size_t len, tfjs_shard_fn get_shard, void *
         if (bias[l])
             put_values(L->bias, group_data[bias[l]->group] + bias[l]->offset, L->out);
     }
-    if (!fmt_check_finite(net, err)) {
+    const cJSON *udm = get(root, "userDefinedMetadata");
+    const cJSON *labels = cJSON_IsObject(udm) ? get(udm, "digitpad_labels") : NULL;
+    if (!fmt_check_finite(net, err) ||
+        (labels && !fmt_labels_read(labels, meta, "userDefinedMetadata.digitpad_labels", err))) {
         mlp_destroy(net);
         model_meta_destroy(meta);
         goto done;
@@ -415,6 +418,10 @@ bool tfjs_write(const mlp *net, const model_meta *meta, const char *shard_name, 
     cJSON_AddStringToObject(root, "format", "layers-model");
     cJSON_AddStringToObject(root, "generatedBy", "digitpad");
     cJSON_AddNullToObject(root, "convertedBy");
+    cJSON *labels = fmt_labels_json(meta);
+    if (labels)
+        cJSON_AddItemToObject(cJSON_AddObjectToObject(root, "userDefinedMetadata"),
+                              "digitpad_labels", labels);
     cJSON *man = cJSON_AddArrayToObject(root, "weightsManifest");
     cJSON *grp = cJSON_CreateObject();
     cJSON_AddItemToArray(man, grp);

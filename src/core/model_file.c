@@ -325,6 +325,9 @@ static bool check_input(const cJSON *input, size_t inputs, model_meta *m, dp_err
         }
         if ((v = get(input, "scale")) && !get_real(v, "input.scale", true, &m->scale, err))
             return false;
+        if (!model_meta_scale_ok(m->scale))
+            return dp_fail(err, "input scale %g is not between %g and %g", m->scale, MODEL_SCALE_MIN,
+                           MODEL_SCALE_MAX);
         if ((v = get(input, "preprocess"))) {
             if (!cJSON_IsString(v))
                 return dp_fail(err, "input.preprocess: expected a string, got %s", json_kind(v));
@@ -870,12 +873,6 @@ static bool text_floats(text *t, const float *v, size_t n, const char *what, siz
     return true;
 }
 
-static bool label_ok(const char *s)
-{
-    size_t n = strnlen(s, MODEL_LABEL_MAX);
-    return n > 0 && n < MODEL_LABEL_MAX && json_utf8_valid(s, NULL);
-}
-
 /* Checks that meta describes net and holds only what the format can say. */
 static bool check_for_write(const mlp *net, const model_meta *meta, dp_error *err)
 {
@@ -892,14 +889,15 @@ static bool check_for_write(const mlp *net, const model_meta *meta, dp_error *er
         meta->width > MLP_MAX_UNITS || meta->height * meta->width != inputs)
         return dp_fail(err, "the input is %zux%zu pixels but the network takes %zu inputs",
                        meta->height, meta->width, inputs);
-    if (!(meta->scale > 0 && isfinite(meta->scale)))
-        return dp_fail(err, "input scale %g is not a positive number", meta->scale);
+    if (!model_meta_scale_ok(meta->scale))
+        return dp_fail(err, "input scale %g is not between %g and %g", meta->scale, MODEL_SCALE_MIN,
+                       MODEL_SCALE_MAX);
     if (meta->preprocess != MODEL_PREPROCESS_MNIST && meta->preprocess != MODEL_PREPROCESS_NONE)
         return dp_fail(err, "unknown preprocessing %d", (int)meta->preprocess);
     if (meta->n_labels != outputs || !meta->labels)
         return dp_fail(err, "%zu labels for %zu outputs", meta->n_labels, outputs);
     for (size_t i = 0; i < meta->n_labels; i++)
-        if (!label_ok(meta->labels[i]))
+        if (!model_meta_label_ok(meta->labels[i]))
             return dp_fail(err, "label %zu is empty, longer than %d bytes or not UTF-8", i,
                            MODEL_LABEL_MAX - 1);
     const novelty *nv = meta->not_a_digit;

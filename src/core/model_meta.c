@@ -2,6 +2,7 @@
  * (model_meta.h). */
 #include "model_meta.h"
 
+#include "json_string.h"
 #include "novelty.h"
 
 #include <stdio.h>
@@ -20,6 +21,28 @@ void model_meta_training_defaults(model_meta *meta)
     meta->beta_1 = 0.9;
     meta->beta_2 = 0.999;
     meta->epsilon = 1e-7;
+}
+
+bool model_meta_scale_ok(double scale)
+{
+    return scale >= MODEL_SCALE_MIN && scale <= MODEL_SCALE_MAX; // false for NaN too
+}
+
+bool model_meta_label_ok(const char *s)
+{
+    size_t n = strnlen(s, MODEL_LABEL_MAX);
+    return n > 0 && n < MODEL_LABEL_MAX && json_utf8_valid(s, NULL);
+}
+
+bool model_meta_labels_default(const model_meta *meta)
+{
+    char want[MODEL_LABEL_MAX];
+    for (size_t i = 0; i < meta->n_labels; i++) {
+        snprintf(want, sizeof want, "%zu", i);
+        if (strcmp(meta->labels[i], want) != 0)
+            return false;
+    }
+    return true;
 }
 
 bool model_meta_default(model_meta *meta, size_t height, size_t width, size_t outputs, dp_error *err)

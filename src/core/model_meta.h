@@ -48,6 +48,20 @@ typedef struct model_meta {
                                  // none; owned (novelty_destroy, then free)
 } model_meta;
 
+/* The input scales a model may have: the network is fed pixel * scale, and
+ * every format stores the scale (or 255 * scale, ONNX's Mul) as a float32,
+ * so it must be a positive number that survives that: between
+ * MODEL_SCALE_MIN and MODEL_SCALE_MAX (1/255 and 1 are the usual ones). */
+#define MODEL_SCALE_MIN 1e-9
+#define MODEL_SCALE_MAX 1e9
+bool model_meta_scale_ok(double scale);
+
+/* A label is 1 to MODEL_LABEL_MAX - 1 bytes of UTF-8 (s must hold a NUL
+ * within MODEL_LABEL_MAX bytes or be that long). */
+bool model_meta_label_ok(const char *s);
+/* True when meta's labels are "0", "1", ... in order: a digit model's. */
+bool model_meta_labels_default(const model_meta *meta);
+
 /* Defaults for a network with `outputs` classes: 28x28, scale 1/255,
  * "mnist" preprocessing, labels "0".."outputs-1", no training section. */
 bool model_meta_default(model_meta *meta, size_t height, size_t width, size_t outputs, dp_error *err);

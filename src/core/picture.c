@@ -359,6 +359,7 @@ static bool jpeg_sof(const uint8_t *seg, size_t n, unsigned marker, picture_info
     }
     info->width = w;
     info->height = h;
+    info->jpeg_components = nf;
     return true;
 }
 
@@ -399,6 +400,8 @@ static bool jpeg_check(const uint8_t *buf, size_t len, picture_info *info, dp_er
             return dp_fail(err, "JPEG: truncated: marker 0x%02x at byte %zu needs %zu bytes, %zu "
                                 "are left", m, pos - 2, n, len - pos);
         const uint8_t *seg = buf + pos + 2;
+        if (m == 0xee && n - 2 >= 5 && memcmp(seg, "Adobe", 5) == 0)
+            info->jpeg_adobe = true;
         bool is_sof = m >= 0xc0 && m <= 0xcf && m != 0xc4 && m != 0xc8 && m != 0xcc;
         if (is_sof) {
             if (seen_sof)
@@ -786,4 +789,12 @@ bool picture_check(const uint8_t *buf, size_t len, picture_info *info, dp_error 
         return dp_fail(err, "%s pictures are not read: digitpad reads PNG, JPEG, BMP and PGM",
                        other);
     return dp_fail(err, "not a picture digitpad reads (PNG, JPEG, BMP, PGM)");
+}
+
+float picture_cmyk_brightness(uint8_t c, uint8_t m, uint8_t y, uint8_t k, bool inverted)
+{
+    // Left as "how much is not inked", 0..1.
+    float cc = (inverted ? c : 255 - c) / 255.0f, mm = (inverted ? m : 255 - m) / 255.0f;
+    float yy = (inverted ? y : 255 - y) / 255.0f, kk = (inverted ? k : 255 - k) / 255.0f;
+    return (0.299f * cc + 0.587f * mm + 0.114f * yy) * kk;
 }

@@ -37,6 +37,8 @@ typedef enum picture_format {
 typedef struct picture_info {
     picture_format format;
     size_t width, height;
+    unsigned jpeg_components; // JPEG: 1 grey, 3 colour, 4 CMYK (or YCCK); 0 otherwise
+    bool jpeg_adobe;          // JPEG: has Adobe's APP14 segment, whose CMYK is stored inverted
 } picture_info;
 
 /* A grey picture: brightness in [0, 1], (height, width) row-major. */
@@ -63,6 +65,14 @@ bool picture_check_size(size_t width, size_t height, dp_error *err);
  * On success the caller owns out->px (picture_grey_destroy); on failure
  * nothing is left to free. */
 bool picture_decode_pgm(const uint8_t *buf, size_t len, picture_grey *out, dp_error *err);
+
+/* The brightness in [0, 1] of one CMYK sample as a JPEG decoder gives it
+ * (0..255 per channel). Adobe's files (inverted: 255 is no ink, as
+ * Photoshop and ImageMagick write them) and plain ones (255 is full ink)
+ * differ only in that. The naive conversion the web uses: red = (1 - c)(1 -
+ * k), green = (1 - m)(1 - k), blue = (1 - y)(1 - k), then Rec. 601 luma, as
+ * for every other colour picture. */
+float picture_cmyk_brightness(uint8_t c, uint8_t m, uint8_t y, uint8_t k, bool inverted);
 
 /* Allocates out->px for width x height (checked against the caps). */
 bool picture_grey_init(picture_grey *out, size_t width, size_t height, dp_error *err);

@@ -103,7 +103,8 @@ function loadFrom(dir) {
       }
       const all = Buffer.concat(bufs);
       return {modelTopology: json.modelTopology, format: json.format, generatedBy: json.generatedBy,
-              convertedBy: json.convertedBy, weightSpecs: specs,
+              convertedBy: json.convertedBy, userDefinedMetadata: json.userDefinedMetadata,
+              weightSpecs: specs,
               weightData: all.buffer.slice(all.byteOffset, all.byteOffset + all.length)};
     }
   };
@@ -184,6 +185,28 @@ for (const act of ['tanh', 'sigmoid']) {
   same(`digitpad ${act} model --to tfjs: digitpad vs TF.js`, want,
        tfjsAccuracy(await tf.loadLayersModel(loadFrom(d))));
 }
+
+// 5. Class names (a Fashion-MNIST-style model): TF.js keeps digitpad's
+// labels as the model's user-defined metadata, and ONNX Runtime loads a
+// model whose metadata carries them.
+const fashion = ['T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt',
+                 'Sneaker', 'Bag', 'Ankle boot'];
+const named = JSON.parse(fs.readFileSync(bundled, 'utf8'));
+named.labels = fashion;
+const namedPath = path.join(work, 'named.json');
+fs.writeFileSync(namedPath, JSON.stringify(named));
+const namedDir = path.join(work, 'named-tfjs'), namedOnnx = path.join(work, 'named.onnx');
+execFileSync(digitpad, ['convert', '--to', 'tfjs', namedPath, namedDir]);
+execFileSync(digitpad, ['convert', '--to', 'onnx', namedPath, namedOnnx]);
+const namedModel = await tf.loadLayersModel(loadFrom(namedDir));
+const udm = namedModel.getUserDefinedMetadata();
+const kept = JSON.stringify(udm && udm.digitpad_labels) === JSON.stringify(fashion);
+console.log(`${kept ? 'ok  ' : 'FAIL'} labels kept by TF.js: ${JSON.stringify(udm)}`);
+if (!kept) failed++;
+const namedSession = await ort.InferenceSession.create(fs.readFileSync(namedOnnx));
+const nr = await namedSession.run({input: new ort.Tensor('float32', test.x, [test.n, 784])});
+same('labelled model --to onnx: digitpad vs ONNX Runtime', ref,
+     accuracy(nr.probabilities.data, test.n, 10));
 
 console.log(failed ? `${failed} failed` : 'all runtimes agree');
 process.exit(failed ? 1 : 0);

@@ -1,0 +1,459 @@
+/* teach.c: the person's digits, fine-tuning, distortions and the dataset
+ * chooser in the window (teach.h; the app_teach_* functions, window.h). */
+#include "teach.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "window.h"
+
+/* ---- the part's own ----------------------------------------------------- */
+
+void teach_init(teach *t, const char *samples_dir, const char *mnist_dir, const char *fashion_dir,
+                loader_wake_fn wake, void *wake_ctx)
+{
+    memset(t, 0, sizeof *t);
+    samples_init(&t->samples, samples_dir);
+    finetune_job_init(&t->job, wake, wake_ctx);
+    dataset_choice_init(&t->choice, mnist_dir, fashion_dir, samples_dir);
+    t->selected = -1;
+    t->hover = TEACH_BTN_NONE;
+    dp_rng_seed(&t->preview_rng, 0x5eed13u);
+}
+
+void teach_destroy(teach *t)
+{
+    finetune_job_destroy(&t->job);
+    samples_destroy(&t->samples);
+    if (t->have_preview_work)
+        augment_work_destroy(&t->preview_work);
+    memset(t, 0, sizeof *t);
+    t->selected = -1;
+}
+
+static app_rect rect(int x, int y, int w, int h)
+{
+    return (app_rect){x, y, w > 0 ? w : 0, h > 0 ? h : 0};
+}
+
+void teach_layout_compute(const teach *t, const app_layout *l, teach_layout *out)
+{
+    memset(out, 0, sizeof *out);
+    float s = l->scale;
+    int pad = (int)lroundf(10 * s), gap = (int)lroundf(6 * s);
+    app_rect p = rect(l->tabs.x, l->tabs.y, l->tabs.w, l->view.y + l->view.h - l->tabs.y);
+    out->panel = p;
+    int x = p.x + pad, w = p.w - 2 * pad, y = p.y + pad;
+    int row = (int)lroundf(26 * s);
+    out->title = rect(x, y, w - row - gap, row);
+    out->buttons[TEACH_BTN_CLOSE] = rect(x + w - row, y, row, row);
+    y += row + gap;
+    int cw = w / 10, ch = (int)lroundf(34 * s);
+    for (int d = 0; d < 10; d++)
+        out->counters[d] = rect(x + d * cw, y, cw - gap / 2, ch);
+    y += ch + gap;
+
+    // From the bottom: the preview strip, the figures, the buttons.
+    int bottom = p.y + p.h - pad;
+    int pv = (int)lroundf(30 * s);
+    int pw = (w - (TEACH_PREVIEW - 1) * gap / 2) / TEACH_PREVIEW;
+    if (pv > pw)
+        pv = pw;
+    for (int i = 0; i < TEACH_PREVIEW; i++)
+        out->preview[i] = rect(x + i * (pv + gap / 2), bottom - pv, pv, pv);
+    bottom -= pv + gap / 2;
+    int cap = (int)lroundf(18 * s);
+    out->preview_caption = rect(x, bottom - cap, w, cap);
+    bottom -= cap + gap;
+    out->result = rect(x, bottom - cap, w, cap);
+    bottom -= cap + gap;
+    int bh = (int)lroundf(26 * s);
+    static const int weights[] = {[TEACH_BTN_PREV] = 3, [TEACH_BTN_NEXT] = 3,
+                                  [TEACH_BTN_DELETE] = 6, [TEACH_BTN_FINETUNE] = 9,
+                                  [TEACH_BTN_AUGMENT] = 9, [TEACH_BTN_DATASET] = 12};
+    int total = 0;
+    for (int b = TEACH_BTN_PREV; b < TEACH_BTN_COUNT; b++)
+        total += weights[b];
+    int bx = x, avail = w - (TEACH_BTN_COUNT - 2) * gap;
+    for (int b = TEACH_BTN_PREV; b < TEACH_BTN_COUNT; b++) {
+        int bw = avail * weights[b] / total;
+        out->buttons[b] = rect(bx, bottom - bh, bw, bh);
+        bx += bw + gap;
+    }
+    bottom -= bh + gap;
+
+    // The grid in between.
+    out->grid = rect(x, y, w, bottom - y);
+    int cell = (int)lroundf(40 * s);
+    int cols = cell > 0 ? w / cell : 0, rows = cell > 0 ? (bottom - y) / cell : 0;
+    size_t n = cols > 0 && rows > 0 ? (size_t)cols * (size_t)rows : 0;
+    if (n > TEACH_MAX_THUMBS)
+        n = TEACH_MAX_THUMBS;
+    out->n_thumbs = n;
+    for (size_t k = 0; k < n; k++)
+        out->thumbs[k] = rect(x + (int)(k % (size_t)cols) * cell,
+                              y + (int)(k / (size_t)cols) * cell, cell - gap / 2, cell - gap / 2);
+    (void)t;
+}
+
+long teach_thumb_sample(const teach *t, size_t k)
+{
+    size_t i = t->first + k;
+    if (i >= t->samples.count)
+        return -1;
+    return (long)(t->samples.count - 1 - i);
+}
+
+teach_button teach_hit(const teach *t, const teach_layout *tl, float x, float y, long *sample)
+{
+    *sample = -1;
+    for (int b = 0; b < TEACH_BTN_COUNT; b++)
+        if (rect_contains(tl->buttons[b], x, y))
+            return (teach_button)b;
+    for (size_t k = 0; k < tl->n_thumbs; k++)
+        if (rect_contains(tl->thumbs[k], x, y)) {
+            *sample = teach_thumb_sample(t, k);
+            break;
+        }
+    return TEACH_BTN_NONE;
+}
+
+/* ---- in the window -------------------------------------------------------- */
+
+void app_teach_start(app_state *s)
+{
+    dp_error err = {{0}};
+    teach *t = &s->teach;
+    if (!samples_load(&t->samples, &err))
+        report_status(&s->report, true, "your digits: %s", err.msg);
+    else if (t->samples.count)
+        report_log(&s->report, "Your digits: %zu kept in %s (M shows them)", t->samples.count,
+                   t->samples.dir);
+}
+
+void app_teach_label(app_state *s, int digit)
+{
+    teach *t = &s->teach;
+    if (!s->score.has_guess) {
+        report_status(&s->report, true, "draw a %d first, then Ctrl+%d keeps it", digit, digit);
+        return;
+    }
+    uint8_t img[SAMPLES_PIXELS];
+    samples_from_picture(s->score.image, img);
+    dp_error err = {{0}};
+    if (!samples_add(&t->samples, img, digit, &err)) {
+        report_status(&s->report, true, "cannot keep this %d: %s", digit, err.msg);
+        return;
+    }
+    t->first = 0;
+    t->selected = -1;
+    size_t n = samples_count(&t->samples, digit);
+    event_sample(&s->events, digit, n, t->samples.count);
+    report_status(&s->report, false, "kept as a %d (%zu of them, %zu in all%s)", digit, n,
+                  t->samples.count,
+                  t->samples.count >= TEACH_MIN_SAMPLES ? "; F fine-tunes" : "");
+    // The person's folder is a dataset to choose once it holds digits.
+    if (t->samples.dir[0])
+        dataset_choice_add_folder(&t->choice, t->samples.dir);
+    canvas_clear(&s->canvas);
+    s->drawing = false;
+}
+
+bool app_teach_delete(app_state *s, long i)
+{
+    teach *t = &s->teach;
+    if (i < 0 || (size_t)i >= t->samples.count)
+        return false;
+    int label = t->samples.labels[i];
+    dp_error err = {{0}};
+    if (!samples_remove(&t->samples, (size_t)i, &err)) {
+        report_status(&s->report, true, "cannot delete it: %s", err.msg);
+        return false;
+    }
+    t->selected = -1;
+    if (t->first >= t->samples.count)
+        t->first = 0;
+    event_sample_deleted(&s->events, label, samples_count(&t->samples, label), t->samples.count);
+    report_status(&s->report, false, "deleted a %d (%zu left)", label, t->samples.count);
+    return true;
+}
+
+/* The dataset chosen is MNIST (what fine-tuning replays and measures by)? */
+static bool on_mnist(const app_state *s)
+{
+    return s->teach.choice.current == 0;
+}
+
+static void start_job(app_state *s)
+{
+    teach *t = &s->teach;
+    dataset mine;
+    dp_error err = {{0}};
+    if (!samples_to_dataset(&t->samples, &mine, &err)) {
+        report_status(&s->report, true, "cannot fine-tune: %s", err.msg);
+        return;
+    }
+    finetune_config cfg = finetune_config_default();
+    bool ok = finetune_job_start(&t->job, &s->model.net, &mine, &s->train.data.train,
+                                 &s->train.data.test, &cfg, &err);
+    dataset_destroy(&mine);
+    if (!ok) {
+        report_status(&s->report, true, "cannot fine-tune: %s", err.msg);
+        return;
+    }
+    t->model_version = s->model.version;
+    snprintf(t->message, sizeof t->message, "fine-tuning on %zu of your digits and MNIST ...",
+             t->samples.count);
+    report_status(&s->report, false, "%s", t->message);
+}
+
+void app_teach_finetune(app_state *s)
+{
+    teach *t = &s->teach;
+    if (finetune_job_busy(&t->job)) {
+        report_status(&s->report, false, "fine-tuning already (it takes a few seconds)");
+        return;
+    }
+    if (!s->model.have)
+        return;
+    if (t->samples.count < TEACH_MIN_SAMPLES) {
+        report_status(&s->report, true,
+                      "keep at least %d of your digits first (draw one, Ctrl+its digit): %zu so far",
+                      TEACH_MIN_SAMPLES, t->samples.count);
+        return;
+    }
+    if (!on_mnist(s)) {
+        report_status(&s->report, true, "fine-tuning replays MNIST: choose it first (D)");
+        return;
+    }
+    if (s->model.net.sizes[0] != SAMPLES_PIXELS || s->model.net.sizes[s->model.net.n_layers] < 10) {
+        report_status(&s->report, true, "fine-tuning needs a 784-input model of 10 digits");
+        return;
+    }
+    // The trainer stops (its newest weights taken first); a new one starts from the result.
+    if (s->train.have_trainer) {
+        if (training_update(&s->train, s->now, &s->model.net))
+            model_slot_touch(&s->model);
+        training_drop_trainer(&s->train);
+    }
+    if (s->train.data_state != TRAINING_DATA_LOADED) {
+        dp_error err = {{0}};
+        if (!training_want_data(&s->train, &err)) {
+            report_status(&s->report, true, "fine-tuning replays MNIST: %s",
+                          err.msg[0] ? err.msg : s->train.data_error[0] ? s->train.data_error
+                                                                        : "none found");
+            return;
+        }
+        t->pending = true;
+        snprintf(t->message, sizeof t->message, "reading MNIST, then fine-tuning ...");
+        report_status(&s->report, false, "%s", t->message);
+        return;
+    }
+    start_job(s);
+}
+
+static void finished(app_state *s)
+{
+    teach *t = &s->teach;
+    finetune_result r;
+    dp_error err = {{0}};
+    if (s->model.version != t->model_version) {
+        /* The weights changed meanwhile (training, a reset, another model):
+         * the result belongs to weights no longer shown. */
+        finetune_job_destroy(&t->job);
+        snprintf(t->message, sizeof t->message, "the model changed while fine-tuning: not used");
+        report_status(&s->report, true, "%s", t->message);
+        return;
+    }
+    if (!finetune_job_join(&t->job, &s->model.net, &r, &err)) {
+        snprintf(t->message, sizeof t->message, "fine-tuning failed: %s", err.msg);
+        report_status(&s->report, true, "%s", t->message);
+        return;
+    }
+    model_slot_touch(&s->model);
+    t->have_result = true;
+    t->result = r;
+    event_finetune(&s->events, r.samples, r.trained, r.held, r.before_mine, r.after_mine,
+                   r.before_mnist, r.after_mnist);
+    snprintf(t->message, sizeof t->message,
+             "your held-out %zu: %.0f%% -> %.0f%%   MNIST test: %.2f%% -> %.2f%%", r.held,
+             100.0 * r.before_mine, 100.0 * r.after_mine, 100.0 * r.before_mnist,
+             100.0 * r.after_mnist);
+    report_log(&s->report, "Fine-tuned on %zu of your digits (%zu held out): %s", r.trained,
+               r.held, t->message);
+    report_status(&s->report, false, "fine-tuned: %s (Ctrl+S saves)", t->message);
+}
+
+void app_teach_toggle_augment(app_state *s)
+{
+    training *tr = &s->train;
+    tr->next.augment = !tr->next.augment;
+    event_augment(&s->events, tr->next.augment);
+    bool was_running = training_running(tr);
+    if (tr->have_trainer) {
+        // The trainer is made with its distortions: a new one from the weights shown.
+        if (training_update(tr, s->now, &s->model.net))
+            model_slot_touch(&s->model);
+        training_drop_trainer(tr);
+    }
+    s->teach.preview_time = -1e9;
+    if (was_running)
+        app_toggle_training(s);
+    report_status(&s->report, false,
+                  tr->next.augment ? "training on distorted digits (affine + elastic; A: off)"
+                                   : "training on the digits as they are (A: distorted)");
+}
+
+void app_teach_choose_dataset(app_state *s, size_t i)
+{
+    teach *t = &s->teach;
+    if (i >= t->choice.count)
+        return;
+    if (finetune_job_busy(&t->job)) {
+        report_status(&s->report, true, "wait for the fine-tuning to end");
+        return;
+    }
+    t->pending = false;
+    t->choice.current = i;
+    const dataset_choice_item *it = &t->choice.items[i];
+    if (training_update(&s->train, s->now, &s->model.net))
+        model_slot_touch(&s->model);
+    training_set_data(&s->train, dataset_choice_dir(&t->choice, i));
+    // The model takes the dataset's class names (they go into its file's labels).
+    model_meta *m = &s->model.meta;
+    if (s->model.have && m->labels && m->n_labels == DATASET_CHOICE_CLASSES) {
+        for (size_t k = 0; k < DATASET_CHOICE_CLASSES; k++)
+            snprintf(m->labels[k], sizeof m->labels[k], "%s", it->labels[k]);
+        s->model.version++;
+    }
+    event_dataset(&s->events, it->name, it->dir);
+    dp_error err = {{0}};
+    if (training_want_data(&s->train, &err))
+        report_status(&s->report, false, "dataset: %s (reading it; R then Space trains afresh)",
+                      it->name);
+    else
+        report_status(&s->report, true, "dataset %s: %s", it->name,
+                      err.msg[0] ? err.msg : s->train.data_error);
+}
+
+void app_teach_next_dataset(app_state *s)
+{
+    app_teach_choose_dataset(s, dataset_choice_next(&s->teach.choice));
+}
+
+bool app_teach_drop_folder(app_state *s, const char *path)
+{
+    if (!dataset_choice_is_idx_dir(path))
+        return false;
+    int i = dataset_choice_add_folder(&s->teach.choice, path);
+    if (i >= 0)
+        app_teach_choose_dataset(s, (size_t)i);
+    return true;
+}
+
+/* A fresh strip of distorted training digits, as the trainer's feed makes
+ * them (the same config), at most once a second. */
+static void refresh_preview(app_state *s)
+{
+    teach *t = &s->teach;
+    if (!s->train.next.augment || s->train.data_state != TRAINING_DATA_LOADED ||
+        s->train.data.train.count == 0 || s->now - t->preview_time < 1.0)
+        return;
+    const dataset *d = &s->train.data.train;
+    if (d->rows != SAMPLES_SIDE || d->cols != SAMPLES_SIDE)
+        return;
+    if (!t->have_preview_work) {
+        augment_config cfg = augment_config_default(true, true);
+        cfg.field_bank = 0; // a dozen images: a fresh field each
+        if (!augment_work_init(&t->preview_work, &cfg, SAMPLES_SIDE, SAMPLES_SIDE, NULL))
+            return;
+        t->have_preview_work = true;
+    }
+    for (size_t i = 0; i < TEACH_PREVIEW; i++) {
+        size_t k = (size_t)(dp_rng_next(&t->preview_rng) % d->count);
+        augment_image(t->preview[i], d->images + k * SAMPLES_PIXELS, &t->preview_work,
+                      &t->preview_rng);
+        t->preview_labels[i] = d->labels[k];
+    }
+    t->n_preview = TEACH_PREVIEW;
+    t->preview_time = s->now;
+    t->preview_version++;
+}
+
+void app_teach_update(app_state *s)
+{
+    teach *t = &s->teach;
+    if (t->pending && s->train.data_state == TRAINING_DATA_LOADED) {
+        t->pending = false;
+        start_job(s);
+    } else if (t->pending && (s->train.data_state == TRAINING_DATA_FAILED ||
+                              s->train.data_state == TRAINING_DATA_MISSING)) {
+        t->pending = false;
+        snprintf(t->message, sizeof t->message, "no MNIST to replay: not fine-tuned");
+    }
+    if (finetune_job_finished(&t->job))
+        finished(s);
+    if (t->open || training_running(&s->train))
+        refresh_preview(s);
+}
+
+bool app_teach_busy(const app_state *s)
+{
+    return finetune_job_busy(&s->teach.job) || s->teach.pending;
+}
+
+void app_teach_toggle_panel(app_state *s)
+{
+    s->teach.open = !s->teach.open;
+    s->teach.selected = -1;
+    s->teach.hover = TEACH_BTN_NONE;
+}
+
+bool app_teach_mouse(app_state *s, float x, float y, bool down)
+{
+    teach *t = &s->teach;
+    if (!t->open)
+        return false;
+    teach_layout tl;
+    teach_layout_compute(t, &s->layout, &tl);
+    if (!rect_contains(tl.panel, x, y)) {
+        t->hover = TEACH_BTN_NONE;
+        return false;
+    }
+    long sample;
+    teach_button b = teach_hit(t, &tl, x, y, &sample);
+    t->hover = b;
+    if (!down)
+        return true;
+    switch (b) {
+    case TEACH_BTN_CLOSE:
+        app_teach_toggle_panel(s);
+        break;
+    case TEACH_BTN_PREV:
+        t->first = t->first >= tl.n_thumbs ? t->first - tl.n_thumbs : 0;
+        break;
+    case TEACH_BTN_NEXT:
+        if (t->first + tl.n_thumbs < t->samples.count)
+            t->first += tl.n_thumbs;
+        break;
+    case TEACH_BTN_DELETE:
+        app_teach_delete(s, t->selected);
+        break;
+    case TEACH_BTN_FINETUNE:
+        app_teach_finetune(s);
+        break;
+    case TEACH_BTN_AUGMENT:
+        app_teach_toggle_augment(s);
+        break;
+    case TEACH_BTN_DATASET:
+        app_teach_next_dataset(s);
+        break;
+    case TEACH_BTN_NONE:
+    case TEACH_BTN_COUNT:
+        if (sample >= 0)
+            t->selected = t->selected == sample ? -1 : sample;
+        break;
+    }
+    return true;
+}
