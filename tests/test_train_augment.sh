@@ -55,6 +55,22 @@ printed=$(sed -n 's/.*test accuracy: \([0-9.]*\).*/\1/p' "$tmp/avg2.out")
 got=$("$digitpad" eval --data "$data" --model "$tmp/avg2.json" | sed -n "s/^Accuracy: *\\([0-9.]*\\).*/\\1/p")
 [ -n "$printed" ] && [ "$printed" = "$got" ] && ok || fail "the averaged model scores $got, the run printed $printed"
 
+# --clean-last N trains the last N epochs on the stored images: all of them
+# is plain training to the byte; one of two is neither.
+"$digitpad" train --data "$data" --limit 3000 --epochs 2 --layers 32 --out "$tmp/plain.json" \
+    > /dev/null 2>&1 || fail "plain training"
+"$digitpad" train --data "$data" --limit 3000 --epochs 2 --layers 32 --augment both \
+    --clean-last 2 --out "$tmp/clean2.json" > /dev/null 2>&1 || fail "train --clean-last 2"
+"$digitpad" train --data "$data" --limit 3000 --epochs 2 --layers 32 --augment both \
+    --clean-last 1 --out "$tmp/clean1.json" > "$tmp/clean1.out" 2>&1 || fail "train --clean-last 1"
+"$digitpad" train --data "$data" --limit 3000 --epochs 2 --layers 32 --augment both \
+    --out "$tmp/dist.json" > /dev/null 2>&1 || fail "train --augment both"
+cmp -s "$tmp/plain.json" "$tmp/clean2.json" && ok || fail "--clean-last 2 of 2 is not plain training"
+cmp -s "$tmp/clean1.json" "$tmp/plain.json" || cmp -s "$tmp/clean1.json" "$tmp/dist.json" &&
+    fail "--clean-last 1 of 2 made the plain or the distorted model" || ok
+grep -q "^From epoch 2 on: the stored images, undistorted" "$tmp/clean1.out" && ok ||
+    fail "--clean-last 1 printed: $(cat "$tmp/clean1.out")"
+
 # --also: MNIST plus another IDX folder (here MNIST's own training set again).
 "$digitpad" train --data "$data" --also "$data" --limit 1000 --epochs 1 --layers 16 \
     --out "$tmp/also.json" > "$tmp/also.out" 2>&1 || fail "train --also: $(cat "$tmp/also.out")"

@@ -75,6 +75,7 @@ typedef struct recipe {
     size_t epochs, batch;
     double lr, lr_decay; // the learning rate of epoch e (from 0) is lr * lr_decay^e
     size_t average_last; // the saved weights: the mean of the last this many epochs' (0: the last)
+    size_t clean_last;   // the last this many epochs on the stored images, undistorted
     bool affine, elastic;
     float rotate_deg, scale, shear, translate; // affine ranges (augment.h)
     float sigma, alpha;                        // elastic
@@ -82,11 +83,11 @@ typedef struct recipe {
 
 static const recipe recipes[] = {
     // The article's Keras program: today's defaults.
-    {"article", {128}, 1, 5, 32, 0.001, 1.0, 0, false, false, 10, 0.1f, 0.2f, 2, 4, 34},
+    {"article", {128}, 1, 5, 32, 0.001, 1.0, 0, 0, false, false, 10, 0.1f, 0.2f, 2, 4, 34},
     // Simard, Steinkraus & Platt 2003's 784-800-10 with elastic distortions
     // (their sigma 4, alpha 34) and mild affine ones, trained with Adam,
     // its learning rate decayed by 5 % each epoch.
-    {"simard", {800}, 1, 60, 64, 0.001, 0.95, 0, true, true, 5, 0.05f, 0.1f, 1, 4, 34},
+    {"simard", {800}, 1, 60, 64, 0.001, 0.95, 0, 0, true, true, 5, 0.05f, 0.1f, 1, 4, 34},
 };
 
 static const recipe *find_recipe(const char *name)
@@ -143,7 +144,7 @@ int cli_train(int argc, char **argv)
     size_t epochs = 5, limit = 0;
     train_config cfg = train_config_default();
     double lr_decay = 1.0;
-    size_t average_last = 0;
+    size_t average_last = 0, clean_last = 0;
     mlp_activation act = MLP_ACT_RELU;
     bool quiet = false, act_given = false, not_a_digit = false;
     dp_error err;
@@ -169,6 +170,7 @@ int cli_train(int argc, char **argv)
         cfg.lr = rec->lr;
         lr_decay = rec->lr_decay;
         average_last = rec->average_last;
+        clean_last = rec->clean_last;
         cfg.augment = augment_config_default(rec->affine, rec->elastic);
         cfg.augment.rotate_deg = rec->rotate_deg;
         cfg.augment.scale = rec->scale;
@@ -197,6 +199,9 @@ int cli_train(int argc, char **argv)
                 return cli_fail(&err);
         } else if (flags_opt(argc, argv, &i, "--average-last", &v, &err)) {
             if (!flags_parse_size("--average-last", v, 0, 1000000, &average_last, &err))
+                return cli_fail(&err);
+        } else if (flags_opt(argc, argv, &i, "--clean-last", &v, &err)) {
+            if (!flags_parse_size("--clean-last", v, 0, 1000000, &clean_last, &err))
                 return cli_fail(&err);
         } else if (flags_opt(argc, argv, &i, "--also", &v, &err)) {
             if (!v)
@@ -252,7 +257,7 @@ int cli_train(int argc, char **argv)
             puts("usage: digitpad train [--recipe article|simard] [--data DIR] [--also DIR]\n"
                  "                      [--model FILE] [--layers 128] [--epochs 5] [--batch 32]\n"
                  "                      [--lr 0.001] [--lr-decay 1] [--augment affine|elastic|both]\n"
-                 "                      [--average-last N]\n"
+                 "                      [--average-last N] [--clean-last N]\n"
                  "                      [--seed 1] [--limit N] [--out model.json]\n"
                  "                      [--activation relu|linear|sigmoid|tanh] [--not-a-digit]\n"
                  "\n"
@@ -269,6 +274,7 @@ int cli_train(int argc, char **argv)
                  "  --lr-decay X   multiply the learning rate by X after every epoch\n"
                  "  --average-last N  save the mean of the weights at the ends of the last N\n"
                  "                 epochs (0: the last epoch's weights)\n"
+                 "  --clean-last N train the last N epochs on the stored images, undistorted\n"
                  "  --model FILE   start from this model's architecture and weights\n"
                  "  --layers LIST  hidden layer widths, e.g. 128 or 256,128,64\n"
                  "  --activation A the hidden layers' activation: relu (default), linear,\n"
@@ -426,6 +432,11 @@ int cli_train(int argc, char **argv)
     }
     for (size_t e = 0; e < epochs; e++) {
         sess.cfg.lr = cfg.lr * pow(lr_decay, (double)e); // exactly cfg.lr without a decay
+        if (clean_last && e + clean_last == epochs && sess.feed) {
+            train_session_stop_distortions(&sess);
+            if (!quiet)
+                printf("From epoch %zu on: the stored images, undistorted\n", e + 1);
+        }
         if (!quiet)
             printf("Epoch %zu/%zu", e + 1, epochs);
         if (tty)
