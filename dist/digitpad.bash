@@ -66,7 +66,7 @@ _digitpad()
         --drop) _digitpad_files "$cur" "$models"; return ;;
         --data) compopt -o filenames 2>/dev/null; local IFS=$'\n'
             COMPREPLY=($(compgen -d -- "$cur")); return ;;
-        --view) _digitpad_words "hidden weights why mistakes log" "$cur"; return ;;
+        --view) _digitpad_words "hidden weights why mistakes log neuron network" "$cur"; return ;;
         --to) _digitpad_words "digitpad onnx tfjs keras" "$cur"; return ;;
         --activation) _digitpad_words "relu linear sigmoid tanh" "$cur"; return ;;
         --recipe) _digitpad_words "article simard" "$cur"; return ;;

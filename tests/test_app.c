@@ -83,6 +83,7 @@ static void check_layout(int w, int h, float asked, size_t n_layers)
         [BTN_SAVE] = l.controls,  [BTN_HELP] = l.header,
         [BTN_TAB_HIDDEN] = l.tabs, [BTN_TAB_WEIGHTS] = l.tabs, [BTN_TAB_WHY] = l.tabs,
         [BTN_TAB_MISTAKES] = l.tabs, [BTN_TAB_LOG] = l.tabs,
+        [BTN_TAB_NEURON] = l.tabs, [BTN_TAB_NETWORK] = l.tabs,
     };
     for (int i = 0; i < BTN_COUNT; i++) {
         CHECK(l.buttons[i].w > 0 && inside(l.buttons[i], rows[i]), "button %d outside its row", i);

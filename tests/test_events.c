@@ -101,8 +101,32 @@ static void test_lines(void)
     free(cap);
 }
 
+/* Views 6 and 7: a unit worked out (floats as their shortest exact text)
+ * and where the diagram's units are. */
+static void test_neuron_lines(void)
+{
+    captured *cap = calloc(1, sizeof *cap);
+    events e;
+    events_init(&e, capture, cap);
+    event_neuron(&e, 1, 37, "relu", 784, 141, -0.1f, 2.25, 2.15f, 2.15f);
+    CHECK(!strcmp(cap->lines[0], "{\"event\":\"neuron\",\"layer\":1,\"unit\":37,\"activation\":\"relu\","
+                                 "\"inputs\":784,\"nonzero\":141,\"bias\":-0.1,\"products\":2.25,"
+                                 "\"sum\":2.15,\"output\":2.15}"),
+          "%s", cap->lines[0]);
+    size_t sizes[] = {784, 128, 10};
+    events_grid g[2] = {{10, 20, 7, 9, 9, 8, 128}, {100, 20, 13, 15, 15, 1, 10}};
+    event_network(&e, sizes, 2, g);
+    CHECK(!strcmp(cap->lines[1], "{\"event\":\"network\",\"sizes\":[784,128,10],\"layers\":["
+                                 "{\"layer\":1,\"x\":10,\"y\":20,\"cell\":7,\"pitch\":9,\"pitch_y\":9,"
+                                 "\"cols\":8,\"n\":128},{\"layer\":2,\"x\":100,\"y\":20,\"cell\":13,"
+                                 "\"pitch\":15,\"pitch_y\":15,\"cols\":1,\"n\":10}]}"),
+          "%s", cap->lines[1]);
+    free(cap);
+}
+
 int main(void)
 {
     test_lines();
+    test_neuron_lines();
     return check_summary();
 }

@@ -316,6 +316,55 @@ static void test_bundled(void)
     mlp_destroy(&net);
 }
 
+/* The diagram's edges: the strongest weights of the hand network's first
+ * layer (1, -1, 2, 0.5, -1, 1 as kernel[in][out]) worked out by hand. */
+static void test_strongest_weights(void)
+{
+    mlp net;
+    hand_net(&net);
+    const mlp_layer *L = &net.layers[0];
+    explain_edge e[8];
+    // By |w|: kernel[1][0] = 2, then the four of magnitude 1 by (from, to), then 0.5.
+    size_t n = explain_strongest_weights(L, EXPLAIN_ALL_UNITS, 8, e);
+    CHECK(n == 6, "six weights, got %zu", n);
+    const uint32_t from[] = {1, 0, 0, 2, 2, 1}, to[] = {0, 0, 1, 0, 1, 1};
+    const float w[] = {2, 1, -1, -1, 1, 0.5f};
+    for (size_t i = 0; i < 6 && i < n; i++)
+        CHECK(e[i].from == from[i] && e[i].to == to[i] && e[i].weight == w[i],
+              "edge %zu: %u->%u %g, want %u->%u %g", i, e[i].from, e[i].to, (double)e[i].weight,
+              from[i], to[i], (double)w[i]);
+    // k smaller than the layer keeps the strongest.
+    n = explain_strongest_weights(L, EXPLAIN_ALL_UNITS, 2, e);
+    CHECK(n == 2 && e[0].weight == 2.0f && e[1].from == 0 && e[1].to == 0, "the two strongest");
+    // One unit's incoming weights only: unit 1 has -1, 0.5, 1.
+    n = explain_strongest_weights(L, 1, 8, e);
+    CHECK(n == 3 && e[0].from == 0 && e[0].weight == -1.0f && e[1].from == 2 &&
+              e[2].from == 1 && e[2].weight == 0.5f,
+          "unit 1's incoming weights by strength");
+    CHECK(explain_strongest_weights(L, 2, 8, e) == 0, "no unit 2");
+    // A zero weight is no edge.
+    net.layers[0].kernel[1 * 2 + 0] = 0.0f;
+    n = explain_strongest_weights(L, 0, 8, e);
+    CHECK(n == 2 && e[0].from == 0 && e[1].from == 2, "zero weights left out, got %zu", n);
+    mlp_destroy(&net);
+
+    // Ascending weights over a wide layer (every weight pushes the heap):
+    // the k strongest, in order.
+    size_t sizes[] = {300, 7, 2};
+    mlp big;
+    mlp_init(&big, sizes, 3, NULL);
+    for (size_t i = 0; i < 300 * 7; i++)
+        big.layers[0].kernel[i] = (float)(i + 1) * ((i & 1) ? -1.0f : 1.0f);
+    explain_edge top[16];
+    n = explain_strongest_weights(&big.layers[0], EXPLAIN_ALL_UNITS, 16, top);
+    bool ok = n == 16;
+    for (size_t i = 0; i < n; i++)
+        ok = ok && fabsf(top[i].weight) == (float)(2100 - i) &&
+             top[i].from * 7 + top[i].to == 2099 - i;
+    CHECK(ok, "the 16 largest of 2100 ascending weights, largest first");
+    mlp_destroy(&big);
+}
+
 int main(void)
 {
     test_hand_neuron();
@@ -326,5 +375,6 @@ int main(void)
     test_pixels();
     test_chance_and_default();
     test_bundled();
+    test_strongest_weights();
     return check_summary();
 }

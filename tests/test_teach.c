@@ -399,6 +399,62 @@ static void test_teaching(const char *root)
     mnist_destroy(&m);
 }
 
+/* D to Fashion-MNIST (when Debian's package is installed), R, Space: a
+ * fresh model trains on it in the window, and the bars' names are its
+ * classes. */
+static void test_fashion_window(void)
+{
+    if (!dataset_choice_is_idx_dir(DATASET_FASHION_DIR)) {
+        printf("skipping Fashion-MNIST in the window: %s is not there\n", DATASET_FASHION_DIR);
+        return;
+    }
+    app_config cfg;
+    app_config_default(&cfg);
+    cfg.fresh = true;
+    cfg.data_dir = getenv("DIGITPAD_DATA");
+    cfg.fashion_dir = DATASET_FASHION_DIR;
+    cfg.limit = 3000; // a quick epoch
+    cfg.epochs = 1;
+    app_state *s = calloc(1, sizeof *s);
+    captured *cap = calloc(1, sizeof *cap);
+    CHECK(app_state_init(s, &cfg, 1280, 800, 1.0f, capture, cap, NULL, NULL), "init");
+    app_state_start(s);
+    CHECK(s->teach.choice.count >= 2, "Fashion-MNIST not offered");
+    key_event(s, APP_KEY_D, false, 0);
+    CHECK(s->teach.choice.current == 1 && !strcmp(model_slot_label(&s->model, 0), "T-shirt/top") &&
+              !strcmp(model_slot_label(&s->model, 9), "Ankle boot"),
+          "after D: choice %zu, class 0 %s", s->teach.choice.current, model_slot_label(&s->model, 0));
+    const char *ev = last_event(cap, "dataset");
+    CHECK(ev && strstr(ev, "Fashion-MNIST"), "dataset event: %s", ev ? ev : "none");
+    key_event(s, APP_KEY_R, false, 0);
+    key_event(s, APP_KEY_SPACE, false, 0);
+    double t = 0;
+    for (int i = 0; i < 60000 && !last_event(cap, "done"); i++) {
+        app_update(s, t += 0.01);
+        if (cap->n > 400)
+            cap->n = 0;
+        sleep_ms(2);
+    }
+    CHECK(!strcmp(s->train.data.dir, DATASET_FASHION_DIR), "trained on %s", s->train.data.dir);
+    CHECK(s->train.data.test.count == 10000, "Fashion's test set: %zu", s->train.data.test.count);
+    ev = last_event(cap, "epoch");
+    double acc = json_num(ev, "val_accuracy");
+    printf("Fashion-MNIST, one epoch of 3,000 in the window: test accuracy %.4f\n", acc);
+    // Ten classes by chance is 0.1; an epoch of 3,000 clothes gets well past it.
+    CHECK(acc > 0.6, "Fashion-MNIST after an epoch: %.4f (%s)", acc, ev ? ev : "no epoch event");
+    // The names stay with the fresh model (and go into its file's labels).
+    CHECK(!strcmp(model_slot_label(&s->model, 8), "Bag"), "class 8 is %s",
+          model_slot_label(&s->model, 8));
+    // Back to MNIST: digits again.
+    while (s->teach.choice.current != 0)
+        key_event(s, APP_KEY_D, false, 0);
+    CHECK(!strcmp(model_slot_label(&s->model, 8), "8"), "class 8 is %s",
+          model_slot_label(&s->model, 8));
+    app_state_destroy(s);
+    free(s);
+    free(cap);
+}
+
 int main(void)
 {
     char root[] = "/tmp/digitpad-teach-XXXXXX";
@@ -409,6 +465,7 @@ int main(void)
     test_samples(root);
     test_choice(root);
     test_teaching(root);
+    test_fashion_window();
     remove_tree(root);
     return check_summary();
 }

@@ -125,6 +125,20 @@ static app_key translate_key(SDL_Keycode k)
     case SDLK_5:
     case SDLK_KP_5:
         return APP_KEY_5;
+    case SDLK_6:
+    case SDLK_KP_6:
+        return APP_KEY_6;
+    case SDLK_7:
+    case SDLK_KP_7:
+        return APP_KEY_7;
+    case SDLK_LEFT:
+        return APP_KEY_LEFT;
+    case SDLK_RIGHT:
+        return APP_KEY_RIGHT;
+    case SDLK_UP:
+        return APP_KEY_UP;
+    case SDLK_DOWN:
+        return APP_KEY_DOWN;
     case SDLK_TAB:
         return APP_KEY_TAB;
     case SDLK_t:

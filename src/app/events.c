@@ -260,6 +260,51 @@ void event_stats(events *e, double fps, double frame_ms_p99, double samples_per_
           fps, frame_ms_p99, samples_per_s);
 }
 
+void event_neuron(events *e, size_t layer, size_t unit, const char *activation, size_t inputs,
+                  size_t nonzero, float bias, double products, float sum, float output)
+{
+    if (!events_enabled(e))
+        return;
+    // Exactly the floats the view shows, so a test can redo the arithmetic.
+    char b[FLOAT_TEXT_MAX] = "null", z[FLOAT_TEXT_MAX] = "null", a[FLOAT_TEXT_MAX] = "null";
+    char p[FLOAT_TEXT_DOUBLE_MAX] = "null";
+    if (isfinite(bias))
+        float_text(b, bias);
+    if (isfinite(sum))
+        float_text(z, sum);
+    if (isfinite(output))
+        float_text(a, output);
+    if (isfinite(products))
+        float_text_double(p, products);
+    emitf(e,
+          "{\"event\":\"neuron\",\"layer\":%zu,\"unit\":%zu,\"activation\":\"%s\",\"inputs\":%zu,"
+          "\"nonzero\":%zu,\"bias\":%s,\"products\":%s,\"sum\":%s,\"output\":%s}",
+          layer, unit, activation, inputs, nonzero, b, p, z, a);
+}
+
+void event_network(events *e, const size_t *sizes, size_t n_layers, const events_grid *grids)
+{
+    if (!events_enabled(e))
+        return;
+    char line[EVENT_LINE_MAX];
+    size_t at = (size_t)snprintf(line, sizeof line, "{\"event\":\"network\",\"sizes\":[");
+    for (size_t l = 0; l <= n_layers && at < sizeof line; l++)
+        at += (size_t)snprintf(line + at, sizeof line - at, "%s%zu", l ? "," : "", sizes[l]);
+    if (at < sizeof line)
+        at += (size_t)snprintf(line + at, sizeof line - at, "],\"layers\":[");
+    for (size_t l = 0; l < n_layers && at < sizeof line; l++) {
+        const events_grid *g = &grids[l];
+        at += (size_t)snprintf(line + at, sizeof line - at,
+                               "%s{\"layer\":%zu,\"x\":%d,\"y\":%d,\"cell\":%d,\"pitch\":%d,"
+                               "\"pitch_y\":%d,\"cols\":%d,\"n\":%zu}",
+                               l ? "," : "", l + 1, g->x, g->y, g->cell, g->pitch, g->pitch_y,
+                               g->cols, g->n);
+    }
+    if (at < sizeof line)
+        snprintf(line + at, sizeof line - at, "]}");
+    e->sink(e->ctx, line);
+}
+
 /* ---- issue 13: the person's digits ------------------------------------ */
 
 void event_sample(events *e, int label, size_t count, size_t total)

@@ -77,4 +77,22 @@ void event_augment(events *e, bool on);
 void event_dataset(events *e, const char *name, const char *dir);
 void event_stats(events *e, double fps, double frame_ms_p99, double samples_per_s);
 
+/* {"event":"neuron","layer":1,"unit":u,"activation":"relu","inputs":784,
+ * "nonzero":n,"bias":b,"products":p,"sum":z,"output":a}: the unit the neuron
+ * view shows, worked out (layer 1-based, unit from 0 as the kernel's column;
+ * products: the sum of every input x weight; sum: that + bias as the forward
+ * pass adds it, before the activation; output: after it). Floats exactly,
+ * as the shortest text that reads back to the same float. */
+void event_neuron(events *e, size_t layer, size_t unit, const char *activation, size_t inputs,
+                  size_t nonzero, float bias, double products, float sum, float output);
+/* {"event":"network","sizes":[...],"layers":[{"layer":1,"x":..,"y":..,
+ * "cell":..,"pitch":..,"pitch_y":..,"cols":..,"n":..},...]}: where the network
+ * view drew each dense layer's units (drawable pixels; unit u's cell is at
+ * column u % cols, row u / cols of the grid), for tests that click one. */
+typedef struct events_grid {
+    int x, y, cell, pitch, pitch_y, cols;
+    size_t n;
+} events_grid;
+void event_network(events *e, const size_t *sizes, size_t n_layers, const events_grid *grids);
+
 #endif

@@ -51,6 +51,8 @@ static void click(app_state *s, layout_button b)
     case BTN_TAB_WHY:
     case BTN_TAB_MISTAKES:
     case BTN_TAB_LOG:
+    case BTN_TAB_NEURON:
+    case BTN_TAB_NETWORK:
         app_show_view(s, (app_view)(b - BTN_TAB_HIDDEN));
         break;
     case BTN_NONE:
@@ -125,6 +127,27 @@ static void key(app_state *s, const app_input_event *ev)
     case APP_KEY_5:
         if (!ev->ctrl)
             app_show_view(s, (app_view)(ev->key - APP_KEY_1));
+        break;
+    case APP_KEY_6:
+        if (!ev->ctrl) {
+            if (s->views.view == VIEW_NEURON)
+                view_neuron_choose(&s->views, &c, 0, 0); // back to the most active unit
+            else
+                app_show_view(s, VIEW_NEURON);
+        }
+        break;
+    case APP_KEY_7:
+        if (!ev->ctrl)
+            app_show_view(s, VIEW_NETWORK);
+        break;
+    case APP_KEY_LEFT:
+    case APP_KEY_RIGHT:
+    case APP_KEY_UP:
+    case APP_KEY_DOWN:
+        if (!ev->ctrl && s->views.view == VIEW_NEURON)
+            view_neuron_step(&s->views, &c,
+                             ev->key == APP_KEY_LEFT ? -1 : ev->key == APP_KEY_RIGHT ? 1 : 0,
+                             ev->key == APP_KEY_UP ? 1 : ev->key == APP_KEY_DOWN ? -1 : 0);
         break;
     case APP_KEY_TAB:
         if (!ev->ctrl)

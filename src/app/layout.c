@@ -155,10 +155,13 @@ void layout_compute(app_layout *l, int w, int h, float scale, size_t n_layers)
     static const layout_button ctl[] = {BTN_TRAIN, BTN_RESET, BTN_SAVE};
     static const float ctl_w[] = {1.6f, 1.0f, 1.0f};
     row_of_buttons(l, l->controls, ctl, ctl_w, 3, sp);
-    static const layout_button tabs[] = {BTN_TAB_HIDDEN, BTN_TAB_WEIGHTS, BTN_TAB_WHY,
-                                         BTN_TAB_MISTAKES, BTN_TAB_LOG};
-    static const float tab_w[] = {1.25f, 1.0f, 1.35f, 1.05f, 0.7f};
-    row_of_buttons(l, l->tabs, tabs, tab_w, 5, px(4, scale));
+    static const layout_button tabs[] = {BTN_TAB_HIDDEN,   BTN_TAB_WEIGHTS, BTN_TAB_WHY,
+                                         BTN_TAB_MISTAKES, BTN_TAB_LOG,     BTN_TAB_NEURON,
+                                         BTN_TAB_NETWORK};
+    // As wide as their short names ("Hidden", "Weights", "Why", ...), so that
+    // all seven fit a 900 x 600 window.
+    static const float tab_w[] = {1.12f, 1.24f, 0.78f, 1.36f, 0.68f, 1.17f, 0.7f};
+    row_of_buttons(l, l->tabs, tabs, tab_w, 7, px(4, scale));
     int hb = px(30, scale);
     l->buttons[BTN_HELP] = rect(w - pad - hb, (l->header.h - hb) / 2, hb, hb);
 }

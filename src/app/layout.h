@@ -40,6 +40,8 @@ typedef enum layout_button {
     BTN_TAB_WHY,
     BTN_TAB_MISTAKES,
     BTN_TAB_LOG,
+    BTN_TAB_NEURON,
+    BTN_TAB_NETWORK,
     BTN_COUNT,
 } layout_button;
 

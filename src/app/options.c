@@ -38,14 +38,16 @@ void options_help(FILE *f)
           "  --print-events      JSON lines on stdout: ready, prediction, progress,\n"
           "                      epoch, confusion, view, saliency, gallery, test_digit,\n"
           "                      saved, loaded, error, screenshot, stats, sample,\n"
-          "                      sample_deleted, finetune, augment, dataset\n"
+          "                      sample_deleted, finetune, augment, dataset, neuron,\n"
+          "                      network\n"
           "  --screenshot FILE   save the window as PNG after the first frames\n"
           "  --screenshot-after-ms N   ... or after N ms\n"
           "  --screenshot-after-epoch N   ... or halfway through the epoch after the N-th\n"
           "  --draw STROKES      draw strokes through the mouse handler at start:\n"
           "                      \"x,y;x,y;...|x,y;...\" in canvas cells (0 to 28)\n"
           "  --drop FILE         act as if FILE were dropped on the window (after --draw)\n"
-          "  --view NAME         the view shown first: hidden, weights, why, mistakes, log\n"
+          "  --view NAME         the view shown first: hidden, weights, why, mistakes, log,\n"
+          "                      neuron, network\n"
           "  --gallery T,P       open the mistakes view's cell: true T read as P\n"
           "  --test-digit N      put test image N on the canvas once MNIST is read\n"
           "  --quit-after-ms N   close the window after N ms\n"
@@ -197,7 +199,8 @@ int options_parse(int argc, char **argv, app_options *o)
                 o->drop = v;
         } else if (flags_opt(argc, argv, &i, "--view", &v, &err)) {
             if (!v || !view_from_name(v, &o->cfg.view)) {
-                options_error("--view", "'%s' is not a view (hidden, weights, why, mistakes, log)",
+                options_error("--view", "'%s' is not a view (hidden, weights, why, mistakes, log, neuron, "
+                              "network)",
                               v ? v : "");
                 return 2;
             }

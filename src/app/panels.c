@@ -326,6 +326,22 @@ static void view_of(const app_state *s, panel_view *out)
     case VIEW_LOG:
         out->log_version = s->report.log_version;
         break;
+    case VIEW_NEURON:
+        out->neuron_version = v->neuron.version;
+        out->hover_input = v->neuron.hover_input;
+        out->sel_layer = v->neuron.layer;
+        out->sel_unit = v->neuron.unit;
+        out->has_guess = s->score.has_guess;
+        break;
+    case VIEW_NETWORK:
+        out->network_version = v->network.version;
+        out->has_guess = s->score.has_guess;
+        out->acts_input = v->hidden.acts_input;
+        out->acts_net = v->hidden.acts_net;
+        out->hover_layer = v->network.hover_layer;
+        out->hover_unit = v->network.hover_unit;
+        out->live = running;
+        break;
     case VIEW_COUNT:
         break;
     }

@@ -153,6 +153,8 @@ typedef struct panel_view {
     size_t gallery_first;
     long shown_test;
     uint64_t log_version;
+    uint64_t neuron_version, network_version; // views 6 and 7: their numbers, their edges
+    int hover_input;
 } panel_view;
 
 /* ---- every panel of the window ------------------------------------------ */

@@ -69,9 +69,9 @@ void teach_layout_compute(const teach *t, const app_layout *l, teach_layout *out
     out->result = rect(x, bottom - cap, w, cap);
     bottom -= cap + gap;
     int bh = (int)lroundf(26 * s);
-    static const int weights[] = {[TEACH_BTN_PREV] = 3, [TEACH_BTN_NEXT] = 3,
-                                  [TEACH_BTN_DELETE] = 6, [TEACH_BTN_FINETUNE] = 9,
-                                  [TEACH_BTN_AUGMENT] = 9, [TEACH_BTN_DATASET] = 12};
+    static const int weights[] = {[TEACH_BTN_PREV] = 2, [TEACH_BTN_NEXT] = 2,
+                                  [TEACH_BTN_DELETE] = 5, [TEACH_BTN_FINETUNE] = 8,
+                                  [TEACH_BTN_AUGMENT] = 8, [TEACH_BTN_DATASET] = 11};
     int total = 0;
     for (int b = TEACH_BTN_PREV; b < TEACH_BTN_COUNT; b++)
         total += weights[b];
@@ -185,6 +185,18 @@ static bool on_mnist(const app_state *s)
     return s->teach.choice.current == 0;
 }
 
+/* FNV-1a over the network's parameters: the weights a fine-tuning started
+ * from, told apart from any others (a version number also moves when a
+ * trainer made only to evaluate hands back the same weights). */
+static uint64_t params_sig(const mlp *net)
+{
+    uint64_t h = 1469598103934665603ull;
+    const unsigned char *p = (const unsigned char *)net->params;
+    for (size_t i = 0; i < net->n_params * sizeof(float); i++)
+        h = (h ^ p[i]) * 1099511628211ull;
+    return h;
+}
+
 static void start_job(app_state *s)
 {
     teach *t = &s->teach;
@@ -202,7 +214,7 @@ static void start_job(app_state *s)
         report_status(&s->report, true, "cannot fine-tune: %s", err.msg);
         return;
     }
-    t->model_version = s->model.version;
+    t->model_sig = params_sig(&s->model.net);
     snprintf(t->message, sizeof t->message, "fine-tuning on %zu of your digits and MNIST ...",
              t->samples.count);
     report_status(&s->report, false, "%s", t->message);
@@ -258,7 +270,16 @@ static void finished(app_state *s)
     teach *t = &s->teach;
     finetune_result r;
     dp_error err = {{0}};
-    if (s->model.version != t->model_version) {
+    /* A trainer made meanwhile (to evaluate, for the mistakes view) holds
+     * the old weights: it goes, so that no snapshot of it overwrites the
+     * result. */
+    if (s->train.have_trainer) {
+        if (training_update(&s->train, s->now, &s->model.net))
+            model_slot_touch(&s->model);
+        training_drop_trainer(&s->train);
+    }
+    if (!mlp_same_shape(&s->model.net, &t->job.net) ||
+        params_sig(&s->model.net) != t->model_sig) {
         /* The weights changed meanwhile (training, a reset, another model):
          * the result belongs to weights no longer shown. */
         finetune_job_destroy(&t->job);
@@ -276,13 +297,20 @@ static void finished(app_state *s)
     t->result = r;
     event_finetune(&s->events, r.samples, r.trained, r.held, r.before_mine, r.after_mine,
                    r.before_mnist, r.after_mnist);
+    // The panel's line, with a shorter form after '|' for a narrow panel.
     snprintf(t->message, sizeof t->message,
-             "your held-out %zu: %.0f%% -> %.0f%%   MNIST test: %.2f%% -> %.2f%%", r.held,
-             100.0 * r.before_mine, 100.0 * r.after_mine, 100.0 * r.before_mnist,
+             "your held-out %zu: %.0f%% -> %.0f%%   MNIST test: %.2f%% -> %.2f%%|"
+             "yours %.0f%% -> %.0f%%, MNIST %.1f%% -> %.1f%%",
+             r.held, 100.0 * r.before_mine, 100.0 * r.after_mine, 100.0 * r.before_mnist,
+             100.0 * r.after_mnist, 100.0 * r.before_mine, 100.0 * r.after_mine,
+             100.0 * r.before_mnist, 100.0 * r.after_mnist);
+    char line[160];
+    snprintf(line, sizeof line, "your held-out %zu: %.0f%% -> %.0f%%, MNIST test: %.2f%% -> %.2f%%",
+             r.held, 100.0 * r.before_mine, 100.0 * r.after_mine, 100.0 * r.before_mnist,
              100.0 * r.after_mnist);
     report_log(&s->report, "Fine-tuned on %zu of your digits (%zu held out): %s", r.trained,
-               r.held, t->message);
-    report_status(&s->report, false, "fine-tuned: %s (Ctrl+S saves)", t->message);
+               r.held, line);
+    report_status(&s->report, false, "fine-tuned: %s (Ctrl+S saves)", line);
 }
 
 void app_teach_toggle_augment(app_state *s)

@@ -75,10 +75,11 @@ typedef struct teach {
     teach_button hover;
     // Fine-tuning.
     bool pending;              // F pressed while MNIST is read: start when it is
-    uint64_t model_version;    // the window's weights the job started from
+    uint64_t model_sig;        // the window's weights the job started from (a hash)
     bool have_result;
     finetune_result result;
-    char message[160];         // the panel's line about it ("fine-tuning 40 digits ...")
+    char message[200];         // the panel's line about it ("fine-tuning 40 digits ..."; a
+                               // shorter form may follow a '|')
     // The distortions' preview.
     augment_work preview_work;
     bool have_preview_work;

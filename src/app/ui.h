@@ -114,6 +114,10 @@ typedef struct ui_ctx {
     uint64_t heat_key;
     SDL_Texture *thumbs_tex;  // the gallery's page of test images
     uint64_t thumbs_key;
+    SDL_Texture *neuron_tex;  // 3 x 28 by 28: the neuron view's input, weights, products
+    uint64_t neuron_key;
+    SDL_Texture *net_input_tex; // 28x28: the network view's input
+    uint64_t net_input_key;
     int tiles_made;           // tile pages re-made (for tests and profiling)
     SDL_Vertex verts[UI_MAX_VERTS]; // scratch for lines and shapes
     int n_verts;

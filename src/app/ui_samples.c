@@ -104,20 +104,41 @@ static void button(ui_ctx *u, const teach *t, const teach_layout *tl, teach_butt
     bool hover = t->hover == b && enabled;
     ui_fill_round(u, r, (float)ui_px(u, 6),
                   active ? UI_ACCENT_DIM : hover ? UI_BUTTON_HOVER : UI_BUTTON);
+    /* "Longest|shorter|shortest": the first that fits, else the last. */
     char text[128];
     snprintf(text, sizeof text, "%s", label);
-    char *bar = strchr(text, '|');
-    if (bar) {
+    char *bar;
+    while ((bar = strchr(text, '|')) != NULL) {
         *bar = '\0';
         int w;
         text_size(u->text, FONT_BOLD, text, &w, NULL);
-        if (w > r.w - ui_px(u, 10))
-            memmove(text, bar + 1, strlen(bar + 1) + 1);
+        if (w <= r.w - ui_px(u, 10))
+            break;
+        memmove(text, bar + 1, strlen(bar + 1) + 1);
     }
     ui_clip(u, r);
     text_draw_in(u->text, FONT_BOLD, text, r,
                  !enabled ? UI_FAINT : active || hover ? UI_TEXT : (SDL_Color){210, 214, 224, 255},
                  TEXT_CENTER);
+    ui_unclip(u);
+}
+
+/* Text with shorter alternatives after '|': the first that fits r's width. */
+static void fit_text(ui_ctx *u, text_font f, const char *alts, SDL_Rect r, SDL_Color c)
+{
+    char text[512];
+    snprintf(text, sizeof text, "%s", alts);
+    char *bar;
+    while ((bar = strchr(text, '|')) != NULL) {
+        *bar = '\0';
+        int w;
+        text_size(u->text, f, text, &w, NULL);
+        if (w <= r.w)
+            break;
+        memmove(text, bar + 1, strlen(bar + 1) + 1);
+    }
+    ui_clip(u, r);
+    text_draw_in(u->text, f, text, r, c, TEXT_LEFT);
     ui_unclip(u);
 }
 
@@ -189,28 +210,33 @@ void ui_draw_samples(ui_ctx *u, const app_state *s)
     button(u, t, &tl, TEACH_BTN_PREV, "‹", false, t->first > 0);
     button(u, t, &tl, TEACH_BTN_NEXT, "›", false, t->first + tl.n_thumbs < t->samples.count);
     button(u, t, &tl, TEACH_BTN_DELETE, "Delete|Del", false, t->selected >= 0);
-    button(u, t, &tl, TEACH_BTN_FINETUNE, busy ? "Fine-tuning…|Tuning…" : "Fine-tune (F)|Tune (F)",
+    button(u, t, &tl, TEACH_BTN_FINETUNE,
+           busy ? "Fine-tuning…|Tuning…" : "Fine-tune (F)|Tune (F)|Tune",
            busy, t->samples.count >= TEACH_MIN_SAMPLES && !busy);
     button(u, t, &tl, TEACH_BTN_AUGMENT,
-           s->train.next.augment ? "Distort: on (A)|Distort: on" : "Distort: off (A)|Distort: off",
+           s->train.next.augment ? "Distort: on (A)|Distort: on|Dist. on"
+                                 : "Distort: off (A)|Distort: off|Dist. off",
            s->train.next.augment, true);
-    snprintf(line, sizeof line, "Data: %s (D)|%s (D)", t->choice.items[t->choice.current].name,
-             t->choice.items[t->choice.current].name);
+    const char *dname = t->choice.items[t->choice.current].name;
+    snprintf(line, sizeof line, "Data: %s (D)|%s (D)|%s|%.7s", dname, dname, dname, dname);
     button(u, t, &tl, TEACH_BTN_DATASET, line, false, t->choice.count > 1);
 
     const char *msg = t->message[0] ? t->message
                       : t->samples.count < TEACH_MIN_SAMPLES
-                          ? "Fine-tuning wants 8 digits or more (a quarter are held out to judge by)."
-                          : "F fine-tunes the model on them, with MNIST replayed alongside.";
-    text_draw_in(u->text, FONT_BODY, msg, ui_rect(tl.result), t->have_result ? UI_GOOD : UI_DIM,
-                 TEXT_LEFT);
+                          ? "Fine-tuning wants 8 digits or more (a quarter are held out to judge by).|"
+                            "Fine-tuning wants 8 digits or more."
+                          : "F fine-tunes the model on them, with MNIST replayed alongside.|"
+                            "F fine-tunes the model on them.";
+    fit_text(u, FONT_BODY, msg, ui_rect(tl.result), t->have_result ? UI_GOOD : UI_DIM);
 
-    text_draw_in(u->text, FONT_CAPTION,
-                 s->train.next.augment
-                     ? (t->n_preview ? "WHAT THE NETWORK SEES: DISTORTED TRAINING DIGITS"
-                                     : "DISTORTED DIGITS APPEAR HERE ONCE THE DATA IS READ")
-                     : "DISTORTIONS OFF (A TURNS THEM ON)",
-                 ui_rect(tl.preview_caption), UI_DIM, TEXT_LEFT);
+    fit_text(u, FONT_CAPTION,
+             s->train.next.augment
+                 ? (t->n_preview ? "WHAT THE NETWORK SEES: DISTORTED TRAINING DIGITS|"
+                                   "DISTORTED TRAINING DIGITS"
+                                 : "DISTORTED DIGITS APPEAR HERE ONCE THE DATA IS READ|"
+                                   "DISTORTED DIGITS: ONCE THE DATA IS READ")
+                 : "DISTORTIONS OFF (A TURNS THEM ON)",
+             ui_rect(tl.preview_caption), UI_DIM);
     for (size_t k = 0; k < TEACH_PREVIEW && s->train.next.augment && u->samples_tex; k++) {
         SDL_Rect dst = ui_rect(tl.preview[k]);
         if (k >= t->n_preview) {

@@ -29,14 +29,19 @@ bool ui_views_init(ui_ctx *u)
     u->unit_tex = streaming(u->renderer, CANVAS_N, CANVAS_N);
     u->heat_tex = streaming(u->renderer, CANVAS_N, CANVAS_N);
     u->tiles_key = u->thumbs_key = u->unit_key = u->heat_key = 0;
+    u->neuron_tex = streaming(u->renderer, 3 * CANVAS_N, CANVAS_N);
+    u->net_input_tex = streaming(u->renderer, CANVAS_N, CANVAS_N);
+    u->neuron_key = u->net_input_key = 0;
     if (u->thumbs_tex)
         SDL_SetTextureScaleMode(u->thumbs_tex, SDL_ScaleModeLinear);
-    return u->tiles_tex && u->thumbs_tex && u->unit_tex && u->heat_tex;
+    return u->tiles_tex && u->thumbs_tex && u->unit_tex && u->heat_tex && u->neuron_tex &&
+           u->net_input_tex;
 }
 
 void ui_views_destroy(ui_ctx *u)
 {
-    SDL_Texture **all[] = {&u->tiles_tex, &u->thumbs_tex, &u->unit_tex, &u->heat_tex};
+    SDL_Texture **all[] = {&u->tiles_tex, &u->thumbs_tex, &u->unit_tex,
+                           &u->heat_tex,  &u->neuron_tex, &u->net_input_tex};
     for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) {
         if (*all[i])
             SDL_DestroyTexture(*all[i]);
@@ -233,7 +238,9 @@ static void tab_style(ui_ctx *u, const app_state *s, bool *all_long, bool *keys,
                 text_size(u->text, fonts[f], style == 0 ? name : bar + 1, &w, NULL);
                 if (style < 2)
                     text_size(u->text, FONT_SMALL, "5", &kw, NULL);
-                fits = w + (style < 2 ? kw + ui_px(u, 6) : 0) + ui_px(u, 12) <=
+                // The last resort (seven short names at 900 x 600): a narrower margin.
+                int margin = ui_px(u, f == 2 && style == 2 ? 4 : 12);
+                fits = w + (style < 2 ? kw + ui_px(u, 6) : 0) + margin <=
                        s->layout.buttons[BTN_TAB_HIDDEN + v].w;
             }
             if (fits || (f == 2 && style == 2)) {
@@ -305,6 +312,12 @@ void ui_draw_view(ui_ctx *u, const app_state *s)
         break;
     case VIEW_MISTAKES:
         ui_view_mistakes_draw(u, s);
+        break;
+    case VIEW_NEURON:
+        ui_view_neuron_draw(u, s);
+        break;
+    case VIEW_NETWORK:
+        ui_view_network_draw(u, s);
         break;
     case VIEW_LOG:
     case VIEW_COUNT:

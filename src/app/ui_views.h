@@ -34,5 +34,7 @@ void ui_view_hidden_draw(ui_ctx *u, const app_state *s);
 void ui_view_weights_draw(ui_ctx *u, const app_state *s);
 void ui_view_why_draw(ui_ctx *u, const app_state *s);
 void ui_view_mistakes_draw(ui_ctx *u, const app_state *s);
+void ui_view_neuron_draw(ui_ctx *u, const app_state *s);
+void ui_view_network_draw(ui_ctx *u, const app_state *s);
 
 #endif

@@ -1,7 +1,7 @@
 /* views.c: the views' names, switching, the once-a-frame update, the
  * shared geometry and what input does to them (views.h). Each view's own
  * contents are in view_hidden.c, view_weights.c, view_why.c and
- * view_mistakes.c. No SDL here. */
+ * view_mistakes.c, view_neuron.c and view_network.c. No SDL here. */
 #include "views.h"
 
 #include <math.h>
@@ -21,6 +21,8 @@ void views_init(views *v, app_view first, int gallery_t, int gallery_p)
     v->sel_layer = v->sel_unit = -1;
     v->hover_layer = v->hover_unit = v->hover_cell = v->hover_thumb = -1;
     v->mistakes.gallery_true = v->mistakes.gallery_pred = VIEW_NO_CELL;
+    v->neuron.hover_input = -1;
+    v->network.hover_layer = v->network.hover_unit = -1;
     if (gallery_t >= 0 && gallery_t < 10 && gallery_p >= 0 && gallery_p < 10) {
         v->mistakes.gallery_true = gallery_t;
         v->mistakes.gallery_pred = gallery_p;
@@ -34,6 +36,8 @@ void views_destroy(views *v)
     free(v->mistakes.test_pred);
     free(v->mistakes.test_conf);
     free(v->mistakes.gallery);
+    view_neuron_destroy(v);
+    view_network_destroy(v);
     memset(v, 0, sizeof *v);
 }
 
@@ -44,9 +48,11 @@ const char *view_class_label(const view_ctx *c, size_t i)
 
 /* ---- names and switching ----------------------------------------------- */
 
-static const char *const names[VIEW_COUNT] = {"hidden", "weights", "why", "mistakes", "log"};
+static const char *const names[VIEW_COUNT] = {"hidden", "weights", "why",    "mistakes",
+                                              "log",    "neuron",  "network"};
 static const char *const labels[VIEW_COUNT] = {
     "Hidden layer|Hidden", "Weights|Weights", "Why this answer|Why", "Mistakes|Mistakes", "Log|Log",
+    "One neuron|Neuron",   "Network|Net",
 };
 
 const char *view_name(app_view v)
@@ -78,6 +84,10 @@ view_request views_show(views *v, const view_ctx *c, app_view id)
     v->view = id;
     v->hover_layer = v->hover_unit = v->hover_cell = v->hover_thumb = -1;
     v->hover_nav = VIEW_NAV_NONE;
+    v->neuron.hover_input = -1;
+    v->neuron.emitted = false; // the unit is shown again: its event goes out again
+    v->network.hover_layer = v->network.hover_unit = -1;
+    v->network.layout_sent = false;
     event_view(c->events, view_name(id));
     views_hover(v, c, c->mouse_x, c->mouse_y);
     if (id == VIEW_MISTAKES)
@@ -112,6 +122,10 @@ void views_on_model(views *v, const view_ctx *c)
         v->sel_layer = v->sel_unit = -1;
     v->hover_layer = v->hover_unit = -1;
     v->weights.page = 0;
+    view_neuron_on_model(v, c);
+    v->network.edges_net = UINT64_MAX;
+    v->network.layout_sent = false;
+    v->network.hover_layer = v->network.hover_unit = -1;
     views_forget_answers(v, c);
     v->want_eval = true;
 }
@@ -163,6 +177,10 @@ view_request views_update(views *v, const view_ctx *c)
     view_hidden_update(v, c);
     if (v->view == VIEW_WHY)
         view_saliency(v, c);
+    if (v->view == VIEW_NEURON)
+        view_neuron_update(v, c);
+    if (v->view == VIEW_NETWORK)
+        view_network_update(v, c);
     if (v->want_eval && c->data)
         r.want |= VIEW_WANT_EVAL;
     return r;
@@ -293,13 +311,18 @@ static void select_unit(views *v, int layer, int unit)
     else {
         v->sel_layer = layer;
         v->sel_unit = unit;
+        // The neuron view works out the unit pinned last (its layer 1-based).
+        v->neuron.layer = layer + 1;
+        v->neuron.unit = unit;
     }
 }
 
 void views_page(views *v, const view_ctx *c, int dir)
 {
     view_mistakes_state *m = &v->mistakes;
-    if (v->view == VIEW_WEIGHTS) {
+    if (v->view == VIEW_NEURON) {
+        view_neuron_step(v, c, dir, 0);
+    } else if (v->view == VIEW_WEIGHTS) {
         view_weights_layout l;
         view_weights_layout_of(v, c, &l);
         if (l.pages < 2)
@@ -342,6 +365,26 @@ view_request views_click(views *v, const view_ctx *c, float x, float y)
     r.handled = true;
     // What is under the pointer is what views_hover finds; a click acts on it.
     views_hover(v, c, x, y);
+    if (v->view == VIEW_NEURON) {
+        view_neuron_layout l;
+        view_neuron_layout_of(v, c, &l);
+        static const int du[5] = {0, 0, 0, -1, 1}, dl[5] = {0, -1, 1, 0, 0};
+        int b = view_neuron_button_at(&l, x, y);
+        if (b > 0)
+            view_neuron_step(v, c, du[b], dl[b]);
+        else if (v->neuron.hover_input >= 0 && !l.image && v->neuron.ex_layer > 1)
+            view_neuron_choose(v, c, v->neuron.ex_layer - 1, v->neuron.hover_input);
+        views_hover(v, c, x, y);
+        return r;
+    }
+    if (v->view == VIEW_NETWORK) {
+        if (v->network.hover_layer > 0) {
+            view_neuron_choose(v, c, v->network.hover_layer, v->network.hover_unit);
+            r = views_show(v, c, VIEW_NEURON);
+            r.handled = true;
+        }
+        return r;
+    }
     view_mistakes_state *m = &v->mistakes;
     if (v->hover_nav == VIEW_NAV_CLOSE) {
         views_close_gallery(v);
@@ -367,6 +410,8 @@ void views_hover(views *v, const view_ctx *c, float x, float y)
 {
     v->hover_layer = v->hover_unit = v->hover_cell = v->hover_thumb = -1;
     v->hover_nav = VIEW_NAV_NONE;
+    v->neuron.hover_input = -1;
+    v->network.hover_layer = v->network.hover_unit = -1;
     if (!rect_contains(c->layout->view, x, y))
         return;
     switch (v->view) {
@@ -399,6 +444,22 @@ void views_hover(views *v, const view_ctx *c, float x, float y)
         v->hover_nav = view_nav_at(l.prev, l.next, l.close, x, y);
         v->hover_cell = view_matrix_cell_at(&l, x, y);
         v->hover_thumb = view_grid_at(&l.thumbs, x, y);
+        break;
+    }
+    case VIEW_NEURON: {
+        view_neuron_layout l;
+        view_neuron_layout_of(v, c, &l);
+        v->neuron.hover_input = view_neuron_input_at(v, c, &l, x, y);
+        break;
+    }
+    case VIEW_NETWORK: {
+        view_network_layout l;
+        view_network_layout_of(v, c, &l);
+        int layer, unit;
+        if (view_network_unit_at(&l, x, y, &layer, &unit)) {
+            v->network.hover_layer = layer;
+            v->network.hover_unit = unit;
+        }
         break;
     }
     case VIEW_WHY:

@@ -10,6 +10,11 @@
  *   4 Mistakes      the test set's confusion matrix, its cells' images, and
  *                   a click that puts one of them on the canvas (view_mistakes.c).
  *   5 Log           the Keras-like epoch lines (drawn from the report).
+ *   6 Neuron        one unit's sum worked out: its inputs, weights and their
+ *                   products, the largest contributions, + bias, the value
+ *                   before the activation and after it (view_neuron.c).
+ *   7 Network       the whole network as a diagram: the units lit by the
+ *                   drawing, the strongest weights as edges (view_network.c).
  *
  * The views own their state (struct views and one struct per view) and
  * read the rest of the window through a view_ctx the window makes for
@@ -28,6 +33,7 @@
 
 #include "canvas.h"
 #include "core/dataset.h"
+#include "core/explain.h"
 #include "core/trainer.h"
 #include "events.h"
 #include "layout.h"
@@ -41,6 +47,8 @@ typedef enum app_view {
     VIEW_WHY,      // gradient x input saliency of a class
     VIEW_MISTAKES, // the test set's confusion matrix and its images
     VIEW_LOG,      // the Keras-like epoch lines
+    VIEW_NEURON,   // one unit's sum worked out
+    VIEW_NETWORK,  // the whole network as a diagram
     VIEW_COUNT,
 } app_view;
 
@@ -111,6 +119,34 @@ typedef struct view_mistakes_state {
     uint64_t gallery_version;
 } view_mistakes_state;
 
+typedef struct view_neuron_state {
+    int layer, unit;                  // the unit chosen (layer 1..n_layers); layer 0: none,
+                                      // the most active unit of layer 1 is shown
+    explain_neuron ex;                // the shown unit worked out
+    bool has;                         // ex is for the unit, input and weights below
+    int ex_layer, ex_unit;
+    uint64_t ex_input, ex_net;
+    uint64_t version;                 // bumps when ex changes
+    float *acts;                      // (inspect_units) every layer's output for the input
+    float *products;                  // (max width) each input x weight of the shown unit
+    float *scratch;                   // (explain_scratch_floats)
+    int hover_input;                  // the input (pixel or unit below) under the mouse (-1)
+    bool emitted;                     // a neuron event went out for ...
+    int sent_layer, sent_unit;        // ... this unit with these numbers
+    float sent_bias, sent_sum, sent_output;
+} view_neuron_state;
+
+#define VIEW_NETWORK_MAX_EDGES 1024
+typedef struct view_network_state {
+    int hover_layer, hover_unit;      // the unit under the mouse (layer 1..n_layers; -1: none)
+    explain_edge *edges;              // (VIEW_NETWORK_MAX_EDGES) each layer's strongest weights
+    size_t first_edge[MLP_MAX_LAYERS + 1]; // layer l's are first_edge[l-1] .. first_edge[l] - 1
+    uint64_t edges_net;               // the weights they were picked from
+    uint64_t version;                 // bumps when the edges change
+    bool layout_sent;                 // the network event went out for this layout
+    uint64_t layout_key;
+} view_network_state;
+
 typedef struct views {
     app_view view;                    // the one shown
     uint64_t views_net;               // the model version the views show (at most 10x/s)
@@ -129,6 +165,8 @@ typedef struct views {
     view_weights_state weights;
     view_why_state why;
     view_mistakes_state mistakes;
+    view_neuron_state neuron;
+    view_network_state network;
 } views;
 
 /* Views on view first (with the gallery of cell gallery_t, gallery_p open
@@ -138,7 +176,7 @@ void views_destroy(views *v);
 
 /* ---- names and switching ----------------------------------------------- */
 
-/* "hidden", "weights", "why", "mistakes", "log": the names --view takes and
+/* "hidden", "weights", "why", "mistakes", "log", "neuron", "network": the names --view takes and
  * the view event carries. */
 const char *view_name(app_view v);
 /* The tab's label: a long one and a short one after '|'. */
@@ -340,5 +378,102 @@ typedef struct view_mistakes_layout {
 void view_mistakes_layout_of(const views *v, const view_ctx *c, view_mistakes_layout *l);
 /* The confusion cell at (x, y) as true * 10 + predicted, or -1. */
 int view_matrix_cell_at(const view_mistakes_layout *l, float x, float y);
+
+/* ---- 6 one neuron (view_neuron.c) -------------------------------------- */
+
+/* Room for the neuron view's numbers for the model in c (from views_on_model);
+ * a chosen unit the new model does not have is forgotten. */
+void view_neuron_on_model(views *v, const view_ctx *c);
+void view_neuron_destroy(views *v);
+/* The unit the neuron view shows: the one chosen, else the most active
+ * unit of layer 1 for the drawing (layer 1-based). False without a model. */
+bool view_neuron_shown(const views *v, const view_ctx *c, size_t *layer, size_t *unit);
+/* Chooses unit `unit` of dense layer `layer` (1-based) for the neuron view
+ * (out-of-range values are clamped); layer 0 goes back to the most active. */
+void view_neuron_choose(views *v, const view_ctx *c, int layer, int unit);
+/* Steps the chosen unit by du (wrapping around the layer) or the layer by
+ * dl (a new layer starts at its most active unit). */
+void view_neuron_step(views *v, const view_ctx *c, int du, int dl);
+/* Once a frame while the view is shown: works the unit out again when the
+ * unit, the input or the weights changed, and sends a neuron event when its
+ * numbers changed. */
+void view_neuron_update(views *v, const view_ctx *c);
+/* The unit's inputs (the pixels for layer 1, the layer below's outputs
+ * after) for what ex was computed for; NULL when ex is not current. */
+const float *view_neuron_inputs(const views *v, const view_ctx *c);
+
+/* The lines of the worked-out sum, as the view prints them. */
+#define VIEW_NEURON_MAX_TERMS 12
+typedef struct view_neuron_text {
+    char title[96];                   // "Layer 1, unit 38 of 128"
+    char chooser_layer[32];           // "layer 1"
+    char chooser_unit[32];            // "unit 38/128"
+    char how[96];                     // "the most active unit for this drawing" / "chosen (...)"
+    char how_short[32];               // "most active" / "chosen"
+    char rule[160];                   // "Each of the 784 pixels times its weight, ..."
+    char rule_short[96];              // "input × weight, summed, + bias, then ReLU"
+    size_t n_terms;
+    char term[VIEW_NEURON_MAX_TERMS][64]; // "(12,7)  0.992 × +0.412 = +0.409"
+    char rest[96];                    // "+ 141 more inked pixels: +0.823" ("" when none)
+    char sum[96];                     // "sum of 784 products  +1.2345"
+    char bias[64];                    // "+ bias  -0.1234"
+    char pre[96];                     // "= +1.1111 before ReLU"
+    char post[96];                    // "ReLU: +1.1111 -> 1.1111" / "negative -> 0"
+    bool off;                         // the activation switched the unit off
+    char hover[96];                   // the input under the mouse ("" when none)
+} view_neuron_text;
+/* Fills t for the unit shown, with at most max_terms contribution lines. */
+void view_neuron_text_of(const views *v, const view_ctx *c, size_t max_terms, view_neuron_text *t);
+
+/* The height of a line of the neuron view's sums, in design pixels. */
+#define VIEW_NEURON_LINE_H 15
+typedef struct view_neuron_layout {
+    app_rect layer_prev, layer_label, layer_next; // the chooser
+    app_rect unit_prev, unit_label, unit_next;
+    app_rect pic[3];                  // input, weights, products (square)
+    app_rect pic_caption[3];
+    app_rect op[2];                   // the "×" and "=" between them
+    app_rect side;                    // beside the pictures: the rule, the hovered input
+    app_rect terms;                   // the contributions
+    app_rect sums;                    // the sum, + bias, =, the activation
+    size_t max_terms;                 // contribution lines that fit
+    bool image;                       // the inputs are a 28x28 picture (else a grid of units)
+    view_grid grid[3];                // not an image: the inputs as cells in each picture
+} view_neuron_layout;
+void view_neuron_layout_of(const views *v, const view_ctx *c, view_neuron_layout *l);
+/* Which chooser button is at (x, y): 1 layer down, 2 layer up, 3 unit
+ * down, 4 unit up, 0 none. */
+int view_neuron_button_at(const view_neuron_layout *l, float x, float y);
+/* The input (pixel, or unit of the layer below) under (x, y) in any of
+ * the three pictures, or -1. */
+int view_neuron_input_at(const views *v, const view_ctx *c, const view_neuron_layout *l, float x,
+                         float y);
+
+/* ---- 7 the network (view_network.c) ------------------------------------ */
+
+void view_network_destroy(views *v);
+/* Picks each layer's strongest weights again when the weights shown changed. */
+void view_network_update(views *v, const view_ctx *c);
+
+typedef struct view_network_layout {
+    app_rect caption;
+    size_t n_layers;                  // dense layers drawn (the model's)
+    bool image;                       // the input drawn as its 28x28 picture
+    app_rect input;                   // the input picture (or its grid's box)
+    view_grid in_grid;                // the input as cells when it is no picture
+    view_grid grid[MLP_MAX_LAYERS];   // layer l+1's units
+    app_rect out_labels;              // beside the output units: their labels
+    app_rect matrix;                  // the last layer's kernel as a heat map (may be empty)
+    app_rect footer;                  // the hovered unit, the hint
+} view_network_layout;
+void view_network_layout_of(const views *v, const view_ctx *c, view_network_layout *l);
+/* The centre of input i of the picture or unit u of dense layer l (1-based;
+ * l = 0: the input). */
+void view_network_point(const view_network_layout *l, size_t layer, size_t unit, size_t width,
+                        float *x, float *y);
+/* The unit at (x, y): true with *layer (1-based) and *unit. */
+bool view_network_unit_at(const view_network_layout *l, float x, float y, int *layer, int *unit);
+/* Layer l's edges (1-based): how many, and where. */
+size_t view_network_edges(const views *v, size_t layer, const explain_edge **edges);
 
 #endif

@@ -73,6 +73,12 @@ typedef enum app_key {
     APP_KEY_M,         // the "my digits" panel
     APP_KEY_A,         // train on distorted digits or not
     APP_KEY_D,         // the next dataset
+    APP_KEY_6,         // the neuron view (again: back to the most active unit)
+    APP_KEY_7,         // the network view
+    APP_KEY_LEFT,      // the neuron view: the previous / next unit
+    APP_KEY_RIGHT,
+    APP_KEY_UP,        // the neuron view: the layer below / above
+    APP_KEY_DOWN,
 } app_key;
 
 /* One input, with SDL's details taken out. Positions are in drawable pixels

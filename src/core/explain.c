@@ -191,3 +191,82 @@ const char *explain_activation_rule(mlp_activation act)
     }
     return "?";
 }
+
+/* ---- the network as a diagram ------------------------------------------ */
+
+/* True when edge a is stronger than b: larger |weight|, then lower from, then lower to. */
+static bool edge_before(const explain_edge *a, const explain_edge *b)
+{
+    float fa = fabsf(a->weight), fb = fabsf(b->weight);
+    if (fa != fb)
+        return fa > fb;
+    if (a->from != b->from)
+        return a->from < b->from;
+    return a->to < b->to;
+}
+
+/* Restores the heap below i, whose root is the weakest edge kept. */
+static void sift_down(explain_edge *h, size_t n, size_t i)
+{
+    for (;;) {
+        size_t l = 2 * i + 1, r = l + 1, weakest = i;
+        if (l < n && edge_before(&h[weakest], &h[l]))
+            weakest = l;
+        if (r < n && edge_before(&h[weakest], &h[r]))
+            weakest = r;
+        if (weakest == i)
+            return;
+        explain_edge t = h[i];
+        h[i] = h[weakest];
+        h[weakest] = t;
+        i = weakest;
+    }
+}
+
+static void sift_up(explain_edge *h, size_t i)
+{
+    while (i > 0) {
+        size_t p = (i - 1) / 2;
+        if (!edge_before(&h[p], &h[i]))
+            return;
+        explain_edge t = h[i];
+        h[i] = h[p];
+        h[p] = t;
+        i = p;
+    }
+}
+
+size_t explain_strongest_weights(const mlp_layer *L, size_t to_unit, size_t k, explain_edge *out)
+{
+    if (k == 0 || (to_unit != EXPLAIN_ALL_UNITS && to_unit >= L->out))
+        return 0;
+    size_t first = to_unit == EXPLAIN_ALL_UNITS ? 0 : to_unit;
+    size_t last = to_unit == EXPLAIN_ALL_UNITS ? L->out : to_unit + 1;
+    /* A heap of the k strongest so far with the weakest of them at its root:
+     * one pass over the weights, each either rejected against the root or
+     * swapped in at the cost of log k. */
+    size_t n = 0;
+    for (size_t i = 0; i < L->in; i++) {
+        const float *row = L->kernel + i * L->out;
+        for (size_t j = first; j < last; j++) {
+            if (row[j] == 0.0f || row[j] != row[j])
+                continue;
+            explain_edge e = {(uint32_t)i, (uint32_t)j, row[j]};
+            if (n < k) {
+                out[n] = e;
+                sift_up(out, n++);
+            } else if (edge_before(&e, &out[0])) {
+                out[0] = e;
+                sift_down(out, n, 0);
+            }
+        }
+    }
+    // Heap sort: the weakest goes to the end, one at a time.
+    for (size_t m = n; m > 1; m--) {
+        explain_edge t = out[0];
+        out[0] = out[m - 1];
+        out[m - 1] = t;
+        sift_down(out, m - 1, 0);
+    }
+    return n;
+}

@@ -120,4 +120,25 @@ const char *explain_activation_name(mlp_activation act);
  * ("max(0, x): a negative value becomes 0"), for the step "-> output". */
 const char *explain_activation_rule(mlp_activation act);
 
+/* ---- the network as a diagram ------------------------------------------ */
+
+/* One weight of a dense layer: kernel[from][to], from an input of the layer
+ * (a unit of the layer below, or a pixel) to one of its units. */
+typedef struct explain_edge {
+    uint32_t from, to;
+    float weight;
+} explain_edge;
+
+/* Every unit: explain_strongest_weights over the whole layer. */
+#define EXPLAIN_ALL_UNITS SIZE_MAX
+
+/* The k weights of layer L with the largest magnitude |w|, largest first
+ * (ties: the lower from, then the lower to, first): the strongest
+ * connections a diagram draws as edges. With to_unit < L->out only that
+ * unit's incoming weights compete; with EXPLAIN_ALL_UNITS all
+ * L->in x L->out. out holds k edges; returns how many were written (k, or
+ * fewer when there are fewer weights). Weights that are 0 are never
+ * strong: they are left out. */
+size_t explain_strongest_weights(const mlp_layer *L, size_t to_unit, size_t k, explain_edge *out);
+
 #endif
