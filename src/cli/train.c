@@ -86,8 +86,9 @@ static const recipe recipes[] = {
     {"article", {128}, 1, 5, 32, 0.001, 1.0, 0, 0, false, false, 10, 0.1f, 0.2f, 2, 4, 34},
     // Simard, Steinkraus & Platt 2003's 784-800-10 with elastic distortions
     // (their sigma 4, alpha 34) and mild affine ones, trained with Adam,
-    // its learning rate decayed by 5 % each epoch.
-    {"simard", {800}, 1, 60, 64, 0.001, 0.95, 0, 0, true, true, 5, 0.05f, 0.1f, 1, 4, 34},
+    // its learning rate decayed by 7 % each epoch, the last 4 epochs on the
+    // stored images (README: 0.9936 in 5 minutes under load).
+    {"simard", {800}, 1, 40, 64, 0.001, 0.93, 0, 4, true, true, 5, 0.05f, 0.1f, 1, 4, 34},
 };
 
 static const recipe *find_recipe(const char *name)
@@ -262,9 +263,9 @@ int cli_train(int argc, char **argv)
                  "                      [--activation relu|linear|sigmoid|tanh] [--not-a-digit]\n"
                  "\n"
                  "  --recipe NAME  a whole configuration: article (the defaults) or simard\n"
-                 "                 (784-800-10, elastic and mild affine distortions, 60 epochs\n"
-                 "                 at batch 64, lr 0.001 x 0.95 each epoch); flags given with\n"
-                 "                 it change it\n"
+                 "                 (784-800-10, elastic and mild affine distortions, 40 epochs\n"
+                 "                 at batch 64, lr 0.001 x 0.93 each epoch, the last 4\n"
+                 "                 undistorted); flags given with it change it\n"
                  "  --data DIR     MNIST folder (default: $DIGITPAD_DATA, ./data/mnist,\n"
                  "                 $XDG_DATA_HOME/digitpad/mnist)\n"
                  "  --also DIR     train on that folder's train-images/train-labels IDX files too\n"
