@@ -291,10 +291,10 @@ int main(void)
     CHECK(share(rd[0].hands_right, rd[0].hands_total) >= 0.85,
           "the article's model reads %.3f of drawn_hands.txt", share(rd[0].hands_right, rd[0].hands_total));
     if (have[1]) {
-        CHECK(share(rd[1].hands_right, rd[1].hands_total) >=
+        CHECK(share(rd[1].hands_right, rd[1].hands_total) >
                   share(rd[0].hands_right, rd[0].hands_total),
               "the distorted model reads the hands no better than the article's");
-        CHECK(share(rd[1].hands_right, rd[1].hands_total) >= 0.90,
+        CHECK(share(rd[1].hands_right, rd[1].hands_total) >= 0.92,
               "the distorted model reads %.3f of drawn_hands.txt",
               share(rd[1].hands_right, rd[1].hands_total));
     }
