@@ -93,7 +93,7 @@ _digitpad()
                  --model --data --fresh --train --layers --epochs --batch --lr --seed
                  --limit --speed --size --ui-scale --view --print-events --screenshot
                  --screenshot-after-ms --screenshot-after-epoch --draw --drop --gallery
-                 --test-digit --quit-after-ms --quit-after-training" ;;
+                 --test-digit --quit-after-ms --quit-after-training --lesson" ;;
     esac
 
     if [[ $cur == -* ]]; then

@@ -8,7 +8,7 @@
 #include <string.h>
 
 typedef struct captured {
-    char lines[512][1600];
+    char lines[2048][1600]; // room for a scores line with every prediction (issue 12)
     size_t n;
 } captured;
 

@@ -84,6 +84,8 @@ static void check_layout(int w, int h, float asked, size_t n_layers)
         [BTN_TAB_HIDDEN] = l.tabs, [BTN_TAB_WEIGHTS] = l.tabs, [BTN_TAB_WHY] = l.tabs,
         [BTN_TAB_MISTAKES] = l.tabs, [BTN_TAB_LOG] = l.tabs,
         [BTN_TAB_NEURON] = l.tabs, [BTN_TAB_NETWORK] = l.tabs,
+        [BTN_STEP] = l.trainbar, [BTN_SPEED_1] = l.trainbar, [BTN_SPEED_10] = l.trainbar,
+        [BTN_SPEED_100] = l.trainbar, [BTN_SPEED_FULL] = l.trainbar, [BTN_SETTINGS] = l.trainbar,
     };
     for (int i = 0; i < BTN_COUNT; i++) {
         CHECK(l.buttons[i].w > 0 && inside(l.buttons[i], rows[i]), "button %d outside its row", i);

@@ -89,8 +89,19 @@ static void test_lines(void)
     CHECK(!strcmp(cap->lines[16], "{\"event\":\"settings\",\"lr\":3e-05,\"batch\":1,\"epochs\":1,"
                                   "\"layers\":[],\"activation\":\"tanh\",\"speed\":0}"),
           "%s", cap->lines[16]);
-    CHECK(cap->n == 17, "%zu lines", cap->n);
     CHECK(last_event(cap, "done") == cap->lines[13], "the newest done line");
+    // Issue 11: a single step, and where the training bar's buttons are.
+    event_step(&e, 12, 2.25, 0.15625, 32, 0.5);
+    CHECK(!strcmp(cap->lines[17], "{\"event\":\"step\",\"global_step\":12,\"batch_loss\":2.25,"
+                                  "\"batch_accuracy\":0.15625,\"batch\":32,\"weight_move\":0.5}"),
+          "%s", cap->lines[17]);
+    const char *const names[] = {"step", "settings"};
+    const events_rect rects[] = {{1, 2, 3, 4}, {5, 6, 7, 8}};
+    event_controls(&e, names, rects, 2);
+    CHECK(!strcmp(cap->lines[18], "{\"event\":\"controls\",\"buttons\":{\"step\":{\"x\":1,\"y\":2,"
+                                  "\"w\":3,\"h\":4},\"settings\":{\"x\":5,\"y\":6,\"w\":7,\"h\":8}}}"),
+          "%s", cap->lines[18]);
+    CHECK(cap->n == 19, "%zu lines", cap->n);
 
     // Without a sink nothing is written and nothing breaks.
     events off;
@@ -124,9 +135,25 @@ static void test_neuron_lines(void)
     free(cap);
 }
 
+/* The scores event: every float as the shortest text that reads back to
+ * it, a non-finite one as null. */
+static void test_scores_line(void)
+{
+    captured *cap = calloc(1, sizeof *cap);
+    events e;
+    events_init(&e, capture, cap);
+    float input[3] = {0.0f, 0.5f, 1.0f / 255.0f}, logits[2] = {8.7f, -1.25f}, probs[2] = {1.0f, NAN};
+    event_scores(&e, input, 3, logits, probs, 2);
+    CHECK(cap->n == 1 && !strcmp(cap->lines[0], "{\"event\":\"scores\",\"input\":[0,0.5,0.003921569],"
+                                                "\"logits\":[8.7,-1.25],\"probs\":[1,null]}"),
+          "%s", cap->lines[0]);
+    free(cap);
+}
+
 int main(void)
 {
     test_lines();
     test_neuron_lines();
+    test_scores_line();
     return check_summary();
 }

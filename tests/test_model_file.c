@@ -526,56 +526,93 @@ static const bad_case bad_cases[] = {
      EXTRA("\"training\": {\"history\": [{\"epoch\": 1, \"loss\": 0.5}, {\"epoch\": 2, \"loss\": \"low\"}]}"),
      "training.history[1].loss: expected a number or null, got a string"},
     {"control characters in a message", "{\"format\": \"a\\nb\"}", "format is \"a?b\""},
-    // The optional not-a-digit section (2 inputs, 2 classes here).
+    // The optional not-a-digit section (a 1x2 input, 2 classes here: cells
+    // of 2 pixels and 2 bins make 2 features). Its arrays of rows are read
+    // in place by model_scan, as the kernels are.
 #define NAD(body) EXTRA("\"not_a_digit\": {" body "}")
+#define NAD_M "\"method\": \"gradient-subspace\", \"cell\": 2, \"bins\": 2, "
+#define NAD_MC NAD_M "\"components\": 1, \"median\": 1, \"threshold\": 2, "
 #define NAD_OK_REST "\"median\": 1, \"threshold\": 2, \"means\": [[0, 0], [1, 1]], " \
                     "\"directions\": [[1, 0], [0, 1]]"
+#define NAD_DIRS ", \"directions\": [[1, 0], [0, 1]]"
     {"not_a_digit a number", EXTRA("\"not_a_digit\": 3"),
      "not_a_digit: expected an object, got a number"},
     {"not_a_digit without a method", NAD("\"components\": 1, " NAD_OK_REST),
      "not_a_digit: missing \"method\""},
     {"not_a_digit unknown method", NAD("\"method\": \"knn\", \"components\": 1, " NAD_OK_REST),
-     "not_a_digit.method: unknown method \"knn\" (class-subspace)"},
-    {"not_a_digit no components", NAD("\"method\": \"class-subspace\", \"components\": 0, " NAD_OK_REST),
+     "not_a_digit.method: unknown method \"knn\" (gradient-subspace)"},
+    {"not_a_digit the older method",
+     NAD("\"method\": \"class-subspace\", \"components\": 1, " NAD_OK_REST),
+     "not_a_digit.method: \"class-subspace\" is an older detector; fit a new one with"},
+    {"not_a_digit without cells",
+     NAD("\"method\": \"gradient-subspace\", \"bins\": 2, \"components\": 1, " NAD_OK_REST),
+     "not_a_digit: missing \"cell\""},
+    {"not_a_digit a cell wider than the image",
+     NAD("\"method\": \"gradient-subspace\", \"cell\": 3, \"bins\": 2, \"components\": 1, "
+         NAD_OK_REST),
+     "not_a_digit.cell: expected an integer from 1 to 2, got 3"},
+    {"not_a_digit a billion bins",
+     NAD("\"method\": \"gradient-subspace\", \"cell\": 2, \"bins\": 1e9, \"components\": 1, "
+         NAD_OK_REST),
+     "not_a_digit.bins: expected an integer from 2 to 36, got 1e+09"},
+    {"not_a_digit bins a string",
+     NAD("\"method\": \"gradient-subspace\", \"cell\": 2, \"bins\": \"12\", \"components\": 1, "
+         NAD_OK_REST),
+     "not_a_digit.bins: expected an integer, got a string"},
+    {"not_a_digit no components", NAD(NAD_M "\"components\": 0, " NAD_OK_REST),
      "not_a_digit.components: expected an integer from 1 to 2, got 0"},
-    {"not_a_digit more components than inputs",
-     NAD("\"method\": \"class-subspace\", \"components\": 3, " NAD_OK_REST),
+    {"not_a_digit more components than features", NAD(NAD_M "\"components\": 3, " NAD_OK_REST),
      "not_a_digit.components: expected an integer from 1 to 2, got 3"},
+    {"not_a_digit 1e18 components", NAD(NAD_M "\"components\": 1e18, " NAD_OK_REST),
+     "not_a_digit.components: expected an integer from 1 to 2, got 1e+18"},
     {"not_a_digit negative median",
-     NAD("\"method\": \"class-subspace\", \"components\": 1, \"median\": -1, \"threshold\": 2, "
-         "\"means\": [[0, 0], [1, 1]], \"directions\": [[1, 0], [0, 1]]"),
+     NAD(NAD_M "\"components\": 1, \"median\": -1, \"threshold\": 2, "
+         "\"means\": [[0, 0], [1, 1]]" NAD_DIRS),
      "not_a_digit.median: expected a positive number, got -1"},
     {"not_a_digit without a threshold",
-     NAD("\"method\": \"class-subspace\", \"components\": 1, \"median\": 1, "
-         "\"means\": [[0, 0], [1, 1]], \"directions\": [[1, 0], [0, 1]]"),
+     NAD(NAD_M "\"components\": 1, \"median\": 1, \"means\": [[0, 0], [1, 1]]" NAD_DIRS),
      "not_a_digit: missing \"threshold\""},
-    {"not_a_digit test share of 1.5",
-     NAD("\"method\": \"class-subspace\", \"components\": 1, \"test_flagged\": 1.5, " NAD_OK_REST),
+    {"not_a_digit test share of 1.5", NAD(NAD_M "\"components\": 1, \"test_flagged\": 1.5, " NAD_OK_REST),
      "not_a_digit.test_flagged: expected a number from 0 to below 1, got 1.5"},
-    {"not_a_digit without means",
-     NAD("\"method\": \"class-subspace\", \"components\": 1, \"median\": 1, \"threshold\": 2, "
-         "\"directions\": [[1, 0], [0, 1]]"),
+    {"not_a_digit held-out share negative",
+     NAD(NAD_M "\"components\": 1, \"held_out_flagged\": -0.1, " NAD_OK_REST),
+     "not_a_digit.held_out_flagged: expected a number from 0 to below 1, got -0.1"},
+    {"not_a_digit without means", NAD(NAD_MC "\"directions\": [[1, 0], [0, 1]]"),
      "not_a_digit.means: missing"},
-    {"not_a_digit a mean short",
-     NAD("\"method\": \"class-subspace\", \"components\": 1, \"median\": 1, \"threshold\": 2, "
-         "\"means\": [[0, 0], [1]], \"directions\": [[1, 0], [0, 1]]"),
+    {"not_a_digit means an object", NAD(NAD_MC "\"means\": {}" NAD_DIRS),
+     "not_a_digit.means: expected an array of rows, got an object"},
+    {"not_a_digit a mean short", NAD(NAD_MC "\"means\": [[0, 0], [1]]" NAD_DIRS),
      "not_a_digit.means: row 1 has 1 values, expected 2"},
-    {"not_a_digit one mean for two classes",
-     NAD("\"method\": \"class-subspace\", \"components\": 1, \"median\": 1, \"threshold\": 2, "
-         "\"means\": [[0, 0]], \"directions\": [[1, 0], [0, 1]]"),
+    {"not_a_digit the first mean long", NAD(NAD_MC "\"means\": [[0, 0, 0], [1, 1, 1]]" NAD_DIRS),
+     "not_a_digit.means: row 0 has 3 values, expected 2"},
+    {"not_a_digit an empty mean", NAD(NAD_MC "\"means\": [[], [1, 1]]" NAD_DIRS),
+     "not_a_digit.means: row 0 has 0 values, expected 2"},
+    {"not_a_digit one mean for two classes", NAD(NAD_MC "\"means\": [[0, 0]]" NAD_DIRS),
      "not_a_digit.means has 1 rows, expected 2"},
+    {"not_a_digit no means at all", NAD(NAD_MC "\"means\": []" NAD_DIRS),
+     "not_a_digit.means has 0 rows, expected 2"},
     {"not_a_digit directions missing a class",
-     NAD("\"method\": \"class-subspace\", \"components\": 1, \"median\": 1, \"threshold\": 2, "
-         "\"means\": [[0, 0], [1, 1]], \"directions\": [[1, 0]]"),
+     NAD(NAD_MC "\"means\": [[0, 0], [1, 1]], \"directions\": [[1, 0]]"),
      "not_a_digit.directions has 1 rows, expected 2"},
     {"not_a_digit a direction beyond float",
-     NAD("\"method\": \"class-subspace\", \"components\": 1, \"median\": 1, \"threshold\": 2, "
-         "\"means\": [[0, 0], [1, 1]], \"directions\": [[1, 1e39], [0, 1]]"),
+     NAD(NAD_MC "\"means\": [[0, 0], [1, 1]], \"directions\": [[1, 1e39], [0, 1]]"),
      "not_a_digit.directions[0][1]: 1e+39 is not a finite float"},
-    {"not_a_digit a mean a string",
-     NAD("\"method\": \"class-subspace\", \"components\": 1, \"median\": 1, \"threshold\": 2, "
-         "\"means\": [[0, 0], \"x\"], \"directions\": [[1, 0], [0, 1]]"),
+    {"not_a_digit a direction of -1e400",
+     NAD(NAD_MC "\"means\": [[0, 0], [1, 1]], \"directions\": [[1, 0], [-1e400, 1]]"),
+     "not_a_digit.directions[1][0]: -inf is not a finite float"},
+    {"not_a_digit a mean NaN", NAD(NAD_MC "\"means\": [[0, NaN], [1, 1]]" NAD_DIRS),
+     "not JSON: syntax error at line 1, column"},
+    {"not_a_digit a mean \"nan\"", NAD(NAD_MC "\"means\": [[0, \"nan\"], [1, 1]]" NAD_DIRS),
+     "not_a_digit.means[0][1]: expected a number, got a string"},
+    {"not_a_digit a mean a string", NAD(NAD_MC "\"means\": [[0, 0], \"x\"]" NAD_DIRS),
      "not_a_digit.means[1]: expected an array of numbers, got a string"},
+    {"not_a_digit the first mean null", NAD(NAD_MC "\"means\": [null, [1, 1]]" NAD_DIRS),
+     "not_a_digit.means[0]: expected an array of numbers, got null"},
+    {"not_a_digit a mean nested", NAD(NAD_MC "\"means\": [[0, [0]], [1, 1]]" NAD_DIRS),
+     "not_a_digit.means[0][1]: expected a number, got an array"},
+    {"not_a_digit an escaped key's row short",
+     NAD(NAD_MC "\"me\\u0061ns\": [[0, 0], [1]]" NAD_DIRS),
+     "not_a_digit.means: row 1 has 1 values, expected 2"},
 };
 
 /* Builds text of up to cap bytes; returns it (caller frees). */
@@ -902,10 +939,11 @@ static void test_not_a_digit(void)
         model_meta_destroy(&meta);
     }
     // The smallest good section loads with its numbers.
-    const char *small = NAD("\"method\": \"class-subspace\", \"components\": 1, " NAD_OK_REST);
+    const char *small = NAD(NAD_M "\"components\": 1, " NAD_OK_REST);
     if (CHECK(parse_exact(small, strlen(small), &net, &meta, &err))) {
         const novelty *nv = meta.not_a_digit;
-        CHECK(nv && nv->n_classes == 2 && nv->inputs == 2 && nv->n_components == 1);
+        CHECK(nv && nv->n_classes == 2 && nv->inputs == 2 && nv->features == 2 &&
+              nv->cell == 2 && nv->bins == 2 && nv->n_components == 1);
         CHECK(nv && nv->means[2] == 1.0f && nv->components[1] == 0.0f &&
               nv->components[3] == 1.0f && nv->median == 1.0 && nv->threshold == 2.0 &&
               nv->test_flagged == 0.0);
@@ -914,6 +952,43 @@ static void test_not_a_digit(void)
     } else {
         printf("  small not_a_digit: %s\n", err.msg);
     }
+    // The same with its keys written with escapes (which model_scan does
+    // not take, so cJSON reads them): the same numbers. And of two
+    // "not_a_digit" members the first counts, as cJSON's lookup has it.
+    const char *escaped = NAD(NAD_MC "\"m\\u0065ans\": [[0, 0], [1, 1]], "
+                                     "\"direction\\u0073\": [[1, 0], [0, 1]]");
+    const char *twice = EXTRA("\"not_a_digit\": {" NAD_M "\"components\": 1, " NAD_OK_REST "}, "
+                              "\"not_a_digit\": 7");
+    const char *both[2] = {escaped, twice};
+    for (int i = 0; i < 2; i++) {
+        if (CHECK(parse_exact(both[i], strlen(both[i]), &net, &meta, &err))) {
+            const novelty *nv = meta.not_a_digit;
+            CHECK(nv && nv->means[2] == 1.0f && nv->means[3] == 1.0f &&
+                  nv->components[0] == 1.0f && nv->components[3] == 1.0f);
+            mlp_destroy(&net);
+            model_meta_destroy(&meta);
+        } else {
+            printf("  not_a_digit case %d: %s\n", i, err.msg);
+        }
+    }
+    // Huge counts: a mean of 5,000 values, and a million direction rows,
+    // each refused with its count before anything is allocated for them.
+    char *wide = build(64 << 10, "%s", HEAD LAYERS(L0, L1) ", \"not_a_digit\": {" NAD_MC
+                                       "\"means\": [[0");
+    size_t wlen = strlen(wide);
+    repeat(wide, &wlen, ", 0", "", 4999);
+    wlen += (size_t)sprintf(wide + wlen, "], [1, 1]]" NAD_DIRS "}}");
+    expect_failure("not_a_digit a mean of 5000 values", wide, wlen,
+                   "not_a_digit.means: row 0 has 5000 values, expected 2");
+    free(wide);
+    char *tall = build(8 << 20, "%s", HEAD LAYERS(L0, L1) ", \"not_a_digit\": {" NAD_MC
+                                        "\"means\": [[0, 0], [1, 1]], \"directions\": [");
+    size_t tlen = strlen(tall);
+    repeat(tall, &tlen, "[1, 0]", ",", 1000000);
+    tlen += (size_t)sprintf(tall + tlen, "]}}");
+    expect_failure("not_a_digit a million directions", tall, tlen,
+                   "not_a_digit.directions has 1000000 rows, expected 2");
+    free(tall);
 
     // Written and read back bit for bit: floats of every kind, doubles that
     // need 17 digits.
@@ -921,8 +996,8 @@ static void test_not_a_digit(void)
     if (!make_net(&net, &meta, sizes, 3, 2, 3, 5))
         return;
     novelty nv;
-    CHECK(novelty_init(&nv, 3, 6, 2, &err));
-    size_t n = 3 * 6 * 3;
+    CHECK(novelty_init(&nv, 3, 2, 3, 1, 2, 2, &err) && nv.features == 12);
+    size_t n = 3 * 12 * 3;
     for (size_t i = 0; i < n; i++) {
         uint32_t bits = (uint32_t)next_random();
         float f;
@@ -934,6 +1009,7 @@ static void test_not_a_digit(void)
     nv.median = 1.0 / 3.0;
     nv.threshold = 2.0 / 3.0 + 1e-17;
     nv.test_flagged = 0.02;
+    nv.held_out_flagged = 0.015;
     novelty keep;
     CHECK(novelty_copy(&keep, &nv, &err));
     CHECK(model_meta_set_not_a_digit(&meta, &nv, &err) && nv.block == NULL);
@@ -942,13 +1018,16 @@ static void test_not_a_digit(void)
     if (CHECK(model_file_write(&net, &meta, &a, &alen, &err)) &&
         CHECK(parse_exact(a, alen, &back, &mback, &err))) {
         const novelty *r = mback.not_a_digit;
-        CHECK(r && r->n_classes == 3 && r->inputs == 6 && r->n_components == 2);
+        CHECK(r && r->n_classes == 3 && r->inputs == 6 && r->height == 2 && r->width == 3 &&
+              r->cell == 1 && r->bins == 2 && r->features == 12 && r->n_components == 2);
         CHECK(r && memcmp(r->block, keep.block, n * sizeof(float)) == 0);
         CHECK(r && memcmp(&r->median, &keep.median, sizeof(double)) == 0 &&
               memcmp(&r->threshold, &keep.threshold, sizeof(double)) == 0 &&
-              memcmp(&r->test_flagged, &keep.test_flagged, sizeof(double)) == 0);
-        CHECK(strstr(a, "\"not_a_digit\": {\n    \"method\": \"class-subspace\", "
-                        "\"components\": 2, \"median\": 0.3333333333333333,") != NULL);
+              memcmp(&r->test_flagged, &keep.test_flagged, sizeof(double)) == 0 &&
+              memcmp(&r->held_out_flagged, &keep.held_out_flagged, sizeof(double)) == 0);
+        CHECK(strstr(a, "\"not_a_digit\": {\n    \"method\": \"gradient-subspace\", \"cell\": 1, "
+                        "\"bins\": 2, \"components\": 2,\n    \"median\": 0.3333333333333333,") !=
+              NULL);
         // The same bytes again, and a copy of the meta keeps its own detector.
         CHECK(model_file_write(&back, &mback, &b, &blen, &err) && alen == blen &&
               memcmp(a, b, alen) == 0);
@@ -968,7 +1047,7 @@ static void test_not_a_digit(void)
     free(b);
     // A detector for another shape is not written beside this network.
     novelty other;
-    CHECK(novelty_init(&other, 3, 5, 1, &err));
+    CHECK(novelty_init(&other, 3, 1, 5, 1, 2, 1, &err));
     other.median = other.threshold = 1.0;
     CHECK(model_meta_set_not_a_digit(&meta, &other, &err));
     CHECK(!model_file_write(&net, &meta, &a, &alen, &err) &&

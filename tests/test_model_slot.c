@@ -84,13 +84,20 @@ int main(void)
               access(models, F_OK) == 0,
           "save path %s", path);
     CHECK(model_slot_save(&m, path, &err) && !m.dirty && !strcmp(m.path, path), "%s", err.msg);
+    // The next Ctrl+S goes to that same file (issue 11), save-as to a new one.
+    char again1[4200], as[4200];
+    CHECK(model_slot_save_path(&m, again1, sizeof again1, &err) && !strcmp(again1, path),
+          "second save to %s, not %s", again1, path);
+    CHECK(model_slot_new_path(as, sizeof as, &err) && strcmp(as, path) &&
+              !strncmp(as, models, strlen(models)),
+          "save as: %s", as);
     const char *home = getenv("HOME");
     char home_copy[4200];
     snprintf(home_copy, sizeof home_copy, "%s", home ? home : "");
     unsetenv("XDG_DATA_HOME");
     unsetenv("HOME");
     char nowhere[4200];
-    CHECK(!model_slot_save_path(&m, nowhere, sizeof nowhere, &err) &&
+    CHECK(!model_slot_new_path(nowhere, sizeof nowhere, &err) &&
               strstr(err.msg, "cannot save: ") && strstr(err.msg, "HOME"),
           "no folder: %s", err.msg);
     if (home)

@@ -7,8 +7,8 @@
  * rendered through the window's own canvas (src/app/canvas.c) and
  * normalised as the window normalises it. The targets (issue 12): at most
  * 2 % of the digits flagged, at least 70 % of the letters and of the
- * scribbles; the letters' 70 % is not reached (54.7 %), and the check below
- * holds the detector to what it does. Today's "sure" rule (top probability >= 50 % and a normalised
+ * scribbles. The threshold comes from held-out training digits, so the
+ * test digits' share is measured, not made. Today's "sure" rule (top probability >= 50 % and a normalised
  * entropy <= 0.55, src/app/views.h) is measured on the same sets beside it. */
 #include <math.h>
 #include <stdio.h>
@@ -27,12 +27,12 @@
 /* ---------------------------------------------------------------------------
  * By hand. */
 
-/* 2 classes, 2 inputs, 1 component each: class 0's mean image is
- * (0.5, 0.5) and its component (1, 0); class 1's mean (0, 0) and component
- * (0, 1). Median 0.5, threshold 1. */
+/* 2 classes, a 1x1 image with cells of 1 pixel and 2 bins: 2 features, 1
+ * component each: class 0's mean (0.5, 0.5) and component (1, 0); class
+ * 1's mean (0, 0) and component (0, 1). Median 0.5, threshold 1. */
 static void hand_detector(novelty *nv)
 {
-    novelty_init(nv, 2, 2, 1, NULL);
+    novelty_init(nv, 2, 1, 1, 1, 2, 1, NULL);
     const float means[4] = {0.5f, 0.5f, 0.0f, 0.0f}, comps[4] = {1.0f, 0.0f, 0.0f, 1.0f};
     memcpy(nv->means, means, sizeof means);
     memcpy(nv->components, comps, sizeof comps);
@@ -44,46 +44,108 @@ static void test_by_hand(void)
 {
     novelty nv;
     hand_detector(&nv);
+    CHECK(nv.features == 2 && nv.inputs == 1, "1x1 pixels, 1 cell, 2 bins: 2 features");
     novelty_result r;
-    // x = (1, 0.75) against class 0: x - mean = (0.5, 0.25), squared
-    // distance 0.3125; the component (1, 0) rebuilds 0.5^2 = 0.25, leaving
-    // 0.0625. Score 0.0625 / sqrt(0.3125) = 0.111803, 0.2236 of the median.
-    const float x1[2] = {1.0f, 0.75f};
-    novelty_score(&nv, x1, 0, &r);
-    CHECK(r.cls == 0 && r.distance == 0.3125 && r.residual == 0.0625 &&
-              fabs(r.score - 0.1118034) < 1e-6 && fabs(r.ratio - 0.2236068) < 1e-6 &&
-              r.threshold_ratio == 2.0 && !r.not_a_digit,
-          "x1 vs class 0: 0.3125 - 0.25 = 0.0625, score 0.1118 (got %g, %g, %g)", r.distance,
-          r.residual, r.score);
-    // x = (0.5, 2.5) against class 0: (0, 2), none of it along (1, 0): 4 of
-    // 4 left, score 4 / 2 = 2, 4 times the median, above the threshold 1.
-    const float x2[2] = {0.5f, 2.5f};
-    novelty_score(&nv, x2, 0, &r);
-    CHECK(r.residual == 4.0 && r.score == 2.0 && r.ratio == 4.0 && r.not_a_digit,
-          "x2 vs class 0: 4 left of 4, score 2, not a digit (got %g, %g)", r.residual, r.score);
-    // The same x against class 1: (0.5, 2.5), of which (0, 1) rebuilds 6.25
-    // of 6.5: 0.25 left, score 0.25 / sqrt(6.5) = 0.0981, a digit of class 1.
-    novelty_score(&nv, x2, 1, &r);
-    CHECK(r.distance == 6.5 && r.residual == 0.25 && fabs(r.score - 0.0980581) < 1e-6 &&
-              !r.not_a_digit,
-          "x2 vs class 1: 6.5 - 6.25 = 0.25 (got %g, %g)", r.residual, r.score);
-    // At the mean itself there is nothing to measure: score 0.
+    // f = (1, 0.75) against class 0: f - mean = (0.5, 0.25), squared
+    // distance 0.3125; the component (1, 0) rebuilds the 0.5, leaving
+    // 0.25^2 = 0.0625, 0.125 of the median.
+    const float f1[2] = {1.0f, 0.75f};
+    novelty_score_features(&nv, f1, 0, &r);
+    CHECK(r.cls == 0 && r.distance == 0.3125 && r.residual == 0.0625 && r.score == 0.0625 &&
+              r.ratio == 0.125 && r.threshold_ratio == 2.0 && !r.not_a_digit,
+          "f1 vs class 0: 0.3125 - 0.25 = 0.0625 (got %g, %g, %g)", r.distance, r.residual,
+          r.score);
+    // f = (0.5, 2.5) against class 0: (0, 2), none of it along (1, 0): 4
+    // left, 8 times the median, above the threshold 1.
+    const float f2[2] = {0.5f, 2.5f};
+    novelty_score_features(&nv, f2, 0, &r);
+    CHECK(r.residual == 4.0 && r.score == 4.0 && r.ratio == 8.0 && r.not_a_digit,
+          "f2 vs class 0: 4 left of 4, not a digit (got %g, %g)", r.residual, r.score);
+    // The same f against class 1: (0.5, 2.5), of which (0, 1) rebuilds the
+    // 2.5: 0.25 left, a digit of class 1.
+    novelty_score_features(&nv, f2, 1, &r);
+    CHECK(r.distance == 6.5 && r.residual == 0.25 && !r.not_a_digit,
+          "f2 vs class 1: 6.5 - 6.25 = 0.25 (got %g, %g)", r.distance, r.residual);
     const float m0[2] = {0.5f, 0.5f};
-    novelty_score(&nv, m0, 0, &r);
+    novelty_score_features(&nv, m0, 0, &r);
     CHECK(r.distance == 0.0 && r.score == 0.0 && !r.not_a_digit, "the class mean scores 0");
 
     novelty copy;
     CHECK(novelty_copy(&copy, &nv, NULL), "copy");
-    novelty_score(&copy, x2, 0, &r);
-    CHECK(r.score == 2.0 && r.not_a_digit && copy.means != nv.means,
+    novelty_score_features(&copy, f2, 0, &r);
+    CHECK(r.score == 4.0 && r.not_a_digit && copy.means != nv.means,
           "a copy scores the same, owning its arrays");
     novelty_destroy(&copy);
     novelty_destroy(&nv);
 
+    // The features of a 1x3 image (0, 1, 0), one cell of 3 pixels, 2 bins.
+    // Blurred along the row: (0.25, 0.375, 0.25); down the one-row column,
+    // times the middle tap 0.375: (0.09375, 0.140625, 0.09375). Gradients
+    // (right minus left, zero outside): +0.140625, 0, -0.140625, none
+    // across: both edges point along the row, direction 0 (bin 0) once
+    // folded onto 180 degrees. Each pixel is 1/3 of a cell from the cell's
+    // centre in both directions, so 2/3 x 2/3 of its strength goes to the
+    // cell: 2 x 4/9 x 0.140625 = 0.125, whose square root is 0.35355.
+    float x[3] = {0.0f, 1.0f, 0.0f}, f[2];
+    CHECK(novelty_init(&nv, 2, 1, 3, 3, 2, 1, NULL), "a 1x3 detector");
+    novelty_features(&nv, x, f);
+    CHECK(fabsf(f[0] - 0.3535534f) < 1e-6f && f[1] == 0.0f,
+          "1x3 (0, 1, 0): bin 0 sqrt(0.125), bin 1 nothing (got %g, %g)", f[0], f[1]);
+    novelty_destroy(&nv);
+    // The same down a 3x1 column: the edges point down, 90 degrees: bin 1.
+    CHECK(novelty_init(&nv, 2, 3, 1, 3, 2, 1, NULL), "a 3x1 detector");
+    novelty_features(&nv, x, f);
+    CHECK(f[0] == 0.0f && fabsf(f[1] - 0.3535534f) < 1e-6f,
+          "3x1 (0, 1, 0): bin 1 sqrt(0.125) (got %g, %g)", f[0], f[1]);
+    novelty_destroy(&nv);
+
+    // On 28x28: an empty image has no edges; an image and its transpose
+    // have the same features with the cells transposed and each direction
+    // mirrored about 45 degrees (bin b of 12 becomes bin 6 - b).
+    CHECK(novelty_init(&nv, 10, 28, 28, 7, 12, 4, NULL) && nv.features == 192,
+          "28x28, cells of 7, 12 bins: 192 features");
+    float img[784] = {0}, tr[784], fa[192], fb[192];
+    novelty_features(&nv, img, fa);
+    bool zero = true;
+    for (size_t i = 0; i < 192; i++)
+        zero = zero && fa[i] == 0.0f;
+    CHECK(zero, "an empty image has no features");
+    for (int i = 0; i < 60; i++) // a few strokes: a slanted bar and a ring
+        img[(4 + i / 3) * 28 + 6 + i / 5] = 1.0f;
+    for (int a = 0; a < 36; a++)
+        img[(int)(18 + 5 * sinf((float)a / 5.73f)) * 28 + (int)(18 + 5 * cosf((float)a / 5.73f))] =
+            0.8f;
+    for (int r = 0; r < 28; r++)
+        for (int c = 0; c < 28; c++)
+            tr[c * 28 + r] = img[r * 28 + c];
+    novelty_features(&nv, img, fa);
+    novelty_features(&nv, tr, fb);
+    float worst = 0.0f, total = 0.0f;
+    for (size_t cy = 0; cy < 4; cy++)
+        for (size_t cx = 0; cx < 4; cx++)
+            for (size_t b = 0; b < 12; b++) {
+                float d = fabsf(fa[(cy * 4 + cx) * 12 + b] - fb[(cx * 4 + cy) * 12 + (18 - b) % 12]);
+                worst = d > worst ? d : worst;
+                total += fa[(cy * 4 + cx) * 12 + b];
+            }
+    CHECK(worst < 1e-3f && total > 1.0f, "the transpose's features, mirrored (off by %g)", worst);
+    novelty_destroy(&nv);
+
+    CHECK(novelty_round(0.123456f) == 0.1235f && novelty_round(-0.00098765f) == -0.0009877f &&
+              novelty_round(123456.0f) == 123500.0f && novelty_round(0.0f) == 0.0f &&
+              novelty_round(9.99951f) == 10.0f,
+          "rounded to 4 significant digits");
+
     dp_error err;
-    CHECK(!novelty_init(&nv, 2, 2, 0, &err) && nv.block == NULL && strstr(err.msg, "components"),
+    CHECK(!novelty_init(&nv, 2, 2, 2, 1, 2, 0, &err) && nv.block == NULL &&
+              strstr(err.msg, "components"),
           "no components refused (%s)", err.msg);
-    CHECK(!novelty_init(&nv, 2, 2, 3, &err), "more components than inputs refused");
+    CHECK(!novelty_init(&nv, 2, 1, 1, 1, 2, 3, &err), "more components than features refused");
+    CHECK(!novelty_init(&nv, 2, 28, 28, 1, 12, 4, &err) && strstr(err.msg, "9408 features"),
+          "28x28 cells of one pixel: too many features (%s)", err.msg);
+    CHECK(!novelty_init(&nv, 2, 28, 28, 7, 1, 4, &err) && strstr(err.msg, "2 to 36 bins"),
+          "one bin refused (%s)", err.msg);
+    CHECK(!novelty_init(&nv, 2, 28, 28, 29, 12, 4, &err), "a cell larger than the image refused");
 }
 
 /* ---------------------------------------------------------------------------
@@ -204,10 +266,13 @@ static bool render(canvas *cv, const drawing *d, const variant *v, float *out)
 /* ---------------------------------------------------------------------------
  * Scribbles: shapes no digit has, from a seeded generator. */
 
-#define N_KINDS 10
+/* The last four kinds were added after the detector was chosen, to measure
+ * it on shapes it was not chosen on. */
+#define N_KINDS 14
 static const char *const kind_names[N_KINDS] = {
     "random walk", "zig-zag", "horizontal line", "circle with a cross", "spiral",
-    "hatching",    "grid",    "star",            "dots",                "filled patch"};
+    "hatching",    "grid",    "star",            "dots",                "filled patch",
+    "wave",        "chain of loops", "box",      "triangle"};
 
 static float uni(dp_rng *r, float lo, float hi)
 {
@@ -333,6 +398,46 @@ static void scribble(drawing *d, int kind, dp_rng *r)
         }
         break;
     }
+    case 10: { // a wave of one to three periods across
+        new_stroke(d);
+        float periods = uni(r, 1, 3), amp = uni(r, 2, 5), len = uni(r, 14, 22);
+        for (int i = 0; i <= 40; i++) {
+            float t = (float)i / 40.0f;
+            add_pt(d, cx - len / 2 + len * t, cy + amp * sinf(t * periods * 6.283f));
+        }
+        break;
+    }
+    case 11: { // a chain of 3 to 5 loops, as a row of cursive e's
+        new_stroke(d);
+        int loops = 3 + (int)dp_rng_below(r, 3);
+        float rad = uni(r, 2, 3.5f), step = uni(r, 3, 4.5f);
+        float x0 = cx - step * (float)loops / 2;
+        for (int i = 0; i <= loops * 12; i++) {
+            float t = (float)i / 12.0f * 6.283f;
+            add_pt(d, x0 + step * (float)i / 12.0f + rad * sinf(t), cy - rad + rad * cosf(t));
+        }
+        break;
+    }
+    case 12: { // a box, upright or turned a little
+        float w = uni(r, 6, 10), h = uni(r, 6, 10), a = uni(r, -0.3f, 0.3f);
+        float c = cosf(a), sn = sinf(a);
+        const float corner[5][2] = {{-1, -1}, {1, -1}, {1, 1}, {-1, 1}, {-1, -1}};
+        new_stroke(d);
+        for (int i = 0; i < 5; i++) {
+            float u = corner[i][0] * w, v = corner[i][1] * h;
+            add_pt(d, cx + c * u - sn * v, cy + sn * u + c * v);
+        }
+        break;
+    }
+    case 13: { // a triangle, pointing any way
+        float rad = uni(r, 6, 10), a0 = uni(r, 0, 6.283f);
+        new_stroke(d);
+        for (int i = 0; i <= 3; i++) {
+            float t = a0 + (float)i * 2.0944f;
+            add_pt(d, cx + rad * cosf(t), cy + rad * sinf(t));
+        }
+        break;
+    }
     default: { // a patch scribbled over, back and forth
         new_stroke(d);
         float w = uni(r, 6, 12), h = uni(r, 6, 12);
@@ -431,10 +536,23 @@ static void test_measured(void)
     CHECK(fitted, "fit: %s", err.msg);
     if (!fitted)
         goto out_data;
-    printf("fitted in %.2f s (%zu components a class on 60,000 training digits, threshold on "
-           "10,000 test digits): median score %.3f, threshold %.3f (%.2fx)\n",
-           fit_s, nv.n_components, nv.median, nv.threshold, nv.threshold / nv.median);
+    printf("fitted in %.2f s (%zu features, %zu components a class on 50,000 training digits, "
+           "threshold on the 10,000 held out): median score %.4f, threshold %.4f (%.2fx), "
+           "%.2f %% of the held-out digits above it\n",
+           fit_s, nv.features, nv.n_components, nv.median, nv.threshold, nv.threshold / nv.median,
+           100.0 * nv.held_out_flagged);
     CHECK(novelty_fits(&nv, &net), "fits the network's shape");
+    // A bundled model that carries a detector carries this one, bit for bit
+    // (digitpad train --not-a-digit on the same digits).
+    const novelty *saved = meta.not_a_digit;
+    if (saved) {
+        size_t n = nv.n_classes * nv.features * (1 + nv.n_components);
+        CHECK(saved->features == nv.features && saved->n_components == nv.n_components &&
+                  memcmp(saved->block, nv.block, n * sizeof(float)) == 0 &&
+                  saved->threshold == nv.threshold && saved->median == nv.median &&
+                  saved->test_flagged == nv.test_flagged,
+              "the bundled model's not_a_digit section is what the fit makes");
+    }
 
     scorer sc = {&net, &nv, malloc(16 * sizeof(float)),
                  malloc(2 * mlp_max_width(&net) * sizeof(float))};
@@ -451,7 +569,7 @@ static void test_measured(void)
     static drawing drawings[MAX_DRAWINGS];
     snprintf(path, sizeof path, "%s/tests/data/drawn.txt", src ? src : ".");
     size_t nd = read_drawings(path, drawings, MAX_DRAWINGS);
-    CHECK(nd == 69, "tests/data/drawn.txt: 30 digits and 39 letters (read %zu)", nd);
+    CHECK(nd == 115, "tests/data/drawn.txt: 50 digits and 65 letters (read %zu)", nd);
     canvas cv;
     canvas_init(&cv);
     tally digits = {0}, letters = {0}, scribbles = {0};
@@ -496,13 +614,10 @@ static void test_measured(void)
 
     CHECK(rate(&test) <= 0.02, "at most 2 %% of MNIST test digits flagged (%.2f %%)",
           100 * rate(&test));
-    CHECK(fabs(rate(&test) - nv.test_flagged) < 1e-12, "the fit's own calibration figure");
+    CHECK(fabs(rate(&test) - nv.test_flagged) < 1e-12, "the fit's own measure of the test set");
     CHECK(rate(&digits) <= 0.02, "at most 2 %% of drawn digits flagged (%.2f %%)",
           100 * rate(&digits));
-    // Issue 12 asks for 70 % of the letters; this detector catches 54.7 %
-    // (README, "Not a digit"): the test holds it to what it does, so that a
-    // change making it worse fails.
-    CHECK(rate(&letters) >= 0.50, "at least 50 %% of drawn letters flagged (%.2f %%)",
+    CHECK(rate(&letters) >= 0.70, "at least 70 %% of drawn letters flagged (%.2f %%)",
           100 * rate(&letters));
     CHECK(rate(&scribbles) >= 0.70, "at least 70 %% of scribbles flagged (%.2f %%)",
           100 * rate(&scribbles));

@@ -2,6 +2,7 @@
  * the model's input scale, when the prediction is announced, and the
  * scratch that always fits the network. */
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "app/scoring.h"
@@ -105,9 +106,87 @@ static void test_update(void)
     model_meta_destroy(&meta);
 }
 
+/* Softmax worked out in scoring: the logits are the model's (bias + inputs
+ * x kernel), exps and their total give probs, and probs are mlp_predict's
+ * own bits. With a not-a-digit detector, "sure" is its verdict. */
+static void test_worked_and_detector(void)
+{
+    size_t sizes[] = {784, 8, 10};
+    mlp net;
+    model_meta meta;
+    CHECK(mlp_init(&net, sizes, 3, NULL) && model_meta_default(&meta, 28, 28, 10, NULL), "net");
+    mlp_init_glorot(&net, 5);
+    canvas c;
+    CHECK(canvas_init(&c), "canvas");
+    scoring s;
+    scoring_init(&s);
+    CHECK(scoring_fit(&s, &net), "fit");
+    canvas_begin_stroke(&c, 8, 8, false);
+    canvas_add_point(&c, 20, 20);
+    canvas_end_stroke(&c);
+    scoring_update(&s, &c, &net, &meta, 1);
+    CHECK(s.has_guess && !s.has_novelty, "a guess without a detector");
+    float probs[10], scratch[2 * 784];
+    mlp_predict(&net, s.input, probs, scratch);
+    CHECK(!memcmp(probs, s.probs, sizeof probs), "probs are not mlp_predict's bits");
+    float mx = s.logits[0];
+    for (size_t i = 1; i < 10; i++)
+        mx = fmaxf(mx, s.logits[i]);
+    double total = 0;
+    for (size_t i = 0; i < 10; i++) {
+        CHECK(fabsf(s.exps[i] - expf(s.logits[i] - mx)) <= 1e-6f, "exp %zu", i);
+        total += (double)s.exps[i];
+    }
+    CHECK(s.max_logit == mx && fabs(total - (double)s.exp_total) < 1e-5, "max %g, total %g",
+          (double)s.max_logit, (double)s.exp_total);
+    for (size_t i = 0; i < 10; i++)
+        CHECK(fabs((double)s.exps[i] / total - (double)s.probs[i]) < 1e-6, "p %zu", i);
+
+    /* A detector whose means and components are all zero: nothing of the
+     * drawing's stroke features f is rebuilt, so the residual and the score
+     * are |f|^2. */
+    novelty *nv = malloc(sizeof *nv);
+    CHECK(nv && novelty_init(nv, 10, 28, 28, 7, 12, 1, NULL), "novelty_init");
+    float feat[NOVELTY_MAX_FEATURES];
+    novelty_features(nv, s.input, feat);
+    double norm2 = 0;
+    for (size_t i = 0; i < nv->features; i++)
+        norm2 += (double)feat[i] * (double)feat[i];
+    CHECK(norm2 > 0, "a stroke has no edges?");
+    nv->median = 1.0;
+    nv->threshold = norm2 * 0.5; // the drawing is twice the limit: not a digit
+    meta.not_a_digit = nv;
+    unsigned ch = scoring_update(&s, &c, &net, &meta, 2);
+    CHECK(s.has_novelty && s.novelty.not_a_digit && !s.sure, "flagged: sure %d", s.sure);
+    CHECK(fabs(s.novelty.score - norm2) < 1e-4 * norm2, "score %g, |f|^2 %g", s.novelty.score,
+          norm2);
+    CHECK(s.novelty.cls == s.guess, "compared with class %zu, the guess is %zu", s.novelty.cls,
+          s.guess);
+    bool was = s.sure;
+    nv->threshold = norm2 * 2.0; // now well under the limit: a digit
+    ch = scoring_update(&s, &c, &net, &meta, 3);
+    CHECK(s.has_novelty && !s.novelty.not_a_digit && s.sure, "not flagged");
+    CHECK(was != s.sure && (ch & SCORING_ANNOUNCE), "a changed verdict is announced: %u", ch);
+    // A detector for another shape is not used: the old rule decides.
+    size_t other[] = {784, 8, 4};
+    mlp small;
+    CHECK(mlp_init(&small, other, 3, NULL), "small");
+    mlp_init_glorot(&small, 2);
+    scoring_fit(&s, &small);
+    scoring_update(&s, &c, &small, &meta, 4);
+    CHECK(!s.has_novelty && s.sure == scoring_is_sure(s.probs, 4), "a detector that does not fit");
+    mlp_destroy(&small);
+
+    scoring_destroy(&s);
+    canvas_destroy(&c);
+    mlp_destroy(&net);
+    model_meta_destroy(&meta); // frees the detector
+}
+
 int main(void)
 {
     test_pure();
     test_update();
+    test_worked_and_detector();
     return check_summary();
 }

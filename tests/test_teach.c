@@ -274,7 +274,8 @@ static void test_teaching(const char *root)
     CHECK(!app_teach_busy(s) && s->report.status_error, "F with no digits: %s", s->report.status);
     // Ctrl+digit with nothing drawn keeps nothing.
     key_event(s, APP_KEY_LABEL, true, 4);
-    CHECK(s->teach.samples.count == 0 && s->report.status_error, "an empty canvas kept");
+    CHECK(s->teach.samples.count == 0 && strstr(s->report.status, "draw a 4 first"),
+          "an empty canvas kept: %s", s->report.status);
 
     // Six digits of each class in the hand, each put on the canvas and kept
     // with Ctrl+its digit, as a person would.
@@ -306,8 +307,12 @@ static void test_teaching(const char *root)
           err.msg);
     dataset_destroy(&back);
 
-    // The panel: M opens it, its thumbnails show the newest first, a click
-    // on one picks it, Delete removes it (and the counter drops).
+    // The panel: Ctrl+digit opened it (M closes and opens it), its
+    // thumbnails show the newest first, a click on one picks it, Delete
+    // removes it (and the counter drops).
+    CHECK(s->teach.open, "Ctrl+digit did not open the panel");
+    key_event(s, APP_KEY_M, false, 0);
+    CHECK(!s->teach.open, "M did not close the panel");
     key_event(s, APP_KEY_M, false, 0);
     teach_layout tl;
     teach_layout_compute(&s->teach, &s->layout, &tl);
@@ -377,6 +382,7 @@ static void test_teaching(const char *root)
     // A: distortions on for the next training, and a strip of them.
     key_event(s, APP_KEY_A, false, 0);
     key_event(s, APP_KEY_M, false, 0);
+    CHECK(s->teach.open, "M did not open the panel");
     app_update(s, t += 2.0);
     CHECK(s->train.next.augment && s->teach.n_preview == TEACH_PREVIEW,
           "augment %d, %zu previewed", s->train.next.augment, s->teach.n_preview);

@@ -28,18 +28,30 @@ if [ ! -e "${DIGITPAD_DATA:-/nonexistent}/train-images-idx3-ubyte" ] &&
     [ "$failed" -eq 0 ] && exit 77 || exit 1
 fi
 
+# Too few training images: refused in one line before any training.
+"$digitpad" train --limit 5 --epochs 1 --not-a-digit --out "$tmp/few.json" > "$tmp/out" 2> "$tmp/err"
+status=$?
+if [ "$status" -ne 0 ] && [ "$(wc -l < "$tmp/err")" -eq 1 ] && grep -qF 'at least 12' "$tmp/err" &&
+   ! grep -q 'Trained' "$tmp/out" && [ ! -e "$tmp/few.json" ]; then ok
+else fail "--limit 5: status $status, stderr: $(cat "$tmp/err"), stdout: $(cat "$tmp/out")"; fi
+
 if "$digitpad" train --model "$model" --epochs 0 --not-a-digit -q --out "$tmp/m.json" > "$tmp/out" 2>&1; then ok
 else fail "fit: $(cat "$tmp/out")"; fi
 if grep -qF '"not_a_digit": {' "$tmp/m.json" &&
-   grep -qF '"method": "class-subspace", "components": 16, "median": ' "$tmp/m.json"; then ok
+   grep -qF '"method": "gradient-subspace", "cell": 7, "bins": 12, "components": 24,' "$tmp/m.json"; then ok
 else fail "no not_a_digit section in the saved model"; fi
 # The old file but its closing "\n}\n" is where the new one starts.
 keep=$(($(wc -c < "$model") - 3))
 if [ "$(head -c "$keep" "$model" | cksum)" = "$(head -c "$keep" "$tmp/m.json" | cksum)" ]; then ok
 else fail "the rest of the model changed"; fi
-# 10 rows of means and 160 of directions, 784 numbers each.
+# 10 rows of means and 240 of directions, 192 numbers each.
 rows=$(sed -n '/"means": \[/,/^  }/p' "$tmp/m.json" | grep -c '^      \[')
-if [ "$rows" -eq 170 ]; then ok; else fail "$rows rows in the section, expected 170"; fi
+if [ "$rows" -eq 250 ]; then ok; else fail "$rows rows in the section, expected 250"; fi
+numbers=$(sed -n '/"means": \[/,/^  }/p' "$tmp/m.json" | grep '^      \[' | sed 's/,$//' | awk -F, '{ n += NF } END { print n }')
+if [ "$numbers" -eq 48000 ]; then ok; else fail "$numbers numbers in the section, expected 48000"; fi
+# Small: the section is under 500 kB (README, "Not a digit").
+extra=$(($(wc -c < "$tmp/m.json") - $(wc -c < "$model")))
+if [ "$extra" -lt 500000 ]; then ok; else fail "the section takes $extra bytes"; fi
 if "$digitpad" train --model "$tmp/m.json" --epochs 0 -q --out "$tmp/m2.json" > "$tmp/out" 2>&1 &&
    cmp -s "$tmp/m.json" "$tmp/m2.json"; then ok
 else fail "reload and save changed the bytes: $(cat "$tmp/out")"; fi

@@ -129,6 +129,7 @@ static void test_hand_neuron(void)
     check_line(t.term[0], "( 1, 2) 1.000 × +2.000 = +2.000", "largest term");
     check_line(t.term[1], "( 0, 0) 0.500 × +1.000 = +0.500", "second term");
     check_line(t.term[2], "(27,27) 0.250 × -1.000 = -0.250", "third term");
+    check_line(t.term_long[0], "pixel (1,2): 1.000 × +2.000 = +2.000", "largest term, long");
     check_line(t.rest, "the other 781 inputs are 0 and add 0", "the rest");
     check_line(t.sum, "sum of all 784 products +2.2500", "sum");
     check_line(t.bias, "+ bias +0.0000", "bias");
@@ -531,8 +532,44 @@ static void test_geometry(void)
     free(cap);
 }
 
+/* No hidden layer (784 -> 10): layer 1 is the output, softmax; the diagram
+ * has the input and the outputs only. */
+static void test_no_hidden_layer(void)
+{
+    captured *cap = calloc(1, sizeof *cap);
+    app_state *s = new_state(cap, 900, 600, 1.0f);
+    size_t sizes[] = {784, 10};
+    mlp net;
+    model_meta meta;
+    CHECK(mlp_init(&net, sizes, 2, NULL) && model_meta_default(&meta, 28, 28, 10, NULL), "net");
+    net.layers[0].kernel[30 * 10 + 4] = 2.0f;
+    app_state_use_model(s, &net, &meta, "");
+    float img[784] = {0};
+    img[30] = 1.0f;
+    canvas_set_bitmap(&s->canvas, img);
+    tick(s);
+    key(s, APP_KEY_6);
+    const char *ev = last_event(cap, "neuron");
+    CHECK(ev && strstr(ev, "\"layer\":1,\"unit\":4,\"activation\":\"softmax\"") &&
+              strstr(ev, "\"sum\":2,"),
+          "784 -> 10: %s", ev ? ev : "none");
+    key(s, APP_KEY_UP);
+    key(s, APP_KEY_DOWN);
+    CHECK(s->views.neuron.layer == 0 || s->views.neuron.layer == 1, "no layer beyond the output");
+    key(s, APP_KEY_7);
+    view_network_layout nl;
+    view_network_layout_of(&s->views, VC(s), &nl);
+    CHECK(nl.n_layers == 1 && nl.grid[0].n == 10 && nl.grid[0].cols == 1, "784 -> 10 diagram");
+    const explain_edge *e;
+    CHECK(view_network_edges(&s->views, 1, &e) == 1 && e[0].from == 30 && e[0].to == 4,
+          "its one edge");
+    free_state(s);
+    free(cap);
+}
+
 int main(void)
 {
+    test_no_hidden_layer();
     test_hand_neuron();
     test_network();
     test_bundled_against_file();

@@ -153,6 +153,16 @@ static app_key translate_key(SDL_Keycode k)
         return APP_KEY_SLOWER;
     case SDLK_RIGHTBRACKET:
         return APP_KEY_FASTER;
+    case SDLK_PERIOD:
+    case SDLK_KP_PERIOD:
+        return APP_KEY_PERIOD;
+    case SDLK_o:
+        return APP_KEY_O;
+    case SDLK_RETURN:
+    case SDLK_KP_ENTER:
+        return APP_KEY_RETURN;
+    case SDLK_l:
+        return APP_KEY_L;
     case SDLK_f:
         return APP_KEY_F;
     case SDLK_m:
@@ -232,6 +242,10 @@ static void handle_sdl_event(app_state *s, window *w, ui_ctx *ui, waker *wk, con
         } else if (in.ctrl && e->key.keysym.sym == SDLK_KP_0) {
             in.key = APP_KEY_LABEL;
             in.digit = 0;
+        } else if (in.shift && e->key.keysym.sym >= SDLK_0 && e->key.keysym.sym <= SDLK_9) {
+            // Shift+digit: the label whose loss is shown (scores.h).
+            in.key = APP_KEY_PICK_LABEL;
+            in.digit = (int)(e->key.keysym.sym - SDLK_0);
         }
         if (in.key == APP_KEY_NONE)
             return;
@@ -514,6 +528,12 @@ static void announce_ready(app_state *s, const window *w, double startup_ms)
     event_ready(&s->events, window_rect(s->layout.canvas, w->ratio), w->win_w, w->win_h,
                 (double)w->ratio, info.name, startup_ms, tabs, VIEW_COUNT,
                 window_rect(s->layout.bars, w->ratio), window_rect(s->layout.view, w->ratio));
+    static const char *const names[] = {"step", "speed_1", "speed_10", "speed_100", "speed_full",
+                                        "settings"};
+    events_rect bar[6];
+    for (int i = 0; i < 6; i++)
+        bar[i] = window_rect(s->layout.buttons[BTN_STEP + i], w->ratio);
+    event_controls(&s->events, names, bar, 6);
 }
 
 /* Is a file still being read that the first screenshot should show? */

@@ -146,6 +146,19 @@ model_epoch curves_add_epoch(curves *c, const trainer_event *ev)
     return e;
 }
 
+void curves_add_start(curves *c, double val_loss, double val_accuracy)
+{
+    if (c->n_epochs || c->epoch_base)
+        return;
+    // Nothing has been trained on: the test figures stand for both.
+    c->epochs[c->n_epochs++] = (model_epoch){.epoch = 0,
+                                             .loss = val_loss,
+                                             .accuracy = val_accuracy,
+                                             .val_loss = val_loss,
+                                             .val_accuracy = val_accuracy};
+    c->version++;
+}
+
 void curves_add_probe(curves *c, const trainer_event *ev)
 {
     curve_digit_point p;

@@ -84,6 +84,10 @@ void curves_add_step(curves *c, const trainer_event *ev);
 /* An EPOCH event as the model history's record (epoch counted after the
  * base); returns it. */
 model_epoch curves_add_epoch(curves *c, const trainer_event *ev);
+/* The untrained weights' test loss and accuracy as the point at epoch 0
+ * (issue 11: the curves start where training does, measured, not
+ * assumed); ignored once there are epoch points or recorded epochs. */
+void curves_add_start(curves *c, double val_loss, double val_accuracy);
 /* A PROBE event for the drawing: one point of its chart. */
 void curves_add_probe(curves *c, const trainer_event *ev);
 /* A new drawing: its chart starts again. */

@@ -2,6 +2,7 @@
 #include "events.h"
 
 #include "common/format.h"
+#include "core/float_text.h"
 
 #include <math.h>
 #include <stdarg.h>
@@ -74,6 +75,21 @@ static rect_text jrect(events_rect r)
     return t;
 }
 
+void event_controls(events *e, const char *const *names, const events_rect *rects, size_t n)
+{
+    if (!events_enabled(e))
+        return;
+    char list[1024] = "";
+    size_t at = 0;
+    for (size_t i = 0; i < n && at < sizeof list; i++) {
+        char name[64];
+        json_string(name, sizeof name, names[i]);
+        at += (size_t)snprintf(list + at, sizeof list - at, "%s%s:%s", i ? "," : "", name,
+                               jrect(rects[i]).s);
+    }
+    emitf(e, "{\"event\":\"controls\",\"buttons\":{%s}}", list);
+}
+
 void event_ready(events *e, events_rect canvas, int win_w, int win_h, double scale,
                  const char *renderer, double startup_ms, const events_rect *tabs, size_t n_tabs,
                  events_rect bars, events_rect view)
@@ -120,6 +136,42 @@ void event_prediction(events *e, const char *label, size_t index, float confiden
           "{\"event\":\"prediction\",\"label\":%s,\"index\":%zu,\"confidence\":%.4f,"
           "\"sure\":%s,\"probs\":[%s]}",
           jl, index, (double)confidence, sure ? "true" : "false", p);
+}
+
+/* Appends n floats, comma-separated, at out + *at (never past cap). */
+static void float_list(char *out, size_t cap, size_t *at, const float *v, size_t n)
+{
+    for (size_t i = 0; i < n && *at + FLOAT_TEXT_MAX + 2 < cap; i++) {
+        if (i)
+            out[(*at)++] = ',';
+        if (isfinite(v[i]))
+            *at += float_text(out + *at, v[i]);
+        else
+            *at += (size_t)snprintf(out + *at, cap - *at, "null");
+    }
+    out[*at] = '\0';
+}
+
+void event_scores(events *e, const float *input, size_t n_input, const float *logits,
+                  const float *probs, size_t n)
+{
+    if (!events_enabled(e))
+        return;
+    // 784 inputs do not fit emitf's line: this one is made here, to its size.
+    enum { CAP = (28 * 28 + 2 * 16) * (FLOAT_TEXT_MAX + 1) + 128 };
+    char line[CAP];
+    if (n_input > 28 * 28)
+        n_input = 28 * 28;
+    if (n > 16)
+        n = 16;
+    size_t at = (size_t)snprintf(line, CAP, "{\"event\":\"scores\",\"input\":[");
+    float_list(line, CAP, &at, input, n_input);
+    at += (size_t)snprintf(line + at, CAP - at, "],\"logits\":[");
+    float_list(line, CAP, &at, logits, n);
+    at += (size_t)snprintf(line + at, CAP - at, "],\"probs\":[");
+    float_list(line, CAP, &at, probs, n);
+    snprintf(line + at, CAP - at, "]}");
+    e->sink(e->ctx, line);
 }
 
 void event_progress(events *e, size_t epoch, size_t epochs, size_t step, size_t steps_per_epoch,
@@ -189,6 +241,18 @@ void event_settings(events *e, double lr, size_t batch, size_t epochs, const siz
           "{\"event\":\"settings\",\"lr\":%s,\"batch\":%zu,\"epochs\":%zu,\"layers\":[%s],"
           "\"activation\":%s,\"speed\":%u}",
           jnum(lr).s, batch, epochs, list, act, speed);
+}
+
+void event_step(events *e, uint64_t global_step, double batch_loss, double batch_accuracy,
+                size_t batch, double weight_move)
+{
+    if (!events_enabled(e))
+        return;
+    emitf(e,
+          "{\"event\":\"step\",\"global_step\":%llu,\"batch_loss\":%s,\"batch_accuracy\":%s,"
+          "\"batch\":%zu,\"weight_move\":%s}",
+          (unsigned long long)global_step, jnum(batch_loss).s, jnum(batch_accuracy).s, batch,
+          jnum(weight_move).s);
 }
 
 void event_loaded(events *e, const char *path, const char *shape)

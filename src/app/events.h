@@ -35,6 +35,10 @@ typedef struct events_rect {
 
 /* ---- one function per event --------------------------------------------- */
 
+/* Where issue 11's training bar buttons are (window coordinates), right
+ * after ready, for tests that click them: names[i] at rects[i]. */
+void event_controls(events *e, const char *const *names, const events_rect *rects, size_t n);
+
 void event_ready(events *e, events_rect canvas, int win_w, int win_h, double scale,
                  const char *renderer, double startup_ms, const events_rect *tabs, size_t n_tabs,
                  events_rect bars, events_rect view);
@@ -42,6 +46,12 @@ void event_error(events *e, const char *message);
 void event_prediction(events *e, const char *label, size_t index, float confidence, bool sure,
                       const float *probs, size_t n);
 void event_no_prediction(events *e);
+/* {"event":"scores","input":[…],"logits":[…],"probs":[…]}: what the network
+ * was fed (n_input floats, in the model's input scale), its raw scores
+ * before softmax and the probabilities, each float as the shortest text
+ * that reads back to it (float_text), so a test can redo the arithmetic. */
+void event_scores(events *e, const float *input, size_t n_input, const float *logits,
+                  const float *probs, size_t n);
 void event_progress(events *e, size_t epoch, size_t epochs, size_t step, size_t steps_per_epoch,
                     double loss, double accuracy, double batch_loss, double samples_per_s);
 void event_epoch(events *e, int epoch, size_t epochs, double loss, double accuracy,
@@ -57,6 +67,10 @@ void event_loaded(events *e, const char *path, const char *shape);
  * whenever one changes. */
 void event_settings(events *e, double lr, size_t batch, size_t epochs, const size_t *layers,
                     size_t n_layers, const char *activation, unsigned speed);
+/* One batch trained on its own (Step, `.`): which batch since the start
+ * or reset, its mean loss and accuracy, its size, how far the weights moved. */
+void event_step(events *e, uint64_t global_step, double batch_loss, double batch_accuracy,
+                size_t batch, double weight_move);
 void event_saved(events *e, const char *path);
 void event_swept(events *e, size_t count);
 void event_view(events *e, const char *name);

@@ -23,10 +23,10 @@ static void click(app_state *s, layout_button b)
 {
     switch (b) {
     case BTN_CLEAR:
-        canvas_clear(&s->canvas);
+        app_clear_canvas(s);
         break;
     case BTN_UNDO:
-        canvas_undo(&s->canvas);
+        app_undo(s);
         break;
     case BTN_ERASE:
         s->erase_mode = !s->erase_mode;
@@ -35,10 +35,10 @@ static void click(app_state *s, layout_button b)
         toggle_preprocess(s);
         break;
     case BTN_TRAIN:
-        app_toggle_training(s);
+        app_train_asked(s);
         break;
     case BTN_RESET:
-        app_reset_weights(s);
+        app_reset_asked(s);
         break;
     case BTN_SAVE:
         app_state_save(s);
@@ -55,6 +55,20 @@ static void click(app_state *s, layout_button b)
     case BTN_TAB_NETWORK:
         app_show_view(s, (app_view)(b - BTN_TAB_HIDDEN));
         break;
+    case BTN_STEP:
+        app_single_step(s);
+        break;
+    case BTN_SPEED_1:
+    case BTN_SPEED_10:
+    case BTN_SPEED_100:
+    case BTN_SPEED_FULL: {
+        static const unsigned speeds[] = {1, 10, 100, 0};
+        app_set_speed(s, speeds[b - BTN_SPEED_1]);
+        break;
+    }
+    case BTN_SETTINGS:
+        app_toggle_settings(s);
+        break;
     case BTN_NONE:
     case BTN_COUNT:
         break;
@@ -67,6 +81,8 @@ static void key(app_state *s, const app_input_event *ev)
         s->help_visible = false;
         return;
     }
+    if (app_controls_key(s, ev))
+        return;
     if (ev->key == APP_KEY_ESCAPE && views_escape(&s->views))
         return;
     if (s->teach.open && ev->key == APP_KEY_ESCAPE) {
@@ -78,31 +94,41 @@ static void key(app_state *s, const app_input_event *ev)
         app_teach_delete(s, s->teach.selected);
         return;
     }
+    if (app_scores_key(s, ev))
+        return;
     view_ctx c = app_view_ctx(s);
     switch (ev->key) {
     case APP_KEY_SPACE:
-        app_toggle_training(s);
+        app_train_asked(s);
         break;
     case APP_KEY_R:
         if (!ev->ctrl)
-            app_reset_weights(s);
+            app_reset_asked(s);
         break;
     case APP_KEY_C:
     case APP_KEY_BACKSPACE:
-        if (!ev->ctrl) {
-            canvas_clear(&s->canvas);
-            s->drawing = false;
-        }
+        if (!ev->ctrl)
+            app_clear_canvas(s);
         break;
     case APP_KEY_Z:
-        if (ev->ctrl) {
-            canvas_undo(&s->canvas);
-            s->drawing = false;
-        }
+        if (ev->ctrl)
+            app_undo(s);
         break;
     case APP_KEY_S:
         if (ev->ctrl)
-            app_state_save(s);
+            app_state_save_as(s, ev->shift);
+        else
+            app_toggle_settings(s);
+        break;
+    case APP_KEY_PERIOD:
+        if (!ev->ctrl)
+            app_single_step(s);
+        break;
+    case APP_KEY_O:
+        if (ev->ctrl)
+            app_open_panel(s);
+        break;
+    case APP_KEY_RETURN:
         break;
     case APP_KEY_P:
         toggle_preprocess(s);
@@ -197,6 +223,7 @@ static void key(app_state *s, const app_input_event *ev)
         break;
     case APP_KEY_ESCAPE:
     case APP_KEY_NONE:
+    default: // the scores' and the lesson's keys (app_scores_key)
         break;
     }
 }
@@ -234,7 +261,11 @@ void app_handle(app_state *s, const app_input_event *ev)
             s->help_visible = false;
             break;
         }
-        if (ev->button == 1 && app_teach_mouse(s, ev->x, ev->y, true))
+        if (app_controls_mouse_down(s, ev->x, ev->y, ev->button))
+            break;
+        if ((ev->button == 1 && app_teach_mouse(s, ev->x, ev->y, true)) ||
+            (ev->button == 1 && app_scores_click(s, ev->x, ev->y)) ||
+            (ev->button == 3 && app_scores_right_click(s, ev->x, ev->y)))
             break;
         layout_button b = layout_button_at(&s->layout, ev->x, ev->y);
         if (b != BTN_NONE) {

@@ -132,19 +132,26 @@ void layout_compute(app_layout *l, int w, int h, float scale, size_t n_layers)
     int x3 = x2 + wp + gap;
     int wr = w - pad - x3;
     y = top;
-    l->controls = rect(x3, y, wr, px(36, scale));
-    y += l->controls.h + gap;
-    l->progress = rect(x3, y, wr, px(50, scale));
+    // A short window (900 x 600) is compact: the rows above the view give
+    // up a few pixels each, so that the view at the bottom (one neuron's
+    // sum needs its lines) keeps its room beside the training bar.
+    bool compact = bottom - top < px(520, scale);
+    l->controls = rect(x3, y, wr, px(compact ? 32 : 36, scale));
+    y += l->controls.h + px(compact ? 4 : 6, scale);
+    l->trainbar = rect(x3, y, wr, px(compact ? 26 : 28, scale));
+    y += l->trainbar.h + gap;
+    l->progress = rect(x3, y, wr, px(compact ? 46 : 50, scale));
     y += l->progress.h + gap;
     int rest = bottom - y;
-    int charts_h = clampi((int)(0.25f * (float)rest), px(92, scale), px(200, scale));
+    int charts_h = clampi((int)((compact ? 0.2f : 0.25f) * (float)rest), px(compact ? 80 : 92, scale),
+                          px(200, scale));
     int loss_w = (wr - gap) / 2;
     l->loss_chart = rect(x3, y, loss_w, charts_h);
     l->acc_chart = rect(x3 + loss_w + gap, y, wr - loss_w - gap, charts_h);
     y += charts_h + gap;
-    int tabs_h = px(30, scale);
+    int tabs_h = px(compact ? 28 : 30, scale);
     l->tabs = rect(x3, y, wr, tabs_h);
-    y += tabs_h + px(6, scale);
+    y += tabs_h + px(compact ? 4 : 6, scale);
     l->view = rect(x3, y, wr, bottom - y);
 
     // Buttons.
@@ -155,6 +162,10 @@ void layout_compute(app_layout *l, int w, int h, float scale, size_t n_layers)
     static const layout_button ctl[] = {BTN_TRAIN, BTN_RESET, BTN_SAVE};
     static const float ctl_w[] = {1.6f, 1.0f, 1.0f};
     row_of_buttons(l, l->controls, ctl, ctl_w, 3, sp);
+    static const layout_button bar[] = {BTN_STEP,      BTN_SPEED_1,    BTN_SPEED_10,
+                                        BTN_SPEED_100, BTN_SPEED_FULL, BTN_SETTINGS};
+    static const float bar_w[] = {1.0f, 0.75f, 0.85f, 0.95f, 0.85f, 1.6f};
+    row_of_buttons(l, l->trainbar, bar, bar_w, 6, px(4, scale));
     static const layout_button tabs[] = {BTN_TAB_HIDDEN,   BTN_TAB_WEIGHTS, BTN_TAB_WHY,
                                          BTN_TAB_MISTAKES, BTN_TAB_LOG,     BTN_TAB_NEURON,
                                          BTN_TAB_NETWORK};
@@ -175,8 +186,9 @@ size_t layout_panels(const app_layout *l, app_rect *rects, const char **names, s
         {"header", l->header},         {"status", l->status},     {"canvas", l->canvas},
         {"tools", l->tools},           {"params", l->params},     {"preview", l->preview},
         {"guess", l->guess},           {"bars", l->bars},         {"digit_chart", l->digit_chart},
-        {"controls", l->controls},     {"progress", l->progress}, {"loss_chart", l->loss_chart},
+        {"controls", l->controls},     {"progress", l->progress},     {"loss_chart", l->loss_chart},
         {"acc_chart", l->acc_chart},   {"tabs", l->tabs},         {"view", l->view},
+        {"trainbar", l->trainbar},
     };
     size_t n = sizeof all / sizeof all[0];
     for (size_t i = 0; i < n && i < max; i++) {

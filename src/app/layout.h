@@ -42,6 +42,12 @@ typedef enum layout_button {
     BTN_TAB_LOG,
     BTN_TAB_NEURON,
     BTN_TAB_NETWORK,
+    BTN_STEP,         // issue 11's training bar: one batch, the speeds, the settings
+    BTN_SPEED_1,
+    BTN_SPEED_10,
+    BTN_SPEED_100,
+    BTN_SPEED_FULL,
+    BTN_SETTINGS,
     BTN_COUNT,
 } layout_button;
 
@@ -63,6 +69,7 @@ typedef struct app_layout {
     app_rect digit_chart; // this drawing's probability over training
 
     app_rect controls;   // Train / Reset / Save row
+    app_rect trainbar;   // Step, the speeds (1, 10, 100 batches/s, full), Settings
     app_rect progress;   // epoch n/N, bar, samples/s, time left
     app_rect loss_chart; // loss and accuracy side by side
     app_rect acc_chart;

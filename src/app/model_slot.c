@@ -30,9 +30,69 @@ static void drop_model(model_slot *m)
     m->have = false;
 }
 
+void model_slot_drop_undo(model_slot *m)
+{
+    if (m->have_undo) {
+        mlp_destroy(&m->undo_net);
+        model_meta_destroy(&m->undo_meta);
+    }
+    m->have_undo = false;
+}
+
+bool model_slot_keep_undo(model_slot *m, dp_error *err)
+{
+    model_slot_drop_undo(m);
+    if (!m->have)
+        return false;
+    if (!mlp_clone(&m->undo_net, &m->net, err))
+        return false;
+    if (!model_meta_copy(&m->undo_meta, &m->meta, err)) {
+        mlp_destroy(&m->undo_net);
+        return false;
+    }
+    snprintf(m->undo_path, sizeof m->undo_path, "%s", m->path);
+    snprintf(m->undo_name, sizeof m->undo_name, "%s", m->name);
+    m->undo_format = m->format;
+    m->undo_dirty = m->dirty;
+    m->undo_trained = m->trained;
+    m->have_undo = true;
+    return true;
+}
+
+bool model_slot_undo(model_slot *m)
+{
+    if (!m->have_undo)
+        return false;
+    drop_model(m);
+    m->net = m->undo_net;
+    m->meta = m->undo_meta;
+    memset(&m->undo_net, 0, sizeof m->undo_net);
+    memset(&m->undo_meta, 0, sizeof m->undo_meta);
+    m->have_undo = false;
+    m->have = true;
+    snprintf(m->path, sizeof m->path, "%s", m->undo_path);
+    snprintf(m->name, sizeof m->name, "%s", m->undo_name);
+    m->format = m->undo_format;
+    m->dirty = m->undo_dirty;
+    m->trained = m->undo_trained;
+    m->version++;
+    return true;
+}
+
+void model_slot_mark_trained(model_slot *m)
+{
+    m->trained = true;
+}
+
+bool model_slot_unsaved_training(const model_slot *m)
+{
+    return m->have && m->trained;
+}
+
 void model_slot_destroy(model_slot *m)
 {
     loader_destroy(&m->loader);
+    model_slot_drop_undo(m);
     drop_model(m);
     memset(m, 0, sizeof *m);
 }
@@ -109,6 +169,7 @@ void model_slot_take_format(model_slot *m, mlp *net, model_meta *meta, const cha
     // The layer views into params moved with the struct copy but still point into the same block.
     m->have = true;
     m->dirty = false;
+    m->trained = false;
     m->format = path && path[0] ? format : MODEL_FORMAT_DIGITPAD;
     snprintf(m->path, sizeof m->path, "%s", path ? path : "");
     if (path && path[0])
@@ -144,6 +205,7 @@ void model_slot_forget_training(model_slot *m)
     m->meta.n_history = 0; // the history's storage stays with meta and is freed with it
     m->meta.epochs = 0;
     m->dirty = true;
+    m->trained = false;
     snprintf(m->name, sizeof m->name, "fresh random weights");
 }
 
@@ -239,11 +301,19 @@ bool model_slot_is_foreign(const char *path)
 
 bool model_slot_save_path(const model_slot *m, char *out, size_t len, dp_error *err)
 {
-    if (m->save_to[0] && !model_slot_is_bundled(m, m->save_to) &&
-        !model_slot_is_foreign(m->save_to)) {
-        snprintf(out, len, "%s", m->save_to);
-        return true;
+    // The file the model came from (or was last saved to), else --model.
+    const char *const to[] = {m->path, m->save_to};
+    for (size_t i = 0; i < 2; i++) {
+        if (to[i][0] && !model_slot_is_bundled(m, to[i]) && !model_slot_is_foreign(to[i])) {
+            snprintf(out, len, "%s", to[i]);
+            return true;
+        }
     }
+    return model_slot_new_path(out, len, err);
+}
+
+bool model_slot_new_path(char *out, size_t len, dp_error *err)
+{
     dp_error why = {{0}};
     if (!paths_new_model_path(NULL, out, len, &why))
         return dp_fail(err, "cannot save: %s", why.msg);
@@ -263,6 +333,7 @@ bool model_slot_save(model_slot *m, const char *path, dp_error *err)
     snprintf(m->path, sizeof m->path, "%s", path);
     snprintf(m->name, sizeof m->name, "%.255s", model_slot_base_name(path));
     m->dirty = false;
+    m->trained = false;
     m->format = MODEL_FORMAT_DIGITPAD;
     return true;
 }

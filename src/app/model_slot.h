@@ -35,6 +35,15 @@ typedef struct model_slot {
     uint64_t version;                   // bumps when the weights change
     uint64_t resets;                    // fresh weights made here
     loader loader;                      // a dropped file being read
+    bool trained;                       // trained since it was loaded, made or saved
+    // What fresh weights replaced (model_slot_keep_undo), for Ctrl+Z.
+    bool have_undo;
+    mlp undo_net;
+    model_meta undo_meta;
+    char undo_path[MODEL_SLOT_PATH_MAX];
+    char undo_name[256];
+    model_format undo_format;
+    bool undo_dirty, undo_trained;
 } model_slot;
 
 /* An empty slot. save_to (--model, or NULL) is where saves go unless it is
@@ -81,6 +90,21 @@ void model_slot_forget_training(model_slot *m);
 
 /* The weights changed (a snapshot): bumps the version, marks it unsaved. */
 void model_slot_touch(model_slot *m);
+/* The trainer trained these weights (a batch): training that a Reset or a
+ * new shape would lose until it is saved (issue 11 asks first). */
+void model_slot_mark_trained(model_slot *m);
+/* Has the model training that is not saved? */
+bool model_slot_unsaved_training(const model_slot *m);
+
+/* Keeps a copy of the current model (weights, record, file, unsaved
+ * state) for model_slot_undo, in place of any kept before. False when out
+ * of memory (nothing kept). */
+bool model_slot_keep_undo(model_slot *m, dp_error *err);
+/* Puts the kept model back as the current one (the current is dropped);
+ * false when nothing is kept. */
+bool model_slot_undo(model_slot *m);
+/* Forgets the kept model. */
+void model_slot_drop_undo(model_slot *m);
 
 /* Starts reading a file on the loader thread; model_slot_poll says when it
  * is read. False (err says why) when one is being read already. */
@@ -94,12 +118,15 @@ bool model_slot_poll(model_slot *m, mlp *net, model_meta *meta, bool *failed, dp
 bool model_slot_poll_any(model_slot *m, mlp *net, model_meta *meta, model_format *format,
                          bool *failed, dp_error *err, char *path, size_t path_len);
 
-/* Where Ctrl+S writes: save_to unless it is the bundled model or a file
- * in another format (model_slot_is_foreign), else a new file named by the
- * time in the user's models folder (made if missing; paths_new_model_path).
+/* Where Ctrl+S writes: the file the model came from or was last saved to,
+ * else save_to, unless it is the bundled model or a file in another format
+ * (model_slot_is_foreign); else a new file named by the time in the user's
+ * models folder (made if missing; model_slot_new_path).
  * Saves are digitpad JSON, so a .keras, .h5, TF.js or ONNX file is never
  * written over. */
 bool model_slot_save_path(const model_slot *m, char *out, size_t len, dp_error *err);
+/* A new file in the user's models folder (Ctrl+Shift+S, save as). */
+bool model_slot_new_path(char *out, size_t len, dp_error *err);
 /* Saves the model to path (atomically, digitpad JSON); on success it is
  * the slot's path, in digitpad's format, and no longer dirty; when save_to
  * was a file in another format, path takes its place. */

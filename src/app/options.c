@@ -39,7 +39,7 @@ void options_help(FILE *f)
           "                      epoch, confusion, view, saliency, gallery, test_digit,\n"
           "                      saved, loaded, error, screenshot, stats, sample,\n"
           "                      sample_deleted, finetune, augment, dataset, neuron,\n"
-          "                      network\n"
+          "                      network, settings, step, controls\n"
           "  --screenshot FILE   save the window as PNG after the first frames\n"
           "  --screenshot-after-ms N   ... or after N ms\n"
           "  --screenshot-after-epoch N   ... or halfway through the epoch after the N-th\n"
@@ -50,6 +50,7 @@ void options_help(FILE *f)
           "                      neuron, network\n"
           "  --gallery T,P       open the mistakes view's cell: true T read as P\n"
           "  --test-digit N      put test image N on the canvas once MNIST is read\n"
+          "  --lesson            open the lesson (L): the article step by step\n"
           "  --quit-after-ms N   close the window after N ms\n"
           "  --quit-after-training   close the window when the planned epochs are done\n"
           "  --help-window       this help\n"
@@ -150,6 +151,8 @@ int options_parse(int argc, char **argv, app_options *o)
             o->cfg.train = true;
         } else if (is_flag(a, "--fresh", &bad)) {
             o->cfg.fresh = true;
+        } else if (is_flag(a, "--lesson", &bad)) {
+            o->cfg.lesson = true;
         } else if (is_flag(a, "--quit-after-training", &bad)) {
             o->cfg.quit_when_trained = true;
         } else if (is_flag(a, "--print-events", &bad)) {

@@ -17,6 +17,14 @@ void panel_guess_of(const scoring *sc, const model_slot *m, panel_guess *out)
     out->sure = sc->sure;
     float p = sc->probs[sc->guess];
     snprintf(out->label, sizeof out->label, "%s", model_slot_label(m, sc->guess));
+    if (sc->has_novelty) {
+        // What the detector measured, in one line (novelty.h).
+        out->detector = true;
+        snprintf(out->measure, sizeof out->measure, "unlike %ss: %.1fx (limit %.1fx)", out->label,
+                 sc->novelty.ratio, sc->novelty.threshold_ratio);
+        snprintf(out->measure_short, sizeof out->measure_short, "%.1fx, limit %.1fx",
+                 sc->novelty.ratio, sc->novelty.threshold_ratio);
+    }
     if (!sc->sure) {
         /* A low top probability or a flat distribution: no label is
          * announced (the bars still show the whole distribution). */
@@ -84,7 +92,12 @@ static void status_of(const app_state *s, double fps, double p99, panel_status *
 {
     snprintf(out->text, sizeof out->text, "%s", s->report.status);
     out->error = s->report.status_error;
-    if (fps > 0)
+    /* An idle window draws only when something changes (about once a
+     * second): a low rate then is rest, not a fault, and is said so. */
+    bool busy = training_running(&s->train) || s->drawing;
+    if (fps > 0 && !busy && fps < 20)
+        snprintf(out->right, sizeof out->right, "idle  ·  p99 %.1f ms", p99);
+    else if (fps > 0)
         snprintf(out->right, sizeof out->right, "%.0f fps  ·  p99 %.1f ms", fps, p99);
 }
 
@@ -329,6 +342,7 @@ static void view_of(const app_state *s, panel_view *out)
     case VIEW_NEURON:
         out->neuron_version = v->neuron.version;
         out->hover_input = v->neuron.hover_input;
+        out->hover_nav = v->neuron.hover_button;
         out->sel_layer = v->neuron.layer;
         out->sel_unit = v->neuron.unit;
         out->has_guess = s->score.has_guess;
@@ -344,6 +358,48 @@ static void view_of(const app_state *s, panel_view *out)
         break;
     case VIEW_COUNT:
         break;
+    }
+}
+
+/* The scores' parts of the panels (scores.h): the raw scores beside the
+ * bars and softmax worked out, the loss named, the hovered pixel, the
+ * lesson's card. */
+static void scores_panels_of(const app_state *s, ui_panels *out)
+{
+    const scoring *sc = &s->score;
+    const app_layout *l = &s->layout;
+    panel_bars *b = &out->bars;
+    scores_worked_of(sc, s->scores.worked, &b->worked);
+    b->picked = s->scores.label;
+    if (!b->worked.on) {
+        // The raw scores' column between the digit and its bar.
+        int lw = px(l, 44), gap = px(l, 6);
+        if (b->track_w - lw - gap >= px(l, 40)) {
+            b->logit_x = b->track_x;
+            b->logit_w = lw;
+            b->track_x += lw + gap;
+            b->track_w -= lw + gap;
+            for (size_t i = 0; i < b->n && i < SCORING_MAX_CLASSES; i++) {
+                float p = sc->has_guess && i < sc->n_classes ? sc->probs[i] : 0.0f;
+                int fw = (int)lroundf(p * (float)b->track_w);
+                b->fill[i] = fw > 0 ? (fw < b->bar_h ? b->bar_h : fw) : 0;
+            }
+        }
+    }
+    double measured = s->scores.random_acc;
+    int test_label = s->shown_test >= 0 ? s->shown_label : -1;
+    scores_loss_of(&s->scores, sc, &s->model, test_label, measured, &out->curves.loss);
+    out->digit.worked = b->worked;
+    out->digit.loss = out->curves.loss;
+    int row, col;
+    if (!s->help_visible && scores_preview_cell(l, s->mouse_x, s->mouse_y, &row, &col))
+        scores_pixel_of(row, col, sc->input[row * CANVAS_N + col], s->model.meta.scale,
+                        &out->preview.pixel);
+    out->lesson.on = s->lesson.on;
+    if (s->lesson.on) {
+        out->lesson.step = s->lesson.step;
+        out->lesson.model_version = s->model.version;
+        out->lesson.layout = s->layout;
     }
 }
 
@@ -365,9 +421,12 @@ void panels_of(const app_state *s, double fps, double frame_ms_p99, ui_panels *o
     panel_bars_of(&s->score, &s->model, &s->layout, why, &out->bars);
     digit_of(s, &out->digit);
     panel_controls_of(s, &out->controls);
+    panel_trainbar_of(s, &out->trainbar);
+    panel_overlays_of(s, &out->overlays);
     panel_progress_of(s, &out->progress);
     curves_key_of(s, &out->curves);
     out->tabs.view = (int)s->views.view;
     out->tabs.hover = s->hover;
     view_of(s, &out->view);
+    scores_panels_of(s, out);
 }

@@ -11,8 +11,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "controls.h"
 #include "layout.h"
 #include "model_slot.h"
+#include "scores.h"
 #include "scoring.h"
 
 #define PANEL_LABEL_MAX 32
@@ -26,6 +28,11 @@ typedef struct panel_guess {
     char best_guess[64];              // not sure: "best guess 3, 40 %"
     char runner_up[PANEL_LABEL_MAX];  // the second most probable class
     char how[64];                     // sure: "sure", "fairly sure" or "or 8? (31 %)"
+    bool detector;                    // the verdict is the not-a-digit detector's
+    char measure[96];                 // then: "unlike 3s: 4.2x (limit 2.9x)": how much of the
+                                      // drawing MNIST's 3s cannot rebuild, against a
+                                      // typical 3's (novelty.h)
+    char measure_short[48];           // "4.2x, limit 2.9x" where the line is narrow
 } panel_guess;
 
 void panel_guess_of(const scoring *sc, const model_slot *m, panel_guess *out);
@@ -40,6 +47,9 @@ typedef struct panel_bars {
     int fill[SCORING_MAX_CLASSES];    // each bar's filled width (0: empty)
     char label[SCORING_MAX_CLASSES][PANEL_LABEL_MAX];
     char percent[SCORING_MAX_CLASSES][12];
+    int logit_x, logit_w;             // the raw scores' column (logit_w 0: not shown)
+    int picked;                       // the row whose loss is shown (-1: none picked)
+    panel_worked worked;              // the raw scores, and softmax worked out when on
 } panel_bars;
 
 /* why: the class the why view explains when it is shown, else -1. */
@@ -89,6 +99,7 @@ typedef struct panel_params {
 typedef struct panel_preview {
     uint64_t input_version;
     bool mnist, bitmap;
+    panel_pixel pixel;                // the hovered pixel
 } panel_preview;
 
 /* This drawing's probability as the weights change. */
@@ -100,6 +111,8 @@ typedef struct panel_digit {
     uint64_t canvas_version;
     uint64_t last_step;               // the newest point's
     float last_p, last_runner;
+    panel_worked worked;              // on: softmax worked out in the chart's place
+    panel_loss_named loss;
 } panel_digit;
 
 /* Train / Reset / Save. */
@@ -129,6 +142,7 @@ typedef struct panel_curves {
     uint64_t version;
     bool planned_shown;               // the planned epochs widen the x axis
     size_t planned, base;
+    panel_loss_named loss;            // this drawing's loss, beside the curve
 } panel_curves;
 
 /* The tab strip. */
@@ -176,6 +190,14 @@ typedef struct ui_panels {
     panel_curves curves;
     panel_tabs tabs;
     panel_view view;
+    panel_trainbar trainbar; // issue 11's controls
+    panel_overlays overlays;
+    struct {
+        bool on;
+        size_t step;
+        uint64_t model_version;
+        app_layout layout;
+    } lesson;                         // the lesson's card over the window
 } ui_panels;
 
 /* What every panel shows for the window's state s, with the frame rate

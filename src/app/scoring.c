@@ -1,6 +1,8 @@
 /* scoring.c: the drawing's answer (scoring.h). */
 #include "scoring.h"
 
+#include "core/explain.h"
+
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,7 +21,7 @@ void scoring_destroy(scoring *s)
 
 bool scoring_fit(scoring *s, const mlp *net)
 {
-    size_t need = 2 * mlp_max_width(net);
+    size_t need = explain_scratch_floats(net); // at least mlp_predict's 2 x width
     size_t out = net->sizes[net->n_layers];
     s->n_classes = out < SCORING_MAX_CLASSES ? out : SCORING_MAX_CLASSES;
     s->scored_net = UINT64_MAX; // score again with the new network
@@ -87,7 +89,7 @@ unsigned scoring_update(scoring *s, const canvas *c, const mlp *net, const model
     if (!canvas_changed && !net_changed && !pre_changed)
         return SCORING_SAME;
     unsigned out = SCORING_NEW_ANSWER;
-    bool had_guess = s->has_guess;
+    bool had_guess = s->has_guess, was_sure = s->sure;
     size_t old = s->guess;
     if (canvas_changed || pre_changed) {
         canvas_render_raw(c, s->raw);
@@ -110,23 +112,43 @@ unsigned scoring_update(scoring *s, const canvas *c, const mlp *net, const model
     s->scored_preprocess = pre;
 
     if (s->has_guess && s->scratch && net->sizes[0] == CANVAS_N * CANVAS_N) {
-        float probs[MLP_MAX_UNITS];
-        mlp_predict(net, s->input, probs, s->scratch);
+        /* The raw scores, then softmax worked out step by step: the same
+         * float operations as mlp_predict, so probs are its bits. */
+        float logits[MLP_MAX_UNITS], exps[MLP_MAX_UNITS], probs[MLP_MAX_UNITS];
+        size_t n_out = net->sizes[net->n_layers];
+        explain_logits(net, s->input, logits, s->scratch);
+        s->exp_total = explain_softmax(logits, n_out, exps, probs, &s->max_logit);
         memcpy(s->probs, probs, s->n_classes * sizeof *probs);
+        memcpy(s->logits, logits, s->n_classes * sizeof *logits);
+        memcpy(s->exps, exps, s->n_classes * sizeof *exps);
         s->guess = argmax(s->probs, s->n_classes);
         s->runner_up = scoring_second(s->probs, s->n_classes, s->guess);
-        s->sure = scoring_is_sure(s->probs, s->n_classes);
+        const novelty *nv = meta->not_a_digit;
+        s->has_novelty = nv && novelty_fits(nv, net) && s->guess < nv->n_classes;
+        if (s->has_novelty) {
+            novelty_score(nv, s->input, s->guess, &s->novelty);
+            s->sure = !s->novelty.not_a_digit;
+        } else {
+            memset(&s->novelty, 0, sizeof s->novelty);
+            s->sure = scoring_is_sure(s->probs, s->n_classes);
+        }
     } else {
         s->has_guess = false;
         s->sure = false;
+        s->has_novelty = false;
+        memset(&s->novelty, 0, sizeof s->novelty);
         s->guess = s->runner_up = 0;
         memset(s->probs, 0, sizeof s->probs);
+        memset(s->logits, 0, sizeof s->logits);
+        memset(s->exps, 0, sizeof s->exps);
+        s->exp_total = s->max_logit = 0.0f;
     }
     // The prediction event: for a new input, or when the answer's class moved
     // (an empty canvas is said once, not again on every snapshot).
     if ((out & SCORING_NEW_INPUT) && (s->has_guess || had_guess))
         out |= SCORING_ANNOUNCE;
-    else if (s->has_guess != had_guess || (s->has_guess && old != s->guess))
+    else if (s->has_guess != had_guess ||
+             (s->has_guess && (old != s->guess || was_sure != s->sure)))
         out |= SCORING_ANNOUNCE;
     return out;
 }

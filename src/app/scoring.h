@@ -13,6 +13,7 @@
 #include "canvas.h"
 #include "core/mlp.h"
 #include "core/model_file.h"
+#include "core/novelty.h"
 
 #define SCORING_MAX_CLASSES 16
 
@@ -32,8 +33,17 @@ typedef struct scoring {
     bool has_guess;                   // there is ink, and an answer
     size_t guess;                     // argmax of probs
     size_t runner_up;                 // the second most probable class
-    bool sure;                        // scoring_is_sure(probs)
-    float *scratch;                   // (scratch_len) mlp_predict's
+    bool sure;                        // without a detector scoring_is_sure(probs); with
+                                      // one, not novelty.not_a_digit
+    // Softmax worked out (explain.h), for the scores panel and event: the
+    // raw scores, each exp(z - max), their total; probs[i] = exps[i] / total.
+    float logits[SCORING_MAX_CLASSES];
+    float exps[SCORING_MAX_CLASSES];
+    float exp_total, max_logit;
+    // The model's not-a-digit detector, when it has one (model_meta.not_a_digit).
+    bool has_novelty;                 // the verdict below is the detector's
+    novelty_result novelty;           // the drawing against its guess's class
+    float *scratch;                   // (scratch_len) mlp_predict's and explain_logits'
     size_t scratch_len;
 } scoring;
 
@@ -55,7 +65,10 @@ typedef enum scoring_change {
 } scoring_change;
 
 /* Re-scores when the canvas, the weights (net_version) or the model's
- * preprocessing changed since the last call. Returns scoring_change bits. */
+ * preprocessing changed since the last call. Returns scoring_change bits.
+ * When meta has a not-a-digit detector that fits net, "sure" is its
+ * verdict (a digit) and novelty holds its measure; without one, "sure" is
+ * scoring_is_sure. */
 unsigned scoring_update(scoring *s, const canvas *c, const mlp *net, const model_meta *meta,
                         uint64_t net_version);
 

@@ -40,9 +40,8 @@ void panel_step_of(const step_view *v, panel_step *out)
     size_t right = (size_t)lround((double)e->batch_accuracy * (double)e->batch);
     double rel = e->weight_norm > 0 ? 100.0 * e->weight_move / e->weight_norm : 0.0;
     snprintf(out->figures, sizeof out->figures,
-             "loss %.4f  ·  right %zu/%zu (%.1f %%)  ·  weights moved %.4g (%.2g %%)",
-             (double)e->batch_loss, right, e->batch, 100.0 * (double)e->batch_accuracy,
-             e->weight_move, rel);
+             "loss %.4f · %zu/%zu right · weights moved %.3g (%.2g %%)",
+             (double)e->batch_loss, right, e->batch, e->weight_move, rel);
     if (e->shown < e->batch)
         snprintf(out->caption, sizeof out->caption,
                  "its first %zu, answered before the step (green: right)", e->shown);
@@ -70,7 +69,7 @@ void step_view_geom(app_rect area, float scale, size_t n, step_geom *g)
     int inset = px(10, scale);
     int cb = px(22, scale);
     g->close = (app_rect){area.x + area.w - inset - cb, area.y + px(6, scale), cb, cb};
-    int line = px(17, scale);
+    int line = px(18, scale);
     for (int i = 0; i < 3; i++)
         g->text_y[i] = area.y + px(8, scale) + i * line;
     int top = g->text_y[2] + line + px(4, scale);

@@ -3,7 +3,8 @@
  *
  *   Ctrl+0 ... Ctrl+9  keep what the network is given for the drawing as
  *                      that digit (samples.h; a sample event)
- *   M                  the "my digits" panel: a counter per digit, the
+ *   M                  the "my digits" panel (also opened by Ctrl+digit):
+ *                      a counter per digit, the
  *                      samples (click one, Delete removes it), the buttons
  *                      below, the last fine-tuning's figures, the preview
  *   F                  fine-tune the model on the samples mixed with MNIST
@@ -37,6 +38,7 @@
 #define TEACH_MIN_SAMPLES 8    // fewer and the held-out part is one or two digits
 #define TEACH_MAX_THUMBS 96
 #define TEACH_PREVIEW 12       // distorted digits in the strip
+#define TEACH_REPLAY 3.0       // MNIST digits replayed per sample of the person's shown
 
 typedef enum teach_button {
     TEACH_BTN_NONE = -1,

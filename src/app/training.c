@@ -235,6 +235,38 @@ void training_set_speed(training *t, unsigned speed)
         trainer_set_speed(&t->trainer, speed);
 }
 
+bool training_step(training *t)
+{
+    if (!t->have_trainer || trainer_get_state(&t->trainer) == TRAINER_RUNNING)
+        return false;
+    trainer_step(&t->trainer);
+    return true;
+}
+
+void training_set_lr(training *t, double lr)
+{
+    t->next.lr = lr;
+    t->running.lr = lr;
+    if (t->have_trainer)
+        trainer_set_lr(&t->trainer, lr);
+}
+
+void training_set_batch(training *t, size_t batch)
+{
+    t->next.batch = batch;
+    t->running.batch = batch;
+    if (t->have_trainer)
+        trainer_set_batch(&t->trainer, batch);
+}
+
+void training_set_epochs(training *t, size_t epochs)
+{
+    t->next.epochs = epochs;
+    t->running.epochs = epochs;
+    if (t->have_trainer)
+        trainer_set_epochs(&t->trainer, epochs);
+}
+
 trainer_state training_state(const training *t)
 {
     return t->have_trainer ? t->shown_state : TRAINER_IDLE;
@@ -268,6 +300,14 @@ static void measure_rate(training *t, const trainer_event *ev)
         return;
     }
     double dt = t->now - t->rate_t0;
+    /* The first figure as soon as a tenth of a second has gone by (an
+     * epoch of a limited set can be over within half a second), then one
+     * every half second. */
+    if (t->samples_per_s == 0 && dt >= 0.1 && ev->global_step > t->rate_step0) {
+        t->samples_per_s =
+            (double)(ev->global_step - t->rate_step0) * (double)t->running.batch / dt;
+        return;
+    }
     if (dt >= 0.5) {
         t->samples_per_s =
             (double)(ev->global_step - t->rate_step0) * (double)t->running.batch / dt;
@@ -290,9 +330,23 @@ bool training_next_event(training *t, trainer_event *ev)
     case TRAINER_EV_EPOCH:
         t->last_event = *ev;
         t->have_progress = true;
+        // An epoch shorter than the first measurement: its own figure.
+        if (t->samples_per_s == 0 && ev->seconds > 0 &&
+            t->data_state == TRAINING_DATA_LOADED)
+            t->samples_per_s = (double)t->data.train.count / ev->seconds;
         break;
     case TRAINER_EV_RESET:
         t->have_progress = false;
+        break;
+    case TRAINER_EV_SETTING:
+        // The batch asked for could not be made: the trainer kept its own.
+        t->next.batch = ev->batch;
+        t->running.batch = ev->batch;
+        break;
+    case TRAINER_EV_SINGLE:
+        t->last_event = *ev;
+        t->have_progress = true;
+        t->epochs_planned = ev->epochs;
         break;
     case TRAINER_EV_DONE:
     case TRAINER_EV_EVAL:

@@ -133,6 +133,17 @@ unsigned training_speed_step(unsigned speed, int dir);
  * from its next batch on. */
 void training_set_speed(training *t, unsigned speed);
 
+/* Trains exactly one batch (issue 11's Step) while the trainer is idle,
+ * paused or finished; a TRAINER_EV_SINGLE event follows. False (nothing
+ * done) without a trainer or while it runs. */
+bool training_step(training *t);
+/* The learning rate, batch size and epochs for this run and the next: a
+ * running trainer takes the lr and the batch from its next batch on and
+ * plans the epochs anew. */
+void training_set_lr(training *t, double lr);
+void training_set_batch(training *t, size_t batch);
+void training_set_epochs(training *t, size_t epochs);
+
 /* The state as the window shows it (IDLE without a trainer). */
 trainer_state training_state(const training *t);
 bool training_running(const training *t);

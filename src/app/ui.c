@@ -42,6 +42,7 @@ void ui_destroy(ui_ctx *u)
         SDL_DestroyTexture(u->input_tex);
     u->canvas_tex = u->input_tex = NULL;
     ui_views_destroy(u);
+    ui_controls_destroy(u);
     ui_samples_destroy(u);
 }
 
@@ -429,15 +430,20 @@ static void draw_help(ui_ctx *u, const app_state *s)
         {"Right mouse", "erase"},
         {"E", "eraser on / off for the left button"},
         {"C  or  Backspace", "clear the canvas"},
-        {"Ctrl+Z", "undo the last stroke"},
+        {"Ctrl+Z", "undo a stroke, Clear or Reset"},
         {"P", "input: MNIST-normalised / raw"},
         {"T", "a random test digit and its label"},
         {"Space", "train / pause / resume"},
         {"[  /  ]", "train slower / faster (1 to full)"},
+        {".", "one step: train one batch, show it"},
+        {"S", "settings: lr, batch, epochs, layers"},
         {"R", "reset to fresh random weights"},
+        {"Ctrl+Shift+S", "save under a new name"},
+        {"Ctrl+O", "open: saved, bundled, recent models"},
         {"Ctrl+S", "save the model"},
         {"Drop a model file", "load it (.json .keras .h5 .onnx)"},
         {"F12", "screenshot (PNG)"},
+        {"L", "the lesson: the article step by step"},
         {"?  or  F1", "this help (Esc closes)"},
         {"Ctrl+Q", "quit"},
         {"Ctrl+0 … Ctrl+9", "keep the drawing as that digit"},
@@ -453,16 +459,18 @@ static void draw_help(ui_ctx *u, const app_state *s)
         {"G", "why: gradient × input / plain gradient"},
         {"4", "mistakes: confusion on the test set"},
         {"5", "the training log"},
-        {"6  /  7", "one neuron worked out / the network"},
-        {"← → ↑ ↓", "view 6: unit, layer (6 again: most active)"},
+        {"6  /  7", "one neuron's sum / the network"},
+        {"← → ↑ ↓", "in view 6: another unit / layer"},
         {"Tab  /  Shift+Tab", "next / previous view"},
         {"Click a tab", "that view"},
         {"Click a bar", "why that class (in view 3)"},
+        {"Right-click a bar", "its loss (also Shift+digit)"},
+        {"Click the answer", "softmax worked out"},
         {"Click a unit or tile", "pin it in views 1, 2 (and 6)"},
         {"Click a matrix cell", "its test images"},
         {"Click an image", "put it on the canvas"},
         {"PgUp / PgDn, wheel", "pages of tiles or images"},
-        {"Esc", "close the images"},
+        {"Esc", "close the images, or the lesson"},
     };
     const size_t n = sizeof keys / sizeof keys[0], m = sizeof views / sizeof views[0];
     ui_fill(u, (SDL_Rect){0, 0, s->layout.w, s->layout.h}, (SDL_Color){8, 9, 12, 200});
@@ -492,9 +500,19 @@ static void draw_help(ui_ctx *u, const app_state *s)
         const char *const(*list)[2] = c == 0 ? keys : views;
         size_t k = c == 0 ? n : m;
         ui_clip(u, (SDL_Rect){x, p.y, col_w - ui_px(u, 12), p.h});
+        /* Where a description is wider than its column (a small window),
+         * the column's descriptions take the smaller font: no word is cut. */
+        text_font df = FONT_BODY;
+        for (size_t i = 0; i < k; i++) {
+            int dw;
+            text_size(u->text, FONT_BODY, list[i][1], &dw, NULL);
+            if (x + key_w + dw > x + col_w - ui_px(u, 12))
+                df = FONT_SMALL;
+        }
         for (size_t i = 0; i < k; i++, y += row) {
             text_draw(u->text, FONT_BOLD, list[i][0], x, y, UI_ACCENT, TEXT_LEFT);
-            text_draw(u->text, FONT_BODY, list[i][1], x + key_w, y, UI_TEXT, TEXT_LEFT);
+            text_draw(u->text, df, list[i][1], x + key_w, y + (df == FONT_SMALL ? ui_px(u, 1) : 0),
+                      UI_TEXT, TEXT_LEFT);
         }
         ui_unclip(u);
     }
@@ -526,6 +544,7 @@ static const region_def regions[UI_R_COUNT] = {
     [UI_R_ACC] = {offsetof(app_layout, acc_chart), PANEL(curves), ui_draw_accuracy},
     [UI_R_TABS] = {offsetof(app_layout, tabs), PANEL(tabs), ui_draw_tabs},
     [UI_R_VIEW] = {offsetof(app_layout, view), PANEL(view), ui_draw_view},
+    [UI_R_TRAINBAR] = {offsetof(app_layout, trainbar), PANEL(trainbar), ui_draw_trainbar},
 };
 
 /* Has region i's struct changed since it was last drawn? */
@@ -582,8 +601,12 @@ bool ui_draw(ui_ctx *u, const app_state *s, const ui_frame_info *info, bool forc
     uint64_t samples_key = s->teach.open ? ui_samples_key(s) : 0;
     bool samples_changed = s->teach.open != u->samples_drawn ||
                            (s->teach.open && samples_key != u->samples_shown);
+    bool overlays = ui_controls_overlay_visible(&u->now);
     bool any = force || u->all_dirty || (!target && !u->surface_mode) ||
-               s->help_visible != u->help_drawn || samples_changed;
+               s->help_visible != u->help_drawn || samples_changed ||
+               overlays != u->overlays_drawn ||
+               (overlays && memcmp(&u->now.overlays, &u->shown.overlays, sizeof u->now.overlays)) ||
+               memcmp(&u->now.lesson, &u->shown.lesson, sizeof u->now.lesson) != 0;
     for (int i = 0; i < UI_R_COUNT && !any; i++)
         any = panel_changed(u, i);
     if (!any)
@@ -593,7 +616,9 @@ bool ui_draw(ui_ctx *u, const app_state *s, const ui_frame_info *info, bool forc
      * nothing on screen can be kept: draw it all. */
     bool all = u->all_dirty || force || (!target && !u->surface_mode) ||
                (u->surface_mode && (s->help_visible || u->help_drawn)) ||
-               s->teach.open != u->samples_drawn; // the panel opened or closed
+               s->teach.open != u->samples_drawn || // the panel opened or closed
+               (u->surface_mode && (overlays || u->overlays_drawn)) ||
+               (u->surface_mode && (s->lesson.on || u->shown.lesson.on));
     text_frame(u->text);
     SDL_SetRenderDrawBlendMode(u->renderer, SDL_BLENDMODE_BLEND);
     if (target)
@@ -636,11 +661,14 @@ bool ui_draw(ui_ctx *u, const app_state *s, const ui_frame_info *info, bool forc
         SDL_Rect dst = {0, 0, u->frame_w, u->frame_h};
         SDL_RenderCopy(u->renderer, u->frame, NULL, &dst);
     }
+    ui_lesson_draw(u, s);
     if (s->teach.open) {
         ui_draw_samples(u, s);
         if (u->n_dirty < UI_R_COUNT + 1)
             u->dirty[u->n_dirty++] = ui_rect(ui_samples_rect(s));
     }
+    if (overlays)
+        ui_draw_controls_overlays(u, s);
     if (s->help_visible)
         draw_help(u, s);
     ui_flush(u);
@@ -648,6 +676,7 @@ bool ui_draw(ui_ctx *u, const app_state *s, const ui_frame_info *info, bool forc
     u->samples_shown = samples_key;
     u->shown = u->now;
     u->help_drawn = s->help_visible;
+    u->overlays_drawn = overlays;
     u->dirty_full = all;
     u->all_dirty = false;
     return true;

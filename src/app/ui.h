@@ -30,24 +30,25 @@
 #include "window.h"
 #include "panels.h"
 #include "text.h"
+#include "theme.h"
 
 /* The theme: a dark one, with one accent for "the answer" and one for
  * training. */
-#define UI_BG ((SDL_Color){16, 18, 23, 255})
-#define UI_PANEL ((SDL_Color){25, 28, 35, 255})
-#define UI_PANEL_EDGE ((SDL_Color){38, 42, 52, 255})
-#define UI_TRACK ((SDL_Color){36, 40, 50, 255})
-#define UI_TEXT ((SDL_Color){232, 235, 242, 255})
-#define UI_DIM ((SDL_Color){146, 153, 170, 255})
-#define UI_FAINT ((SDL_Color){96, 103, 120, 255})
-#define UI_GRID ((SDL_Color){44, 48, 60, 255})
-#define UI_ACCENT ((SDL_Color){92, 170, 255, 255})
-#define UI_ACCENT_DIM ((SDL_Color){52, 92, 140, 255})
-#define UI_TRAIN ((SDL_Color){255, 178, 84, 255})
-#define UI_GOOD ((SDL_Color){98, 214, 145, 255})
-#define UI_BAD ((SDL_Color){255, 110, 110, 255})
-#define UI_BUTTON ((SDL_Color){40, 45, 56, 255})
-#define UI_BUTTON_HOVER ((SDL_Color){52, 58, 72, 255})
+#define UI_BG ((SDL_Color){THEME_BG, 255})
+#define UI_PANEL ((SDL_Color){THEME_PANEL, 255})
+#define UI_PANEL_EDGE ((SDL_Color){THEME_PANEL_EDGE, 255})
+#define UI_TRACK ((SDL_Color){THEME_TRACK, 255})
+#define UI_TEXT ((SDL_Color){THEME_TEXT, 255})
+#define UI_DIM ((SDL_Color){THEME_DIM, 255})
+#define UI_FAINT ((SDL_Color){THEME_FAINT, 255})
+#define UI_GRID ((SDL_Color){THEME_GRID, 255})
+#define UI_ACCENT ((SDL_Color){THEME_ACCENT, 255})
+#define UI_ACCENT_DIM ((SDL_Color){THEME_ACCENT_DIM, 255})
+#define UI_TRAIN ((SDL_Color){THEME_TRAIN, 255})
+#define UI_GOOD ((SDL_Color){THEME_GOOD, 255})
+#define UI_BAD ((SDL_Color){THEME_BAD, 255})
+#define UI_BUTTON ((SDL_Color){THEME_BUTTON, 255})
+#define UI_BUTTON_HOVER ((SDL_Color){THEME_BUTTON_HOVER, 255})
 
 #define UI_MAX_VERTS 65536
 /* The weight tiles' and the gallery's texture: at most 256 pictures of
@@ -73,6 +74,7 @@ typedef enum ui_region {
     UI_R_ACC,
     UI_R_TABS,
     UI_R_VIEW,
+    UI_R_TRAINBAR,
     UI_R_COUNT,
 } ui_region;
 
@@ -130,6 +132,10 @@ typedef struct ui_ctx {
     size_t n_wrapped;
     uint64_t wrapped_version;
     int wrapped_width;
+    // issue 11's controls (ui_controls.c)
+    SDL_Texture *step_tex;    // the single step's images, 8 x 4 of 28x28
+    uint64_t step_key;
+    bool overlays_drawn;      // the step card, settings or a question is on the screen
     // Issue 13's "my digits" panel (ui_samples.c), drawn over the tabs and view.
     SDL_Texture *samples_tex; // its thumbnails and the distorted digits' strip
     uint64_t samples_tex_key;
@@ -219,7 +225,24 @@ void ui_draw_params(ui_ctx *u, const app_state *s);
 void ui_draw_log(ui_ctx *u, const app_state *s, SDL_Rect r);
 
 void ui_draw_tabs(ui_ctx *u, const app_state *s);
+void ui_draw_trainbar(ui_ctx *u, const app_state *s);
+/* The controls' overlays (step card, settings, question), over the panels. */
+bool ui_controls_overlay_visible(const ui_panels *p);
+void ui_draw_controls_overlays(ui_ctx *u, const app_state *s);
+void ui_controls_destroy(ui_ctx *u);
 void ui_draw_view(ui_ctx *u, const app_state *s);
+/* The scores (ui_scores.c): softmax worked out in the chart's place, this
+ * drawing's loss across the loss chart, where the accuracy starts, the
+ * hovered input pixel in img with its figures in side (false: none
+ * hovered). The lesson's card and outline, over everything (ui_lesson.c). */
+void ui_scores_draw_worked(ui_ctx *u, const app_state *s);
+void ui_scores_draw_loss(ui_ctx *u, const app_state *s, const ui_chart *c);
+/* ... or, before there is a curve, as a line of text at the foot of in. */
+void ui_scores_draw_loss_text(ui_ctx *u, const app_state *s, SDL_Rect in);
+void ui_scores_draw_chance(ui_ctx *u, const app_state *s, const ui_chart *c);
+void ui_scores_draw_chance_text(ui_ctx *u, const app_state *s, SDL_Rect in);
+bool ui_scores_draw_pixel(ui_ctx *u, const app_state *s, SDL_Rect img, SDL_Rect side);
+void ui_lesson_draw(ui_ctx *u, const app_state *s);
 /* The "my digits" panel (ui_samples.c): what it shows, as a key that
  * changes when it should be drawn again; where it is; painting it; its
  * texture freed. */

@@ -107,14 +107,9 @@ void ui_draw_preview(ui_ctx *u, const app_state *s)
 {
     SDL_Rect p = ui_rect(s->layout.preview);
     bool mnist = s->model.meta.preprocess == MODEL_PREPROCESS_MNIST;
-    int cap_h = text_height(u->text, FONT_CAPTION);
     text_draw(u->text, FONT_CAPTION, "NETWORK INPUT", p.x, p.y, UI_DIM, TEXT_LEFT);
-    int top = p.y + cap_h + ui_px(u, 8);
-    int side = p.h - (top - p.y);
-    if (side > p.w)
-        side = p.w;
-    side = side / CANVAS_N * CANVAS_N;
-    SDL_Rect img = {p.x, top, side, side};
+    SDL_Rect img = ui_rect(scores_preview_image(&s->layout)); // where a hover finds a pixel
+    int top = img.y, side = img.w;
     int e = ui_px(u, 1) > 0 ? ui_px(u, 1) : 1;
     ui_fill(u, (SDL_Rect){img.x - e, img.y - e, img.w + 2 * e, img.h + 2 * e}, UI_PANEL_EDGE);
     if (u->input_tex_version != s->score.input_version) {
@@ -125,6 +120,8 @@ void ui_draw_preview(ui_ctx *u, const app_state *s)
     // Beside it: what the numbers are.
     int x = img.x + img.w + ui_px(u, 12);
     int w = p.x + p.w - x;
+    if (ui_scores_draw_pixel(u, s, img, (SDL_Rect){x, top, w > ui_px(u, 60) ? w : 0, side}))
+        return;
     if (w > ui_px(u, 60)) {
         int y = top;
         int lh = text_height(u->text, FONT_SMALL) + ui_px(u, 2);

@@ -2,6 +2,7 @@
  * probability over the course of training (ui.h). */
 #include "panels.h"
 #include "ui.h"
+#include "ui_views.h"
 #include "views.h"
 
 #include <math.h>
@@ -28,7 +29,30 @@ void ui_draw_guess(ui_ctx *u, const app_state *s)
         int x = r.x + inset + w + ui_px(u, 14);
         int th = text_height(u->text, FONT_BOLD), bh = text_height(u->text, FONT_SMALL);
         int y = r.y + (r.h - 2 * th - bh - ui_px(u, 4)) / 2;
-        ui_clip(u, (SDL_Rect){x, r.y, r.x + r.w - x - ui_px(u, 6), r.h});
+        int tw = r.x + r.w - x - ui_px(u, 6);
+        if (g.detector) {
+            /* The detector's verdict, and what it measured: the drawing
+             * against the training digits of the class chosen. */
+            int sh = text_height(u->text, FONT_SMALL) + ui_px(u, 1);
+            // What the figure measures, in a line, where the panel has room for it.
+            bool room = r.h >= th + 3 * sh + ui_px(u, 14);
+            int lines = room ? 3 : 2;
+            y = r.y + (r.h - th - lines * sh - ui_px(u, 4)) / 2;
+            uv_text_fit(u, FONT_BOLD, "not a digit?", x, y, tw, UI_TRAIN);
+            const char *const measure[] = {g.measure, g.measure_short};
+            uv_text_fit_alt(u, FONT_SMALL, measure, 2, x, y + th + ui_px(u, 3), tw, UI_TEXT);
+            int ly = y + th + sh + ui_px(u, 3);
+            if (room) {
+                char what[96];
+                snprintf(what, sizeof what, "what MNIST's %ss cannot rebuild", g.label);
+                const char *const whats[] = {what, "vs. the training digits"};
+                uv_text_fit_alt(u, FONT_SMALL, whats, 2, x, ly, tw, UI_DIM);
+                ly += sh;
+            }
+            uv_text_fit(u, FONT_SMALL, g.best_guess, x, ly, tw, UI_DIM);
+            return;
+        }
+        ui_clip(u, (SDL_Rect){x, r.y, tw, r.h});
         text_draw(u->text, FONT_BOLD, "not sure:", x, y, UI_TRAIN, TEXT_LEFT);
         text_draw(u->text, FONT_BOLD, "is this a digit?", x, y + th, UI_TEXT, TEXT_LEFT);
         text_draw(u->text, FONT_SMALL, g.best_guess, x, y + 2 * th + ui_px(u, 4), UI_DIM,
@@ -45,11 +69,44 @@ void ui_draw_guess(ui_ctx *u, const app_state *s)
     text_draw(u->text, FONT_SMALL, g.how, x, y + th + ui_px(u, 2), UI_DIM, TEXT_LEFT);
 }
 
+/* Softmax worked out in the bars' place: each digit's raw score z, e to the
+ * power of z less the largest score, and that divided by their total. */
+static void draw_bars_worked(ui_ctx *u, const app_state *s, const panel_bars *b)
+{
+    SDL_Rect r = ui_rect(s->layout.bars);
+    const panel_worked *w = &b->worked;
+    int lw = b->label_w;
+    int col_z = r.x + lw + (r.w - lw) * 30 / 100;   // right edges of the columns
+    int col_e = r.x + lw + (r.w - lw) * 66 / 100;
+    int col_p = r.x + r.w;
+    for (size_t i = 0; i < b->n; i++) {
+        int y = r.y + (int)i * b->row;
+        bool top = (int)i == b->top;
+        SDL_Rect line = {r.x, y, lw, b->row};
+        if ((int)i == b->picked)
+            uv_outline(u, (SDL_Rect){r.x - ui_px(u, 4), y + 1, lw - ui_px(u, 4), b->row - 2},
+                       uv_line_w(u), UI_TRAIN);
+        text_draw_in(u->text, top || (int)i == b->picked ? FONT_BOLD : FONT_BODY, b->label[i],
+                     line, top || (int)i == b->picked ? UI_TEXT : UI_DIM, TEXT_LEFT);
+        if (!w->has_guess)
+            continue;
+        SDL_Color c = top ? UI_TEXT : UI_DIM;
+        text_draw_in(u->text, FONT_MONO, w->logit[i], (SDL_Rect){col_z, y, 0, b->row}, c, TEXT_RIGHT);
+        text_draw_in(u->text, FONT_MONO, w->exp[i], (SDL_Rect){col_e, y, 0, b->row}, c, TEXT_RIGHT);
+        text_draw_in(u->text, FONT_MONO, w->prob[i], (SDL_Rect){col_p, y, 0, b->row},
+                     top ? UI_ACCENT : UI_DIM, TEXT_RIGHT);
+    }
+}
+
 void ui_draw_bars(ui_ctx *u, const app_state *s)
 {
     const panel_bars *pb = &u->now.bars;
     const panel_bars b = *pb;
     SDL_Rect r = ui_rect(s->layout.bars);
+    if (b.worked.on) {
+        draw_bars_worked(u, s, pb);
+        return;
+    }
     // The class the why view explains, marked.
     if (b.why >= 0) {
         SDL_Rect mark = {r.x - ui_px(u, 6), r.y + b.why * b.row, r.w + ui_px(u, 6), b.row};
@@ -59,8 +116,17 @@ void ui_draw_bars(ui_ctx *u, const app_state *s)
         int y = r.y + (int)i * b.row;
         bool top = (int)i == b.top;
         SDL_Rect line = {r.x, y, b.label_w, b.row};
-        text_draw_in(u->text, top ? FONT_BOLD : FONT_BODY, b.label[i], line,
-                     top ? UI_TEXT : UI_DIM, TEXT_LEFT);
+        // The label whose loss is shown (a right click on the bar picks it).
+        if ((int)i == b.picked)
+            uv_outline(u, (SDL_Rect){r.x - ui_px(u, 4), y + 1, b.label_w - ui_px(u, 4), b.row - 2},
+                       uv_line_w(u), UI_TRAIN);
+        text_draw_in(u->text, top || (int)i == b.picked ? FONT_BOLD : FONT_BODY, b.label[i],
+                     line, top || (int)i == b.picked ? UI_TEXT : UI_DIM, TEXT_LEFT);
+        // The raw score before softmax.
+        if (b.logit_w > 0 && b.has_guess)
+            text_draw_in(u->text, FONT_MONO, b.worked.logit[i],
+                         (SDL_Rect){b.logit_x + b.logit_w, y, 0, b.row}, top ? UI_TEXT : UI_DIM,
+                         TEXT_RIGHT);
         SDL_Rect track = {b.track_x, y + (b.row - b.bar_h) / 2, b.track_w, b.bar_h};
         ui_fill_round(u, track, (float)b.bar_h / 2.0f, UI_TRACK);
         if (b.fill[i] > 0) {
@@ -69,7 +135,7 @@ void ui_draw_bars(ui_ctx *u, const app_state *s)
         }
         if (b.has_guess)
             text_draw_in(u->text, FONT_MONO, b.percent[i], (SDL_Rect){r.x + r.w, y, 0, b.row},
-                         top ? UI_TEXT : UI_FAINT, TEXT_RIGHT);
+                         top ? UI_TEXT : UI_DIM, TEXT_RIGHT);
     }
 }
 
@@ -78,6 +144,10 @@ void ui_draw_digit(ui_ctx *u, const app_state *s)
     SDL_Rect r = ui_rect(s->layout.digit_chart);
     if (r.h < ui_px(u, 40))
         return;
+    if (u->now.digit.worked.on) {
+        ui_scores_draw_worked(u, s);
+        return;
+    }
     ui_panel(u, r);
     char caption[96];
     if (s->score.has_guess)

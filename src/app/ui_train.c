@@ -22,7 +22,9 @@ void ui_draw_progress(ui_ctx *u, const app_state *s)
     SDL_Rect r = ui_rect(s->layout.progress);
     ui_panel(u, r);
     int inset = ui_px(u, 12);
-    SDL_Rect in = {r.x + inset, r.y + ui_px(u, 7), r.w - 2 * inset, r.h - ui_px(u, 14)};
+    bool tight = r.h < ui_px(u, 50); // a compact layout: less padding, the same two lines
+    int vpad = ui_px(u, tight ? 5 : 7);
+    SDL_Rect in = {r.x + inset, r.y + vpad, r.w - 2 * inset, r.h - 2 * vpad};
     int lh = text_height(u->text, FONT_BODY);
     if (!p->active) {
         text_draw(u->text, FONT_BODY, p->settings, in.x, in.y, UI_DIM, TEXT_LEFT);
@@ -30,7 +32,8 @@ void ui_draw_progress(ui_ctx *u, const app_state *s)
                       : p->note_tone == PANEL_TONE_BAD ? UI_BAD
                                                        : UI_FAINT;
         ui_clip(u, in);
-        text_draw(u->text, FONT_SMALL, p->note, in.x, in.y + lh + ui_px(u, 5), c, TEXT_LEFT);
+        text_draw(u->text, FONT_SMALL, p->note, in.x, in.y + lh + ui_px(u, tight ? 2 : 5), c,
+                  TEXT_LEFT);
         ui_unclip(u);
         return;
     }
@@ -126,6 +129,7 @@ void ui_draw_loss(ui_ctx *u, const app_state *s)
     SDL_Rect in = ui_caption(u, r, "LOSS", NULL);
     if (s->curves.loss.n == 0 && s->curves.n_epochs == 0) {
         empty_hint(u, in, "appears while training");
+        ui_scores_draw_loss_text(u, s, in);
         return;
     }
     float ymax = 0.1f;
@@ -133,6 +137,9 @@ void ui_draw_loss(ui_ctx *u, const app_state *s)
         ymax = fmaxf(ymax, curves_loss(&s->curves, i)->smooth);
     for (size_t i = 0; i < s->curves.n_epochs; i++)
         ymax = fmaxf(ymax, fmaxf((float)s->curves.epochs[i].loss, (float)s->curves.epochs[i].val_loss));
+    // Fresh weights: the chart reaches up to where they start, ln 10 (ui_scores.c).
+    if (!s->model.path[0] && s->curves.epoch_base == 0)
+        ymax = fmaxf(ymax, 2.3026f);
     ymax *= 1.12f;
     ui_chart c = ui_chart_axes(u, in, 0.0f, chart_x_end(u, s), 0.0f, ymax, false, "epoch");
     if (c.plot.w < 10)
@@ -172,9 +179,15 @@ void ui_draw_loss(ui_ctx *u, const app_state *s)
         ui_dot(u, ui_chart_x(&c, (float)e->epoch), ui_chart_y(&c, (float)e->loss), dot, UI_TRAIN);
         ui_dot(u, ui_chart_x(&c, (float)e->epoch), ui_chart_y(&c, (float)e->val_loss), dot, UI_ACCENT);
     }
+    ui_scores_draw_loss(u, s, &c);
     ui_unclip(u);
     char train[32] = "", test[32] = "";
-    if (s->curves.loss.n)
+    /* The epoch's running mean loss: the figure Keras's progress line and,
+     * at the epoch's end, the log's epoch line show (not the smoothed
+     * batch loss the curve draws). */
+    if (s->train.have_trainer && s->train.have_progress)
+        snprintf(train, sizeof train, "%.4f", s->train.last_event.loss);
+    else if (s->curves.loss.n)
         snprintf(train, sizeof train, "%.4f", (double)curves_loss(&s->curves, s->curves.loss.n - 1)->smooth);
     else if (s->curves.n_epochs)
         snprintf(train, sizeof train, "%.4f", s->curves.epochs[s->curves.n_epochs - 1].loss);
@@ -190,6 +203,7 @@ void ui_draw_accuracy(ui_ctx *u, const app_state *s)
     SDL_Rect in = ui_caption(u, r, "ACCURACY", NULL);
     if (s->curves.loss.n == 0 && s->curves.n_epochs == 0) {
         empty_hint(u, in, "train and test, per epoch");
+        ui_scores_draw_chance_text(u, s, in);
         return;
     }
     float lo = 1.0f;
@@ -246,6 +260,7 @@ void ui_draw_accuracy(ui_ctx *u, const app_state *s)
         ui_dot(u, ui_chart_x(&c, (float)e->epoch), ui_chart_y(&c, (float)e->val_accuracy), dot,
                UI_ACCENT);
     }
+    ui_scores_draw_chance(u, s, &c);
     ui_unclip(u);
     char train[32] = "", test[32] = "";
     if (s->curves.loss.n)

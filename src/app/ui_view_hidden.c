@@ -110,28 +110,44 @@ void ui_view_hidden_draw(ui_ctx *u, const app_state *s)
         size_t n = s->model.net.sizes[i + 1];
         size_t zeros = view_hidden_cells(&s->views, &vc, i, rgb);
         SDL_Rect cap = uv_R(l.caption[i]);
-        char left[64], right[96];
+        char left[64], right[3][96];
         snprintf(left, sizeof left, "HIDDEN LAYER %zu  ·  %zu UNITS", i + 1, n);
-        int cw = text_draw(u->text, FONT_CAPTION, left, cap.x, cap.y + ui_px(u, 3), UI_DIM, TEXT_LEFT);
         bool known;
+        size_t n_right = 1;
         if (l.detail.h == 0 && s->views.hover_layer == (int)i &&
             (uv_unit_activation(s, (int)i, s->views.hover_unit, &known), known)) {
             // No details box in this small window: the hovered unit's value here.
             float a = uv_unit_activation(s, (int)i, s->views.hover_unit, &known);
-            snprintf(right, sizeof right, "unit %d: %.3f%s", s->views.hover_unit + 1, (double)a,
-                     a > 0.0f ? "" : " (off)");
+            snprintf(right[0], sizeof right[0], "unit %d: %.3f%s", s->views.hover_unit + 1,
+                     (double)a, a > 0.0f ? "" : " (off)");
         } else if (s->score.has_guess) {
-            snprintf(right, sizeof right, "ReLU switched off %zu of %zu", zeros, n);
+            /* The count is the article's claim ("more than half"): it gives
+             * way to nothing; shorter wordings, then a shorter caption, when
+             * the line is narrow (a large UI scale fitted into the window). */
+            snprintf(right[0], sizeof right[0], "ReLU switched off %zu of %zu", zeros, n);
+            snprintf(right[1], sizeof right[1], "ReLU off: %zu of %zu", zeros, n);
+            snprintf(right[2], sizeof right[2], "%zu/%zu off", zeros, n);
+            n_right = 3;
         } else {
-            snprintf(right, sizeof right, "draw a digit to light them up");
+            snprintf(right[0], sizeof right[0], "draw a digit to light them up");
         }
-        int x = cap.x + cw + ui_px(u, 14);
-        int rw = cap.x + cap.w - x;
-        int tw;
-        text_size(u->text, FONT_SMALL, right, &tw, NULL);
-        if (tw <= rw)
-            text_draw(u->text, FONT_SMALL, right, x, cap.y + ui_px(u, 2),
-                      s->score.has_guess ? UI_TRAIN : UI_FAINT, TEXT_LEFT);
+        int cw, tw = 0;
+        size_t pick = n_right;
+        for (int pass = 0; pass < 2 && pick == n_right; pass++) {
+            if (pass == 1)
+                snprintf(left, sizeof left, "LAYER %zu  ·  %zu", i + 1, n);
+            text_size(u->text, FONT_CAPTION, left, &cw, NULL);
+            int rw = cap.x + cap.w - (cap.x + cw + ui_px(u, 14));
+            for (size_t k = 0; k < n_right && pick == n_right; k++) {
+                text_size(u->text, FONT_SMALL, right[k], &tw, NULL);
+                if (tw <= rw)
+                    pick = k;
+            }
+        }
+        text_draw(u->text, FONT_CAPTION, left, cap.x, cap.y + ui_px(u, 3), UI_DIM, TEXT_LEFT);
+        if (pick < n_right)
+            text_draw(u->text, FONT_SMALL, right[pick], cap.x + cw + ui_px(u, 14),
+                      cap.y + ui_px(u, 2), s->score.has_guess ? UI_TRAIN : UI_FAINT, TEXT_LEFT);
         const view_grid *g = &l.grid[i];
         for (size_t k = 0; k < g->n; k++)
             uv_fill_rgb(u, uv_R(view_grid_cell(g, k)), rgb + 3 * k);

@@ -73,11 +73,11 @@ static void upload(ui_ctx *u, const app_state *s, const float *in, size_t layer,
     SDL_UnlockTexture(u->neuron_tex);
 }
 
-static void button(ui_ctx *u, app_rect r, const char *glyph, bool enabled)
+static void button(ui_ctx *u, app_rect r, const char *glyph, bool enabled, bool hover)
 {
     if (r.w <= 0)
         return;
-    ui_fill_round(u, uv_R(r), (float)ui_px(u, 5), UI_BUTTON);
+    ui_fill_round(u, uv_R(r), (float)ui_px(u, 5), hover && enabled ? UI_BUTTON_HOVER : UI_BUTTON);
     text_draw_in(u->text, FONT_BOLD, glyph, uv_R(r), enabled ? UI_TEXT : UI_FAINT, TEXT_CENTER);
 }
 
@@ -105,13 +105,20 @@ void ui_view_neuron_draw(ui_ctx *u, const app_state *s)
     const mlp *net = &s->model.net;
 
     // The chooser.
-    button(u, l.layer_prev, "‹", layer > 1);
-    button(u, l.layer_next, "›", layer < net->n_layers);
-    button(u, l.unit_prev, "‹", true);
-    button(u, l.unit_next, "›", true);
+    int hb = v->neuron.hover_button;
+    button(u, l.layer_prev, "‹", layer > 1, hb == 1);
+    button(u, l.layer_next, "›", layer < net->n_layers, hb == 2);
+    button(u, l.unit_prev, "‹", true, hb == 3);
+    button(u, l.unit_next, "›", true, hb == 4);
     text_draw_in(u->text, FONT_SMALL, t.chooser_layer, uv_R(l.layer_label), UI_TEXT, TEXT_CENTER);
-    text_draw_in(u->text, FONT_SMALL, t.chooser_unit, uv_R(l.unit_label), UI_TEXT, TEXT_CENTER);
-    int after = l.unit_next.x + l.unit_next.w + ui_px(u, 10);
+    // "unit 128/128", or just "128/128" where that is too wide for its place.
+    int uw;
+    text_size(u->text, FONT_SMALL, t.chooser_unit, &uw, NULL);
+    const char *ul = t.chooser_unit;
+    if (uw > l.unit_label.w && !strncmp(ul, "unit ", 5))
+        ul += 5;
+    text_draw_in(u->text, FONT_SMALL, ul, uv_R(l.unit_label), UI_TEXT, TEXT_CENTER);
+    int after = l.unit_next.x + l.unit_next.w + ui_px(u, 8);
     app_rect in = view_inner(&vc);
     int how_w, short_w;
     text_size(u->text, FONT_SMALL, t.how, &how_w, NULL);
@@ -205,9 +212,16 @@ void ui_view_neuron_draw(ui_ctx *u, const app_state *s)
     }
 
     // The largest contributions, then the sum.
+    // "pixel (21,13): ..." where every line has room for it, else "(21,13) ...".
+    bool long_terms = true;
+    for (size_t i = 0; i < t.n_terms && long_terms; i++) {
+        int w;
+        text_size(u->text, FONT_MONO, t.term_long[i], &w, NULL);
+        long_terms = w <= l.terms.w;
+    }
     int y = l.terms.y;
     for (size_t i = 0; i < t.n_terms; i++)
-        y = line(u, t.term[i], l.terms, y,
+        y = line(u, long_terms ? t.term_long[i] : t.term[i], l.terms, y,
                  v->neuron.ex.top[i].product >= 0.0f ? UI_TRAIN : UI_ACCENT);
     line(u, t.rest, l.terms, y, UI_DIM);
     y = l.sums.y;

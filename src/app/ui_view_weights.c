@@ -98,14 +98,19 @@ void ui_view_weights_draw(ui_ctx *u, const app_state *s)
         }
         uv_text_fit(u, FONT_SMALL, line, f.x, f.y, f.w, known && a > 0.0f ? UI_TRAIN : UI_TEXT);
     } else {
-        uv_text_fit(u, FONT_SMALL, "Each tile: one unit's 784 weights, laid out as the 28×28 input.",
-                 f.x, f.y, f.w, UI_DIM);
+        static const char *const each[] = {
+            "Each tile: one unit's 784 weights, laid out as the 28×28 input.",
+            "Each tile: a unit's 784 weights as 28×28.", "Each tile: one unit's weights."};
+        uv_text_fit_alt(u, FONT_SMALL, each, 3, f.x, f.y, f.w, UI_DIM);
     }
     int bw = ui_px(u, 60);
     SDL_Rect bar = {f.x, f.y + lh + ui_px(u, 3), bw, ui_px(u, 8)};
     uv_legend_bar(u, bar);
-    uv_text_fit(u, FONT_SMALL, "blue: ink there lowers the unit, orange: raises it",
-             bar.x + bw + ui_px(u, 8), f.y + lh, f.w - bw - ui_px(u, 8), UI_FAINT);
+    static const char *const legend[] = {"blue: ink there lowers the unit, orange: raises it",
+                                         "blue lowers the unit, orange raises it",
+                                         "blue lowers, orange raises"};
+    uv_text_fit_alt(u, FONT_SMALL, legend, 3, bar.x + bw + ui_px(u, 8), f.y + lh,
+                    f.w - bw - ui_px(u, 8), UI_FAINT);
 }
 
 /* ---- why this answer --------------------------------------------------- */

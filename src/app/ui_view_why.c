@@ -120,15 +120,22 @@ void ui_view_why_draw(ui_ctx *u, const app_state *s)
         uv_text_fit(u, FONT_MONO, sums, side.x, y, side.w, UI_DIM);
         y += text_height(u->text, FONT_MONO) + ui_px(u, 8);
     }
-    uv_text_wrap(u, FONT_SMALL,
-              s->views.why.gradient
-                  ? "Gradient of the class's score (its logit) for every pixel, inked or "
-                    "not: where more ink would raise or lower it, such as the gap at the "
-                    "top of a 4. G: back to gradient × input."
-                  : "Gradient × input of the class's score (its logit): each pixel's ink "
-                    "times how much the score moves with it. Click a bar to explain "
-                    "another class; G shows the plain gradient.",
-              side, y, UI_FAINT);
+    static const char *const gradient[] = {
+        "Gradient of the class's score (its logit) for every pixel, inked or not: where more "
+        "ink would raise or lower it, such as the gap at the top of a 4. G: back to gradient "
+        "× input.",
+        "Where more ink would raise or lower the score. G: gradient × input.",
+        "Where ink would move the score.",
+    };
+    static const char *const times_input[] = {
+        "Gradient × input of the class's score (its logit): each pixel's ink times how much "
+        "the score moves with it. Click a bar to explain another class; G shows the plain "
+        "gradient.",
+        "Each pixel's ink times how much the score moves with it. G: plain gradient.",
+        "Ink × the score's slope.",
+    };
+    uv_text_wrap_alt(u, FONT_SMALL, s->views.why.gradient ? gradient : times_input, 3, side, y,
+                     UI_FAINT);
 }
 
 /* ---- mistakes ---------------------------------------------------------- */

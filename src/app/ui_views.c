@@ -193,6 +193,62 @@ int uv_text_wrap(ui_ctx *u, text_font f, const char *txt, SDL_Rect r, int y, SDL
     return y;
 }
 
+void uv_text_fit_alt(ui_ctx *u, text_font f, const char *const *alts, size_t n, int x, int y,
+                     int w, SDL_Color c)
+{
+    for (size_t i = 0; i < n; i++) {
+        int tw;
+        text_size(u->text, f, alts[i], &tw, NULL);
+        if (tw <= w || i + 1 == n) {
+            uv_text_fit(u, f, alts[i], x, y, w, c);
+            return;
+        }
+    }
+}
+
+/* How many lines txt takes wrapped to width w (greedy, at spaces). */
+static int wrapped_lines(ui_ctx *u, text_font f, const char *txt, int w)
+{
+    char line[512] = "";
+    size_t used = 0;
+    int lines = 0;
+    for (const char *p = txt; *p;) {
+        const char *q = p;
+        while (*q && *q != ' ')
+            q++;
+        size_t n = (size_t)(q - p);
+        char trial[512];
+        if (used + 1 + n >= sizeof trial)
+            return 1000;
+        snprintf(trial, sizeof trial, "%s%s%.*s", line, used ? " " : "", (int)n, p);
+        int tw;
+        text_size(u->text, f, trial, &tw, NULL);
+        if (used && tw > w) {
+            lines++;
+            snprintf(line, sizeof line, "%.*s", (int)n, p);
+            used = n;
+        } else {
+            memcpy(line, trial, strlen(trial) + 1);
+            used = strlen(line);
+        }
+        p = q;
+        while (*p == ' ')
+            p++;
+    }
+    return lines + (used ? 1 : 0);
+}
+
+int uv_text_wrap_alt(ui_ctx *u, text_font f, const char *const *alts, size_t n, SDL_Rect r, int y,
+                     SDL_Color c)
+{
+    int lh = text_height(u->text, f) + ui_px(u, 2);
+    int room = lh > 0 ? (r.y + r.h - y) / lh : 0;
+    for (size_t i = 0; i + 1 < n; i++)
+        if (wrapped_lines(u, f, alts[i], r.w) <= room)
+            return uv_text_wrap(u, f, alts[i], r, y, c);
+    return n ? uv_text_wrap(u, f, alts[n - 1], r, y, c) : y;
+}
+
 bool uv_unit_on_canvas_view(const app_state *s, int *layer, int *unit)
 {
     if (s->views.hover_unit >= 0) {

@@ -24,6 +24,13 @@ void uv_legend_bar(ui_ctx *u, SDL_Rect r);
 void uv_text_fit(ui_ctx *u, text_font f, const char *txt, int x, int y, int w, SDL_Color c);
 /* txt word-wrapped to r's width from y; returns the y under the last line. */
 int uv_text_wrap(ui_ctx *u, text_font f, const char *txt, SDL_Rect r, int y, SDL_Color c);
+/* The first of n wordings (longest first) that fits whole: on one line of
+ * width w (fit_alt), or wrapped into r from y (wrap_alt, which returns the
+ * y under its last line); the last one, cut at a word, when none does. */
+void uv_text_fit_alt(ui_ctx *u, text_font f, const char *const *alts, size_t n, int x, int y,
+                     int w, SDL_Color c);
+int uv_text_wrap_alt(ui_ctx *u, text_font f, const char *const *alts, size_t n, SDL_Rect r, int y,
+                     SDL_Color c);
 /* The unit hovered, else the one pinned; false when neither. */
 bool uv_unit_on_canvas_view(const app_state *s, int *layer, int *unit);
 /* A unit's activation for the drawing (known: the activations are current). */

@@ -135,7 +135,9 @@ void view_network_layout_of(const views *v, const view_ctx *c, view_network_layo
     if (pic >= CANVAS_N)
         pic = pic / CANVAS_N * CANVAS_N;
     int rest = a.w - pic - out_w - label_w;
-    int hid_w = hidden ? rest * 2 / 5 / (int)hidden : 0;
+    // Three or more hidden layers share half the width (each its own grid),
+    // so that a wide one (256 units) keeps cells of 2 px in a short view.
+    int hid_w = hidden ? (hidden >= 3 ? rest / 2 : rest * 2 / 5) / (int)hidden : 0;
     int span = (rest - hid_w * (int)hidden) / (int)net->n_layers; // each layer's edges
     l->image = net->sizes[0] == CANVAS_N * CANVAS_N;
     int x = a.x;
@@ -151,7 +153,7 @@ void view_network_layout_of(const views *v, const view_ctx *c, view_network_layo
     for (size_t i = 0; i < hidden; i++) {
         app_rect col = view_rect(x, a.y, hid_w, a.h);
         size_t units = net->sizes[i + 1];
-        l->grid[i] = view_grid_fit(col, units, units > 512 ? 1 : cgap, view_px(c, 16), 1);
+        l->grid[i] = view_grid_fit(col, units, units > 128 ? 1 : cgap, view_px(c, 16), 1);
         centre_y(&l->grid[i], col);
         x += hid_w + span;
     }

@@ -229,13 +229,18 @@ void view_neuron_text_of(const views *v, const view_ctx *c, size_t max_terms, vi
     double shown = 0.0;
     for (size_t i = 0; i < k; i++) {
         const explain_term *term = &e->top[i];
-        if (pixels)
+        if (pixels) {
             snprintf(t->term[i], sizeof t->term[i], "(%2zu,%2zu) %.3f × %+.3f = %+.3f", term->row,
                      term->col, (double)term->value, (double)term->weight, (double)term->product);
-        else
+            snprintf(t->term_long[i], sizeof t->term_long[i], "pixel (%zu,%zu): %.3f × %+.3f = %+.3f",
+                     term->row, term->col, (double)term->value, (double)term->weight,
+                     (double)term->product);
+        } else {
             snprintf(t->term[i], sizeof t->term[i], "unit %zu: %.3f × %+.3f = %+.3f",
                      term->input + 1, (double)term->value, (double)term->weight,
                      (double)term->product);
+            snprintf(t->term_long[i], sizeof t->term_long[i], "%s", t->term[i]);
+        }
         shown += term->product;
     }
     t->n_terms = k;
@@ -302,10 +307,10 @@ void view_neuron_layout_of(const views *v, const view_ctx *c, view_neuron_layout
     // The chooser: ‹ layer 1 ›   ‹ unit 38/128 ›
     int x = in.x, y = in.y;
     l->layer_prev = view_rect(x, y, bw, bh);
-    l->layer_label = view_rect(x + bw, y, view_px(c, 50), bh);
+    l->layer_label = view_rect(x + bw, y, view_px(c, 46), bh);
     l->layer_next = view_rect(l->layer_label.x + l->layer_label.w, y, bw, bh);
-    l->unit_prev = view_rect(l->layer_next.x + bw + view_px(c, 12), y, bw, bh);
-    l->unit_label = view_rect(l->unit_prev.x + bw, y, view_px(c, 78), bh);
+    l->unit_prev = view_rect(l->layer_next.x + bw + view_px(c, 8), y, bw, bh);
+    l->unit_label = view_rect(l->unit_prev.x + bw, y, view_px(c, 76), bh);
     l->unit_next = view_rect(l->unit_label.x + l->unit_label.w, y, bw, bh);
 
     // The three pictures, as large as leaves room for the sums below.

@@ -411,6 +411,7 @@ void views_hover(views *v, const view_ctx *c, float x, float y)
     v->hover_layer = v->hover_unit = v->hover_cell = v->hover_thumb = -1;
     v->hover_nav = VIEW_NAV_NONE;
     v->neuron.hover_input = -1;
+    v->neuron.hover_button = 0;
     v->network.hover_layer = v->network.hover_unit = -1;
     if (!rect_contains(c->layout->view, x, y))
         return;
@@ -450,6 +451,7 @@ void views_hover(views *v, const view_ctx *c, float x, float y)
         view_neuron_layout l;
         view_neuron_layout_of(v, c, &l);
         v->neuron.hover_input = view_neuron_input_at(v, c, &l, x, y);
+        v->neuron.hover_button = view_neuron_button_at(&l, x, y);
         break;
     }
     case VIEW_NETWORK: {

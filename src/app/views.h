@@ -131,6 +131,7 @@ typedef struct view_neuron_state {
     float *products;                  // (max width) each input x weight of the shown unit
     float *scratch;                   // (explain_scratch_floats)
     int hover_input;                  // the input (pixel or unit below) under the mouse (-1)
+    int hover_button;                 // the chooser's button under it (view_neuron_button_at)
     bool emitted;                     // a neuron event went out for ...
     int sent_layer, sent_unit;        // ... this unit with these numbers
     float sent_bias, sent_sum, sent_output;
@@ -413,7 +414,8 @@ typedef struct view_neuron_text {
     char rule[160];                   // "Each of the 784 pixels times its weight, ..."
     char rule_short[96];              // "input × weight, summed, + bias, then ReLU"
     size_t n_terms;
-    char term[VIEW_NEURON_MAX_TERMS][64]; // "(12,7)  0.992 × +0.412 = +0.409"
+    char term[VIEW_NEURON_MAX_TERMS][64]; // "(12, 7) 0.992 × +0.412 = +0.409"
+    char term_long[VIEW_NEURON_MAX_TERMS][64]; // "pixel (12,7): 0.992 × +0.412 = +0.409"
     char rest[96];                    // "+ 141 more inked pixels: +0.823" ("" when none)
     char sum[96];                     // "sum of 784 products  +1.2345"
     char bias[64];                    // "+ bias  -0.1234"

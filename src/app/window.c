@@ -102,6 +102,9 @@ bool app_state_init(app_state *s, const app_config *cfg, int w, int h, float sca
     training_init(&s->train, &ts, cfg->data_dir, cfg->limit, &s->events, wake, wake_ctx);
     views_init(&s->views, cfg->view, cfg->gallery_true, cfg->gallery_pred);
     recent_init(&s->recent, cfg->recent_file);
+    controls_init(&s->ctl);
+    scores_init(&s->scores);
+    lesson_init(&s->lesson, false);
     recent_load(&s->recent);
     teach_init(&s->teach, cfg->samples_dir, cfg->data_dir, cfg->fashion_dir, wake, wake_ctx);
     s->draw_w = w;
@@ -132,6 +135,7 @@ void app_state_destroy(app_state *s)
     scoring_destroy(&s->score);
     curves_destroy(&s->curves);
     canvas_destroy(&s->canvas);
+    controls_destroy(&s->ctl);
     memset(s, 0, sizeof *s);
 }
 
@@ -342,6 +346,8 @@ void app_state_start(app_state *s)
     // Read MNIST in the background at once when it is there: the mistakes
     // view shows the model's test-set answers, and Train starts sooner.
     want_data(s);
+    if (s->cfg.lesson)
+        app_lesson_toggle(s);
     if (s->cfg.train)
         app_toggle_training(s);
 }
@@ -366,6 +372,11 @@ static const char *format_label(model_format f)
 
 bool app_state_save(app_state *s)
 {
+    return app_state_save_as(s, false);
+}
+
+bool app_state_save_as(app_state *s, bool new_file)
+{
     if (!s->model.have)
         return false;
     char path[APP_PATH_MAX];
@@ -378,7 +389,8 @@ bool app_state_save(app_state *s)
     else if (s->model.save_to[0] && model_slot_is_foreign(s->model.save_to))
         snprintf(from, sizeof from, "%s", s->model.save_to);
     model_format from_format = s->model.format;
-    if (!model_slot_save_path(&s->model, path, sizeof path, &err)) {
+    if (new_file ? !model_slot_new_path(path, sizeof path, &err)
+                 : !model_slot_save_path(&s->model, path, sizeof path, &err)) {
         report_status(&s->report, true, "%s", err.msg);
         return false;
     }
@@ -393,7 +405,7 @@ bool app_state_save(app_state *s)
                       "saved as a digitpad model to %s (%s is %s and stays as it was)", path,
                       model_slot_base_name(from), format_label(from_format));
     else
-        report_status(&s->report, false, "saved %s", path);
+        app_report_saved(s, path);
     report_log(&s->report, "Saved %s", model_slot_base_name(path));
     return true;
 }
@@ -432,7 +444,7 @@ void app_set_speed(app_state *s, unsigned speed)
         app_emit_settings(s);
 }
 
-static bool ensure_trainer(app_state *s)
+bool app_ensure_trainer(app_state *s)
 {
     if (s->train.have_trainer)
         return true;
@@ -449,11 +461,10 @@ static bool ensure_trainer(app_state *s)
     return true;
 }
 
-static void start_training(app_state *s)
+void app_record_run(app_state *s)
 {
-    if (!ensure_trainer(s))
-        return;
-    if (trainer_get_state(&s->train.trainer) == TRAINER_IDLE) {
+    if (s->train.have_trainer && trainer_get_state(&s->train.trainer) == TRAINER_IDLE &&
+        !s->model.trained) {
         /* Training begins: the model records this run's settings as they
          * were given (a trainer made only to evaluate the loaded model
          * leaves its record alone). */
@@ -469,6 +480,13 @@ static void start_training(app_state *s)
         report_log(&s->report, "Training on %zu samples, validating on %zu; batch %zu, Adam lr %g",
                    s->train.data.train.count, s->train.data.test.count, run->batch, run->lr);
     }
+}
+
+static void start_training(app_state *s)
+{
+    if (!app_ensure_trainer(s))
+        return;
+    app_record_run(s);
     training_start(&s->train);
     report_status(&s->report, false, "training on %s MNIST images (Space pauses)",
                   thousands(s->train.data.train.count).s);
@@ -573,6 +591,7 @@ static void on_confusion(app_state *s, const trainer_event *ev, size_t epoch)
 {
     view_ctx c = app_view_ctx(s);
     views_on_confusion(&s->views, &c, ev, epoch);
+    scores_on_eval(&s->scores, epoch, !s->model.path[0], ev->val_accuracy);
     uint8_t *pred;
     float *conf;
     views_answer_buffers(&s->views, &pred, &conf);
@@ -604,6 +623,15 @@ static void drain_trainer(app_state *s)
         switch (ev.kind) {
         case TRAINER_EV_STEP:
             curves_add_step(&s->curves, &ev);
+            model_slot_mark_trained(&s->model);
+            break;
+        case TRAINER_EV_SINGLE:
+            app_on_single_step(s, &ev);
+            break;
+        case TRAINER_EV_SETTING:
+            report_status(&s->report, true, "batches of that size do not fit in memory: batch "
+                          "%zu kept", ev.batch);
+            app_emit_settings(s);
             break;
         case TRAINER_EV_EPOCH:
             on_epoch(s, &ev);
@@ -615,11 +643,13 @@ static void drain_trainer(app_state *s)
             break;
         case TRAINER_EV_RESET:
             curves_clear(&s->curves);
+            step_view_forget(&s->ctl.step);
             s->views.want_eval = true; // the mistakes of the fresh weights
             break;
         case TRAINER_EV_EVAL:
             if (ev.has_confusion)
                 on_confusion(s, &ev, s->curves.epoch_base + ev.epochs_done);
+            app_on_eval(s, &ev);
             break;
         case TRAINER_EV_PROBE:
             // A report for an earlier drawing (its tag is that input's version) is late.
@@ -673,7 +703,7 @@ void app_act_on(app_state *s, const view_request *r)
         want_data(s);
     if (r->want & VIEW_WANT_EVAL) {
         // Asked once: a trainer that cannot be made has said why on the status line.
-        if (ensure_trainer(s))
+        if (app_ensure_trainer(s))
             training_request_eval(&s->train);
         views_eval_sent(&s->views);
     }
@@ -749,10 +779,12 @@ static void score(app_state *s)
         curves_clear_digit(&s->curves); // a new drawing: its history starts now
     if (ch & SCORING_ANNOUNCE) {
         const scoring *sc = &s->score;
-        if (sc->has_guess)
+        if (sc->has_guess) {
             event_prediction(&s->events, model_slot_label(&s->model, sc->guess), sc->guess,
                              sc->probs[sc->guess], sc->sure, sc->probs, sc->n_classes);
-        else
+            event_scores(&s->events, sc->input, s->model.net.sizes[0], sc->logits, sc->probs,
+                         sc->n_classes);
+        } else
             event_no_prediction(&s->events);
     }
 }

@@ -16,6 +16,7 @@
 #include <stdint.h>
 
 #include "canvas.h"
+#include "controls.h"
 #include "core/mlp.h"
 #include "curves.h"
 #include "events.h"
@@ -23,6 +24,8 @@
 #include "model_slot.h"
 #include "recent.h"
 #include "report.h"
+#include "lesson.h"
+#include "scores.h"
 #include "scoring.h"
 #include "teach.h"
 #include "training.h"
@@ -68,6 +71,9 @@ typedef enum app_key {
     APP_KEY_G,         // the why view: gradient x input / plain gradient
     APP_KEY_SLOWER,    // [: train slower
     APP_KEY_FASTER,    // ]: train faster
+    APP_KEY_PERIOD,    // .: one training step
+    APP_KEY_RETURN,    // the settings' Apply, a question's first answer (the arrows
+                       // below also move in the settings panel while it is open)
     APP_KEY_LABEL,     // issue 13: Ctrl+0..9 keeps the drawing as digit `digit`
     APP_KEY_F,         // fine-tune on the person's digits
     APP_KEY_M,         // the "my digits" panel
@@ -75,10 +81,13 @@ typedef enum app_key {
     APP_KEY_D,         // the next dataset
     APP_KEY_6,         // the neuron view (again: back to the most active unit)
     APP_KEY_7,         // the network view
-    APP_KEY_LEFT,      // the neuron view: the previous / next unit
+    APP_KEY_LEFT,      // the neuron view: the previous / next unit; the settings: a value down / up
     APP_KEY_RIGHT,
-    APP_KEY_UP,        // the neuron view: the layer below / above
+    APP_KEY_UP,        // the neuron view: the layer below / above; the settings: the rows
     APP_KEY_DOWN,
+    APP_KEY_O,         // with ctrl: the Open panel
+    APP_KEY_L,         // the lesson on / off (Left / Right move it while it is open)
+    APP_KEY_PICK_LABEL, // Shift+digit: the label whose loss is shown (digit)
 } app_key;
 
 /* One input, with SDL's details taken out. Positions are in drawable pixels
@@ -94,7 +103,7 @@ typedef struct app_input_event {
     int w, h;         // RESIZE
     float scale;      // RESIZE
     const char *path; // DROP_FILE (not kept)
-    int digit;        // KEY with APP_KEY_LABEL: 0..9
+    int digit;        // KEY with APP_KEY_LABEL or APP_KEY_PICK_LABEL: 0..9
 } app_input_event;
 
 /* What the command line asked for (options.c parses it). */
@@ -120,6 +129,7 @@ typedef struct app_config {
     long test_digit;          // --test-digit N: test image N on the canvas at start (-1: none)
     const char *samples_dir;  // where the person's digits are kept (NULL: in memory only)
     const char *fashion_dir;  // where Fashion-MNIST is looked for (NULL: not offered)
+    bool lesson;              // --lesson: the lesson open at start
 } app_config;
 
 void app_config_default(app_config *cfg);
@@ -151,7 +161,10 @@ typedef struct app_state {
     training train;           // MNIST and the trainer
     views views;              // the views beside the canvas
     recent recent;            // the models opened or saved, most recent first
+    controls ctl;             // issue 11: step, speeds, settings, questions, undo
     teach teach;              // the person's digits, fine-tuning, distortions, datasets
+    scores_state scores;      // softmax worked out or not, the label whose loss is shown
+    lesson lesson;            // the lesson's step, when open
 
     // A test image on the canvas.
     long shown_test;          // its index (-1: none)
@@ -188,6 +201,9 @@ void app_state_use_model(app_state *s, mlp *net, model_meta *meta, const char *p
 /* Saves the model (back to --model unless that is the bundled one, else a
  * new file in the user's models folder); returns success. */
 bool app_state_save(app_state *s);
+/* Ctrl+Shift+S: the same into a new file in the user's models folder
+ * (new_file), which the next Ctrl+S then goes back to. */
+bool app_state_save_as(app_state *s, bool new_file);
 
 void app_handle(app_state *s, const app_input_event *ev);
 
@@ -204,6 +220,11 @@ void app_set_speed(app_state *s, unsigned speed);
  * hidden widths and activation). */
 void app_emit_settings(app_state *s);
 void app_reset_weights(app_state *s);
+/* The trainer for the current model, made when MNIST is read (false, the
+ * status line saying why, when it cannot be). */
+bool app_ensure_trainer(app_state *s);
+/* A run begins from an idle trainer: the model records its settings. */
+void app_record_run(app_state *s);
 
 /* What the views read of the window (events NULL in the const form, for
  * drawing). */
@@ -225,6 +246,18 @@ void app_act_on(app_state *s, const view_request *r);
 void app_show_view(app_state *s, app_view v);
 /* The layout again, for the drawable size and scale and the model's depth. */
 void app_relayout(app_state *s);
+
+/* The lesson: open or close it, or move by dir (+1, -1); what the step
+ * shows (its view, softmax worked out) is put on screen. */
+void app_lesson_toggle(app_state *s);
+void app_lesson_move(app_state *s, int dir);
+/* The scores' and the lesson's share of input (input_scores.c): a click on
+ * the lesson's card or the answer (softmax worked out on / off), a right
+ * click on a bar (that label's loss), and their keys. True when the input
+ * was theirs. */
+bool app_scores_click(app_state *s, float x, float y);
+bool app_scores_right_click(app_state *s, float x, float y);
+bool app_scores_key(app_state *s, const app_input_event *ev);
 
 /* Issue 13 (teach.c): the samples read at start; Ctrl+digit; deleting
  * sample i; F; A; choosing dataset i of teach.choice, or the next one (D);

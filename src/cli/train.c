@@ -287,7 +287,7 @@ int cli_train(int argc, char **argv)
                  "  --limit N      train on the first N training samples only\n"
                  "  --out FILE     where to save the model\n"
                  "  --not-a-digit  fit the not-a-digit detector on MNIST and save it with the\n"
-                 "                 model (about a second; with --epochs 0, adds it to --model)\n"
+                 "                 model (a few seconds; with --epochs 0, adds it to --model)\n"
                  "  -q, --quiet    only the final figures");
             return 0;
         } else {
@@ -390,6 +390,13 @@ int cli_train(int argc, char **argv)
             }
             if (!quiet)
                 printf("Added %zu training samples from %s\n", n_extra, also_dir);
+        }
+        // Checked before training, so that no epochs are spent on a run
+        // whose detector cannot be fitted.
+        if (not_a_digit && data.train.count < NOVELTY_MIN_TRAIN) {
+            cli_error("--not-a-digit", "%zu training images are too few to fit the not-a-digit "
+                      "detector (at least %d)", data.train.count, NOVELTY_MIN_TRAIN);
+            goto out;
         }
         if (!quiet && epochs > 0) {
             print_summary(stdout, &net);
@@ -516,7 +523,8 @@ int cli_train(int argc, char **argv)
     }
     if (not_a_digit) {
         // Fitted on the training digits this run was given (--limit's slice,
-        // if any), calibrated on the whole test set.
+        // if any), every sixth held out for the threshold; the test set is
+        // only measured.
         novelty nv;
         novelty_options nopt = {.input_scale = meta.scale};
         double t0 = now_s();
@@ -526,9 +534,9 @@ int cli_train(int argc, char **argv)
         }
         double fit_s = now_s() - t0;
         if (!quiet)
-            printf("Not-a-digit detector fitted in %.2fs: %.1f%% of the test digits above its "
-                   "threshold\n",
-                   fit_s, 100.0 * nv.test_flagged);
+            printf("Not-a-digit detector fitted in %.2fs: %.1f%% of the held-out training "
+                   "digits and %.1f%% of the test digits above its threshold\n",
+                   fit_s, 100.0 * nv.held_out_flagged, 100.0 * nv.test_flagged);
         if (!model_meta_set_not_a_digit(&meta, &nv, &err)) {
             novelty_destroy(&nv);
             cli_error(NULL, "%s", err.msg);

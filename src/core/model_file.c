@@ -484,21 +484,27 @@ static void fill_history(const cJSON *tr, model_epoch *out)
 }
 
 /* The optional "not_a_digit" section (novelty.h): checked whole before
- * anything is allocated; its arrays are copied in by fill_not_a_digit. */
+ * anything is allocated; its arrays are read in by fill_not_a_digit. Its
+ * two arrays of rows are read as the kernels are: model_scan counts their
+ * rows in place and leaves [] for cJSON, and model_scan_kernel reads the
+ * numbers from the text. (An array model_scan did not take, behind a key
+ * written with escapes, is read through cJSON within its value cap.) */
+typedef struct not_a_digit_rows {
+    const model_kernel_span *span; // from model_scan, or
+    const cJSON *json;             // the array cJSON read
+} not_a_digit_rows;
+
 typedef struct not_a_digit_json {
-    const cJSON *means, *directions;
-    size_t components;
-    double median, threshold, test_flagged;
+    bool present;
+    not_a_digit_rows means, directions;
+    size_t cell, bins, components;
+    double median, threshold, held_out_flagged, test_flagged;
 } not_a_digit_json;
 
-/* A rows x cols array of arrays of finite floats at `where`. */
+/* A rows x cols array of arrays of finite floats at `where`, through cJSON. */
 static bool check_rows(const cJSON *arr, const char *where, size_t rows, size_t cols,
                        dp_error *err)
 {
-    if (!arr)
-        return dp_fail(err, "%s: missing", where);
-    if (!cJSON_IsArray(arr))
-        return dp_fail(err, "%s: expected an array of rows, got %s", where, json_kind(arr));
     size_t n = count_items(arr);
     if (n != rows)
         return dp_fail(err, "%s has %zu rows, expected %zu", where, n, rows);
@@ -517,8 +523,58 @@ static bool check_rows(const cJSON *arr, const char *where, size_t rows, size_t 
     return true;
 }
 
-static bool check_not_a_digit(const cJSON *v, size_t inputs, size_t outputs,
-                              not_a_digit_json *nj, dp_error *err)
+/* The same checks, in the same order and words, on what model_scan counted
+ * in place. */
+static bool check_rows_span(const model_kernel_span *k, const char *where, size_t rows,
+                            size_t cols, dp_error *err)
+{
+    if (k->rows != rows)
+        return dp_fail(err, "%s has %zu rows, expected %zu", where, k->rows, rows);
+    if (k->problem == MODEL_KERNEL_ROW_NOT_ARRAY && k->row == 0)
+        return dp_fail(err, "%s[0]: expected an array of numbers, got %s", where, k->kind);
+    if (k->cols != cols)
+        return dp_fail(err, "%s: row 0 has %zu values, expected %zu", where, k->cols, cols);
+    switch (k->problem) {
+    case MODEL_KERNEL_OK:
+        return true;
+    case MODEL_KERNEL_ROW_NOT_ARRAY:
+        return dp_fail(err, "%s[%zu]: expected an array of numbers, got %s", where, k->row,
+                       k->kind);
+    case MODEL_KERNEL_UNEVEN:
+        return dp_fail(err, "%s: row %zu has %zu values, expected %zu", where, k->row, k->count,
+                       cols);
+    case MODEL_KERNEL_NOT_NUMBER:
+        return dp_fail(err, "%s[%zu][%zu]: expected a number, got %s", where, k->row, k->index,
+                       k->kind);
+    case MODEL_KERNEL_EMPTY_ROW: // row 0's length is checked above
+    case MODEL_KERNEL_WIDE_ROW:
+        break;
+    }
+    return dp_fail(err, "%s: unreadable", where);
+}
+
+static bool check_nad_rows(const cJSON *v, const char *key, const model_kernel_span *span,
+                           size_t rows, size_t cols, not_a_digit_rows *out, dp_error *err)
+{
+    char where[48];
+    snprintf(where, sizeof where, "not_a_digit.%s", key);
+    const cJSON *arr = get(v, key);
+    out->span = NULL;
+    out->json = NULL;
+    if (!arr)
+        return dp_fail(err, "%s: missing", where);
+    if (!cJSON_IsArray(arr))
+        return dp_fail(err, "%s: expected an array of rows, got %s", where, json_kind(arr));
+    if (span && count_items(arr) == 0) { // model_scan left [] in its place
+        out->span = span;
+        return check_rows_span(span, where, rows, cols, err);
+    }
+    out->json = arr;
+    return check_rows(arr, where, rows, cols, err);
+}
+
+static bool check_not_a_digit(const cJSON *v, const model_scan *scan, size_t height,
+                              size_t width, size_t outputs, not_a_digit_json *nj, dp_error *err)
 {
     memset(nj, 0, sizeof *nj);
     if (!v)
@@ -531,52 +587,87 @@ static bool check_not_a_digit(const cJSON *v, size_t inputs, size_t outputs,
         return dp_fail(err, "not_a_digit: missing \"method\"");
     if (!cJSON_IsString(method))
         return dp_fail(err, "not_a_digit.method: expected a string, got %s", json_kind(method));
-    if (strcmp(method->valuestring, "class-subspace") != 0)
-        return dp_fail(err, "not_a_digit.method: unknown method \"%s\" (class-subspace)",
+    if (strcmp(method->valuestring, "class-subspace") == 0)
+        return dp_fail(err, "not_a_digit.method: \"class-subspace\" is an older detector; fit "
+                       "a new one with digitpad train --not-a-digit");
+    if (strcmp(method->valuestring, "gradient-subspace") != 0)
+        return dp_fail(err, "not_a_digit.method: unknown method \"%s\" (gradient-subspace)",
                        shown(method->valuestring, tmp));
-    double k;
-    const cJSON *c = get(v, "components");
-    if (!c)
-        return dp_fail(err, "not_a_digit: missing \"components\"");
-    double most = inputs < NOVELTY_MAX_COMPONENTS ? (double)inputs : NOVELTY_MAX_COMPONENTS;
-    if (!get_integer(c, "not_a_digit.components", 1, most, &k, err))
+    const char *names[3] = {"cell", "bins", "components"};
+    const cJSON *item[3];
+    for (int i = 0; i < 3; i++)
+        if (!(item[i] = get(v, names[i])))
+            return dp_fail(err, "not_a_digit: missing \"%s\"", names[i]);
+    double d;
+    size_t side = height > width ? height : width;
+    if (!get_integer(item[0], "not_a_digit.cell", 1, (double)side, &d, err))
         return false;
-    nj->components = (size_t)k;
-    if ((1 + nj->components) * outputs * inputs > MLP_MAX_PARAMS)
-        return dp_fail(err, "not_a_digit: more than %zu numbers", MLP_MAX_PARAMS);
+    nj->cell = (size_t)d;
+    if (!get_integer(item[1], "not_a_digit.bins", 2, NOVELTY_MAX_BINS, &d, err))
+        return false;
+    nj->bins = (size_t)d;
+    size_t features = ((height + nj->cell - 1) / nj->cell) * ((width + nj->cell - 1) / nj->cell) *
+                      nj->bins;
+    if (features > NOVELTY_MAX_FEATURES)
+        return dp_fail(err, "not_a_digit: cells of %zu pixels and %zu bins make %zu features, "
+                       "at most %d", nj->cell, nj->bins, features, NOVELTY_MAX_FEATURES);
+    double most = features < NOVELTY_MAX_COMPONENTS ? (double)features : NOVELTY_MAX_COMPONENTS;
+    if (!get_integer(item[2], "not_a_digit.components", 1, most, &d, err))
+        return false;
+    nj->components = (size_t)d;
     const cJSON *median = get(v, "median"), *threshold = get(v, "threshold");
     if (!median || !threshold)
         return dp_fail(err, "not_a_digit: missing \"%s\"", median ? "threshold" : "median");
     if (!get_real(median, "not_a_digit.median", true, &nj->median, err) ||
         !get_real(threshold, "not_a_digit.threshold", true, &nj->threshold, err))
         return false;
-    const cJSON *flagged = get(v, "test_flagged");
+    const cJSON *flagged = get(v, "held_out_flagged");
+    if (flagged &&
+        !get_real(flagged, "not_a_digit.held_out_flagged", false, &nj->held_out_flagged, err))
+        return false;
+    flagged = get(v, "test_flagged");
     if (flagged && !get_real(flagged, "not_a_digit.test_flagged", false, &nj->test_flagged, err))
         return false;
-    nj->means = get(v, "means");
-    nj->directions = get(v, "directions");
-    return check_rows(nj->means, "not_a_digit.means", outputs, inputs, err) &&
-           check_rows(nj->directions, "not_a_digit.directions", outputs * nj->components, inputs,
-                      err);
+    // outputs <= 4096, features <= 1024, components <= 64: no overflow
+    if (!check_nad_rows(v, "means", scan->has_nad_means ? &scan->nad_means : NULL, outputs,
+                        features, &nj->means, err) ||
+        !check_nad_rows(v, "directions",
+                        scan->has_nad_directions ? &scan->nad_directions : NULL,
+                        outputs * nj->components, features, &nj->directions, err))
+        return false;
+    nj->present = true;
+    return true;
+}
+
+static bool read_nad_rows(const uint8_t *buf, const not_a_digit_rows *rows, size_t cols,
+                          float *dst, const char *where, dp_error *err)
+{
+    if (rows->span)
+        return model_scan_kernel(buf, rows->span, dst, where, err);
+    for (const cJSON *row = rows->json->child; row; row = row->next, dst += cols)
+        copy_floats(dst, row);
+    return true;
 }
 
 /* Makes the detector that check_not_a_digit accepted. */
-static bool fill_not_a_digit(const not_a_digit_json *nj, size_t inputs, size_t outputs,
-                             model_meta *m, dp_error *err)
+static bool fill_not_a_digit(const uint8_t *buf, const not_a_digit_json *nj, model_meta *m,
+                             size_t outputs, dp_error *err)
 {
-    if (!nj->means)
+    if (!nj->present)
         return true;
     novelty nv;
-    if (!novelty_init(&nv, outputs, inputs, nj->components, err))
+    if (!novelty_init(&nv, outputs, m->height, m->width, nj->cell, nj->bins, nj->components,
+                      err))
         return false;
-    float *p = nv.means;
-    for (const cJSON *row = nj->means->child; row; row = row->next, p += inputs)
-        copy_floats(p, row);
-    p = nv.components;
-    for (const cJSON *row = nj->directions->child; row; row = row->next, p += inputs)
-        copy_floats(p, row);
+    if (!read_nad_rows(buf, &nj->means, nv.features, nv.means, "not_a_digit.means", err) ||
+        !read_nad_rows(buf, &nj->directions, nv.features, nv.components,
+                       "not_a_digit.directions", err)) {
+        novelty_destroy(&nv);
+        return false;
+    }
     nv.median = nj->median;
     nv.threshold = nj->threshold;
+    nv.held_out_flagged = nj->held_out_flagged;
     nv.test_flagged = nj->test_flagged;
     if (!model_meta_set_not_a_digit(m, &nv, err)) {
         novelty_destroy(&nv);
@@ -698,7 +789,8 @@ bool model_file_parse(const uint8_t *buf, size_t len, mlp *net, model_meta *meta
     if (!check_training(training, &m, &n_history, err))
         goto out;
     not_a_digit_json nj;
-    if (!check_not_a_digit(get(root, "not_a_digit"), sizes[0], outputs, &nj, err))
+    if (!check_not_a_digit(get(root, "not_a_digit"), &scan, m.height, m.width, outputs, &nj,
+                           err))
         goto out;
 
     // Everything is known to be good: only now allocate.
@@ -737,7 +829,7 @@ bool model_file_parse(const uint8_t *buf, size_t len, mlp *net, model_meta *meta
     }
     m.n_history = n_history;
     fill_history(training, m.history);
-    if (!fill_not_a_digit(&nj, sizes[0], outputs, &m, err))
+    if (!fill_not_a_digit(buf, &nj, &m, outputs, err))
         goto out;
     ok = true;
 
@@ -902,12 +994,15 @@ static bool check_for_write(const mlp *net, const model_meta *meta, dp_error *er
                            MODEL_LABEL_MAX - 1);
     const novelty *nv = meta->not_a_digit;
     if (nv && (nv->inputs != inputs || nv->n_classes != outputs || !nv->block ||
-               nv->n_components < 1 || nv->n_components > NOVELTY_MAX_COMPONENTS))
+               nv->height != meta->height || nv->width != meta->width ||
+               nv->n_components < 1 || nv->n_components > NOVELTY_MAX_COMPONENTS ||
+               nv->features > NOVELTY_MAX_FEATURES))
         return dp_fail(err, "the not-a-digit detector is for %zu inputs and %zu classes, the "
                        "network has %zu and %zu", nv->inputs, nv->n_classes, inputs, outputs);
     if (nv && (!(nv->median > 0 && isfinite(nv->median)) ||
                !(nv->threshold > 0 && isfinite(nv->threshold)) ||
-               !(nv->test_flagged >= 0 && nv->test_flagged < 1)))
+               !(nv->test_flagged >= 0 && nv->test_flagged < 1) ||
+               !(nv->held_out_flagged >= 0 && nv->held_out_flagged < 1)))
         return dp_fail(err, "the not-a-digit detector's median, threshold or test share is out "
                        "of range");
     if (!meta->has_training)
@@ -943,12 +1038,14 @@ static bool check_for_write(const mlp *net, const model_meta *meta, dp_error *er
  * class mean and per direction. */
 static bool write_not_a_digit(text *t, const novelty *nv, dp_error *err)
 {
-    text_printf(t, ",\n  \"not_a_digit\": {\n    \"method\": \"class-subspace\", "
-                   "\"components\": %zu, \"median\": ",
-                nv->n_components);
+    text_printf(t, ",\n  \"not_a_digit\": {\n    \"method\": \"gradient-subspace\", \"cell\": %zu, "
+                   "\"bins\": %zu, \"components\": %zu,\n    \"median\": ",
+                nv->cell, nv->bins, nv->n_components);
     text_double(t, nv->median);
     text_puts(t, ", \"threshold\": ");
     text_double(t, nv->threshold);
+    text_puts(t, ", \"held_out_flagged\": ");
+    text_double(t, nv->held_out_flagged);
     text_puts(t, ", \"test_flagged\": ");
     text_double(t, nv->test_flagged);
     text_puts(t, ",\n    \"means\": [\n");
@@ -960,7 +1057,7 @@ static bool write_not_a_digit(text *t, const novelty *nv, dp_error *err)
             text_puts(t, "    ],\n    \"directions\": [\n");
         for (size_t r = 0; r < rows[a]; r++) {
             text_puts(t, "      ");
-            if (!text_floats(t, data[a] + r * nv->inputs, nv->inputs, what[a], r, err))
+            if (!text_floats(t, data[a] + r * nv->features, nv->features, what[a], r, err))
                 return false;
             text_puts(t, r + 1 < rows[a] ? ",\n" : "\n");
         }
@@ -1079,7 +1176,7 @@ bool model_file_write(const mlp *net, const model_meta *meta, char **out, size_t
     // About 11 bytes per number in practice; one reservation covers most models.
     size_t numbers = net->n_params;
     if (meta->not_a_digit)
-        numbers += meta->not_a_digit->n_classes * meta->not_a_digit->inputs *
+        numbers += meta->not_a_digit->n_classes * meta->not_a_digit->features *
                    (1 + meta->not_a_digit->n_components);
     text_reserve(&t, numbers * 12 + meta->n_labels * 40 + meta->n_history * 160 + 4096);
     t.oom = false;

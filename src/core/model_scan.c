@@ -23,7 +23,9 @@
 /* Numbers up to this long are converted in a buffer on the stack. */
 #define NUMBER_SHORT 63
 
-enum ctx { C_PLAIN, C_ROOT, C_LAYERS, C_LAYER, C_KERNEL };
+/* Where a value is: C_KERNEL a layer's "kernel", C_NAD the "not_a_digit"
+ * object, C_NAD_MEANS and C_NAD_DIRECTIONS its two arrays of rows. */
+enum ctx { C_PLAIN, C_ROOT, C_LAYERS, C_LAYER, C_KERNEL, C_NAD, C_NAD_MEANS, C_NAD_DIRECTIONS };
 
 typedef struct scanner {
     const uint8_t *p;
@@ -323,8 +325,13 @@ static bool parse_array(scanner *s, enum ctx ctx, size_t layer, bool counted)
 {
     size_t start = s->i;
     model_kernel_span *k = NULL;
-    if (ctx == C_KERNEL) {
+    if (ctx == C_KERNEL)
         k = &s->res->kernels[layer];
+    else if (ctx == C_NAD_MEANS)
+        k = &s->res->nad_means;
+    else if (ctx == C_NAD_DIRECTIONS)
+        k = &s->res->nad_directions;
+    if (k) {
         memset(k, 0, sizeof *k);
         k->start = start;
     }
@@ -375,7 +382,12 @@ static bool parse_array(scanner *s, enum ctx ctx, size_t layer, bool counted)
     if (k) {
         k->end = s->i;
         k->rows = n;
-        s->res->has_kernel[layer] = true;
+        if (ctx == C_KERNEL)
+            s->res->has_kernel[layer] = true;
+        else if (ctx == C_NAD_MEANS)
+            s->res->has_nad_means = true;
+        else
+            s->res->has_nad_directions = true;
         lean_replace(s, start, "[]");
     }
     return true;
@@ -392,7 +404,8 @@ static bool parse_object(scanner *s, enum ctx ctx, size_t layer, bool counted)
 {
     if (!enter(s))
         return false;
-    bool seen_layers = false, seen_kernel = false;
+    bool seen_layers = false, seen_kernel = false, seen_nad = false, seen_means = false,
+         seen_directions = false;
     if (s->i < s->len && s->p[s->i] == '}') {
         s->i++;
         s->depth--;
@@ -404,7 +417,8 @@ static bool parse_object(scanner *s, enum ctx ctx, size_t layer, bool counted)
         size_t key = s->i;
         if (!parse_string(s))
             return false;
-        bool is_layers = false, is_kernel = false, unknown = false;
+        bool is_layers = false, unknown = false, is_nad = false;
+        enum ctx rows_ctx = C_PLAIN; // C_KERNEL, C_NAD_MEANS or C_NAD_DIRECTIONS
         if (ctx == C_ROOT) {
             unknown = true;
             for (size_t k = 0; k < sizeof root_keys / sizeof root_keys[0]; k++)
@@ -412,8 +426,18 @@ static bool parse_object(scanner *s, enum ctx ctx, size_t layer, bool counted)
                     unknown = false;
             if (!seen_layers && key_is(s, key, "layers"))
                 is_layers = seen_layers = true;
+            // cJSON's lookup finds the first member of a name: so does this
+            if (!seen_nad && key_is(s, key, "not_a_digit"))
+                is_nad = seen_nad = true;
         } else if (ctx == C_LAYER && !seen_kernel && key_is(s, key, "kernel")) {
-            is_kernel = seen_kernel = true;
+            seen_kernel = true;
+            rows_ctx = C_KERNEL;
+        } else if (ctx == C_NAD && !seen_means && key_is(s, key, "means")) {
+            seen_means = true;
+            rows_ctx = C_NAD_MEANS;
+        } else if (ctx == C_NAD && !seen_directions && key_is(s, key, "directions")) {
+            seen_directions = true;
+            rows_ctx = C_NAD_DIRECTIONS;
         }
         skip_ws(s);
         if (s->i >= s->len || s->p[s->i] != ':')
@@ -430,10 +454,14 @@ static bool parse_object(scanner *s, enum ctx ctx, size_t layer, bool counted)
                 lean_replace(s, value, "null");
         } else if (is_layers) {
             ok = parse_value(s, s->p[s->i] == '[' ? C_LAYERS : C_PLAIN, 0, counted);
-        } else if (is_kernel && s->p[s->i] == '[') {
+        } else if (rows_ctx != C_PLAIN && s->p[s->i] == '[') {
             if (counted && ++s->res->lean_values > MODEL_SCAN_MAX_VALUES)
                 s->full = true;
-            ok = parse_array(s, C_KERNEL, layer, false);
+            ok = parse_array(s, rows_ctx, layer, false);
+        } else if (is_nad && s->p[s->i] == '{') {
+            if (counted && ++s->res->lean_values > MODEL_SCAN_MAX_VALUES)
+                s->full = true;
+            ok = parse_object(s, C_NAD, 0, counted);
         } else {
             ok = parse_value(s, C_PLAIN, 0, counted);
         }

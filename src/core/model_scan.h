@@ -6,9 +6,11 @@
  * gigabytes. model_scan_text checks the whole text's syntax as cJSON would
  * read it (without building anything), and makes a lean copy for cJSON in
  * which
- *   - the first "kernel" array of each of the first MLP_MAX_LAYERS layers
- *     is replaced by [] (its rows are counted and checked here, and its
- *     numbers read by model_scan_kernel straight from the original text),
+ *   - the first "kernel" array of each of the first MLP_MAX_LAYERS layers,
+ *     and the "means" and "directions" arrays of the "not_a_digit" object,
+ *     are replaced by [] (their rows are counted and checked here, and
+ *     their numbers read by model_scan_kernel straight from the original
+ *     text),
  *   - the value of every top-level member the format does not define is
  *     replaced by null (readers ignore such members).
  * What is left is small (labels, biases, history), and its number of values
@@ -56,6 +58,10 @@ typedef struct model_scan {
     size_t n_layers; // elements of the first "layers" array, if it is one
     bool has_kernel[MLP_MAX_LAYERS];
     model_kernel_span kernels[MLP_MAX_LAYERS];
+    // the first "not_a_digit" member's first "means" and "directions", when
+    // they are arrays
+    bool has_nad_means, has_nad_directions;
+    model_kernel_span nad_means, nad_directions;
 } model_scan;
 
 /* Checks buf's syntax (one JSON value, then only whitespace), nesting and

@@ -3,6 +3,7 @@
 #include "trainer.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -246,6 +247,175 @@ unsigned trainer_get_speed(trainer *t)
     return atomic_load(&t->speed);
 }
 
+double trainer_weight_move(const float *before, const float *after, size_t n)
+{
+    double sum = 0.0;
+    for (size_t i = 0; i < n; i++) {
+        double d = (double)after[i] - (double)before[i];
+        sum += d * d;
+    }
+    return sqrt(sum);
+}
+
+double trainer_weight_norm(const float *p, size_t n)
+{
+    double sum = 0.0;
+    for (size_t i = 0; i < n; i++)
+        sum += (double)p[i] * (double)p[i];
+    return sqrt(sum);
+}
+
+/* Makes the session anew for batches of `want` (trainer_set_batch): what
+ * the old one learned (Adam's moments and step count, the rows the sparse
+ * path sweeps, the ink index) and where the epoch stands (its order, the
+ * shuffling generator, its running figures) move over. */
+static void rebatch(trainer *t, size_t want)
+{
+    train_session *old = &t->sess;
+    train_config c = old->cfg;
+    c.batch = want;
+    train_session ns;
+    dp_error err;
+    if (!train_session_init(&ns, &t->net, &t->data->train, &c, &err)) {
+        size_t asked = want;
+        atomic_compare_exchange_strong(&t->batch, &asked, old->cfg.batch);
+        trainer_event ev;
+        base_event(t, &ev, TRAINER_EV_SETTING);
+        ev.batch = old->cfg.batch;
+        push_event(t, &ev);
+        return;
+    }
+    size_t n = t->net.n_params, inputs = t->net.sizes[0];
+    memcpy(ns.m, old->m, n * sizeof *ns.m);
+    memcpy(ns.v, old->v, n * sizeof *ns.v);
+    ns.t = old->t;
+    memcpy(ns.row_inked, old->row_inked, inputs);
+    memcpy(ns.live_rows, old->live_rows, inputs * sizeof *ns.live_rows);
+    ns.n_live_rows = old->n_live_rows;
+    ns.nz = old->nz;
+    ns.nz_tried = old->nz_tried;
+    memset(&old->nz, 0, sizeof old->nz);
+    memcpy(ns.order, old->order, t->data->train.count * sizeof *ns.order);
+    ns.rng = old->rng;
+    ns.epoch = old->epoch;
+    // Rounded down: the batch that holds the next unseen sample.
+    ns.step = old->step * old->cfg.batch / want;
+    ns.loss_sum = old->loss_sum;
+    ns.correct = old->correct;
+    ns.seen = old->seen;
+    ns.times = old->times;
+    train_session_destroy(old);
+    *old = ns;
+    t->cfg.train.batch = want;
+}
+
+/* The live settings, before a batch. */
+static void apply_settings(trainer *t)
+{
+    t->sess.cfg.lr = atomic_load(&t->lr);
+    t->cfg.train.lr = t->sess.cfg.lr;
+    size_t epochs = atomic_exchange(&t->epochs, 0);
+    if (epochs)
+        t->cfg.epochs = epochs > t->sess.epoch ? epochs : t->sess.epoch + 1;
+    size_t want = atomic_load(&t->batch);
+    if (want != t->sess.cfg.batch)
+        rebatch(t, want);
+}
+
+/* After the batch that ended an epoch: its test evaluation and event, and
+ * the end of the run once the planned epochs are done. */
+static void end_epoch(trainer *t, double *epoch_t0)
+{
+    trainer_event ev;
+    base_event(t, &ev, TRAINER_EV_EPOCH);
+    ev.seconds = now_s() - *epoch_t0;
+    evaluate_and_publish(t, &ev);
+    push_event(t, &ev);
+    *epoch_t0 = now_s();
+    if (t->sess.epoch >= t->cfg.epochs) {
+        pthread_mutex_lock(&t->lock);
+        atomic_store(&t->cmd_run, false);
+        if (!atomic_load(&t->cmd_reset)) // a reset given meanwhile has made it IDLE
+            atomic_store(&t->state, TRAINER_FINISHED);
+        pthread_mutex_unlock(&t->lock);
+        base_event(t, &ev, TRAINER_EV_DONE);
+        push_event(t, &ev);
+    }
+}
+
+/* One batch on its own (trainer_step), with the weights before it kept to
+ * show the batch's images with the answers the network gave them before
+ * it learned from them, and how far the step moved the weights. */
+static void single_step(trainer *t, double *epoch_t0)
+{
+    size_t outputs = t->net.sizes[t->net.n_layers];
+    if (!t->before.params) {
+        if (!mlp_clone(&t->before, &t->net, NULL))
+            return;
+        size_t need = t->net.sizes[0] + 2 * mlp_max_width(&t->net) + outputs;
+        t->step_scratch = calloc(need, sizeof *t->step_scratch);
+        if (!t->step_scratch) {
+            mlp_destroy(&t->before);
+            return;
+        }
+    }
+    apply_settings(t);
+    mlp_copy_params(&t->before, &t->net);
+    if (t->sess.epoch >= t->cfg.epochs)
+        t->cfg.epochs = t->sess.epoch + 1; // a step past the planned epochs plans one more
+    // A new epoch starts its running figures from nothing.
+    size_t correct0 = t->sess.step == 0 ? 0 : t->sess.correct;
+    size_t seen0 = t->sess.step == 0 ? 0 : t->sess.seen;
+    *epoch_t0 = now_s();
+    bool epoch_done = false;
+    float loss = train_session_step(&t->sess, &epoch_done);
+    t->global_step++;
+    publish(t);
+    if (atomic_load(&t->probe_on))
+        report_probe(t);
+
+    trainer_event ev;
+    base_event(t, &ev, TRAINER_EV_STEP);
+    ev.batch_loss = loss;
+    push_event(t, &ev);
+
+    base_event(t, &ev, TRAINER_EV_SINGLE);
+    ev.batch_loss = loss;
+    size_t n = t->sess.seen - seen0;
+    ev.batch = n;
+    ev.batch_accuracy = n ? (float)((double)(t->sess.correct - correct0) / (double)n) : 0.0f;
+    ev.weight_move = trainer_weight_move(t->before.params, t->net.params, t->net.n_params);
+    ev.weight_norm = trainer_weight_norm(t->before.params, t->net.n_params);
+    // The batch just trained: the one before the session's position.
+    size_t k = (epoch_done ? t->sess.steps_per_epoch : t->sess.step) - 1;
+    size_t first = k * t->sess.cfg.batch;
+    const dataset *d = &t->data->train;
+    size_t inputs = t->net.sizes[0];
+    ev.shown = n < TRAINER_STEP_SHOWN ? n : TRAINER_STEP_SHOWN;
+    size_t width = mlp_max_width(&t->net);
+    float *in = t->step_scratch;                 // (inputs)
+    float *scratch = in + inputs;                // (2 * width)
+    float *probs = scratch + 2 * width;          // (outputs)
+    for (size_t i = 0; i < ev.shown && first + i < d->count; i++) {
+        uint32_t idx = t->sess.order[first + i];
+        const uint8_t *img = d->images + (size_t)idx * inputs;
+        for (size_t j = 0; j < inputs; j++)
+            in[j] = (float)(img[j] * t->sess.cfg.input_scale);
+        mlp_predict(&t->before, in, probs, scratch);
+        size_t best = 0;
+        for (size_t c = 1; c < outputs; c++)
+            if (probs[c] > probs[best])
+                best = c;
+        ev.shown_index[i] = idx;
+        ev.shown_label[i] = d->labels[idx];
+        ev.shown_answer[i] = (uint8_t)best;
+        ev.shown_p[i] = probs[best];
+    }
+    push_event(t, &ev);
+    if (epoch_done)
+        end_epoch(t, epoch_t0);
+}
+
 static void *trainer_thread(void *arg)
 {
     trainer *t = arg;
@@ -255,7 +425,8 @@ static void *trainer_thread(void *arg)
     for (;;) {
         pthread_mutex_lock(&t->lock);
         while (!atomic_load(&t->cmd_stop) && !atomic_load(&t->cmd_reset) &&
-               !atomic_load(&t->cmd_eval) && !atomic_load(&t->cmd_run)) {
+               !atomic_load(&t->cmd_eval) && !atomic_load(&t->cmd_run) &&
+               !atomic_load(&t->cmd_step)) {
             atomic_store(&t->waiting, true);
             pthread_cond_wait(&t->wake, &t->lock);
         }
@@ -285,6 +456,11 @@ static void *trainer_thread(void *arg)
             push_event(t, &ev);
             continue;
         }
+        if (atomic_exchange(&t->cmd_step, false)) {
+            if (!atomic_load(&t->cmd_run))
+                single_step(t, &epoch_t0);
+            continue;
+        }
         if (!atomic_load(&t->cmd_run))
             continue;
         if (t->sess.epoch >= t->cfg.epochs) {
@@ -296,6 +472,7 @@ static void *trainer_thread(void *arg)
         if (!pace(t, last_batch))
             continue;
         last_batch = now_s();
+        apply_settings(t);
         unsigned speed = atomic_load(&t->speed);
         bool every_batch = speed && speed <= TRAINER_EVERY_BATCH_SPEED;
 
@@ -321,23 +498,8 @@ static void *trainer_thread(void *arg)
             ev.batch_loss = batch_loss;
             push_event(t, &ev);
         }
-        if (epoch_done) {
-            trainer_event ev;
-            base_event(t, &ev, TRAINER_EV_EPOCH);
-            ev.seconds = now_s() - epoch_t0;
-            evaluate_and_publish(t, &ev);
-            push_event(t, &ev);
-            epoch_t0 = now_s();
-            if (t->sess.epoch >= t->cfg.epochs) {
-                pthread_mutex_lock(&t->lock);
-                atomic_store(&t->cmd_run, false);
-                if (!atomic_load(&t->cmd_reset)) // a reset given meanwhile has made it IDLE
-                    atomic_store(&t->state, TRAINER_FINISHED);
-                pthread_mutex_unlock(&t->lock);
-                base_event(t, &ev, TRAINER_EV_DONE);
-                push_event(t, &ev);
-            }
-        }
+        if (epoch_done)
+            end_epoch(t, &epoch_t0);
     }
     atomic_store(&t->state, TRAINER_STOPPED);
     return NULL;
@@ -365,6 +527,10 @@ bool trainer_init(trainer *t, const trainer_config *cfg, const mlp *start, const
     atomic_init(&t->probe_on, false);
     atomic_init(&t->version, 0);
     atomic_init(&t->speed, cfg->speed);
+    atomic_init(&t->cmd_step, false);
+    atomic_init(&t->lr, cfg->train.lr);
+    atomic_init(&t->batch, cfg->train.batch);
+    atomic_init(&t->epochs, 0);
 
     int made_slots = 0;
     size_t n_test = data->test.count ? data->test.count : 1;
@@ -462,6 +628,8 @@ void trainer_destroy(trainer *t)
     free(t->scratch_conf);
     train_session_destroy(&t->sess);
     mlp_destroy(&t->net);
+    mlp_destroy(&t->before);
+    free(t->step_scratch);
     memset(t, 0, sizeof *t);
 }
 
@@ -492,6 +660,28 @@ void trainer_pause(trainer *t)
     int running = TRAINER_RUNNING;
     atomic_compare_exchange_strong(&t->state, &running, TRAINER_PAUSED);
     pthread_mutex_unlock(&t->lock);
+}
+
+void trainer_step(trainer *t)
+{
+    command(t, &t->cmd_step, true);
+}
+
+void trainer_set_lr(trainer *t, double lr)
+{
+    atomic_store(&t->lr, lr);
+}
+
+void trainer_set_batch(trainer *t, size_t batch)
+{
+    if (batch >= 1)
+        atomic_store(&t->batch, batch);
+}
+
+void trainer_set_epochs(trainer *t, size_t epochs)
+{
+    if (epochs >= 1)
+        atomic_store(&t->epochs, epochs);
 }
 
 void trainer_request_eval(trainer *t)

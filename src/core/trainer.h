@@ -50,9 +50,14 @@ typedef enum trainer_event_kind {
     TRAINER_EV_RESET, // weights were re-initialised
     TRAINER_EV_EVAL,  // a test-set evaluation asked for with trainer_request_eval
     TRAINER_EV_PROBE, // the probe input's probabilities at this step (trainer_set_probe)
+    TRAINER_EV_SINGLE, // one batch trained by trainer_step: what it was and what it did
+    TRAINER_EV_SETTING, // trainer_set_batch could not make batches of that size (batch: the kept one)
 } trainer_event_kind;
 
 #define TRAINER_PROBE_CLASSES 16
+/* A single step's event carries its batch's first images (their training
+ * set indices, labels and the network's answers before the step). */
+#define TRAINER_STEP_SHOWN 32
 
 typedef struct trainer_event {
     trainer_event_kind kind;
@@ -71,6 +76,16 @@ typedef struct trainer_event {
     float probe[TRAINER_PROBE_CLASSES]; // PROBE: its probabilities (first 16 classes)
     bool has_confusion;      // EPOCH and EVAL, when there is test data
     uint32_t confusion[10][10]; // [true][predicted] on the test set, first 10 classes
+    // SINGLE: the batch (batch_loss above is its mean loss).
+    size_t batch;            // SINGLE, SETTING: samples in the batch
+    float batch_accuracy;    // SINGLE: the share of the batch answered right (during the step)
+    double weight_move;      // SINGLE: how far the parameters moved (trainer_weight_move)
+    double weight_norm;      // SINGLE: the parameters' length before the step
+    size_t shown;            // SINGLE: images below, min(batch, TRAINER_STEP_SHOWN)
+    uint32_t shown_index[TRAINER_STEP_SHOWN]; // their indices in the training set
+    uint8_t shown_label[TRAINER_STEP_SHOWN];
+    uint8_t shown_answer[TRAINER_STEP_SHOWN]; // the network's answer before the step
+    float shown_p[TRAINER_STEP_SHOWN];        // the probability it gave that answer
 } trainer_event;
 
 typedef struct trainer_config {
@@ -95,6 +110,12 @@ typedef struct trainer {
     pthread_mutex_t lock;                    // with wake: the paused thread sleeps here
     pthread_cond_t wake;
     _Atomic bool cmd_run, cmd_stop, cmd_reset, cmd_eval; // read by the thread between batches
+    _Atomic bool cmd_step;         // one batch while not running (trainer_step)
+    _Atomic double lr;             // read before each batch (trainer_set_lr)
+    _Atomic size_t batch;          // wanted batch size, made so between batches (trainer_set_batch)
+    _Atomic size_t epochs;         // planned epochs, taken between batches (trainer_set_epochs)
+    mlp before;                    // the thread's: the weights before a single step
+    float *step_scratch;           // (2 * max width + outputs), for the shown answers
     bool started;                  // under lock: trainer_start moved the state to RUNNING
     _Atomic bool waiting;          // the thread is parked until a command: a pause has taken
                                    // effect, the batch in flight is done
@@ -155,6 +176,31 @@ trainer_state trainer_get_state(trainer *t);
 #define TRAINER_EVERY_BATCH_SPEED 100u
 void trainer_set_speed(trainer *t, unsigned batches_per_s);
 unsigned trainer_get_speed(trainer *t);
+
+/* Trains exactly one batch while idle, paused or finished (ignored while
+ * running): its weights are published and a TRAINER_EV_SINGLE event says
+ * what the batch was, its loss and accuracy and how far the weights moved.
+ * The state stays as it was. */
+void trainer_step(trainer *t);
+
+/* The learning rate from the next batch on (Adam's moments are kept). */
+void trainer_set_lr(trainer *t, double lr);
+/* The batch size from the next batch on: the thread makes its session
+ * anew with Adam's moments, the epoch's order and its running figures
+ * kept, and goes on from the batch that holds the next unseen sample's
+ * position rounded down (so a few samples of this epoch may be seen
+ * twice, none skipped). A size it cannot make (memory) keeps the old one
+ * and says so in a TRAINER_EV_SETTING event. */
+void trainer_set_batch(trainer *t, size_t batch);
+/* The planned epochs from the next batch on (at least the ones done, plus
+ * the one under way). */
+void trainer_set_epochs(trainer *t, size_t epochs);
+
+/* How far a step moved the parameters: the Euclidean distance between
+ * before and after (n floats each), summed in double. */
+double trainer_weight_move(const float *before, const float *after, size_t n);
+/* The Euclidean length of p (n floats), summed in double. */
+double trainer_weight_norm(const float *p, size_t n);
 
 /* If a snapshot newer than *have_version exists, copies it into dst (same
  * shape as the trainer's network), updates *have_version and returns true. */

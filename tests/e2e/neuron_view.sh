@@ -41,6 +41,7 @@ trap cleanup EXIT
 events=$work/events
 fail() { echo "FAIL: $*"; echo "--- events"; grep -v '"progress"' "$events"; echo "--- stderr"; cat "$work/stderr"; exit 1; }
 cd "$work" || exit 1
+: >"$events" # there before the first look at it
 image=7
 "$digitpad" --print-events --size 1280x800 --model "$model" --data "$(dirname "$mnist")" \
     --view network --test-digit $image >"$events" 2>"$work/stderr" &

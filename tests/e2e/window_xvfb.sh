@@ -187,12 +187,17 @@ if [ $have_mnist = 1 ]; then
     xdotool key c
 fi
 
-# Training, when MNIST is there: Space starts it, an epoch comes, the canvas keeps answering.
+# Training, when MNIST is there: Space on the trained bundled model asks
+# "continue training" or "train from scratch" once MNIST is read (Return:
+# continue; while MNIST is still read, Space starts as soon as it is, and
+# Return does nothing); an epoch comes, the canvas keeps answering.
 if grep -q 'no MNIST found' "$events"; then
     echo "note: no MNIST, training not tried"
 else
     n=$(lines)
     xdotool key space
+    sleep 0.5
+    xdotool key Return
     wait_for '"event":"epoch"' 600 "$n" || fail "no epoch event after Space"
     wait_for '"event":"confusion","epoch":[0-9]*,"source":"epoch","accuracy":0\.[0-9]*,"matrix":\[\[' 100 "$n" ||
         fail "no confusion matrix after the epoch"

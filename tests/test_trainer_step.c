@@ -1,0 +1,188 @@
+/* test_trainer_step.c: the trainer's single step and its live settings
+ * (issue 11): one batch exactly, shown with the answers of the weights
+ * before it, its loss and accuracy as worked out here from those weights,
+ * how far it moved the weights (the first Adam step moves every parameter
+ * by lr, so the distance is lr * sqrt(n)), the learning rate and the batch
+ * size changed between batches. No timed assertions: waits are bounded by
+ * counts of polls, not by a clock. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "dataset.h"
+#include "mlp.h"
+#include "rng.h"
+#include "trainer.h"
+
+#include "check.h"
+
+#define SIDE 8
+#define INPUTS (SIDE * SIDE)
+#define SAMPLES 8
+
+/* Every pixel inked (1..255), so every first-layer weight has a gradient. */
+static void make_data(dataset *ds, size_t n, uint64_t seed)
+{
+    dp_rng r;
+    dp_rng_seed(&r, seed);
+    ds->count = n;
+    ds->rows = ds->cols = SIDE;
+    ds->images = malloc(n * INPUTS);
+    ds->labels = malloc(n);
+    for (size_t s = 0; s < n; s++) {
+        ds->labels[s] = (uint8_t)(s % 10);
+        for (int i = 0; i < INPUTS; i++)
+            ds->images[s * INPUTS + i] = (uint8_t)(1 + dp_rng_below(&r, 255));
+    }
+}
+
+static void sleep_us(long us)
+{
+    struct timespec ts = {us / 1000000, (us % 1000000) * 1000L};
+    nanosleep(&ts, NULL);
+}
+
+/* Waits (up to ~60 s of polls) for the next event of kind, dropping others. */
+static bool wait_for(trainer *t, trainer_event_kind kind, trainer_event *ev)
+{
+    for (int i = 0; i < 600000; i++) {
+        if (trainer_poll(t, ev)) {
+            if (ev->kind == kind)
+                return true;
+            continue;
+        }
+        sleep_us(100);
+    }
+    return false;
+}
+
+/* The mean cross-entropy and the right answers of net on the shown images. */
+static void work_out(const mlp *net, const dataset *ds, const trainer_event *ev, double *loss,
+                     size_t *right, bool *answers_match)
+{
+    float x[INPUTS], probs[10], scratch[2 * INPUTS];
+    *loss = 0.0;
+    *right = 0;
+    *answers_match = true;
+    for (size_t i = 0; i < ev->shown; i++) {
+        const uint8_t *img = ds->images + (size_t)ev->shown_index[i] * INPUTS;
+        for (int j = 0; j < INPUTS; j++)
+            x[j] = (float)(img[j] / 255.0);
+        mlp_predict(net, x, probs, scratch);
+        size_t best = 0;
+        for (size_t c = 1; c < 10; c++)
+            if (probs[c] > probs[best])
+                best = c;
+        uint8_t label = ds->labels[ev->shown_index[i]];
+        *loss -= log((double)probs[label]);
+        *right += best == label;
+        *answers_match = *answers_match && best == ev->shown_answer[i] &&
+                         label == ev->shown_label[i] && fabsf(probs[best] - ev->shown_p[i]) < 1e-5f;
+    }
+    *loss /= (double)ev->shown;
+}
+
+int main(void)
+{
+    // Hand-worked: (1,2,3) -> (4,6,3) is a move of 5; |(3,4)| is 5.
+    const float a[] = {1, 2, 3}, b[] = {4, 6, 3}, c[] = {3, 4};
+    CHECK(fabs(trainer_weight_move(a, b, 3) - 5.0) < 1e-12, "move %g",
+          trainer_weight_move(a, b, 3));
+    CHECK(trainer_weight_move(a, a, 3) == 0.0, "no move");
+    CHECK(fabs(trainer_weight_norm(c, 2) - 5.0) < 1e-12, "norm %g", trainer_weight_norm(c, 2));
+
+    mnist data;
+    memset(&data, 0, sizeof data);
+    make_data(&data.train, SAMPLES, 3);
+    make_data(&data.test, 10, 4);
+    // Linear hidden units: none is ever switched off, so every parameter
+    // gets a gradient on the first step.
+    size_t sizes[] = {INPUTS, 8, 10};
+    mlp net;
+    CHECK(mlp_init(&net, sizes, 3, NULL), "mlp");
+    CHECK(mlp_set_hidden_activation(&net, MLP_ACT_LINEAR, NULL), "linear");
+    mlp_init_glorot(&net, 7);
+
+    trainer_config cfg = {0};
+    cfg.train = train_config_default();
+    cfg.train.batch = 4;
+    cfg.epochs = 3;
+    cfg.init_seed = 7;
+    trainer t;
+    dp_error err;
+    CHECK(trainer_init(&t, &cfg, &net, &data, &err), "init: %s", err.msg);
+
+    // Step 1: exactly one batch of 4, with the untrained weights' answers.
+    trainer_step(&t);
+    trainer_event ev;
+    CHECK(wait_for(&t, TRAINER_EV_SINGLE, &ev), "a single step's event");
+    CHECK(ev.global_step == 1, "global step %llu", (unsigned long long)ev.global_step);
+    CHECK(ev.batch == 4 && ev.shown == 4, "batch %zu shown %zu", ev.batch, ev.shown);
+    CHECK(ev.step == 1 && ev.steps_per_epoch == 2, "step %zu of %zu", ev.step, ev.steps_per_epoch);
+    CHECK(trainer_get_state(&t) == TRAINER_IDLE, "a step leaves the trainer idle");
+    double loss;
+    size_t right;
+    bool match;
+    work_out(&net, &data.train, &ev, &loss, &right, &match);
+    CHECK(match, "the shown answers are the untrained network's");
+    CHECK(fabs(loss - ev.batch_loss) < 1e-4, "batch loss %g, worked out %g", (double)ev.batch_loss,
+          loss);
+    CHECK(fabsf(ev.batch_accuracy - (float)right / 4.0f) < 1e-6f, "accuracy %g, worked out %zu/4",
+          (double)ev.batch_accuracy, right);
+    // Adam's first step: m_hat = g, v_hat = g^2, so every parameter moves
+    // by lr * g / (|g| + eps) = lr (nearly): lr * sqrt(n) in all.
+    double expect = 0.001 * sqrt((double)net.n_params);
+    CHECK(fabs(ev.weight_move - expect) < 0.01 * expect, "moved %g, expected %g", ev.weight_move,
+          expect);
+    CHECK(fabs(ev.weight_norm - trainer_weight_norm(net.params, net.n_params)) < 1e-9,
+          "norm before the step");
+    mlp after;
+    CHECK(mlp_clone(&after, &net, NULL), "clone");
+    uint64_t have = 0;
+    CHECK(trainer_take_snapshot(&t, &after, &have), "the step's weights are published");
+    CHECK(fabs(trainer_weight_move(net.params, after.params, net.n_params) - ev.weight_move) < 1e-9,
+          "the published weights moved as far as the event says");
+
+    // Step 2, at learning rate 0: the other half of the epoch, and nothing moves.
+    uint32_t first_half[4];
+    memcpy(first_half, ev.shown_index, sizeof first_half);
+    trainer_set_lr(&t, 0.0);
+    trainer_step(&t);
+    CHECK(wait_for(&t, TRAINER_EV_SINGLE, &ev), "the second step");
+    CHECK(ev.global_step == 2 && ev.batch == 4, "step %llu batch %zu",
+          (unsigned long long)ev.global_step, ev.batch);
+    CHECK(ev.weight_move == 0.0, "lr 0 moves nothing: %g", ev.weight_move);
+    bool seen[SAMPLES] = {false};
+    for (int i = 0; i < 4; i++)
+        seen[first_half[i]] = seen[ev.shown_index[i]] = true;
+    size_t covered = 0;
+    for (int i = 0; i < SAMPLES; i++)
+        covered += seen[i];
+    CHECK(covered == SAMPLES, "two steps of 4 cover the 8 samples once (%zu)", covered);
+    CHECK(wait_for(&t, TRAINER_EV_EPOCH, &ev), "the second step ended the epoch");
+    CHECK(ev.epochs_done == 1, "epochs done %zu", ev.epochs_done);
+
+    // The batch size changes between batches: 3, then 8 (one batch an epoch).
+    trainer_set_lr(&t, 0.001);
+    trainer_set_batch(&t, 3);
+    trainer_step(&t);
+    CHECK(wait_for(&t, TRAINER_EV_SINGLE, &ev), "a step at batch 3");
+    CHECK(ev.batch == 3 && ev.shown == 3 && ev.steps_per_epoch == 3, "batch %zu, %zu steps",
+          ev.batch, ev.steps_per_epoch);
+    CHECK(ev.weight_move > 0.0, "lr back to 0.001 moves again");
+    trainer_set_batch(&t, 8);
+    trainer_step(&t);
+    CHECK(wait_for(&t, TRAINER_EV_SINGLE, &ev), "a step at batch 8");
+    // 3 samples of this epoch were seen; batch 8 goes on from batch 0 of 1.
+    CHECK(ev.batch == 8 && ev.steps_per_epoch == 1, "batch %zu, %zu steps", ev.batch,
+          ev.steps_per_epoch);
+    CHECK(ev.shown == 8, "shown %zu", ev.shown);
+
+    trainer_destroy(&t);
+    mlp_destroy(&after);
+    mlp_destroy(&net);
+    mnist_destroy(&data);
+    return check_summary();
+}
