@@ -6,8 +6,7 @@
  * with and without a flag, 6s and 9s with open loops, each in 20 hands:
  * upright, slanted both ways, turned by 15 degrees both ways, thin, thick,
  * narrow, wide, small and off-centre, italic, backhand, script, hurried,
- * and four that mix them at random) and the 30 digits of
- * tests/data/drawn.txt. Each is rendered through the window's own canvas
+ * and four that mix them at random) and the digits of tests/data/drawn.txt. Each is rendered through the window's own canvas
  * (src/app/canvas.c) and its MNIST normalisation, and read by each bundled
  * model. The window starts with the one that reads them best
  * (paths_window_model): this test checks that it does, and prints the
@@ -247,7 +246,8 @@ int main(void)
     CHECK(n_hands == 880, "%s: 880 drawings (read %zu)", path, n_hands);
     snprintf(path, sizeof path, "%s/tests/data/drawn.txt", src);
     size_t n_original = read_file(path, true, drawings, n_hands, MAX_DRAWINGS);
-    CHECK(n_original == 30, "%s: 30 digits (read %zu)", path, n_original);
+    // (Another test's file, which grows: its digits, however many.)
+    CHECK(n_original >= 30, "%s: at least 30 digits (read %zu)", path, n_original);
     size_t n = n_hands + n_original;
 
     // Every digit in at least four constructions, each in all 20 hands.
