@@ -74,14 +74,14 @@ _digitpad()
         --also) compopt -o filenames 2>/dev/null; local IFS=$'\n'
             COMPREPLY=($(compgen -d -- "$cur")); return ;;
         --layers) _digitpad_words "128 256,128,64" "$cur"; return ;;
-        --epochs|--batch|--lr|--lr-decay|--seed|--limit|--speed|--size|--ui-scale|--gallery|--test-digit|\
+        --epochs|--batch|--lr|--lr-decay|--average-last|--clean-last|--seed|--limit|--speed|--size|--ui-scale|--gallery|--test-digit|\
         --quit-after-ms|--screenshot-after-ms|--screenshot-after-epoch|--draw)
             return ;;
     esac
 
     local opts
     case $cmd in
-        train) opts="--data --model --layers --activation --not-a-digit --recipe --augment --lr-decay --also
+        train) opts="--data --model --layers --activation --not-a-digit --recipe --augment --lr-decay --average-last --clean-last --also
                      --epochs --batch --lr --seed --limit --out
                      --quiet -q --help -h" ;;
         eval) opts="--model --data --json --help -h" ;;

@@ -268,6 +268,95 @@ static void test_reproducible(void)
     augment_work_destroy(&wo);
 }
 
+/* The resampling written out one pixel at a time, as augment.h defines it:
+ * what the vector kernels (which skip the reads of pixels that cannot
+ * reach the ink) must give to the bit. */
+static void reference_warp(uint8_t *out, const uint8_t *in, const float m[6], const float *dx,
+                           const float *dy, size_t rows, size_t cols)
+{
+    for (size_t y = 0; y < rows; y++)
+        for (size_t x = 0; x < cols; x++) {
+            float u = m[0] * (float)x + (m[1] * (float)y + m[2]);
+            float v = m[3] * (float)x + (m[4] * (float)y + m[5]);
+            if (dx && dy) {
+                u += dx[y * cols + x];
+                v += dy[y * cols + x];
+            }
+            u = u > -1.0f ? u : -1.0f; // NaN reads the border
+            u = u < (float)cols ? u : (float)cols;
+            v = v > -1.0f ? v : -1.0f;
+            v = v < (float)rows ? v : (float)rows;
+            float fu = floorf(u), fv = floorf(v), ax = (u + 1.0f) - (fu + 1.0f);
+            float ay = (v + 1.0f) - (fv + 1.0f);
+            float p[4];
+            for (int q = 0; q < 4; q++) {
+                long sx = (long)fu + (q & 1), sy = (long)fv + (q >> 1);
+                p[q] = sx < 0 || sy < 0 || sx >= (long)cols || sy >= (long)rows
+                           ? 0.0f
+                           : (float)in[(size_t)sy * cols + (size_t)sx];
+            }
+            float top = p[0] + ax * (p[1] - p[0]), bottom = p[2] + ax * (p[3] - p[2]);
+            float value = top + ay * (bottom - top) + 0.5f;
+            out[y * cols + x] = value >= 255.0f ? 255 : (uint8_t)value;
+        }
+}
+
+static void test_against_reference(void)
+{
+    dp_rng r;
+    dp_rng_seed(&r, 21);
+    // Sizes below and above every vector width, and not multiples of them.
+    const size_t sides[][2] = {{28, 28}, {1, 1}, {3, 5}, {7, 9}, {17, 15}, {33, 31}, {28, 20}};
+    augment_config mild = augment_config_default(true, true), wide = mild;
+    wide.rotate_deg = 180.0f;
+    wide.scale = 0.8f;
+    wide.shear = 2.0f;
+    wide.translate = 12.0f;
+    size_t mismatched = 0, cases = 0, ink_left = 0;
+    for (size_t s = 0; s < sizeof sides / sizeof sides[0]; s++) {
+        size_t rows = sides[s][0], cols = sides[s][1], px = rows * cols;
+        uint8_t *in = calloc(px, 1), *out = malloc(px), *want = malloc(px);
+        float *dx = malloc(px * sizeof *dx), *dy = malloc(px * sizeof *dy);
+        CHECK(in && out && want && dx && dy, "out of memory");
+        for (int t = 0; t < 300; t++) {
+            // Ink in a random box (or none), a map from the default or wide
+            // ranges (or a NaN one), a field of up to 6 px (or none).
+            memset(in, 0, px);
+            if (t % 10) {
+                size_t x0 = dp_rng_below(&r, cols), y0 = dp_rng_below(&r, rows);
+                size_t x1 = x0 + dp_rng_below(&r, cols - x0), y1 = y0 + dp_rng_below(&r, rows - y0);
+                for (size_t y = y0; y <= y1; y++)
+                    for (size_t x = x0; x <= x1; x++)
+                        if (dp_rng_uniform(&r) < 0.7)
+                            in[y * cols + x] = (uint8_t)dp_rng_below(&r, 256);
+            }
+            float m[6];
+            augment_affine_draw(m, t % 3 ? &wide : &mild, rows, cols, &r);
+            if (t == 7)
+                m[2] = NAN;
+            bool field = t % 4 != 0;
+            for (size_t i = 0; i < px; i++) {
+                dx[i] = (float)(dp_rng_uniform(&r) * 12.0 - 6.0);
+                dy[i] = (float)(dp_rng_uniform(&r) * 12.0 - 6.0);
+            }
+            augment_warp(out, in, m, field ? dx : NULL, field ? dy : NULL, rows, cols);
+            reference_warp(want, in, m, field ? dx : NULL, field ? dy : NULL, rows, cols);
+            mismatched += memcmp(out, want, px) != 0;
+            for (size_t i = 0; i < px; i++)
+                ink_left += want[i] != 0;
+            cases++;
+        }
+        free(in);
+        free(out);
+        free(want);
+        free(dx);
+        free(dy);
+    }
+    CHECK(mismatched == 0, "%zu of %zu resamplings differ from the one-pixel formula", mismatched,
+          cases);
+    CHECK(ink_left > 10000, "only %zu ink pixels in all the cases: too few to test", ink_left);
+}
+
 /* Thick bars standing in for digits when MNIST is not there. */
 static void bar_digits(dataset *ds, size_t n)
 {
@@ -397,6 +486,7 @@ int main(void)
     test_affine_ranges();
     test_field();
     test_reproducible();
+    test_against_reference();
     test_ink_and_stored_images();
     test_bad_configs();
     return check_summary();

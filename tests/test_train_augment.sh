@@ -38,6 +38,39 @@ grep -q "dense (Dense)  *(None, 800)" "$tmp/s.out" && ok || fail "simard is not 
 grep -q "Distortions: elastic (sigma 4, alpha 34" "$tmp/s.out" && ok || fail "simard without elastic distortions"
 grep -q "Wall time" "$tmp/s.out" && ok || fail "no wall time printed"
 
+# --average-last N saves the mean of the last N epochs' weights: it scores
+# what the run printed for it, differs from the last epoch's weights, and
+# N = 1 is the last epoch's weights to the byte.
+"$digitpad" train --data "$data" --limit 3000 --epochs 3 --layers 32 --out "$tmp/avg0.json" \
+    > /dev/null 2>&1 || fail "train without --average-last"
+"$digitpad" train --data "$data" --limit 3000 --epochs 3 --layers 32 --average-last 1 \
+    --out "$tmp/avg1.json" > /dev/null 2>&1 || fail "train --average-last 1"
+"$digitpad" train --data "$data" --limit 3000 --epochs 3 --layers 32 --average-last 2 \
+    --out "$tmp/avg2.json" > "$tmp/avg2.out" 2>&1 || fail "train --average-last 2: $(cat "$tmp/avg2.out")"
+cmp -s "$tmp/avg0.json" "$tmp/avg1.json" && ok || fail "--average-last 1 changed the model"
+cmp -s "$tmp/avg0.json" "$tmp/avg2.json" && fail "--average-last 2 saved the last epoch's weights" || ok
+grep -q "^The mean of the weights after epochs 2 to 3 - val_loss: [0-9.]* - val_accuracy: " "$tmp/avg2.out" &&
+    ok || fail "--average-last 2 printed: $(cat "$tmp/avg2.out")"
+printed=$(sed -n 's/.*test accuracy: \([0-9.]*\).*/\1/p' "$tmp/avg2.out")
+got=$("$digitpad" eval --data "$data" --model "$tmp/avg2.json" | sed -n "s/^Accuracy: *\\([0-9.]*\\).*/\\1/p")
+[ -n "$printed" ] && [ "$printed" = "$got" ] && ok || fail "the averaged model scores $got, the run printed $printed"
+
+# --clean-last N trains the last N epochs on the stored images: all of them
+# is plain training to the byte; one of two is neither.
+"$digitpad" train --data "$data" --limit 3000 --epochs 2 --layers 32 --out "$tmp/plain.json" \
+    > /dev/null 2>&1 || fail "plain training"
+"$digitpad" train --data "$data" --limit 3000 --epochs 2 --layers 32 --augment both \
+    --clean-last 2 --out "$tmp/clean2.json" > /dev/null 2>&1 || fail "train --clean-last 2"
+"$digitpad" train --data "$data" --limit 3000 --epochs 2 --layers 32 --augment both \
+    --clean-last 1 --out "$tmp/clean1.json" > "$tmp/clean1.out" 2>&1 || fail "train --clean-last 1"
+"$digitpad" train --data "$data" --limit 3000 --epochs 2 --layers 32 --augment both \
+    --out "$tmp/dist.json" > /dev/null 2>&1 || fail "train --augment both"
+cmp -s "$tmp/plain.json" "$tmp/clean2.json" && ok || fail "--clean-last 2 of 2 is not plain training"
+cmp -s "$tmp/clean1.json" "$tmp/plain.json" || cmp -s "$tmp/clean1.json" "$tmp/dist.json" &&
+    fail "--clean-last 1 of 2 made the plain or the distorted model" || ok
+grep -q "^From epoch 2 on: the stored images, undistorted" "$tmp/clean1.out" && ok ||
+    fail "--clean-last 1 printed: $(cat "$tmp/clean1.out")"
+
 # --also: MNIST plus another IDX folder (here MNIST's own training set again).
 "$digitpad" train --data "$data" --also "$data" --limit 1000 --epochs 1 --layers 16 \
     --out "$tmp/also.json" > "$tmp/also.out" 2>&1 || fail "train --also: $(cat "$tmp/also.out")"

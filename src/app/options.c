@@ -71,8 +71,8 @@ void options_error(const char *what, const char *fmt, ...)
 const char *options_bundled_model(void)
 {
     static char path[PATHS_MAX];
-    if (!path[0])
-        paths_bundled_model(NULL, path, sizeof path);
+    if (!path[0]) // the bundled model that reads drawings best (paths.h)
+        paths_window_model(NULL, path, sizeof path);
     return path;
 }
 

@@ -184,6 +184,9 @@ typedef struct augment_figures {
     double waited_share[BENCH_AUGMENT_KINDS];    // steps that found no batch ready
     double producer_us[BENCH_AUGMENT_KINDS];     // the producer's CPU per image, alone
     double nnz_per_image, stored_nnz_per_image;  // ink pixels, distorted (both) and stored
+    // CPU time while training (thread clocks), whatever the load: the trainer's
+    // per sample (waits excluded), the producer's per image, and plain's.
+    double plain_cpu_us, trainer_cpu_us[BENCH_AUGMENT_KINDS], feed_cpu_us[BENCH_AUGMENT_KINDS];
     double sparse_path_us, dense_path_us;        // a distorted batch's forward + backward
 } augment_figures;
 
@@ -493,6 +496,8 @@ typedef struct train_run {
     size_t batch, steps; // steps per chunk
     augment_config augment; // distortions (none when both kinds are off)
     double *t;           // (chunks) samples/s
+    double cpu_us, feed_cpu_us; // over the timed chunks: this thread's, the producer's
+    size_t cpu_samples;
 } train_run;
 
 static void train_run_destroy(train_run *r)
@@ -504,18 +509,36 @@ static void train_run_destroy(train_run *r)
     memset(r, 0, sizeof *r);
 }
 
-/* Times `steps` calls of train_session_step; returns samples/s. */
+/* A thread's CPU clock in microseconds (NAN when it cannot be read). */
+static double thread_cpu_us(clockid_t clock)
+{
+    struct timespec ts;
+    if (clock_gettime(clock, &ts) != 0)
+        return NAN;
+    return (double)ts.tv_sec * 1e6 + (double)ts.tv_nsec * 1e-3;
+}
+
+/* Times `steps` calls of train_session_step; returns samples/s. Adds the
+ * CPU time of this thread and of the distortion thread (if any) to r's. */
 static double train_chunk(train_run *r)
 {
     size_t count = r->data->count, samples = 0;
-    double t0 = now_us();
+    clockid_t feed_clock;
+    bool feed = r->s.feed && pthread_getcpuclockid(r->s.feed->thread, &feed_clock) == 0;
+    double f0 = feed ? thread_cpu_us(feed_clock) : 0.0;
+    double c0 = thread_cpu_us(CLOCK_THREAD_CPUTIME_ID), t0 = now_us();
     for (size_t i = 0; i < r->steps; i++) {
         // Count what the step really trains on (an epoch's last batch may be short).
         size_t first = r->s.step * r->batch;
         samples += count - first < r->batch ? count - first : r->batch;
         train_session_step(&r->s, NULL);
     }
-    return (double)samples / ((now_us() - t0) * 1e-6);
+    double wall = now_us() - t0;
+    r->cpu_us += thread_cpu_us(CLOCK_THREAD_CPUTIME_ID) - c0;
+    if (feed)
+        r->feed_cpu_us += thread_cpu_us(feed_clock) - f0;
+    r->cpu_samples += samples;
+    return (double)samples / (wall * 1e-6);
 }
 
 /* Samples/s of train_session_step for every model at every batch size: one
@@ -539,6 +562,8 @@ static bool measure_throughput(train_run *runs, size_t n_runs, const bench_reps 
             return false;
         r->live = true;
         train_chunk(r);
+        r->cpu_us = r->feed_cpu_us = 0.0; // the warm-up's left out
+        r->cpu_samples = 0;
     }
     for (size_t c = 0; c < reps->chunks; c++)
         for (size_t i = 0; i < n_runs; i++)
@@ -1058,6 +1083,14 @@ static void print_table(const bench_report *rep)
                    augment_kinds[k], af->samples_per_s[k],
                    100.0 * af->samples_per_s[k] / af->plain_samples_per_s,
                    100.0 * af->waited_share[k], af->producer_us[k]);
+        printf("  CPU time a sample while training (thread clocks, whatever the load): plain %.2f us\n",
+               af->plain_cpu_us);
+        for (size_t k = 0; k < BENCH_AUGMENT_KINDS; k++)
+            printf("  %-8s trainer %.2f us + producer %.2f us: %5.1f%% of plain's rate with two "
+                   "free cores, %5.1f%% on one\n",
+                   augment_kinds[k], af->trainer_cpu_us[k], af->feed_cpu_us[k],
+                   100.0 * af->plain_cpu_us / fmax(af->trainer_cpu_us[k], af->feed_cpu_us[k]),
+                   100.0 * af->plain_cpu_us / (af->trainer_cpu_us[k] + af->feed_cpu_us[k]));
         printf("  ink pixels an image: %.1f distorted (both), %.1f stored\n", af->nnz_per_image,
                af->stored_nnz_per_image);
         printf("  a distorted batch's forward + backward: sparse %.1f us, dense %.1f us\n",
@@ -1159,12 +1192,21 @@ static void print_json(const bench_report *rep)
         if (m == 0 && af->measured) {
             printf("\"augment\":{\"batch\":%zu,", af->batch);
             json_number("plain_samples_per_s", af->plain_samples_per_s, ",");
+            json_number("plain_cpu_us_per_sample", af->plain_cpu_us, ",");
             for (size_t k = 0; k < BENCH_AUGMENT_KINDS; k++) {
                 printf("\"%s\":{", augment_kinds[k]);
                 json_number("samples_per_s", af->samples_per_s[k], ",");
                 json_number("vs_plain", af->samples_per_s[k] / af->plain_samples_per_s, ",");
                 json_number("waited_share", af->waited_share[k], ",");
-                json_number("producer_us_per_image", af->producer_us[k], "},");
+                json_number("producer_us_per_image", af->producer_us[k], ",");
+                json_number("trainer_cpu_us_per_sample", af->trainer_cpu_us[k], ",");
+                json_number("producer_cpu_us_per_sample", af->feed_cpu_us[k], ",");
+                // What the CPU times give: bound by the slower thread on two
+                // free cores, by their sum on one.
+                json_number("two_cores_vs_plain",
+                            af->plain_cpu_us / fmax(af->trainer_cpu_us[k], af->feed_cpu_us[k]), ",");
+                json_number("one_core_vs_plain",
+                            af->plain_cpu_us / (af->trainer_cpu_us[k] + af->feed_cpu_us[k]), "},");
             }
             json_number("nnz_per_image", af->nnz_per_image, ",");
             json_number("stored_nnz_per_image", af->stored_nnz_per_image, ",");
@@ -1460,6 +1502,8 @@ int cli_bench(int argc, char **argv)
         af->samples_per_s[k] = median(r->t, reps.chunks);
         const augment_feed *f = r->s.feed;
         af->waited_share[k] = f && f->taken ? (double)f->waited / (double)f->taken : NAN;
+        af->trainer_cpu_us[k] = r->cpu_samples ? r->cpu_us / (double)r->cpu_samples : NAN;
+        af->feed_cpu_us[k] = r->cpu_samples ? r->feed_cpu_us / (double)r->cpu_samples : NAN;
         train_session_destroy(&r->s);
         r->live = false;
     }
@@ -1504,6 +1548,7 @@ int cli_bench(int argc, char **argv)
     }
 
     af->plain_samples_per_s = rep.models[0].train[0].samples_per_s;
+    af->plain_cpu_us = runs[0].cpu_samples ? runs[0].cpu_us / (double)runs[0].cpu_samples : NAN;
     progress("the distortion producer alone");
     if (!measure_producer(&data.train, reps.steps, af, &err))
         goto fail;

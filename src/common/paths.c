@@ -93,18 +93,32 @@ bool paths_new_model_path(paths_getenv env, char *out, size_t len, dp_error *err
     return dp_fail(err, "%s: too many saves this second", dir);
 }
 
-void paths_bundled_model(paths_getenv env, char *out, size_t len)
+/* name in the first of the bundled models' folders that holds it, into
+ * out; false (out undefined) when none does. */
+static bool find_bundled(paths_getenv env, const char *name, char *out, size_t len)
 {
     const char *dirs[] = {get(env, "DIGITPAD_MODELS"), DIGITPAD_SOURCE_DIR "/models",
                           DIGITPAD_MODELS_DIR, "models"};
     for (size_t i = 0; i < sizeof dirs / sizeof dirs[0]; i++) {
         if (!dirs[i])
             continue;
-        int n = snprintf(out, len, "%s/%s", dirs[i], PATHS_BUNDLED_MODEL);
+        int n = snprintf(out, len, "%s/%s", dirs[i], name);
         if (n > 0 && (size_t)n < len && access(out, R_OK) == 0)
-            return;
+            return true;
     }
-    snprintf(out, len, "%s/%s", DIGITPAD_SOURCE_DIR "/models", PATHS_BUNDLED_MODEL);
+    return false;
+}
+
+void paths_bundled_model(paths_getenv env, char *out, size_t len)
+{
+    if (!find_bundled(env, PATHS_BUNDLED_MODEL, out, len))
+        snprintf(out, len, "%s/%s", DIGITPAD_SOURCE_DIR "/models", PATHS_BUNDLED_MODEL);
+}
+
+void paths_window_model(paths_getenv env, char *out, size_t len)
+{
+    if (!find_bundled(env, PATHS_WINDOW_MODEL, out, len))
+        paths_bundled_model(env, out, len);
 }
 
 size_t paths_mnist_places(paths_getenv env, char places[PATHS_MNIST_PLACES][PATHS_MAX])

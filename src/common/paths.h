@@ -10,6 +10,9 @@
  *   bundled model  mnist-784-128-10.json in $DIGITPAD_MODELS, the source
  *                  tree's models/, the installed $datadir/digitpad/models,
  *                  or ./models, the first that holds it
+ *   window model   the bundled model that reads drawn digits best (the one
+ *                  trained with distortions, tests/test_drawn.c measures
+ *                  it), found the same way; else the bundled model
  *   MNIST          --data DIR alone when given; else $DIGITPAD_DATA,
  *                  ./data/mnist, <user data>/mnist, the source tree's
  *                  data/mnist, the first that holds it */
@@ -24,6 +27,7 @@
 #define PATHS_MAX 4096
 #define PATHS_MNIST_PLACES 4
 #define PATHS_BUNDLED_MODEL "mnist-784-128-10.json"
+#define PATHS_WINDOW_MODEL "mnist-784-128-10-distorted.json"
 
 /* Reads one environment variable (NULL when unset), as getenv does. */
 typedef const char *(*paths_getenv)(const char *name);
@@ -48,6 +52,12 @@ bool paths_make_dir(const char *dir, dp_error *err);
 /* The bundled model's path into out: the first place above that holds it,
  * else the source tree's (so a message names a sensible path). */
 void paths_bundled_model(paths_getenv env, char *out, size_t len);
+
+/* The model the window starts with into out: PATHS_WINDOW_MODEL from the
+ * first of the bundled model's places that holds it, else the bundled
+ * model (paths_bundled_model). The command line's default stays the
+ * bundled model. */
+void paths_window_model(paths_getenv env, char *out, size_t len);
 
 /* The places MNIST is looked for when no --data is given, in order, as
  * up to PATHS_MNIST_PLACES paths in places (unset variables left out).

@@ -10,8 +10,16 @@
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+#endif
 
 #define AUGMENT_PI 3.14159265358979323846
+
+/* Lanes of the smoothing loops: a chunk of this many outputs is summed in
+ * registers over all the taps (one AVX-512 vector, two AVX2 or four SSE2
+ * ones), rather than read and written back once a tap. */
+#define SMOOTH_LANES 16
 
 augment_config augment_config_default(bool affine, bool elastic)
 {
@@ -59,14 +67,18 @@ bool augment_work_init(augment_work *w, const augment_config *cfg, size_t rows, 
         return true;
     w->radius = (size_t)ceilf(3.0f * cfg->sigma);
     size_t taps = 2 * w->radius + 1, wide_rows = rows + 2 * w->radius;
+    size_t wide = wide_rows * (cols + 2 * w->radius);
+    w->cols_pad = (cols + SMOOTH_LANES - 1) / SMOOTH_LANES * SMOOTH_LANES;
     w->kernel = malloc(taps * sizeof *w->kernel);
-    w->noise = malloc(wide_rows * (cols + 2 * w->radius) * sizeof *w->noise);
-    w->smooth = malloc(wide_rows * cols * sizeof *w->smooth);
+    // The slack after the last row: what its dropped outputs read.
+    w->noise = calloc(wide + w->cols_pad - cols, sizeof *w->noise);
+    w->bits = malloc((wide + 1) / 2 * sizeof *w->bits);
+    w->smooth = malloc(wide_rows * w->cols_pad * sizeof *w->smooth);
     w->dx = malloc(rows * cols * sizeof *w->dx);
     w->dy = malloc(rows * cols * sizeof *w->dy);
     if (cfg->field_bank)
         w->bank = malloc(cfg->field_bank * 2 * rows * cols * sizeof *w->bank);
-    if (!w->kernel || !w->noise || !w->smooth || !w->dx || !w->dy ||
+    if (!w->kernel || !w->noise || !w->bits || !w->smooth || !w->dx || !w->dy ||
         (cfg->field_bank && !w->bank)) {
         augment_work_destroy(w);
         return dp_fail(err, "out of memory for distortions");
@@ -81,6 +93,7 @@ void augment_work_destroy(augment_work *w)
         return;
     free(w->kernel);
     free(w->noise);
+    free(w->bits);
     free(w->smooth);
     free(w->dx);
     free(w->dy);
@@ -142,40 +155,67 @@ void augment_affine_draw(float m[6], const augment_config *cfg, size_t rows, siz
 }
 
 /* out (rows, cols) = the wide grid in (rows + 2 radius, cols + 2 radius)
- * smoothed by k along each row, then down each column, into smooth, then
- * scaled: loops over a row, tap after tap, that vectorise; every vector
- * unit adds in the same order, so gives the same bits. */
+ * smoothed by k along each row, into smooth (rows + 2 radius, cols_pad),
+ * then down each column, then scaled. Each output is k[0] x[0] + k[1] x[1]
+ * + ... in that order, whatever the vector unit, so every unit gives the
+ * same bits. cols_pad is cols rounded up to SMOOTH_LANES: the row pass
+ * reads past a row's end into the next (or into in's zeroed slack after
+ * the last) for outputs that are dropped. */
+typedef float smooth_vec __attribute__((vector_size(SMOOTH_LANES * sizeof(float))));
+
+/* The SMOOTH_LANES floats at p (any alignment), as a vector. */
+#define SMOOTH_LOAD(v, p) memcpy(&(v), (p), sizeof(smooth_vec))
+
 DP_MULTIVERSION
 static void smooth_grid(float *restrict out, float *restrict smooth, const float *restrict in,
                         const float *restrict k, size_t radius, float scale, size_t rows,
-                        size_t cols)
+                        size_t cols, size_t cols_pad)
 {
     size_t taps = 2 * radius + 1, wide_cols = cols + 2 * radius, wide_rows = rows + 2 * radius;
     for (size_t i = 0; i < wide_rows; i++) {
         const float *restrict row = in + i * wide_cols;
-        float *restrict s = smooth + i * cols;
-        for (size_t j = 0; j < cols; j++)
-            s[j] = k[0] * row[j];
-        for (size_t t = 1; t < taps; t++) {
-            float kt = k[t];
-            for (size_t j = 0; j < cols; j++)
-                s[j] += kt * row[j + t];
+        for (size_t j0 = 0; j0 < cols_pad; j0 += SMOOTH_LANES) {
+            smooth_vec x, acc;
+            SMOOTH_LOAD(x, row + j0);
+            acc = k[0] * x;
+            for (size_t t = 1; t < taps; t++) {
+                SMOOTH_LOAD(x, row + j0 + t);
+                acc += k[t] * x;
+            }
+            memcpy(smooth + i * cols_pad + j0, &acc, sizeof acc);
         }
     }
     for (size_t i = 0; i < rows; i++) {
-        float *restrict o = out + i * cols;
-        const float *restrict s0 = smooth + i * cols;
-        for (size_t j = 0; j < cols; j++)
-            o[j] = k[0] * s0[j];
-        for (size_t t = 1; t < taps; t++) {
-            const float *restrict st = smooth + (i + t) * cols;
-            float kt = k[t];
-            for (size_t j = 0; j < cols; j++)
-                o[j] += kt * st[j];
+        for (size_t j0 = 0; j0 < cols_pad; j0 += SMOOTH_LANES) {
+            const float *restrict s0 = smooth + i * cols_pad + j0;
+            smooth_vec x, acc;
+            SMOOTH_LOAD(x, s0);
+            acc = k[0] * x;
+            for (size_t t = 1; t < taps; t++) {
+                SMOOTH_LOAD(x, s0 + t * cols_pad);
+                acc += k[t] * x;
+            }
+            acc *= scale;
+            size_t n = cols - j0 < SMOOTH_LANES ? cols - j0 : SMOOTH_LANES;
+            memcpy(out + i * cols + j0, &acc, n * sizeof(float));
         }
-        for (size_t j = 0; j < cols; j++)
-            o[j] *= scale;
     }
+}
+
+/* noise[0..n) = uniform in [-1, 1), two values from each 64-bit draw
+ * (24 bits each: the top and the next), in order. */
+static void fill_noise(float *restrict noise, uint64_t *restrict bits, size_t n, dp_rng *r)
+{
+    size_t draws = (n + 1) / 2;
+    dp_rng_fill(r, bits, draws);
+    const float step = 2.0f / 16777216.0f;
+    for (size_t i = 0; i < n / 2; i++) {
+        // 24-bit integers are exact as int32 and as float.
+        noise[2 * i] = (float)(int32_t)(bits[i] >> 40) * step - 1.0f;
+        noise[2 * i + 1] = (float)(int32_t)((bits[i] >> 8) & 0xffffff) * step - 1.0f;
+    }
+    if (n % 2)
+        noise[n - 1] = (float)(int32_t)(bits[draws - 1] >> 40) * step - 1.0f;
 }
 
 void augment_field_draw(augment_work *w, dp_rng *r)
@@ -184,69 +224,107 @@ void augment_field_draw(augment_work *w, dp_rng *r)
     size_t n = (rows + 2 * rad) * (cols + 2 * rad);
     float *field[2] = {w->dx, w->dy};
     for (int f = 0; f < 2; f++) {
-        // Two noise values from each 64-bit draw (24 bits each).
-        for (size_t i = 0; i < n; i += 2) {
-            uint64_t bits = dp_rng_next(r);
-            w->noise[i] = (float)(bits >> 40) * (2.0f / 16777216.0f) - 1.0f;
-            if (i + 1 < n)
-                w->noise[i + 1] = (float)((bits >> 8) & 0xffffff) * (2.0f / 16777216.0f) - 1.0f;
-        }
-        smooth_grid(field[f], w->smooth, w->noise, w->kernel, rad, w->cfg.alpha, rows, cols);
+        fill_noise(w->noise, w->bits, n, r);
+        smooth_grid(field[f], w->smooth, w->noise, w->kernel, rad, w->cfg.alpha, rows, cols,
+                    w->cols_pad);
     }
 }
 
-/* augment_warp with the field's components each times a sign (+1 or -1). */
-static void warp(uint8_t *restrict out, const uint8_t *restrict in, const float m[6],
-                 const float *dx, const float *dy, float sign_x, float sign_y, size_t rows,
-                 size_t cols)
-{
-    // The source inside a zero border (one pixel before, two after), so that
-    // every read is in bounds once u is clamped to [-1, cols] and v to
-    // [-1, rows]: past those every pixel the bilinear weights reach is zero
-    // anyway. Branch-free, four pixels at a time.
-    size_t pw = cols + 3;
-    uint8_t stack_pad[(28 + 3) * (28 + 3)];
-    uint8_t *pad = (rows + 3) * pw <= sizeof stack_pad ? stack_pad : malloc((rows + 3) * pw);
-    if (!pad) { // out of memory for a large image: give it back undistorted
-        memcpy(out, in, rows * cols);
-        return;
-    }
-    memset(pad, 0, pw);
-    for (size_t y = 0; y < rows; y++) {
-        uint8_t *row = pad + (y + 1) * pw;
-        row[0] = 0;
-        memcpy(row + 1, in + y * cols, cols);
-        row[cols + 1] = row[cols + 2] = 0;
-    }
-    memset(pad + (rows + 1) * pw, 0, 2 * pw);
+/* One resampling, as the kernels below share it. The source sits inside a
+ * zero border in pad (one pixel before each row and column, two after, and
+ * a few bytes of slack for 4-byte reads), so that every read is in bounds
+ * once u is clamped to [-1, cols] and v to [-1, rows]: past those every
+ * pixel the bilinear weights reach is zero anyway. An output pixel reads
+ * pad at (tu, tv) = (u + 1, v + 1): columns floor(tu) and the next, rows
+ * floor(tv) and the next. It can only read ink when box[0] <= tu < box[1]
+ * and box[2] <= tv < box[3] (box is the source's ink box widened by what a
+ * 2x2 read reaches); elsewhere its value is exactly 0, so the vector
+ * kernels skip the reads of such pixels and of chunks made only of them. */
+typedef struct warp_job {
+    uint8_t *out;
+    const uint8_t *pad;
+    size_t pw; // pad's row length, cols + 3
+    const float *m, *dx, *dy; // dx, dy NULL: no field
+    float sign_x, sign_y;
+    size_t rows, cols;
+    float box[4];
+} warp_job;
 
-    bool field = dx && dy;
-    float u_max = (float)cols, v_max = (float)rows;
-    for (size_t y = 0; y < rows; y++) {
-        float u_row = m[1] * (float)y + m[2], v_row = m[4] * (float)y + m[5];
-        size_t x = 0;
+#define WARP_PAD_SLACK 4
+
+/* Pixels x_from..cols-1 of row y, one at a time: the reference every
+ * vector kernel follows operation for operation. */
+static void warp_row_scalar(const warp_job *j, size_t y, size_t x_from)
+{
+    const float *m = j->m;
+    size_t cols = j->cols, pw = j->pw;
+    float u_row = m[1] * (float)y + m[2], v_row = m[4] * (float)y + m[5];
+    float u_max = (float)cols, v_max = (float)j->rows;
+    for (size_t x = x_from; x < cols; x++) {
+        size_t at = y * cols + x;
+        float u = m[0] * (float)x + u_row;
+        float v = m[3] * (float)x + v_row;
+        if (j->dx) {
+            u += j->sign_x * j->dx[at];
+            v += j->sign_y * j->dy[at];
+        }
+        // Comparisons, not fmaxf (a library call here); NaN gives -1: a
+        // NaN map reads the border.
+        u = u > -1.0f ? u : -1.0f;
+        u = u < u_max ? u : u_max;
+        v = v > -1.0f ? v : -1.0f;
+        v = v < v_max ? v : v_max;
+        // u + 1 >= 0, so truncation is floor (floorf is a library call
+        // on plain x86-64).
+        float tu = u + 1.0f, tv = v + 1.0f;
+        int x1 = (int)tu, y1 = (int)tv; // in pad's coordinates
+        float ax = tu - (float)x1, ay = tv - (float)y1;
+        const uint8_t *p = j->pad + (size_t)y1 * pw + (size_t)x1;
+        float p00 = p[0], p10 = p[1], p01 = p[pw], p11 = p[pw + 1];
+        // With ax = ay = 0 this is exactly p00: the identity is exact.
+        float top = p00 + ax * (p10 - p00), bottom = p01 + ax * (p11 - p01);
+        float value = top + ay * (bottom - top) + 0.5f;
+        j->out[at] = value >= 255.0f ? 255 : (uint8_t)value;
+    }
+}
+
 #if defined(__SSE2__)
-        // Four pixels at a time: the same operations in the same order as
-        // the loop below, so the same bytes.
-        const __m128 m0 = _mm_set1_ps(m[0]), m3 = _mm_set1_ps(m[3]);
-        const __m128 ur = _mm_set1_ps(u_row), vr = _mm_set1_ps(v_row);
-        const __m128 lo = _mm_set1_ps(-1.0f), one = _mm_set1_ps(1.0f), half = _mm_set1_ps(0.5f);
-        const __m128 umax = _mm_set1_ps(u_max), vmax = _mm_set1_ps(v_max);
-        const __m128 sx = _mm_set1_ps(sign_x), sy = _mm_set1_ps(sign_y);
-        const __m128i byte = _mm_set1_epi32(0xff), top_byte = _mm_set1_epi32(255);
-        for (; x + 4 <= cols; x += 4) {
-            size_t at = y * cols + x;
-            __m128 xs = _mm_setr_ps((float)x, (float)(x + 1), (float)(x + 2), (float)(x + 3));
+/* Four pixels at a time, rows of at least 4 (a row's last chunk overlaps
+ * the one before when 4 does not divide it: the same values again). */
+static void warp_sse2(const warp_job *j)
+{
+    const float *m = j->m;
+    size_t cols = j->cols, pw = j->pw;
+    const __m128 m0 = _mm_set1_ps(m[0]), m3 = _mm_set1_ps(m[3]);
+    const __m128 lo = _mm_set1_ps(-1.0f), one = _mm_set1_ps(1.0f), half = _mm_set1_ps(0.5f);
+    const __m128 umax = _mm_set1_ps((float)cols), vmax = _mm_set1_ps((float)j->rows);
+    const __m128 sx = _mm_set1_ps(j->sign_x), sy = _mm_set1_ps(j->sign_y);
+    const __m128 bx0 = _mm_set1_ps(j->box[0]), bx1 = _mm_set1_ps(j->box[1]);
+    const __m128 by0 = _mm_set1_ps(j->box[2]), by1 = _mm_set1_ps(j->box[3]);
+    const __m128 lanes = _mm_setr_ps(0.0f, 1.0f, 2.0f, 3.0f);
+    const __m128i byte = _mm_set1_epi32(0xff), top_byte = _mm_set1_epi32(255);
+    for (size_t y = 0; y < j->rows; y++) {
+        const __m128 ur = _mm_set1_ps(m[1] * (float)y + m[2]);
+        const __m128 vr = _mm_set1_ps(m[4] * (float)y + m[5]);
+        for (size_t x0 = 0; x0 < cols; x0 += 4) {
+            size_t x = x0 + 4 <= cols ? x0 : cols - 4, at = y * cols + x;
+            __m128 xs = _mm_add_ps(_mm_set1_ps((float)x), lanes); // exact
             __m128 u = _mm_add_ps(_mm_mul_ps(m0, xs), ur);
             __m128 v = _mm_add_ps(_mm_mul_ps(m3, xs), vr);
-            if (field) {
-                u = _mm_add_ps(u, _mm_mul_ps(sx, _mm_loadu_ps(dx + at)));
-                v = _mm_add_ps(v, _mm_mul_ps(sy, _mm_loadu_ps(dy + at)));
+            if (j->dx) {
+                u = _mm_add_ps(u, _mm_mul_ps(sx, _mm_loadu_ps(j->dx + at)));
+                v = _mm_add_ps(v, _mm_mul_ps(sy, _mm_loadu_ps(j->dy + at)));
             }
-            // maxps gives its second operand for NaN, as the comparison below.
+            // maxps gives its second operand for NaN, as the comparison above.
             u = _mm_min_ps(_mm_max_ps(u, lo), umax);
             v = _mm_min_ps(_mm_max_ps(v, lo), vmax);
             __m128 tu = _mm_add_ps(u, one), tv = _mm_add_ps(v, one);
+            __m128 inside = _mm_and_ps(_mm_and_ps(_mm_cmpge_ps(tu, bx0), _mm_cmplt_ps(tu, bx1)),
+                                       _mm_and_ps(_mm_cmpge_ps(tv, by0), _mm_cmplt_ps(tv, by1)));
+            if (!_mm_movemask_ps(inside)) {
+                memset(j->out + at, 0, 4);
+                continue;
+            }
             __m128i xi = _mm_cvttps_epi32(tu), yi = _mm_cvttps_epi32(tv);
             __m128 ax = _mm_sub_ps(tu, _mm_cvtepi32_ps(xi));
             __m128 ay = _mm_sub_ps(tv, _mm_cvtepi32_ps(yi));
@@ -254,13 +332,13 @@ static void warp(uint8_t *restrict out, const uint8_t *restrict in, const float 
             _mm_storeu_si128((__m128i *)(void *)xs_i, xi);
             _mm_storeu_si128((__m128i *)(void *)ys_i, yi);
             uint32_t quad[4];
-            for (int j = 0; j < 4; j++) {
+            for (int l = 0; l < 4; l++) {
                 // p00 | p10 << 8 | p01 << 16 | p11 << 24
-                const uint8_t *p = pad + (size_t)ys_i[j] * pw + (size_t)xs_i[j];
+                const uint8_t *p = j->pad + (size_t)ys_i[l] * pw + (size_t)xs_i[l];
                 uint16_t upper, lower;
                 memcpy(&upper, p, 2);
                 memcpy(&lower, p + pw, 2);
-                quad[j] = (uint32_t)upper | (uint32_t)lower << 16;
+                quad[l] = (uint32_t)upper | (uint32_t)lower << 16;
             }
             // Built from registers: a 16-byte load of four 4-byte stores
             // would stall on store forwarding.
@@ -279,36 +357,210 @@ static void warp(uint8_t *restrict out, const uint8_t *restrict in, const float 
             b = _mm_packs_epi32(b, b);
             b = _mm_packus_epi16(b, b);
             int32_t four = _mm_cvtsi128_si32(b);
-            memcpy(out + at, &four, 4);
-        }
-#endif
-        for (; x < cols; x++) {
-            size_t at = y * cols + x;
-            float u = m[0] * (float)x + u_row;
-            float v = m[3] * (float)x + v_row;
-            if (field) {
-                u += sign_x * dx[at];
-                v += sign_y * dy[at];
-            }
-            // Comparisons, not fmaxf (a library call here); NaN gives -1: a
-            // NaN map reads the border.
-            u = u > -1.0f ? u : -1.0f;
-            u = u < u_max ? u : u_max;
-            v = v > -1.0f ? v : -1.0f;
-            v = v < v_max ? v : v_max;
-            // u + 1 >= 0, so truncation is floor (floorf is a library call
-            // on plain x86-64).
-            float tu = u + 1.0f, tv = v + 1.0f;
-            int x1 = (int)tu, y1 = (int)tv; // in pad's coordinates
-            float ax = tu - (float)x1, ay = tv - (float)y1;
-            const uint8_t *p = pad + (size_t)y1 * pw + (size_t)x1;
-            float p00 = p[0], p10 = p[1], p01 = p[pw], p11 = p[pw + 1];
-            // With ax = ay = 0 this is exactly p00: the identity is exact.
-            float top = p00 + ax * (p10 - p00), bottom = p01 + ax * (p11 - p01);
-            float value = top + ay * (bottom - top) + 0.5f;
-            out[at] = value >= 255.0f ? 255 : (uint8_t)value;
+            memcpy(j->out + at, &four, 4);
         }
     }
+}
+#endif
+
+#if DP_MULTIVERSIONED || defined(__AVX2__)
+#define WARP_HAVE_AVX2 1
+/* Eight pixels at a time, rows of at least 8, each pixel's four bytes read
+ * by two gathers (its row and the next) of only the pixels that may read
+ * ink. The operations of warp_row_scalar, lane by lane. */
+DP_TARGET_AVX2 static void warp_avx2(const warp_job *j)
+{
+    const float *m = j->m;
+    size_t cols = j->cols;
+    const __m256 m0 = _mm256_set1_ps(m[0]), m3 = _mm256_set1_ps(m[3]);
+    const __m256 lo = _mm256_set1_ps(-1.0f), one = _mm256_set1_ps(1.0f);
+    const __m256 half = _mm256_set1_ps(0.5f);
+    const __m256 umax = _mm256_set1_ps((float)cols), vmax = _mm256_set1_ps((float)j->rows);
+    const __m256 sx = _mm256_set1_ps(j->sign_x), sy = _mm256_set1_ps(j->sign_y);
+    const __m256 bx0 = _mm256_set1_ps(j->box[0]), bx1 = _mm256_set1_ps(j->box[1]);
+    const __m256 by0 = _mm256_set1_ps(j->box[2]), by1 = _mm256_set1_ps(j->box[3]);
+    const __m256 lanes = _mm256_setr_ps(0.0f, 1.0f, 2.0f, 3.0f, 4.0f, 5.0f, 6.0f, 7.0f);
+    const __m256i byte = _mm256_set1_epi32(0xff), top_byte = _mm256_set1_epi32(255);
+    const __m256i pwv = _mm256_set1_epi32((int)j->pw);
+    const int *base = (const int *)(const void *)j->pad;
+    for (size_t y = 0; y < j->rows; y++) {
+        const __m256 ur = _mm256_set1_ps(m[1] * (float)y + m[2]);
+        const __m256 vr = _mm256_set1_ps(m[4] * (float)y + m[5]);
+        for (size_t x0 = 0; x0 < cols; x0 += 8) {
+            size_t x = x0 + 8 <= cols ? x0 : cols - 8, at = y * cols + x;
+            __m256 xs = _mm256_add_ps(_mm256_set1_ps((float)x), lanes);
+            __m256 u = _mm256_add_ps(_mm256_mul_ps(m0, xs), ur);
+            __m256 v = _mm256_add_ps(_mm256_mul_ps(m3, xs), vr);
+            if (j->dx) {
+                u = _mm256_add_ps(u, _mm256_mul_ps(sx, _mm256_loadu_ps(j->dx + at)));
+                v = _mm256_add_ps(v, _mm256_mul_ps(sy, _mm256_loadu_ps(j->dy + at)));
+            }
+            u = _mm256_min_ps(_mm256_max_ps(u, lo), umax);
+            v = _mm256_min_ps(_mm256_max_ps(v, lo), vmax);
+            __m256 tu = _mm256_add_ps(u, one), tv = _mm256_add_ps(v, one);
+            __m256 inside = _mm256_and_ps(
+                _mm256_and_ps(_mm256_cmp_ps(tu, bx0, _CMP_GE_OQ), _mm256_cmp_ps(tu, bx1, _CMP_LT_OQ)),
+                _mm256_and_ps(_mm256_cmp_ps(tv, by0, _CMP_GE_OQ), _mm256_cmp_ps(tv, by1, _CMP_LT_OQ)));
+            if (!_mm256_movemask_ps(inside)) {
+                memset(j->out + at, 0, 8);
+                continue;
+            }
+            __m256i xi = _mm256_cvttps_epi32(tu), yi = _mm256_cvttps_epi32(tv);
+            __m256 ax = _mm256_sub_ps(tu, _mm256_cvtepi32_ps(xi));
+            __m256 ay = _mm256_sub_ps(tv, _mm256_cvtepi32_ps(yi));
+            __m256i idx = _mm256_add_epi32(_mm256_mullo_epi32(yi, pwv), xi);
+            __m256i keep = _mm256_castps_si256(inside), zero = _mm256_setzero_si256();
+            __m256i g0 = _mm256_mask_i32gather_epi32(zero, base, idx, keep, 1);
+            __m256i g1 = _mm256_mask_i32gather_epi32(zero, base, _mm256_add_epi32(idx, pwv), keep, 1);
+            __m256 p00 = _mm256_cvtepi32_ps(_mm256_and_si256(g0, byte));
+            __m256 p10 = _mm256_cvtepi32_ps(_mm256_and_si256(_mm256_srli_epi32(g0, 8), byte));
+            __m256 p01 = _mm256_cvtepi32_ps(_mm256_and_si256(g1, byte));
+            __m256 p11 = _mm256_cvtepi32_ps(_mm256_and_si256(_mm256_srli_epi32(g1, 8), byte));
+            __m256 top = _mm256_add_ps(p00, _mm256_mul_ps(ax, _mm256_sub_ps(p10, p00)));
+            __m256 bottom = _mm256_add_ps(p01, _mm256_mul_ps(ax, _mm256_sub_ps(p11, p01)));
+            __m256 value = _mm256_add_ps(
+                _mm256_add_ps(top, _mm256_mul_ps(ay, _mm256_sub_ps(bottom, top))), half);
+            __m256i b = _mm256_min_epi32(_mm256_cvttps_epi32(value), top_byte);
+            __m128i w16 = _mm_packs_epi32(_mm256_castsi256_si128(b), _mm256_extracti128_si256(b, 1));
+            _mm_storel_epi64((__m128i *)(void *)(j->out + at), _mm_packus_epi16(w16, w16));
+        }
+    }
+}
+#endif
+
+#if DP_MULTIVERSIONED || defined(__AVX512F__)
+#define WARP_HAVE_AVX512 1
+/* Sixteen pixels at a time, rows of at least 16; as warp_avx2. */
+DP_TARGET_AVX512 static void warp_avx512(const warp_job *j)
+{
+    const float *m = j->m;
+    size_t cols = j->cols;
+    const __m512 m0 = _mm512_set1_ps(m[0]), m3 = _mm512_set1_ps(m[3]);
+    const __m512 lo = _mm512_set1_ps(-1.0f), one = _mm512_set1_ps(1.0f);
+    const __m512 half = _mm512_set1_ps(0.5f);
+    const __m512 umax = _mm512_set1_ps((float)cols), vmax = _mm512_set1_ps((float)j->rows);
+    const __m512 sx = _mm512_set1_ps(j->sign_x), sy = _mm512_set1_ps(j->sign_y);
+    const __m512 bx0 = _mm512_set1_ps(j->box[0]), bx1 = _mm512_set1_ps(j->box[1]);
+    const __m512 by0 = _mm512_set1_ps(j->box[2]), by1 = _mm512_set1_ps(j->box[3]);
+    const __m512 lanes = _mm512_setr_ps(0.0f, 1.0f, 2.0f, 3.0f, 4.0f, 5.0f, 6.0f, 7.0f, 8.0f,
+                                        9.0f, 10.0f, 11.0f, 12.0f, 13.0f, 14.0f, 15.0f);
+    const __m512i byte = _mm512_set1_epi32(0xff), top_byte = _mm512_set1_epi32(255);
+    const __m512i pwv = _mm512_set1_epi32((int)j->pw);
+    for (size_t y = 0; y < j->rows; y++) {
+        const __m512 ur = _mm512_set1_ps(m[1] * (float)y + m[2]);
+        const __m512 vr = _mm512_set1_ps(m[4] * (float)y + m[5]);
+        for (size_t x0 = 0; x0 < cols; x0 += 16) {
+            size_t x = x0 + 16 <= cols ? x0 : cols - 16, at = y * cols + x;
+            __m512 xs = _mm512_add_ps(_mm512_set1_ps((float)x), lanes);
+            __m512 u = _mm512_add_ps(_mm512_mul_ps(m0, xs), ur);
+            __m512 v = _mm512_add_ps(_mm512_mul_ps(m3, xs), vr);
+            if (j->dx) {
+                u = _mm512_add_ps(u, _mm512_mul_ps(sx, _mm512_loadu_ps(j->dx + at)));
+                v = _mm512_add_ps(v, _mm512_mul_ps(sy, _mm512_loadu_ps(j->dy + at)));
+            }
+            u = _mm512_min_ps(_mm512_max_ps(u, lo), umax);
+            v = _mm512_min_ps(_mm512_max_ps(v, lo), vmax);
+            __m512 tu = _mm512_add_ps(u, one), tv = _mm512_add_ps(v, one);
+            __mmask16 inside = _mm512_cmp_ps_mask(tu, bx0, _CMP_GE_OQ) &
+                               _mm512_cmp_ps_mask(tu, bx1, _CMP_LT_OQ) &
+                               _mm512_cmp_ps_mask(tv, by0, _CMP_GE_OQ) &
+                               _mm512_cmp_ps_mask(tv, by1, _CMP_LT_OQ);
+            if (!inside) {
+                memset(j->out + at, 0, 16);
+                continue;
+            }
+            __m512i xi = _mm512_cvttps_epi32(tu), yi = _mm512_cvttps_epi32(tv);
+            __m512 ax = _mm512_sub_ps(tu, _mm512_cvtepi32_ps(xi));
+            __m512 ay = _mm512_sub_ps(tv, _mm512_cvtepi32_ps(yi));
+            __m512i idx = _mm512_add_epi32(_mm512_mullo_epi32(yi, pwv), xi);
+            __m512i zero = _mm512_setzero_si512();
+            __m512i g0 = _mm512_mask_i32gather_epi32(zero, inside, idx, j->pad, 1);
+            __m512i g1 = _mm512_mask_i32gather_epi32(zero, inside, _mm512_add_epi32(idx, pwv),
+                                                     j->pad, 1);
+            __m512 p00 = _mm512_cvtepi32_ps(_mm512_and_si512(g0, byte));
+            __m512 p10 = _mm512_cvtepi32_ps(_mm512_and_si512(_mm512_srli_epi32(g0, 8), byte));
+            __m512 p01 = _mm512_cvtepi32_ps(_mm512_and_si512(g1, byte));
+            __m512 p11 = _mm512_cvtepi32_ps(_mm512_and_si512(_mm512_srli_epi32(g1, 8), byte));
+            __m512 top = _mm512_add_ps(p00, _mm512_mul_ps(ax, _mm512_sub_ps(p10, p00)));
+            __m512 bottom = _mm512_add_ps(p01, _mm512_mul_ps(ax, _mm512_sub_ps(p11, p01)));
+            __m512 value = _mm512_add_ps(
+                _mm512_add_ps(top, _mm512_mul_ps(ay, _mm512_sub_ps(bottom, top))), half);
+            __m512i b = _mm512_min_epi32(_mm512_cvttps_epi32(value), top_byte);
+            _mm_storeu_si128((__m128i *)(void *)(j->out + at), _mm512_cvtepi32_epi8(b));
+        }
+    }
+}
+#endif
+
+/* augment_warp with the field's components each times a sign (+1 or -1). */
+static void warp(uint8_t *restrict out, const uint8_t *restrict in, const float m[6],
+                 const float *dx, const float *dy, float sign_x, float sign_y, size_t rows,
+                 size_t cols)
+{
+    size_t pw = cols + 3, pad_bytes = (rows + 3) * pw + WARP_PAD_SLACK;
+    uint8_t stack_pad[(28 + 3) * (28 + 3) + WARP_PAD_SLACK];
+    uint8_t *pad = pad_bytes <= sizeof stack_pad ? stack_pad : malloc(pad_bytes);
+    if (!pad) { // out of memory for a large image: give it back undistorted
+        memcpy(out, in, rows * cols);
+        return;
+    }
+    // The source in its border, and its ink's box: the rows with ink and
+    // the columns any row has ink in.
+    memset(pad, 0, pad_bytes);
+    uint8_t col_ink[1024] = {0};
+    size_t y_first = rows, y_last = 0;
+    for (size_t y = 0; y < rows; y++) {
+        const uint8_t *src = in + y * cols;
+        memcpy(pad + (y + 1) * pw + 1, src, cols);
+        uint8_t any = 0;
+        for (size_t x = 0; x < cols; x++) {
+            col_ink[x] |= src[x];
+            any |= src[x];
+        }
+        if (any) {
+            y_first = y < y_first ? y : y_first;
+            y_last = y;
+        }
+    }
+    if (y_first == rows) { // no ink: every pixel reads zeros
+        memset(out, 0, rows * cols);
+        if (pad != stack_pad)
+            free(pad);
+        return;
+    }
+    size_t x_first = 0, x_last = cols - 1;
+    while (!col_ink[x_first])
+        x_first++;
+    while (!col_ink[x_last])
+        x_last--;
+    // Source column c is pad column c + 1; a pixel reads pad columns
+    // floor(tu) and floor(tu) + 1, so ink only when x_first <= floor(tu)
+    // <= x_last + 1.
+    warp_job j = {
+        .out = out, .pad = pad, .pw = pw, .m = m,
+        .dx = dx && dy ? dx : NULL, .dy = dx && dy ? dy : NULL,
+        .sign_x = sign_x, .sign_y = sign_y, .rows = rows, .cols = cols,
+        .box = {(float)x_first, (float)x_last + 2.0f, (float)y_first, (float)y_last + 2.0f},
+    };
+    dp_vector_unit unit = dp_vector_unit_here();
+    (void)unit;
+#if defined(WARP_HAVE_AVX512)
+    if (unit == DP_UNIT_AVX512 && cols >= 16)
+        warp_avx512(&j);
+    else
+#endif
+#if defined(WARP_HAVE_AVX2)
+    if (unit >= DP_UNIT_AVX2 && cols >= 8)
+        warp_avx2(&j);
+    else
+#endif
+#if defined(__SSE2__)
+    if (cols >= 4)
+        warp_sse2(&j);
+    else
+#endif
+        for (size_t y = 0; y < rows; y++)
+            warp_row_scalar(&j, y, 0);
     if (pad != stack_pad)
         free(pad);
 }

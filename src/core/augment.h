@@ -62,8 +62,10 @@ typedef struct augment_work {
     size_t rows, cols;
     size_t radius;  // the kernel's half-width: ceil(3 sigma)
     float *kernel;  // (2 * radius + 1) Gaussian taps summing to 1
-    float *noise;   // (rows + 2 radius, cols + 2 radius) uniform noise
-    float *smooth;  // (rows + 2 radius, cols) the noise smoothed along rows
+    size_t cols_pad; // cols rounded up to the smoothing loops' 16 lanes
+    float *noise;   // (rows + 2 radius, cols + 2 radius) uniform noise, and slack
+    uint64_t *bits; // the random draws the noise is made of
+    float *smooth;  // (rows + 2 radius, cols_pad) the noise smoothed along rows
     float *dx, *dy; // (rows, cols) the displacement field, px
     float *bank;    // (field_bank, 2, rows, cols): dx then dy of each kept field
     bool bank_full; // filled (by the first image)

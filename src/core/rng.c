@@ -34,6 +34,23 @@ uint64_t dp_rng_next(dp_rng *r)
     return result;
 }
 
+void dp_rng_fill(dp_rng *r, uint64_t *out, size_t n)
+{
+    // The state in locals, so that it stays in registers across the loop.
+    uint64_t s0 = r->s[0], s1 = r->s[1], s2 = r->s[2], s3 = r->s[3];
+    for (size_t i = 0; i < n; i++) {
+        out[i] = rotl(s1 * 5, 7) * 9;
+        uint64_t t = s1 << 17;
+        s2 ^= s0;
+        s3 ^= s1;
+        s1 ^= s2;
+        s0 ^= s3;
+        s2 ^= t;
+        s3 = rotl(s3, 45);
+    }
+    r->s[0] = s0, r->s[1] = s1, r->s[2] = s2, r->s[3] = s3;
+}
+
 double dp_rng_uniform(dp_rng *r)
 {
     return (double)(dp_rng_next(r) >> 11) * (1.0 / 9007199254740992.0);

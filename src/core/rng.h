@@ -5,6 +5,7 @@
 #ifndef DIGITPAD_RNG_H
 #define DIGITPAD_RNG_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 typedef struct dp_rng {
@@ -16,6 +17,10 @@ void dp_rng_seed(dp_rng *r, uint64_t seed);
 
 /* The next 64 random bits. */
 uint64_t dp_rng_next(dp_rng *r);
+
+/* out[0..n) = the next n values of dp_rng_next, in order (the same
+ * numbers; one call, for loops that want many). */
+void dp_rng_fill(dp_rng *r, uint64_t *out, size_t n);
 
 /* Uniform in [0, 1), with 53 random bits. */
 double dp_rng_uniform(dp_rng *r);

@@ -315,6 +315,17 @@ float train_session_step(train_session *s, bool *epoch_done)
     return (float)(loss / (double)n);
 }
 
+void train_session_stop_distortions(train_session *s)
+{
+    if (!s->feed)
+        return;
+    augment_feed_destroy(s->feed);
+    free(s->feed);
+    s->feed = NULL;
+    s->cfg.augment.affine = s->cfg.augment.elastic = false;
+    s->next_ready = false; // the stored images' path makes its next batch afresh
+}
+
 double train_session_loss(const train_session *s)
 {
     return s->seen ? s->loss_sum / (double)s->seen : 0.0;

@@ -107,6 +107,12 @@ void train_session_destroy(train_session *s);
  * that epoch's totals until the next call. */
 float train_session_step(train_session *s, bool *epoch_done);
 
+/* Stops distorting: the next steps train on the stored images, with Adam's
+ * state and the shuffle going on as they were (for a few undistorted last
+ * epochs). Stops and frees the distortion thread; nothing when there is
+ * none. Call between epochs, from the thread that steps. */
+void train_session_stop_distortions(train_session *s);
+
 /* Running mean loss and accuracy of the current (or just finished) epoch. */
 double train_session_loss(const train_session *s);
 double train_session_accuracy(const train_session *s);

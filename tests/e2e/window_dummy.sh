@@ -31,7 +31,9 @@ fi
 # With MNIST there, the window reads it in the background and asks its
 # trainer about the test set: the confusion matrix must be the one
 # `digitpad eval --json` counts for the same model.
-if grep -q '"event":"loaded"' "$out/events" && "$digitpad" eval --json >"$out/eval" 2>/dev/null; then
+# (The window's model, the one its loaded event names: paths_window_model.)
+loaded=$(grep '"event":"loaded"' "$out/events" | head -n 1 | sed -n 's/.*"path":"\([^"]*\)".*/\1/p')
+if [ -n "$loaded" ] && "$digitpad" eval --model "$loaded" --json >"$out/eval" 2>/dev/null; then
     want=$(sed -n 's/.*"confusion": *\(\[\[.*\]\]\).*/\1/p' "$out/eval" | tr -d ' ')
     got=$(grep '"event":"confusion"' "$out/events" | head -n 1 | sed -n 's/.*"matrix":\(\[\[.*\]\]\).*/\1/p')
     [ -n "$want" ] || fail "no confusion matrix in digitpad eval --json"
