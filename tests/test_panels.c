@@ -93,6 +93,20 @@ int main(void)
     panel_bars_of(&s, &m, &l, -1, &b2);
     CHECK(memcmp(&b, &b2, sizeof b) != 0, "the why mark's change is not seen");
 
+    // Class names widen the label column to the longest (7.5 px a byte
+    // and 10: "Ankle boot" wants 85 px), but never past 38 % of the panel.
+    if (m.meta.labels && m.meta.n_labels >= 10) {
+        snprintf(m.meta.labels[9], MODEL_LABEL_MAX, "Ankle boot");
+        panel_bars_of(&s, &m, &l, -1, &b2);
+        CHECK(b2.label_w == 85 && b2.track_x == 185 && b2.track_w == 274 - 85 - 52,
+              "class names: label column %d, track %d+%d", b2.label_w, b2.track_x, b2.track_w);
+        snprintf(m.meta.labels[9], MODEL_LABEL_MAX, "A very long class name here");
+        panel_bars_of(&s, &m, &l, -1, &b2);
+        CHECK(b2.label_w == 274 * 38 / 100, "a long name: column %d", b2.label_w);
+    } else {
+        CHECK(false, "the model slot has its ten labels");
+    }
+
     model_slot_destroy(&m);
     return check_summary();
 }

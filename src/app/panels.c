@@ -61,7 +61,18 @@ void panel_bars_of(const scoring *sc, const model_slot *m, const app_layout *l, 
     out->top = sc->has_guess ? (int)sc->guess : -1;
     out->why = why >= 0 && (size_t)why < n ? why : -1;
     out->row = r.h / (int)n;
+    // Digits need a narrow column; class names ("Ankle boot") as wide as
+    // the longest needs, up to 38 % of the panel (cut with an ellipsis past that).
+    size_t longest = 1;
+    for (size_t i = 0; i < n; i++) {
+        size_t len = strlen(model_slot_label(m, i));
+        longest = len > longest ? len : longest;
+    }
     out->label_w = px(l, 22);
+    if (longest > 2) {
+        int want = px(l, 7.5f * (float)longest + 10.0f), cap = r.w * 38 / 100;
+        out->label_w = want < cap ? want : cap;
+    }
     int pct_w = px(l, 52);
     out->track_x = r.x + out->label_w;
     out->track_w = r.w - out->label_w - pct_w;

@@ -9,6 +9,11 @@
 #include <stdio.h>
 #include <string.h>
 
+/* Room for a label cut short and its ellipsis. */
+#define SCORING_LABEL_CUT 80
+
+static void draw_name(ui_ctx *u, text_font f, const char *name, int x, int y, int w, SDL_Color c);
+
 void ui_draw_guess(ui_ctx *u, const app_state *s)
 {
     const panel_guess g = u->now.guess;
@@ -60,13 +65,58 @@ void ui_draw_guess(ui_ctx *u, const app_state *s)
         ui_unclip(u);
         return;
     }
-    int w = text_draw(u->text, FONT_BIG, g.label, r.x + inset, r.y + (r.h - big_h) / 2, UI_ACCENT,
+    // A digit is drawn big; a class name ("Ankle boot") big when it leaves
+    // room for the percentage, else as a title, cut with an ellipsis at
+    // half the panel.
+    int lw;
+    text_size(u->text, FONT_BIG, g.label, &lw, NULL);
+    int name_room = r.w / 2 - inset;
+    int w;
+    if (lw <= name_room) {
+        w = text_draw(u->text, FONT_BIG, g.label, r.x + inset, r.y + (r.h - big_h) / 2, UI_ACCENT,
                       TEXT_LEFT);
+    } else {
+        int tth = text_height(u->text, FONT_TITLE);
+        text_size(u->text, FONT_TITLE, g.label, &w, NULL);
+        if (w > name_room)
+            w = name_room;
+        draw_name(u, FONT_TITLE, g.label, r.x + inset, r.y + (r.h - tth) / 2, w, UI_ACCENT);
+    }
     int x = r.x + inset + (w > ui_px(u, 40) ? w : ui_px(u, 40)) + ui_px(u, 16);
     int th = text_height(u->text, FONT_TITLE), bh = text_height(u->text, FONT_SMALL);
     int y = r.y + (r.h - th - bh - ui_px(u, 2)) / 2;
     text_draw(u->text, FONT_TITLE, g.percent, x, y, UI_TEXT, TEXT_LEFT);
     text_draw(u->text, FONT_SMALL, g.how, x, y + th + ui_px(u, 2), UI_DIM, TEXT_LEFT);
+}
+
+/* A class name at (x, y) in at most w pixels: whole when it fits, else as
+ * many of its characters as fit and an ellipsis ("T-shirt/t…"); a name is
+ * not prose, so it is cut between characters (of UTF-8), not words. */
+static void draw_name(ui_ctx *u, text_font f, const char *name, int x, int y, int w, SDL_Color c)
+{
+    char cut[SCORING_LABEL_CUT];
+    snprintf(cut, sizeof cut, "%s", name);
+    int tw;
+    text_size(u->text, f, cut, &tw, NULL);
+    size_t n = strlen(cut);
+    while (tw > w && n > 0) {
+        do
+            n--;
+        while (n > 0 && ((unsigned char)cut[n] & 0xc0) == 0x80); // a character's first byte
+        memcpy(cut + n, "\u2026", sizeof "\u2026");
+        text_size(u->text, f, cut, &tw, NULL);
+    }
+    if (tw <= w)
+        text_draw(u->text, f, cut, x, y, c, TEXT_LEFT);
+}
+
+/* A bar's label in its column (line). */
+static void bar_label(ui_ctx *u, bool strong, const char *label, SDL_Rect line)
+{
+    text_font f = strong ? FONT_BOLD : FONT_BODY;
+    int th = text_height(u->text, f);
+    draw_name(u, f, label, line.x, line.y + (line.h - th) / 2, line.w - ui_px(u, 6),
+              strong ? UI_TEXT : UI_DIM);
 }
 
 /* Softmax worked out in the bars' place: each digit's raw score z, e to the
@@ -86,8 +136,7 @@ static void draw_bars_worked(ui_ctx *u, const app_state *s, const panel_bars *b)
         if ((int)i == b->picked)
             uv_outline(u, (SDL_Rect){r.x - ui_px(u, 4), y + 1, lw - ui_px(u, 4), b->row - 2},
                        uv_line_w(u), UI_TRAIN);
-        text_draw_in(u->text, top || (int)i == b->picked ? FONT_BOLD : FONT_BODY, b->label[i],
-                     line, top || (int)i == b->picked ? UI_TEXT : UI_DIM, TEXT_LEFT);
+        bar_label(u, top || (int)i == b->picked, b->label[i], line);
         if (!w->has_guess)
             continue;
         SDL_Color c = top ? UI_TEXT : UI_DIM;
@@ -120,8 +169,7 @@ void ui_draw_bars(ui_ctx *u, const app_state *s)
         if ((int)i == b.picked)
             uv_outline(u, (SDL_Rect){r.x - ui_px(u, 4), y + 1, b.label_w - ui_px(u, 4), b.row - 2},
                        uv_line_w(u), UI_TRAIN);
-        text_draw_in(u->text, top || (int)i == b.picked ? FONT_BOLD : FONT_BODY, b.label[i],
-                     line, top || (int)i == b.picked ? UI_TEXT : UI_DIM, TEXT_LEFT);
+        bar_label(u, top || (int)i == b.picked, b.label[i], line);
         // The raw score before softmax.
         if (b.logit_w > 0 && b.has_guess)
             text_draw_in(u->text, FONT_MONO, b.worked.logit[i],
@@ -158,6 +206,8 @@ void ui_draw_digit(ui_ctx *u, const app_state *s)
     text_size(u->text, FONT_CAPTION, caption, &cw, NULL);
     if (cw > r.w - ui_px(u, 24) && !s->score.has_guess)
         snprintf(caption, sizeof caption, "WHILE TRAINING");
+    else if (cw > r.w - ui_px(u, 24)) // a class name too long for the title: just P(name)
+        snprintf(caption, sizeof caption, "P(%s)", model_slot_label(&s->model, s->score.guess));
     SDL_Rect in = ui_caption(u, r, caption, NULL);
     if (s->curves.digit.n < 2) {
         const char *lines[3];
