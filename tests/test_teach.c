@@ -354,6 +354,7 @@ static void test_teaching(const char *root)
     // F: fine-tuning on its own thread; the window goes on meanwhile.
     cap->n = 0;
     s->model.dirty = false; // as if just saved: F must mark it changed
+    s->model.trained = false;
     key_event(s, APP_KEY_F, false, 0);
     CHECK(app_teach_busy(s), "F started nothing: %s", s->report.status);
     const char *ev = NULL;
@@ -377,6 +378,8 @@ static void test_teaching(const char *root)
     CHECK(new_after >= new_before + 0.05, "new digits in the hand %.4f -> %.4f", new_before,
           new_after);
     CHECK(s->model.dirty, "the fine-tuned model is not marked unsaved");
+    // ... as training a Reset or a new shape would lose: they ask first.
+    CHECK(model_slot_unsaved_training(&s->model), "fine-tuning is not work Reset asks about");
     CHECK(!s->train.have_trainer, "the trainer kept the old weights");
 
     // A: distortions on for the next training, and a strip of them.

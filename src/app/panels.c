@@ -95,6 +95,7 @@ static void header_of(const app_state *s, panel_header *out)
     snprintf(out->model, sizeof out->model, "%s", s->model.name);
     if (s->model.have)
         model_slot_shape(&s->model.net, out->shape, sizeof out->shape);
+    out->unsaved = model_slot_unsaved_training(&s->model);
     out->help_hover = s->hover == BTN_HELP;
     out->help_on = s->help_visible;
 }

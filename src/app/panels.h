@@ -60,6 +60,7 @@ void panel_bars_of(const scoring *sc, const model_slot *m, const app_layout *l, 
 typedef struct panel_header {
     char model[256];
     char shape[128];
+    bool unsaved;               // trained (or fine-tuned) since it was loaded or saved
     bool help_hover, help_on;
 } panel_header;
 

@@ -307,6 +307,7 @@ static void finished(app_state *s)
         return;
     }
     model_slot_touch(&s->model);
+    model_slot_mark_trained(&s->model); // work a Reset or a new shape would lose: they ask first
     t->have_result = true;
     t->result = r;
     event_finetune(&s->events, r.samples, r.trained, r.held, r.before_mine, r.after_mine,

@@ -393,8 +393,13 @@ static void draw_header(ui_ctx *u, const app_state *s)
     const panel_header *p = &u->now.header;
     char buf[512];
     snprintf(buf, sizeof buf, "%s  ·  %s", p->model, p->shape);
-    text_draw_in(u->text, FONT_BODY, buf, (SDL_Rect){x, h.y + ui_px(u, 1), h.w, h.h}, UI_DIM,
-                 TEXT_LEFT);
+    int mw = text_draw_in(u->text, FONT_BODY, buf, (SDL_Rect){x, h.y + ui_px(u, 1), h.w, h.h},
+                          UI_DIM, TEXT_LEFT);
+    // Training that a save has not kept yet, as editors mark an unsaved file.
+    if (p->unsaved)
+        text_draw_in(u->text, FONT_BODY, "·  unsaved (Ctrl+S)",
+                     (SDL_Rect){x + mw + ui_px(u, 10), h.y + ui_px(u, 1), h.w, h.h}, UI_TRAIN,
+                     TEXT_LEFT);
     ui_button(u, s, BTN_HELP, "?", p->help_on, true);
     SDL_Rect hb = ui_rect(l->buttons[BTN_HELP]);
     text_draw_in(u->text, FONT_SMALL, "shortcuts", (SDL_Rect){hb.x - ui_px(u, 8), h.y, 0, h.h},
