@@ -251,6 +251,23 @@ static bool parse_literal(scanner *s)
     return syntax(s);
 }
 
+/* After a list's item (whitespace skipped): a ',' (and the whitespace after
+ * it) means another item follows (1), the closing bracket ends the list (0),
+ * anything else is a syntax error (-1). Arrays and objects share it. */
+static int after_item(scanner *s, uint8_t close)
+{
+    if (s->i < s->len && s->p[s->i] == ',') {
+        s->i++;
+        skip_ws(s);
+        return 1;
+    }
+    if (s->i < s->len && s->p[s->i] == close) {
+        s->i++;
+        return 0;
+    }
+    return -1;
+}
+
 static bool parse_value(scanner *s, enum ctx ctx, size_t layer, bool counted);
 
 static bool enter(scanner *s)
@@ -287,15 +304,11 @@ static bool parse_kernel_row(scanner *s, model_kernel_span *k, size_t r)
                 return false;
             n++;
             skip_ws(s);
-            if (s->i < s->len && s->p[s->i] == ',') {
-                s->i++;
-                skip_ws(s);
-            } else if (s->i < s->len && s->p[s->i] == ']') {
-                s->i++;
-                break;
-            } else {
+            int more = after_item(s, ']');
+            if (more < 0)
                 return syntax(s);
-            }
+            if (more == 0)
+                break;
         }
     }
     s->depth--;
@@ -367,15 +380,11 @@ static bool parse_array(scanner *s, enum ctx ctx, size_t layer, bool counted)
                 return false;
             n++;
             skip_ws(s);
-            if (s->i < s->len && s->p[s->i] == ',') {
-                s->i++;
-                skip_ws(s);
-            } else if (s->i < s->len && s->p[s->i] == ']') {
-                s->i++;
-                break;
-            } else {
+            int more = after_item(s, ']');
+            if (more < 0)
                 return syntax(s);
-            }
+            if (more == 0)
+                break;
         }
     }
     s->depth--;
@@ -468,15 +477,11 @@ static bool parse_object(scanner *s, enum ctx ctx, size_t layer, bool counted)
         if (!ok)
             return false;
         skip_ws(s);
-        if (s->i < s->len && s->p[s->i] == ',') {
-            s->i++;
-            skip_ws(s);
-        } else if (s->i < s->len && s->p[s->i] == '}') {
-            s->i++;
-            break;
-        } else {
+        int more = after_item(s, '}');
+        if (more < 0)
             return syntax(s);
-        }
+        if (more == 0)
+            break;
     }
     s->depth--;
     return true;
