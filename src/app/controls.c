@@ -283,6 +283,10 @@ void app_reset_asked(app_state *s)
 {
     if (!s->model.have)
         return;
+    if (app_teach_busy(s)) { // its result would be thrown away unseen
+        report_status(&s->report, false, "fine-tuning: R waits until it ends (a few seconds)");
+        return;
+    }
     if (model_slot_unsaved_training(&s->model)) {
         s->ctl.question = QUESTION_RESET;
         return;

@@ -27,6 +27,8 @@ uint64_t ui_samples_key(const app_state *s)
     UI_SIG(h, s->train.next.augment);
     bool busy = app_teach_busy(s);
     UI_SIG(h, busy);
+    bool running = training_running(&s->train); // the strip's caption says which
+    UI_SIG(h, running);
     h = ui_sig(h, t->message, strlen(t->message));
     UI_SIG(h, s->layout);
     return h;
@@ -236,14 +238,11 @@ void ui_draw_samples(ui_ctx *u, const app_state *s)
                             "F fine-tunes the model on them.";
     fit_text(u, FONT_BODY, msg, ui_rect(tl.result), t->have_result ? UI_GOOD : UI_DIM);
 
-    fit_text(u, FONT_CAPTION,
-             s->train.next.augment
-                 ? (t->n_preview ? "WHAT THE NETWORK SEES: DISTORTED TRAINING DIGITS|"
-                                   "DISTORTED TRAINING DIGITS"
-                                 : "DISTORTED DIGITS APPEAR HERE ONCE THE DATA IS READ|"
-                                   "DISTORTED DIGITS: ONCE THE DATA IS READ")
-                 : "DISTORTIONS OFF (A TURNS THEM ON)",
-             ui_rect(tl.preview_caption), UI_DIM);
+    char caption[320];
+    teach_preview_caption(t, s->train.next.augment, training_running(&s->train), caption,
+                          sizeof caption);
+    fit_text(u, FONT_CAPTION, caption, ui_rect(tl.preview_caption),
+             t->preview_seen && training_running(&s->train) ? UI_TRAIN : UI_DIM);
     for (size_t k = 0; k < TEACH_PREVIEW && s->train.next.augment && u->samples_tex; k++) {
         SDL_Rect dst = ui_rect(tl.preview[k]);
         if (k >= t->n_preview) {

@@ -130,7 +130,7 @@ xdotool key ctrl+0 # the 0 is no longer on the canvas: nothing kept
 sleep 0.3
 [ "$(count '"event":"sample"')" = 10 ] || fail "Ctrl+0 on an empty canvas kept something"
 
-# F: fine-tuning on its own thread.
+# F: fine-tuning as the trainer thread's job.
 n=$(lines)
 xdotool key f
 wait_for '"event":"finetune"' 600 "$n" || fail "no finetune event"
