@@ -164,21 +164,47 @@ int main(void)
     CHECK(wait_for(&t, TRAINER_EV_EPOCH, &ev), "the second step ended the epoch");
     CHECK(ev.epochs_done == 1, "epochs done %zu", ev.epochs_done);
 
-    // The batch size changes between batches: 3, then 8 (one batch an epoch).
+    // The batch size changes between batches: 3, then 8 (one batch an
+    // epoch). The sample cursor carries over: after 3 samples of epoch 2,
+    // batches of 8 take the 5 not yet seen, and the epoch ends there.
     trainer_set_lr(&t, 0.001);
     trainer_set_batch(&t, 3);
     trainer_step(&t);
+    CHECK(wait_for(&t, TRAINER_EV_SETTING, &ev), "the new settings are reported");
+    CHECK(!ev.batch_refused && ev.batch == 3 && ev.lr == 0.001 && ev.epoch == 2 && ev.sample == 0,
+          "settings from epoch %zu sample %zu: batch %zu lr %g", ev.epoch, ev.sample, ev.batch,
+          ev.lr);
     CHECK(wait_for(&t, TRAINER_EV_SINGLE, &ev), "a step at batch 3");
-    CHECK(ev.batch == 3 && ev.shown == 3 && ev.steps_per_epoch == 3, "batch %zu, %zu steps",
-          ev.batch, ev.steps_per_epoch);
+    CHECK(ev.batch == 3 && ev.shown == 3 && ev.steps_per_epoch == 3 && ev.sample == 3,
+          "batch %zu, %zu steps, at sample %zu", ev.batch, ev.steps_per_epoch, ev.sample);
     CHECK(ev.weight_move > 0.0, "lr back to 0.001 moves again");
+    uint32_t first_three[3];
+    memcpy(first_three, ev.shown_index, sizeof first_three);
     trainer_set_batch(&t, 8);
     trainer_step(&t);
+    CHECK(wait_for(&t, TRAINER_EV_SETTING, &ev), "the batch of 8 is reported");
+    CHECK(ev.batch == 8 && ev.epoch == 2 && ev.step == 1 && ev.sample == 3,
+          "batch %zu from epoch %zu, step %zu, sample %zu", ev.batch, ev.epoch, ev.step, ev.sample);
     CHECK(wait_for(&t, TRAINER_EV_SINGLE, &ev), "a step at batch 8");
-    // 3 samples of this epoch were seen; batch 8 goes on from batch 0 of 1.
-    CHECK(ev.batch == 8 && ev.steps_per_epoch == 1, "batch %zu, %zu steps", ev.batch,
+    // 1 batch of 3 done, the 5 samples left make one more: 2 batches this epoch.
+    CHECK(ev.batch == 5 && ev.shown == 5 && ev.steps_per_epoch == 2 && ev.step == 2,
+          "batch %zu shown %zu, step %zu of %zu", ev.batch, ev.shown, ev.step, ev.steps_per_epoch);
+    int times_seen[SAMPLES] = {0};
+    for (int i = 0; i < 3; i++)
+        times_seen[first_three[i]]++;
+    for (size_t i = 0; i < ev.shown; i++)
+        times_seen[ev.shown_index[i]]++;
+    bool once = true;
+    for (int i = 0; i < SAMPLES; i++)
+        once = once && times_seen[i] == 1;
+    CHECK(once, "across the change of batch size every sample of the epoch is seen once");
+    CHECK(wait_for(&t, TRAINER_EV_EPOCH, &ev) && ev.epochs_done == 2,
+          "the epoch ends after its 8 samples");
+    // And the next epoch is one batch of 8.
+    trainer_step(&t);
+    CHECK(wait_for(&t, TRAINER_EV_SINGLE, &ev), "a step of a new epoch");
+    CHECK(ev.batch == 8 && ev.steps_per_epoch == 1, "batch %zu of %zu steps", ev.batch,
           ev.steps_per_epoch);
-    CHECK(ev.shown == 8, "shown %zu", ev.shown);
 
     trainer_destroy(&t);
     mlp_destroy(&after);
