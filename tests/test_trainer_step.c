@@ -207,6 +207,56 @@ int main(void)
           ev.steps_per_epoch);
 
     trainer_destroy(&t);
+
+    // A trainer resumed part way into an epoch (a model saved after 3 of
+    // its 8 samples, in one batch, the epoch's order being 0..7 shuffled
+    // twice from seed 21): the next batch of 4 is samples 3..6 of that
+    // order, the one after it the last.
+    {
+        trainer_config rc = cfg;
+        rc.train.batch = 4;
+        rc.train.seed = 11;
+        train_position pos = {.samples = SAMPLES, .samples_done = 3, .batches_done = 1,
+                              .batches_left = 2, .order_seed = 21, .shuffles = 2};
+        rc.resume = &pos;
+        rc.global_step = 10;
+        trainer r;
+        CHECK(trainer_init(&r, &rc, &net, &data, &err), "resumed init: %s", err.msg);
+        bool exact = false;
+        CHECK(trainer_resumed(&r, &exact) && exact, "resumed in the saved order");
+        uint32_t order[SAMPLES];
+        for (uint32_t i = 0; i < SAMPLES; i++)
+            order[i] = i;
+        dp_rng g;
+        dp_rng_seed(&g, 21);
+        dataset_shuffle(order, SAMPLES, &g);
+        dataset_shuffle(order, SAMPLES, &g);
+        trainer_step(&r);
+        CHECK(wait_for(&r, TRAINER_EV_SINGLE, &ev), "a resumed step");
+        CHECK(ev.global_step == 11 && ev.epoch == 1 && ev.step == 2 && ev.steps_per_epoch == 3 &&
+                  ev.sample == 7 && ev.batch == 4,
+              "step %llu: epoch %zu, batch %zu of %zu, sample %zu",
+              (unsigned long long)ev.global_step, ev.epoch, ev.step, ev.steps_per_epoch,
+              ev.sample);
+        CHECK(ev.shown == 4 && !memcmp(ev.shown_index, order + 3, 4 * sizeof *order),
+              "the samples after the saved 3, in the saved order");
+        trainer_position at;
+        mlp view;
+        CHECK(mlp_clone(&view, &net, NULL), "clone");
+        uint64_t v = 0;
+        CHECK(trainer_take_snapshot_at(&r, &view, &v, &at) && at.at.samples_done == 7 &&
+                  at.at.batches_done == 2 && at.global_step == 11 && at.at.shuffles == 2,
+              "the snapshot says where: %zu samples, %zu batches", at.at.samples_done,
+              at.at.batches_done);
+        trainer_step(&r);
+        CHECK(wait_for(&r, TRAINER_EV_SINGLE, &ev) && ev.batch == 1 &&
+                  ev.shown_index[0] == order[7],
+              "the last sample of the epoch, once");
+        CHECK(wait_for(&r, TRAINER_EV_EPOCH, &ev) && ev.epochs_done == 1 && ev.step == 3,
+              "the epoch ends after its 8 samples, in 3 batches");
+        mlp_destroy(&view);
+        trainer_destroy(&r);
+    }
     mlp_destroy(&after);
     mlp_destroy(&net);
     mnist_destroy(&data);
