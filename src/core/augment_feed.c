@@ -258,7 +258,7 @@ bool augment_feed_next(augment_feed *f, augment_batch *b)
     // thread takes tens of microseconds here (a virtual machine), and when
     // the two threads keep pace a third of the steps found the ring empty
     // and lost that much each (15 % of the rate).
-    double waited_from = 0.0;
+    double waited_from = 0.0, spin_us = 0.0;
     bool spun = false;
     if (atomic_load_explicit(&f->ready_hint, memory_order_acquire) == 0 &&
         !atomic_load(&f->stop)) {
@@ -271,6 +271,7 @@ bool augment_feed_next(augment_feed *f, augment_batch *b)
             if (i % 256 == 0 && clock_us() - waited_from > AUGMENT_FEED_SPIN_US)
                 break;
         }
+        spin_us = clock_us() - waited_from;
     }
     pthread_mutex_lock(&f->mu);
     if (f->ready == 0 && !atomic_load(&f->stop)) {
@@ -283,6 +284,7 @@ bool augment_feed_next(augment_feed *f, augment_batch *b)
     if (spun) {
         f->waited++;
         f->wait_us += clock_us() - waited_from;
+        f->spin_us += spin_us;
     }
     if (atomic_load(&f->stop)) {
         pthread_mutex_unlock(&f->mu);

@@ -93,6 +93,7 @@ typedef struct augment_feed {
     uint64_t taken;        // batches taken
     uint64_t waited;       // of which the trainer found none ready and waited
     double wait_us;        // for this long in all
+    double spin_us;        // of which watching, on the CPU (the rest asleep)
 } augment_feed;
 
 /* Sets up the ring for batches of `batch` samples of data (which must
