@@ -403,7 +403,8 @@ static void refresh_preview(app_state *s)
             t->n_preview = n;
             t->preview_seen = true;
             t->preview_step = seen.global_step;
-            t->preview_epoch = seen.epoch;
+            // Counted as the header counts them: after the model's recorded epochs.
+            t->preview_epoch = s->curves.epoch_base + seen.epoch;
         }
         t->preview_time = s->now;
         t->preview_version++;
