@@ -309,6 +309,10 @@ void app_teach_on_finetune(app_state *s, const trainer_event *ev)
 void app_teach_toggle_augment(app_state *s)
 {
     training *tr = &s->train;
+    if (app_teach_busy(s)) { // a new trainer would stop the fine-tuning
+        report_status(&s->report, true, "wait for the fine-tuning to end (a few seconds)");
+        return;
+    }
     tr->next.augment = !tr->next.augment;
     event_augment(&s->events, tr->next.augment);
     bool was_running = training_running(tr);
