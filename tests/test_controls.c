@@ -160,6 +160,35 @@ static const char *first_after(const captured *c, size_t from, const char *text)
     return NULL;
 }
 
+/* The whole of a text file (NUL-ended), or NULL. */
+static char *slurp_text(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    fseek(f, 0, SEEK_END);
+    long n = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    char *t = n >= 0 ? malloc((size_t)n + 1) : NULL;
+    if (t && fread(t, 1, (size_t)n, f) == (size_t)n) {
+        t[n] = '\0';
+    } else {
+        free(t);
+        t = NULL;
+    }
+    fclose(f);
+    return t;
+}
+
+/* Does a line of the log hold text? */
+static bool log_has(const report *r, const char *text)
+{
+    for (size_t i = 0; i < REPORT_LOG_LINES; i++)
+        if (strstr(r->log[i], text))
+            return true;
+    return false;
+}
+
 static size_t count_events(const captured *c, const char *kind)
 {
     char k[64];
@@ -292,6 +321,25 @@ static void test_window(const char *dir)
     CHECK(count_events(cap, "saved") == saves + 1 && !strcmp(last_event(cap, "saved"), first),
           "Ctrl+S after save-as: %s", last_event(cap, "saved"));
     CHECK(!model_slot_unsaved_training(&s->model) && !s->model.dirty, "saved: nothing unsaved");
+    // Saved after 3 batches (2 of 32, then 1 of 16: 80 of the 640 samples)
+    // of epoch 1: the file records that, and the changes of lr and batch
+    // made at sample 64. The 560 left make 35 batches of 16.
+    {
+        char *text = slurp_text(s->model.path);
+        CHECK(text && strstr(text, "\"progress\": {\"epoch\": 1, \"samples_done\": 80, "
+                                   "\"samples_per_epoch\": 640, \"batches_done\": 3, "
+                                   "\"batches_per_epoch\": 38, \"global_step\": 3, "),
+              "the progress saved: %s", text && strstr(text, "\"progress\"")
+                                            ? strstr(text, "\"progress\"") : "none");
+        CHECK(text && strstr(text, "\"schedule\": [\n      {\"epoch\": 1, \"samples_done\": 0, "
+                                   "\"learning_rate\": 0.001, \"batch_size\": 32},\n      "
+                                   "{\"epoch\": 1, \"samples_done\": 64, \"learning_rate\": "
+                                   "0.003, \"batch_size\": 16}\n    ]"),
+              "the schedule saved: %s", text && strstr(text, "\"schedule\"")
+                                            ? strstr(text, "\"schedule\"") : "none");
+        CHECK(text && strstr(text, "\"learning_rate\": 0.003, \"beta_1\""), "the lr in use");
+        free(text);
+    }
 
     // Ctrl+O lists it (saved, with its shape), and Enter opens the chosen one.
     key(s, APP_KEY_O, true);
@@ -311,15 +359,31 @@ static void test_window(const char *dir)
     loader_wait(&s->model.loader);
     app_update(s, t += 0.01);
     CHECK(count_events(cap, "loaded") == loads + 1, "Enter opened it");
+    CHECK(strstr(s->report.status, "saved during training, at epoch 1, 3 of 38 batches"), "%s",
+          s->report.status);
+    ui_panels *up = calloc(1, sizeof *up);
+    panels_of(s, 0, 0, up);
+    CHECK(strstr(up->header.shape, "saved at epoch 1, 3 of 38 batches"), "header: %s",
+          up->header.shape);
+    free(up);
 
-    // A save mid-training says how far training had got.
+    // Continuing it goes on in epoch 1 at batch 4 (of 38: the rest at 16),
+    // and a save says how far training had got.
     size_t steps = count_events(cap, "step");
     key(s, APP_KEY_PERIOD, false);
     FRAMES_UNTIL(s, &t, count_events(cap, "step") == steps + 1);
+    st = last_event(cap, "step");
+    CHECK(st && strstr(st, "\"global_step\":4,") && strstr(st, "\"batch\":16,"),
+          "the step goes on from the saved one: %s", st ? st : "none");
+    CHECK(s->ctl.step.ev.step == 4 && s->ctl.step.ev.steps_per_epoch == 38 &&
+              s->ctl.step.ev.sample == 96,
+          "at batch %zu of %zu, sample %zu", s->ctl.step.ev.step, s->ctl.step.ev.steps_per_epoch,
+          s->ctl.step.ev.sample);
+    CHECK(log_has(&s->report, "Going on with epoch 1, 3 of 38 batches: the 560 samples left of "
+                              "it, in the order it began with"), "the log says it goes on");
     key(s, APP_KEY_S, true);
-    CHECK(strstr(s->report.status, "during epoch 1, after batch 1 of 40") &&
-              strstr(s->report.status, "the 0 epochs completed"),
-          "%s", s->report.status);
+    CHECK(strstr(s->report.status, "during training, at epoch 1, 4 of 38 batches"), "%s",
+          s->report.status);
 
     app_state_destroy(s);
     free(s);

@@ -100,7 +100,8 @@ static bool same_meta(const model_meta *a, const model_meta *b)
 {
     if (a->height != b->height || a->width != b->width || a->preprocess != b->preprocess ||
         memcmp(&a->scale, &b->scale, sizeof a->scale) != 0 || a->n_labels != b->n_labels ||
-        a->has_training != b->has_training || a->n_history != b->n_history)
+        a->has_training != b->has_training || a->n_history != b->n_history ||
+        a->has_progress != b->has_progress || a->n_schedule != b->n_schedule)
         return false;
     for (size_t i = 0; i < a->n_labels; i++)
         if (strcmp(a->labels[i], b->labels[i]) != 0)
@@ -122,6 +123,25 @@ static bool same_meta(const model_meta *a, const model_meta *b)
         if (x->epoch != y->epoch)
             return false;
         for (int k = 0; k < 4; k++)
+            if (isnan(xs[k]) ? !isnan(ys[k]) : memcmp(&xs[k], &ys[k], sizeof(double)) != 0)
+                return false;
+    }
+    for (size_t i = 0; i < a->n_schedule; i++) {
+        const model_setting *x = &a->schedule[i], *y = &b->schedule[i];
+        if (x->epoch != y->epoch || x->samples_done != y->samples_done ||
+            memcmp(&x->learning_rate, &y->learning_rate, sizeof(double)) != 0 ||
+            x->batch_size != y->batch_size)
+            return false;
+    }
+    if (a->has_progress) {
+        const model_progress *x = &a->progress, *y = &b->progress;
+        if (x->epoch != y->epoch || x->samples_done != y->samples_done ||
+            x->samples_per_epoch != y->samples_per_epoch || x->batches_done != y->batches_done ||
+            x->batches_per_epoch != y->batches_per_epoch || x->global_step != y->global_step ||
+            x->shuffle_seed != y->shuffle_seed || x->shuffles != y->shuffles)
+            return false;
+        double xs[2] = {x->loss, x->accuracy}, ys[2] = {y->loss, y->accuracy};
+        for (int k = 0; k < 2; k++)
             if (isnan(xs[k]) ? !isnan(ys[k]) : memcmp(&xs[k], &ys[k], sizeof(double)) != 0)
                 return false;
     }
@@ -232,6 +252,45 @@ static void test_round_trips(void)
     meta.seed = ((uint64_t)1 << 53) - 1;
     meta.learning_rate = (double)0.001f; // a float widened, as the trainer stores it
     check_round_trip("6-4-3, with training", &net, &meta);
+
+    // Saved part way into epoch 3, after a change of the learning rate and
+    // the batch size; then without the loss measured.
+    {
+        model_meta pm;
+        if (CHECK(model_meta_copy(&pm, &meta, &err))) {
+            pm.has_progress = true;
+            pm.progress = (model_progress){.epoch = 3, .samples_done = 2600, .samples_per_epoch = 6000,
+                                           .batches_done = 57, .batches_per_epoch = 132,
+                                           .global_step = 243, .loss = 0.125, .accuracy = 0.96875,
+                                           .shuffle_seed = 1, .shuffles = 3};
+            model_setting at = {.epoch = 3, .samples_done = 1000, .learning_rate = 0.01,
+                                .batch_size = 64};
+            CHECK(model_meta_note_setting(&pm, &at, (double)0.001f, 64, &err));
+            at = (model_setting){.epoch = 3, .samples_done = 2000, .learning_rate = 0.01,
+                                 .batch_size = 48};
+            CHECK(model_meta_note_setting(&pm, &at, 0.01, 64, &err));
+            CHECK(pm.n_schedule == 3 && pm.batch_size == 48 && pm.learning_rate == 0.01);
+            check_round_trip("6-4-3, mid-epoch", &net, &pm);
+            char *t = NULL;
+            size_t tl;
+            if (CHECK(model_file_write(&net, &pm, &t, &tl, &err))) {
+                CHECK(strstr(t, "\n    \"progress\": {\"epoch\": 3, \"samples_done\": 2600, "
+                                "\"samples_per_epoch\": 6000, \"batches_done\": 57, "
+                                "\"batches_per_epoch\": 132, \"global_step\": 243, \"loss\": 0.125, "
+                                "\"accuracy\": 0.96875, \"shuffle_seed\": 1, \"shuffles\": 3}\n  }") != NULL);
+                CHECK(strstr(t, "\"schedule\": [\n      {\"epoch\": 1, \"samples_done\": 0, "
+                                "\"learning_rate\": 0.0010000000474974513, \"batch_size\": 64},\n"
+                                "      {\"epoch\": 3, \"samples_done\": 1000, \"learning_rate\": 0.01, "
+                                "\"batch_size\": 64},\n      {\"epoch\": 3, \"samples_done\": 2000, "
+                                "\"learning_rate\": 0.01, \"batch_size\": 48}\n    ]") != NULL);
+                free(t);
+            }
+            pm.progress.loss = NAN;
+            pm.progress.accuracy = NAN;
+            check_round_trip("6-4-3, mid-epoch, nothing measured", &net, &pm);
+            model_meta_destroy(&pm);
+        }
+    }
 
     char *text;
     size_t len;
@@ -525,6 +584,60 @@ static const bad_case bad_cases[] = {
     {"history loss a string",
      EXTRA("\"training\": {\"history\": [{\"epoch\": 1, \"loss\": 0.5}, {\"epoch\": 2, \"loss\": \"low\"}]}"),
      "training.history[1].loss: expected a number or null, got a string"},
+    // A part-done epoch (training.progress) and the changes of the settings
+    // (training.schedule); batch_size 32 and 2 epochs done unless a case says.
+#define PROGRESS(body) EXTRA("\"training\": {\"epochs\": 2, \"progress\": {" body "}}")
+#define SCHEDULE(body) EXTRA("\"training\": {\"epochs\": 2, \"schedule\": [" body "]}")
+    {"progress an array", EXTRA("\"training\": {\"progress\": []}"),
+     "training.progress: expected an object, got an array"},
+    {"progress without samples_done", PROGRESS("\"samples_per_epoch\": 100"),
+     "training.progress: missing \"samples_done\""},
+    {"progress without the epoch's size", PROGRESS("\"samples_done\": 10"),
+     "training.progress: missing \"samples_per_epoch\""},
+    {"progress of another epoch", PROGRESS("\"epoch\": 7, \"samples_done\": 10, \"samples_per_epoch\": 100"),
+     "training.progress.epoch: 7, but training.epochs says 2 epochs are done (the epoch under way is 3)"},
+    {"progress past the epoch's end", PROGRESS("\"samples_done\": 100, \"samples_per_epoch\": 100"),
+     "training.progress.samples_done: 100 is outside 1 to 99 (a part of the epoch's 100 samples)"},
+    {"progress of nothing", PROGRESS("\"samples_done\": 0, \"samples_per_epoch\": 100"),
+     "training.progress.samples_done: expected an integer from 1 to 4294967295, got 0"},
+    {"progress of a fraction", PROGRESS("\"samples_done\": 10.5, \"samples_per_epoch\": 100"),
+     "training.progress.samples_done: expected an integer from 1 to 4294967295, got 10.5"},
+    {"progress of a one-sample epoch", PROGRESS("\"samples_done\": 1, \"samples_per_epoch\": 1"),
+     "training.progress.samples_per_epoch: expected an integer from 2 to 4294967295, got 1"},
+    {"more batches than samples", PROGRESS("\"samples_done\": 10, \"samples_per_epoch\": 100, \"batches_done\": 11"),
+     "training.progress.batches_done: 11 is outside 1 to 10 (at least one sample a batch)"},
+    {"no batch left", PROGRESS("\"samples_done\": 64, \"samples_per_epoch\": 100, \"batches_done\": 2, "
+                              "\"batches_per_epoch\": 2"),
+     "training.progress.batches_per_epoch: 2 is outside 3 to 38 (the batches done and at least one, "
+     "at most one a sample, for the 36 samples left)"},
+    {"progress loss a string", PROGRESS("\"samples_done\": 10, \"samples_per_epoch\": 100, \"loss\": \"low\""),
+     "training.progress.loss: expected a number or null, got a string"},
+    {"progress accuracy over 1", PROGRESS("\"samples_done\": 10, \"samples_per_epoch\": 100, \"accuracy\": 1.5"),
+     "training.progress.accuracy: 1.5 is outside 0 to 1"},
+    {"progress loss negative", PROGRESS("\"samples_done\": 10, \"samples_per_epoch\": 100, \"loss\": -1"),
+     "training.progress.loss: -1 is not a loss (0 or more)"},
+    {"progress shuffles negative", PROGRESS("\"samples_done\": 10, \"samples_per_epoch\": 100, \"shuffles\": -1"),
+     "training.progress.shuffles: expected an integer from 0 to 1000000, got -1"},
+    {"progress shuffle seed too big", PROGRESS("\"samples_done\": 10, \"samples_per_epoch\": 100, "
+                                              "\"shuffle_seed\": 1e300"),
+     "training.progress.shuffle_seed: expected an integer from 0 to 9007199254740992, got 1e+300"},
+    {"schedule an object", EXTRA("\"training\": {\"schedule\": {}}"),
+     "training.schedule: expected an array of objects, got an object"},
+    {"schedule entry a number", SCHEDULE("3"), "training.schedule[0]: expected an object, got a number"},
+    {"schedule entry without its rate", SCHEDULE("{\"epoch\": 1, \"batch_size\": 32}"),
+     "training.schedule[0]: missing \"learning_rate\""},
+    {"schedule entry past the training", SCHEDULE("{\"epoch\": 1, \"learning_rate\": 0.001, \"batch_size\": 32}, "
+                                                  "{\"epoch\": 4, \"learning_rate\": 0.01, \"batch_size\": 32}"),
+     "training.schedule[1].epoch: 4 is outside 1 to 3 (the epochs done and the one under way)"},
+    {"schedule out of order", SCHEDULE("{\"epoch\": 2, \"samples_done\": 50, \"learning_rate\": 0.001, \"batch_size\": 32}, "
+                                       "{\"epoch\": 2, \"samples_done\": 50, \"learning_rate\": 0.01, \"batch_size\": 32}"),
+     "training.schedule[1]: epoch 2 after 50 samples is not later than the entry before it (epoch 2 after 50)"},
+    {"schedule rate of 0", SCHEDULE("{\"epoch\": 1, \"learning_rate\": 0, \"batch_size\": 32}"),
+     "training.schedule[0].learning_rate: expected a positive number, got 0"},
+    {"schedule batch of 0", SCHEDULE("{\"epoch\": 1, \"learning_rate\": 0.1, \"batch_size\": 0}"),
+     "training.schedule[0].batch_size: expected an integer from 1 to 1000000, got 0"},
+    {"schedule samples negative", SCHEDULE("{\"epoch\": 1, \"samples_done\": -5, \"learning_rate\": 0.1, \"batch_size\": 3}"),
+     "training.schedule[0].samples_done: expected an integer from 0 to 4294967294, got -5"},
     {"control characters in a message", "{\"format\": \"a\\nb\"}", "format is \"a?b\""},
     // The optional not-a-digit section (a 1x2 input, 2 classes here: cells
     // of 2 pixels and 2 bins make 2 features). Its arrays of rows are read
@@ -1090,6 +1203,83 @@ static void test_meta(void)
     model_meta_destroy(&a); // twice is fine
 }
 
+/* training.progress read with its defaults, and the schedule's rules
+ * (model_meta_note_setting), worked by hand. */
+static void test_progress(void)
+{
+    dp_error err = {{0}};
+    mlp net;
+    model_meta m;
+    const char *text = EXTRA("\"training\": {\"epochs\": 2, \"seed\": 9, \"progress\": "
+                             "{\"samples_done\": 40, \"samples_per_epoch\": 100}}");
+    if (CHECK(parse_exact(text, strlen(text), &net, &m, &err))) {
+        const model_progress *p = &m.progress;
+        // Batches of 32 (the default): 40 samples took 2, 60 left take 2 more.
+        CHECK(m.has_progress && p->epoch == 3 && p->samples_done == 40 &&
+              p->samples_per_epoch == 100 && p->batches_done == 2 && p->batches_per_epoch == 4);
+        CHECK(p->shuffle_seed == 9 && p->shuffles == 0 && p->global_step == 0);
+        CHECK(isnan(p->loss) && isnan(p->accuracy) && m.n_schedule == 0);
+        char phrase[64];
+        model_meta_progress_text(&m, phrase, sizeof phrase);
+        CHECK(strcmp(phrase, "epoch 3, 2 of 4 batches") == 0);
+        mlp_destroy(&net);
+        model_meta_destroy(&m);
+    } else {
+        printf("  progress with defaults: %s\n", err.msg);
+    }
+    if (CHECK(parse_exact(GOOD, strlen(GOOD), &net, &m, &err))) {
+        char phrase[8] = "x";
+        model_meta_progress_text(&m, phrase, sizeof phrase);
+        CHECK(!m.has_progress && m.n_schedule == 0 && phrase[0] == '\0');
+        mlp_destroy(&net);
+        model_meta_destroy(&m);
+    }
+
+    if (!CHECK(model_meta_default(&m, 28, 28, 10, &err)))
+        return;
+    m.has_training = true;
+    // A change before any training is no change: the section says it.
+    model_setting at = {.epoch = 1, .samples_done = 0, .learning_rate = 0.01, .batch_size = 32};
+    CHECK(model_meta_note_setting(&m, &at, 0.001, 32, &err));
+    CHECK(m.n_schedule == 0 && m.learning_rate == 0.01);
+    // Part way into epoch 1: the settings before it, then the change.
+    at = (model_setting){.epoch = 1, .samples_done = 320, .learning_rate = 0.1, .batch_size = 32};
+    CHECK(model_meta_note_setting(&m, &at, 0.01, 32, &err));
+    CHECK(m.n_schedule == 2 && m.schedule[0].epoch == 1 && m.schedule[0].samples_done == 0 &&
+          m.schedule[0].learning_rate == 0.01 && m.schedule[1].samples_done == 320 &&
+          m.schedule[1].learning_rate == 0.1);
+    // The same settings again: nothing new.
+    at = (model_setting){.epoch = 2, .samples_done = 0, .learning_rate = 0.1, .batch_size = 32};
+    CHECK(model_meta_note_setting(&m, &at, 0.1, 32, &err));
+    CHECK(m.n_schedule == 2);
+    // Another at the place of the last one replaces it; back to the first
+    // entry's settings there leaves no change at all.
+    at = (model_setting){.epoch = 1, .samples_done = 320, .learning_rate = 0.2, .batch_size = 16};
+    CHECK(model_meta_note_setting(&m, &at, 0.1, 32, &err));
+    CHECK(m.n_schedule == 2 && m.schedule[1].learning_rate == 0.2 && m.schedule[1].batch_size == 16);
+    at = (model_setting){.epoch = 1, .samples_done = 320, .learning_rate = 0.01, .batch_size = 32};
+    CHECK(model_meta_note_setting(&m, &at, 0.2, 16, &err));
+    CHECK(m.n_schedule == 0 && m.learning_rate == 0.01 && m.batch_size == 32);
+    // Full: the first entry stays, the second makes room.
+    for (int i = 0; i < MODEL_MAX_SCHEDULE + 3; i++) {
+        at = (model_setting){.epoch = 2, .samples_done = (size_t)i + 1,
+                             .learning_rate = i % 2 ? 0.5 : 0.25, .batch_size = 32};
+        if (!CHECK(model_meta_note_setting(&m, &at, m.learning_rate, 32, &err)))
+            break;
+    }
+    CHECK(m.n_schedule == MODEL_MAX_SCHEDULE && m.schedule[0].epoch == 1 &&
+          m.schedule[0].learning_rate == 0.01 &&
+          m.schedule[MODEL_MAX_SCHEDULE - 1].samples_done == MODEL_MAX_SCHEDULE + 3);
+    CHECK(m.schedule[1].samples_done == 5); // the changes after samples 1 to 4 made room
+    model_meta c;
+    if (CHECK(model_meta_copy(&c, &m, &err))) {
+        CHECK(c.n_schedule == m.n_schedule && c.schedule != m.schedule &&
+              memcmp(c.schedule, m.schedule, m.n_schedule * sizeof *m.schedule) == 0);
+        model_meta_destroy(&c);
+    }
+    model_meta_destroy(&m);
+}
+
 /* A decimal comma in the user's locale must not leak into the file. */
 static void test_locale(void)
 {
@@ -1307,6 +1497,7 @@ int main(void)
     test_broken_models();
     test_saving();
     test_meta();
+    test_progress();
     test_not_a_digit();
     test_locale();
     test_memory();

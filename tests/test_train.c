@@ -107,6 +107,138 @@ static void test_learns_synthetic(void)
     dataset_destroy(&test);
 }
 
+/* One step, counting each sample it trained on in seen[] (the session's
+ * order between its cursor before and after). */
+static bool counted_step(train_session *s, int *seen)
+{
+    size_t before = s->sample;
+    bool done = false;
+    train_session_step(s, &done);
+    size_t after = done ? s->data->count : s->sample;
+    for (size_t i = before; i < after; i++)
+        seen[s->order[i]]++;
+    return done;
+}
+
+/* The sample cursor: an epoch is exactly the training set, each sample
+ * once, across a change of batch size (train_session_move) and across a
+ * save and a resume in a new session (train_session_resume), with the
+ * epoch's figures going on from the first session's. */
+static void test_sample_cursor(void)
+{
+    enum { N = 1000 };
+    dataset train;
+    make_synthetic(&train, N, 8, 5);
+    size_t sizes[] = {64, 16, 10};
+    mlp net;
+    CHECK(mlp_init(&net, sizes, 3, NULL), "init");
+    mlp_init_glorot(&net, 3);
+    train_config cfg = train_config_default();
+    cfg.batch = 32;
+    cfg.seed = 77;
+    train_session a;
+    dp_error err;
+    CHECK(train_session_init(&a, &net, &train, &cfg, &err), "session: %s", err.msg);
+    static int seen[N];
+    // Epoch 1 whole, then 7 batches of 32 (224 samples) into epoch 2.
+    bool done = false;
+    while (!done)
+        done = counted_step(&a, seen);
+    memset(seen, 0, sizeof seen);
+    for (int k = 0; k < 7; k++)
+        counted_step(&a, seen);
+    CHECK(a.sample == 224 && a.step == 7 && a.shuffles == 2, "at sample %zu, step %zu, %llu shuffles",
+          a.sample, a.step, (unsigned long long)a.shuffles);
+
+    // Batches of 50 from here: the 776 left take 16 (15 of 50 and one of 26).
+    train_config c50 = cfg;
+    c50.batch = 50;
+    train_session b;
+    CHECK(train_session_init(&b, &net, &train, &c50, &err), "session of 50: %s", err.msg);
+    train_session_move(&b, &a);
+    train_session_destroy(&a);
+    CHECK(b.sample == 224 && b.step == 7 && b.steps_per_epoch == 7 + 16, "moved: sample %zu, "
+          "%zu of %zu steps", b.sample, b.step, b.steps_per_epoch);
+    for (int k = 0; k < 3; k++)
+        counted_step(&b, seen); // 374 samples done, 10 batches
+    train_position pos;
+    train_session_position(&b, &pos);
+    CHECK(pos.samples == N && pos.samples_done == 374 && pos.batches_done == 10 &&
+          pos.batches_left == 13 && pos.order_seed == 77 && pos.shuffles == 2 && pos.seen == 374,
+          "position: %zu done, %zu + %zu batches, %llu shuffles", pos.samples_done,
+          pos.batches_done, pos.batches_left, (unsigned long long)pos.shuffles);
+    uint32_t *order = malloc(N * sizeof *order);
+    memcpy(order, b.order, N * sizeof *order);
+
+    // A new session (as a saved model read again): the rest of epoch 2,
+    // in the same order, each sample not seen yet exactly once.
+    mlp net2;
+    CHECK(mlp_clone(&net2, &net, NULL), "clone");
+    train_config other = c50;
+    other.seed = 5; // its own seed: the order comes from the position's
+    train_session r;
+    CHECK(train_session_init(&r, &net2, &train, &other, &err), "resumed: %s", err.msg);
+    bool exact = false;
+    CHECK(train_session_resume(&r, &pos, &exact) && exact, "resumes with the same order");
+    CHECK(r.step == 10 && r.steps_per_epoch == 23 && r.sample == 374, "resumed at step %zu of %zu",
+          r.step, r.steps_per_epoch);
+    int rest[N] = {0};
+    memcpy(rest, seen, sizeof rest);
+    size_t steps = 0;
+    done = false;
+    while (!done) {
+        done = counted_step(&r, rest);
+        steps++;
+    }
+    CHECK(memcmp(r.order, order, N * sizeof *order) == 0, "the epoch's order made again");
+    bool once = true;
+    for (int i = 0; i < N; i++)
+        once = once && rest[i] == 1;
+    CHECK(once && steps == 13 && r.epoch == 1, "the epoch is every sample once (%zu steps)", steps);
+    CHECK(r.seen == N, "its figures count the whole epoch: %zu", r.seen);
+
+    // The original session goes on the same way.
+    done = false;
+    while (!done)
+        done = counted_step(&b, seen);
+    once = true;
+    for (int i = 0; i < N; i++)
+        once = once && seen[i] == 1;
+    CHECK(once, "across the change of batch size, every sample once");
+    CHECK(fabs(train_session_loss(&b) - train_session_loss(&r)) < 0.05, "the same epoch's loss "
+          "near enough (%g, %g: the same samples, Adam's moments afresh)", train_session_loss(&b),
+          train_session_loss(&r));
+
+    // No order known: the rest from a fresh shuffle, as many samples as were left.
+    train_session f;
+    CHECK(train_session_init(&f, &net2, &train, &other, &err), "fresh: %s", err.msg);
+    train_position blind = pos;
+    blind.shuffles = 0;
+    CHECK(train_session_resume(&f, &blind, &exact) && !exact, "resumes with a fresh order");
+    memset(rest, 0, sizeof rest);
+    done = false;
+    while (!done)
+        done = counted_step(&f, rest);
+    size_t trained = 0;
+    for (int i = 0; i < N; i++)
+        trained += (size_t)rest[i];
+    CHECK(trained == N - 374, "%zu samples trained after a resume of 374 of %d", trained, N);
+    // Refused: another training set's size, an epoch's start.
+    train_position wrong = pos;
+    wrong.samples = N + 1;
+    CHECK(!train_session_resume(&f, &wrong, &exact), "another set's size");
+    wrong = pos;
+    wrong.samples_done = 0;
+    CHECK(!train_session_resume(&f, &wrong, &exact), "an epoch's start");
+    train_session_destroy(&f);
+    train_session_destroy(&r);
+    train_session_destroy(&b);
+    free(order);
+    mlp_destroy(&net2);
+    mlp_destroy(&net);
+    dataset_destroy(&train);
+}
+
 /* The sparse batch holds exactly the dense batch's non-zero values. */
 static void test_sparse_batch(void)
 {
@@ -778,6 +910,7 @@ int main(void)
 {
     mlp_blas_threads(1);
     test_learns_synthetic();
+    test_sample_cursor();
     test_sparse_batch();
     test_nonzero_index();
     test_step_matches_reference();

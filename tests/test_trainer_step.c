@@ -164,23 +164,99 @@ int main(void)
     CHECK(wait_for(&t, TRAINER_EV_EPOCH, &ev), "the second step ended the epoch");
     CHECK(ev.epochs_done == 1, "epochs done %zu", ev.epochs_done);
 
-    // The batch size changes between batches: 3, then 8 (one batch an epoch).
+    // The batch size changes between batches: 3, then 8 (one batch an
+    // epoch). The sample cursor carries over: after 3 samples of epoch 2,
+    // batches of 8 take the 5 not yet seen, and the epoch ends there.
     trainer_set_lr(&t, 0.001);
     trainer_set_batch(&t, 3);
     trainer_step(&t);
+    CHECK(wait_for(&t, TRAINER_EV_SETTING, &ev), "the new settings are reported");
+    CHECK(!ev.batch_refused && ev.batch == 3 && ev.lr == 0.001 && ev.epoch == 2 && ev.sample == 0,
+          "settings from epoch %zu sample %zu: batch %zu lr %g", ev.epoch, ev.sample, ev.batch,
+          ev.lr);
     CHECK(wait_for(&t, TRAINER_EV_SINGLE, &ev), "a step at batch 3");
-    CHECK(ev.batch == 3 && ev.shown == 3 && ev.steps_per_epoch == 3, "batch %zu, %zu steps",
-          ev.batch, ev.steps_per_epoch);
+    CHECK(ev.batch == 3 && ev.shown == 3 && ev.steps_per_epoch == 3 && ev.sample == 3,
+          "batch %zu, %zu steps, at sample %zu", ev.batch, ev.steps_per_epoch, ev.sample);
     CHECK(ev.weight_move > 0.0, "lr back to 0.001 moves again");
+    uint32_t first_three[3];
+    memcpy(first_three, ev.shown_index, sizeof first_three);
     trainer_set_batch(&t, 8);
     trainer_step(&t);
+    CHECK(wait_for(&t, TRAINER_EV_SETTING, &ev), "the batch of 8 is reported");
+    CHECK(ev.batch == 8 && ev.epoch == 2 && ev.step == 1 && ev.sample == 3,
+          "batch %zu from epoch %zu, step %zu, sample %zu", ev.batch, ev.epoch, ev.step, ev.sample);
     CHECK(wait_for(&t, TRAINER_EV_SINGLE, &ev), "a step at batch 8");
-    // 3 samples of this epoch were seen; batch 8 goes on from batch 0 of 1.
-    CHECK(ev.batch == 8 && ev.steps_per_epoch == 1, "batch %zu, %zu steps", ev.batch,
+    // 1 batch of 3 done, the 5 samples left make one more: 2 batches this epoch.
+    CHECK(ev.batch == 5 && ev.shown == 5 && ev.steps_per_epoch == 2 && ev.step == 2,
+          "batch %zu shown %zu, step %zu of %zu", ev.batch, ev.shown, ev.step, ev.steps_per_epoch);
+    int times_seen[SAMPLES] = {0};
+    for (int i = 0; i < 3; i++)
+        times_seen[first_three[i]]++;
+    for (size_t i = 0; i < ev.shown; i++)
+        times_seen[ev.shown_index[i]]++;
+    bool once = true;
+    for (int i = 0; i < SAMPLES; i++)
+        once = once && times_seen[i] == 1;
+    CHECK(once, "across the change of batch size every sample of the epoch is seen once");
+    CHECK(wait_for(&t, TRAINER_EV_EPOCH, &ev) && ev.epochs_done == 2,
+          "the epoch ends after its 8 samples");
+    // And the next epoch is one batch of 8.
+    trainer_step(&t);
+    CHECK(wait_for(&t, TRAINER_EV_SINGLE, &ev), "a step of a new epoch");
+    CHECK(ev.batch == 8 && ev.steps_per_epoch == 1, "batch %zu of %zu steps", ev.batch,
           ev.steps_per_epoch);
-    CHECK(ev.shown == 8, "shown %zu", ev.shown);
 
     trainer_destroy(&t);
+
+    // A trainer resumed part way into an epoch (a model saved after 3 of
+    // its 8 samples, in one batch, the epoch's order being 0..7 shuffled
+    // twice from seed 21): the next batch of 4 is samples 3..6 of that
+    // order, the one after it the last.
+    {
+        trainer_config rc = cfg;
+        rc.train.batch = 4;
+        rc.train.seed = 11;
+        train_position pos = {.samples = SAMPLES, .samples_done = 3, .batches_done = 1,
+                              .batches_left = 2, .order_seed = 21, .shuffles = 2};
+        rc.resume = &pos;
+        rc.global_step = 10;
+        trainer r;
+        CHECK(trainer_init(&r, &rc, &net, &data, &err), "resumed init: %s", err.msg);
+        bool exact = false;
+        CHECK(trainer_resumed(&r, &exact) && exact, "resumed in the saved order");
+        uint32_t order[SAMPLES];
+        for (uint32_t i = 0; i < SAMPLES; i++)
+            order[i] = i;
+        dp_rng g;
+        dp_rng_seed(&g, 21);
+        dataset_shuffle(order, SAMPLES, &g);
+        dataset_shuffle(order, SAMPLES, &g);
+        trainer_step(&r);
+        CHECK(wait_for(&r, TRAINER_EV_SINGLE, &ev), "a resumed step");
+        CHECK(ev.global_step == 11 && ev.epoch == 1 && ev.step == 2 && ev.steps_per_epoch == 3 &&
+                  ev.sample == 7 && ev.batch == 4,
+              "step %llu: epoch %zu, batch %zu of %zu, sample %zu",
+              (unsigned long long)ev.global_step, ev.epoch, ev.step, ev.steps_per_epoch,
+              ev.sample);
+        CHECK(ev.shown == 4 && !memcmp(ev.shown_index, order + 3, 4 * sizeof *order),
+              "the samples after the saved 3, in the saved order");
+        trainer_position at;
+        mlp view;
+        CHECK(mlp_clone(&view, &net, NULL), "clone");
+        uint64_t v = 0;
+        CHECK(trainer_take_snapshot_at(&r, &view, &v, &at) && at.at.samples_done == 7 &&
+                  at.at.batches_done == 2 && at.global_step == 11 && at.at.shuffles == 2,
+              "the snapshot says where: %zu samples, %zu batches", at.at.samples_done,
+              at.at.batches_done);
+        trainer_step(&r);
+        CHECK(wait_for(&r, TRAINER_EV_SINGLE, &ev) && ev.batch == 1 &&
+                  ev.shown_index[0] == order[7],
+              "the last sample of the epoch, once");
+        CHECK(wait_for(&r, TRAINER_EV_EPOCH, &ev) && ev.epochs_done == 1 && ev.step == 3,
+              "the epoch ends after its 8 samples, in 3 batches");
+        mlp_destroy(&view);
+        trainer_destroy(&r);
+    }
     mlp_destroy(&after);
     mlp_destroy(&net);
     mnist_destroy(&data);

@@ -298,7 +298,8 @@ void app_reset_asked(app_state *s)
 static bool offer_scratch(const app_state *s)
 {
     const model_meta *m = &s->model.meta;
-    return s->model.have && m->has_training && m->n_history > 0 && !s->ctl.continue_chosen &&
+    return s->model.have && m->has_training && (m->n_history > 0 || m->has_progress) &&
+           !s->ctl.continue_chosen &&
            !s->model.trained && training_state(&s->train) == TRAINER_IDLE &&
            s->train.data_state == TRAINING_DATA_LOADED;
 }
@@ -322,8 +323,14 @@ static void train_continued(app_state *s)
 {
     s->ctl.continue_chosen = true;
     const model_meta *m = &s->model.meta;
+    char where[96];
+    model_meta_progress_text(m, where, sizeof where);
     app_toggle_training(s);
-    if (m->n_history)
+    if (m->has_progress && training_running(&s->train))
+        report_status(&s->report, false,
+                      "continuing training at %s: the rest of that epoch first; Space pauses",
+                      where);
+    else if (m->n_history)
         report_status(&s->report, false,
                       "continuing training after epoch %d (test accuracy %.2f %%); Space pauses",
                       m->history[m->n_history - 1].epoch,
@@ -407,24 +414,19 @@ void app_undo(app_state *s)
 
 void app_report_saved(app_state *s, const char *path)
 {
-    const training *t = &s->train;
-    const trainer_event *ev = &t->last_event;
-    trainer_state st = training_state(t);
-    bool mid = t->have_trainer && t->have_progress && ev->steps_per_epoch &&
-               (st == TRAINER_RUNNING || st == TRAINER_PAUSED || st == TRAINER_IDLE) &&
-               ev->step > 0 && ev->step < ev->steps_per_epoch;
-    if (!mid) {
+    const model_meta *m = &s->model.meta;
+    if (!m->has_progress) {
         report_status(&s->report, false, "saved %s", path);
         return;
     }
-    size_t done = s->curves.epoch_base + ev->epochs_done;
+    char where[96];
+    model_meta_progress_text(m, where, sizeof where);
     report_status(&s->report, false,
-                  "saved %s during epoch %zu, after batch %zu of %zu (the file records the %zu "
-                  "epoch%s completed)",
-                  path, s->curves.epoch_base + ev->epoch, ev->step, ev->steps_per_epoch, done,
-                  done == 1 ? "" : "s");
-    report_log(&s->report, "Saved mid-epoch %zu: batch %zu/%zu, %zu epochs complete",
-               s->curves.epoch_base + ev->epoch, ev->step, ev->steps_per_epoch, done);
+                  "saved %s during training, at %s (the file records it: continuing it goes on "
+                  "from there)", path, where);
+    report_log(&s->report, "Saved at %s (%zu of %zu samples), %d epoch%s complete", where,
+               m->progress.samples_done, m->progress.samples_per_epoch, m->epochs,
+               m->epochs == 1 ? "" : "s");
 }
 
 /* ---- open ------------------------------------------------------------ */
@@ -747,9 +749,16 @@ void panel_question_of(const app_state *s, panel_question *out)
         snprintf(out->yes, sizeof out->yes, "Fresh weights");
         snprintf(out->no, sizeof out->no, "Keep them");
         return;
-    case QUESTION_SCRATCH:
+    case QUESTION_SCRATCH: {
         snprintf(out->title, sizeof out->title, "Continue, or from scratch?");
-        if (m->n_history)
+        char where[96];
+        model_meta_progress_text(m, where, sizeof where);
+        if (m->has_progress)
+            snprintf(out->text, sizeof out->text,
+                     "%.120s was saved during training, at %s. Continue training it (the rest of "
+                     "that epoch first), or start from fresh random weights (about 10 %%, "
+                     "measured first)?", s->model.name, where);
+        else if (m->n_history)
             snprintf(out->text, sizeof out->text,
                      "%.120s is trained already: %d epoch%s, test accuracy %.2f %%. Continue training "
                      "it, or start from fresh random weights (about 10 %%, measured first)?",
@@ -759,6 +768,7 @@ void panel_question_of(const app_state *s, panel_question *out)
         snprintf(out->yes, sizeof out->yes, "Continue training");
         snprintf(out->no, sizeof out->no, "Train from scratch");
         return;
+    }
     }
 }
 

@@ -204,6 +204,8 @@ void model_slot_forget_training(model_slot *m)
     m->meta.has_training = false;
     m->meta.n_history = 0; // the history's storage stays with meta and is freed with it
     m->meta.epochs = 0;
+    m->meta.has_progress = false;
+    m->meta.n_schedule = 0; // as the history's
     m->dirty = true;
     m->trained = false;
     snprintf(m->name, sizeof m->name, "fresh random weights");

@@ -95,6 +95,13 @@ static void header_of(const app_state *s, panel_header *out)
     snprintf(out->model, sizeof out->model, "%s", s->model.name);
     if (s->model.have)
         model_slot_shape(&s->model.net, out->shape, sizeof out->shape);
+    // A model saved part way into an epoch says where, until training goes on.
+    char where[96];
+    model_meta_progress_text(&s->model.meta, where, sizeof where);
+    if (where[0] && !s->model.trained && !training_running(&s->train)) {
+        size_t n = strlen(out->shape);
+        snprintf(out->shape + n, sizeof out->shape - n, "  ·  saved at %s", where);
+    }
     out->unsaved = model_slot_unsaved_training(&s->model);
     out->help_hover = s->hover == BTN_HELP;
     out->help_on = s->help_visible;

@@ -44,6 +44,15 @@ void training_drop_trainer(training *t)
     }
     t->shown_state = TRAINER_IDLE;
     t->have_progress = false;
+    t->have_weights_pos = false;
+}
+
+void training_set_resume(training *t, const train_position *pos, uint64_t global_step)
+{
+    t->want_resume = pos != NULL;
+    if (pos)
+        t->resume = *pos;
+    t->resume_step = pos ? global_step : 0;
 }
 
 void training_destroy(training *t)
@@ -163,8 +172,14 @@ bool training_ensure_trainer(training *t, const mlp *net, dp_error *err)
     tc.speed = t->next.speed;
     tc.wake = t->wake;
     tc.wake_ctx = t->wake_ctx;
+    tc.resume = t->want_resume ? &t->resume : NULL;
+    tc.global_step = t->resume_step;
     if (!trainer_init(&t->trainer, &tc, net, &t->data, err))
         return false;
+    t->start_step = trainer_resumed(&t->trainer, NULL) ? tc.global_step : 0;
+    t->have_weights_pos = false;
+    t->applied_lr = t->before_lr = tc.train.lr;
+    t->applied_batch = t->before_batch = tc.train.batch;
     t->have_trainer = true;
     t->running = t->next;
     t->probe_dirty = true;
@@ -286,7 +301,9 @@ bool training_update(training *t, double now, mlp *net)
     t->now = now;
     if (!t->have_trainer)
         return false;
-    bool took = trainer_take_snapshot(&t->trainer, net, &t->snapshot_version);
+    bool took = trainer_take_snapshot_at(&t->trainer, net, &t->snapshot_version, &t->weights_pos);
+    if (took)
+        t->have_weights_pos = true;
     // trainer_start and trainer_pause move the state themselves: what it
     // says is what was last asked for, or what the thread did since.
     t->shown_state = trainer_get_state(&t->trainer);
@@ -343,9 +360,17 @@ bool training_next_event(training *t, trainer_event *ev)
         t->have_progress = false;
         break;
     case TRAINER_EV_SETTING:
-        // The batch asked for could not be made: the trainer kept its own.
-        t->next.batch = ev->batch;
-        t->running.batch = ev->batch;
+        // The batch asked for could not be made (the trainer kept its
+        // own), or new settings took effect.
+        if (ev->batch_refused) {
+            t->next.batch = ev->batch;
+            t->running.batch = ev->batch;
+        } else {
+            t->before_lr = t->applied_lr;
+            t->before_batch = t->applied_batch;
+            t->applied_lr = ev->lr;
+            t->applied_batch = ev->batch;
+        }
         break;
     case TRAINER_EV_SINGLE:
         t->last_event = *ev;

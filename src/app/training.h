@@ -78,6 +78,17 @@ typedef struct training {
     bool finetuning;                     // a job handed to the trainer has not reported
     uint64_t finetune_version;           // of the job report taken
     uint64_t seen_version;               // of the batch images taken
+    // Where training stood when the weights last taken were made, and
+    // where the next trainer starts (issue 11: a save records how far
+    // training had got; continuing goes on from there).
+    trainer_position weights_pos;
+    bool have_weights_pos;
+    uint64_t start_step;                 // the trainer's global step when it was made
+    bool want_resume;                    // the next trainer starts at `resume`
+    train_position resume;
+    uint64_t resume_step;
+    double applied_lr, before_lr;        // the trainer's settings, and those before the
+    size_t applied_batch, before_batch;  // last SETTING event changed them
 
     // Progress, from the drained events.
     trainer_event last_event;            // the newest STEP or EPOCH
@@ -121,6 +132,9 @@ size_t training_classes(const training *t);
 /* Makes the (idle) trainer for net once MNIST is read. False with err set
  * when it cannot (no data yet: err empty). */
 bool training_ensure_trainer(training *t, const mlp *net, dp_error *err);
+/* The next trainer made starts part way into an epoch, at pos, its batch
+ * count going on from global_step (NULL: at an epoch's start). */
+void training_set_resume(training *t, const train_position *pos, uint64_t global_step);
 /* Stops and frees the trainer (a trainer_stopped event with the time). */
 void training_drop_trainer(training *t);
 
@@ -153,7 +167,8 @@ trainer_state training_state(const training *t);
 bool training_running(const training *t);
 
 /* Once a frame: the newest snapshot into net (same shape; true when one
- * was taken), and the shown state. */
+ * was taken, with where training stood in weights_pos), and the shown
+ * state. */
 bool training_update(training *t, double now, mlp *net);
 /* Pops the next trainer event; STEP and EPOCH also update the progress
  * and the throughput. False when none is waiting. */

@@ -13,6 +13,7 @@
 
 #include "core/train.h"
 #include "common/format.h"
+#include "train_record.h"
 
 /* ---- small helpers ---------------------------------------------------- */
 
@@ -159,12 +160,39 @@ void app_state_use_model(app_state *s, mlp *net, model_meta *meta, const char *p
     use_model(s, net, meta, path, MODEL_FORMAT_DIGITPAD);
 }
 
+/* A loaded model saved part way into an epoch, and its changes of settings. */
+static void log_part_epoch(app_state *s)
+{
+    const model_meta *m = &s->model.meta;
+    for (size_t i = 0; i < m->n_schedule; i++)
+        report_log(&s->report, "From epoch %d, sample %zu: Adam lr %g, batch %zu",
+                   m->schedule[i].epoch, m->schedule[i].samples_done,
+                   m->schedule[i].learning_rate, m->schedule[i].batch_size);
+    if (!m->has_progress)
+        return;
+    char where[96];
+    model_meta_progress_text(m, where, sizeof where);
+    report_log(&s->report, "Saved during training, at %s (%zu of %zu samples)", where,
+               m->progress.samples_done, m->progress.samples_per_epoch);
+}
+
+/* " (saved at epoch 3, 812 of 1875 batches)" for a status line, or "". */
+static const char *part_epoch_note(const model_meta *m, char *buf, size_t len)
+{
+    char where[96];
+    model_meta_progress_text(m, where, sizeof where);
+    if (!where[0])
+        return "";
+    snprintf(buf, len, "; saved during training, at %s", where);
+    return buf;
+}
+
 /* The training a loaded model records, as the log lines it was trained with. */
 static void log_history(app_state *s, const char *path)
 {
     const model_meta *m = &s->model.meta;
     const char *base = model_slot_base_name(path);
-    if (!m->has_training || !m->n_history) {
+    if (!m->has_training || (!m->n_history && !m->has_progress)) {
         report_log(&s->report, "Loaded %s (no training recorded)", base);
         return;
     }
@@ -177,6 +205,7 @@ static void log_history(app_state *s, const char *path)
                    "Epoch %d - loss: %.4f - accuracy: %.4f - val_loss: %.4f - val_accuracy: %.4f",
                    e->epoch, e->loss, e->accuracy, e->val_loss, e->val_accuracy);
     }
+    log_part_epoch(s);
 }
 
 /* A model opened or saved: first in the recent list. A list that cannot be
@@ -211,12 +240,14 @@ static void loaded(app_state *s, mlp *net, model_meta *meta, const char *path,
     model_slot_shape(&s->model.net, shape, sizeof shape);
     const model_meta *m = &s->model.meta;
     const char *more = was_training ? "; press Train to train it further" : "";
+    char part[128];
     if (m->has_training && m->n_history)
-        report_status(&s->report, false, "loaded %s (%s, test accuracy %.2f%% after %d epoch%s)%s",
+        report_status(&s->report, false, "loaded %s (%s, test accuracy %.2f%% after %d epoch%s%s)%s",
                       path, shape, 100.0 * m->history[m->n_history - 1].val_accuracy, m->epochs,
-                      m->epochs == 1 ? "" : "s", more);
+                      m->epochs == 1 ? "" : "s", part_epoch_note(m, part, sizeof part), more);
     else
-        report_status(&s->report, false, "loaded %s (%s)%s", path, shape, more);
+        report_status(&s->report, false, "loaded %s (%s%s)%s", path, shape,
+                      part_epoch_note(m, part, sizeof part), more);
 }
 
 bool app_state_load(app_state *s, const char *path)
@@ -318,14 +349,17 @@ void app_state_start(app_state *s)
             char shape[128];
             model_slot_shape(&s->model.net, shape, sizeof shape);
             const model_meta *m = &s->model.meta;
+            char part[128];
             if (m->has_training && m->n_history)
                 report_status(&s->report, false,
-                              "%s: %s, test accuracy %.2f%%. Draw a digit; Space trains, ? for help",
+                              "%s: %s, test accuracy %.2f%%%s. Draw a digit; Space trains, ? for help",
                               model_slot_base_name(path), shape,
-                              100.0 * m->history[m->n_history - 1].val_accuracy);
+                              100.0 * m->history[m->n_history - 1].val_accuracy,
+                              part_epoch_note(m, part, sizeof part));
             else
-                report_status(&s->report, false, "%s: %s. Draw a digit; Space trains, ? for help",
-                              model_slot_base_name(path), shape);
+                report_status(&s->report, false, "%s: %s%s. Draw a digit; Space trains, ? for help",
+                              model_slot_base_name(path), shape,
+                              part_epoch_note(m, part, sizeof part));
         }
     }
     if (!ok) {
@@ -450,11 +484,13 @@ bool app_ensure_trainer(app_state *s)
     if (!s->model.have)
         return false;
     dp_error err = {{0}};
+    app_record_prepare_trainer(s); // a part-done epoch goes on where it was saved
     if (!training_ensure_trainer(&s->train, &s->model.net, &err)) {
         if (err.msg[0])
             report_status(&s->report, true, "cannot start training: %s", err.msg);
         return false;
     }
+    app_record_trainer_made(s);
     // New steps continue the curves after the model's recorded epochs.
     curves_new_session(&s->curves, s->model.meta.has_training ? s->model.meta.n_history : 0);
     return true;
@@ -470,6 +506,7 @@ void app_record_run(app_state *s)
         const training_settings *run = &s->train.running;
         train_config tc = train_config_default();
         model_meta *m = &s->model.meta;
+        app_record_run_settings(s, run->lr, run->batch); // trained before at other settings
         m->batch_size = run->batch;
         m->seed = run->seed;
         m->learning_rate = run->lr;
@@ -574,6 +611,7 @@ static void on_epoch(app_state *s, const trainer_event *ev)
         m->has_training = true;
         snprintf(m->dataset, sizeof m->dataset, "mnist");
         m->epochs = e.epoch;
+        m->has_progress = false; // the part-done epoch is done
     }
     size_t total = s->curves.epoch_base + ev->epochs;
     report_log(&s->report, "Epoch %d/%zu", e.epoch, total);
@@ -628,6 +666,10 @@ static void drain_trainer(app_state *s)
             app_on_single_step(s, &ev);
             break;
         case TRAINER_EV_SETTING:
+            if (!ev.batch_refused) {
+                app_record_setting(s, &ev); // the file keeps the changes, not only the last
+                break;
+            }
             report_status(&s->report, true, "batches of that size do not fit in memory: batch "
                           "%zu kept", ev.batch);
             app_emit_settings(s);
@@ -796,9 +838,14 @@ void app_update(app_state *s, double now)
     s->now = now;
     data_news(s);
     take_dropped(s);
-    if (training_update(&s->train, now, &s->model.net))
+    bool took = training_update(&s->train, now, &s->model.net);
+    if (took)
         model_slot_touch(&s->model);
     drain_trainer(s);
+    // After the events: an epoch ended before these weights were published
+    // is in the record by now. (Issue 11: a save records how far training had got.)
+    if (took)
+        app_record_position(s);
     if (training_running(&s->train) && s->train.have_progress &&
         now - s->last_progress_emit >= 0.25) {
         s->last_progress_emit = now;

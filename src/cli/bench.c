@@ -526,6 +526,8 @@ static double train_chunk(train_run *r)
     clockid_t feed_clock;
     bool feed = r->s.feed && pthread_getcpuclockid(r->s.feed->thread, &feed_clock) == 0;
     double f0 = feed ? thread_cpu_us(feed_clock) : 0.0;
+    // The trainer's watching for a batch is waiting, not work: left out.
+    double spin0 = r->s.feed ? r->s.feed->spin_us : 0.0;
     double c0 = thread_cpu_us(CLOCK_THREAD_CPUTIME_ID), t0 = now_us();
     for (size_t i = 0; i < r->steps; i++) {
         // Count what the step really trains on (an epoch's last batch may be short).
@@ -535,6 +537,8 @@ static double train_chunk(train_run *r)
     }
     double wall = now_us() - t0;
     r->cpu_us += thread_cpu_us(CLOCK_THREAD_CPUTIME_ID) - c0;
+    if (r->s.feed)
+        r->cpu_us -= r->s.feed->spin_us - spin0;
     if (feed)
         r->feed_cpu_us += thread_cpu_us(feed_clock) - f0;
     r->cpu_samples += samples;

@@ -1,4 +1,5 @@
 /* digitpad info: the article's table of a model's layers and parameters. */
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -71,6 +72,26 @@ int cli_info(int argc, char **argv)
                "%.4f, test loss %.4f\n",
                meta.epochs, meta.epochs == 1 ? "" : "s", meta.dataset, meta.batch_size, meta.learning_rate,
                (unsigned long long)meta.seed, e->val_accuracy, e->val_loss);
+    }
+    if (meta.has_progress) {
+        const model_progress *p = &meta.progress;
+        char done[32], all[32];
+        format_thousands(done, sizeof done, p->samples_done);
+        format_thousands(all, sizeof all, p->samples_per_epoch);
+        char phrase[96];
+        model_meta_progress_text(&meta, phrase, sizeof phrase);
+        printf("Saved during training: %s (%s of %s samples)", phrase, done, all);
+        if (!isnan(p->loss) && !isnan(p->accuracy))
+            printf(", loss so far %.4f, accuracy %.4f", p->loss, p->accuracy);
+        printf("\n");
+    }
+    if (meta.n_schedule) {
+        printf("Learning rate and batch size as training went:\n");
+        for (size_t i = 0; i < meta.n_schedule; i++) {
+            const model_setting *c = &meta.schedule[i];
+            printf("  from epoch %d, sample %zu: lr %g, batch %zu\n", c->epoch, c->samples_done,
+                   c->learning_rate, c->batch_size);
+        }
     }
     printf("Input preprocessing: %s\n",
            meta.preprocess == MODEL_PREPROCESS_MNIST ? "mnist (bounding box, 20x20, centre of mass)"

@@ -382,14 +382,223 @@ static bool get_history_value(const cJSON *entry, const char *key, size_t i, dou
     return true;
 }
 
+/* The part-done epoch's numbers against each other and the section
+ * (m->epochs, m->batch_size), for the reader and the writer alike. */
+static bool check_progress_values(const model_meta *m, dp_error *err)
+{
+    const model_progress *p = &m->progress;
+    if (p->epoch != m->epochs + 1)
+        return dp_fail(err, "training.progress.epoch: %d, but training.epochs says %d epoch%s "
+                       "are done (the epoch under way is %d)", p->epoch, m->epochs,
+                       m->epochs == 1 ? "" : "s", m->epochs + 1);
+    if (p->samples_per_epoch < 2 || (double)p->samples_per_epoch > MODEL_MAX_SAMPLES)
+        return dp_fail(err, "training.progress.samples_per_epoch: %zu is outside 2 to %.0f",
+                       p->samples_per_epoch, MODEL_MAX_SAMPLES);
+    if (p->samples_done < 1 || p->samples_done >= p->samples_per_epoch)
+        return dp_fail(err, "training.progress.samples_done: %zu is outside 1 to %zu (a part of "
+                       "the epoch's %zu samples)", p->samples_done, p->samples_per_epoch - 1,
+                       p->samples_per_epoch);
+    if (p->batches_done < 1 || p->batches_done > p->samples_done)
+        return dp_fail(err, "training.progress.batches_done: %zu is outside 1 to %zu (at least "
+                       "one sample a batch)", p->batches_done, p->samples_done);
+    size_t left = p->samples_per_epoch - p->samples_done;
+    if (p->batches_per_epoch <= p->batches_done || p->batches_per_epoch - p->batches_done > left)
+        return dp_fail(err, "training.progress.batches_per_epoch: %zu is outside %zu to %zu (the "
+                       "batches done and at least one, at most one a sample, for the %zu samples "
+                       "left)", p->batches_per_epoch, p->batches_done + 1, p->batches_done + left,
+                       left);
+    if ((double)p->global_step > (double)MODEL_MAX_SEED || p->shuffle_seed > MODEL_MAX_SEED)
+        return dp_fail(err, "training.progress: global_step or shuffle_seed is larger than 2^53");
+    if (p->shuffles > MODEL_MAX_EPOCHS)
+        return dp_fail(err, "training.progress.shuffles: %llu is more than %d",
+                       (unsigned long long)p->shuffles, MODEL_MAX_EPOCHS);
+    if (!isnan(p->loss) && !(p->loss >= 0 && isfinite(p->loss)))
+        return dp_fail(err, "training.progress.loss: %g is not a loss (0 or more)", p->loss);
+    if (!isnan(p->accuracy) && !(p->accuracy >= 0 && p->accuracy <= 1))
+        return dp_fail(err, "training.progress.accuracy: %g is outside 0 to 1", p->accuracy);
+    return true;
+}
+
+/* The schedule's entries s[0..n), which are training.schedule[base...]:
+ * each in range and later than the one before. */
+static bool check_schedule_values(const model_meta *m, const model_setting *s, size_t n,
+                                  size_t base, dp_error *err)
+{
+    for (size_t j = 0; j < n; j++) {
+        size_t i = base + j;
+        if (s[j].epoch < 1 || s[j].epoch > m->epochs + 1)
+            return dp_fail(err, "training.schedule[%zu].epoch: %d is outside 1 to %d (the epochs "
+                           "done and the one under way)", i, s[j].epoch, m->epochs + 1);
+        if ((double)s[j].samples_done >= MODEL_MAX_SAMPLES)
+            return dp_fail(err, "training.schedule[%zu].samples_done: %zu is too large", i,
+                           s[j].samples_done);
+        if (!(s[j].learning_rate > 0 && isfinite(s[j].learning_rate)))
+            return dp_fail(err, "training.schedule[%zu].learning_rate: %g is not a positive "
+                           "number", i, s[j].learning_rate);
+        if (s[j].batch_size < 1 || s[j].batch_size > MODEL_MAX_BATCH)
+            return dp_fail(err, "training.schedule[%zu].batch_size: %zu is outside 1 to %d", i,
+                           s[j].batch_size, MODEL_MAX_BATCH);
+        if (j > 0 && (s[j].epoch < s[j - 1].epoch ||
+                      (s[j].epoch == s[j - 1].epoch && s[j].samples_done <= s[j - 1].samples_done)))
+            return dp_fail(err, "training.schedule[%zu]: epoch %d after %zu samples is not later "
+                           "than the entry before it (epoch %d after %zu)", i, s[j].epoch,
+                           s[j].samples_done, s[j - 1].epoch, s[j - 1].samples_done);
+    }
+    return true;
+}
+
+/* A measured value of the part-done epoch: a number or null (or absent). */
+static bool get_measure(const cJSON *obj, const char *key, const char *where, double *out,
+                        dp_error *err)
+{
+    const cJSON *v = get(obj, key);
+    *out = NAN;
+    if (!v || cJSON_IsNull(v))
+        return true;
+    if (!cJSON_IsNumber(v))
+        return dp_fail(err, "%s: expected a number or null, got %s", where, json_kind(v));
+    *out = v->valuedouble;
+    return true;
+}
+
+/* training.progress into m->progress (after the section's epochs,
+ * batch_size and seed are known). */
+static bool check_progress(const cJSON *pr, model_meta *m, dp_error *err)
+{
+    m->has_progress = pr != NULL;
+    if (!pr)
+        return true;
+    if (!cJSON_IsObject(pr))
+        return dp_fail(err, "training.progress: expected an object, got %s", json_kind(pr));
+    model_progress *p = &m->progress;
+    memset(p, 0, sizeof *p);
+    p->epoch = m->epochs + 1;
+    p->shuffle_seed = m->seed;
+    static const char *const need[] = {"samples_done", "samples_per_epoch"};
+    for (size_t i = 0; i < 2; i++)
+        if (!get(pr, need[i]))
+            return dp_fail(err, "training.progress: missing \"%s\"", need[i]);
+    const cJSON *v;
+    double d = 0;
+    if ((v = get(pr, "epoch"))) {
+        if (!get_integer(v, "training.progress.epoch", 1, MODEL_MAX_EPOCHS + 1.0, &d, err))
+            return false;
+        p->epoch = (int)d;
+    }
+    if (!get_integer(get(pr, "samples_per_epoch"), "training.progress.samples_per_epoch", 2,
+                     MODEL_MAX_SAMPLES, &d, err))
+        return false;
+    p->samples_per_epoch = (size_t)d;
+    if (!get_integer(get(pr, "samples_done"), "training.progress.samples_done", 1,
+                     MODEL_MAX_SAMPLES, &d, err))
+        return false;
+    p->samples_done = (size_t)d;
+    size_t b = m->batch_size;
+    p->batches_done = (p->samples_done + b - 1) / b;
+    if ((v = get(pr, "batches_done"))) {
+        if (!get_integer(v, "training.progress.batches_done", 1, MODEL_MAX_SAMPLES, &d, err))
+            return false;
+        p->batches_done = (size_t)d;
+    }
+    size_t left = p->samples_per_epoch > p->samples_done ? p->samples_per_epoch - p->samples_done
+                                                         : 0;
+    p->batches_per_epoch = p->batches_done + (left + b - 1) / b;
+    if ((v = get(pr, "batches_per_epoch"))) {
+        if (!get_integer(v, "training.progress.batches_per_epoch", 2, 2 * MODEL_MAX_SAMPLES, &d,
+                         err))
+            return false;
+        p->batches_per_epoch = (size_t)d;
+    }
+    if ((v = get(pr, "global_step"))) {
+        if (!get_integer(v, "training.progress.global_step", 0, (double)MODEL_MAX_SEED, &d, err))
+            return false;
+        p->global_step = (uint64_t)d;
+    }
+    if ((v = get(pr, "shuffle_seed"))) {
+        if (!get_integer(v, "training.progress.shuffle_seed", 0, (double)MODEL_MAX_SEED, &d, err))
+            return false;
+        p->shuffle_seed = (uint64_t)d;
+    }
+    if ((v = get(pr, "shuffles"))) {
+        if (!get_integer(v, "training.progress.shuffles", 0, MODEL_MAX_EPOCHS, &d, err))
+            return false;
+        p->shuffles = (uint64_t)d;
+    }
+    if (!get_measure(pr, "loss", "training.progress.loss", &p->loss, err) ||
+        !get_measure(pr, "accuracy", "training.progress.accuracy", &p->accuracy, err))
+        return false;
+    return check_progress_values(m, err);
+}
+
+/* training.schedule: checked whole here (its entries into out when out is
+ * not NULL, else only counted into *n). */
+static bool read_schedule(const cJSON *sc, const model_meta *m, model_setting *out, size_t *n,
+                          dp_error *err)
+{
+    *n = 0;
+    if (!sc)
+        return true;
+    if (!cJSON_IsArray(sc))
+        return dp_fail(err, "training.schedule: expected an array of objects, got %s",
+                       json_kind(sc));
+    size_t count = count_items(sc);
+    if (count > MODEL_MAX_SCHEDULE)
+        return dp_fail(err, "training.schedule: %zu entries, at most %d", count,
+                       MODEL_MAX_SCHEDULE);
+    model_setting prev[2] = {{0}, {0}}; // the entry before this one, and this one
+    size_t i = 0;
+    char where[64];
+    for (const cJSON *e = sc->child; e; e = e->next, i++) {
+        snprintf(where, sizeof where, "training.schedule[%zu]", i);
+        if (!cJSON_IsObject(e))
+            return dp_fail(err, "%s: expected an object, got %s", where, json_kind(e));
+        static const char *const need[] = {"epoch", "learning_rate", "batch_size"};
+        for (size_t k = 0; k < 3; k++)
+            if (!get(e, need[k]))
+                return dp_fail(err, "%s: missing \"%s\"", where, need[k]);
+        model_setting s = {0};
+        double d = 0;
+        snprintf(where, sizeof where, "training.schedule[%zu].epoch", i);
+        if (!get_integer(get(e, "epoch"), where, 1, MODEL_MAX_EPOCHS + 1.0, &d, err))
+            return false;
+        s.epoch = (int)d;
+        const cJSON *v = get(e, "samples_done");
+        if (v) {
+            snprintf(where, sizeof where, "training.schedule[%zu].samples_done", i);
+            if (!get_integer(v, where, 0, MODEL_MAX_SAMPLES - 1, &d, err))
+                return false;
+            s.samples_done = (size_t)d;
+        }
+        snprintf(where, sizeof where, "training.schedule[%zu].learning_rate", i);
+        if (!get_real(get(e, "learning_rate"), where, true, &s.learning_rate, err))
+            return false;
+        snprintf(where, sizeof where, "training.schedule[%zu].batch_size", i);
+        if (!get_integer(get(e, "batch_size"), where, 1, MODEL_MAX_BATCH, &d, err))
+            return false;
+        s.batch_size = (size_t)d;
+        // This entry, and it against the one before (kept in prev).
+        prev[1] = s;
+        if (i == 0 ? !check_schedule_values(m, &s, 1, 0, err)
+                   : !check_schedule_values(m, prev, 2, i - 1, err))
+            return false;
+        prev[0] = s;
+        if (out)
+            out[i] = s;
+    }
+    *n = count;
+    return true;
+}
+
 /* Checks the training section and fills the scalar fields of m; the
  * history is only checked here and copied by fill_history. */
-static bool check_training(const cJSON *tr, model_meta *m, size_t *n_history, dp_error *err)
+static bool check_training(const cJSON *tr, model_meta *m, size_t *n_history, size_t *n_schedule,
+                           dp_error *err)
 {
     char tmp[48];
     model_meta_training_defaults(m);
     m->has_training = tr != NULL;
     *n_history = 0;
+    *n_schedule = 0;
     if (!tr)
         return true;
     if (!cJSON_IsObject(tr))
@@ -466,7 +675,8 @@ static bool check_training(const cJSON *tr, model_meta *m, size_t *n_history, dp
         }
         *n_history = n;
     }
-    return true;
+    return check_progress(get(tr, "progress"), m, err) &&
+           read_schedule(get(tr, "schedule"), m, NULL, n_schedule, err);
 }
 
 static void fill_history(const cJSON *tr, model_epoch *out)
@@ -707,7 +917,7 @@ bool model_file_parse(const uint8_t *buf, size_t len, mlp *net, model_meta *meta
     memset(&tmp_net, 0, sizeof tmp_net);
     memset(&m, 0, sizeof m);
     layer_json lj[MLP_MAX_LAYERS];
-    size_t sizes[MLP_MAX_LAYERS + 1], n_layers = 0, n_history = 0;
+    size_t sizes[MLP_MAX_LAYERS + 1], n_layers = 0, n_history = 0, n_schedule = 0;
 
     if (!cJSON_IsObject(root)) {
         dp_fail(err, "expected a JSON object at the top level, got %s", json_kind(root));
@@ -786,7 +996,7 @@ bool model_file_parse(const uint8_t *buf, size_t len, mlp *net, model_meta *meta
     if (!check_labels(labels, outputs, err))
         goto out;
     const cJSON *training = get(root, "training");
-    if (!check_training(training, &m, &n_history, err))
+    if (!check_training(training, &m, &n_history, &n_schedule, err))
         goto out;
     not_a_digit_json nj;
     if (!check_not_a_digit(get(root, "not_a_digit"), &scan, m.height, m.width, outputs, &nj,
@@ -800,7 +1010,9 @@ bool model_file_parse(const uint8_t *buf, size_t len, mlp *net, model_meta *meta
     m.labels = calloc(outputs, sizeof *m.labels);
     if (n_history > 0)
         m.history = calloc(n_history, sizeof *m.history);
-    if (!m.labels || (n_history > 0 && !m.history)) {
+    if (n_schedule > 0)
+        m.schedule = calloc(n_schedule, sizeof *m.schedule);
+    if (!m.labels || (n_history > 0 && !m.history) || (n_schedule > 0 && !m.schedule)) {
         dp_fail(err, "out of memory");
         goto out;
     }
@@ -829,6 +1041,11 @@ bool model_file_parse(const uint8_t *buf, size_t len, mlp *net, model_meta *meta
     }
     m.n_history = n_history;
     fill_history(training, m.history);
+    if (n_schedule > 0) {
+        size_t again;
+        read_schedule(get(training, "schedule"), &m, m.schedule, &again, NULL); // checked
+        m.n_schedule = n_schedule;
+    }
     if (!fill_not_a_digit(buf, &nj, &m, outputs, err))
         goto out;
     ok = true;
@@ -1031,7 +1248,12 @@ static bool check_for_write(const mlp *net, const model_meta *meta, dp_error *er
         if (meta->history[i].epoch < 0 || meta->history[i].epoch > MODEL_MAX_EPOCHS)
             return dp_fail(err, "history epoch number %d is outside 0 to %d",
                            meta->history[i].epoch, MODEL_MAX_EPOCHS);
-    return true;
+    if (meta->has_progress && !check_progress_values(meta, err))
+        return false;
+    if (meta->n_schedule > MODEL_MAX_SCHEDULE || (meta->n_schedule > 0 && !meta->schedule))
+        return dp_fail(err, "%zu changes of the settings, at most %d", meta->n_schedule,
+                       MODEL_MAX_SCHEDULE);
+    return check_schedule_values(meta, meta->schedule, meta->n_schedule, 0, err);
 }
 
 /* The "not_a_digit" section: the settings on a line, then one row per
@@ -1132,7 +1354,34 @@ static bool write_text(text *t, const mlp *net, const model_meta *meta, dp_error
             text_measure(t, e->val_accuracy);
             text_puts(t, "}");
         }
-        text_puts(t, meta->n_history ? "\n    ]\n  }" : "]\n  }");
+        text_puts(t, meta->n_history ? "\n    ]" : "]");
+        if (meta->n_schedule) {
+            text_puts(t, ",\n    \"schedule\": [");
+            for (size_t i = 0; i < meta->n_schedule; i++) {
+                const model_setting *c = &meta->schedule[i];
+                text_printf(t, "%s\n      {\"epoch\": %d, \"samples_done\": %zu, "
+                               "\"learning_rate\": ", i ? "," : "", c->epoch, c->samples_done);
+                text_double(t, c->learning_rate);
+                text_printf(t, ", \"batch_size\": %zu}", c->batch_size);
+            }
+            text_puts(t, "\n    ]");
+        }
+        if (meta->has_progress) {
+            const model_progress *p = &meta->progress;
+            text_printf(t, ",\n    \"progress\": {\"epoch\": %d, \"samples_done\": %zu, "
+                           "\"samples_per_epoch\": %zu, \"batches_done\": %zu, "
+                           "\"batches_per_epoch\": %zu, ",
+                        p->epoch, p->samples_done, p->samples_per_epoch, p->batches_done,
+                        p->batches_per_epoch);
+            text_printf(t, "\"global_step\": %llu, \"loss\": ",
+                        (unsigned long long)p->global_step);
+            text_measure(t, p->loss);
+            text_puts(t, ", \"accuracy\": ");
+            text_measure(t, p->accuracy);
+            text_printf(t, ", \"shuffle_seed\": %llu, \"shuffles\": %llu}",
+                        (unsigned long long)p->shuffle_seed, (unsigned long long)p->shuffles);
+        }
+        text_puts(t, "\n  }");
     }
     if (meta->not_a_digit && !write_not_a_digit(t, meta->not_a_digit, err))
         return false;
@@ -1155,8 +1404,10 @@ size_t model_file_max_bytes(size_t params, size_t rows, size_t layers, size_t ou
     // A history entry: five numbers of up to 24 bytes with their keys. The
     // rest (format, input, the training scalars and the dataset's name) is
     // well under 2 KiB.
+    // A schedule entry: four numbers with their keys, under 140 bytes; the
+    // progress record, under 400.
     return params * 17 + rows * 12 + layers * 160 + outputs * (31 * 6 + 4) +
-           MODEL_MAX_HISTORY * 220 + 2048;
+           MODEL_MAX_HISTORY * 220 + MODEL_MAX_SCHEDULE * 140 + 2048 + 400;
 }
 
 bool model_file_write(const mlp *net, const model_meta *meta, char **out, size_t *out_len,
@@ -1178,7 +1429,8 @@ bool model_file_write(const mlp *net, const model_meta *meta, char **out, size_t
     if (meta->not_a_digit)
         numbers += meta->not_a_digit->n_classes * meta->not_a_digit->features *
                    (1 + meta->not_a_digit->n_components);
-    text_reserve(&t, numbers * 12 + meta->n_labels * 40 + meta->n_history * 160 + 4096);
+    text_reserve(&t, numbers * 12 + meta->n_labels * 40 + meta->n_history * 160 +
+                        meta->n_schedule * 140 + 4096);
     t.oom = false;
     bool ok = write_text(&t, net, meta, err);
     uselocale(old);

@@ -75,6 +75,7 @@ bool model_meta_copy(model_meta *dst, const model_meta *src, dp_error *err)
     model_meta m = *src;
     m.labels = NULL;
     m.history = NULL;
+    m.schedule = NULL;
     m.not_a_digit = NULL;
     if (src->n_labels > 0) {
         m.labels = malloc(src->n_labels * sizeof *m.labels);
@@ -88,6 +89,12 @@ bool model_meta_copy(model_meta *dst, const model_meta *src, dp_error *err)
             goto oom;
         memcpy(m.history, src->history, src->n_history * sizeof *m.history);
     }
+    if (src->n_schedule > 0) {
+        m.schedule = malloc(src->n_schedule * sizeof *m.schedule);
+        if (!m.schedule)
+            goto oom;
+        memcpy(m.schedule, src->schedule, src->n_schedule * sizeof *m.schedule);
+    }
     if (src->not_a_digit) {
         m.not_a_digit = malloc(sizeof *m.not_a_digit);
         if (!m.not_a_digit || !novelty_copy(m.not_a_digit, src->not_a_digit, NULL))
@@ -97,6 +104,7 @@ bool model_meta_copy(model_meta *dst, const model_meta *src, dp_error *err)
     return true;
 oom:
     free(m.not_a_digit);
+    free(m.schedule);
     free(m.history);
     free(m.labels);
     memset(dst, 0, sizeof *dst);
@@ -120,6 +128,82 @@ bool model_meta_add_epoch(model_meta *meta, const model_epoch *e, dp_error *err)
     }
     meta->has_training = true;
     return true;
+}
+
+/* Is a at a later place in training than b? */
+static bool setting_after(const model_setting *a, const model_setting *b)
+{
+    return a->epoch > b->epoch || (a->epoch == b->epoch && a->samples_done > b->samples_done);
+}
+
+static bool push_setting(model_meta *meta, const model_setting *s, dp_error *err)
+{
+    if (meta->n_schedule >= MODEL_MAX_SCHEDULE) {
+        // Full: the first entry (how training began) stays, the second goes.
+        memmove(meta->schedule + 1, meta->schedule + 2,
+                (MODEL_MAX_SCHEDULE - 2) * sizeof *meta->schedule);
+        meta->schedule[MODEL_MAX_SCHEDULE - 1] = *s;
+        meta->n_schedule = MODEL_MAX_SCHEDULE;
+        return true;
+    }
+    model_setting *n = realloc(meta->schedule, (meta->n_schedule + 1) * sizeof *n);
+    if (!n)
+        return dp_fail(err, "out of memory");
+    n[meta->n_schedule++] = *s;
+    meta->schedule = n;
+    return true;
+}
+
+bool model_meta_note_setting(model_meta *meta, const model_setting *at, double before_lr,
+                             size_t before_batch, dp_error *err)
+{
+    // Entries at this place or past it are superseded: the newest wins.
+    while (meta->n_schedule > 0 && !setting_after(at, &meta->schedule[meta->n_schedule - 1]))
+        meta->n_schedule--;
+    bool ok = true;
+    if (meta->n_schedule == 0) {
+        bool at_start = at->epoch <= 1 && at->samples_done == 0;
+        bool same = at->learning_rate == before_lr && at->batch_size == before_batch;
+        if (!at_start && !same) {
+            model_setting first = {.epoch = 1, .samples_done = 0, .learning_rate = before_lr,
+                                   .batch_size = before_batch};
+            ok = push_setting(meta, &first, err) && push_setting(meta, at, err);
+        }
+    } else {
+        const model_setting *last = &meta->schedule[meta->n_schedule - 1];
+        if (last->learning_rate != at->learning_rate || last->batch_size != at->batch_size)
+            ok = push_setting(meta, at, err);
+    }
+    if (!ok) {
+        meta->n_schedule = 0; // half a schedule would say a wrong thing
+    } else {
+        // A change undone at the place it was made leaves an entry that
+        // changes nothing; the first alone says no more than the section's
+        // own settings.
+        while (meta->n_schedule >= 2 &&
+               meta->schedule[meta->n_schedule - 1].learning_rate ==
+                   meta->schedule[meta->n_schedule - 2].learning_rate &&
+               meta->schedule[meta->n_schedule - 1].batch_size ==
+                   meta->schedule[meta->n_schedule - 2].batch_size)
+            meta->n_schedule--;
+        if (meta->n_schedule == 1)
+            meta->n_schedule = 0;
+    }
+    meta->learning_rate = at->learning_rate;
+    meta->batch_size = at->batch_size;
+    return ok;
+}
+
+void model_meta_progress_text(const model_meta *meta, char *out, size_t len)
+{
+    if (!meta->has_progress) {
+        if (len)
+            out[0] = '\0';
+        return;
+    }
+    const model_progress *p = &meta->progress;
+    snprintf(out, len, "epoch %d, %zu of %zu batches", p->epoch, p->batches_done,
+             p->batches_per_epoch);
 }
 
 bool model_meta_set_not_a_digit(model_meta *meta, novelty *nv, dp_error *err)
@@ -148,6 +232,7 @@ void model_meta_destroy(model_meta *meta)
     }
     free(meta->labels);
     free(meta->history);
+    free(meta->schedule);
     memset(meta, 0, sizeof *meta);
 }
 

@@ -92,6 +92,7 @@ bool train_session_init(train_session *s, mlp *net, const dataset *data, const t
     for (size_t i = 0; i < data->count; i++)
         s->order[i] = (uint32_t)i;
     dp_rng_seed(&s->rng, cfg->seed);
+    s->order_seed = cfg->seed;
     s->steps_per_epoch = (data->count + cfg->batch - 1) / cfg->batch;
     if (cfg->augment.affine || cfg->augment.elastic) {
         s->feed = malloc(sizeof *s->feed);
@@ -204,16 +205,28 @@ float train_session_step(train_session *s, bool *epoch_done)
     bool timing = s->times != NULL;
     train_step_times parts = {0};
     double mark = timing ? clock_us() : 0.0;
-    if (s->step == 0) {
+    size_t batch = s->cfg.batch, count = s->data->count;
+    if (s->replay) {
+        // Resumed part way into an epoch: its order made again.
+        for (size_t i = 0; i < count; i++)
+            s->order[i] = (uint32_t)i;
+        dp_rng_seed(&s->rng, s->order_seed);
+        for (uint64_t k = 0; k < s->shuffles; k++)
+            dataset_shuffle(s->order, count, &s->rng);
+        s->replay = false;
+        s->next_ready = false;
+    }
+    if (s->sample == 0) {
         // A new epoch: shuffle, and start its running figures afresh.
-        dataset_shuffle(s->order, s->data->count, &s->rng);
+        dataset_shuffle(s->order, count, &s->rng);
+        s->shuffles++;
+        s->steps_per_epoch = (count + batch - 1) / batch;
         s->loss_sum = 0.0;
         s->correct = 0;
         s->seen = 0;
         s->next_ready = false;
     }
-    size_t batch = s->cfg.batch, count = s->data->count;
-    size_t first = s->step * batch;
+    size_t first = s->sample;
     size_t n = count - first < batch ? count - first : batch;
     size_t next = first + n, next_n = count - next < batch ? count - next : batch;
     bool sparse;
@@ -304,9 +317,12 @@ float train_session_step(train_session *s, bool *epoch_done)
     }
     s->loss_sum += loss;
     s->seen += n;
+    s->sample += n;
     s->step++;
-    bool done = s->step == s->steps_per_epoch;
+    bool done = s->sample >= count;
     if (done) {
+        // steps_per_epoch stays the ended epoch's until the next one begins
+        s->sample = 0;
         s->step = 0;
         s->epoch++;
     }
@@ -324,6 +340,77 @@ void train_session_stop_distortions(train_session *s)
     s->feed = NULL;
     s->cfg.augment.affine = s->cfg.augment.elastic = false;
     s->next_ready = false; // the stored images' path makes its next batch afresh
+}
+
+void train_session_position(const train_session *s, train_position *out)
+{
+    size_t count = s->data->count, batch = s->cfg.batch;
+    memset(out, 0, sizeof *out);
+    out->samples = count;
+    out->samples_done = s->sample;
+    out->batches_done = s->step;
+    out->batches_left = (count - s->sample + batch - 1) / batch;
+    out->order_seed = s->order_seed;
+    out->shuffles = s->shuffles;
+    out->loss_sum = s->loss_sum;
+    out->correct = s->correct;
+    out->seen = s->seen;
+}
+
+bool train_session_resume(train_session *s, const train_position *pos, bool *exact)
+{
+    size_t count = s->data->count, batch = s->cfg.batch;
+    if (exact)
+        *exact = false;
+    if (pos->samples != count || pos->samples_done == 0 || pos->samples_done >= count || s->feed)
+        return false;
+    bool remake = pos->shuffles > 0 && pos->shuffles <= TRAIN_MAX_REPLAY_DRAWS / count;
+    if (remake) {
+        s->order_seed = pos->order_seed;
+        s->shuffles = pos->shuffles;
+    } else {
+        // A fresh shuffle from the session's own seed: one, as a first epoch's.
+        s->order_seed = s->cfg.seed;
+        s->shuffles = 1;
+    }
+    s->replay = true;
+    s->sample = pos->samples_done;
+    s->step = pos->batches_done;
+    s->steps_per_epoch = s->step + (count - s->sample + batch - 1) / batch;
+    s->loss_sum = pos->loss_sum;
+    s->correct = pos->correct;
+    s->seen = pos->seen;
+    if (exact)
+        *exact = remake;
+    return true;
+}
+
+void train_session_move(train_session *dst, train_session *src)
+{
+    size_t n = src->net->n_params, inputs = src->net->sizes[0], count = src->data->count;
+    memcpy(dst->m, src->m, n * sizeof *dst->m);
+    memcpy(dst->v, src->v, n * sizeof *dst->v);
+    dst->t = src->t;
+    memcpy(dst->row_inked, src->row_inked, inputs);
+    memcpy(dst->live_rows, src->live_rows, inputs * sizeof *dst->live_rows);
+    dst->n_live_rows = src->n_live_rows;
+    dst->nz = src->nz;
+    dst->nz_tried = src->nz_tried;
+    memset(&src->nz, 0, sizeof src->nz);
+    memcpy(dst->order, src->order, count * sizeof *dst->order);
+    dst->rng = src->rng;
+    dst->order_seed = src->order_seed;
+    dst->shuffles = src->shuffles;
+    dst->replay = src->replay;
+    dst->epoch = src->epoch;
+    dst->sample = src->sample;
+    dst->step = src->step;
+    // The batches left, at the new size, after the ones done at the old.
+    dst->steps_per_epoch = dst->step + (count - dst->sample + dst->cfg.batch - 1) / dst->cfg.batch;
+    dst->loss_sum = src->loss_sum;
+    dst->correct = src->correct;
+    dst->seen = src->seen;
+    dst->times = src->times;
 }
 
 double train_session_loss(const train_session *s)
@@ -356,6 +443,8 @@ void train_session_reset(train_session *s)
     s->t = 0;
     s->epoch = 0;
     s->step = 0;
+    s->sample = 0;
+    s->steps_per_epoch = (s->data->count + s->cfg.batch - 1) / s->cfg.batch;
     s->next_ready = false;
     memset(s->row_inked, 0, s->net->sizes[0]);
     s->n_live_rows = 0;

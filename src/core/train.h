@@ -73,7 +73,11 @@ typedef struct train_session {
     dp_rng rng;
     size_t epoch;          // epochs completed
     size_t step;           // batches done in the current epoch
-    size_t steps_per_epoch;
+    size_t steps_per_epoch; // step + the batches left at this batch size
+    size_t sample;         // samples of this epoch's order done: the next batch starts here
+    uint64_t order_seed;   // the order is 0..count-1 shuffled `shuffles` times by one
+    uint64_t shuffles;     //   dp_rng seeded order_seed (cfg.seed, unless resumed)
+    bool replay;           // the order is to be made so before the next step (resumed)
     double loss_sum;       // this epoch so far
     size_t correct, seen;  // this epoch so far
     train_step_times *times; // when not NULL, each step says where its time went
@@ -106,6 +110,47 @@ void train_session_destroy(train_session *s);
  * batch ends an epoch, *epoch_done is set true; s->loss_sum etc. then hold
  * that epoch's totals until the next call. */
 float train_session_step(train_session *s, bool *epoch_done);
+
+/* Where a session stands in its epoch: what a saved model's
+ * training.progress records, and what a new session needs to go on from
+ * there (train_session_resume). */
+typedef struct train_position {
+    size_t samples;        // the training set's size
+    size_t samples_done;   // of this epoch (0: at an epoch's start)
+    size_t batches_done;   // of this epoch
+    size_t batches_left;   // at the session's batch size
+    uint64_t order_seed, shuffles; // the epoch's order (train_session.order_seed)
+    double loss_sum;       // the running figures so far (over `seen` samples)
+    size_t correct, seen;
+} train_position;
+
+/* Where s stands. */
+void train_session_position(const train_session *s, train_position *out);
+
+/* The most generator draws a resume spends remaking an epoch's order
+ * (shuffles x samples): about a second. */
+#define TRAIN_MAX_REPLAY_DRAWS ((uint64_t)1 << 28)
+
+/* Puts a fresh session (no step taken) part way into an epoch, at pos:
+ * the next steps train the rest of that epoch, and its figures go on from
+ * pos's. The epoch's order is made again from pos->order_seed and
+ * pos->shuffles by the first step (on the thread that steps), so that
+ * the rest is exactly the samples not yet seen, each once; when pos does
+ * not know the order (0 shuffles) or remaking it would take more than
+ * TRAIN_MAX_REPLAY_DRAWS, the rest comes from a fresh shuffle instead
+ * (*exact false). Returns false, changing nothing, when pos is at an
+ * epoch's start, is of a training set of another size, or s distorts its
+ * samples (its producer walks its own order from the start): the session
+ * then begins an epoch as usual. */
+bool train_session_resume(train_session *s, const train_position *pos, bool *exact);
+
+/* Moves what src has learned and where it stands into dst, a fresh
+ * session of the same network and data for another batch size: Adam's
+ * moments and step count, the rows the sparse path sweeps, the ink index,
+ * the epoch's order, the generator and the sample cursor (so that the
+ * epoch goes on with the next unseen sample: none is seen twice or
+ * skipped), the running figures. src is left to be destroyed. */
+void train_session_move(train_session *dst, train_session *src);
 
 /* Stops distorting: the next steps train on the stored images, with Adam's
  * state and the shuffle going on as they were (for a few undistorted last

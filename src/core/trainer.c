@@ -77,6 +77,13 @@ static void publish(trainer *t)
         mlp_copy_params(&t->slots[i], &t->net);
         uint64_t v = atomic_fetch_add(&t->version, 1) + 1;
         t->slot_version[i] = v;
+        trainer_position *pos = &t->slot_pos[i];
+        pos->epochs_done = t->sess.epoch;
+        train_session_position(&t->sess, &pos->at);
+        pos->global_step = t->global_step;
+        pos->lr = t->sess.cfg.lr;
+        pos->batch = t->sess.cfg.batch;
+        t->unpublished = false;
         pthread_mutex_unlock(&t->slot_lock[i]);
         atomic_store(&t->newest_slot, i);
         return;
@@ -84,6 +91,18 @@ static void publish(trainer *t)
 }
 
 bool trainer_take_snapshot(trainer *t, mlp *dst, uint64_t *have_version)
+{
+    return trainer_take_snapshot_at(t, dst, have_version, NULL);
+}
+
+bool trainer_resumed(const trainer *t, bool *exact)
+{
+    if (exact)
+        *exact = t->resumed_exact;
+    return t->resumed;
+}
+
+bool trainer_take_snapshot_at(trainer *t, mlp *dst, uint64_t *have_version, trainer_position *pos)
 {
     int i = atomic_load(&t->newest_slot);
     if (i < 0 || !mlp_same_shape(dst, &t->slots[i]))
@@ -93,6 +112,8 @@ bool trainer_take_snapshot(trainer *t, mlp *dst, uint64_t *have_version)
     if (t->slot_version[i] > *have_version) {
         mlp_copy_params(dst, &t->slots[i]);
         *have_version = t->slot_version[i];
+        if (pos)
+            *pos = t->slot_pos[i];
         took = true;
     }
     pthread_mutex_unlock(&t->slot_lock[i]);
@@ -113,6 +134,9 @@ static void base_event(const trainer *t, trainer_event *ev, trainer_event_kind k
         ev->epoch = t->sess.epoch;
         ev->step = t->sess.steps_per_epoch;
     }
+    ev->sample = t->sess.sample;
+    if (t->sess.step == 0 && t->sess.epoch > 0)
+        ev->sample = t->data->train.count;
     ev->global_step = t->global_step;
     ev->loss = train_session_loss(&t->sess);
     ev->accuracy = train_session_accuracy(&t->sess);
@@ -289,28 +313,12 @@ static void rebatch(trainer *t, size_t want)
         trainer_event ev;
         base_event(t, &ev, TRAINER_EV_SETTING);
         ev.batch = old->cfg.batch;
+        ev.lr = old->cfg.lr;
+        ev.batch_refused = true;
         push_event(t, &ev);
         return;
     }
-    size_t n = t->net.n_params, inputs = t->net.sizes[0];
-    memcpy(ns.m, old->m, n * sizeof *ns.m);
-    memcpy(ns.v, old->v, n * sizeof *ns.v);
-    ns.t = old->t;
-    memcpy(ns.row_inked, old->row_inked, inputs);
-    memcpy(ns.live_rows, old->live_rows, inputs * sizeof *ns.live_rows);
-    ns.n_live_rows = old->n_live_rows;
-    ns.nz = old->nz;
-    ns.nz_tried = old->nz_tried;
-    memset(&old->nz, 0, sizeof old->nz);
-    memcpy(ns.order, old->order, t->data->train.count * sizeof *ns.order);
-    ns.rng = old->rng;
-    ns.epoch = old->epoch;
-    // Rounded down: the batch that holds the next unseen sample.
-    ns.step = old->step * old->cfg.batch / want;
-    ns.loss_sum = old->loss_sum;
-    ns.correct = old->correct;
-    ns.seen = old->seen;
-    ns.times = old->times;
+    train_session_move(&ns, old); // the next batch starts at the next unseen sample
     train_session_destroy(old);
     *old = ns;
     t->cfg.train.batch = want;
@@ -319,6 +327,8 @@ static void rebatch(trainer *t, size_t want)
 /* The live settings, before a batch. */
 static void apply_settings(trainer *t)
 {
+    double lr0 = t->sess.cfg.lr;
+    size_t batch0 = t->sess.cfg.batch;
     t->sess.cfg.lr = atomic_load(&t->lr);
     t->cfg.train.lr = t->sess.cfg.lr;
     size_t epochs = atomic_exchange(&t->epochs, 0);
@@ -327,6 +337,17 @@ static void apply_settings(trainer *t)
     size_t want = atomic_load(&t->batch);
     if (want != t->sess.cfg.batch)
         rebatch(t, want);
+    if (t->sess.cfg.lr != lr0 || t->sess.cfg.batch != batch0) {
+        // Where the new settings begin: the epoch under way, before its next sample.
+        trainer_event ev;
+        base_event(t, &ev, TRAINER_EV_SETTING);
+        ev.epoch = t->sess.epoch + 1;
+        ev.step = t->sess.step;
+        ev.sample = t->sess.sample;
+        ev.lr = t->sess.cfg.lr;
+        ev.batch = t->sess.cfg.batch;
+        push_event(t, &ev);
+    }
 }
 
 /* After the batch that ended an epoch: its test evaluation and event, and
@@ -374,6 +395,7 @@ static void single_step(trainer *t, double *epoch_t0)
     size_t correct0 = t->sess.step == 0 ? 0 : t->sess.correct;
     size_t seen0 = t->sess.step == 0 ? 0 : t->sess.seen;
     *epoch_t0 = now_s();
+    size_t first = t->sess.sample; // the batch's place in the epoch's order
     bool epoch_done = false;
     float loss = train_session_step(&t->sess, &epoch_done);
     t->global_step++;
@@ -394,9 +416,6 @@ static void single_step(trainer *t, double *epoch_t0)
     ev.batch_accuracy = n ? (float)((double)(t->sess.correct - correct0) / (double)n) : 0.0f;
     ev.weight_move = trainer_weight_move(t->before.params, t->net.params, t->net.n_params);
     ev.weight_norm = trainer_weight_norm(t->before.params, t->net.n_params);
-    // The batch just trained: the one before the session's position.
-    size_t k = (epoch_done ? t->sess.steps_per_epoch : t->sess.step) - 1;
-    size_t first = k * t->sess.cfg.batch;
     const dataset *d = &t->data->train;
     size_t inputs = t->net.sizes[0];
     ev.shown = n < TRAINER_STEP_SHOWN ? n : TRAINER_STEP_SHOWN;
@@ -435,6 +454,8 @@ static void *trainer_thread(void *arg)
         while (!atomic_load(&t->cmd_stop) && !atomic_load(&t->cmd_reset) &&
                !atomic_load(&t->cmd_eval) && !atomic_load(&t->cmd_run) &&
                !atomic_load(&t->cmd_step) && !atomic_load(&t->cmd_finetune)) {
+            if (t->unpublished) // a pause: the window gets the weights it paused at
+                publish(t);
             atomic_store(&t->waiting, true);
             pthread_cond_wait(&t->wake, &t->lock);
         }
@@ -491,6 +512,7 @@ static void *trainer_thread(void *arg)
         bool epoch_done = false;
         float batch_loss = train_session_step(&t->sess, &epoch_done);
         t->global_step++;
+        t->unpublished = true;
         double now = now_s();
         /* Early on, every power-of-two step, so the window can show the very
          * first steps of learning; later every snapshot_every steps, and the
@@ -566,6 +588,12 @@ bool trainer_init(trainer *t, const trainer_config *cfg, const mlp *start, const
     ok = ok && mlp_clone(&t->net, start, err);
     if (ok)
         ok = train_session_init(&t->sess, &t->net, &data->train, &cfg->train, err);
+    if (ok && cfg->resume) {
+        t->resumed = train_session_resume(&t->sess, cfg->resume, &t->resumed_exact);
+        if (t->resumed)
+            t->global_step = cfg->global_step;
+    }
+    t->cfg.resume = NULL; // not kept: the caller's
     for (; ok && made_slots < TRAINER_SLOTS; made_slots++) {
         if (!mlp_clone(&t->slots[made_slots], start, err)) {
             ok = false;

@@ -52,7 +52,8 @@ typedef enum trainer_event_kind {
     TRAINER_EV_EVAL,  // a test-set evaluation asked for with trainer_request_eval
     TRAINER_EV_PROBE, // the probe input's probabilities at this step (trainer_set_probe)
     TRAINER_EV_SINGLE, // one batch trained by trainer_step: what it was and what it did
-    TRAINER_EV_SETTING, // trainer_set_batch could not make batches of that size (batch: the kept one)
+    TRAINER_EV_SETTING, // the lr or batch asked for took effect before this batch (lr, batch,
+                        // sample: from where), or the batch could not be made (batch_refused)
     TRAINER_EV_FINETUNE, // a trainer_finetune job ended (trainer_take_finetune has its report)
 } trainer_event_kind;
 
@@ -88,6 +89,10 @@ typedef struct trainer_event {
     uint8_t shown_label[TRAINER_STEP_SHOWN];
     uint8_t shown_answer[TRAINER_STEP_SHOWN]; // the network's answer before the step
     float shown_p[TRAINER_STEP_SHOWN];        // the probability it gave that answer
+    size_t sample;           // samples of the epoch done (its size at an epoch's end)
+    double lr;               // SETTING: the learning rate from here on
+    bool batch_refused;      // SETTING: batches of the size asked could not be made; batch
+                             // is the size kept
     uint64_t finetune_job;   // FINETUNE: the job's number (trainer_finetune's)
     bool finetune_ok;        // FINETUNE: it finished and its weights are the thread's now
 } trainer_event;
@@ -113,6 +118,17 @@ typedef struct trainer_finetune_report {
     dp_error err;          // when not
 } trainer_finetune_report;
 
+/* Where a run stands: sent with every snapshot, so the window knows how
+ * far training had got when the weights it holds were made (a save
+ * records it). */
+typedef struct trainer_position {
+    size_t epochs_done;      // epochs this run completed
+    train_position at;       // where it is in the epoch under way
+    uint64_t global_step;    // batches since start (or the resumed count) or reset
+    double lr;               // the settings the last batch was trained with
+    size_t batch;
+} trainer_position;
+
 typedef struct trainer_config {
     train_config train;
     size_t epochs;
@@ -122,6 +138,9 @@ typedef struct trainer_config {
     unsigned speed;                // batches a second (0: full speed); trainer_set_speed changes it
     void (*wake)(void *ctx);       // called by the thread after each event it queues (may be NULL)
     void *wake_ctx;
+    const train_position *resume;  // when not NULL: start part way into an epoch, there
+                                   // (train_session_resume; read by trainer_init only)
+    uint64_t global_step;          // batches trained before, for a resumed run's count
 } trainer_config;
 
 typedef struct trainer {
@@ -148,10 +167,13 @@ typedef struct trainer {
     _Atomic unsigned speed;        // batches a second, 0: full speed (read before each batch)
     uint64_t resets;
     uint64_t global_step;
+    bool resumed, resumed_exact;   // set by trainer_init
+    bool unpublished;              // the thread trained a batch it has not published yet
 
     mlp slots[TRAINER_SLOTS];
     pthread_mutex_t slot_lock[TRAINER_SLOTS];
     uint64_t slot_version[TRAINER_SLOTS];
+    trainer_position slot_pos[TRAINER_SLOTS]; // where training stood when it was taken
     _Atomic int newest_slot;       // -1 before the first publish
     _Atomic uint64_t version;
 
@@ -227,14 +249,16 @@ unsigned trainer_get_speed(trainer *t);
  * The state stays as it was. */
 void trainer_step(trainer *t);
 
-/* The learning rate from the next batch on (Adam's moments are kept). */
+/* The learning rate from the next batch on (Adam's moments are kept).
+ * When a new lr or batch size takes effect, a TRAINER_EV_SETTING event
+ * says from where (epoch, step, sample). */
 void trainer_set_lr(trainer *t, double lr);
 /* The batch size from the next batch on: the thread makes its session
- * anew with Adam's moments, the epoch's order and its running figures
- * kept, and goes on from the batch that holds the next unseen sample's
- * position rounded down (so a few samples of this epoch may be seen
- * twice, none skipped). A size it cannot make (memory) keeps the old one
- * and says so in a TRAINER_EV_SETTING event. */
+ * anew with Adam's moments, the epoch's order, its sample cursor and its
+ * running figures kept (train_session_move), so the epoch goes on with the
+ * next unseen sample: none is seen twice or skipped. A size it cannot make
+ * (memory) keeps the old one and says so in a TRAINER_EV_SETTING event
+ * with batch_refused. */
 void trainer_set_batch(trainer *t, size_t batch);
 /* The planned epochs from the next batch on (at least the ones done, plus
  * the one under way). */
@@ -249,6 +273,12 @@ double trainer_weight_norm(const float *p, size_t n);
 /* If a snapshot newer than *have_version exists, copies it into dst (same
  * shape as the trainer's network), updates *have_version and returns true. */
 bool trainer_take_snapshot(trainer *t, mlp *dst, uint64_t *have_version);
+/* trainer_take_snapshot that also gives where training stood when those
+ * weights were published (pos may be NULL). */
+bool trainer_take_snapshot_at(trainer *t, mlp *dst, uint64_t *have_version, trainer_position *pos);
+/* Did trainer_init resume part way into an epoch (cfg.resume), and was its
+ * order the saved one (exact)? */
+bool trainer_resumed(const trainer *t, bool *exact);
 
 /* Asks the thread to evaluate its current weights on the test set (while
  * idle or paused too); a TRAINER_EV_EVAL event and new predictions follow. */
