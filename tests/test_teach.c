@@ -357,6 +357,14 @@ static void test_teaching(const char *root)
     s->model.trained = false;
     key_event(s, APP_KEY_F, false, 0);
     CHECK(app_teach_busy(s), "F started nothing: %s", s->report.status);
+    // R and A wait for it (a reset would throw the result away unseen, a
+    // new trainer for A would stop it).
+    key_event(s, APP_KEY_R, false, 0);
+    CHECK(app_teach_busy(s) && strstr(s->report.status, "R waits"), "R while fine-tuning: %s",
+          s->report.status);
+    key_event(s, APP_KEY_A, false, 0);
+    CHECK(app_teach_busy(s) && !s->train.next.augment && s->train.have_trainer,
+          "A while fine-tuning: %s", s->report.status);
     const char *ev = NULL;
     for (int i = 0; i < 120000 && !(ev = last_event(cap, "finetune")) && app_teach_busy(s); i++) {
         app_update(s, t += 0.01);

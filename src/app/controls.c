@@ -341,7 +341,8 @@ void app_train_asked(app_state *s)
 {
     // Training shows itself batch by batch in the views the card covers.
     step_view_hide(&s->ctl.step);
-    if (offer_scratch(s)) {
+    // While fine-tuning no "from scratch": training goes on from its result.
+    if (offer_scratch(s) && !app_teach_busy(s)) {
         s->ctl.question = QUESTION_SCRATCH;
         return;
     }

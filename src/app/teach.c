@@ -309,6 +309,10 @@ void app_teach_on_finetune(app_state *s, const trainer_event *ev)
 void app_teach_toggle_augment(app_state *s)
 {
     training *tr = &s->train;
+    if (app_teach_busy(s)) { // a new trainer would stop the fine-tuning
+        report_status(&s->report, true, "wait for the fine-tuning to end (a few seconds)");
+        return;
+    }
     tr->next.augment = !tr->next.augment;
     event_augment(&s->events, tr->next.augment);
     bool was_running = training_running(tr);
@@ -403,7 +407,8 @@ static void refresh_preview(app_state *s)
             t->n_preview = n;
             t->preview_seen = true;
             t->preview_step = seen.global_step;
-            t->preview_epoch = seen.epoch;
+            // Counted as the header counts them: after the model's recorded epochs.
+            t->preview_epoch = s->curves.epoch_base + seen.epoch;
         }
         t->preview_time = s->now;
         t->preview_version++;

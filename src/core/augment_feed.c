@@ -303,3 +303,13 @@ bool augment_feed_next(augment_feed *f, augment_batch *b)
     pthread_mutex_unlock(&f->mu);
     return true;
 }
+
+bool augment_feed_resting(augment_feed *f)
+{
+    if (!f->started || f->joined)
+        return true;
+    pthread_mutex_lock(&f->mu);
+    bool resting = f->producer_waiting || atomic_load(&f->stop);
+    pthread_mutex_unlock(&f->mu);
+    return resting;
+}

@@ -120,4 +120,9 @@ void augment_feed_destroy(augment_feed *f);
  * thread at a time. */
 bool augment_feed_next(augment_feed *f, augment_batch *b);
 
+/* Whether the producer has filled the ring and rests (or has stopped): it
+ * takes no CPU until a batch is taken. For digitpad bench, which times
+ * runs in turn and waits for the others' producers to rest first. */
+bool augment_feed_resting(augment_feed *f);
+
 #endif
