@@ -12,6 +12,7 @@
 
 #include "augment.h"
 #include "dataset.h"
+#include "sparse.h"
 
 #include "check.h"
 
@@ -460,6 +461,84 @@ static void test_ink_and_stored_images(void)
         dataset_destroy(&ds);
 }
 
+/* augment_image_sparse lists exactly the ink augment_image makes, as
+ * dataset_batch_sparse_scaled would list it (positions ascending, each byte
+ * / 255 or through a custom table), with the same bytes and the same draws:
+ * for every kind of distortion, an image with no ink, ink touching every
+ * edge, a custom scale; and a hand-worked case (no distortion: a 2x2
+ * square's four pixels at their places, with their values). */
+static void test_sparse_listing(void)
+{
+    float div255[256], custom[256];
+    dataset_scale_table(div255, DATASET_DEFAULT_SCALE);
+    dataset_scale_table(custom, 0.5);
+    CHECK(custom[200] == 100.0f && div255[255] == 1.0f, "the tables are b/255 and b*0.5");
+    mlp_sparse_batch sx;
+    dp_error err;
+    CHECK(mlp_sparse_init(&sx, 1, PX, &err), "a sparse batch: %s", err.msg);
+    uint16_t *index = malloc((PX + 16) * sizeof *index);
+    float *value = malloc((PX + 16) * sizeof *value);
+    uint8_t in[PX], plain[PX], listed[PX], label = 0;
+    dataset one = {.count = 1, .rows = SIDE, .cols = SIDE, .images = plain, .labels = &label};
+    size_t images = 0, entries = 0;
+    for (int kind = 0; kind < 4; kind++) {
+        augment_config c = augment_config_default(kind & 1, kind & 2);
+        augment_work wa, wb;
+        CHECK(augment_work_init(&wa, &c, SIDE, SIDE, &err) &&
+                  augment_work_init(&wb, &c, SIDE, SIDE, &err),
+              "work: %s", err.msg);
+        dp_rng ra, rb, img_rng;
+        dp_rng_seed(&ra, 11);
+        dp_rng_seed(&rb, 11);
+        dp_rng_seed(&img_rng, 5 + (uint64_t)kind);
+        for (int i = 0; i < 300; i++) {
+            if (i == 0)
+                memset(in, 0, PX); // no ink
+            else if (i == 1)
+                memset(in, 255, PX); // ink up to every edge
+            else
+                random_image(in, &img_rng);
+            bool use_custom = i % 3 == 2;
+            augment_image(plain, in, &wa, &ra);
+            size_t n = augment_image_sparse(listed, in, &wb, &rb, use_custom ? custom : div255,
+                                            !use_custom, index, value);
+            CHECK(memcmp(plain, listed, PX) == 0, "kind %d image %d: the same bytes", kind, i);
+            size_t want = dataset_batch_sparse_scaled(&one, NULL, NULL, 0, 1,
+                                                      use_custom ? 0.5 : DATASET_DEFAULT_SCALE,
+                                                      &sx, &label);
+            CHECK(n == want, "kind %d image %d: %zu entries listed, %zu pixels of ink", kind, i,
+                  n, want);
+            CHECK(memcmp(index, sx.row_index, n * sizeof *index) == 0 &&
+                      memcmp(value, sx.row_value, n * sizeof *value) == 0,
+                  "kind %d image %d: the entries are dataset_batch_sparse_scaled's", kind, i);
+            images++;
+            entries += n;
+        }
+        augment_work_destroy(&wa);
+        augment_work_destroy(&wb);
+    }
+    CHECK(entries > images * 50, "the images had ink: %zu entries in %zu images", entries, images);
+
+    // A 2x2 square at rows 10-11, cols 20-21, copied: entries 300, 301,
+    // 328, 329 with 60/255, 120/255, 180/255, 1.
+    memset(in, 0, PX);
+    in[10 * SIDE + 20] = 60, in[10 * SIDE + 21] = 120, in[11 * SIDE + 20] = 180;
+    in[11 * SIDE + 21] = 255;
+    augment_config none = augment_config_default(false, false);
+    augment_work w;
+    CHECK(augment_work_init(&w, &none, SIDE, SIDE, &err), "work: %s", err.msg);
+    dp_rng r;
+    dp_rng_seed(&r, 1);
+    size_t n = augment_image_sparse(listed, in, &w, &r, div255, true, index, value);
+    CHECK(n == 4 && index[0] == 300 && index[1] == 301 && index[2] == 328 && index[3] == 329 &&
+              value[1] == 120.0f / 255.0f && value[3] == 1.0f,
+          "a copy lists its four pixels (%zu)", n);
+    augment_work_destroy(&w);
+    free(index);
+    free(value);
+    mlp_sparse_destroy(&sx);
+}
+
 static void test_bad_configs(void)
 {
     augment_work w;
@@ -488,6 +567,7 @@ int main(void)
     test_reproducible();
     test_against_reference();
     test_ink_and_stored_images();
+    test_sparse_listing();
     test_bad_configs();
     return check_summary();
 }

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "augment_feed.h"
 #include "dataset.h"
@@ -191,6 +192,43 @@ static void test_stop_mid_batch(void)
     dataset_destroy(&ds);
 }
 
+/* A producer that has filled its ring rests: augment_feed_resting says so
+ * only then, and while it rests no image is made; taking batches down to
+ * half the ring wakes it again. */
+static void test_resting(void)
+{
+    dataset ds;
+    make_bars(&ds, 3000, 6);
+    augment_config c = augment_config_default(true, true);
+    augment_feed f;
+    CHECK(augment_feed_init(&f, &ds, &c, 32, 0, 1, NULL), "init");
+    // Not resting before its first batch is made (the bank alone is 256 fields).
+    bool early = augment_feed_resting(&f);
+    size_t made_early = atomic_load(&f.images_made);
+    CHECK(!early || made_early == f.n_slots * 32, "resting with %zu images made", made_early);
+    for (int i = 0; i < 20000 && !augment_feed_resting(&f); i++) {
+        struct timespec nap = {0, 1000 * 1000};
+        nanosleep(&nap, NULL);
+    }
+    CHECK(augment_feed_resting(&f), "the producer rests once the ring is full");
+    size_t made = atomic_load(&f.images_made);
+    CHECK(made == f.n_slots * 32, "a full ring of %zu batches holds %zu images", f.n_slots, made);
+    struct timespec nap = {0, 20 * 1000 * 1000};
+    nanosleep(&nap, NULL);
+    CHECK(atomic_load(&f.images_made) == made, "no image is made while it rests");
+    augment_batch b;
+    CHECK(augment_batch_init(&b, 32, PX, NULL), "batch init");
+    for (size_t i = 0; i <= f.n_slots / 2; i++)
+        CHECK(augment_feed_next(&f, &b), "batch %zu", i);
+    for (int i = 0; i < 20000 && atomic_load(&f.images_made) == made; i++)
+        nanosleep(&(struct timespec){0, 1000 * 1000}, NULL);
+    CHECK(atomic_load(&f.images_made) > made, "taking half the ring wakes the producer");
+    augment_feed_destroy(&f);
+    CHECK(augment_feed_resting(&f), "a destroyed feed rests");
+    augment_batch_destroy(&b);
+    dataset_destroy(&ds);
+}
+
 /* Started and destroyed over and over: with a full ring (the producer
  * waiting), with batches taken, and at once. */
 static void test_start_stop_stress(void)
@@ -340,6 +378,7 @@ int main(void)
     test_order_and_identity();
     test_reproducible();
     test_stop_mid_batch();
+    test_resting();
     test_start_stop_stress();
     test_bad_input();
     return check_summary();

@@ -197,6 +197,62 @@ static void test_saving(void)
     CHECK(system(cmd) == 0, "clean up");
 }
 
+/* What is not a model is said as what it is (a new user's first tries):
+ * a picture, bytes none of the readers takes, a TF.js model's folder, a
+ * JSON file cut short. */
+static void test_not_models(void)
+{
+    dp_error err = {""};
+    mlp net;
+    model_meta meta;
+    static const char png[] = "\x89PNG\r\n\x1a\n\0\0\0\rIHDR";
+    int fd = open(at("seven.png"), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    CHECK(fd >= 0 && write(fd, png, sizeof png - 1) == (ssize_t)(sizeof png - 1) && close(fd) == 0,
+          "seven.png");
+    CHECK(!model_any_load(at("seven.png"), &net, &meta, NULL, &err), "a PNG loaded as a model");
+    CHECK(!strcmp(err.msg, "a PNG picture, not a model (digitpad predict reads pictures)"), "%s",
+          err.msg);
+    // Bytes that are not JSON (first byte 0x00: not ONNX's 0x08 either).
+    static const uint8_t junk[] = {0x00, 0x9c, 0x41, 0xff, 0x10, 0x22};
+    fd = open(at("junk.onnx"), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    CHECK(fd >= 0 && write(fd, junk, sizeof junk) == (ssize_t)sizeof junk && close(fd) == 0,
+          "junk.onnx");
+    CHECK(!model_any_load(at("junk.onnx"), &net, &meta, NULL, &err), "junk loaded as a model");
+    CHECK(!strcmp(err.msg, "not a model digitpad reads: neither JSON (digitpad, TF.js) nor "
+                           "Keras (.keras, .h5) nor ONNX"),
+          "%s", err.msg);
+    // Text that starts as JSON keeps the JSON reader's account of it (the second comma).
+    CHECK(write_text(at("mid.json"), "{\"format\": \"digitpad-mlp\",, }", 0644), "mid.json");
+    CHECK(!model_any_load(at("mid.json"), &net, &meta, NULL, &err), "mid.json loaded");
+    CHECK(!strcmp(err.msg, "not JSON: syntax error at line 1, column 27"), "%s", err.msg);
+    // Cut short: the text ends inside the JSON (after column 19's space).
+    CHECK(write_text(at("cut.json"), "{\"format\": \"digitpad-mlp\",\n  \"layers\": [[0.5, ", 0644),
+          "cut.json");
+    CHECK(!model_any_load(at("cut.json"), &net, &meta, NULL, &err), "cut.json loaded");
+    CHECK(!strcmp(err.msg, "not JSON: the text ends at line 2, column 20 before the JSON does "
+                           "(a truncated file?)"),
+          "%s", err.msg);
+    // A TF.js model's folder: pointed at its model.json.
+    CHECK(mkdir(at("tfjs"), 0700) == 0 && write_text(at("tfjs/model.json"), "{}", 0644), "tfjs/");
+    CHECK(!model_any_load(at("tfjs"), &net, &meta, NULL, &err), "a folder loaded");
+    char want[700];
+    snprintf(want, sizeof want, "is a folder; a TF.js model is read from its model.json (%s)",
+             at("tfjs/model.json"));
+    CHECK(!strcmp(err.msg, want), "%s", err.msg);
+    // Any other folder is still just a folder.
+    CHECK(mkdir(at("plain"), 0700) == 0, "plain/");
+    CHECK(!model_any_load(at("plain"), &net, &meta, NULL, &err) &&
+              !strcmp(err.msg, "is a folder, not a regular file"),
+          "%s", err.msg);
+    unlink(at("seven.png"));
+    unlink(at("junk.onnx"));
+    unlink(at("mid.json"));
+    unlink(at("cut.json"));
+    unlink(at("tfjs/model.json"));
+    rmdir(at("tfjs"));
+    rmdir(at("plain"));
+}
+
 int main(void)
 {
     snprintf(dir, sizeof dir, "/tmp/digitpad-test-files-XXXXXX");
@@ -205,6 +261,7 @@ int main(void)
         return 1;
     }
     test_reading();
+    test_not_models();
     test_saving();
     return check_summary();
 }

@@ -46,6 +46,8 @@ int main(void)
     CHECK(parse(&o, "--epochs=x", NULL, NULL) == 2, "--epochs=x");
     CHECK(parse(&o, "--epochs", "0", NULL) == 2, "--epochs 0");
     CHECK(parse(&o, "--size", "800x600", NULL) == 2, "a window smaller than the least");
+    CHECK(parse(&o, "--size", "16385x900", NULL) == 2, "a window wider than the most");
+    CHECK(parse(&o, "--size", "16384x16384", NULL) == -1 && o.width == 16384, "the most");
     CHECK(parse(&o, "--view", "sideways", NULL) == 2, "no such view");
     CHECK(parse(&o, "--gallery", "5,10", NULL) == 2, "no such cell");
     CHECK(parse(&o, "--modelx", NULL, NULL) == 2, "unknown option");

@@ -498,8 +498,12 @@ static void test_scores_event(void)
     app_handle(s, &on);
     CHECK(s->scores.worked, "a click on the answer works softmax out");
     app_input_event l = {.kind = APP_IN_KEY, .key = APP_KEY_L};
+    char before[sizeof s->report.status];
+    snprintf(before, sizeof before, "%s", s->report.status);
     app_handle(s, &l);
     CHECK(s->lesson.on && s->lesson.step == 0 && !s->scores.worked, "the lesson opens at its start");
+    CHECK(strstr(s->report.status, "lesson: Right") == s->report.status, "the lesson's keys: %s",
+          s->report.status);
     app_input_event right = {.kind = APP_IN_KEY, .key = APP_KEY_RIGHT};
     for (int i = 0; i < 4; i++)
         app_handle(s, &right);
@@ -513,6 +517,15 @@ static void test_scores_event(void)
     app_input_event esc = {.kind = APP_IN_KEY, .key = APP_KEY_ESCAPE};
     app_handle(s, &esc);
     CHECK(!s->lesson.on, "Esc closes the lesson");
+    // The status line no longer names the lesson's keys: it says what it said before.
+    CHECK(!strcmp(s->report.status, before) && before[0], "after Esc the status reads '%s', "
+          "before the lesson '%s'", s->report.status, before);
+    // A status set while the lesson is open stays when it closes.
+    app_handle(s, &l);
+    report_status(&s->report, false, "saved somewhere");
+    app_handle(s, &l);
+    CHECK(!s->lesson.on && !strcmp(s->report.status, "saved somewhere"), "L closed it: '%s'",
+          s->report.status);
 
     app_state_destroy(s);
     free(s);

@@ -7,7 +7,7 @@
  *   - the whole path, driven through app_handle as the SDL loop would, with
  *     the bundled model and real MNIST: a synthetic hand (MNIST digits
  *     slanted and written with a wider pen) is kept with Ctrl+digit, F
- *     fine-tunes on its own thread, and the finetune event must show the
+ *     fine-tunes as the trainer thread's job, and the finetune event must show the
  *     held-out digits read better while MNIST's test accuracy stays at or
  *     above 0.97; new digits in the hand, drawn on the canvas, read better
  *     too. Skips that part without MNIST or the bundled model. */
@@ -351,12 +351,20 @@ static void test_teaching(const char *root)
     CHECK(s->train.data_state == TRAINING_DATA_LOADED, "MNIST not read in the window");
     double new_before = read_right(s, &m.test, 0, n_new, &t);
 
-    // F: fine-tuning on its own thread; the window goes on meanwhile.
+    // F: fine-tuning as the trainer's job; the window goes on meanwhile.
     cap->n = 0;
     s->model.dirty = false; // as if just saved: F must mark it changed
     s->model.trained = false;
     key_event(s, APP_KEY_F, false, 0);
     CHECK(app_teach_busy(s), "F started nothing: %s", s->report.status);
+    // R and A wait for it (a reset would throw the result away unseen, a
+    // new trainer for A would stop it).
+    key_event(s, APP_KEY_R, false, 0);
+    CHECK(app_teach_busy(s) && strstr(s->report.status, "R waits"), "R while fine-tuning: %s",
+          s->report.status);
+    key_event(s, APP_KEY_A, false, 0);
+    CHECK(app_teach_busy(s) && !s->train.next.augment && s->train.have_trainer,
+          "A while fine-tuning: %s", s->report.status);
     const char *ev = NULL;
     for (int i = 0; i < 120000 && !(ev = last_event(cap, "finetune")) && app_teach_busy(s); i++) {
         app_update(s, t += 0.01);
@@ -380,7 +388,17 @@ static void test_teaching(const char *root)
     CHECK(s->model.dirty, "the fine-tuned model is not marked unsaved");
     // ... as training a Reset or a new shape would lose: they ask first.
     CHECK(model_slot_unsaved_training(&s->model), "fine-tuning is not work Reset asks about");
-    CHECK(!s->train.have_trainer, "the trainer kept the old weights");
+    // The trainer holds the fine-tuned weights: Space trains on from them.
+    mlp held;
+    uint64_t v = 0;
+    CHECK(s->train.have_trainer && mlp_clone(&held, &s->model.net, NULL), "no trainer");
+    if (s->train.have_trainer) {
+        CHECK(trainer_take_snapshot(&s->train.trainer, &held, &v) &&
+                  !memcmp(held.params, s->model.net.params,
+                          held.n_params * sizeof *held.params),
+              "the trainer's weights are not the fine-tuned ones");
+        mlp_destroy(&held);
+    }
 
     // A: distortions on for the next training, and a strip of them.
     key_event(s, APP_KEY_A, false, 0);
@@ -399,6 +417,29 @@ static void test_teaching(const char *root)
         differs |= memcmp(s->teach.preview[k], s->teach.preview[0], PX) != 0;
     }
     CHECK(differs, "the preview shows one image");
+    char caption[320];
+    teach_preview_caption(&s->teach, true, false, caption, sizeof caption);
+    CHECK(!s->teach.preview_seen && strstr(caption, "EXAMPLES"), "not training: %s", caption);
+
+    // Training with them: the strip becomes the trainer's own batch, the
+    // images it published for the batch it trained (trainer_take_seen).
+    key_event(s, APP_KEY_SPACE, false, 0);
+    CHECK(training_running(&s->train) && s->train.running.augment, "Space did not train");
+    for (int i = 0; i < 20000 && !s->teach.preview_seen; i++) {
+        app_update(s, t += 0.05);
+        sleep_ms(1);
+    }
+    CHECK(s->teach.preview_seen && s->teach.preview_step >= 1 && s->teach.n_preview == TEACH_PREVIEW,
+          "the strip is not the trainer's batch (%zu shown)", s->teach.n_preview);
+    teach_preview_caption(&s->teach, true, true, caption, sizeof caption);
+    char want_cap[64];
+    snprintf(want_cap, sizeof want_cap, "BATCH %llu: WHAT IT IS TRAINING ON",
+             (unsigned long long)s->teach.preview_step);
+    CHECK(strstr(caption, want_cap) != NULL, "caption: %s", caption);
+    key_event(s, APP_KEY_SPACE, false, 0); // pause: the strip keeps its batch, captioned so
+    app_update(s, t += 2.0);
+    teach_preview_caption(&s->teach, true, training_running(&s->train), caption, sizeof caption);
+    CHECK(s->teach.preview_seen && strstr(caption, "TRAINED ON LAST"), "paused: %s", caption);
     key_event(s, APP_KEY_A, false, 0);
     CHECK(!s->train.next.augment, "A did not turn them off");
 

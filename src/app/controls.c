@@ -283,6 +283,10 @@ void app_reset_asked(app_state *s)
 {
     if (!s->model.have)
         return;
+    if (app_teach_busy(s)) { // its result would be thrown away unseen
+        report_status(&s->report, false, "fine-tuning: R waits until it ends (a few seconds)");
+        return;
+    }
     if (model_slot_unsaved_training(&s->model)) {
         s->ctl.question = QUESTION_RESET;
         return;
@@ -337,7 +341,8 @@ void app_train_asked(app_state *s)
 {
     // Training shows itself batch by batch in the views the card covers.
     step_view_hide(&s->ctl.step);
-    if (offer_scratch(s)) {
+    // While fine-tuning no "from scratch": training goes on from its result.
+    if (offer_scratch(s) && !app_teach_busy(s)) {
         s->ctl.question = QUESTION_SCRATCH;
         return;
     }

@@ -3,6 +3,9 @@
  * whose loss is shown. */
 #include "window.h"
 
+#include <stdio.h>
+#include <string.h>
+
 static void lesson_show_step(app_state *s)
 {
     const lesson_step *st = lesson_step_at(s->lesson.step);
@@ -13,14 +16,29 @@ static void lesson_show_step(app_state *s)
     s->scores.worked = st->worked;
 }
 
+#define LESSON_HINT "lesson: Right / Left or Next / Back, L or Esc closes"
+
+/* The status line says the lesson's keys while it is open; closed, it says
+ * again what it said before (the keys stayed there, wrong, after Esc). */
 void app_lesson_toggle(app_state *s)
 {
     s->lesson.on = !s->lesson.on;
     if (s->lesson.on) {
         lesson_show_step(s);
-        report_status(&s->report, false, "lesson: Right / Left or Next / Back, L or Esc closes");
+        snprintf(s->lesson.status_before, sizeof s->lesson.status_before, "%s",
+                 strcmp(s->report.status, LESSON_HINT) ? s->report.status : "");
+        s->lesson.status_before_error = s->report.status_error;
+        report_status(&s->report, false, "%s", LESSON_HINT);
     } else {
         s->scores.worked = false;
+        if (!strcmp(s->report.status, LESSON_HINT)) {
+            // Put back as it was: an error is not logged or sent a second time.
+            snprintf(s->report.status, sizeof s->report.status, "%s",
+                     s->lesson.status_before[0] ? s->lesson.status_before
+                                                : "lesson closed (L opens it again)");
+            s->report.status_error = s->lesson.status_before[0] && s->lesson.status_before_error;
+            s->report.status_version++;
+        }
     }
 }
 

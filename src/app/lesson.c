@@ -60,6 +60,8 @@ void lesson_init(lesson *l, bool on)
 {
     l->on = on;
     l->step = 0;
+    l->status_before[0] = '\0';
+    l->status_before_error = false;
 }
 
 bool lesson_move(lesson *l, int dir)

@@ -42,9 +42,15 @@ typedef struct lesson_step {
 /* The table, in the article's order. */
 const lesson_step *lesson_step_at(size_t i);
 
+#define LESSON_STATUS_MAX 512
+
 typedef struct lesson {
     bool on;
     size_t step;        // 0 .. LESSON_STEPS - 1
+    // The status line before the lesson's key hint took it, put back when
+    // the lesson closes with the hint still there (input_scores.c).
+    char status_before[LESSON_STATUS_MAX];
+    bool status_before_error;
 } lesson;
 
 void lesson_init(lesson *l, bool on);

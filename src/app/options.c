@@ -228,8 +228,8 @@ int options_parse(int argc, char **argv, app_options *o)
             char extra;
             if (!v || sscanf(v, "%dx%d%c", &w, &h, &extra) != 2 || w < LAYOUT_MIN_W ||
                 h < LAYOUT_MIN_H || w > 16384 || h > 16384) {
-                options_error("--size", "'%s' is not a size like 1280x800 (at least %dx%d)",
-                              v ? v : "", LAYOUT_MIN_W, LAYOUT_MIN_H);
+                options_error("--size", "'%s' is not a size like 1280x800 (at least %dx%d, at "
+                              "most 16384x16384)", v ? v : "", LAYOUT_MIN_W, LAYOUT_MIN_H);
                 return 2;
             }
             o->width = w;

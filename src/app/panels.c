@@ -449,3 +449,14 @@ void panels_of(const app_state *s, double fps, double frame_ms_p99, ui_panels *o
     view_of(s, &out->view);
     scores_panels_of(s, out);
 }
+
+panel_figures panel_caption_figures(int room, int train_w, int test_w, int gap)
+{
+    if (train_w > 0 && test_w > 0 && train_w + gap + test_w <= room)
+        return PANEL_FIGURES_BOTH;
+    if (test_w > 0 && test_w <= room)
+        return PANEL_FIGURES_TEST;
+    if (train_w > 0 && train_w <= room)
+        return PANEL_FIGURES_TRAIN;
+    return PANEL_FIGURES_NONE;
+}

@@ -208,4 +208,18 @@ void panels_of(const struct app_state *s, double fps, double frame_ms_p99, ui_pa
 void panel_progress_of(const struct app_state *s, panel_progress *out);
 void panel_controls_of(const struct app_state *s, panel_controls *out);
 
+/* Which of a chart's two latest figures (train, test) its caption shows
+ * in room pixels, given their widths (0: no such figure yet) and the gap
+ * between them: both when they fit; else the test figure alone (the one
+ * the status line, the log and the model's file call its accuracy, so a
+ * narrow chart never shows a lone training figure that disagrees with
+ * them); else the training figure; else none. */
+typedef enum panel_figures {
+    PANEL_FIGURES_NONE = 0,
+    PANEL_FIGURES_TRAIN = 1,
+    PANEL_FIGURES_TEST = 2,
+    PANEL_FIGURES_BOTH = 3,
+} panel_figures;
+panel_figures panel_caption_figures(int room, int train_w, int test_w, int gap);
+
 #endif

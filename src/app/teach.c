@@ -10,12 +10,10 @@
 
 /* ---- the part's own ----------------------------------------------------- */
 
-void teach_init(teach *t, const char *samples_dir, const char *mnist_dir, const char *fashion_dir,
-                loader_wake_fn wake, void *wake_ctx)
+void teach_init(teach *t, const char *samples_dir, const char *mnist_dir, const char *fashion_dir)
 {
     memset(t, 0, sizeof *t);
     samples_init(&t->samples, samples_dir);
-    finetune_job_init(&t->job, wake, wake_ctx);
     dataset_choice_init(&t->choice, mnist_dir, fashion_dir, samples_dir);
     t->selected = -1;
     t->hover = TEACH_BTN_NONE;
@@ -24,7 +22,6 @@ void teach_init(teach *t, const char *samples_dir, const char *mnist_dir, const 
 
 void teach_destroy(teach *t)
 {
-    finetune_job_destroy(&t->job);
     samples_destroy(&t->samples);
     if (t->have_preview_work)
         augment_work_destroy(&t->preview_work);
@@ -186,21 +183,16 @@ static bool on_mnist(const app_state *s)
     return s->teach.choice.current == 0;
 }
 
-/* FNV-1a over the network's parameters: the weights a fine-tuning started
- * from, told apart from any others (a version number also moves when a
- * trainer made only to evaluate hands back the same weights). */
-static uint64_t params_sig(const mlp *net)
-{
-    uint64_t h = 1469598103934665603ull;
-    const unsigned char *p = (const unsigned char *)net->params;
-    for (size_t i = 0; i < net->n_params * sizeof(float); i++)
-        h = (h ^ p[i]) * 1099511628211ull;
-    return h;
-}
-
+/* Hands the job to the trainer (made from the window's weights if there
+ * is none; a running one is paused by it, and Space trains on from the
+ * result). */
 static void start_job(app_state *s)
 {
     teach *t = &s->teach;
+    if (!app_ensure_trainer(s))
+        return; // it said why
+    if (training_update(&s->train, s->now, &s->model.net))
+        model_slot_touch(&s->model);
     dataset mine;
     dp_error err = {{0}};
     if (!samples_to_dataset(&t->samples, &mine, &err)) {
@@ -213,14 +205,13 @@ static void start_job(app_state *s)
      * batches being theirs pulled MNIST's test accuracy under 0.97 (9 digits
      * of 0, 1 and 7: 0.9693). */
     cfg.replay = TEACH_REPLAY;
-    bool ok = finetune_job_start(&t->job, &s->model.net, &mine, &s->train.data.train,
-                                 &s->train.data.test, &cfg, &err);
+    bool ok = training_finetune(&s->train, &mine, &cfg, &err);
     dataset_destroy(&mine);
     if (!ok) {
         report_status(&s->report, true, "cannot fine-tune: %s", err.msg);
         return;
     }
-    t->model_sig = params_sig(&s->model.net);
+    t->job = true;
     snprintf(t->message, sizeof t->message, "fine-tuning on %zu of your digits and MNIST ...",
              t->samples.count);
     report_status(&s->report, false, "%s", t->message);
@@ -229,7 +220,7 @@ static void start_job(app_state *s)
 void app_teach_finetune(app_state *s)
 {
     teach *t = &s->teach;
-    if (finetune_job_busy(&t->job)) {
+    if (app_teach_busy(s)) {
         report_status(&s->report, false, "fine-tuning already (it takes a few seconds)");
         return;
     }
@@ -257,12 +248,6 @@ void app_teach_finetune(app_state *s)
                       s->model.meta.scale);
         return;
     }
-    // The trainer stops (its newest weights taken first); a new one starts from the result.
-    if (s->train.have_trainer) {
-        if (training_update(&s->train, s->now, &s->model.net))
-            model_slot_touch(&s->model);
-        training_drop_trainer(&s->train);
-    }
     if (s->train.data_state != TRAINING_DATA_LOADED) {
         dp_error err = {{0}};
         if (!training_want_data(&s->train, &err)) {
@@ -279,35 +264,26 @@ void app_teach_finetune(app_state *s)
     start_job(s);
 }
 
-static void finished(app_state *s)
+void app_teach_on_finetune(app_state *s, const trainer_event *ev)
 {
     teach *t = &s->teach;
-    finetune_result r;
-    dp_error err = {{0}};
-    /* A trainer made meanwhile (to evaluate, for the mistakes view) holds
-     * the old weights: it goes, so that no snapshot of it overwrites the
-     * result. */
-    if (s->train.have_trainer) {
-        if (training_update(&s->train, s->now, &s->model.net))
-            model_slot_touch(&s->model);
-        training_drop_trainer(&s->train);
-    }
-    if (!mlp_same_shape(&s->model.net, &t->job.net) ||
-        params_sig(&s->model.net) != t->model_sig) {
-        /* The weights changed meanwhile (training, a reset, another model):
-         * the result belongs to weights no longer shown. */
-        finetune_job_destroy(&t->job);
-        snprintf(t->message, sizeof t->message, "the model changed while fine-tuning: not used");
+    trainer_finetune_report rep;
+    if (!t->job || !training_take_finetune(&s->train, &rep, NULL) || rep.job != ev->finetune_job)
+        return;
+    t->job = false;
+    if (!rep.ok) {
+        snprintf(t->message, sizeof t->message, "fine-tuning failed: %.170s", rep.err.msg);
         report_status(&s->report, true, "%s", t->message);
         return;
     }
-    if (!finetune_job_join(&t->job, &s->model.net, &r, &err)) {
-        snprintf(t->message, sizeof t->message, "fine-tuning failed: %s", err.msg);
-        report_status(&s->report, true, "%s", t->message);
-        return;
-    }
+    /* The fine-tuned weights are the trainer's own now, published before
+     * this event: the newest snapshot has them (or what a Space pressed
+     * meanwhile trained on from them). */
+    training_update(&s->train, s->now, &s->model.net);
     model_slot_touch(&s->model);
     model_slot_mark_trained(&s->model); // work a Reset or a new shape would lose: they ask first
+    s->views.want_eval = true;          // the mistakes of the new weights
+    const finetune_result r = rep.result;
     t->have_result = true;
     t->result = r;
     event_finetune(&s->events, r.samples, r.trained, r.held, r.before_mine, r.after_mine,
@@ -329,9 +305,14 @@ static void finished(app_state *s)
     report_status(&s->report, false, "fine-tuned: %s (Ctrl+S saves)", line);
 }
 
+
 void app_teach_toggle_augment(app_state *s)
 {
     training *tr = &s->train;
+    if (app_teach_busy(s)) { // a new trainer would stop the fine-tuning
+        report_status(&s->report, true, "wait for the fine-tuning to end (a few seconds)");
+        return;
+    }
     tr->next.augment = !tr->next.augment;
     event_augment(&s->events, tr->next.augment);
     bool was_running = training_running(tr);
@@ -342,6 +323,8 @@ void app_teach_toggle_augment(app_state *s)
         training_drop_trainer(tr);
     }
     s->teach.preview_time = -1e9;
+    s->teach.preview_seen = false; // that trainer's batches went with it
+    s->teach.n_preview = 0;
     if (was_running)
         app_toggle_training(s);
     report_status(&s->report, false,
@@ -354,7 +337,7 @@ void app_teach_choose_dataset(app_state *s, size_t i)
     teach *t = &s->teach;
     if (i >= t->choice.count)
         return;
-    if (finetune_job_busy(&t->job)) {
+    if (app_teach_busy(s)) {
         report_status(&s->report, true, "wait for the fine-tuning to end");
         return;
     }
@@ -396,8 +379,10 @@ bool app_teach_drop_folder(app_state *s, const char *path)
     return true;
 }
 
-/* A fresh strip of distorted training digits, as the trainer's feed makes
- * them (the same config), at most once a second. */
+/* The strip: while training, the first images of the batch the trainer
+ * has just trained on (at most once a second, so that they can be looked
+ * at); when not, and nothing of the trainer's is kept, examples distorted
+ * here as the trainer's feed distorts (the same configuration). */
 static void refresh_preview(app_state *s)
 {
     teach *t = &s->teach;
@@ -407,6 +392,30 @@ static void refresh_preview(app_state *s)
     const dataset *d = &s->train.data.train;
     if (d->rows != SAMPLES_SIDE || d->cols != SAMPLES_SIDE)
         return;
+    uint8_t *seen_images = t->seen_buf;
+    trainer_seen seen;
+    if (s->train.have_trainer && s->train.running.augment &&
+        s->model.net.sizes[0] == SAMPLES_PIXELS &&
+        training_take_seen(&s->train, &seen, seen_images)) {
+        if (seen.n == 0) { // a reset: its batches are gone
+            t->preview_seen = false;
+            t->n_preview = 0;
+        } else {
+            size_t n = seen.n < TEACH_PREVIEW ? seen.n : TEACH_PREVIEW;
+            memcpy(t->preview, seen_images, n * SAMPLES_PIXELS);
+            memcpy(t->preview_labels, seen.labels, n);
+            t->n_preview = n;
+            t->preview_seen = true;
+            t->preview_step = seen.global_step;
+            // Counted as the header counts them: after the model's recorded epochs.
+            t->preview_epoch = s->curves.epoch_base + seen.epoch;
+        }
+        t->preview_time = s->now;
+        t->preview_version++;
+        return;
+    }
+    if (training_running(&s->train) || (t->preview_seen && s->train.have_trainer))
+        return; // the trainer's batch stays until its next one
     if (!t->have_preview_work) {
         augment_config cfg = augment_config_default(true, true);
         cfg.field_bank = 0; // a dozen images: a fresh field each
@@ -421,8 +430,34 @@ static void refresh_preview(app_state *s)
         t->preview_labels[i] = d->labels[k];
     }
     t->n_preview = TEACH_PREVIEW;
+    t->preview_seen = false;
     t->preview_time = s->now;
     t->preview_version++;
+}
+
+void teach_preview_caption(const teach *t, bool augment, bool running, char *out, size_t n)
+{
+    if (!augment)
+        snprintf(out, n, "DISTORTIONS OFF (A TURNS THEM ON)");
+    else if (t->n_preview && t->preview_seen && running)
+        snprintf(out, n,
+                 "BATCH %llu: WHAT IT IS TRAINING ON (DISTORTED, EPOCH %zu)|"
+                 "BATCH %llu: WHAT IT IS TRAINING ON|BATCH %llu: TRAINING ON",
+                 (unsigned long long)t->preview_step, t->preview_epoch,
+                 (unsigned long long)t->preview_step, (unsigned long long)t->preview_step);
+    else if (t->n_preview && t->preview_seen)
+        snprintf(out, n,
+                 "BATCH %llu: WHAT IT TRAINED ON LAST (DISTORTED, EPOCH %zu)|"
+                 "BATCH %llu: WHAT IT TRAINED ON LAST|BATCH %llu: TRAINED ON LAST",
+                 (unsigned long long)t->preview_step, t->preview_epoch,
+                 (unsigned long long)t->preview_step, (unsigned long long)t->preview_step);
+    else if (t->n_preview)
+        snprintf(out, n,
+                 "EXAMPLES: TRAINING DIGITS DISTORTED AS TRAINING WILL (SPACE TRAINS)|"
+                 "EXAMPLES OF DISTORTED TRAINING DIGITS|EXAMPLES, DISTORTED");
+    else
+        snprintf(out, n, "DISTORTED DIGITS APPEAR HERE ONCE THE DATA IS READ|"
+                         "DISTORTED DIGITS: ONCE THE DATA IS READ");
 }
 
 void app_teach_update(app_state *s)
@@ -436,15 +471,19 @@ void app_teach_update(app_state *s)
         t->pending = false;
         snprintf(t->message, sizeof t->message, "no MNIST to replay: not fine-tuned");
     }
-    if (finetune_job_finished(&t->job))
-        finished(s);
+    if (t->job && !training_finetune_busy(&s->train)) {
+        // The trainer went with its job (another model, a new shape, Ctrl+Z).
+        t->job = false;
+        snprintf(t->message, sizeof t->message, "fine-tuning stopped: the model was replaced");
+        report_status(&s->report, true, "%s", t->message);
+    }
     if (t->open || training_running(&s->train))
         refresh_preview(s);
 }
 
 bool app_teach_busy(const app_state *s)
 {
-    return finetune_job_busy(&s->teach.job) || s->teach.pending;
+    return s->teach.job || s->teach.pending;
 }
 
 void app_teach_toggle_panel(app_state *s)

@@ -8,11 +8,15 @@
  *                      samples (click one, Delete removes it), the buttons
  *                      below, the last fine-tuning's figures, the preview
  *   F                  fine-tune the model on the samples mixed with MNIST
- *                      replayed (finetune_job.h: on its own thread); the
- *                      figures before and after on a held-out part of the
- *                      samples and on MNIST's test set (a finetune event)
+ *                      replayed, as a job of the trainer thread
+ *                      (trainer_finetune); the figures before and after on
+ *                      a held-out part of the samples and on MNIST's test
+ *                      set (a finetune event)
  *   A                  train on distorted digits (affine + elastic) or not,
- *                      with a strip of such distorted training digits
+ *                      with a strip of the distorted digits: while training,
+ *                      the first of the batch the trainer has just trained
+ *                      on (trainer_take_seen); else examples made here the
+ *                      same way, captioned as examples
  *   D                  the next dataset (dataset_choice.h); a folder of IDX
  *                      files dropped on the window is one too
  *
@@ -29,8 +33,8 @@
 #include "core/augment.h"
 #include "core/finetune.h"
 #include "core/rng.h"
+#include "core/trainer.h"
 #include "dataset_choice.h"
-#include "finetune_job.h"
 #include "layout.h"
 #include "loader.h"
 #include "samples.h"
@@ -69,7 +73,6 @@ typedef struct teach_layout {
 
 typedef struct teach {
     samples samples;
-    finetune_job job;
     dataset_choice choice;
     bool open;                 // the panel is shown
     long selected;             // the sample picked in the panel (-1: none)
@@ -77,7 +80,7 @@ typedef struct teach {
     teach_button hover;
     // Fine-tuning.
     bool pending;              // F pressed while MNIST is read: start when it is
-    uint64_t model_sig;        // the window's weights the job started from (a hash)
+    bool job;                  // handed to the trainer, not reported yet
     bool have_result;
     finetune_result result;
     char message[200];         // the panel's line about it ("fine-tuning 40 digits ..."; a
@@ -91,14 +94,17 @@ typedef struct teach {
     size_t n_preview;
     double preview_time;
     uint64_t preview_version;
+    uint8_t seen_buf[TRAINER_SEEN * SAMPLES_PIXELS]; // what trainer_take_seen copies into
+    bool preview_seen;         // the strip is the trainer's batch, not examples made here
+    uint64_t preview_step;     // that batch's number (trainer_seen.global_step)
+    size_t preview_epoch;
 } teach;
 
 /* Sets up the part: samples kept in samples_dir (NULL: in memory only),
  * MNIST as --data gave it (mnist_dir, or NULL), Fashion-MNIST looked for
- * in fashion_dir. wake goes to the fine-tuning thread. Reads nothing yet. */
-void teach_init(teach *t, const char *samples_dir, const char *mnist_dir, const char *fashion_dir,
-                loader_wake_fn wake, void *wake_ctx);
-/* Stops a fine-tuning in progress (between batches) and frees everything. */
+ * in fashion_dir. Reads nothing yet. */
+void teach_init(teach *t, const char *samples_dir, const char *mnist_dir, const char *fashion_dir);
+/* Frees everything (a fine-tuning in progress is the trainer's, stopped with it). */
 void teach_destroy(teach *t);
 
 /* The panel's arrangement inside the window's layout l. */
@@ -109,5 +115,11 @@ teach_button teach_hit(const teach *t, const teach_layout *tl, float x, float y,
 
 /* The sample shown in thumbnail k (newest first from t->first), or -1. */
 long teach_thumb_sample(const teach *t, size_t k);
+
+/* The strip's caption: what its images are (the trainer's batch while
+ * training, "batch 1234: what it is training on"; examples otherwise),
+ * with shorter forms after '|' for a narrow panel. augment: distortions
+ * are on for training; running: training runs. */
+void teach_preview_caption(const teach *t, bool augment, bool running, char *out, size_t n);
 
 #endif

@@ -39,6 +39,7 @@ void training_drop_trainer(training *t)
         bool was_running = trainer_get_state(&t->trainer) == TRAINER_RUNNING;
         trainer_destroy(&t->trainer);
         t->have_trainer = false;
+        t->finetuning = false; // its job, if any, went with it
         event_trainer_stopped(t->events, was_running, (now_s() - a) * 1e3);
     }
     t->shown_state = TRAINER_IDLE;
@@ -184,6 +185,9 @@ bool training_ensure_trainer(training *t, const mlp *net, dp_error *err)
     t->probe_dirty = true;
     t->snapshot_version = 0;
     t->pred_version = 0;
+    t->finetuning = false;
+    t->finetune_version = 0;
+    t->seen_version = 0;
     t->shown_state = TRAINER_IDLE;
     t->epochs_planned = tc.epochs;
     return true;
@@ -373,6 +377,10 @@ bool training_next_event(training *t, trainer_event *ev)
         t->have_progress = true;
         t->epochs_planned = ev->epochs;
         break;
+    case TRAINER_EV_FINETUNE:
+        t->finetuning = false;
+        t->shown_state = trainer_get_state(&t->trainer);
+        break;
     case TRAINER_EV_DONE:
     case TRAINER_EV_EVAL:
     case TRAINER_EV_PROBE:
@@ -410,4 +418,32 @@ double training_epochs_done(const training *t)
         return 0.0;
     return (double)(t->last_event.epoch - 1) +
            (double)t->last_event.step / (double)t->last_event.steps_per_epoch;
+}
+
+bool training_finetune(training *t, const dataset *mine, const finetune_config *cfg,
+                       dp_error *err)
+{
+    if (!t->have_trainer)
+        return dp_fail(err, "no trainer to fine-tune with");
+    if (!trainer_finetune(&t->trainer, mine, cfg, err))
+        return false;
+    t->finetuning = true;
+    t->shown_state = trainer_get_state(&t->trainer); // paused, if it ran
+    return true;
+}
+
+bool training_finetune_busy(const training *t)
+{
+    return t->have_trainer && t->finetuning;
+}
+
+bool training_take_finetune(training *t, trainer_finetune_report *out, mlp *weights)
+{
+    return t->have_trainer &&
+           trainer_take_finetune(&t->trainer, out, weights, &t->finetune_version);
+}
+
+bool training_take_seen(training *t, trainer_seen *out, uint8_t *images)
+{
+    return t->have_trainer && trainer_take_seen(&t->trainer, out, images, &t->seen_version);
 }

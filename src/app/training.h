@@ -74,6 +74,10 @@ typedef struct training {
     uint64_t probe_sent;                 // the input version given to the probe
     bool probe_dirty;
     uint64_t pred_version;               // of the test-set answers taken
+    // Issue 13: fine-tuning as the trainer's job, the batches it sees.
+    bool finetuning;                     // a job handed to the trainer has not reported
+    uint64_t finetune_version;           // of the job report taken
+    uint64_t seen_version;               // of the batch images taken
     // Where training stood when the weights last taken were made, and
     // where the next trainer starts (issue 11: a save records how far
     // training had got; continuing goes on from there).
@@ -178,6 +182,23 @@ bool training_request_eval(training *t);
 /* The newest test-set answers (data.test.count each) if newer than the
  * ones taken before. */
 bool training_take_predictions(training *t, uint8_t *predicted, float *confidence);
+
+/* Issue 13: fine-tunes the trainer's network on mine (copied) as its job
+ * (trainer_finetune: a run is paused first; training_ensure_trainer made
+ * the trainer). A TRAINER_EV_FINETUNE event says when it is done, and
+ * training_take_finetune gives its report. False with err without a
+ * trainer or when it cannot start. */
+bool training_finetune(training *t, const dataset *mine, const finetune_config *cfg,
+                       dp_error *err);
+/* A job handed to the trainer that has not reported (false once the
+ * trainer is dropped: its job went with it). */
+bool training_finetune_busy(const training *t);
+/* The newest job report, if not taken yet (and the fine-tuned weights
+ * into weights when not NULL and it succeeded). */
+bool training_take_finetune(training *t, trainer_finetune_report *out, mlp *weights);
+/* The trainer's newest distorted batch (trainer_take_seen) if not taken
+ * yet; images has room for TRAINER_SEEN of the network's inputs. */
+bool training_take_seen(training *t, trainer_seen *out, uint8_t *images);
 
 /* How far training is, in epochs of the run (for --screenshot-after-epoch). */
 double training_epochs_done(const training *t);

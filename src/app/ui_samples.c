@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "ui.h"
+#include "ui_views.h"
 
 #define SAMPLES_ATLAS_COLS 16
 #define SAMPLES_ATLAS_ROWS 7 // 6 rows of samples (TEACH_MAX_THUMBS), 1 of the preview
@@ -26,6 +27,8 @@ uint64_t ui_samples_key(const app_state *s)
     UI_SIG(h, s->train.next.augment);
     bool busy = app_teach_busy(s);
     UI_SIG(h, busy);
+    bool running = training_running(&s->train); // the strip's caption says which
+    UI_SIG(h, running);
     h = ui_sig(h, t->message, strlen(t->message));
     UI_SIG(h, s->layout);
     return h;
@@ -181,17 +184,23 @@ void ui_draw_samples(ui_ctx *u, const app_state *s)
         text_draw_in(u->text, FONT_SMALL, num, bot, n ? UI_GOOD : UI_FAINT, TEXT_CENTER);
     }
 
+    /* Wrapped to the grid's width: at 900 x 600 the hint's lines ran past
+     * the panel's right edge. */
+    SDL_Rect grid = ui_rect(tl.grid);
     if (t->samples.broken) {
-        ui_clip(u, ui_rect(tl.grid));
-        text_draw_in(u->text, FONT_BODY, t->samples.broken_msg,
-                     (SDL_Rect){tl.grid.x, tl.grid.y, tl.grid.w, ui_px(u, 24)}, UI_BAD, TEXT_LEFT);
+        ui_clip(u, grid);
+        uv_text_wrap(u, FONT_BODY, t->samples.broken_msg, grid, grid.y, UI_BAD);
         ui_unclip(u);
     } else if (t->samples.count == 0) {
-        text_draw_in(u->text, FONT_BODY, "Draw a digit, then Ctrl+its digit keeps it here.",
-                     (SDL_Rect){tl.grid.x, tl.grid.y, tl.grid.w, ui_px(u, 24)}, UI_DIM, TEXT_LEFT);
-        text_draw_in(u->text, FONT_BODY, "A few of each, then F teaches the model your hand.",
-                     (SDL_Rect){tl.grid.x, tl.grid.y + ui_px(u, 22), tl.grid.w, ui_px(u, 24)},
-                     UI_DIM, TEXT_LEFT);
+        static const char *const hint[] = {
+            "Draw a digit, then Ctrl+its digit keeps it here. A few of each, then F teaches the "
+            "model your hand.",
+            "Draw a digit; Ctrl+its digit keeps it. A few of each, then F teaches the model.",
+            "Ctrl+digit keeps a drawing; F teaches them.",
+        };
+        ui_clip(u, grid);
+        uv_text_wrap_alt(u, FONT_BODY, hint, 3, grid, grid.y, UI_DIM);
+        ui_unclip(u);
     }
     for (size_t k = 0; k < tl.n_thumbs && u->samples_tex; k++) {
         long i = teach_thumb_sample(t, k);
@@ -229,14 +238,11 @@ void ui_draw_samples(ui_ctx *u, const app_state *s)
                             "F fine-tunes the model on them.";
     fit_text(u, FONT_BODY, msg, ui_rect(tl.result), t->have_result ? UI_GOOD : UI_DIM);
 
-    fit_text(u, FONT_CAPTION,
-             s->train.next.augment
-                 ? (t->n_preview ? "WHAT THE NETWORK SEES: DISTORTED TRAINING DIGITS|"
-                                   "DISTORTED TRAINING DIGITS"
-                                 : "DISTORTED DIGITS APPEAR HERE ONCE THE DATA IS READ|"
-                                   "DISTORTED DIGITS: ONCE THE DATA IS READ")
-                 : "DISTORTIONS OFF (A TURNS THEM ON)",
-             ui_rect(tl.preview_caption), UI_DIM);
+    char caption[320];
+    teach_preview_caption(t, s->train.next.augment, training_running(&s->train), caption,
+                          sizeof caption);
+    fit_text(u, FONT_CAPTION, caption, ui_rect(tl.preview_caption),
+             t->preview_seen && training_running(&s->train) ? UI_TRAIN : UI_DIM);
     for (size_t k = 0; k < TEACH_PREVIEW && s->train.next.augment && u->samples_tex; k++) {
         SDL_Rect dst = ui_rect(tl.preview[k]);
         if (k >= t->n_preview) {

@@ -162,22 +162,28 @@ void ui_scores_draw_chance(ui_ctx *u, const app_state *s, const ui_chart *c)
         return;
     float chance = 0.1f;
     int x = c->plot.x + ui_px(u, 4);
-    if (chance >= c->y0) {
-        float y = ui_chart_y(c, chance);
-        ui_dot(u, (float)c->plot.x + (float)ui_px(u, 3.5f), y, (float)ui_px(u, 3.5f), UI_TEXT);
-        text_draw(u->text, FONT_SMALL, l->chance, x + ui_px(u, 4), (int)y - th - ui_px(u, 2),
-                  UI_TEXT, TEXT_LEFT);
-        return;
-    }
-    // The chart starts above 10 %: said at its foot, by epoch 0.
+    /* The longest wording that fits whole in the plot from where it starts
+     * (the full one ran out of a 1280 x 800 window's chart, cut after
+     * "random weights: 9"). */
+    bool beside = chance >= c->y0;
+    int room = c->plot.x + c->plot.w - ui_px(u, 4) - (beside ? x + ui_px(u, 4) : x);
     const char *txt = NULL;
     const char *const tries[] = {l->chance, l->chance_mid, l->chance_short};
     int tw = 0;
     for (size_t k = 0; k < 3 && !txt; k++) {
         text_size(u->text, FONT_SMALL, tries[k], &tw, NULL);
-        if (tw <= c->plot.w - ui_px(u, 8))
+        if (tw <= room)
             txt = tries[k];
     }
+    if (beside) {
+        float y = ui_chart_y(c, chance);
+        ui_dot(u, (float)c->plot.x + (float)ui_px(u, 3.5f), y, (float)ui_px(u, 3.5f), UI_TEXT);
+        if (txt)
+            text_draw(u->text, FONT_SMALL, txt, x + ui_px(u, 4), (int)y - th - ui_px(u, 2),
+                      UI_TEXT, TEXT_LEFT);
+        return;
+    }
+    // The chart starts above 10 %: said at its foot, by epoch 0.
     if (!txt)
         return;
     int y = c->plot.y + c->plot.h - th - ui_px(u, 3);

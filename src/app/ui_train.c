@@ -73,7 +73,8 @@ static int legend(ui_ctx *u, int x_right, int y, const char *label, SDL_Color c)
 
 /* The latest train and test figures after a chart's caption, and the
  * legend at the right where it still fits (the figures carry the same
- * colours, so a narrow chart keeps them and drops the legend). */
+ * colours, so a narrow chart keeps them and drops the legend; too narrow
+ * for both, it keeps the test figure: panel_caption_figures). */
 static void caption_values(ui_ctx *u, SDL_Rect panel, const char *caption, const char *train,
                            const char *test)
 {
@@ -82,12 +83,15 @@ static void caption_values(ui_ctx *u, SDL_Rect panel, const char *caption, const
     int x = panel.x + ui_px(u, 12) + cw + ui_px(u, 14);
     int y = panel.y + ui_px(u, 8);
     int end = panel.x + panel.w - ui_px(u, 10);
-    int w;
-    text_size(u->text, FONT_MONO, train, &w, NULL);
-    if (train[0] && x + w <= end)
-        x += text_draw(u->text, FONT_MONO, train, x, y, UI_TRAIN, TEXT_LEFT) + ui_px(u, 10);
-    text_size(u->text, FONT_MONO, test, &w, NULL);
-    if (test[0] && x + w <= end)
+    int train_w = 0, test_w = 0, gap = ui_px(u, 10);
+    if (train[0])
+        text_size(u->text, FONT_MONO, train, &train_w, NULL);
+    if (test[0])
+        text_size(u->text, FONT_MONO, test, &test_w, NULL);
+    panel_figures shown = panel_caption_figures(end - x, train_w, test_w, gap);
+    if (shown & PANEL_FIGURES_TRAIN)
+        x += text_draw(u->text, FONT_MONO, train, x, y, UI_TRAIN, TEXT_LEFT) + gap;
+    if (shown & PANEL_FIGURES_TEST)
         x += text_draw(u->text, FONT_MONO, test, x, y, UI_ACCENT, TEXT_LEFT);
     int tw, rw;
     text_size(u->text, FONT_SMALL, "test", &tw, NULL);

@@ -107,7 +107,7 @@ bool app_state_init(app_state *s, const app_config *cfg, int w, int h, float sca
     scores_init(&s->scores);
     lesson_init(&s->lesson, false);
     recent_load(&s->recent);
-    teach_init(&s->teach, cfg->samples_dir, cfg->data_dir, cfg->fashion_dir, wake, wake_ctx);
+    teach_init(&s->teach, cfg->samples_dir, cfg->data_dir, cfg->fashion_dir);
     s->draw_w = w;
     s->draw_h = h;
     s->scale = scale;
@@ -121,7 +121,6 @@ bool app_state_init(app_state *s, const app_config *cfg, int w, int h, float sca
 
 void app_state_stop_threads(app_state *s)
 {
-    finetune_job_destroy(&s->teach.job); // it reads MNIST: stopped before the data goes
     training_destroy(&s->train); // leaves it as training_init would, without data
     loader_destroy(&s->model.loader);
 }
@@ -696,6 +695,9 @@ static void drain_trainer(app_state *s)
             if (ev.has_confusion)
                 on_confusion(s, &ev, s->curves.epoch_base + ev.epochs_done);
             app_on_eval(s, &ev);
+            break;
+        case TRAINER_EV_FINETUNE:
+            app_teach_on_finetune(s, &ev);
             break;
         case TRAINER_EV_PROBE:
             // A report for an earlier drawing (its tag is that input's version) is late.

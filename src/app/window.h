@@ -269,6 +269,7 @@ void app_teach_start(app_state *s);
 void app_teach_label(app_state *s, int digit);
 bool app_teach_delete(app_state *s, long i);
 void app_teach_finetune(app_state *s);
+void app_teach_on_finetune(app_state *s, const trainer_event *ev); // the trainer's job ended
 void app_teach_toggle_augment(app_state *s);
 void app_teach_choose_dataset(app_state *s, size_t i);
 void app_teach_next_dataset(app_state *s);

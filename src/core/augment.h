@@ -117,4 +117,17 @@ void augment_warp(uint8_t *out, const uint8_t *in, const float m[6], const float
  * With neither, a copy. The same r state and w history give the same bytes. */
 void augment_image(uint8_t *out, const uint8_t *in, augment_work *w, dp_rng *r);
 
+/* augment_image, and the copy's non-zero pixels listed as a sparse batch
+ * lists one sample's: their positions, ascending, in index and their bytes
+ * through table (dataset_scale_table) in value. Returns how many. index and
+ * value need room for rows * cols entries and 16 more (each the spare slots
+ * of mlp_sparse_init): writes may run past the last entry. table_div255
+ * says table is dataset_scale_table's for DATASET_DEFAULT_SCALE (b / 255,
+ * computed instead of looked up). The same entries as
+ * dataset_batch_sparse_scaled gives for out, found as the pixels are made
+ * instead of by a second pass over them. */
+size_t augment_image_sparse(uint8_t *out, const uint8_t *in, augment_work *w, dp_rng *r,
+                            const float table[256], bool table_div255, uint16_t *index,
+                            float *value);
+
 #endif

@@ -39,6 +39,10 @@
 #define AUGMENT_FEED_SLOTS 16
 #define AUGMENT_FEED_RING_BYTES ((size_t)64 << 20)
 
+/* How long a consumer that finds no batch ready watches for one before it
+ * sleeps, in microseconds: about one batch of 32 distorted images. */
+#define AUGMENT_FEED_SPIN_US 200.0
+
 /* One batch of distorted samples. */
 typedef struct augment_batch {
     size_t max_batch, pixels;
@@ -64,6 +68,8 @@ typedef struct augment_feed {
     const dataset *data; // not owned; read only
     size_t batch, pixels, steps_per_epoch;
     double input_scale;  // what an input byte is multiplied by (train_config's)
+    float table[256];    // each byte's input value (dataset_scale_table)
+    bool table_div255;   // table is b / 255 (DATASET_DEFAULT_SCALE)
     // The producer's own: the order, the generators, the scratch.
     uint32_t *order;       // (data->count)
     dp_rng shuffle_rng;    // the same stream as a train_session's
@@ -74,6 +80,8 @@ typedef struct augment_feed {
     augment_batch slots[AUGMENT_FEED_SLOTS];
     size_t n_slots;        // the ring's size, 2 to AUGMENT_FEED_SLOTS
     size_t head, ready;    // under mu
+    _Atomic size_t ready_hint; // ready, stored whenever it changes: a consumer
+                               // finding none watches it before sleeping
     bool producer_waiting; // under mu: the ring was full and the producer waits
     pthread_mutex_t mu;
     pthread_cond_t filled, emptied;
@@ -85,6 +93,7 @@ typedef struct augment_feed {
     uint64_t taken;        // batches taken
     uint64_t waited;       // of which the trainer found none ready and waited
     double wait_us;        // for this long in all
+    double spin_us;        // of which watching, on the CPU (the rest asleep)
 } augment_feed;
 
 /* Sets up the ring for batches of `batch` samples of data (which must
@@ -110,5 +119,10 @@ void augment_feed_destroy(augment_feed *f);
  * stopped (batches finished before are dropped). Called by one consumer
  * thread at a time. */
 bool augment_feed_next(augment_feed *f, augment_batch *b);
+
+/* Whether the producer has filled the ring and rests (or has stopped): it
+ * takes no CPU until a batch is taken. For digitpad bench, which times
+ * runs in turn and waits for the others' producers to rest first. */
+bool augment_feed_resting(augment_feed *f);
 
 #endif

@@ -2,8 +2,10 @@
  * the format asked for. */
 #include "model_any.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "fmt.h"
 #include "fmt_internal.h"
@@ -63,14 +65,74 @@ const char *model_format_name(model_format f)
     return "digitpad";
 }
 
+/* A picture's kind by its first bytes ("PNG picture"), or NULL. */
+static const char *picture_kind(const uint8_t *buf, size_t len)
+{
+    if (len >= 4 && !memcmp(buf, "\x89PNG", 4))
+        return "PNG picture";
+    if (len >= 3 && !memcmp(buf, "\xff\xd8\xff", 3))
+        return "JPEG picture";
+    if (len >= 6 && (!memcmp(buf, "GIF87a", 6) || !memcmp(buf, "GIF89a", 6)))
+        return "GIF picture";
+    if (len >= 14 && !memcmp(buf, "BM", 2))
+        return "BMP picture";
+    if (len >= 3 && buf[0] == 'P' && buf[1] >= '1' && buf[1] <= '6' &&
+        (buf[2] == ' ' || buf[2] == '\n' || buf[2] == '\r' || buf[2] == '\t'))
+        return "PGM/PNM picture";
+    return NULL;
+}
+
+/* Content that none of the readers takes, said as such: a picture by its
+ * kind, anything else that does not start as JSON does as not a model
+ * (rather than "not JSON: syntax error at line 1, column 1" for an ONNX
+ * file's worth of random bytes or a PNG dropped on the window). */
+static bool refuse_unknown(const uint8_t *buf, size_t len, dp_error *err)
+{
+    size_t i = 0;
+    if (len >= 3 && !memcmp(buf, "\xef\xbb\xbf", 3))
+        i = 3;
+    while (i < len && (buf[i] == ' ' || buf[i] == '\n' || buf[i] == '\r' || buf[i] == '\t'))
+        i++;
+    if (i == len || buf[i] == '{' || buf[i] == '[')
+        return true; // empty, or JSON or meant to be: its reader says what is wrong
+    const char *kind = picture_kind(buf, len);
+    if (kind)
+        return dp_fail(err, "a %s, not a model (digitpad predict reads pictures)", kind);
+    return dp_fail(err, "not a model digitpad reads: neither JSON (digitpad, TF.js) nor "
+                        "Keras (.keras, .h5) nor ONNX");
+}
+
+/* A folder given as a model: TF.js keeps a model as a folder, read from
+ * its model.json (what `digitpad convert --to tfjs` writes). */
+static void folder_hint(const char *path, dp_error *err)
+{
+    struct stat st;
+    if (!err || stat(path, &st) != 0 || !S_ISDIR(st.st_mode))
+        return;
+    char json[4096];
+    size_t n = strlen(path);
+    while (n > 1 && path[n - 1] == '/')
+        n--;
+    if ((size_t)snprintf(json, sizeof json, "%.*s/model.json", (int)n, path) >= sizeof json)
+        return;
+    if (stat(json, &st) == 0 && S_ISREG(st.st_mode))
+        dp_fail(err, "is a folder; a TF.js model is read from its model.json (%s)", json);
+}
+
 bool model_any_load(const char *path, mlp *net, model_meta *meta, model_format *format,
                     dp_error *err)
 {
     uint8_t *buf;
     size_t len;
-    if (!dp_read_file(path, MODEL_FILE_MAX_BYTES, &buf, &len, err))
+    if (!dp_read_file(path, MODEL_FILE_MAX_BYTES, &buf, &len, err)) {
+        folder_hint(path, err);
         return false;
+    }
     model_format f = model_format_detect(buf, len);
+    if (f == MODEL_FORMAT_DIGITPAD && !refuse_unknown(buf, len, err)) {
+        free(buf);
+        return false;
+    }
     bool ok;
     switch (f) {
     case MODEL_FORMAT_KERAS:

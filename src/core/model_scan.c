@@ -535,7 +535,12 @@ bool model_scan_text(const uint8_t *buf, size_t len, model_scan *out, dp_error *
                 col++;
             }
         }
-        dp_fail(err, "not JSON: syntax error at line %zu, column %zu", line, col);
+        // Stopped by the end of the text: a file cut short (a copy or a save that did not finish).
+        if (s.i >= len)
+            dp_fail(err, "not JSON: the text ends at line %zu, column %zu before the JSON does "
+                         "(a truncated file?)", line, col);
+        else
+            dp_fail(err, "not JSON: syntax error at line %zu, column %zu", line, col);
     }
     if (ok) {
         size_t after = s.i;

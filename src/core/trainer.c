@@ -10,6 +10,12 @@
 
 #include "clock.h"
 
+// Issue 13's parts (at the end of this file).
+static void publish_seen(trainer *t, bool epoch_done);
+static void forget_seen(trainer *t);
+static bool finetune_comes_first(trainer *t);
+static void run_finetune(trainer *t);
+
 static double now_s(void)
 {
     return dp_clock_seconds();
@@ -215,6 +221,7 @@ static void do_reset(trainer *t)
     mlp_init_glorot(&t->net, t->cfg.init_seed + t->resets);
     train_session_reset(&t->sess);
     t->global_step = 0;
+    forget_seen(t);
     publish(t);
     trainer_event ev;
     base_event(t, &ev, TRAINER_EV_RESET);
@@ -393,6 +400,7 @@ static void single_step(trainer *t, double *epoch_t0)
     float loss = train_session_step(&t->sess, &epoch_done);
     t->global_step++;
     publish(t);
+    publish_seen(t, epoch_done);
     if (atomic_load(&t->probe_on))
         report_probe(t);
 
@@ -445,7 +453,7 @@ static void *trainer_thread(void *arg)
         pthread_mutex_lock(&t->lock);
         while (!atomic_load(&t->cmd_stop) && !atomic_load(&t->cmd_reset) &&
                !atomic_load(&t->cmd_eval) && !atomic_load(&t->cmd_run) &&
-               !atomic_load(&t->cmd_step)) {
+               !atomic_load(&t->cmd_step) && !atomic_load(&t->cmd_finetune)) {
             if (t->unpublished) // a pause: the window gets the weights it paused at
                 publish(t);
             if (t->unreported) { // and where they are
@@ -466,6 +474,10 @@ static void *trainer_thread(void *arg)
         pthread_mutex_unlock(&t->lock);
         if (atomic_load(&t->cmd_stop))
             break;
+        if (atomic_load(&t->cmd_finetune) && finetune_comes_first(t)) {
+            run_finetune(t);
+            continue;
+        }
         if (atomic_exchange(&t->cmd_reset, false)) {
             // The state first, so whoever sees the RESET event sees IDLE
             // (unless a start came after the reset).
@@ -517,6 +529,7 @@ static void *trainer_thread(void *arg)
                       epoch_done;
         if (report || now - last_publish > 0.05) {
             publish(t);
+            publish_seen(t, epoch_done);
             last_publish = now;
         }
         if (report && atomic_load(&t->probe_on))
@@ -563,6 +576,8 @@ bool trainer_init(trainer *t, const trainer_config *cfg, const mlp *start, const
     atomic_init(&t->lr, cfg->train.lr);
     atomic_init(&t->batch, cfg->train.batch);
     atomic_init(&t->epochs, 0);
+    atomic_init(&t->cmd_finetune, false);
+    atomic_init(&t->finetune_busy, false);
 
     int made_slots = 0;
     size_t n_test = data->test.count ? data->test.count : 1;
@@ -575,8 +590,10 @@ bool trainer_init(trainer *t, const trainer_config *cfg, const mlp *start, const
     t->probe_local = calloc(start->sizes[0], sizeof *t->probe_local);
     t->probe_scratch = calloc(2 * width, sizeof *t->probe_scratch);
     t->probe_probs = calloc(start->sizes[start->n_layers], sizeof *t->probe_probs);
+    t->seen_images = calloc(TRAINER_SEEN * start->sizes[0], 1);
     bool ok = (t->predicted && t->confidence && t->scratch_pred && t->scratch_conf &&
-               t->probe_x && t->probe_local && t->probe_scratch && t->probe_probs) ||
+               t->probe_x && t->probe_local && t->probe_scratch && t->probe_probs &&
+               t->seen_images) ||
               dp_fail(err, "out of memory for the test answers");
     ok = ok && mlp_clone(&t->net, start, err);
     if (ok)
@@ -605,6 +622,8 @@ bool trainer_init(trainer *t, const trainer_config *cfg, const mlp *start, const
         locks = locks && pthread_mutex_init(&t->ring_lock, NULL) == 0;
         locks = locks && pthread_mutex_init(&t->pred_lock, NULL) == 0;
         locks = locks && pthread_mutex_init(&t->probe_lock, NULL) == 0;
+        locks = locks && pthread_mutex_init(&t->seen_lock, NULL) == 0;
+        locks = locks && pthread_mutex_init(&t->ft_lock, NULL) == 0;
         ok = locks || dp_fail(err, "cannot create a lock");
     }
     if (ok) {
@@ -627,6 +646,7 @@ bool trainer_init(trainer *t, const trainer_config *cfg, const mlp *start, const
         free(t->probe_local);
         free(t->probe_scratch);
         free(t->probe_probs);
+        free(t->seen_images);
         return false;
     }
     t->thread_started = true;
@@ -668,6 +688,12 @@ void trainer_destroy(trainer *t)
     mlp_destroy(&t->net);
     mlp_destroy(&t->before);
     free(t->step_scratch);
+    pthread_mutex_destroy(&t->seen_lock);
+    pthread_mutex_destroy(&t->ft_lock);
+    free(t->seen_images);
+    dataset_destroy(&t->ft_mine); // a job asked for and never started
+    mlp_destroy(&t->ft_work);
+    mlp_destroy(&t->ft_net);
     memset(t, 0, sizeof *t);
 }
 
@@ -732,6 +758,7 @@ void trainer_reset(trainer *t)
     pthread_mutex_lock(&t->lock);
     atomic_store(&t->cmd_run, false);
     atomic_store(&t->cmd_reset, true);
+    t->reset_seq = ++t->cmd_seq; // after a fine-tuning asked for before it
     // Idle from now on, as trainer_start is RUNNING at once; a start given
     // after this reset (and before the thread gets to it) wins again.
     if (atomic_load(&t->state) != TRAINER_STOPPED)
@@ -743,4 +770,175 @@ void trainer_reset(trainer *t)
 trainer_state trainer_get_state(trainer *t)
 {
     return (trainer_state)atomic_load(&t->state);
+}
+
+/* ---- issue 13: the batch the network sees, fine-tuning as a job -------- */
+
+/* After a batch (its weights just published): when it was distorted, its
+ * first images as they went into the network, for trainer_take_seen. */
+static void publish_seen(trainer *t, bool epoch_done)
+{
+    const augment_batch *b = &t->sess.fed;
+    if (!t->sess.feed || b->n == 0 || b->pixels != t->net.sizes[0])
+        return;
+    size_t n = b->n < TRAINER_SEEN ? b->n : TRAINER_SEEN;
+    pthread_mutex_lock(&t->seen_lock);
+    memcpy(t->seen_images, b->images, n * b->pixels);
+    memcpy(t->seen.labels, b->labels, n);
+    t->seen.n = n;
+    t->seen.rows = t->data->train.rows;
+    t->seen.cols = t->data->train.cols;
+    t->seen.global_step = t->global_step;
+    // The session's count, not the batch's: a new batch size restarts the feed's.
+    t->seen.epoch = epoch_done ? t->sess.epoch : t->sess.epoch + 1;
+    t->seen.step = epoch_done ? t->sess.steps_per_epoch : t->sess.step;
+    t->seen_version++;
+    pthread_mutex_unlock(&t->seen_lock);
+}
+
+static void forget_seen(trainer *t)
+{
+    pthread_mutex_lock(&t->seen_lock);
+    memset(&t->seen, 0, sizeof t->seen);
+    t->seen_version++;
+    pthread_mutex_unlock(&t->seen_lock);
+}
+
+bool trainer_take_seen(trainer *t, trainer_seen *out, uint8_t *images, uint64_t *have_version)
+{
+    bool took = false;
+    pthread_mutex_lock(&t->seen_lock);
+    if (t->seen_version > *have_version) {
+        *out = t->seen;
+        memcpy(images, t->seen_images, t->seen.n * t->net.sizes[0]);
+        *have_version = t->seen_version;
+        took = true;
+    }
+    pthread_mutex_unlock(&t->seen_lock);
+    return took;
+}
+
+/* A waiting job goes before a waiting reset when it was asked for first. */
+static bool finetune_comes_first(trainer *t)
+{
+    pthread_mutex_lock(&t->lock);
+    bool first = !atomic_load(&t->cmd_reset) || t->ft_seq < t->reset_seq;
+    pthread_mutex_unlock(&t->lock);
+    return first;
+}
+
+/* The job: finetune() on a copy of the thread's weights; the copy becomes
+ * them only when it succeeded, and the report and the weights are kept
+ * for trainer_take_finetune before the event says so. */
+static void run_finetune(trainer *t)
+{
+    pthread_mutex_lock(&t->lock);
+    dataset mine = t->ft_mine;
+    memset(&t->ft_mine, 0, sizeof t->ft_mine);
+    finetune_config cfg = t->ft_cfg;
+    trainer_finetune_report rep;
+    memset(&rep, 0, sizeof rep);
+    rep.job = t->ft_jobs;
+    atomic_store(&t->cmd_finetune, false);
+    pthread_mutex_unlock(&t->lock);
+
+    bool ok = t->ft_work.params || mlp_clone(&t->ft_work, &t->net, &rep.err);
+    if (ok) {
+        mlp_copy_params(&t->ft_work, &t->net);
+        ok = finetune(&t->ft_work, &mine, &t->data->train, &t->data->test, &cfg, &rep.result,
+                      &t->cmd_stop, &rep.err);
+    }
+    if (ok) {
+        mlp_copy_params(&t->net, &t->ft_work);
+        publish(t);
+    }
+    rep.ok = ok;
+    pthread_mutex_lock(&t->ft_lock);
+    if (ok && !t->ft_net.params && !mlp_clone(&t->ft_net, &t->net, NULL))
+        memset(&t->ft_net, 0, sizeof t->ft_net); // the weights are published all the same
+    else if (ok)
+        mlp_copy_params(&t->ft_net, &t->net);
+    t->ft_report = rep;
+    t->ft_version++;
+    pthread_mutex_unlock(&t->ft_lock);
+    dataset_destroy(&mine);
+    atomic_store(&t->finetune_busy, false);
+
+    trainer_event ev;
+    base_event(t, &ev, TRAINER_EV_FINETUNE);
+    ev.finetune_job = rep.job;
+    ev.finetune_ok = ok;
+    push_event(t, &ev);
+}
+
+uint64_t trainer_finetune(trainer *t, const dataset *mine, const finetune_config *cfg,
+                          dp_error *err)
+{
+    double scale = t->cfg.train.input_scale;
+    if (scale != 0 && fabs(scale - DATASET_DEFAULT_SCALE) > 1e-12)
+        return dp_fail(err, "fine-tuning feeds pixels / 255: this network takes them times %g",
+                       scale);
+    if (mine->count < 2)
+        return dp_fail(err, "%zu samples: fine-tuning needs at least 2 (one to judge by)",
+                       mine->count);
+    size_t px = mine->rows * mine->cols;
+    if (px != t->net.sizes[0])
+        return dp_fail(err, "the samples' %zu pixels do not fit the network's %zu inputs", px,
+                       t->net.sizes[0]);
+    if (atomic_load(&t->finetune_busy))
+        return dp_fail(err, "fine-tuning already");
+    dataset copy = *mine;
+    copy.images = malloc(mine->count * px);
+    copy.labels = malloc(mine->count);
+    if (!copy.images || !copy.labels) {
+        free(copy.images);
+        free(copy.labels);
+        return dp_fail(err, "out of memory for %zu samples", mine->count);
+    }
+    memcpy(copy.images, mine->images, mine->count * px);
+    memcpy(copy.labels, mine->labels, mine->count);
+
+    uint64_t job = 0;
+    pthread_mutex_lock(&t->lock);
+    if (!atomic_load(&t->finetune_busy) && atomic_load(&t->state) != TRAINER_STOPPED &&
+        !atomic_load(&t->cmd_stop)) {
+        t->ft_mine = copy;
+        t->ft_cfg = *cfg;
+        job = ++t->ft_jobs;
+        t->ft_seq = ++t->cmd_seq;
+        atomic_store(&t->finetune_busy, true);
+        atomic_store(&t->cmd_finetune, true);
+        // Paused first: the job runs between batches, while paused or idle.
+        atomic_store(&t->cmd_run, false);
+        int running = TRAINER_RUNNING;
+        atomic_compare_exchange_strong(&t->state, &running, TRAINER_PAUSED);
+        pthread_cond_signal(&t->wake);
+    }
+    pthread_mutex_unlock(&t->lock);
+    if (!job) {
+        dataset_destroy(&copy);
+        return dp_fail(err, "fine-tuning already");
+    }
+    return job;
+}
+
+bool trainer_finetune_busy(trainer *t)
+{
+    return atomic_load(&t->finetune_busy);
+}
+
+bool trainer_take_finetune(trainer *t, trainer_finetune_report *out, mlp *weights,
+                           uint64_t *have_version)
+{
+    bool took = false;
+    pthread_mutex_lock(&t->ft_lock);
+    if (t->ft_version > *have_version) {
+        *out = t->ft_report;
+        if (weights && out->ok && t->ft_net.params && mlp_same_shape(weights, &t->ft_net))
+            mlp_copy_params(weights, &t->ft_net);
+        *have_version = t->ft_version;
+        took = true;
+    }
+    pthread_mutex_unlock(&t->ft_lock);
+    return took;
 }

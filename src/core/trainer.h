@@ -29,6 +29,7 @@
 
 #include "dataset.h"
 #include "error.h"
+#include "finetune.h"
 #include "mlp.h"
 #include "train.h"
 
@@ -53,6 +54,7 @@ typedef enum trainer_event_kind {
     TRAINER_EV_SINGLE, // one batch trained by trainer_step: what it was and what it did
     TRAINER_EV_SETTING, // the lr or batch asked for took effect before this batch (lr, batch,
                         // sample: from where), or the batch could not be made (batch_refused)
+    TRAINER_EV_FINETUNE, // a trainer_finetune job ended (trainer_take_finetune has its report)
 } trainer_event_kind;
 
 #define TRAINER_PROBE_CLASSES 16
@@ -91,7 +93,30 @@ typedef struct trainer_event {
     double lr;               // SETTING: the learning rate from here on
     bool batch_refused;      // SETTING: batches of the size asked could not be made; batch
                              // is the size kept
+    uint64_t finetune_job;   // FINETUNE: the job's number (trainer_finetune's)
+    bool finetune_ok;        // FINETUNE: it finished and its weights are the thread's now
 } trainer_event;
+
+/* Issue 13: the first images of the newest distorted batch the thread
+ * trained on (trainer_take_seen), as the window's strip shows them. */
+#define TRAINER_SEEN 16
+
+typedef struct trainer_seen {
+    size_t n;              // images (0: none since the start or the last reset)
+    size_t rows, cols;
+    uint64_t global_step;  // the batch's number since start/reset (1: the first)
+    size_t epoch;          // 1-based epoch it belongs to
+    size_t step;           // 1-based batch of that epoch
+    uint8_t labels[TRAINER_SEEN];
+} trainer_seen;
+
+/* Issue 13: what a fine-tuning job (trainer_finetune) came to. */
+typedef struct trainer_finetune_report {
+    uint64_t job;          // trainer_finetune's number for it
+    bool ok;
+    finetune_result result; // when ok: the figures before and after
+    dp_error err;          // when not
+} trainer_finetune_report;
 
 /* Where a run stands: sent with every snapshot, so the window knows how
  * far training had got when the weights it holds were made (a save
@@ -177,6 +202,25 @@ typedef struct trainer {
     pthread_mutex_t ring_lock;
     trainer_event ring[TRAINER_RING];
     size_t ring_head, ring_len;
+
+    // Issue 13: the newest distorted batch's first images (trainer_take_seen).
+    pthread_mutex_t seen_lock;
+    uint8_t *seen_images;          // (TRAINER_SEEN, inputs), under seen_lock
+    trainer_seen seen;             // under seen_lock
+    uint64_t seen_version;         // under seen_lock
+
+    // Issue 13: fine-tuning as a job of this thread (trainer_finetune).
+    _Atomic bool cmd_finetune;     // a job waits (its input below, under lock)
+    _Atomic bool finetune_busy;    // asked for and not yet reported
+    dataset ft_mine;               // under lock until the thread takes it
+    finetune_config ft_cfg;        // under lock
+    uint64_t ft_jobs;              // under lock: jobs asked for
+    uint64_t cmd_seq, ft_seq, reset_seq; // under lock: which of a job and a reset came first
+    mlp ft_work;                   // the thread's: the copy being fine-tuned
+    pthread_mutex_t ft_lock;
+    mlp ft_net;                    // under ft_lock: the last finished job's weights
+    trainer_finetune_report ft_report; // under ft_lock
+    uint64_t ft_version;           // under ft_lock
 } trainer;
 
 /* Creates the trainer with a copy of start (its weights and shape) and
@@ -255,5 +299,39 @@ void trainer_set_probe(trainer *t, const float *x, uint64_t tag);
 
 /* Pops the oldest progress event; false when none is waiting. */
 bool trainer_poll(trainer *t, trainer_event *ev);
+
+/* Issue 13. If the thread has trained on a distorted batch since the
+ * images taken last (*have_version), copies that batch's first images
+ * (min(its size, TRAINER_SEEN) of them, exactly as they went into the
+ * network, bytes before scaling) into images (room for TRAINER_SEEN of the
+ * network's inputs), says which batch they were in *out and returns true.
+ * They are published as often as the weights are (every batch of a
+ * single step or at TRAINER_EVERY_BATCH_SPEED or slower), so the window's
+ * weights and the batch it shows go together. A reset forgets them (n 0). */
+bool trainer_take_seen(trainer *t, trainer_seen *out, uint8_t *images, uint64_t *have_version);
+
+/* Issue 13. Fine-tunes the thread's network (finetune.h) on mine (copied)
+ * with its training set replayed and its test set measured, as a job of
+ * the trainer thread between batches: a run is paused first (the state
+ * becomes PAUSED) and the job runs while paused or idle, on a copy of the
+ * weights it starts from; when it succeeds the copy becomes the thread's
+ * network (published as a snapshot), so nothing else can have changed them
+ * meanwhile. A TRAINER_EV_FINETUNE event follows, the report in
+ * trainer_take_finetune. Commands given while it runs wait for it: a start
+ * trains on from the fine-tuned weights, a reset (or an evaluation, a step)
+ * comes after the job (a reset asked for before it, before). Stopped
+ * between batches by trainer_destroy. Returns the job's number (1, 2, ...)
+ * or 0 with err when a job is under way, mine does not fit the network or
+ * memory is short. The network must take bytes / 255 (finetune's scale). */
+uint64_t trainer_finetune(trainer *t, const dataset *mine, const finetune_config *cfg,
+                          dp_error *err);
+/* Has a job been asked for that has not reported yet? */
+bool trainer_finetune_busy(trainer *t);
+/* If a job has reported since the report taken last (*have_version),
+ * copies the report into *out and, when weights is not NULL (the
+ * network's shape) and the job succeeded, its fine-tuned weights (kept
+ * until the next job, so a reset right after it loses nothing). */
+bool trainer_take_finetune(trainer *t, trainer_finetune_report *out, mlp *weights,
+                           uint64_t *have_version);
 
 #endif

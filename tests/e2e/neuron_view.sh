@@ -23,14 +23,9 @@ for d in "${DIGITPAD_DATA:-}" ./data/mnist "${DIGITPAD_SOURCE_DIR:-}/data/mnist"
 done
 [ -n "$mnist" ] || { echo "skipped: no MNIST (scripts/fetch-mnist fetches it)"; exit 77; }
 command -v python3 >/dev/null || { echo "skipped: no python3"; exit 77; }
-if [ -z "${DISPLAY:-}" ] || [ "${DIGITPAD_E2E_INNER:-}" != 1 ]; then
-    command -v xvfb-run >/dev/null || { echo "skipped: no xvfb-run"; exit 77; }
-    command -v xdotool >/dev/null || { echo "skipped: no xdotool"; exit 77; }
-    DIGITPAD_E2E_INNER=1 exec xvfb-run -a -s "-screen 0 1600x1000x24" "$0" "$@"
-fi
-if ldd "$digitpad" 2>/dev/null | grep -q libasan; then
-    export DIGITPAD_RENDERER=software # as window_xvfb.sh: no Mesa probe under ASan
-fi
+. "$(dirname "$0")/xvfb.sh"
+xvfb_run_self 1600x1000 "$0" "$@"
+xvfb_asan_renderer "$digitpad"
 
 work=$(mktemp -d)
 cleanup() {

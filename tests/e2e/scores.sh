@@ -14,14 +14,9 @@ digitpad=$1
 keep=${2:-}
 case $digitpad in /*) ;; *) digitpad=$(pwd)/$digitpad ;; esac
 case $keep in /* | "") ;; *) keep=$(pwd)/$keep ;; esac
-if [ -z "${DISPLAY:-}" ] || [ "${DIGITPAD_E2E_INNER:-}" != 1 ]; then
-    command -v xvfb-run >/dev/null || { echo "skipped: no xvfb-run"; exit 77; }
-    command -v xdotool >/dev/null || { echo "skipped: no xdotool"; exit 77; }
-    DIGITPAD_E2E_INNER=1 exec xvfb-run -a -s "-screen 0 2000x1200x24" "$0" "$@"
-fi
-if ldd "$digitpad" 2>/dev/null | grep -q libasan; then
-    export DIGITPAD_RENDERER=software
-fi
+. "$(dirname "$0")/xvfb.sh"
+xvfb_run_self 2000x1200 "$0" "$@"
+xvfb_asan_renderer "$digitpad"
 
 work=$(mktemp -d)
 pid=

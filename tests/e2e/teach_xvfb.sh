@@ -16,14 +16,9 @@ for d in "${DIGITPAD_DATA:-}" ./data/mnist "${DIGITPAD_SOURCE_DIR:-}/data/mnist"
 done
 [ -n "$mnist" ] || { echo "skipped: no MNIST (scripts/fetch-mnist fetches it)"; exit 77; }
 case $mnist in /*) ;; *) mnist=$(pwd)/$mnist ;; esac
-if [ -z "${DISPLAY:-}" ] || [ "${DIGITPAD_E2E_INNER:-}" != 1 ]; then
-    command -v xvfb-run >/dev/null || { echo "skipped: no xvfb-run"; exit 77; }
-    command -v xdotool >/dev/null || { echo "skipped: no xdotool"; exit 77; }
-    DIGITPAD_E2E_INNER=1 exec xvfb-run -a -s "-screen 0 1600x1000x24" "$0" "$@"
-fi
-if ldd "$digitpad" 2>/dev/null | grep -q libasan; then
-    export DIGITPAD_RENDERER=software # as window_xvfb.sh says
-fi
+. "$(dirname "$0")/xvfb.sh"
+xvfb_run_self 1600x1000 "$0" "$@"
+xvfb_asan_renderer "$digitpad"
 
 work=$(mktemp -d)
 cleanup() {
@@ -135,7 +130,7 @@ xdotool key ctrl+0 # the 0 is no longer on the canvas: nothing kept
 sleep 0.3
 [ "$(count '"event":"sample"')" = 10 ] || fail "Ctrl+0 on an empty canvas kept something"
 
-# F: fine-tuning on its own thread.
+# F: fine-tuning as the trainer thread's job.
 n=$(lines)
 xdotool key f
 wait_for '"event":"finetune"' 600 "$n" || fail "no finetune event"

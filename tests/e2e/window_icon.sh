@@ -8,13 +8,10 @@
 set -u
 digitpad=$1
 case $digitpad in /*) ;; *) digitpad=$(pwd)/$digitpad ;; esac
-if [ -z "${DISPLAY:-}" ] || [ "${DIGITPAD_E2E_INNER:-}" != 1 ]; then
-    command -v xvfb-run >/dev/null || { echo "skipped: no xvfb-run"; exit 77; }
-    command -v xdotool >/dev/null || { echo "skipped: no xdotool"; exit 77; }
-    command -v xprop >/dev/null || { echo "skipped: no xprop"; exit 77; }
-    DIGITPAD_E2E_INNER=1 exec xvfb-run -a -s "-screen 0 1600x1000x24" "$0" "$@"
-fi
-ldd "$digitpad" 2>/dev/null | grep -q libasan && export DIGITPAD_RENDERER=software
+command -v xprop >/dev/null || { echo "skipped: no xprop"; exit 77; }
+. "$(dirname "$0")/xvfb.sh"
+xvfb_run_self 1600x1000 "$0" "$@"
+xvfb_asan_renderer "$digitpad"
 work=$(mktemp -d)
 trap '[ -n "${pid:-}" ] && kill "$pid" 2>/dev/null; rm -rf "$work"' EXIT
 fail() { echo "FAIL: $*"; cat "$work/stderr"; exit 1; }

@@ -24,15 +24,9 @@ have_mnist_dir() {
     return 1
 }
 have_mnist_dir || { echo "skipped: no MNIST (scripts/fetch-mnist fetches it)"; exit 77; }
-if [ -z "${DISPLAY:-}" ] || [ "${DIGITPAD_E2E_INNER:-}" != 1 ]; then
-    command -v xvfb-run >/dev/null || { echo "skipped: no xvfb-run"; exit 77; }
-    command -v xdotool >/dev/null || { echo "skipped: no xdotool"; exit 77; }
-    DIGITPAD_E2E_INNER=1 exec xvfb-run -a -s "-screen 0 1920x1080x24" "$0" "$@"
-fi
-# As in window_xvfb.sh: under AddressSanitizer skip the OpenGL probe.
-if ldd "$digitpad" 2>/dev/null | grep -q libasan; then
-    export DIGITPAD_RENDERER=software
-fi
+. "$(dirname "$0")/xvfb.sh"
+xvfb_run_self 1920x1080 "$0" "$@"
+xvfb_asan_renderer "$digitpad"
 
 work=$(mktemp -d)
 pid=

@@ -25,19 +25,10 @@ have_mnist_dir() {
     return 1
 }
 have_mnist_dir || { echo "skipped: no MNIST (scripts/fetch-mnist fetches it)"; exit 77; }
-if [ -z "${DISPLAY:-}" ] || [ "${DIGITPAD_E2E_INNER:-}" != 1 ]; then
-    command -v xvfb-run >/dev/null || { echo "skipped: no xvfb-run"; exit 77; }
-    command -v xdotool >/dev/null || { echo "skipped: no xdotool"; exit 77; }
-    DIGITPAD_E2E_INNER=1 exec xvfb-run -a -s "-screen 0 1600x1000x24" "$0" "$@"
-fi
+. "$(dirname "$0")/xvfb.sh"
+xvfb_run_self 1600x1000 "$0" "$@"
 
-# Under Xvfb OpenGL is Mesa's llvmpipe, which digitpad detects (by creating
-# an OpenGL renderer and asking it) and then draws with SDL's software
-# renderer. Under AddressSanitizer skip that probe: SDL unloads Mesa at exit
-# and LeakSanitizer can then no longer tell Mesa's allocations from ours.
-if ldd "$digitpad" 2>/dev/null | grep -q libasan; then
-    export DIGITPAD_RENDERER=software
-fi
+xvfb_asan_renderer "$digitpad"
 
 work=$(mktemp -d)
 cleanup() {
