@@ -421,6 +421,9 @@ static void test_scratch_or_continue(const char *dir)
     app_state_start(s);
     double t = 0.0;
     FRAMES_UNTIL(s, &t, s->train.data_state == TRAINING_DATA_LOADED);
+    // The loaded model's own test answers (for the mistakes view) first, so
+    // that they are not taken for the fresh weights' below.
+    FRAMES_UNTIL(s, &t, last_event(cap, "confusion") != NULL);
     float trained0 = s->model.net.params[0];
     key(s, APP_KEY_SPACE, false);
     CHECK(s->ctl.question == QUESTION_SCRATCH, "Space on a trained model asks");

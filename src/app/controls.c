@@ -421,9 +421,7 @@ void app_report_saved(app_state *s, const char *path)
     }
     char where[96];
     model_meta_progress_text(m, where, sizeof where);
-    report_status(&s->report, false,
-                  "saved %s during training, at %s (the file records it: continuing it goes on "
-                  "from there)", path, where);
+    report_status(&s->report, false, "saved %s during training, at %s", path, where);
     report_log(&s->report, "Saved at %s (%zu of %zu samples), %d epoch%s complete", where,
                m->progress.samples_done, m->progress.samples_per_epoch, m->epochs,
                m->epochs == 1 ? "" : "s");
@@ -755,9 +753,8 @@ void panel_question_of(const app_state *s, panel_question *out)
         model_meta_progress_text(m, where, sizeof where);
         if (m->has_progress)
             snprintf(out->text, sizeof out->text,
-                     "%.120s was saved during training, at %s. Continue training it (the rest of "
-                     "that epoch first), or start from fresh random weights (about 10 %%, "
-                     "measured first)?", s->model.name, where);
+                     "%.120s was saved during training, at %s. Continue (the rest of that "
+                     "epoch first), or start from fresh random weights?", s->model.name, where);
         else if (m->n_history)
             snprintf(out->text, sizeof out->text,
                      "%.120s is trained already: %d epoch%s, test accuracy %.2f %%. Continue training "

@@ -171,6 +171,7 @@ int options_parse(int argc, char **argv, app_options *o)
             ok = flags_parse_size("--epochs", v, 1, 1000, &o->cfg.epochs, &err);
         } else if (flags_opt(argc, argv, &i, "--batch", &v, &err)) {
             ok = flags_parse_size("--batch", v, 1, 65536, &o->cfg.batch, &err);
+            o->cfg.batch_given = true;
         } else if (flags_opt(argc, argv, &i, "--limit", &v, &err)) {
             ok = flags_parse_size("--limit", v, 1, (size_t)1 << 30, &o->cfg.limit, &err);
         } else if (flags_opt(argc, argv, &i, "--speed", &v, &err)) {
@@ -178,6 +179,7 @@ int options_parse(int argc, char **argv, app_options *o)
                 o->cfg.speed = (unsigned)n;
         } else if (flags_opt(argc, argv, &i, "--lr", &v, &err)) {
             ok = flags_parse_float("--lr", v, 1e-9, 10.0, &o->cfg.lr, &err);
+            o->cfg.lr_given = true;
         } else if (flags_opt(argc, argv, &i, "--seed", &v, &err)) {
             if ((ok = flags_parse_seed("--seed", v, &u, &err)))
                 o->cfg.seed = u;

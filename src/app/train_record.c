@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "settings.h"
 #include "window.h"
 
 bool train_record_progress_of(const trainer_position *pos, int epochs, model_progress *out)
@@ -111,6 +112,30 @@ void app_record_setting(app_state *s, const trainer_event *ev)
     if (!model_meta_note_setting(m, &at, s->train.before_lr, s->train.before_batch, NULL))
         report_log(&s->report, "The change of settings is not recorded: out of memory");
     m->has_training = true;
+}
+
+bool app_record_adopt_settings(app_state *s)
+{
+    const model_meta *m = &s->model.meta;
+    if (!m->has_training || (!m->n_history && !m->has_progress))
+        return false;
+    bool changed = false;
+    double lr = m->learning_rate;
+    if (!s->cfg.lr_given && lr >= SETTINGS_MIN_LR && lr <= SETTINGS_MAX_LR &&
+        lr != s->train.next.lr) {
+        training_set_lr(&s->train, lr);
+        changed = true;
+    }
+    size_t batch = m->batch_size;
+    if (!s->cfg.batch_given && batch >= 1 && batch <= SETTINGS_MAX_BATCH &&
+        batch != s->train.next.batch) {
+        training_set_batch(&s->train, batch);
+        changed = true;
+    }
+    if (changed)
+        report_log(&s->report, "Training it goes on as it was trained last: batch %zu, Adam lr %g",
+                   s->train.next.batch, s->train.next.lr);
+    return changed;
 }
 
 void app_record_run_settings(app_state *s, double lr, size_t batch)

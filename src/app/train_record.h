@@ -39,6 +39,11 @@ void app_record_prepare_trainer(struct app_state *s);
 void app_record_trainer_made(struct app_state *s);
 /* A SETTING event that took effect: the schedule gets the change. */
 void app_record_setting(struct app_state *s, const trainer_event *ev);
+/* A model trained before was opened: training it goes on at the learning
+ * rate and batch size its record says it used last (unless --lr or
+ * --batch was given, or they are outside the settings panel's range).
+ * True when a setting changed. */
+bool app_record_adopt_settings(struct app_state *s);
 /* A run begins with lr and batch: when they differ from the record's and
  * the model was trained before, the schedule gets the change. */
 void app_record_run_settings(struct app_state *s, double lr, size_t batch);

@@ -142,7 +142,9 @@ void app_state_destroy(app_state *s)
 /* ---- the model -------------------------------------------------------- */
 
 /* app_state_use_model of a model read from a file in format. */
-static void use_model(app_state *s, mlp *net, model_meta *meta, const char *path,
+/* True when the model's record changed the training settings (its lr
+ * and batch: app_record_adopt_settings). */
+static bool use_model(app_state *s, mlp *net, model_meta *meta, const char *path,
                       model_format format)
 {
     training_drop_trainer(&s->train);
@@ -153,6 +155,7 @@ static void use_model(app_state *s, mlp *net, model_meta *meta, const char *path
     curves_from_history(&s->curves, &s->model.meta);
     view_ctx c = app_view_ctx(s);
     views_on_model(&s->views, &c);
+    return app_record_adopt_settings(s); // training it goes on as it was trained last
 }
 
 void app_state_use_model(app_state *s, mlp *net, model_meta *meta, const char *path)
@@ -234,7 +237,8 @@ static void loaded(app_state *s, mlp *net, model_meta *meta, const char *path,
                    model_format format)
 {
     bool was_training = training_running(&s->train);
-    use_model(s, net, meta, path, format);
+    if (use_model(s, net, meta, path, format))
+        app_emit_settings(s);
     announce_loaded(s, path, true);
     char shape[128];
     model_slot_shape(&s->model.net, shape, sizeof shape);

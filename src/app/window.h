@@ -120,6 +120,7 @@ typedef struct app_config {
     size_t epochs;            // 5
     size_t batch;             // 32
     double lr;                // 0.001
+    bool lr_given, batch_given; // --lr, --batch: over a loaded model's own (train_record.h)
     uint64_t seed;            // 1
     size_t limit;             // --limit: train on the first N samples only (0 = all)
     unsigned speed;           // --speed: batches a second (0 = full)

@@ -456,6 +456,13 @@ static void *trainer_thread(void *arg)
                !atomic_load(&t->cmd_step) && !atomic_load(&t->cmd_finetune)) {
             if (t->unpublished) // a pause: the window gets the weights it paused at
                 publish(t);
+            if (t->unreported) { // and where they are
+                trainer_event ev;
+                base_event(t, &ev, TRAINER_EV_STEP);
+                ev.batch_loss = t->last_batch_loss;
+                push_event(t, &ev);
+                t->unreported = false;
+            }
             atomic_store(&t->waiting, true);
             pthread_cond_wait(&t->wake, &t->lock);
         }
@@ -527,11 +534,14 @@ static void *trainer_thread(void *arg)
         }
         if (report && atomic_load(&t->probe_on))
             report_probe(t);
+        t->last_batch_loss = batch_loss;
+        t->unreported = true;
         if (every_batch || t->global_step % t->cfg.step_event_every == 0 || epoch_done) {
             trainer_event ev;
             base_event(t, &ev, TRAINER_EV_STEP);
             ev.batch_loss = batch_loss;
             push_event(t, &ev);
+            t->unreported = false;
         }
         if (epoch_done)
             end_epoch(t, &epoch_t0);

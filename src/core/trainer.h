@@ -169,6 +169,8 @@ typedef struct trainer {
     uint64_t global_step;
     bool resumed, resumed_exact;   // set by trainer_init
     bool unpublished;              // the thread trained a batch it has not published yet
+    bool unreported;               // ... or sent a STEP event for (a pause sends one)
+    float last_batch_loss;
 
     mlp slots[TRAINER_SLOTS];
     pthread_mutex_t slot_lock[TRAINER_SLOTS];
