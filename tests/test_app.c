@@ -106,6 +106,27 @@ static void check_layout(int w, int h, float asked, size_t n_layers)
 
 static void test_layout(void)
 {
+    /* --ui-scale that does not fit is said: 1280/900 = 1.42 and 800/600 =
+     * 1.33, so 2 becomes 1.3 (a multiple of 0.05 below 1.33); 900x600 has
+     * room for 1 only; 1920x1080 for 1.8 (1080/600); with a HiDPI ratio of
+     * 2 the same window has twice the pixels: 2.65 pixels per design pixel
+     * (the steps are the drawable's), so ui scale 1.325, said as 1.33. */
+    char note[128];
+    CHECK(layout_scale_note(1280, 800, 1.0f, 2.0f, note, sizeof note) &&
+              !strcmp(note, "ui scale 2 does not fit 1280x800: using 1.3"),
+          "1280x800 at 2: %s", note);
+    CHECK(layout_scale_note(900, 600, 1.0f, 2.0f, note, sizeof note) &&
+              !strcmp(note, "ui scale 2 does not fit 900x600: using 1"),
+          "900x600 at 2: %s", note);
+    CHECK(layout_scale_note(1920, 1080, 1.0f, 2.0f, note, sizeof note) &&
+              !strcmp(note, "ui scale 2 does not fit 1920x1080: using 1.8"),
+          "1920x1080 at 2: %s", note);
+    CHECK(layout_scale_note(1280, 800, 2.0f, 2.0f, note, sizeof note) &&
+              !strcmp(note, "ui scale 2 does not fit 1280x800: using 1.33"),
+          "HiDPI 1280x800 at 2: %s", note);
+    CHECK(!layout_scale_note(1280, 800, 1.0f, 1.25f, note, sizeof note) && !note[0],
+          "1.25 fits 1280x800: %s", note);
+    CHECK(!layout_scale_note(1800, 1200, 1.0f, 2.0f, note, sizeof note), "2 fits 1800x1200");
     check_layout(1280, 800, 1.0f, 2);
     check_layout(900, 600, 1.0f, 2);
     check_layout(2560, 1600, 2.0f, 2);

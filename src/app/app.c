@@ -67,7 +67,26 @@ typedef struct window {
     int draw_w, draw_h; // drawable pixels
     float ratio;        // drawable / window
     float ui_scale;
+    char scale_note[128]; // what layout_scale_note said last ("" when the scale fits)
 } window;
+
+/* The --ui-scale that does not fit the window, said on the status line
+ * whenever that changes (and on stderr the first time). */
+static void say_scale(app_state *s, window *w, bool start)
+{
+    char note[sizeof w->scale_note];
+    bool capped = layout_scale_note(w->win_w, w->win_h, w->ratio, w->ui_scale, note, sizeof note);
+    if (!strcmp(note, w->scale_note))
+        return;
+    if (capped && start)
+        fprintf(stderr, "digitpad: %s\n", note);
+    if (capped)
+        report_status(&s->report, false, "%s", note);
+    else if (!start)
+        report_status(&s->report, false, "ui scale %g fits %dx%d", (double)w->ui_scale, w->win_w,
+                      w->win_h);
+    snprintf(w->scale_note, sizeof w->scale_note, "%s", note);
+}
 
 static void measure(window *w)
 {
@@ -278,6 +297,8 @@ static void handle_sdl_event(app_state *s, window *w, ui_ctx *ui, waker *wk, con
         return;
     }
     app_handle(s, &in);
+    if (in.kind == APP_IN_RESIZE)
+        say_scale(s, w, false);
 }
 
 /* --- the renderer ------------------------------------------------------ */
@@ -626,6 +647,7 @@ int app_main(int argc, char **argv)
     live_state = s;
     atexit(stop_threads_at_exit);
     app_state_start(s);
+    say_scale(s, &w, true);
     bool profile = getenv("DIGITPAD_PROFILE") != NULL;
     ui->profile = profile;
 

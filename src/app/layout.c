@@ -9,6 +9,8 @@
 #include "layout.h"
 
 #include <math.h>
+#include <stdio.h>
+#include <string.h>
 
 static int px(float v, float scale)
 {
@@ -55,6 +57,38 @@ float layout_fit_scale(int w, int h, float scale)
      * reload the fonts at every pixel. */
     fit = floorf(fit * 20.0f) / 20.0f;
     return fit < LAYOUT_MIN_SCALE ? LAYOUT_MIN_SCALE : fit;
+}
+
+/* A scale as a person writes it: 2, 1.3, 1.25. */
+static void scale_text(float v, char *out, size_t len)
+{
+    snprintf(out, len, "%.2f", (double)v);
+    char *dot = strchr(out, '.');
+    if (!dot)
+        return;
+    char *end = out + strlen(out);
+    while (end > dot + 1 && end[-1] == '0')
+        *--end = 0;
+    if (end == dot + 1)
+        *dot = 0;
+}
+
+bool layout_scale_note(int win_w, int win_h, float ratio, float ui_scale, char *out, size_t len)
+{
+    if (len)
+        out[0] = 0;
+    if (!(ratio > 0.0f) || !isfinite(ratio))
+        ratio = 1.0f;
+    float asked = ui_scale * ratio;
+    int dw = (int)lroundf((float)win_w * ratio), dh = (int)lroundf((float)win_h * ratio);
+    float used = layout_fit_scale(dw, dh, asked);
+    if (!(used < asked - 1e-3f))
+        return false;
+    char a[16], u[16];
+    scale_text(ui_scale, a, sizeof a);
+    scale_text(used / ratio, u, sizeof u);
+    snprintf(out, len, "ui scale %s does not fit %dx%d: using %s", a, win_w, win_h, u);
+    return true;
 }
 
 void layout_compute(app_layout *l, int w, int h, float scale, size_t n_layers)

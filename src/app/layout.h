@@ -88,6 +88,12 @@ typedef struct app_layout {
  * only smaller), never below LAYOUT_MIN_SCALE. */
 float layout_fit_scale(int w, int h, float scale);
 
+/* When --ui-scale ui_scale does not fit a win_w x win_h window (window
+ * coordinates; ratio drawable pixels to each), what is used instead, in a
+ * line: "ui scale 2 does not fit 1280x800: using 1.3"; false (out "") when
+ * it fits. */
+bool layout_scale_note(int win_w, int win_h, float ratio, float ui_scale, char *out, size_t len);
+
 /* Arranges a drawable of w x h pixels at the given scale (shrunk by
  * layout_fit_scale so that it fits; l->scale is the one used), for a
  * network of n_layers dense layers (the parameter table gets one row per

@@ -109,6 +109,15 @@ for case_name in 1@1280x800 1.1@900x600 1.2@1280x800 1.45@1280x800 1.5@1280x800 
     pid=
     [ $rc -eq 0 ] || fail "SIG$sig: exit status $rc"
     grep -q 'X Error\|BadValue' "$work/stderr" && fail "an X error"
+    # A --ui-scale that does not fit is said once on stderr (the status line
+    # follows the resizes); one that fits is not.
+    case $case_name in
+    2@1280x800) grep -qx 'digitpad: ui scale 2 does not fit 1280x800: using 1.3' "$work/stderr" ||
+        fail "the capped ui scale was not said" ;;
+    1@900x600 | 1@1280x800 | 1.5@1920x1080) grep -q 'ui scale' "$work/stderr" &&
+        fail "a ui scale that fits was said to not fit" ;;
+    esac
+    [ "$(grep -c 'ui scale' "$work/stderr")" -le 1 ] || fail "the ui scale said more than once"
     grep -q '"event":"trainer_stopped","was_running":true' "$events" ||
         fail "SIG$sig: the running trainer was not stopped"
     echo "ok: --ui-scale $scale --size $size, resized three times while training, SIG$sig"
