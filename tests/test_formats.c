@@ -181,6 +181,23 @@ static void test_round_trips(void)
             }
             unlink(in);
         }
+        // TF.js onto an existing file: refused in a line naming the file,
+        // and the file keeps its bytes.
+        char plain[300];
+        snprintf(plain, sizeof plain, "%s/taken", dir);
+        FILE *pf = fopen(plain, "w");
+        CHECK(pf && fputs("keep me", pf) >= 0 && fclose(pf) == 0, "writing %s", plain);
+        CHECK(!model_any_save(plain, MODEL_FORMAT_TFJS, &net, &meta, &err), "TF.js over a file");
+        CHECK(strstr(err.msg, "is a file: TF.js writes a folder of model.json and weights.bin") &&
+                  !strchr(err.msg, '\n'),
+              "TF.js over a file: %s", err.msg);
+        char kept[16] = {0};
+        pf = fopen(plain, "r");
+        CHECK(pf && fread(kept, 1, sizeof kept - 1, pf) == 7 && !strcmp(kept, "keep me"),
+              "the file was changed: %s", kept);
+        if (pf)
+            fclose(pf);
+        unlink(plain);
         char sub[300];
         snprintf(sub, sizeof sub, "%s/tfjs/weights.bin", dir);
         unlink(sub);

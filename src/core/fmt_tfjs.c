@@ -473,6 +473,12 @@ bool tfjs_save(const char *dir, const mlp *net, const model_meta *meta, dp_error
     bool ok = false;
     char path[4096];
     struct stat st;
+    // A TF.js model is a folder: an existing file of that name stays as it is.
+    if (stat(dir, &st) == 0 && !S_ISDIR(st.st_mode)) {
+        dp_fail(err, "is a file: TF.js writes a folder of model.json and weights.bin "
+                     "(give a new name; the file is left as it was)");
+        goto done;
+    }
     if (mkdir(dir, 0755) != 0 && !(errno == EEXIST && stat(dir, &st) == 0 && S_ISDIR(st.st_mode))) {
         dp_fail(err, "cannot make the folder: %s", strerror(errno));
         goto done;
