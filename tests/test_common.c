@@ -328,6 +328,16 @@ static void test_paths(const char *tmp)
     STR_EQ(out, mnist_dir);
     CHECK(!paths_find_mnist(tmp, fake_getenv, out, sizeof out, &err), "--data alone is looked in");
     CHECK(strstr(err.msg, "no MNIST there") != NULL, "%s", err.msg);
+    // One split: the test files alone are enough for it, and named when missing.
+    CHECK(!paths_find_mnist_split(mnist_dir, fake_getenv, "t10k", out, sizeof out, &err),
+          "no test files: found");
+    CHECK(strstr(err.msg, "no t10k-images-idx3-ubyte") && !strstr(err.msg, "train-images"), "%s",
+          err.msg);
+    snprintf(file, sizeof file, "%s/t10k-images-idx3-ubyte", tmp);
+    write_empty(file);
+    CHECK(paths_find_mnist_split(tmp, fake_getenv, "t10k", out, sizeof out, &err), "%s", err.msg);
+    STR_EQ(out, tmp);
+    unlink(file);
 
     // User saves: the folder is made, names do not collide.
     set_fake(xdg, NULL, NULL, NULL);

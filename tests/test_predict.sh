@@ -210,6 +210,17 @@ if [ -f "${DIGITPAD_DATA:-/nonexistent}/t10k-labels-idx1-ubyte.gz" ] || [ -f "${
     expect_status $? 1 "eval with weights that overflow"
     expect_in "$tmp/err" "digitpad: $tmp/overflow.json: the model gives no finite probabilities on the test images (the loss is NaN)" "eval overflow"
     if [ -s "$tmp/out" ]; then fail "eval printed figures: $(cat "$tmp/out")"; else ok; fi
+    # eval reads the test files only: a folder of just those does, and a
+    # folder without them names them (not the training files).
+    mkdir "$tmp/testonly"
+    cp "$DIGITPAD_DATA"/t10k-* "$tmp/testonly/"
+    "$digitpad" eval --model "$tmp/model.json" --data "$tmp/testonly" > "$tmp/out" 2> "$tmp/err"
+    expect_status $? 0 "eval with the test files alone"
+    expect_in "$tmp/out" "Samples:  10000" "eval with the test files alone"
+    "$digitpad" eval --model "$tmp/model.json" --data /dev/null > "$tmp/out" 2> "$tmp/err"
+    expect_status $? 1 "eval --data /dev/null"
+    expect_in "$tmp/err" "digitpad: /dev/null: no MNIST there (no t10k-images-idx3-ubyte, t10k-images.idx3-ubyte or either with .gz)" "eval names the test files"
+    if grep -q train-images "$tmp/err"; then fail "eval asked for the training files"; else ok; fi
 fi
 
 # ---- nothing raw to the terminal (issue 14) ----

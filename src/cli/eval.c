@@ -95,7 +95,7 @@ int cli_eval(int argc, char **argv)
     char dir[PATHS_MAX];
     dataset test;
     memset(&test, 0, sizeof test);
-    if (!paths_find_mnist(data_dir, NULL, dir, sizeof dir, &err) ||
+    if (!paths_find_mnist_split(data_dir, NULL, "t10k", dir, sizeof dir, &err) ||
         !dataset_load(dir, "t10k", &test, &err)) {
         cli_error(NULL, "%s", err.msg);
         goto out;

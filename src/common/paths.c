@@ -137,14 +137,18 @@ size_t paths_mnist_places(paths_getenv env, char places[PATHS_MNIST_PLACES][PATH
     return n;
 }
 
-bool paths_find_mnist(const char *dir, paths_getenv env, char *out, size_t len, dp_error *err)
+bool paths_find_mnist_split(const char *dir, paths_getenv env, const char *prefix, char *out,
+                            size_t len, dp_error *err)
 {
-    if (dir)
-        return dataset_find_dir(dir, out, len, err);
     char places[PATHS_MNIST_PLACES][PATHS_MAX];
-    size_t n = paths_mnist_places(env, places);
+    size_t n = dir ? 0 : paths_mnist_places(env, places);
     const char *list[PATHS_MNIST_PLACES];
     for (size_t i = 0; i < n; i++)
         list[i] = places[i];
-    return dataset_find_dir_among(list, n, out, len, err);
+    return dataset_find_split(dir, list, n, prefix, out, len, err);
+}
+
+bool paths_find_mnist(const char *dir, paths_getenv env, char *out, size_t len, dp_error *err)
+{
+    return paths_find_mnist_split(dir, env, "train", out, len, err);
 }

@@ -69,4 +69,9 @@ size_t paths_mnist_places(paths_getenv env, char places[PATHS_MNIST_PLACES][PATH
  * the places tried. */
 bool paths_find_mnist(const char *dir, paths_getenv env, char *out, size_t len, dp_error *err);
 
+/* The same for one split (prefix "train" or "t10k"): a command that reads
+ * only the test files (eval) looks for those, and names those when missing. */
+bool paths_find_mnist_split(const char *dir, paths_getenv env, const char *prefix, char *out,
+                            size_t len, dp_error *err);
+
 #endif

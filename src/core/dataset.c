@@ -60,10 +60,10 @@ static bool find_file(const char *dir, const char *prefix, const char *kind, int
     return other >= 0;
 }
 
-static bool holds_mnist(const char *dir)
+static bool holds_split(const char *dir, const char *prefix)
 {
     char path[4096 + 64];
-    return find_file(dir, "train", "images", 3, path, sizeof path);
+    return find_file(dir, prefix, "images", 3, path, sizeof path);
 }
 
 static bool copy_path(char *out, size_t out_len, const char *path, dp_error *err)
@@ -75,26 +75,19 @@ static bool copy_path(char *out, size_t out_len, const char *path, dp_error *err
     return true;
 }
 
-bool dataset_find_dir(const char *dir, char *out, size_t out_len, dp_error *err)
+bool dataset_find_split(const char *dir, const char *const *dirs, size_t n, const char *prefix,
+                        char *out, size_t out_len, dp_error *err)
 {
     if (dir) {
-        if (!holds_mnist(dir))
-            return dp_fail(err, "%s: no MNIST there (no train-images-idx3-ubyte, "
-                                "train-images.idx3-ubyte or either with .gz); run scripts/fetch-mnist",
-                           dir);
+        if (!holds_split(dir, prefix))
+            return dp_fail(err, "%s: no MNIST there (no %s-images-idx3-ubyte, "
+                                "%s-images.idx3-ubyte or either with .gz); run scripts/fetch-mnist",
+                           dir, prefix, prefix);
         return copy_path(out, out_len, dir, err);
     }
-    const char *here = "data/mnist";
-    return dataset_find_dir_among(&here, 1, out, out_len, err);
-}
-
-bool dataset_find_dir_among(const char *const *dirs, size_t n, char *out, size_t out_len,
-                            dp_error *err)
-{
     for (size_t i = 0; i < n; i++)
-        if (dirs[i] && dirs[i][0] && holds_mnist(dirs[i]))
+        if (dirs[i] && dirs[i][0] && holds_split(dirs[i], prefix))
             return copy_path(out, out_len, dirs[i], err);
-
     char tried[200] = "";
     size_t used = 0;
     for (size_t i = 0; i < n && used < sizeof tried; i++) {
@@ -106,6 +99,18 @@ bool dataset_find_dir_among(const char *const *dirs, size_t n, char *out, size_t
         used += (size_t)k;
     }
     return dp_fail(err, "no MNIST found (looked in %s); run scripts/fetch-mnist", tried);
+}
+
+bool dataset_find_dir(const char *dir, char *out, size_t out_len, dp_error *err)
+{
+    const char *here = "data/mnist";
+    return dataset_find_split(dir, &here, 1, "train", out, out_len, err);
+}
+
+bool dataset_find_dir_among(const char *const *dirs, size_t n, char *out, size_t out_len,
+                            dp_error *err)
+{
+    return dataset_find_split(NULL, dirs, n, "train", out, out_len, err);
 }
 
 size_t dataset_classes(const dataset *ds)

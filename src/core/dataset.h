@@ -48,6 +48,13 @@ bool dataset_find_dir(const char *dir, char *out, size_t out_len, dp_error *err)
 bool dataset_find_dir_among(const char *const *dirs, size_t n, char *out, size_t out_len,
                             dp_error *err);
 
+/* The folder holding one split's images (prefix "train" or "t10k"): dir
+ * alone when not NULL, else the first of dirs[0..n) (NULL or empty entries
+ * skipped), written to out; false with a message naming the folder and the
+ * files looked for, or the places tried. */
+bool dataset_find_split(const char *dir, const char *const *dirs, size_t n, const char *prefix,
+                        char *out, size_t out_len, dp_error *err);
+
 /* Reads one image file and its label file (raw or .gz, either naming:
  * "train-images-idx3-ubyte" or "train-images.idx3-ubyte", each optionally
  * with ".gz") into ds. prefix is "train" or "t10k". On failure err->msg
