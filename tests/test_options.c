@@ -37,6 +37,14 @@ int main(void)
     CHECK(parse(&o, NULL, NULL, NULL) == -1 && o.cfg.speed == 0, "full speed by default");
     CHECK(parse(&o, "--speed", "10", NULL) == -1 && o.cfg.speed == 10, "--speed 10");
     CHECK(parse(&o, "--speed=0", NULL, NULL) == -1 && o.cfg.speed == 0, "--speed=0: full");
+    // --draw: points on the canvas only (0 to 28 cells, both ends in), said before the window.
+    CHECK(parse(&o, "--draw", "0,0;28,28|r14,4;14,24", NULL) == -1 && o.draw, "--draw corners");
+    CHECK(parse(&o, "--draw", "14,4;14,29", NULL) == 2, "--draw y 29");
+    CHECK(parse(&o, "--draw", "-0.5,4", NULL) == 2, "--draw x -0.5");
+    CHECK(parse(&o, "--draw", "14,4|300,4;1,1", NULL) == 2, "--draw 300 in a second stroke");
+    CHECK(parse(&o, "--draw", "nan,4", NULL) == 2, "--draw nan");
+    CHECK(parse(&o, "--draw", "14,4;x", NULL) == 2, "--draw malformed");
+    CHECK(parse(&o, "--draw", "14,4;14,24|", NULL) == -1, "--draw with a trailing bar");
     CHECK(parse(&o, "--speed", "-1", NULL) == 2, "--speed -1");
     CHECK(parse(&o, "--speed", "fast", NULL) == 2, "--speed fast");
     // Refused, with status 2 (the reason goes to stderr).

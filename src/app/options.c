@@ -126,6 +126,42 @@ static bool text_value(const char *flag, const char *v, dp_error *err)
     return true;
 }
 
+/* --draw's strokes, "x,y;x,y|rx,y;..." as the window queues them, each
+ * point on the canvas (0 to 28 cells, both ends in). */
+static bool strokes_value(const char *v, dp_error *err)
+{
+    if (!text_value("--draw", v, err))
+        return false;
+    const char *p = v;
+    while (*p) {
+        if (*p == 'r')
+            p++;
+        for (;;) {
+            char *end;
+            double xy[2];
+            for (int k = 0; k < 2; k++) {
+                xy[k] = strtod(p, &end);
+                if (end == p || (k == 0 && *end != ','))
+                    return dp_fail(err, "--draw: '%s' is not a list of strokes like "
+                                        "\"14,4;14,24|...\"", v);
+                p = k == 0 ? end + 1 : end;
+            }
+            if (!(xy[0] >= 0 && xy[0] <= 28 && xy[1] >= 0 && xy[1] <= 28))
+                return dp_fail(err, "--draw: the point %g,%g is out of range (0 to 28 cells)",
+                               xy[0], xy[1]);
+            if (*p != ';')
+                break;
+            p++;
+        }
+        if (*p == '|')
+            p++;
+        else if (*p)
+            return dp_fail(err, "--draw: '%s' is not a list of strokes like \"14,4;14,24|...\"",
+                           v);
+    }
+    return true;
+}
+
 int options_parse(int argc, char **argv, app_options *o)
 {
     memset(o, 0, sizeof *o);
@@ -197,7 +233,7 @@ int options_parse(int argc, char **argv, app_options *o)
             if (ok && o->quit_after_ms <= 0)
                 o->quit_after_ms = 1;
         } else if (flags_opt(argc, argv, &i, "--draw", &v, &err)) {
-            if ((ok = text_value("--draw", v, &err)))
+            if ((ok = strokes_value(v, &err)))
                 o->draw = v;
         } else if (flags_opt(argc, argv, &i, "--drop", &v, &err)) {
             if ((ok = text_value("--drop", v, &err)))
