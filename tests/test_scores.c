@@ -241,6 +241,11 @@ static void test_lesson(void)
     }
     lesson_text(7, &net, 28, 28, t, sizeof t);
     CHECK(strstr(t, "This network has 1 hidden layer;"), "%s", t);
+    // Step 7 is true with a trained model loaded as well as with fresh weights.
+    lesson_text(6, &net, 28, 28, t, sizeof t);
+    CHECK(strstr(t, "fresh weights (R) climb from 10 %, trained ones from their curve's end") &&
+              !strstr(t, "accuracy climbs from 10 %"),
+          "%s", t);
     mlp_destroy(&net);
     size_t deep[] = {784, 256, 128, 64, 10};
     CHECK(mlp_init(&net, deep, 5, NULL), "deep");

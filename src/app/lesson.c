@@ -41,8 +41,8 @@ static const lesson_step steps[LESSON_STEPS] = {
      LESSON_AT_PARAMS, -1, false},
     {"Training",
      "Training shows the network a batch of images, compares its answers with the labels (the "
-     "loss, -log of the right digit's share), nudges every parameter to lower it, and repeats. "
-     "Space starts it: the loss falls and accuracy climbs from 10 %.",
+     "loss, -log of the right digit's share), nudges every parameter to lower it, repeats. "
+     "Space trains: fresh weights (R) climb from 10 %, trained ones from their curve's end.",
      LESSON_AT_CURVES, -1, false},
     {"Deeper networks",
      "More hidden layers can be stacked: digitpad --layers 256,128,64 trains three. This "
