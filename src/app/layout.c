@@ -132,7 +132,7 @@ void layout_compute(app_layout *l, int w, int h, float scale, size_t n_layers)
      * buttons' labels and three columns of figures) when a deep network's
      * table leaves the canvas less: the canvas is centred in it. (Five
      * hidden layers at 900 x 600 made the column 234 px, and "Eraser" and
-     * "MNIST: on" ran out of their buttons.) */
+     * "Norm: on" ran out of their buttons.) */
     int col_w = side;
     int least = px(LAYOUT_COLUMN1_MIN, scale) < by_width ? px(LAYOUT_COLUMN1_MIN, scale) : by_width;
     if (col_w < least)

@@ -100,7 +100,7 @@ void ui_draw_tools(ui_ctx *u, const app_state *s)
     ui_button(u, s, BTN_UNDO, "Undo", false, !empty);
     ui_button(u, s, BTN_ERASE, "Eraser", p->erase, true);
     bool mnist = p->mnist;
-    ui_button(u, s, BTN_PREPROCESS, mnist ? "Normalise: on|MNIST: on" : "Normalise: off|MNIST: off", mnist, true);
+    ui_button(u, s, BTN_PREPROCESS, mnist ? "Normalise: on|Norm: on" : "Normalise: off|Norm: off", mnist, true);
 }
 
 void ui_draw_preview(ui_ctx *u, const app_state *s)
