@@ -14,6 +14,7 @@
 
 #include "app/canvas.h"
 #include "app/layout.h"
+#include "app/panels.h"
 #include "app/window.h"
 #include "core/model_any.h"
 #include "core/model_file.h"
@@ -388,6 +389,12 @@ static void test_state_events(void)
     key(s, APP_KEY_SPACE, false);
     CHECK(s->report.status_error && strstr(s->report.status, "scripts/fetch-mnist"), "status: %s", s->report.status);
     CHECK(cap->n > before && last_event(cap, "error"), "no error event");
+    // The progress panel names the folder given with --data.
+    panel_progress pp;
+    panel_progress_of(s, &pp);
+    CHECK(!strcmp(pp.note, "no training images in /nonexistent/digitpad-test") &&
+              pp.note_tone == PANEL_TONE_WARN,
+          "progress note: %s", pp.note);
 
     // Help opens and closes.
     key(s, APP_KEY_HELP, false);

@@ -148,7 +148,7 @@ typedef struct panel_open {
     bool visible;
     int row, hover;
     size_t n;
-    char name[OPEN_PANEL_MAX][96];
+    char name[OPEN_PANEL_MAX][256]; // whole: the drawing cuts it to its column
     char detail[OPEN_PANEL_MAX][200]; // "saved  ·  784-128-10  ·  test 97.55 %" or the reason
     bool broken[OPEN_PANEL_MAX];
 } panel_open;

@@ -32,7 +32,7 @@ static void add(open_panel *p, const char *path, const char *source)
     open_entry *e = &p->e[p->n++];
     memset(e, 0, sizeof *e);
     snprintf(e->path, sizeof e->path, "%s", path);
-    snprintf(e->name, sizeof e->name, "%.95s", model_slot_base_name(path));
+    snprintf(e->name, sizeof e->name, "%s", model_slot_base_name(path));
     snprintf(e->source, sizeof e->source, "%s", source);
 }
 

@@ -21,7 +21,7 @@
 
 typedef struct open_entry {
     char path[OPEN_PANEL_PATH];
-    char name[96];       // the file's name
+    char name[256];      // the file's name (NAME_MAX and its NUL)
     char source[16];     // "saved", "bundled", "recent"
     char shape[64];      // "784-128-10" ("" when it did not read)
     char accuracy[24];   // "97.55 %" (the last recorded epoch), "–" when none

@@ -231,7 +231,12 @@ void panel_progress_of(const app_state *s, panel_progress *out)
         out->note_tone = PANEL_TONE_FAINT;
         switch (t->data_state) {
         case TRAINING_DATA_MISSING:
-            snprintf(out->note, sizeof out->note, "no MNIST found: run scripts/fetch-mnist");
+            // A folder given (--data, or a dataset chosen) is named: the
+            // plain "no MNIST found" left one guessing whether it was read.
+            if (t->data_arg && t->data_arg[0])
+                snprintf(out->note, sizeof out->note, "no training images in %s", t->data_arg);
+            else
+                snprintf(out->note, sizeof out->note, "no MNIST found: run scripts/fetch-mnist");
             out->note_tone = PANEL_TONE_WARN;
             break;
         case TRAINING_DATA_FAILED:

@@ -1,6 +1,7 @@
 /* ui.c: shared drawing helpers, the header, the status line, the shortcut
  * overlay, and ui_draw which puts the panels together (ui.h). */
 #include "ui.h"
+#include "ui_views.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -391,19 +392,38 @@ static void draw_header(ui_ctx *u, const app_state *s)
                           TEXT_LEFT);
     x += tw + ui_px(u, 14);
     const panel_header *p = &u->now.header;
-    char buf[512];
-    snprintf(buf, sizeof buf, "%s  ·  %s", p->model, p->shape);
-    int mw = text_draw_in(u->text, FONT_BODY, buf, (SDL_Rect){x, h.y + ui_px(u, 1), h.w, h.h},
-                          UI_DIM, TEXT_LEFT);
-    // Training that a save has not kept yet, as editors mark an unsaved file.
-    if (p->unsaved)
-        text_draw_in(u->text, FONT_BODY, "·  unsaved (Ctrl+S)",
-                     (SDL_Rect){x + mw + ui_px(u, 10), h.y + ui_px(u, 1), h.w, h.h}, UI_TRAIN,
-                     TEXT_LEFT);
     ui_button(u, s, BTN_HELP, "?", p->help_on, true);
     SDL_Rect hb = ui_rect(l->buttons[BTN_HELP]);
-    text_draw_in(u->text, FONT_SMALL, "shortcuts", (SDL_Rect){hb.x - ui_px(u, 8), h.y, 0, h.h},
-                 UI_FAINT, TEXT_RIGHT);
+    int sw = text_draw_in(u->text, FONT_SMALL, "shortcuts",
+                          (SDL_Rect){hb.x - ui_px(u, 8), h.y, 0, h.h}, UI_FAINT, TEXT_RIGHT);
+    /* The model's name gives way, cut in its middle, to its shape, the
+     * unsaved mark and the shortcuts label: a long file name ran under
+     * "shortcuts" and the ? button. */
+    int room = hb.x - ui_px(u, 8) - sw - ui_px(u, 16) - x;
+    char shape[160], name[512];
+    snprintf(shape, sizeof shape, "  ·  %s", p->shape);
+    const char *unsaved = "·  unsaved (Ctrl+S)";
+    int shape_w, unsaved_w = 0;
+    text_size(u->text, FONT_BODY, shape, &shape_w, NULL);
+    if (p->unsaved) {
+        text_size(u->text, FONT_BODY, unsaved, &unsaved_w, NULL);
+        unsaved_w += ui_px(u, 10);
+    }
+    int nw = uv_text_cut(u, FONT_BODY, p->model, room - shape_w - unsaved_w, TEXT_CUT_MIDDLE, name,
+                         sizeof name);
+    SDL_Rect line = {x, h.y + ui_px(u, 1), h.w, h.h};
+    if (nw > 0)
+        text_draw_in(u->text, FONT_BODY, name, line, UI_DIM, TEXT_LEFT);
+    if (nw + shape_w <= room) {
+        line.x += nw;
+        line.x += text_draw_in(u->text, FONT_BODY, nw > 0 ? shape : p->shape, line, UI_DIM,
+                               TEXT_LEFT);
+    }
+    // Training that a save has not kept yet, as editors mark an unsaved file.
+    if (p->unsaved && line.x - x + unsaved_w <= room) {
+        line.x += ui_px(u, 10);
+        text_draw_in(u->text, FONT_BODY, unsaved, line, UI_TRAIN, TEXT_LEFT);
+    }
 }
 
 static void draw_status(ui_ctx *u, const app_state *s)
@@ -422,9 +442,13 @@ static void draw_status(ui_ctx *u, const app_state *s)
     if (p->error) {
         int w = text_draw_in(u->text, FONT_BOLD, "!", left, UI_BAD, TEXT_LEFT);
         left.x += w + ui_px(u, 8);
+        left.w -= w + ui_px(u, 8);
     }
-    text_draw_in(u->text, FONT_BODY, p->text, left,
-                 p->error ? (SDL_Color){255, 196, 196, 255} : UI_DIM, TEXT_LEFT);
+    // Too long (a long file name in it): cut with an ellipsis, not mid-letter at the edge.
+    char cut[sizeof p->text];
+    uv_text_cut(u, FONT_BODY, p->text, left.w, TEXT_CUT_END, cut, sizeof cut);
+    text_draw_in(u->text, FONT_BODY, cut, left, p->error ? (SDL_Color){255, 196, 196, 255} : UI_DIM,
+                 TEXT_LEFT);
     ui_unclip(u);
 }
 

@@ -2,6 +2,7 @@
  * bar, and over the other panels the single step's card, the settings
  * panel and the questions. Only paints what the panel structs say. */
 #include "ui.h"
+#include "ui_views.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -227,12 +228,17 @@ static void draw_open(ui_ctx *u, const app_state *s)
             ui_fill_round(u, r, (float)ui_px(u, 4),
                           (int)k == p->row ? (SDL_Color){34, 38, 48, 255} : UI_BUTTON_HOVER);
         SDL_Rect left = {r.x + ui_px(u, 8), r.y, r.w / 2, r.h};
-        ui_clip(u, (SDL_Rect){r.x, r.y, r.w * 9 / 20, r.h});
-        text_draw_in(u->text, FONT_BOLD, p->name[k], left, p->broken[k] ? UI_FAINT : UI_TEXT,
-                     TEXT_LEFT);
+        /* Half the row for the name, cut in its middle, with a gap before
+         * its details (a long one ran into them); the details' longest,
+         * "recent  ·  784-128-10  ·  test 97.55 %", fits the other half. */
+        char name[sizeof p->name[k]];
+        uv_text_cut(u, FONT_BOLD, p->name[k], r.w / 2 - ui_px(u, 8) - ui_px(u, 8), TEXT_CUT_MIDDLE,
+                    name, sizeof name);
+        ui_clip(u, (SDL_Rect){r.x, r.y, r.w / 2, r.h});
+        text_draw_in(u->text, FONT_BOLD, name, left, p->broken[k] ? UI_FAINT : UI_TEXT, TEXT_LEFT);
         ui_unclip(u);
         ui_clip(u, card);
-        SDL_Rect right = {r.x + r.w * 9 / 20, r.y, r.w * 11 / 20 - ui_px(u, 8), r.h};
+        SDL_Rect right = {r.x + r.w / 2, r.y, r.w / 2 - ui_px(u, 8), r.h};
         text_draw_in(u->text, FONT_SMALL, p->detail[k], right, p->broken[k] ? UI_BAD : UI_DIM,
                      TEXT_LEFT);
     }

@@ -96,6 +96,26 @@ void uv_legend_bar(ui_ctx *u, SDL_Rect r)
     }
 }
 
+typedef struct uv_measure_ctx {
+    text_ctx *text;
+    text_font font;
+} uv_measure_ctx;
+
+static int uv_measure(void *ctx, const char *s)
+{
+    const uv_measure_ctx *m = ctx;
+    int w;
+    text_size(m->text, m->font, s, &w, NULL);
+    return w;
+}
+
+int uv_text_cut(ui_ctx *u, text_font f, const char *txt, int w, text_cut where, char *out,
+                size_t len)
+{
+    uv_measure_ctx m = {u->text, f};
+    return text_fit_cut(txt, w, where, uv_measure, &m, out, len);
+}
+
 /* Text clipped to the width w from x. */
 void uv_text_fit(ui_ctx *u, text_font f, const char *txt, int x, int y, int w, SDL_Color c)
 {

@@ -4,6 +4,7 @@
 #ifndef DIGITPAD_APP_UI_VIEWS_H
 #define DIGITPAD_APP_UI_VIEWS_H
 
+#include "text_fit.h"
 #include "ui.h"
 #include "views.h"
 
@@ -22,6 +23,10 @@ void uv_nav_button(ui_ctx *u, const app_state *s, app_rect r, const char *glyph,
 void uv_legend_bar(ui_ctx *u, SDL_Rect r);
 /* Text clipped to the width w from x. */
 void uv_text_fit(ui_ctx *u, text_font f, const char *txt, int x, int y, int w, SDL_Color c);
+/* txt cut to w pixels in font f with an ellipsis, at its end or in its
+ * middle (text_fit.h), into out; returns its width. */
+int uv_text_cut(ui_ctx *u, text_font f, const char *txt, int w, text_cut where, char *out,
+                size_t len);
 /* txt word-wrapped to r's width from y; returns the y under the last line. */
 int uv_text_wrap(ui_ctx *u, text_font f, const char *txt, SDL_Rect r, int y, SDL_Color c);
 /* The first of n wordings (longest first) that fits whole: on one line of
