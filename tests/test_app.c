@@ -64,8 +64,13 @@ static void check_layout(int w, int h, float asked, size_t n_layers)
                   name[j]);
     }
     CHECK(l.canvas.w == l.canvas.h, "canvas is not square");
+    // The canvas sits in its column, over its tool row and the layer table.
+    CHECK(l.tools.w >= l.canvas.w && l.canvas.x >= l.tools.x &&
+              l.canvas.x + l.canvas.w <= l.tools.x + l.tools.w && l.params.w == l.tools.w,
+          "%dx%d@%g: the canvas (%d+%d) is not in its column (%d+%d)", w, h, (double)scale,
+          l.canvas.x, l.canvas.w, l.tools.x, l.tools.w);
     // A deeper network's longer layer table takes some of the canvas's height.
-    int min_canvas = n_layers <= 2 ? 300 : 250;
+    int min_canvas = n_layers <= 2 ? 300 : n_layers <= 4 ? 250 : 200;
     CHECK(l.canvas.w >= (int)((float)min_canvas * scale), "%dx%d@%g: canvas only %d px", w, h,
           (double)scale, l.canvas.w);
     CHECK(l.loss_chart.h >= (int)(80 * scale), "%dx%d@%g: loss chart only %d px high", w, h,
@@ -107,6 +112,19 @@ static void test_layout(void)
     check_layout(1920, 1080, 1.0f, 4);
     check_layout(1800, 1200, 1.5f, 2);
     check_layout(1800, 1200, 2.0f, 2); // 900x600 at scale 2
+    /* Five hidden layers: the table takes the canvas's height, not its
+     * column's width. Hand-worked at 900x600: a body of 600 - 48 - 30 - 2 *
+     * 16 = 490 px less the tools (36), the table (9 rows of 20 + 12) and two
+     * gaps of 14 leaves a 234 px canvas, centred in a 300 px column. */
+    check_layout(900, 600, 1.0f, 6);
+    check_layout(1280, 800, 1.0f, 6);
+    check_layout(1920, 1080, 2.0f, 6);
+    app_layout d;
+    layout_compute(&d, 900, 600, 1.0f, 6);
+    CHECK(d.canvas.w == 234 && d.tools.w == LAYOUT_COLUMN1_MIN && d.tools.x == 16 &&
+              d.canvas.x == 16 + (300 - 234) / 2 && d.preview.x == 16 + 300 + 14,
+          "deep at 900x600: canvas %d at %d, column %d at %d, preview at %d", d.canvas.w,
+          d.canvas.x, d.tools.w, d.tools.x, d.preview.x);
     // 2560x1600 at scale 2 is 1280x800 at scale 1, doubled.
     app_layout a, b;
     layout_compute(&a, 1280, 800, 1.0f, 2);

@@ -770,6 +770,17 @@ static void test_trainer_state_at_once(void)
         CHECK(trainer_get_state(&t) == TRAINER_IDLE, "round %d: still idle after the reset",
               round);
     }
+    // A reset, then a start and a pause before the thread has handled the
+    // reset: the pause is the last word, whenever the thread gets to it.
+    size_t paused = 0;
+    for (int round = 0; round < 50; round++) {
+        trainer_reset(&t);
+        trainer_start(&t);
+        trainer_pause(&t);
+        wait_reset_done(&t);
+        paused += trainer_get_state(&t) == TRAINER_PAUSED;
+    }
+    CHECK(paused == 50, "paused after the reset was handled in %zu of 50 rounds", paused);
     trainer_destroy(&t);
     CHECK(true, "stopped");
     mlp_destroy(&net);

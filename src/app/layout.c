@@ -94,14 +94,23 @@ void layout_compute(app_layout *l, int w, int h, float scale, size_t n_layers)
     int by_width = (int)(0.38f * (float)body_w);
     if (side > by_width)
         side = by_width;
+    /* The column keeps the width its tool row and table need (their four
+     * buttons' labels and three columns of figures) when a deep network's
+     * table leaves the canvas less: the canvas is centred in it. (Five
+     * hidden layers at 900 x 600 made the column 234 px, and "Eraser" and
+     * "MNIST: on" ran out of their buttons.) */
+    int col_w = side;
+    int least = px(LAYOUT_COLUMN1_MIN, scale) < by_width ? px(LAYOUT_COLUMN1_MIN, scale) : by_width;
+    if (col_w < least)
+        col_w = least;
     int x1 = pad;
-    l->canvas = rect(x1, top, side, side);
-    l->tools = rect(x1, top + side + gap, side, tools_h);
-    l->params = rect(x1, l->tools.y + tools_h + gap, side, table_h);
+    l->canvas = rect(x1 + (col_w - side) / 2, top, side, side);
+    l->tools = rect(x1, top + side + gap, col_w, tools_h);
+    l->params = rect(x1, l->tools.y + tools_h + gap, col_w, table_h);
 
     // Column 2: what the network sees and says.
     int wp = clampi((int)(0.2f * (float)body_w), px(200, scale), px(280, scale));
-    int x2 = x1 + side + gap;
+    int x2 = x1 + col_w + gap;
     int cap = px(22, scale);
     int cell = (int)floorf(fminf((float)wp * 0.62f, (float)px(140, scale)) / 28.0f);
     if (cell < 2)

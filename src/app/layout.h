@@ -20,6 +20,9 @@
  * nor above the largest --ui-scale on a 4x screen. */
 #define LAYOUT_MIN_SCALE 0.5f
 #define LAYOUT_MAX_SCALE 16.0f
+/* The least width of the canvas's column (design pixels) for its tool
+ * row and layer table, when a deep network's table leaves the canvas less. */
+#define LAYOUT_COLUMN1_MIN 300
 
 typedef struct app_rect {
     int x, y, w, h;

@@ -85,9 +85,12 @@ static void draw_step(ui_ctx *u, const app_state *s)
     ui_panel(u, card);
     ui_clip(u, card);
     int x = card.x + ui_px(u, 10);
-    text_draw(u->text, FONT_BOLD, p->title, x, g.text_y[0], UI_TRAIN, TEXT_LEFT);
-    text_draw(u->text, FONT_SMALL, p->figures, x, g.text_y[1], UI_TEXT, TEXT_LEFT);
-    text_draw(u->text, FONT_SMALL, p->caption, x, g.text_y[2], UI_DIM, TEXT_LEFT);
+    // Cut at a word with an ellipsis where the card is narrow (900 x 600
+    // cut the figures' line mid-number at its edge).
+    int w = card.x + card.w - ui_px(u, 3) - x;
+    uv_text_fit(u, FONT_BOLD, p->title, x, g.text_y[0], g.close.x - ui_px(u, 6) - x, UI_TRAIN);
+    uv_text_fit(u, FONT_SMALL, p->figures, x, g.text_y[1], w, UI_TEXT);
+    uv_text_fit(u, FONT_SMALL, p->caption, x, g.text_y[2], w, UI_DIM);
     small_button(u, g.close, "×", false, rect_contains(g.close, s->mouse_x, s->mouse_y), true);
     make_step_texture(u, s, p);
     for (size_t i = 0; i < g.n; i++) {

@@ -479,12 +479,9 @@ static void *trainer_thread(void *arg)
             continue;
         }
         if (atomic_exchange(&t->cmd_reset, false)) {
-            // The state first, so whoever sees the RESET event sees IDLE
-            // (unless a start came after the reset).
-            pthread_mutex_lock(&t->lock);
-            if (!atomic_load(&t->cmd_run))
-                atomic_store(&t->state, TRAINER_IDLE);
-            pthread_mutex_unlock(&t->lock);
+            // trainer_reset made the state IDLE when it was asked; a start
+            // or a pause given since then has set it again, and it stays so
+            // (writing IDLE here turned a later pause into IDLE).
             do_reset(t);
             epoch_t0 = now_s();
             continue;
