@@ -245,6 +245,17 @@ static void test_window(const char *dir)
     // The settings panel: lr up, batch down, live; the settings event each time.
     key(s, APP_KEY_S, false);
     CHECK(s->ctl.settings.visible, "S opens the settings");
+    // The panel takes the keys: 4 (the mistakes view), D, C, M do nothing underneath.
+    app_view view_before = s->views.view;
+    size_t choice_before = s->teach.choice.current;
+    key(s, APP_KEY_4, false);
+    key(s, APP_KEY_TAB, false);
+    key(s, APP_KEY_D, false);
+    key(s, APP_KEY_M, false);
+    CHECK(s->ctl.settings.visible && s->views.view == view_before &&
+              s->teach.choice.current == choice_before && !s->teach.open,
+          "keys went under the settings: view %d, dataset %zu, My digits %d", (int)s->views.view,
+          s->teach.choice.current, s->teach.open);
     key(s, APP_KEY_RIGHT, false); // row 0: the lr
     CHECK(s->train.next.lr == 3e-3, "lr %g", s->train.next.lr);
     set = last_event(cap, "settings");
@@ -283,6 +294,12 @@ static void test_window(const char *dir)
     // Reset over unsaved training asks; "Keep them" keeps them; yes resets; Ctrl+Z undoes.
     key(s, APP_KEY_R, false);
     CHECK(s->ctl.question == QUESTION_RESET, "Reset asks");
+    view_before = s->views.view;
+    key(s, APP_KEY_4, false);
+    key(s, APP_KEY_SPACE, false);
+    CHECK(s->ctl.question == QUESTION_RESET && s->views.view == view_before &&
+              training_state(&s->train) != TRAINER_RUNNING,
+          "keys went under the question: view %d", (int)s->views.view);
     key(s, APP_KEY_ESCAPE, false);
     CHECK(s->ctl.question == QUESTION_NONE && s->model.net.params[0] == before0, "Esc keeps");
     key(s, APP_KEY_R, false);
@@ -291,6 +308,28 @@ static void test_window(const char *dir)
           "fresh weights");
     key(s, APP_KEY_Z, true);
     CHECK(s->model.net.params[0] == before0, "Ctrl+Z undoes the reset");
+
+    // The Open panel and My digits take the view keys too; Esc closes each.
+    view_before = s->views.view;
+    key(s, APP_KEY_O, true);
+    CHECK(s->ctl.open.visible, "Ctrl+O opens the Open panel");
+    key(s, APP_KEY_4, false);
+    key(s, APP_KEY_D, false);
+    CHECK(s->ctl.open.visible && s->views.view == view_before &&
+              s->teach.choice.current == choice_before,
+          "keys went under the Open panel: view %d", (int)s->views.view);
+    key(s, APP_KEY_ESCAPE, false);
+    CHECK(!s->ctl.open.visible, "Esc closes the Open panel");
+    key(s, APP_KEY_M, false);
+    CHECK(s->teach.open, "M opens My digits");
+    key(s, APP_KEY_4, false);
+    key(s, APP_KEY_TAB, false);
+    CHECK(s->teach.open && s->views.view == view_before, "keys went under My digits: view %d",
+          (int)s->views.view);
+    key(s, APP_KEY_ESCAPE, false);
+    CHECK(!s->teach.open, "Esc closes My digits");
+    key(s, APP_KEY_4, false);
+    CHECK(s->views.view == VIEW_MISTAKES, "4 with nothing open: view %d", (int)s->views.view);
 
     // Clear, then Ctrl+Z: the drawing is back, stroke for stroke.
     canvas_begin_stroke(&s->canvas, 10, 5, false);

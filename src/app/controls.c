@@ -658,8 +658,13 @@ bool app_controls_key(app_state *s, const app_input_event *ev)
             else
                 app_apply_shape(s);
             return true;
-        default:
+        case APP_KEY_SPACE:
+        case APP_KEY_PERIOD:
+        case APP_KEY_SLOWER:
+        case APP_KEY_FASTER:
             return false; // Space, `.`, [ and ] still train under the panel
+        default:
+            return !(ev->key == APP_KEY_Q && ev->ctrl); // the rest is the panel's (Ctrl+Q quits)
         }
     }
     if (c->step.visible && ev->key == APP_KEY_ESCAPE) {

@@ -75,6 +75,23 @@ static void click(app_state *s, layout_button b)
     }
 }
 
+/* The keys that act on the view under My digits: 1-7, Tab, the arrows,
+ * Page Up/Down and G. */
+static bool app_view_key(const app_input_event *ev)
+{
+    if (ev->ctrl)
+        return false;
+    switch (ev->key) {
+    case APP_KEY_1: case APP_KEY_2: case APP_KEY_3: case APP_KEY_4: case APP_KEY_5:
+    case APP_KEY_6: case APP_KEY_7: case APP_KEY_TAB: case APP_KEY_LEFT: case APP_KEY_RIGHT:
+    case APP_KEY_UP: case APP_KEY_DOWN: case APP_KEY_PAGE_UP: case APP_KEY_PAGE_DOWN:
+    case APP_KEY_G:
+        return true;
+    default:
+        return false;
+    }
+}
+
 static void key(app_state *s, const app_input_event *ev)
 {
     if (s->help_visible && (ev->key == APP_KEY_ESCAPE || ev->key == APP_KEY_HELP)) {
@@ -94,6 +111,9 @@ static void key(app_state *s, const app_input_event *ev)
         app_teach_delete(s, s->teach.selected);
         return;
     }
+    // My digits covers the views: their keys wait until it is closed.
+    if (s->teach.open && app_view_key(ev))
+        return;
     if (app_scores_key(s, ev))
         return;
     view_ctx c = app_view_ctx(s);

@@ -332,6 +332,54 @@ void app_teach_toggle_augment(app_state *s)
                                    : "training on the digits as they are (A: distorted)");
 }
 
+/* The model's class names, the chosen dataset's names, both ten. */
+static bool model_has_labels(const app_state *s)
+{
+    const model_meta *m = &s->model.meta;
+    return s->model.have && m->labels && m->n_labels == DATASET_CHOICE_CLASSES;
+}
+
+bool app_teach_labels_match(const app_state *s, size_t i)
+{
+    const dataset_choice *c = &s->teach.choice;
+    if (i >= c->count || !model_has_labels(s))
+        return true;
+    for (size_t k = 0; k < DATASET_CHOICE_CLASSES; k++)
+        if (strcmp(s->model.meta.labels[k], c->items[i].labels[k]))
+            return false;
+    return true;
+}
+
+void app_teach_model_reads(const app_state *s, char *out, size_t len)
+{
+    const dataset_choice *c = &s->teach.choice;
+    if (!model_has_labels(s)) {
+        snprintf(out, len, "its own classes");
+        return;
+    }
+    for (size_t i = 0; i < c->count; i++)
+        if (app_teach_labels_match(s, i)) {
+            snprintf(out, len, "%s", c->items[i].digits ? "digits" : c->items[i].name);
+            return;
+        }
+    snprintf(out, len, "%s, %s, ...", s->model.meta.labels[0], s->model.meta.labels[1]);
+}
+
+bool app_teach_labels_follow(app_state *s)
+{
+    const dataset_choice *c = &s->teach.choice;
+    if (c->current >= c->count || app_teach_labels_match(s, c->current))
+        return false;
+    model_meta *m = &s->model.meta;
+    for (size_t k = 0; k < DATASET_CHOICE_CLASSES; k++)
+        snprintf(m->labels[k], sizeof m->labels[k], "%s", c->items[c->current].labels[k]);
+    s->model.version++;
+    s->model.dirty = true;
+    report_log(&s->report, "Training on %s: the model's classes are its classes now",
+               c->items[c->current].name);
+    return true;
+}
+
 void app_teach_choose_dataset(app_state *s, size_t i)
 {
     teach *t = &s->teach;
@@ -347,21 +395,23 @@ void app_teach_choose_dataset(app_state *s, size_t i)
     if (training_update(&s->train, s->now, &s->model.net))
         model_slot_touch(&s->model);
     training_set_data(&s->train, dataset_choice_dir(&t->choice, i));
-    // The model takes the dataset's class names (they go into its file's labels).
-    model_meta *m = &s->model.meta;
-    if (s->model.have && m->labels && m->n_labels == DATASET_CHOICE_CLASSES) {
-        for (size_t k = 0; k < DATASET_CHOICE_CLASSES; k++)
-            snprintf(m->labels[k], sizeof m->labels[k], "%s", it->labels[k]);
-        s->model.version++;
-    }
     event_dataset(&s->events, it->name, it->dir);
     dp_error err = {{0}};
-    if (training_want_data(&s->train, &err))
-        report_status(&s->report, false, "dataset: %s (reading it; R then Space trains afresh)",
-                      it->name);
-    else
+    // The model keeps the class names its weights were trained for: the
+    // dataset's names go with the weights that training on it makes.
+    char reads[64];
+    bool other = s->model.have && !app_teach_labels_match(s, i);
+    app_teach_model_reads(s, reads, sizeof reads);
+    if (!training_want_data(&s->train, &err))
         report_status(&s->report, true, "dataset %s: %s", it->name,
                       err.msg[0] ? err.msg : s->train.data_error);
+    else if (other)
+        report_status(&s->report, false,
+                      "the model reads %s; Train to learn %s (R first: fresh weights)", reads,
+                      it->name);
+    else
+        report_status(&s->report, false, "dataset: %s (reading it; R then Space trains afresh)",
+                      it->name);
 }
 
 void app_teach_next_dataset(app_state *s)

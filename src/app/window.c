@@ -530,10 +530,18 @@ static void start_training(app_state *s)
 {
     if (!app_ensure_trainer(s))
         return;
+    bool relabelled = app_teach_labels_follow(s);
     app_record_run(s);
     training_start(&s->train);
-    report_status(&s->report, false, "training on %s MNIST images (Space pauses)",
-                  thousands(s->train.data.train.count).s);
+    const dataset_choice *c = &s->teach.choice;
+    if (relabelled)
+        report_status(&s->report, false,
+                      "training on %s %s images: the model's classes are %s's now (Space pauses)",
+                      thousands(s->train.data.train.count).s, c->items[c->current].name,
+                      c->items[c->current].name);
+    else
+        report_status(&s->report, false, "training on %s MNIST images (Space pauses)",
+                      thousands(s->train.data.train.count).s);
 }
 
 void app_toggle_training(app_state *s)

@@ -273,6 +273,16 @@ void app_teach_on_finetune(app_state *s, const trainer_event *ev); // the traine
 void app_teach_toggle_augment(app_state *s);
 void app_teach_choose_dataset(app_state *s, size_t i);
 void app_teach_next_dataset(app_state *s);
+/* Whether the model's ten class names are dataset i's (true when it has no
+ * names of its own to compare). */
+bool app_teach_labels_match(const app_state *s, size_t i);
+/* What the model's class names are, in a few words ("digits",
+ * "Fashion-MNIST"), for the status line. */
+void app_teach_model_reads(const app_state *s, char *out, size_t len);
+/* Training starts on the chosen dataset: its class names go with the
+ * weights it makes (fresh or continued), into the model and its file.
+ * True when the names changed. */
+bool app_teach_labels_follow(app_state *s);
 bool app_teach_drop_folder(app_state *s, const char *path);
 void app_teach_update(app_state *s);
 bool app_teach_busy(const app_state *s);
