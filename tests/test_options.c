@@ -24,6 +24,11 @@ int main(void)
     CHECK(parse(&o, "--model", "m.json", "--train") == -1 && !strcmp(o.cfg.model_path, "m.json") &&
               o.cfg.train,
           "--model FILE");
+    CHECK(parse(&o, "--print-events", "m.json", "--train") == -1 && o.print_events &&
+              !strcmp(o.cfg.model_path, "m.json") && o.cfg.train,
+          "the model file after an option");
+    CHECK(parse(&o, "a.json", "b.json", NULL) == 2, "two model files");
+    CHECK(parse(&o, "--model", "a.json", "b.json") == 2, "--model and a model file");
     CHECK(parse(&o, "--lr=0.0005", "--layers", "256,128") == -1 && o.cfg.lr == 0.0005 &&
               o.cfg.n_hidden == 2 && o.cfg.hidden[1] == 128 && o.cfg.layers_given,
           "--lr=, --layers");

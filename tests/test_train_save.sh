@@ -76,5 +76,27 @@ else
     fail "no loadable fallback: $(ls -R "$XDG_DATA_HOME" 2>&1)"
 fi
 
+# A model saved part way into epoch 2 (issue 11: 320 of 1000 samples, the
+# order 0..999 shuffled twice from seed 1, as a session of seed 1 makes
+# epoch 2's): training it finishes that epoch first, records it as epoch 2
+# and drops the part-done record; a new lr is kept in the schedule.
+"$digitpad" train -q --limit 1000 --epochs 1 --out "$tmp/p1.json" > /dev/null 2>&1
+sed 's/^    \]$/    ],\n    "progress": {"samples_done": 320, "samples_per_epoch": 1000, "shuffles": 2}/' \
+    "$tmp/p1.json" > "$tmp/part.json"
+"$digitpad" info --model "$tmp/part.json" > "$tmp/info" 2>&1
+expect_in "$tmp/info" "Saved during training: epoch 2, 10 of 32 batches (320 of 1,000 samples)" "info"
+"$digitpad" train --limit 1000 --epochs 1 --lr 0.002 --model "$tmp/part.json" --out "$tmp/p2.json" \
+    > "$tmp/out" 2> "$tmp/err"
+expect_in "$tmp/out" "Going on with epoch 2: the 680 samples left of 1000, in the order it began with" \
+    "the part-done epoch goes on"
+expect_in "$tmp/p2.json" '{"epoch": 2, "loss": ' "epoch 2 recorded"
+expect_in "$tmp/p2.json" '{"epoch": 2, "samples_done": 320, "learning_rate": 0.002, "batch_size": 32}' \
+    "the new lr in the schedule"
+if grep -q '"progress"' "$tmp/p2.json"; then fail "a part-done epoch still recorded"; else ok; fi
+# With another training set's size the epoch begins again.
+"$digitpad" train --limit 900 --epochs 1 --model "$tmp/part.json" --out "$tmp/p3.json" \
+    > "$tmp/out" 2> "$tmp/err"
+expect_in "$tmp/out" "Epoch 2 begins again (the model was saved 320 samples into it)" "another size"
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -14,7 +14,7 @@
 
 void options_help(FILE *f)
 {
-    fputs("usage: digitpad [OPTIONS]\n"
+    fputs("usage: digitpad [OPTIONS] [MODEL-FILE]\n"
           "\n"
           "Opens the window: draw a digit with the mouse, see the network's answer,\n"
           "train it live on MNIST.\n"
@@ -273,6 +273,13 @@ int options_parse(int argc, char **argv, app_options *o)
         } else if (flags_opt(argc, argv, &i, "--ui-scale", &v, &err)) {
             if ((ok = flags_parse_float("--ui-scale", v, 0.5, 4.0, &d, &err)))
                 o->ui_scale = d;
+        } else if (a[0] != '-' && a[0] != '\0') {
+            // The model file, wherever it comes (digitpad --print-events m.json).
+            if (o->cfg.model_path) {
+                options_error(a, "a second model file (%s is given already)", o->cfg.model_path);
+                return 2;
+            }
+            o->cfg.model_path = a;
         } else {
             options_error(a, "unknown option (try digitpad --help-window)");
             return 2;

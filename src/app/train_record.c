@@ -32,18 +32,7 @@ bool train_record_progress_of(const trainer_position *pos, int epochs, model_pro
 
 void train_record_position_of(const model_progress *p, train_position *out)
 {
-    memset(out, 0, sizeof *out);
-    out->samples = p->samples_per_epoch;
-    out->samples_done = p->samples_done;
-    out->batches_done = p->batches_done;
-    out->batches_left = p->batches_per_epoch - p->batches_done;
-    out->order_seed = p->shuffle_seed;
-    out->shuffles = p->shuffles;
-    if (!isnan(p->loss) && !isnan(p->accuracy)) {
-        out->seen = p->samples_done;
-        out->loss_sum = p->loss * (double)p->samples_done;
-        out->correct = (size_t)llround(p->accuracy * (double)p->samples_done);
-    }
+    train_position_from_progress(p, out);
 }
 
 void app_record_position(app_state *s)

@@ -199,9 +199,13 @@ static void log_history(app_state *s, const char *path)
         report_log(&s->report, "Loaded %s (no training recorded)", base);
         return;
     }
-    report_log(&s->report, "Loaded %s: trained %d epoch%s on %s, batch %zu, Adam lr %g", base,
-               m->epochs, m->epochs == 1 ? "" : "s", m->dataset[0] ? m->dataset : "?",
-               m->batch_size, m->learning_rate);
+    if (m->epochs == 0 && m->has_progress)
+        report_log(&s->report, "Loaded %s: trained part of epoch 1 on %s, batch %zu, Adam lr %g",
+                   base, m->dataset[0] ? m->dataset : "?", m->batch_size, m->learning_rate);
+    else
+        report_log(&s->report, "Loaded %s: trained %d epoch%s on %s, batch %zu, Adam lr %g", base,
+                   m->epochs, m->epochs == 1 ? "" : "s", m->dataset[0] ? m->dataset : "?",
+                   m->batch_size, m->learning_rate);
     for (size_t i = 0; i < m->n_history; i++) {
         const model_epoch *e = &m->history[i];
         report_log(&s->report,

@@ -337,6 +337,13 @@ int cli_train(int argc, char **argv)
     train_session sess;
     memset(&sess, 0, sizeof sess);
     int first_epoch = meta.has_training ? meta.epochs : 0;
+    // A model saved part way into an epoch (issue 11): training it finishes
+    // that epoch first, so the epochs it records stay whole.
+    bool part_epoch = epochs > 0 && meta.has_training && meta.has_progress;
+    model_progress part = meta.progress;
+    bool trained_before = meta.has_training && (meta.n_history > 0 || meta.has_progress);
+    if (epochs > 0)
+        meta.has_progress = false;
     // Whatever would make the save fail after training fails now: the place
     // (its folder exists and takes a new file) and the record (epochs, seed,
     // batch, learning rate within what a model file holds).
@@ -422,6 +429,20 @@ int cli_train(int argc, char **argv)
         if (epochs > 0 && !train_session_init(&sess, &net, &data.train, &cfg, &err)) {
             cli_error(model_path, "%s", err.msg);
             goto out;
+        }
+        if (part_epoch) {
+            train_position pos;
+            train_position_from_progress(&part, &pos);
+            bool exact = false;
+            if (train_session_resume(&sess, &pos, &exact)) {
+                if (!quiet)
+                    printf("Going on with epoch %d: the %zu samples left of %zu%s\n", part.epoch,
+                           part.samples_per_epoch - part.samples_done, part.samples_per_epoch,
+                           exact ? ", in the order it began with" : ", from a fresh shuffle");
+            } else if (!quiet) {
+                printf("Epoch %d begins again (the model was saved %zu samples into it)\n",
+                       part.epoch, part.samples_done);
+            }
         }
     }
 
@@ -512,6 +533,12 @@ int cli_train(int argc, char **argv)
                        "val_accuracy: %.4f\n",
                        (size_t)first_epoch + average_from + 1, (size_t)first_epoch + epochs, val_loss,
                        val_accuracy);
+        }
+        if (trained_before) { // trained before at other settings: the schedule keeps both
+            model_setting at = {.epoch = first_epoch + 1,
+                                .samples_done = part_epoch ? part.samples_done : 0,
+                                .learning_rate = cfg.lr, .batch_size = cfg.batch};
+            model_meta_note_setting(&meta, &at, meta.learning_rate, meta.batch_size, NULL);
         }
         record_training(&meta, &cfg, first_epoch, epochs);
         printf("Trained %zu epoch%s in %.2fs (%.0f samples/s); test accuracy: %.4f, test loss: "

@@ -357,6 +357,22 @@ void train_session_position(const train_session *s, train_position *out)
     out->seen = s->seen;
 }
 
+void train_position_from_progress(const model_progress *p, train_position *out)
+{
+    memset(out, 0, sizeof *out);
+    out->samples = p->samples_per_epoch;
+    out->samples_done = p->samples_done;
+    out->batches_done = p->batches_done;
+    out->batches_left = p->batches_per_epoch - p->batches_done;
+    out->order_seed = p->shuffle_seed;
+    out->shuffles = p->shuffles;
+    if (!isnan(p->loss) && !isnan(p->accuracy)) {
+        out->seen = p->samples_done;
+        out->loss_sum = p->loss * (double)p->samples_done;
+        out->correct = (size_t)llround(p->accuracy * (double)p->samples_done);
+    }
+}
+
 bool train_session_resume(train_session *s, const train_position *pos, bool *exact)
 {
     size_t count = s->data->count, batch = s->cfg.batch;

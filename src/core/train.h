@@ -19,6 +19,7 @@
 #include "dataset.h"
 #include "error.h"
 #include "mlp.h"
+#include "model_meta.h"
 
 /* The settings are kept as the decimals they were given (what a saved model
  * records); Adam computes with their float roundings, as TensorFlow does. */
@@ -126,6 +127,10 @@ typedef struct train_position {
 
 /* Where s stands. */
 void train_session_position(const train_session *s, train_position *out);
+
+/* The position a saved model's record of a part-done epoch describes
+ * (its running figures when it knows both the loss and the accuracy). */
+void train_position_from_progress(const model_progress *p, train_position *out);
 
 /* The most generator draws a resume spends remaking an epoch's order
  * (shuffles x samples): about a second. */
