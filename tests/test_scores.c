@@ -101,6 +101,27 @@ static void test_loss(void)
     CHECK(!strcmp(l.chance, "epoch 0, random weights: about 10 %") &&
               !strcmp(l.chance_short, "epoch 0: ~10 %"),
           "%s", l.chance);
+    CHECK(!strcmp(l.start_note, l.chance), "fresh weights start at random: %s", l.start_note);
+    // A model saved part way into its first epoch is not random weights,
+    // though it has no curve yet; nor is one read without a training record.
+    strcpy(m.path, "part.json");
+    m.meta.has_training = true;
+    m.meta.has_progress = true;
+    m.meta.progress.epoch = 1;
+    m.meta.progress.batches_done = 105;
+    m.meta.progress.batches_per_epoch = 977;
+    scores_loss_of(&st, &sc, &m, -1, -1.0, &l);
+    CHECK(!strcmp(l.start_note, "saved in epoch 1: not random"), "%s",
+          l.start_note);
+    m.meta.has_progress = false;
+    m.meta.has_training = false;
+    scores_loss_of(&st, &sc, &m, -1, -1.0, &l);
+    CHECK(!strcmp(l.start_note, "trained before; its file holds no curve"), "%s", l.start_note);
+    m.meta.has_training = true; // a file saying 0 epochs: fresh weights, saved
+    scores_loss_of(&st, &sc, &m, -1, -1.0, &l);
+    CHECK(!strcmp(l.start_note, l.chance), "a saved fresh model: %s", l.start_note);
+    m.path[0] = '\0';
+    m.meta.has_training = false;
 
     // A test image's true label comes before the guess, a picked label before both.
     scores_loss_of(&st, &sc, &m, 3, 0.0983, &l);

@@ -136,6 +136,20 @@ void scores_loss_of(const scores_state *st, const scoring *sc, const model_slot 
     }
     snprintf(out->chance_mid, sizeof out->chance_mid, "epoch 0, random: %s", acc);
     snprintf(out->chance_short, sizeof out->chance_short, "epoch 0: %s", acc);
+    // Random weights: made here and not trained, or a file that says it
+    // was trained 0 epochs. A model saved part way into an epoch, or one
+    // read without a training record (an import), is not.
+    bool random = m && !m->trained && m->meta.epochs == 0 && !m->meta.has_progress &&
+                  (!m->path[0] || m->meta.has_training);
+    if (!m || random || measured_acc >= 0) {
+        snprintf(out->start_note, sizeof out->start_note, "%s", out->chance);
+    } else if (m->meta.has_progress) { // the header says how far into it
+        snprintf(out->start_note, sizeof out->start_note, "saved in epoch %d: not random",
+                 m->meta.progress.epoch);
+    } else {
+        snprintf(out->start_note, sizeof out->start_note,
+                 "trained before; its file holds no curve");
+    }
     const char *why = "";
     int label = scores_loss_label(st, sc, test_label, &why);
     if (label < 0)

@@ -86,6 +86,10 @@ typedef struct panel_loss_named {
     char chance[96];                  // "epoch 0, random weights: about 10 %"
     char chance_mid[48];              // "epoch 0, random: ~10 %" ("9.8 %" when measured)
     char chance_short[32];            // "epoch 0: ~10 %"
+    // Before any curve: where the first one will start. chance for weights
+    // that are random (fresh, untrained); for a model trained before whose
+    // file has no curve, what is known of it instead.
+    char start_note[128];
 } panel_loss_named;
 
 /* The loss of this drawing for the label (scores_loss_label), and the

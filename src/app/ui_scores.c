@@ -148,7 +148,20 @@ void ui_scores_draw_chance_text(ui_ctx *u, const app_state *s, SDL_Rect in)
     const panel_loss_named *l = &u->now.curves.loss;
     (void)s;
     int th = text_height(u->text, FONT_SMALL);
-    uv_text_fit(u, FONT_SMALL, l->chance, in.x, in.y + in.h - th - ui_px(u, 4), in.w, UI_TEXT);
+    // For random weights the longest of the chance line's wordings that
+    // fits whole ("epoch 0, random weights: about 10 %" was cut at 1280x800).
+    const char *txt = l->start_note;
+    if (!strcmp(l->start_note, l->chance)) {
+        const char *const tries[] = {l->chance, l->chance_mid, l->chance_short};
+        for (size_t k = 0; k < 3; k++) {
+            int tw = 0;
+            text_size(u->text, FONT_SMALL, tries[k], &tw, NULL);
+            txt = tries[k];
+            if (tw <= in.w)
+                break;
+        }
+    }
+    uv_text_fit(u, FONT_SMALL, txt, in.x, in.y + in.h - th - ui_px(u, 4), in.w, UI_TEXT);
 }
 
 /* Where the curves start: at epoch 0 the weights are random, and a
