@@ -9,6 +9,7 @@
 # 7 and 6 switch the views with the keyboard.
 # usage: neuron_view.sh DIGITPAD MODEL.json
 set -u
+. "$(dirname "$0")/lib.sh"
 digitpad=$1
 model=$2
 case $digitpad in /*) ;; *) digitpad=$(pwd)/$digitpad ;; esac
@@ -28,10 +29,6 @@ xvfb_run_self 1600x1000 "$0" "$@"
 xvfb_asan_renderer "$digitpad"
 
 work=$(mktemp -d)
-cleanup() {
-    [ -n "${pid:-}" ] && kill "$pid" 2>/dev/null
-    rm -rf "$work"
-}
 trap cleanup EXIT
 events=$work/events
 fail() { echo "FAIL: $*"; echo "--- events"; grep -v '"progress"' "$events"; echo "--- stderr"; cat "$work/stderr"; exit 1; }
@@ -42,16 +39,6 @@ image=7
     --view network --test-digit $image >"$events" 2>"$work/stderr" &
 pid=$!
 
-wait_for() { # pattern, tenths of a second, after line
-    i=0
-    while [ $i -lt "$2" ]; do
-        tail -n +"${3:-1}" "$events" | grep -q "$1" && return 0
-        kill -0 "$pid" 2>/dev/null || return 1
-        sleep 0.1
-        i=$((i + 1))
-    done
-    return 1
-}
 lines() { wc -l <"$events"; }
 
 wait_for '"event":"network"' 100 || fail "no network event with the view shown"

@@ -9,44 +9,23 @@
 # kept in KEEP_DIR when given.
 # usage: save_progress.sh DIGITPAD [KEEP_DIR]
 set -u
+. "$(dirname "$0")/lib.sh"
 digitpad=$1
 keep=${2:-}
 case $digitpad in /*) ;; *) digitpad=$(pwd)/$digitpad ;; esac
 case $keep in /* | "") ;; *) keep=$(pwd)/$keep ;; esac
-have_mnist_dir() {
-    for d in "${DIGITPAD_DATA:-}" ./data/mnist "${DIGITPAD_SOURCE_DIR:-}/data/mnist" \
-        "${XDG_DATA_HOME:-$HOME/.local/share}/digitpad/mnist"; do
-        [ -n "$d" ] || continue
-        ls "$d"/train-images*idx3-ubyte* >/dev/null 2>&1 && return 0
-    done
-    return 1
-}
 have_mnist_dir || { echo "skipped: no MNIST"; exit 77; }
 . "$(dirname "$0")/xvfb.sh"
 xvfb_run_self 1280x800 "$0" "$@"
 xvfb_asan_renderer "$digitpad"
 
 work=$(mktemp -d)
-cleanup() {
-    [ -n "${pid:-}" ] && kill "$pid" 2>/dev/null
-    rm -rf "$work"
-}
 trap cleanup EXIT
 events=$work/events
 fail() { echo "FAIL: $*"; echo "--- events"; grep -v '"prediction"\|"scores"' "$events" | tail -n 30; echo "--- stderr"; cat "$work/stderr"; exit 1; }
 export XDG_DATA_HOME="$work/xdg" XDG_STATE_HOME="$work/state"
 cd "$work" || exit 1
 
-wait_for() { # pattern, tenths of a second, from line
-    i=0
-    while [ $i -lt "$2" ]; do
-        tail -n +"${3:-1}" "$events" | grep -q "$1" && return 0
-        kill -0 "$pid" 2>/dev/null || return 1
-        sleep 0.1
-        i=$((i + 1))
-    done
-    return 1
-}
 lines() { wc -l <"$events"; }
 count() { grep -c "$1" "$events"; }
 shot() {

@@ -10,6 +10,7 @@
 # each state is kept (KEEP_DIR) for people to look at.
 # usage: scores.sh DIGITPAD [KEEP_DIR]
 set -u
+. "$(dirname "$0")/lib.sh"
 digitpad=$1
 keep=${2:-}
 case $digitpad in /*) ;; *) digitpad=$(pwd)/$digitpad ;; esac
@@ -20,24 +21,10 @@ xvfb_asan_renderer "$digitpad"
 
 work=$(mktemp -d)
 pid=
-cleanup() {
-    [ -n "$pid" ] && kill "$pid" 2>/dev/null
-    rm -rf "$work"
-}
 trap cleanup EXIT
 cd "$work" || exit 1
 events=$work/events
 fail() { echo "FAIL ($label): $*"; echo "--- events"; cut -c1-300 "$events"; echo "--- stderr"; cat "$work/stderr"; exit 1; }
-wait_for() { # $1 pattern, $2 tenths of a second, $3 from line
-    i=0
-    while [ $i -lt "$2" ]; do
-        tail -n +"${3:-1}" "$events" | grep -q "$1" && return 0
-        kill -0 "$pid" 2>/dev/null || return 1
-        sleep 0.1
-        i=$((i + 1))
-    done
-    return 1
-}
 lines() { wc -l <"$events"; }
 field() { # $1 json line, $2 rect name, $3 x|y|w|h
     echo "$1" | sed "s/.*\"$2\":{\"x\":\([0-9]*\),\"y\":\([0-9]*\),\"w\":\([0-9]*\),\"h\":\([0-9]*\)}.*/\1 \2 \3 \4/" |

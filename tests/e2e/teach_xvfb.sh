@@ -6,6 +6,7 @@
 # or more), A for distortions, F12 screenshots kept, Ctrl+Q closing cleanly.
 # usage: teach_xvfb.sh DIGITPAD [KEEP_DIR]
 set -u
+. "$(dirname "$0")/lib.sh"
 digitpad=$1
 keep=${2:-}
 case $digitpad in /*) ;; *) digitpad=$(pwd)/$digitpad ;; esac
@@ -21,10 +22,6 @@ xvfb_run_self 1600x1000 "$0" "$@"
 xvfb_asan_renderer "$digitpad"
 
 work=$(mktemp -d)
-cleanup() {
-    [ -n "${pid:-}" ] && kill "$pid" 2>/dev/null
-    rm -rf "$work"
-}
 trap cleanup EXIT
 events=$work/events
 fail() { echo "FAIL: $*"; echo "--- events"; grep -v '"prediction"\|"progress"\|"stats"' "$events"; echo "--- stderr"; cat "$work/stderr"; exit 1; }
@@ -35,16 +32,6 @@ cd "$work" || exit 1
 "$digitpad" --print-events --size 1280x800 --data "$mnist" >"$events" 2>"$work/stderr" &
 pid=$!
 
-wait_for() { # $1 pattern, $2 tenths of a second, $3 first line to look at
-    i=0
-    while [ $i -lt "$2" ]; do
-        tail -n +"${3:-1}" "$events" | grep -q "$1" && return 0
-        kill -0 "$pid" 2>/dev/null || return 1
-        sleep 0.1
-        i=$((i + 1))
-    done
-    return 1
-}
 lines() { wc -l <"$events"; }
 count() { grep -c "$1" "$events"; }
 

@@ -11,18 +11,11 @@
 # Skipped (77) without xvfb-run, xdotool or MNIST.
 # usage: window_scales.sh DIGITPAD [KEEP_DIR]
 set -u
+. "$(dirname "$0")/lib.sh"
 digitpad=$1
 keep=${2:-}
 case $digitpad in /*) ;; *) digitpad=$(pwd)/$digitpad ;; esac
 case $keep in /* | "") ;; *) keep=$(pwd)/$keep ;; esac
-have_mnist_dir() {
-    for d in "${DIGITPAD_DATA:-}" ./data/mnist "${DIGITPAD_SOURCE_DIR:-}/data/mnist" \
-        "${XDG_DATA_HOME:-$HOME/.local/share}/digitpad/mnist"; do
-        [ -n "$d" ] || continue
-        ls "$d"/train-images*idx3-ubyte* >/dev/null 2>&1 && return 0
-    done
-    return 1
-}
 have_mnist_dir || { echo "skipped: no MNIST (scripts/fetch-mnist fetches it)"; exit 77; }
 . "$(dirname "$0")/xvfb.sh"
 xvfb_run_self 1920x1080 "$0" "$@"
@@ -30,10 +23,6 @@ xvfb_asan_renderer "$digitpad"
 
 work=$(mktemp -d)
 pid=
-cleanup() {
-    [ -n "$pid" ] && kill "$pid" 2>/dev/null
-    rm -rf "$work"
-}
 trap cleanup EXIT
 events=$work/events
 fail() {
@@ -46,16 +35,6 @@ cd "$work" || exit 1
 
 # Waits (up to $2 tenths of a second) for a line matching $1 after line $3,
 # while the window lives.
-wait_for() {
-    i=0
-    while [ $i -lt "$2" ]; do
-        tail -n +"${3:-1}" "$events" | grep -q "$1" && return 0
-        kill -0 "$pid" 2>/dev/null || return 1
-        sleep 0.1
-        i=$((i + 1))
-    done
-    return 1
-}
 lines() { wc -l <"$events"; }
 # The width and height of a PNG (big-endian at bytes 16..23).
 png_size() {

@@ -8,6 +8,7 @@
 # with Space when MNIST is there, and Ctrl+Q closing cleanly.
 # usage: window_xvfb.sh DIGITPAD [KEEP_DIR]
 set -u
+. "$(dirname "$0")/lib.sh"
 digitpad=$1
 keep=${2:-}
 case $digitpad in /*) ;; *) digitpad=$(pwd)/$digitpad ;; esac
@@ -16,14 +17,6 @@ case $keep in /* | "") ;; *) keep=$(pwd)/$keep ;; esac
 # skip (77, meson's code for it) rather than fail. Looked for where the
 # window looks: $DIGITPAD_DATA, ./data/mnist, the source tree's data/mnist,
 # $XDG_DATA_HOME/digitpad/mnist.
-have_mnist_dir() {
-    for d in "${DIGITPAD_DATA:-}" ./data/mnist "${DIGITPAD_SOURCE_DIR:-}/data/mnist" \
-        "${XDG_DATA_HOME:-$HOME/.local/share}/digitpad/mnist"; do
-        [ -n "$d" ] || continue
-        ls "$d"/train-images*idx3-ubyte* >/dev/null 2>&1 && return 0
-    done
-    return 1
-}
 have_mnist_dir || { echo "skipped: no MNIST (scripts/fetch-mnist fetches it)"; exit 77; }
 . "$(dirname "$0")/xvfb.sh"
 xvfb_run_self 1600x1000 "$0" "$@"
@@ -31,10 +24,6 @@ xvfb_run_self 1600x1000 "$0" "$@"
 xvfb_asan_renderer "$digitpad"
 
 work=$(mktemp -d)
-cleanup() {
-    [ -n "${pid:-}" ] && kill "$pid" 2>/dev/null
-    rm -rf "$work"
-}
 trap cleanup EXIT
 events=$work/events
 fail() { echo "FAIL: $*"; echo "--- events"; cat "$events"; echo "--- stderr"; cat "$work/stderr"; exit 1; }
@@ -44,16 +33,6 @@ cd "$work" || exit 1
 pid=$!
 
 # Waits (up to $2 tenths of a second) for a line matching $1 after line $3.
-wait_for() {
-    i=0
-    while [ $i -lt "$2" ]; do
-        tail -n +"${3:-1}" "$events" | grep -q "$1" && return 0
-        kill -0 "$pid" 2>/dev/null || return 1
-        sleep 0.1
-        i=$((i + 1))
-    done
-    return 1
-}
 lines() { wc -l <"$events"; }
 
 wait_for '"event":"ready"' 100 || fail "no ready event"
