@@ -693,17 +693,10 @@ static size_t warp_ex(uint8_t *restrict out, const uint8_t *restrict in, const f
     return listed ? j.emitted : list_ink(out, rows * cols, table, index, value);
 }
 
-static void warp(uint8_t *restrict out, const uint8_t *restrict in, const float m[6],
-                 const float *dx, const float *dy, float sign_x, float sign_y, size_t rows,
-                 size_t cols)
-{
-    warp_ex(out, in, m, dx, dy, sign_x, sign_y, rows, cols, NULL, NULL, NULL, false);
-}
-
 void augment_warp(uint8_t *restrict out, const uint8_t *restrict in, const float m[6],
                   const float *dx, const float *dy, size_t rows, size_t cols)
 {
-    warp(out, in, m, dx, dy, 1.0f, 1.0f, rows, cols);
+    warp_ex(out, in, m, dx, dy, 1.0f, 1.0f, rows, cols, NULL, NULL, NULL, false);
 }
 
 /* Draws a fresh field into bank entry i. */
@@ -748,30 +741,11 @@ static void next_field(augment_work *w, dp_rng *r, const float **fx, const float
     *sign_y = variant & 2 ? -1.0f : 1.0f;
 }
 
-void augment_image(uint8_t *out, const uint8_t *in, augment_work *w, dp_rng *r)
+/* augment_image and augment_image_sparse: w's draws from r, the copy into
+ * out, and its ink listed when index is not NULL (returns how many). */
+static size_t distort(uint8_t *out, const uint8_t *in, augment_work *w, dp_rng *r,
+                      const float *table, bool table_div255, uint16_t *index, float *value)
 {
-    float m[6];
-    if (w->cfg.affine)
-        augment_affine_draw(m, &w->cfg, w->rows, w->cols, r);
-    else
-        augment_affine_identity(m);
-    if (w->cfg.elastic) {
-        const float *fx, *fy;
-        float sign_x, sign_y;
-        next_field(w, r, &fx, &fy, &sign_x, &sign_y);
-        warp(out, in, m, fx, fy, sign_x, sign_y, w->rows, w->cols);
-    } else if (w->cfg.affine) {
-        augment_warp(out, in, m, NULL, NULL, w->rows, w->cols);
-    } else {
-        memcpy(out, in, w->rows * w->cols);
-    }
-}
-
-size_t augment_image_sparse(uint8_t *out, const uint8_t *in, augment_work *w, dp_rng *r,
-                            const float table[256], bool table_div255, uint16_t *index,
-                            float *value)
-{
-    // augment_image's draws, in its order.
     float m[6];
     if (w->cfg.affine)
         augment_affine_draw(m, &w->cfg, w->rows, w->cols, r);
@@ -783,8 +757,20 @@ size_t augment_image_sparse(uint8_t *out, const uint8_t *in, augment_work *w, dp
         next_field(w, r, &fx, &fy, &sign_x, &sign_y);
     if (!w->cfg.affine && !w->cfg.elastic) {
         memcpy(out, in, w->rows * w->cols);
-        return list_ink(out, w->rows * w->cols, table, index, value);
+        return index ? list_ink(out, w->rows * w->cols, table, index, value) : 0;
     }
     return warp_ex(out, in, m, fx, fy, sign_x, sign_y, w->rows, w->cols, index, value, table,
                    table_div255);
+}
+
+void augment_image(uint8_t *out, const uint8_t *in, augment_work *w, dp_rng *r)
+{
+    distort(out, in, w, r, NULL, false, NULL, NULL);
+}
+
+size_t augment_image_sparse(uint8_t *out, const uint8_t *in, augment_work *w, dp_rng *r,
+                            const float table[256], bool table_div255, uint16_t *index,
+                            float *value)
+{
+    return distort(out, in, w, r, table, table_div255, index, value);
 }
