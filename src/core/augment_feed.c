@@ -129,7 +129,6 @@ static void *producer_main(void *arg)
         if (!made)
             break;
         f->ready++;
-        atomic_store_explicit(&f->ready_hint, f->ready, memory_order_release);
         pthread_cond_signal(&f->filled);
     }
     pthread_mutex_unlock(&f->mu);
@@ -179,7 +178,7 @@ bool augment_feed_init(augment_feed *f, const dataset *data, const augment_confi
     dp_rng_seed(&f->distort_rng, seed ^ DISTORT_SEED_SALT);
     atomic_init(&f->stop, false);
     atomic_init(&f->images_made, 0);
-    atomic_init(&f->ready_hint, 0);
+    atomic_init(&f->ready, 0);
     if (pthread_mutex_init(&f->mu, NULL) != 0) {
         augment_feed_destroy(f);
         return dp_fail(err, "cannot create a mutex");
@@ -260,11 +259,11 @@ bool augment_feed_next(augment_feed *f, augment_batch *b)
     // training at 79 % of plain's rate; watching, 90 % (README).
     double waited_from = 0.0, spin_us = 0.0;
     bool spun = false;
-    if (atomic_load_explicit(&f->ready_hint, memory_order_acquire) == 0 &&
+    if (atomic_load_explicit(&f->ready, memory_order_acquire) == 0 &&
         !atomic_load(&f->stop)) {
         spun = true;
         waited_from = clock_us();
-        for (unsigned i = 1; atomic_load_explicit(&f->ready_hint, memory_order_acquire) == 0 &&
+        for (unsigned i = 1; atomic_load_explicit(&f->ready, memory_order_acquire) == 0 &&
                              !atomic_load_explicit(&f->stop, memory_order_relaxed);
              i++) {
             cpu_relax();
@@ -296,7 +295,6 @@ bool augment_feed_next(augment_feed *f, augment_batch *b)
     *slot = t;
     f->head = (f->head + 1) % f->n_slots;
     f->ready--;
-    atomic_store_explicit(&f->ready_hint, f->ready, memory_order_relaxed);
     f->taken++;
     if (f->ready <= f->n_slots / 2) // a full producer resumes at half
         pthread_cond_signal(&f->emptied);

@@ -79,9 +79,9 @@ typedef struct augment_feed {
     // The ring: slots[(head + i) % n_slots] for i < ready are finished.
     augment_batch slots[AUGMENT_FEED_SLOTS];
     size_t n_slots;        // the ring's size, 2 to AUGMENT_FEED_SLOTS
-    size_t head, ready;    // under mu
-    _Atomic size_t ready_hint; // ready, stored whenever it changes: a consumer
-                               // finding none watches it before sleeping
+    size_t head;           // under mu
+    _Atomic size_t ready;  // changed under mu; a consumer finding none
+                           // watches it without the mutex before sleeping
     bool producer_waiting; // under mu: the ring was full and the producer waits
     pthread_mutex_t mu;
     pthread_cond_t filled, emptied;
